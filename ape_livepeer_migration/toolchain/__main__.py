@@ -1,0 +1,3 @@
+from ape_livepeer_migration.toolchain import main
+
+raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""The plugin loads, the npm toolchain compiles OpenZeppelin, and L1 / L2 are two chains."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ape import project
+
+from ape_livepeer_migration.config import LOCAL_L1_CHAIN_ID, LOCAL_L2_CHAIN_ID
+
+APE = Path(sys.executable).with_name("ape")
+
+
+def test_ape_livepeer_help_through_the_real_entry_point():
+    result = subprocess.run([str(APE), "livepeer", "--help"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Livepeer on L1 and Arbitrum" in result.stdout
+    assert "chains" in result.stdout
+
+
+def test_ape_lists_livepeer_among_plugin_commands():
+    result = subprocess.run([str(APE), "--help"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "livepeer" in result.stdout.split("Plugin Commands:")[1]
+
+
+def test_livepeer_config_section_is_registered():
+    from ape import config
+
+    from ape_livepeer_migration.config import LivepeerConfig
+
+    section = config.get_config("livepeer_migration")
+    assert isinstance(section, LivepeerConfig)
+    assert section.local.l2_chain_id == LOCAL_L2_CHAIN_ID
+
+
+def test_contract_importing_openzeppelin_compiles():
+    contract_type = project.Probe.contract_type
+    abi_names = {item.name for item in contract_type.abi if hasattr(item, "name")}
+    assert {"transfer", "approve", "totalSupply"} <= abi_names
+    assert len(contract_type.deployment_bytecode.bytecode) > 1000
+
+
+def test_layers_have_their_own_chain_ids(chains):
+    assert chains.l1.chain_id == LOCAL_L1_CHAIN_ID
+    assert chains.l2.chain_id == LOCAL_L2_CHAIN_ID
+    with chains.l1:
+        from ape import chain
+
+        assert chain.chain_id == LOCAL_L1_CHAIN_ID
+        with chains.l2:
+            assert chain.chain_id == LOCAL_L2_CHAIN_ID
+        assert chain.chain_id == LOCAL_L1_CHAIN_ID
+
+
+def test_contract_on_l1_has_no_code_on_l2(chains, accounts):
+    with chains.l1:
+        token = project.Probe.deploy(sender=accounts[0])
+    assert len(chains.l1.get_code(token.address)) > 0
+    assert len(chains.l2.get_code(token.address)) == 0
+
+
+def test_transaction_on_one_layer_does_not_move_the_other(chains, accounts):
+    before = chains.l1.block_number, chains.l2.block_number
+    with chains.l2:
+        accounts[0].transfer(accounts[1], 1)
+    assert chains.l2.block_number == before[1] + 1
+    assert chains.l1.block_number == before[0]
+
+
+def test_bound_contract_runs_on_its_own_chain_whatever_is_active(chains, accounts):
+    with chains.l2:
+        token = chains.l2.bind(project.Probe.deploy(sender=accounts[0]))
+    with chains.l1:
+        assert token.totalSupply() == 0  # an L1 call here would fail: no code on L1
+        assert token.name() == "P"
+
+
+def test_isolation_restores_both_layers(two_chains, accounts):
+    before = two_chains.l1.block_number, two_chains.l2.block_number
+    with two_chains.isolated():
+        two_chains.l1.mine(3)
+        two_chains.l2.mine(5)
+    assert (two_chains.l1.block_number, two_chains.l2.block_number) == before
+
+
+def test_busy_port_is_refused_instead_of_silently_shared(two_chains):
+    from urllib.parse import urlparse
+
+    from ape_livepeer_migration.chains import TwoChains
+
+    busy = urlparse(two_chains.l1.provider.uri).port
+    with pytest.raises(RuntimeError, match="already in use"):
+        TwoChains.local(l1_port=busy)
