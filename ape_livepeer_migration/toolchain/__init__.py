@@ -63,13 +63,23 @@ def find_node_modules(start: Path | None = None) -> Path:
 
 
 def tool_path(tool: str, node_modules: Path | None = None) -> Path:
-    """Path of the native ``anvil`` or ``cast`` binary shipped by npm."""
+    """Path of the native ``anvil`` or ``cast`` binary.
+
+    The npm build for this platform when installed (``package.json`` pins the
+    Linux x64 one: the only Foundry build the npm registry serves), otherwise
+    the one on ``PATH`` (e.g. from ``foundryup`` on macOS).
+    """
     modules = node_modules or find_node_modules()
     exe = f"{tool}.exe" if platform.system() == "Windows" else tool
     binary = modules / "@foundry-rs" / f"{tool}-{_npm_platform()}" / "bin" / exe
-    if not binary.is_file():
-        raise ToolchainError(f"{binary} is missing; run `make setup` (or `npm ci`)")
-    return binary
+    if binary.is_file():
+        return binary
+    if found := shutil.which(tool):
+        return Path(found)
+    raise ToolchainError(
+        f"{tool} not found: neither {binary} (npm, Linux x64) nor `{tool}` on PATH; "
+        "run `make setup`, or install Foundry on this platform"
+    )
 
 
 def prepend_tools_to_path(node_modules: Path | None = None) -> Path:
