@@ -39,9 +39,10 @@ A pair that needs a URL and has none fails before any connection with a
 fallback for a live network without a URL (a random public RPC) is never used:
 it would send requests somewhere nobody chose.
 
-Port and chain-id keys of ``local`` can also come from
-``APE_LIVEPEER_LOCAL_<KEY>`` variables when the file does not set them
-(pydantic-settings, Ape's convention for plugin sections).
+Any key the file does not set can also come from an
+``APE_LIVEPEER_<SECTION>_<KEY>`` variable, e.g. ``APE_LIVEPEER_LOCAL_L1_PORT``
+or ``APE_LIVEPEER_SEPOLIA_L2_RPC`` (pydantic-settings, Ape's convention for
+plugin sections); unlike the three variables above, these yield to the file.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ape.api import PluginConfig
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from ape_livepeer_migration.networks import NetworkPair, PairKind, get_pair
@@ -106,9 +108,10 @@ class LivepeerConfig(PluginConfig):
     """Settings of the ``livepeer`` plugin."""
 
     pair: str = "local"
-    local: LocalPairConfig = LocalPairConfig()
-    mainnet_fork: ForkPairConfig = ForkPairConfig()
-    sepolia: LivePairConfig = LivePairConfig()
+    # Factories, not instances: each load reads the APE_LIVEPEER_<SECTION>_* variables anew.
+    local: LocalPairConfig = Field(default_factory=LocalPairConfig)
+    mainnet_fork: ForkPairConfig = Field(default_factory=ForkPairConfig)
+    sepolia: LivePairConfig = Field(default_factory=LivePairConfig)
 
     model_config = SettingsConfigDict(extra="forbid", env_prefix="APE_LIVEPEER_")
 
