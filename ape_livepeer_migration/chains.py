@@ -44,6 +44,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from ape import config as ape_config
 from ape import networks
 from ape.api import TestProviderAPI
 from ape.api.networks import ProviderContextManager
@@ -51,8 +52,6 @@ from ape.managers.chain import ChainManager
 from ape_foundry import FoundryProvider
 
 from ape_livepeer_migration.config import (
-    LOCAL_L1_CHAIN_ID,
-    LOCAL_L2_CHAIN_ID,
     LayerSettings,
     LivepeerConfig,
     PairSettings,
@@ -396,9 +395,7 @@ class TwoChains:
         """
         attach_ports_missing = not start and (l1_port is None or l2_port is None)
         if attach_ports_missing or l1_chain_id is None or l2_chain_id is None:
-            from ape import config
-
-            local = config.get_config("livepeer_migration").local
+            local = ape_config.get_config("livepeer_migration").local
             if not start:
                 l1_port = l1_port or local.l1_port
                 l2_port = l2_port or local.l2_port
@@ -439,8 +436,6 @@ class TwoChains:
         needed URL is not configured, before anything connects.
         """
         if config is None:
-            from ape import config as ape_config
-
             config = ape_config.get_config("livepeer_migration")
         env = os.environ if environ is None else environ
         settings = resolve_pair(config, name, env)

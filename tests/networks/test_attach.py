@@ -96,3 +96,8 @@ def test_a_pair_held_by_this_process_is_not_attached_twice(two_chains):
     with pytest.raises(RuntimeError, match="already connected in this process"):
         TwoChains.local(*ports, start=False).connect()
     assert two_chains.l1.block_number >= 0  # the holder still works
+
+
+def test_local_pair_needs_two_chain_ids():
+    with pytest.raises(ValueError, match="different chain ids"):
+        TwoChains.local(l1_chain_id=5, l2_chain_id=5)

@@ -85,3 +85,4 @@ def test_the_no_network_guard_does_refuse_connections(no_network):
 
     with pytest.raises(AssertionError, match="network connection was attempted"):
         requests.get("http://127.0.0.1:9/", timeout=1)
+
