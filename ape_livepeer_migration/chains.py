@@ -50,6 +50,7 @@ from ape.api import TestProviderAPI
 from ape.api.networks import ProviderContextManager
 from ape.managers.chain import ChainManager
 from ape_foundry import FoundryProvider
+from web3 import HTTPProvider, Web3
 
 from ape_livepeer_migration.config import (
     LayerSettings,
@@ -76,7 +77,9 @@ __all__ = [
     "OnChain",
     "SnapshotUnsupportedError",
     "TwoChains",
+    "UpstreamUnavailableError",
     "free_port",
+    "redact_url",
 ]
 
 
@@ -86,6 +89,10 @@ class NodeNotRunningError(RuntimeError):
 
 class ChainIdMismatchError(RuntimeError):
     """A node reports another chain id than its layer of the pair must have."""
+
+
+class UpstreamUnavailableError(RuntimeError):
+    """A fork's upstream node does not answer."""
 
 
 class SnapshotUnsupportedError(RuntimeError):
@@ -335,9 +342,10 @@ def _fork_chains(settings: PairSettings) -> tuple[Chain, Chain]:
     upstream on the ecosystem's network config, which is process-wide: the last
     fork pair built decides the upstream of any later, unconfigured fork provider.
 
-    When connecting, Ape's ``node`` provider checks the upstream's chain id
-    against the forked network's (1 for Ethereum mainnet, 42161 for Arbitrum
-    One): a fork of anything else is refused by Ape itself.
+    The upstream must be the forked network: :meth:`TwoChains.connect` asks it
+    for its chain id first (1 for Ethereum mainnet, 42161 for Arbitrum One), and
+    Ape's ``node`` provider, which ape-foundry uses to reach it, refuses any
+    other chain id as well.
     """
     chains = []
     for layer, choice, layer_settings in ((L1, settings.pair.l1, settings.l1), (L2, settings.pair.l2, settings.l2)):
@@ -360,6 +368,35 @@ def _live_chain(layer: str, choice: str, settings: LayerSettings) -> Chain:
     _, _, provider_name = choice.split(":")
     provider = _network(choice).get_provider(provider_name, provider_settings={"uri": settings.url})
     return Chain(layer, provider, expected_chain_id=settings.chain_id)
+
+
+def redact_url(url: str) -> str:
+    """``scheme://host:port`` of a URL: node URLs often carry an API key in the path or query."""
+    parts = urlparse(url)
+    host = parts.hostname or ""
+    return f"{parts.scheme}://{host}:{parts.port}" if parts.port else f"{parts.scheme}://{host}"
+
+
+def _check_upstream(chain: Chain, timeout: float = 10.0) -> None:
+    """Ask a fork's upstream for its chain id before starting the fork anvil.
+
+    An anvil whose upstream does not answer only fails after ape-foundry's
+    start-up timeout, with no word about the upstream; a wrong upstream is only
+    refused by Ape after the anvil is up. Both are reported here, at once.
+    """
+    url = chain.provider.fork_url
+    where = f"the {chain.layer.upper()} fork's upstream {redact_url(url)}"
+    web3 = Web3(HTTPProvider(url, request_kwargs={"timeout": timeout}))
+    try:
+        chain_id = web3.eth.chain_id
+    except Exception as err:  # any transport or RPC failure: the upstream is not usable
+        raise UpstreamUnavailableError(f"{where} does not answer ({type(err).__name__})") from err
+    if chain.expected_chain_id is not None and chain_id != chain.expected_chain_id:
+        network = chain.provider.network.upstream_network
+        raise ChainIdMismatchError(
+            f"{where} reports chain id {chain_id}, expected {chain.expected_chain_id} "
+            f"({network.ecosystem.name}:{network.name})"
+        )
 
 
 class TwoChains:
@@ -464,6 +501,10 @@ class TwoChains:
         return self.l1, self.l2
 
     def connect(self) -> TwoChains:
+        """Start or reach both nodes, then check their chain ids; on any failure neither stays up."""
+        if self.pair.kind is PairKind.FORK:
+            for chain in self.layers:
+                _check_upstream(chain)
         previous = networks.active_provider
         try:
             for chain in self.layers:

@@ -12,7 +12,14 @@ from ape import chain, project
 from ape.exceptions import NetworkMismatchError
 from ape_foundry import FoundryForkProvider
 
-from ape_livepeer_migration.chains import TwoChains, _port_is_listening
+from ape_livepeer_migration.chains import (
+    ChainIdMismatchError,
+    TwoChains,
+    UpstreamUnavailableError,
+    _port_is_listening,
+    free_port,
+    redact_url,
+)
 from ape_livepeer_migration.config import LivepeerConfig
 from ape_livepeer_migration.networks import ARBITRUM_ONE_CHAIN_ID, MAINNET_CHAIN_ID
 
@@ -101,14 +108,42 @@ def test_upstream_urls_from_the_environment_win_over_the_config(upstreams):
     assert [chain.provider.fork_url for chain in pair.layers] == [env["APE_LIVEPEER_L1_RPC"], env["APE_LIVEPEER_L2_RPC"]]
 
 
-def test_an_upstream_that_is_not_mainnet_is_refused_and_its_fork_stopped():
+def test_an_upstream_that_is_not_mainnet_is_refused_before_any_fork_starts():
     with TwoChains.local() as not_mainnet:  # chain ids 31337 / 412346
-        settings = LivepeerConfig.model_validate(
+        config = LivepeerConfig.model_validate(
             {"mainnet_fork": {"l1_upstream": not_mainnet.l1.provider.uri, "l2_upstream": not_mainnet.l2.provider.uri}}
         )
-        pair = TwoChains.for_pair("mainnet-fork", config=settings, environ={})
-        fork_port = urlparse(pair.l1.provider.uri).port
-        with pytest.raises(NetworkMismatchError):
+        pair = TwoChains.for_pair("mainnet-fork", config=config, environ={})
+        with pytest.raises(ChainIdMismatchError, match=r"L1 fork's upstream .* reports chain id 31337, expected 1 "):
             pair.connect()
         assert not pair.l1.is_connected and not pair.l2.is_connected
+        assert pair.l1.provider.process is None and not _port_is_listening(urlparse(pair.l1.provider.uri).port)
+
+
+def test_ape_itself_refuses_a_fork_of_the_wrong_chain_and_the_anvil_is_stopped():
+    """Why the stand-in upstreams carry chain ids 1 and 42161 (see conftest.py)."""
+    with TwoChains.local() as not_mainnet:
+        config = LivepeerConfig.model_validate(
+            {"mainnet_fork": {"l1_upstream": not_mainnet.l1.provider.uri, "l2_upstream": not_mainnet.l2.provider.uri}}
+        )
+        fork_l1 = TwoChains.for_pair("mainnet-fork", config=config, environ={}).l1
+        fork_port = urlparse(fork_l1.provider.uri).port
+        with pytest.raises(NetworkMismatchError):
+            fork_l1.connect()  # a single Chain: no upstream pre-check, ape-foundry's own connect
+        assert not fork_l1.is_connected
         assert not _port_is_listening(fork_port)
+
+
+def test_an_upstream_that_does_not_answer_fails_at_once_without_its_key():
+    dead = f"http://127.0.0.1:{free_port()}/v3/SECRETKEY"
+    config = LivepeerConfig.model_validate({"mainnet_fork": {"l1_upstream": dead, "l2_upstream": dead}})
+    pair = TwoChains.for_pair("mainnet-fork", config=config, environ={})
+    with pytest.raises(UpstreamUnavailableError, match="L1 fork's upstream http://127.0.0.1:[0-9]+ does not answer") as err:
+        pair.connect()
+    assert "SECRETKEY" not in str(err.value)
+    assert pair.l1.provider.process is None
+
+
+def test_redact_url_keeps_scheme_host_and_port_only():
+    assert redact_url("https://user:pw@eth.example.invalid/v3/KEY?x=1") == "https://eth.example.invalid"
+    assert redact_url("http://127.0.0.1:8545/rpc") == "http://127.0.0.1:8545"
