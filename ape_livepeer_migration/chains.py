@@ -79,6 +79,7 @@ __all__ = [
     "TwoChains",
     "UpstreamUnavailableError",
     "free_port",
+    "port_is_listening",
     "redact_url",
 ]
 
@@ -117,7 +118,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _port_is_listening(port: int) -> bool:
+def port_is_listening(port: int) -> bool:
+    """``True`` when something accepts TCP connections on 127.0.0.1:``port``."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.2)
         return sock.connect_ex(("127.0.0.1", port)) == 0
@@ -163,9 +165,10 @@ class Chain:
         return isinstance(self.provider, FoundryProvider) and not self.provider.settings.manage_process
 
     def connect(self) -> None:
+        """Start or reach this layer's node (idempotent); the active provider is left to the caller."""
         if self._context is None:
             where = self.where  # also fixes the provider's host, part of its connection id
-            if self.attaches and not _port_is_listening(self._port):
+            if self.attaches and not port_is_listening(urlparse(self.provider.uri).port):
                 raise NodeNotRunningError(
                     f"no node listens for the {self.layer.upper()} ({where}); start the local "
                     "pair with `ape livepeer chains` (ports: livepeer_migration.local in ape-config.yaml)"
@@ -189,6 +192,7 @@ class Chain:
             _forget_cached_chain_id(self.provider)
 
     def disconnect(self) -> None:
+        """Let go of the node; stops it only if this process started it."""
         if self._context is not None:
             with self:
                 self._context.pop_provider()
@@ -213,13 +217,6 @@ class Chain:
         if networks.active_provider is not provider:
             networks.active_provider = provider
             _forget_cached_chain_id(provider)
-
-    @property
-    def _port(self) -> int:
-        port = urlparse(self.provider.uri).port
-        if port is None:
-            raise ValueError(f"{self.provider.uri} names no port")
-        return port
 
     @property
     def chain_id(self) -> int:
@@ -314,7 +311,7 @@ def _port_for_new_node(layer: str, port: int | None, what: str) -> int:
     """A port for an anvil this process starts: the pinned anvil goes first on PATH."""
     prepend_tools_to_path()
     port = port or free_port()
-    if _port_is_listening(port):
+    if port_is_listening(port):
         raise RuntimeError(
             f"port {port} for the {what} {layer.upper()} is already in use; "
             "stop what listens there or choose another port"

@@ -138,6 +138,12 @@ ARBITRUM_SEPOLIA_CHALLENGE_PERIOD_BLOCKS = 20
 
 LOCAL_PAIR = NetworkPair("local", "ethereum:local:foundry", "arbitrum:local:foundry")
 
+# On the Arbitrum One fork, 0x64 holds what the real chain reports for its ArbSys
+# precompile (a stub, not the precompile): anvil implements no Arbitrum precompile,
+# so L2->L1 sends need a simulator planted with anvil_setCode. anvil 1.7.1 (the
+# pinned build, May 2026) leaves 0x64 alone; builds after July 2026 inject an ArbSys
+# answering only arbBlockNumber() on official Arbitrum chain ids such as 42161, which
+# would shadow a planted simulator on this fork.
 MAINNET_FORK_PAIR = NetworkPair(
     "mainnet-fork",
     "ethereum:mainnet-fork:foundry",

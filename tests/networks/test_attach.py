@@ -13,7 +13,7 @@ from ape_livepeer_migration.chains import (
     ChainIdMismatchError,
     NodeNotRunningError,
     TwoChains,
-    _port_is_listening,
+    port_is_listening,
     free_port,
 )
 from ape_livepeer_migration.config import LOCAL_L1_CHAIN_ID, LOCAL_L2_CHAIN_ID, LivepeerConfig
@@ -31,7 +31,7 @@ def running_pair():
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
-        while not all(map(_port_is_listening, ports)):
+        while not all(map(port_is_listening, ports)):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"`ape livepeer chains` did not come up:\n{process.stdout.read()}")
             time.sleep(0.2)
@@ -47,9 +47,20 @@ def test_attaches_to_the_running_pair_and_leaves_it_running(running_pair):
         assert attached.l1.provider.process is None and attached.l2.provider.process is None
         before = attached.l2.block_number
         attached.l2.mine(2)
-    assert all(map(_port_is_listening, running_pair))
+    assert all(map(port_is_listening, running_pair))
     with TwoChains.local(*running_pair, start=False) as again:
         assert again.l2.block_number == before + 2  # the same node, still running
+
+
+def test_attach_defaults_to_the_project_config_ports(running_pair, monkeypatch):
+    from ape import config
+
+    local = config.get_config("livepeer_migration").local
+    monkeypatch.setattr(local, "l1_port", running_pair[0])
+    monkeypatch.setattr(local, "l2_port", running_pair[1])
+    with TwoChains.local(start=False) as attached:
+        assert [chain.where.rsplit(":", 1)[1] for chain in attached.layers] == [str(port) for port in running_pair]
+        assert attached.l2.chain_id == LOCAL_L2_CHAIN_ID
 
 
 def test_configured_local_pair_attaches_through_for_pair(running_pair):
@@ -73,7 +84,7 @@ def test_wrong_chain_ids_are_refused_and_the_nodes_left_alone(running_pair):
     with pytest.raises(ChainIdMismatchError, match=r"L1 .* reports chain id 31337, expected 1"):
         expecting_other_ids.connect()
     assert not expecting_other_ids.l1.is_connected and not expecting_other_ids.l2.is_connected
-    assert all(map(_port_is_listening, running_pair))
+    assert all(map(port_is_listening, running_pair))
 
 
 def test_swapped_ports_are_refused(running_pair):

@@ -16,7 +16,7 @@ from ape_livepeer_migration.chains import (
     ChainIdMismatchError,
     TwoChains,
     UpstreamUnavailableError,
-    _port_is_listening,
+    port_is_listening,
     free_port,
     redact_url,
 )
@@ -117,7 +117,7 @@ def test_an_upstream_that_is_not_mainnet_is_refused_before_any_fork_starts():
         with pytest.raises(ChainIdMismatchError, match=r"L1 fork's upstream .* reports chain id 31337, expected 1 "):
             pair.connect()
         assert not pair.l1.is_connected and not pair.l2.is_connected
-        assert pair.l1.provider.process is None and not _port_is_listening(urlparse(pair.l1.provider.uri).port)
+        assert pair.l1.provider.process is None and not port_is_listening(urlparse(pair.l1.provider.uri).port)
 
 
 def test_ape_itself_refuses_a_fork_of_the_wrong_chain_and_the_anvil_is_stopped():
@@ -131,7 +131,7 @@ def test_ape_itself_refuses_a_fork_of_the_wrong_chain_and_the_anvil_is_stopped()
         with pytest.raises(NetworkMismatchError):
             fork_l1.connect()  # a single Chain: no upstream pre-check, ape-foundry's own connect
         assert not fork_l1.is_connected
-        assert not _port_is_listening(fork_port)
+        assert not port_is_listening(fork_port)
 
 
 def test_an_upstream_that_does_not_answer_fails_at_once_without_its_key():
