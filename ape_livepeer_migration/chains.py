@@ -11,30 +11,54 @@ switches the active one for the duration of a ``with`` block::
             chains.l2.provider.mine(5)
         l1_token = chains.l1.bind(token)  # usable from anywhere: switches to L1 per call
 
-Two traps of running two chains through ape-foundry are handled here:
+Ways to get a pair (see :mod:`ape_livepeer_migration.networks` for the registry
+and :mod:`ape_livepeer_migration.config` for the settings):
+
+* ``TwoChains.local()``: two fresh anvils on free ports (tests);
+* ``TwoChains.local(start=False)``: attach to the anvils that
+  ``ape livepeer chains`` runs at the configured ports, checking their chain ids;
+* ``TwoChains.for_pair(name)``: the configured pair, ``local``, ``mainnet-fork``
+  (two ape-foundry fork anvils, each on its own port, each with the chain id of
+  the chain it forks) or ``sepolia`` (Ape's ``node`` provider; nothing started).
+
+Traps of running two chains through one Ape process, handled here:
 
 * every anvil is chain id 31337 and a second network on the same host silently
   reuses the first anvil: each local layer gets its own port and chain id
-  (:class:`LocalAnvilProvider` adds ``--chain-id``);
+  (:class:`LocalAnvilProvider` adds ``--chain-id``), and every layer's chain id
+  is checked on connect;
 * Ape caches the chain id by *network name*, so ``ethereum:local`` and
-  ``arbitrum:local`` share one entry: the entry is dropped on every switch.
-  Snapshots are per provider; :meth:`TwoChains.snapshot` takes one on each.
+  ``arbitrum:local`` (or the two ``mainnet-fork`` networks) share one entry:
+  the entry is dropped on every switch;
+* snapshots are per provider: :meth:`TwoChains.snapshot` takes one on each;
+* ``APE_FOUNDRY_HOST`` points *every* foundry provider at one node, so it is
+  refused for pairs that use foundry.
 """
 
 from __future__ import annotations
 
+import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
 
+from ape import config as ape_config
 from ape import networks
+from ape.api import TestProviderAPI
 from ape.api.networks import ProviderContextManager
 from ape.managers.chain import ChainManager
 from ape_foundry import FoundryProvider
+from web3 import HTTPProvider, Web3
 
-from ape_livepeer_migration.config import LOCAL_L1_CHAIN_ID, LOCAL_L2_CHAIN_ID
+from ape_livepeer_migration.config import (
+    LayerSettings,
+    LivepeerConfig,
+    PairSettings,
+    resolve_pair,
+)
+from ape_livepeer_migration.networks import LOCAL_PAIR, NetworkPair, PairKind
 from ape_livepeer_migration.toolchain import prepend_tools_to_path
 
 if TYPE_CHECKING:
@@ -43,18 +67,37 @@ if TYPE_CHECKING:
 L1 = "l1"
 L2 = "l2"
 
+__all__ = [
+    "LOCAL_PAIR",
+    "Chain",
+    "ChainIdMismatchError",
+    "LocalAnvilProvider",
+    "NetworkPair",
+    "NodeNotRunningError",
+    "OnChain",
+    "SnapshotUnsupportedError",
+    "TwoChains",
+    "UpstreamUnavailableError",
+    "free_port",
+    "port_is_listening",
+    "redact_url",
+]
 
 
-@dataclass(frozen=True)
-class NetworkPair:
-    """An L1 and an L2 network, each an Ape ``ecosystem:network:provider`` choice."""
-
-    name: str
-    l1: str
-    l2: str
+class NodeNotRunningError(RuntimeError):
+    """Attaching to a node that is not there."""
 
 
-LOCAL_PAIR = NetworkPair("local", "ethereum:local:foundry", "arbitrum:local:foundry")
+class ChainIdMismatchError(RuntimeError):
+    """A node reports another chain id than its layer of the pair must have."""
+
+
+class UpstreamUnavailableError(RuntimeError):
+    """A fork's upstream node does not answer."""
+
+
+class SnapshotUnsupportedError(RuntimeError):
+    """Snapshots need a node that can revert (anvil, local or fork), not a live network."""
 
 
 class LocalAnvilProvider(FoundryProvider):
@@ -75,7 +118,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _port_is_listening(port: int) -> bool:
+def port_is_listening(port: int) -> bool:
+    """``True`` when something accepts TCP connections on 127.0.0.1:``port``."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.2)
         return sock.connect_ex(("127.0.0.1", port)) == 0
@@ -88,9 +132,11 @@ class Chain:
     afterwards (re-entrant, so an L2 block may be nested in an L1 block).
     """
 
-    def __init__(self, layer: str, provider: ProviderAPI):
+    def __init__(self, layer: str, provider: ProviderAPI, expected_chain_id: int | None = None):
         self.layer = layer
         self.provider = provider
+        #: The chain id the node must report; checked by :meth:`TwoChains.connect`.
+        self.expected_chain_id = expected_chain_id
         self._context: ProviderContextManager | None = None
         self._previous: list[ProviderAPI | None] = []
 
@@ -106,14 +152,47 @@ class Chain:
     def is_connected(self) -> bool:
         return self._context is not None
 
+    @property
+    def where(self) -> str:
+        """The network choice, plus the URL for local anvils (a remote URL may hold an API key)."""
+        if isinstance(self.provider, FoundryProvider):
+            return f"{self.choice} at {self.provider.uri}"
+        return self.choice
+
+    @property
+    def attaches(self) -> bool:
+        """``True`` when connecting must find a local anvil already running."""
+        return isinstance(self.provider, FoundryProvider) and not self.provider.settings.manage_process
+
     def connect(self) -> None:
+        """Start or reach this layer's node (idempotent); the active provider is left to the caller."""
         if self._context is None:
-            self._context = ProviderContextManager(provider=self.provider, disconnect_after=True)
-            self._context.push_provider()
+            where = self.where  # also fixes the provider's host, part of its connection id
+            if self.attaches and not port_is_listening(urlparse(self.provider.uri).port):
+                raise NodeNotRunningError(
+                    f"no node listens for the {self.layer.upper()} ({where}); start the local "
+                    "pair with `ape livepeer chains` (ports: livepeer_migration.local in ape-config.yaml)"
+                )
+            if self.provider.connection_id in ProviderContextManager.connected_providers:
+                # Ape would hand us its connected instance and, on our disconnect, drop it
+                # from under its owner.
+                raise RuntimeError(
+                    f"the {self.layer.upper()} ({where}) is already connected in this process; "
+                    "use the pair that holds it"
+                )
+            context = ProviderContextManager(provider=self.provider, disconnect_after=True)
+            try:
+                context.push_provider()
+            except BaseException:
+                # Nothing was pushed; stop whatever the failed connect started (a fork anvil).
+                self.provider.disconnect()
+                raise
+            self._context = context
             # push_provider made us active; callers activate explicitly.
             _forget_cached_chain_id(self.provider)
 
     def disconnect(self) -> None:
+        """Let go of the node; stops it only if this process started it."""
         if self._context is not None:
             with self:
                 self._context.pop_provider()
@@ -150,10 +229,24 @@ class Chain:
     def mine(self, blocks: int = 1) -> None:
         self.provider.mine(blocks)
 
+    @property
+    def supports_snapshots(self) -> bool:
+        """``True`` for anvils (local or fork); a live network cannot revert."""
+        return isinstance(self.provider, TestProviderAPI)
+
+    def _require_snapshots(self) -> None:
+        if not self.supports_snapshots:
+            raise SnapshotUnsupportedError(
+                f"{self.layer.upper()} ({self.choice}) is a live network: it has no snapshots; "
+                "use the local or mainnet-fork pair"
+            )
+
     def snapshot(self) -> str:
+        self._require_snapshots()
         return self.provider.snapshot()
 
     def restore(self, snapshot_id: str) -> None:
+        self._require_snapshots()
         if not self.provider.restore(snapshot_id):
             raise RuntimeError(f"{self.layer}: snapshot {snapshot_id} could not be restored")
 
@@ -209,6 +302,100 @@ class OnChain:
         return self._target
 
 
+def _network(choice: str):
+    ecosystem, network_name, _ = choice.split(":")
+    return networks.get_ecosystem(ecosystem).get_network(network_name)
+
+
+def _port_for_new_node(layer: str, port: int | None, what: str) -> int:
+    """A port for an anvil this process starts: the pinned anvil goes first on PATH."""
+    prepend_tools_to_path()
+    port = port or free_port()
+    if port_is_listening(port):
+        raise RuntimeError(
+            f"port {port} for the {what} {layer.upper()} is already in use; "
+            "stop what listens there or choose another port"
+        )
+    return port
+
+
+def _local_chain(layer: str, choice: str, port: int | None, chain_id: int, start: bool) -> Chain:
+    if start:
+        port = _port_for_new_node(layer, port, "local")
+    settings: dict[str, Any] = {"host": f"http://127.0.0.1:{port}", "chain_id": chain_id}
+    if not start:
+        settings["manage_process"] = False
+    provider = LocalAnvilProvider(name="foundry", network=_network(choice), provider_settings=settings)
+    return Chain(layer, provider, expected_chain_id=chain_id)
+
+
+def _fork_chains(settings: PairSettings) -> tuple[Chain, Chain]:
+    """ape-foundry's own fork provider on each layer, pointed at the configured upstreams.
+
+    The upstream goes in as ape-foundry's ``fork.<ecosystem>.<network>.upstream_provider``
+    setting with a URL as the value: Ape then reaches it through its ``node``
+    provider at exactly that URL (never a public RPC of its choosing), and the
+    anvil gets ``--fork-url`` with it. Note that ape-foundry records the
+    upstream on the ecosystem's network config, which is process-wide: the last
+    fork pair built decides the upstream of any later, unconfigured fork provider.
+
+    The upstream must be the forked network: :meth:`TwoChains.connect` asks it
+    for its chain id first (1 for Ethereum mainnet, 42161 for Arbitrum One), and
+    Ape's ``node`` provider, which ape-foundry uses to reach it, refuses any
+    other chain id as well.
+    """
+    chains = []
+    for layer, choice, layer_settings in ((L1, settings.pair.l1, settings.l1), (L2, settings.pair.l2, settings.l2)):
+        network = _network(choice)
+        fork: dict[str, Any] = {"upstream_provider": layer_settings.url}
+        if layer_settings.block_number is not None:
+            fork["block_number"] = layer_settings.block_number
+        port = _port_for_new_node(layer, layer_settings.port, settings.pair.name)
+        provider_settings = {
+            "host": f"http://127.0.0.1:{port}",
+            "fork": {network.ecosystem.name: {network.upstream_network.name: fork}},
+        }
+        provider = network.get_provider("foundry", provider_settings=provider_settings)
+        chains.append(Chain(layer, provider, expected_chain_id=layer_settings.chain_id))
+    return chains[0], chains[1]
+
+
+def _live_chain(layer: str, choice: str, settings: LayerSettings) -> Chain:
+    """Ape's ``node`` provider at the configured URL; connecting starts nothing."""
+    _, _, provider_name = choice.split(":")
+    provider = _network(choice).get_provider(provider_name, provider_settings={"uri": settings.url})
+    return Chain(layer, provider, expected_chain_id=settings.chain_id)
+
+
+def redact_url(url: str) -> str:
+    """``scheme://host:port`` of a URL: node URLs often carry an API key in the path or query."""
+    parts = urlparse(url)
+    host = parts.hostname or ""
+    return f"{parts.scheme}://{host}:{parts.port}" if parts.port else f"{parts.scheme}://{host}"
+
+
+def _check_upstream(chain: Chain, timeout: float = 10.0) -> None:
+    """Ask a fork's upstream for its chain id before starting the fork anvil.
+
+    An anvil whose upstream does not answer only fails after ape-foundry's
+    start-up timeout, with no word about the upstream; a wrong upstream is only
+    refused by Ape after the anvil is up. Both are reported here, at once.
+    """
+    url = chain.provider.fork_url
+    where = f"the {chain.layer.upper()} fork's upstream {redact_url(url)}"
+    web3 = Web3(HTTPProvider(url, request_kwargs={"timeout": timeout}))
+    try:
+        chain_id = web3.eth.chain_id
+    except Exception as err:  # any transport or RPC failure: the upstream is not usable
+        raise UpstreamUnavailableError(f"{where} does not answer ({type(err).__name__})") from err
+    if chain.expected_chain_id is not None and chain_id != chain.expected_chain_id:
+        network = chain.provider.network.upstream_network
+        raise ChainIdMismatchError(
+            f"{where} reports chain id {chain_id}, expected {chain.expected_chain_id} "
+            f"({network.ecosystem.name}:{network.name})"
+        )
+
+
 class TwoChains:
     """An L1 and an L2 connected at once; a context manager that shuts both down."""
 
@@ -222,43 +409,99 @@ class TwoChains:
         cls,
         l1_port: int | None = None,
         l2_port: int | None = None,
-        l1_chain_id: int = LOCAL_L1_CHAIN_ID,
-        l2_chain_id: int = LOCAL_L2_CHAIN_ID,
+        l1_chain_id: int | None = None,
+        l2_chain_id: int | None = None,
+        start: bool = True,
     ) -> TwoChains:
-        """Two fresh anvils started by ape-foundry (free ports when none are given).
+        """The local pair: two anvils run by ape-foundry, each with its own chain id.
 
-        A port that something already listens on is refused: reusing a running
-        node by accident is how both layers end up on one chain.
+        ``start=True`` starts two fresh anvils (free ports when none are given). A
+        port that something already listens on is refused: reusing a running node
+        by accident is how both layers end up on one chain.
+
+        ``start=False`` attaches to anvils already running (``ape livepeer chains``
+        in another terminal), at the configured ports unless given. Nothing is
+        started and disconnecting stops nothing; :meth:`connect` raises
+        :class:`NodeNotRunningError` when a port is silent and
+        :class:`ChainIdMismatchError` when a node has the wrong chain id.
+
+        Chain ids default to the configured ones (31337 and 412346 unless changed).
         """
-        prepend_tools_to_path()
-        layers = []
-        for layer, choice, port, chain_id in (
-            (L1, LOCAL_PAIR.l1, l1_port, l1_chain_id),
-            (L2, LOCAL_PAIR.l2, l2_port, l2_chain_id),
-        ):
-            port = port or free_port()
-            if _port_is_listening(port):
-                raise RuntimeError(
-                    f"port {port} for the local {layer.upper()} is already in use; "
-                    "stop what listens there or choose another port"
-                )
-            ecosystem, network_name, _ = choice.split(":")
-            network = networks.get_ecosystem(ecosystem).get_network(network_name)
-            provider = LocalAnvilProvider(
-                name="foundry",
-                network=network,
-                provider_settings={"host": f"http://127.0.0.1:{port}", "chain_id": chain_id},
-            )
-            layers.append(Chain(layer, provider))
+        attach_ports_missing = not start and (l1_port is None or l2_port is None)
+        if attach_ports_missing or l1_chain_id is None or l2_chain_id is None:
+            local = ape_config.get_config("livepeer_migration").local
+            if not start:
+                l1_port = l1_port or local.l1_port
+                l2_port = l2_port or local.l2_port
+            l1_chain_id = local.l1_chain_id if l1_chain_id is None else l1_chain_id
+            l2_chain_id = local.l2_chain_id if l2_chain_id is None else l2_chain_id
         if l1_chain_id == l2_chain_id:
             raise ValueError("L1 and L2 need different chain ids")
-        return cls(layers[0], layers[1], LOCAL_PAIR)
+        return cls(
+            _local_chain(L1, LOCAL_PAIR.l1, l1_port, l1_chain_id, start),
+            _local_chain(L2, LOCAL_PAIR.l2, l2_port, l2_chain_id, start),
+            LOCAL_PAIR,
+        )
+
+    @classmethod
+    def for_pair(
+        cls,
+        name: str | None = None,
+        *,
+        start: bool = True,
+        config: LivepeerConfig | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> TwoChains:
+        """The pair ``name`` (default: ``$APE_LIVEPEER_PAIR``, then the config's ``pair``).
+
+        Builds the providers only; :meth:`connect` (or ``with``) starts or reaches
+        the nodes. ``config`` defaults to the project's ``livepeer_migration``
+        section and ``environ`` to ``os.environ``.
+
+        * ``local``: the configured ports and chain ids; ``start=False`` attaches
+          to running anvils (see :meth:`local`).
+        * ``mainnet-fork``: ape-foundry's ``FoundryForkProvider`` on each layer,
+          forking the configured upstream URLs; each fork anvil on its own port
+          (configured, else free). Always starts its anvils.
+        * ``sepolia``: Ape's ``node`` provider on each layer, at the configured
+          URLs; there is no process, so ``start`` does not matter.
+
+        Raises :class:`~ape_livepeer_migration.config.MissingRpcError` when a
+        needed URL is not configured, before anything connects.
+        """
+        if config is None:
+            config = ape_config.get_config("livepeer_migration")
+        env = os.environ if environ is None else environ
+        settings = resolve_pair(config, name, env)
+        pair = settings.pair
+        if pair.kind is not PairKind.LIVE and "APE_FOUNDRY_HOST" in env:
+            raise ValueError(
+                "APE_FOUNDRY_HOST is set: ape-foundry would send both layers of the "
+                f"{pair.name} pair to that one node; unset it (ports come from livepeer_migration)"
+            )
+        if pair.kind is PairKind.LOCAL:
+            return cls.local(
+                settings.l1.port, settings.l2.port, settings.l1.chain_id, settings.l2.chain_id, start=start
+            )
+        if pair.kind is PairKind.FORK:
+            if not start:
+                raise ValueError(f"the {pair.name} pair always starts its own fork anvils (start=False)")
+            return cls(*_fork_chains(settings), pair)
+        return cls(
+            _live_chain(L1, pair.l1, settings.l1),
+            _live_chain(L2, pair.l2, settings.l2),
+            pair,
+        )
 
     @property
     def layers(self) -> tuple[Chain, Chain]:
         return self.l1, self.l2
 
     def connect(self) -> TwoChains:
+        """Start or reach both nodes, then check their chain ids; on any failure neither stays up."""
+        if self.pair.kind is PairKind.FORK:
+            for chain in self.layers:
+                _check_upstream(chain)
         previous = networks.active_provider
         try:
             for chain in self.layers:
@@ -274,6 +517,14 @@ class TwoChains:
                 f"L1 and L2 report the same chain id ({self.l1.chain_id}): "
                 "they are probably one node"
             )
+        for chain in self.layers:
+            if chain.expected_chain_id is not None and chain.chain_id != chain.expected_chain_id:
+                found = chain.chain_id
+                self.disconnect()
+                raise ChainIdMismatchError(
+                    f"the {self.pair.name} pair's {chain.layer.upper()} ({chain.where}) reports chain id "
+                    f"{found}, expected {chain.expected_chain_id}"
+                )
         return self
 
     def disconnect(self) -> None:

@@ -2,18 +2,60 @@
 
 Ape names a plugin's section after its module without the ``ape_`` prefix.
 
-Example (every key optional; these are the defaults)::
+Every key is optional; the values shown are the defaults::
 
     livepeer_migration:
-      local:
-        l1_port: 8545          # local L1 anvil
-        l2_port: 8547          # local L2 anvil (Arbitrum's test node uses 8547 too)
+      pair: local               # which L1/L2 pair to use: local | mainnet-fork | sepolia
+      local:                    # two anvils run by `ape livepeer chains`
+        l1_port: 8545           # local L1 anvil
+        l2_port: 8547           # local L2 anvil (Arbitrum's test node uses 8547 too)
         l1_chain_id: 31337
         l2_chain_id: 412346
+      mainnet_fork:             # two anvils forking Ethereum mainnet and Arbitrum One
+        l1_upstream: null       # RPC URL of an Ethereum mainnet node (archive node for old blocks)
+        l2_upstream: null       # RPC URL of an Arbitrum One node
+        l1_port: null           # port of the L1 fork anvil (null: any free port)
+        l2_port: null           # port of the L2 fork anvil (null: any free port)
+        l1_block_number: null   # fork at this L1 block (null: latest)
+        l2_block_number: null   # fork at this L2 block (null: latest)
+      sepolia:                  # the live testnets, through Ape's `node` provider
+        l1_rpc: null            # RPC URL of an Ethereum Sepolia node
+        l2_rpc: null            # RPC URL of an Arbitrum Sepolia node
+
+Environment variables (they win over the file):
+
+* ``APE_LIVEPEER_PAIR``: the pair to use, instead of ``pair``.
+* ``APE_LIVEPEER_L1_RPC`` / ``APE_LIVEPEER_L2_RPC``: the URL of the *selected*
+  pair's L1 / L2 node: the upstreams of ``mainnet-fork`` (``l1_upstream``,
+  ``l2_upstream``) or the nodes of ``sepolia`` (``l1_rpc``, ``l2_rpc``). The
+  ``local`` pair needs no URL and ignores them. Keeping keys out of the file is
+  the point: RPC URLs usually embed an API key.
+
+Ape also expands ``$VAR`` / ``${VAR}`` inside ``ape-config.yaml`` itself, so
+``l1_rpc: ${MY_SEPOLIA_RPC}`` works as well.
+
+A pair that needs a URL and has none fails before any connection with a
+:class:`MissingRpcError` naming the key and the variable to set. Ape's own
+fallback for a live network without a URL (a random public RPC) is never used:
+it would send requests somewhere nobody chose.
+
+Any key the file does not set can also come from an
+``APE_LIVEPEER_<SECTION>_<KEY>`` variable, e.g. ``APE_LIVEPEER_LOCAL_L1_PORT``
+or ``APE_LIVEPEER_SEPOLIA_L2_RPC`` (pydantic-settings, Ape's convention for
+plugin sections); unlike the three variables above, these yield to the file.
 """
 
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from ape.api import PluginConfig
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
+
+from ape_livepeer_migration.networks import NetworkPair, PairKind, get_pair
 
 #: Chain id of the local L1: anvil's own local id.
 LOCAL_L1_CHAIN_ID = 31337
@@ -21,6 +63,12 @@ LOCAL_L1_CHAIN_ID = 31337
 #: anvils replace the ArbSys precompile when the id is an official Arbitrum id
 #: (42161, 421614, ...); this one is left alone, so the simulator can live at 0x64.
 LOCAL_L2_CHAIN_ID = 412346
+
+#: Environment variable choosing the pair.
+PAIR_ENV = "APE_LIVEPEER_PAIR"
+#: Environment variables giving the selected pair's L1 / L2 node URL.
+L1_RPC_ENV = "APE_LIVEPEER_L1_RPC"
+L2_RPC_ENV = "APE_LIVEPEER_L2_RPC"
 
 
 class LocalPairConfig(PluginConfig):
@@ -34,9 +82,120 @@ class LocalPairConfig(PluginConfig):
     model_config = SettingsConfigDict(extra="forbid", env_prefix="APE_LIVEPEER_LOCAL_")
 
 
+class ForkPairConfig(PluginConfig):
+    """The ``mainnet-fork`` pair: upstream nodes, fork ports and fork blocks."""
+
+    l1_upstream: str | None = None
+    l2_upstream: str | None = None
+    l1_port: int | None = None
+    l2_port: int | None = None
+    l1_block_number: int | None = None
+    l2_block_number: int | None = None
+
+    model_config = SettingsConfigDict(extra="forbid", env_prefix="APE_LIVEPEER_MAINNET_FORK_")
+
+
+class LivePairConfig(PluginConfig):
+    """The ``sepolia`` pair: the nodes to talk to."""
+
+    l1_rpc: str | None = None
+    l2_rpc: str | None = None
+
+    model_config = SettingsConfigDict(extra="forbid", env_prefix="APE_LIVEPEER_SEPOLIA_")
+
+
 class LivepeerConfig(PluginConfig):
     """Settings of the ``livepeer`` plugin."""
 
-    local: LocalPairConfig = LocalPairConfig()
+    pair: str = "local"
+    # Factories, not instances: each load reads the APE_LIVEPEER_<SECTION>_* variables anew.
+    local: LocalPairConfig = Field(default_factory=LocalPairConfig)
+    mainnet_fork: ForkPairConfig = Field(default_factory=ForkPairConfig)
+    sepolia: LivePairConfig = Field(default_factory=LivePairConfig)
 
     model_config = SettingsConfigDict(extra="forbid", env_prefix="APE_LIVEPEER_")
+
+
+class MissingRpcError(ValueError):
+    """A pair needs a node URL that neither the config nor the environment gives."""
+
+
+@dataclass(frozen=True)
+class LayerSettings:
+    """What it takes to open one layer of a pair."""
+
+    #: Node URL: the fork's upstream (fork pairs) or the node itself (live pairs).
+    url: str | None = None
+    #: Local port of the anvil to start or attach to (``None``: any free port).
+    port: int | None = None
+    #: Chain id the node must report (``None``: not checked here).
+    chain_id: int | None = None
+    #: Fork from this block (fork pairs only; ``None``: latest).
+    block_number: int | None = None
+
+
+@dataclass(frozen=True)
+class PairSettings:
+    """A pair from the registry with everything configuration says about its two layers."""
+
+    pair: NetworkPair
+    l1: LayerSettings
+    l2: LayerSettings
+
+
+def _node_url(
+    section: PluginConfig, key: str, env_name: str, pair: NetworkPair, environ: Mapping[str, str]
+) -> str:
+    """The environment's URL, else the section's ``key``; a clear error when neither is set."""
+    if url := environ.get(env_name) or getattr(section, key):
+        return url
+    section_name = pair.name.replace("-", "_")
+    raise MissingRpcError(
+        f"the {pair.name} pair needs the RPC URL of its {key[:2].upper()} node: set {env_name} "
+        f"or livepeer_migration.{section_name}.{key} in ape-config.yaml"
+    )
+
+
+def resolve_pair(
+    config: LivepeerConfig,
+    name: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> PairSettings:
+    """Settings of the pair ``name`` (default: ``$APE_LIVEPEER_PAIR``, then ``pair``).
+
+    Raises :class:`~ape_livepeer_migration.networks.UnknownPairError` for a name
+    not in the registry and :class:`MissingRpcError` when a needed URL is absent.
+    Nothing here connects to anything.
+    """
+    env = os.environ if environ is None else environ
+    pair = get_pair(name or env.get(PAIR_ENV) or config.pair)
+    if pair.kind is PairKind.LOCAL:
+        local = config.local
+        return PairSettings(
+            pair,
+            LayerSettings(port=local.l1_port, chain_id=local.l1_chain_id),
+            LayerSettings(port=local.l2_port, chain_id=local.l2_chain_id),
+        )
+    # The section of a fork or live pair is the pair's name in snake case.
+    section = getattr(config, pair.name.replace("-", "_"))
+    if pair.kind is PairKind.FORK:
+        return PairSettings(
+            pair,
+            LayerSettings(
+                url=_node_url(section, "l1_upstream", L1_RPC_ENV, pair, env),
+                port=section.l1_port,
+                chain_id=pair.l1_chain_id,
+                block_number=section.l1_block_number,
+            ),
+            LayerSettings(
+                url=_node_url(section, "l2_upstream", L2_RPC_ENV, pair, env),
+                port=section.l2_port,
+                chain_id=pair.l2_chain_id,
+                block_number=section.l2_block_number,
+            ),
+        )
+    return PairSettings(
+        pair,
+        LayerSettings(url=_node_url(section, "l1_rpc", L1_RPC_ENV, pair, env), chain_id=pair.l1_chain_id),
+        LayerSettings(url=_node_url(section, "l2_rpc", L2_RPC_ENV, pair, env), chain_id=pair.l2_chain_id),
+    )
