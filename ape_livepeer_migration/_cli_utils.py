@@ -34,15 +34,32 @@ def _decimal_digits(text: str) -> tuple[int, str]:
 
 
 class _Decimal(click.ParamType):
-    """Base of the decimal types: parse, then check the sign and the precision."""
+    """Base of the decimal types: parse exactly, then check the sign, zero and an upper bound.
+
+    Values are handled scaled to ``10**decimals`` (an ``int``); subclasses turn
+    that into their result.  Click may pass an already converted value back in
+    (a default, a prompt); it is checked the same way, not parsed again.
+    """
 
     #: How many decimal places the base unit allows.
     decimals: int = 18
     #: Whether zero is accepted.
     allow_zero: bool = False
+    #: The largest accepted scaled value, if any, and how to say so.
+    upper: int | None = None
+    upper_message: str = ""
 
-    def _parse(self, value: object, param, ctx) -> tuple[int, int]:
-        """Return (value scaled to ``10**decimals``, ``10**decimals``) or fail."""
+    def _check(self, scaled: int, shown: str, param, ctx) -> int:
+        if scaled < 0:
+            self.fail(f"must not be negative, got {shown}", param, ctx)
+        if scaled == 0 and not self.allow_zero:
+            self.fail("must be greater than 0", param, ctx)
+        if self.upper is not None and scaled > self.upper:
+            self.fail(f"{self.upper_message}, got {shown}", param, ctx)
+        return scaled
+
+    def _parse(self, value: object, param, ctx) -> int:
+        """``value`` scaled to ``10**decimals``, or fail with a one-line message."""
         text = str(value).strip()
         if text.startswith("-"):
             self.fail(f"must not be negative, got {text}", param, ctx)
@@ -52,11 +69,8 @@ class _Decimal(click.ParamType):
             self.fail(f"{text!r} is not a decimal number", param, ctx)
         if len(fraction) > self.decimals:
             self.fail(f"{text} has more than {self.decimals} decimal places", param, ctx)
-        scale = 10**self.decimals
-        scaled = whole * scale + int(fraction.ljust(self.decimals, "0") or "0")
-        if scaled == 0 and not self.allow_zero:
-            self.fail("must be greater than 0", param, ctx)
-        return scaled, scale
+        scaled = whole * 10**self.decimals + int(fraction.ljust(self.decimals, "0") or "0")
+        return self._check(scaled, text, param, ctx)
 
 
 class Amount(_Decimal):
@@ -71,8 +85,8 @@ class Amount(_Decimal):
     def convert(self, value, param, ctx) -> int:
         """Base units of ``value``; fails on malformed input, negatives, zero (unless allowed), excess decimals."""
         if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        return self._parse(value, param, ctx)[0]
+            return self._check(value, f"{value} base units", param, ctx)
+        return self._parse(value, param, ctx)
 
 
 class Percent(_Decimal):
@@ -83,23 +97,21 @@ class Percent(_Decimal):
     """
 
     name = "percent"
+    upper_message = "must be between 0 and 100 %"
 
     def __init__(self, precision: int, *, allow_zero: bool = True):
         digits = len(str(precision)) - 1
         if precision != 10**digits or digits < 2:
             raise ValueError(f"precision must be a power of ten of at least 100, got {precision}")
-        self.precision = precision
+        self.precision = self.upper = precision
         self.decimals = digits - 2
         self.allow_zero = allow_zero
 
     def convert(self, value, param, ctx) -> int:
         """Parts per ``precision`` of ``value`` percent; fails outside 0-100 % or past the precision."""
         if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        parts, _ = self._parse(value, param, ctx)
-        if parts > self.precision:
-            self.fail(f"must be between 0 and 100 %, got {str(value).strip()}", param, ctx)
-        return parts
+            return self._check(value, f"{value} parts per {self.precision}", param, ctx)
+        return self._parse(value, param, ctx)
 
 
 class Price(_Decimal):
@@ -112,9 +124,10 @@ class Price(_Decimal):
         from fractions import Fraction
 
         if isinstance(value, Fraction):
+            if value <= 0:
+                self.fail(f"must be greater than 0, got {value}", param, ctx)
             return value
-        scaled, scale = self._parse(value, param, ctx)
-        return Fraction(scaled, scale)
+        return Fraction(self._parse(value, param, ctx), 10**self.decimals)
 
 
 class Address(click.ParamType):

@@ -376,8 +376,9 @@ def to_decimal_string(amount: int, decimals: int) -> str:
 
 #: Network state around the seed documents (late 2021 - early 2022).
 #:
-#: * Total supply 25,000,000 LPT: a 2021 overview (collectiveshift.io/lpt)
-#:   gives 24.9M LPT in circulation; rounded.
+#: * Total supply 25,000,000 LPT: an undated overview of LPT from the period
+#:   (collectiveshift.io/lpt, inflation then 0.019 % per round) gives 24.9M LPT;
+#:   rounded.
 #: * Inflation 218,500 / 1e9 (0.02185 %) per round: the rate the protocol
 #:   carried over to Arbitrum at the Feb 2022 migration (LIP-73), i.e. the
 #:   end-of-era L1 value.
@@ -398,8 +399,9 @@ SEED_ERA_ORCHESTRATOR = OrchestratorPosition(
     reward_cut=250_000,
 )
 
-#: LPT $30, ETH $3,500: round figures inside the ranges both traded in over
-#: Dec 2021 - Jan 2022, when the blog post (seed 000) was written.
+#: LPT $30, ETH $3,500: assumed round figures for Dec 2021 - Jan 2022, when the
+#: blog post (seed 000) was written (from memory of the market, not a cited
+#: source).  Only their ratio (ETH = 116.7 LPT) matters for break-even stakes.
 SEED_ERA_PRICES = Prices(lpt_usd=Fraction(30), eth_usd=Fraction(3500))
 
 #: An L1 ``reward()`` at 300,000 gas and 150 gwei: 0.045 ETH, $157.50 at the
@@ -417,7 +419,8 @@ SEED_ERA_PRICES = Prices(lpt_usd=Fraction(30), eth_usd=Fraction(3500))
 SEED_ERA_L1_CALL = RewardCallCost(layer="l1", gas_used=300_000, gas_price=150 * GWEI)
 
 #: An L2 (Arbitrum) ``reward()`` at 120,000 gas and 0.1 gwei: 0.000012 ETH.
-#: 0.1 gwei was Arbitrum One's gas price floor in 2022; 120,000 gas is the
+#: 0.1 gwei was Arbitrum One's minimum L2 base fee from its Nitro upgrade
+#: (2022) until it was lowered in 2024; 120,000 gas is the
 #: budget this project's L2 ``reward()`` is held to (today's deployed Arbitrum
 #: BondingManager, with vote checkpoints and a treasury cut, uses 350-450k).
 SEED_ERA_L2_CALL = RewardCallCost(layer="l2", gas_used=120_000, gas_price=GWEI // 10)
