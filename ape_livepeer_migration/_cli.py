@@ -1,12 +1,13 @@
 """``ape livepeer``: the command line.
 
 Ape imports this module for every ``ape`` command (to list plugin commands),
-so it imports only click at module level; each command imports what it needs.
+so it imports only click at module level (and ``_cli_utils``, which itself
+imports only click); each command imports what it needs in its body.
 """
 
 import click
 
-from ape_livepeer_migration._cli_utils import Amount, Percent, Price, json_option
+from ape_livepeer_migration._cli_utils import Amount, Percent, Price, echo_json, echo_table, json_option
 
 
 @click.group(name="livepeer")
@@ -108,40 +109,26 @@ def profitability(
     ape_livepeer_migration.economics), under which a 25 %-cut orchestrator
     needs ~50,000 LPT of stake on L1, as Livepeer reported at the time.
     """
-    from dataclasses import replace
-
     from ape_livepeer_migration import economics as econ
 
-    layers = econ.LAYERS if layer == "both" else (layer,)
     if layer == "both" and (gas_used is not None or gas_price_gwei is not None):
         raise click.UsageError("--gas-used and --gas-price-gwei set one layer's call: add --layer l1 or --layer l2.")
 
-    reference = econ.seed_era_inputs(layers)
+    reference = econ.seed_era_inputs(econ.LAYERS if layer == "both" else (layer,))
     try:
-        calls = reference.calls
-        if gas_used is not None or gas_price_gwei is not None:
-            (call,) = calls
-            calls = (
-                replace(
-                    call,
-                    gas_used=call.gas_used if gas_used is None else gas_used,
-                    gas_price=call.gas_price if gas_price_gwei is None else gas_price_gwei,
-                ),
-            )
-        network = _override(reference.network, total_supply=total_supply, inflation=inflation, total_active_stake=total_active_stake)
         inputs = econ.ProfitabilityInputs(
-            network=network,
+            network=_override(
+                reference.network, total_supply=total_supply, inflation=inflation, total_active_stake=total_active_stake
+            ),
             orchestrator=_override(reference.orchestrator, stake=stake, self_stake=self_stake, reward_cut=reward_cut),
             prices=_override(reference.prices, lpt_usd=lpt_usd, eth_usd=eth_usd),
-            calls=calls,
+            calls=tuple(_override(call, gas_used=gas_used, gas_price=gas_price_gwei) for call in reference.calls),
         )
     except econ.InputError as err:
         raise click.BadParameter(err.message, param_hint=f"'{_PROFITABILITY_OPTIONS.get(err.field, err.field)}'") from err
 
     results = econ.evaluate(inputs)
     if as_json:
-        from ape_livepeer_migration._cli_utils import echo_json
-
         echo_json(_profitability_json(inputs, results))
     else:
         _profitability_table(inputs, results)
@@ -197,7 +184,6 @@ def _profitability_json(inputs, results) -> dict:
 def _profitability_table(inputs, results) -> None:
     """Table view: one column per layer."""
     from ape_livepeer_migration import economics as econ
-    from ape_livepeer_migration._cli_utils import echo_table
 
     def lpt(amount, places=4):
         return f"{amount / econ.LPT_UNIT:,.{places}f}"
