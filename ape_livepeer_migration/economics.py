@@ -408,21 +408,24 @@ SEED_ERA_PRICES = Prices(lpt_usd=Fraction(30), eth_usd=Fraction(3500))
 #: reference ETH price.  Calibrated, not measured: this fee is what puts the
 #: break-even of a 25 %-cut orchestrator with no self-stake at ~50,000 LPT, the
 #: blog's figure (seed 000: "a high reward cut of 25% and ... more than 50,000
-#: LPT").  Cross-check with the Livepeer forum post "Using a reward period to
-#: reduce the frequency of reward calls" (forum.livepeer.org/t/1130, early
-#: 2021): gas at 200-300 gwei, a call costing $68 at 325 gwei, which minted
+#: LPT").  Compare the Livepeer forum post "Using a reward period to reduce the
+#: frequency of reward calls" (forum.livepeer.org/t/1130, 2021, before the
+#: blog): gas at 200-300 gwei, a call costing $68 at 325 gwei, which minted
 #: $127 with a 25 % cut and 2.4 % self-stake and earned the orchestrator about
 #: $34 (the post says $34.79, adding the self-stake's share of the whole mint
 #: rather than of the delegators' part; this model gives $34.04), a $33 loss.
-#: That fee in LPT depends on the ETH/LPT price ratio of early 2021, so the
-#: $68 is not comparable dollar-for-dollar with the late-2021 figure above.
+#: At 325 gwei this reference call would cost $341, five times that $68: the
+#: forum's call used less gas or was priced at a lower ETH price, and no
+#: single gas figure matches both sources at late-2021 prices.  The reference
+#: follows the blog's threshold; ``--layer l1 --gas-used ... --gas-price-gwei
+#: ... --eth-usd ...`` explores the forum's case.
 SEED_ERA_L1_CALL = RewardCallCost(layer="l1", gas_used=300_000, gas_price=150 * GWEI)
 
 #: An L2 (Arbitrum) ``reward()`` at 120,000 gas and 0.1 gwei: 0.000012 ETH.
 #: 0.1 gwei was Arbitrum One's minimum L2 base fee from its Nitro upgrade
-#: (2022) until it was lowered in 2024; 120,000 gas is the
-#: budget this project's L2 ``reward()`` is held to (today's deployed Arbitrum
-#: BondingManager, with vote checkpoints and a treasury cut, uses 350-450k).
+#: (2022) until it was lowered in 2024.  120,000 gas is the budget set for
+#: this project's L2 ``reward()`` (today's deployed Arbitrum BondingManager,
+#: with vote checkpoints and a treasury cut, uses 350-450k per Livepeer's docs).
 SEED_ERA_L2_CALL = RewardCallCost(layer="l2", gas_used=120_000, gas_price=GWEI // 10)
 
 SEED_ERA_CALLS = {"l1": SEED_ERA_L1_CALL, "l2": SEED_ERA_L2_CALL}
