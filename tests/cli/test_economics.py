@@ -102,6 +102,10 @@ def test_seed_era_costs_in_eth_usd_and_lpt():
     assert results["l1"].cost_lpt == 525 * LPT_UNIT // 100  # 5.25 LPT at ETH/LPT = 3500/30
     assert results["l2"].cost_wei == 12 * 10**12
     assert results["l2"].cost_lpt == 14 * LPT_UNIT // 10_000
+    # the documented comparison with the forum's $68 call at 325 gwei
+    at_325_gwei = replace(econ.SEED_ERA_L1_CALL, gas_price=325 * GWEI)
+    forum_gas_price = econ.evaluate_call(econ.SEED_ERA_NETWORK, econ.SEED_ERA_ORCHESTRATOR, econ.SEED_ERA_PRICES, at_325_gwei)
+    assert forum_gas_price.cost_usd == Fraction(34125, 100)  # $341.25, about five times $68
 
 
 def test_profit_is_earnings_minus_cost_and_sign_decides_profitable():
