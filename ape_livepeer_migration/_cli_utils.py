@@ -1,0 +1,202 @@
+"""Conventions shared by the ``ape livepeer`` commands.
+
+* ``--json``: every command that reports something can print it as JSON
+  (:data:`json_option`, :func:`echo_json`) instead of a table (:func:`echo_table`).
+* Amounts are typed as decimals in whole tokens and converted to exact base
+  units (:class:`Amount`); percentages to exact parts-per (:class:`Percent`);
+  prices to exact fractions (:class:`Price`); addresses are checked
+  (:class:`Address`).  Bad input fails with a one-line message naming the
+  option and a non-zero exit code (click's usage errors exit with 2).
+* ``--yes`` skips the confirmation that commands sending transactions ask for
+  (:data:`yes_option`, :func:`confirm`).
+
+Ape imports the CLI for every ``ape`` invocation, so this module imports only
+click and the standard library's ``re`` at module level.
+"""
+
+import re
+
+import click
+
+_DECIMAL = re.compile(r"(?P<whole>\d+)(?:\.(?P<fraction>\d+))?")
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+
+
+def _decimal_digits(text: str) -> tuple[int, str]:
+    """Split a non-negative decimal string into (whole part, fraction digits), or raise ValueError.
+
+    Underscores may group digits ("50_000"); signs, exponents and commas are refused.
+    """
+    match = _DECIMAL.fullmatch(text.strip().replace("_", ""))
+    if match is None:
+        raise ValueError(text)
+    return int(match["whole"]), (match["fraction"] or "").rstrip("0")
+
+
+class _Decimal(click.ParamType):
+    """Base of the decimal types: parse exactly, then check the sign, zero and an upper bound.
+
+    Values are handled scaled to ``10**decimals`` (an ``int``); subclasses turn
+    that into their result.  Click may pass an already converted value back in
+    (a default, a prompt); it is checked the same way, not parsed again.
+    """
+
+    #: How many decimal places the base unit allows.
+    decimals: int = 18
+    #: Whether zero is accepted.
+    allow_zero: bool = False
+    #: The largest accepted scaled value, if any, and how to say so.
+    upper: int | None = None
+    upper_message: str = ""
+
+    def _check(self, scaled: int, shown: str, param, ctx) -> int:
+        if scaled < 0:
+            self.fail(f"must not be negative, got {shown}", param, ctx)
+        if scaled == 0 and not self.allow_zero:
+            self.fail("must be greater than 0", param, ctx)
+        if self.upper is not None and scaled > self.upper:
+            self.fail(f"{self.upper_message}, got {shown}", param, ctx)
+        return scaled
+
+    def _parse(self, value: object, param, ctx) -> int:
+        """``value`` scaled to ``10**decimals``, or fail with a one-line message."""
+        text = str(value).strip()
+        if text.startswith("-"):
+            self.fail(f"must not be negative, got {text}", param, ctx)
+        try:
+            whole, fraction = _decimal_digits(text)
+        except ValueError:
+            self.fail(f"{text!r} is not a decimal number", param, ctx)
+        if len(fraction) > self.decimals:
+            self.fail(f"{text} has more than {self.decimals} decimal places", param, ctx)
+        scaled = whole * 10**self.decimals + int(fraction.ljust(self.decimals, "0") or "0")
+        return self._check(scaled, text, param, ctx)
+
+
+class Amount(_Decimal):
+    """A token amount in whole tokens ("1.5"), converted to base units (an ``int``)."""
+
+    name = "amount"
+
+    def __init__(self, decimals: int = 18, *, allow_zero: bool = False):
+        self.decimals = decimals
+        self.allow_zero = allow_zero
+
+    def convert(self, value, param, ctx) -> int:
+        """Base units of ``value``; fails on malformed input, negatives, zero (unless allowed), excess decimals."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return self._check(value, f"{value} base units", param, ctx)
+        return self._parse(value, param, ctx)
+
+
+class Percent(_Decimal):
+    """A percentage ("25", "0.02185"), converted to parts per ``precision`` (an ``int``).
+
+    ``precision`` is the protocol's denominator: 1e6 for a reward cut (so "25"
+    becomes 250000 and at most 4 decimals are meaningful), 1e9 for inflation.
+    """
+
+    name = "percent"
+    upper_message = "must be between 0 and 100 %"
+
+    def __init__(self, precision: int, *, allow_zero: bool = True):
+        digits = len(str(precision)) - 1
+        if precision != 10**digits or digits < 2:
+            raise ValueError(f"precision must be a power of ten of at least 100, got {precision}")
+        self.precision = self.upper = precision
+        self.decimals = digits - 2
+        self.allow_zero = allow_zero
+
+    def convert(self, value, param, ctx) -> int:
+        """Parts per ``precision`` of ``value`` percent; fails outside 0-100 % or past the precision."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return self._check(value, f"{value} parts per {self.precision}", param, ctx)
+        return self._parse(value, param, ctx)
+
+
+class Price(_Decimal):
+    """A positive price ("3500", "28.45"), converted to an exact :class:`fractions.Fraction`."""
+
+    name = "price"
+
+    def convert(self, value, param, ctx):
+        """The exact value of ``value``; fails on malformed input, zero, negatives, more than 18 decimals."""
+        from fractions import Fraction
+
+        if isinstance(value, Fraction):
+            if value <= 0:
+                self.fail(f"must be greater than 0, got {value}", param, ctx)
+            return value
+        return Fraction(self._parse(value, param, ctx), 10**self.decimals)
+
+
+class Address(click.ParamType):
+    """An account address: ``0x`` and 40 hex digits, EIP-55 checked when mixed-case.
+
+    Returns the checksummed form.  The zero address is refused unless
+    ``allow_zero`` (it is never a real account, and protocols that mistake it
+    for one lose funds).
+    """
+
+    name = "address"
+
+    def __init__(self, *, allow_zero: bool = False):
+        self.allow_zero = allow_zero
+
+    def convert(self, value, param, ctx) -> str:
+        """The checksummed address; fails on a malformed address, a bad checksum, or the zero address."""
+        text = str(value).strip()
+        if not _ADDRESS.fullmatch(text):
+            self.fail(f"{text!r} is not an address (0x followed by 40 hex digits)", param, ctx)
+        from eth_utils import to_checksum_address
+
+        checksummed = to_checksum_address(text)
+        digits = text[2:]
+        if digits != digits.lower() and digits != digits.upper() and text != checksummed:
+            self.fail(f"{text} has an invalid EIP-55 checksum (expected {checksummed})", param, ctx)
+        if int(digits, 16) == 0 and not self.allow_zero:
+            self.fail("the zero address is not allowed", param, ctx)
+        return checksummed
+
+
+#: ``--json``: print machine-readable JSON instead of a table (parameter ``as_json``).
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+#: ``--yes`` / ``-y``: do not ask before sending transactions (parameter ``yes``).
+yes_option = click.option("--yes", "-y", "yes", is_flag=True, help="Do not ask for confirmation.")
+
+
+def confirm(message: str, yes: bool) -> None:
+    """Ask ``message`` unless ``yes``; abort (exit 1, "Aborted!") on anything but yes.
+
+    Without a terminal (and without ``--yes``) there is no answer, which aborts too.
+    """
+    if not yes:
+        click.confirm(message, abort=True)
+
+
+def echo_json(data) -> None:
+    """Print ``data`` as indented JSON on stdout."""
+    import json
+
+    click.echo(json.dumps(data, indent=2))
+
+
+def echo_table(columns: list[str], rows: list[list[str]], *, caption: str | None = None) -> None:
+    """Print a table: the first column left-aligned (labels), the others right-aligned (values).
+
+    ``caption`` (e.g. the inputs the figures derive from) is printed as plain
+    lines above the table, unwrapped by the table's width.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if caption:
+        console.print(caption, highlight=False, soft_wrap=True)
+    table = Table()
+    for index, column in enumerate(columns):
+        table.add_column(column, justify="left" if index == 0 else "right", no_wrap=index > 0)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)

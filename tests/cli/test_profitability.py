@@ -1,0 +1,190 @@
+"""`ape livepeer profitability`: table, --json, overrides, env vars, and every class of bad input."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ape_livepeer_migration._cli import cli
+
+APE = Path(sys.executable).with_name("ape")
+PRICE_ENV = ("APE_LIVEPEER_LPT_USD", "APE_LIVEPEER_ETH_USD")
+
+
+@pytest.fixture
+def run(monkeypatch):
+    """Invoke `profitability` in-process, with the price env vars cleared unless a test sets them."""
+    for name in PRICE_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+    def invoke(*args, env=None):
+        return CliRunner().invoke(cli, ["profitability", *args], env=env)
+
+    return invoke
+
+
+def as_json(result):
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_default_table_shows_both_layers_and_the_blog_break_even(run):
+    result = run()
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("reward() profitability: pool 50,000.00 LPT, self-stake 0.00 LPT, cut 25 %")
+    assert "inflation 0.02185 %/round" in lines[1]
+    header = next(line for line in lines if "L1" in line)
+    assert header.index("L1") < header.index("L2")
+    break_even = next(line for line in lines if "Break-even pool stake" in line)
+    assert "49,977" in break_even and "13.33" in break_even
+    cost = next(line for line in lines if "Call cost (USD)" in line)
+    assert "$157.50" in cost and "$0.04" in cost
+
+
+def test_json_reports_exact_figures_per_layer(run):
+    data = as_json(run("--json"))
+    assert data["inputs"] == {
+        "stake_lpt": "50000",
+        "self_stake_lpt": "0",
+        "reward_cut_percent": "25",
+        "total_supply_lpt": "25000000",
+        "inflation_percent_per_round": "0.02185",
+        "total_active_stake_lpt": "13000000",
+        "lpt_usd": 30.0,
+        "eth_usd": 3500.0,
+    }
+    l1, l2 = data["layers"]["l1"], data["layers"]["l2"]
+    assert l1["cost_eth"] == "0.045" and l1["cost_lpt"] == "5.25" and l1["gas_price_gwei"] == "150"
+    assert l2["cost_eth"] == "0.000012" and l2["gas_used"] == 120_000 and l2["gas_price_gwei"] == "0.1"
+    assert l1["mintable_lpt"] == "5462.5"
+    assert l1["reward_lpt"] == l2["reward_lpt"] == "21.009615384615384615"
+    assert l1["break_even_stake_lpt"].startswith("49977.1167")
+    assert float(l2["break_even_stake_lpt"]) < 50
+    assert l1["profitable"] and l1["profit_usd"] == pytest.approx(0.0721, abs=1e-4)
+
+
+def test_a_small_orchestrator_loses_on_l1_and_gains_on_l2(run):
+    data = as_json(run("--json", "--stake", "10000", "--self-stake", "500"))
+    l1, l2 = data["layers"]["l1"], data["layers"]["l2"]
+    assert not l1["profitable"] and l1["profit_lpt"].startswith("-") and l1["profit_usd"] < 0
+    assert l2["profitable"] and l2["profit_usd"] > 0
+
+
+def test_layer_option_selects_one_layer_and_gas_overrides_apply_to_it(run):
+    data = as_json(run("--json", "--layer", "l1", "--gas-price-gwei", "325", "--gas-used", "200000"))
+    assert list(data["layers"]) == ["l1"]
+    assert data["layers"]["l1"]["cost_eth"] == "0.065"
+    data = as_json(run("--json", "--layer", "l2", "--gas-price-gwei", "0.01"))
+    assert list(data["layers"]) == ["l2"]
+    assert data["layers"]["l2"]["cost_eth"] == "0.0000012"
+    assert data["layers"]["l2"]["gas_used"] == 120_000
+
+
+def test_network_and_orchestrator_overrides(run):
+    data = as_json(
+        run(
+            "--json", "--layer", "l1", "--total-supply", "30000000", "--inflation", "0.03",
+            "--total-active-stake", "15000000", "--reward-cut", "10", "--self-stake", "1000", "--stake", "20000",
+        )
+    )
+    assert data["inputs"]["reward_cut_percent"] == "10"
+    assert data["layers"]["l1"]["mintable_lpt"] == "9000"
+    assert data["layers"]["l1"]["reward_lpt"] == "12"  # 9000 * 20000 / 15e6
+    assert data["layers"]["l1"]["orchestrator_earnings_lpt"] == "1.74"  # cut 1.2 + 5 % self-stake of the other 10.8
+
+
+def test_price_env_vars_override_defaults_and_options_override_env(run):
+    data = as_json(run("--json", "--layer", "l1", env={"APE_LIVEPEER_LPT_USD": "60", "APE_LIVEPEER_ETH_USD": "1750"}))
+    assert data["inputs"]["lpt_usd"] == 60 and data["inputs"]["eth_usd"] == 1750
+    assert data["layers"]["l1"]["cost_lpt"] == "1.3125"  # 0.045 ETH * 1750 / 60
+    data = as_json(run("--json", "--layer", "l1", "--lpt-usd", "15", env={"APE_LIVEPEER_LPT_USD": "60"}))
+    assert data["inputs"]["lpt_usd"] == 15
+    assert data["layers"]["l1"]["cost_lpt"] == "10.5"
+
+
+def test_unreachable_break_even_is_reported_as_such(run):
+    data = as_json(run("--json", "--layer", "l1", "--reward-cut", "0"))
+    assert data["layers"]["l1"]["break_even_stake_lpt"] is None
+    result = run("--layer", "l1", "--reward-cut", "0")
+    assert "unreachable" in next(line for line in result.output.splitlines() if "Break-even" in line)
+
+
+@pytest.mark.parametrize(
+    "args,env,error",
+    [
+        (["--stake", "0"], None, "Invalid value for '--stake': must be greater than 0"),
+        (["--stake", "-5"], None, "Invalid value for '--stake': must not be negative, got -5"),
+        (["--stake", "lots"], None, "Invalid value for '--stake': 'lots' is not a decimal number"),
+        (["--stake", "1.0000000000000000001"], None, "'--stake': 1.0000000000000000001 has more than 18 decimal places"),
+        (["--stake", "20000000"], None, "Invalid value for '--stake': cannot exceed the total active stake"),
+        (["--self-stake", "60000"], None, "Invalid value for '--self-stake': cannot exceed the pool stake"),
+        (["--self-stake", "-1"], None, "Invalid value for '--self-stake': must not be negative"),
+        (["--reward-cut", "101"], None, "Invalid value for '--reward-cut': must be between 0 and 100 %, got 101"),
+        (["--reward-cut", "-1"], None, "Invalid value for '--reward-cut': must not be negative"),
+        (["--reward-cut", "12.34567"], None, "'--reward-cut': 12.34567 has more than 4 decimal places"),
+        (["--inflation", "0"], None, "Invalid value for '--inflation': must be greater than 0"),
+        (["--inflation", "100.5"], None, "Invalid value for '--inflation': must be between 0 and 100 %"),
+        (["--total-supply", "0"], None, "Invalid value for '--total-supply': must be greater than 0"),
+        (["--total-active-stake", "30000000"], None, "'--total-active-stake': cannot exceed the total supply"),
+        (["--layer", "l1", "--gas-used", "0"], None, "Invalid value for '--gas-used': 0 is not in the range x>=1"),
+        (["--layer", "l1", "--gas-price-gwei", "0"], None, "Invalid value for '--gas-price-gwei': must be greater"),
+        (["--layer", "l2", "--gas-price-gwei", "0.0000000001"], None, "more than 9 decimal places"),
+        (["--gas-used", "100000"], None, "--gas-used and --gas-price-gwei set one layer's call: add --layer l1"),
+        (["--lpt-usd", "0"], None, "Invalid value for '--lpt-usd': must be greater than 0"),
+        (["--eth-usd", "-3"], None, "Invalid value for '--eth-usd': must not be negative"),
+        ([], {"APE_LIVEPEER_ETH_USD": "cheap"}, "Invalid value for '--eth-usd': 'cheap' is not a decimal number"),
+        (["--layer", "l3"], None, "Invalid value for '--layer': 'l3' is not one of 'l1', 'l2', 'both'"),
+    ],
+)
+def test_bad_input_fails_with_one_clear_line(run, args, env, error):
+    result = run(*args, env=env)
+    assert result.exit_code == 2, result.output
+    last = result.output.splitlines()[-1]
+    assert last.startswith("Error: ")
+    assert error in last
+
+
+def test_through_the_real_ape_entry_point_with_env_prices():
+    env = {**os.environ, "APE_LIVEPEER_LPT_USD": "60"}
+    result = subprocess.run(
+        [str(APE), "livepeer", "profitability", "--json", "--layer", "l2"],
+        capture_output=True, text=True, timeout=120, env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["inputs"]["lpt_usd"] == 60
+    assert list(data["layers"]) == ["l2"]
+
+
+def test_help_states_the_reference_defaults():
+    # The CLI module may not import the model (it loads with every `ape` command), so the
+    # defaults it prints are text: they must be the model's reference values.
+    from ape_livepeer_migration import economics as econ
+
+    reference = econ.seed_era_inputs()
+    expected = {
+        "--stake": econ.to_decimal_string(reference.orchestrator.stake, 18),
+        "--self-stake": econ.to_decimal_string(reference.orchestrator.self_stake, 18),
+        "--reward-cut": econ.to_decimal_string(reference.orchestrator.reward_cut, 4),
+        "--lpt-usd": str(reference.prices.lpt_usd),
+        "--eth-usd": str(reference.prices.eth_usd),
+        "--total-supply": econ.to_decimal_string(reference.network.total_supply, 18),
+        "--inflation": econ.to_decimal_string(reference.network.inflation, 7),
+        "--total-active-stake": econ.to_decimal_string(reference.network.total_active_stake, 18),
+    }
+    command = cli.commands["profitability"]
+    stated = {
+        option.opts[0]: option.help.split("[default: ")[1].rstrip("]")
+        for option in command.params
+        if option.help and "[default: " in option.help
+    }
+    assert stated == expected
+    docstring = " ".join(command.help.split())
+    for call in reference.calls:
+        gwei = econ.to_decimal_string(call.gas_price, 9)
+        assert f"{call.layer.upper()} {call.gas_used:,} gas at {gwei} gwei" in docstring
