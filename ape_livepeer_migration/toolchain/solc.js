@@ -7,7 +7,10 @@
 //   solc --standard-json [--base-path DIR] [--allow-paths A,B] [--include-path DIR]  (input on stdin)
 // Imports that are not in the input are read from disk, resolved against the
 // base path and the include paths, and refused outside the allowed paths just
-// as the native compiler does.
+// as the native compiler does. One addition: an import under `node_modules/`
+// (ape-config.yaml remaps `@openzeppelin/contracts` there) is read from the
+// toolchain's node_modules, which the shim passes as NODE_PATH. Ape compiles in
+// a temporary copy of the contracts folder, where no node_modules exists.
 'use strict';
 
 const fs = require('fs');
@@ -40,17 +43,26 @@ function fail(message) {
   process.exit(1);
 }
 
+const NODE_MODULES_PREFIX = 'node_modules/';
+
 function makeImportReader(opts) {
   const roots = [opts.basePath, ...opts.include];
   const allowed = [...roots, ...opts.allow];
-  const inside = (file) => allowed.some((dir) => file === dir || file.startsWith(dir + path.sep));
-  return (importPath) => {
-    for (const root of roots) {
-      const file = path.resolve(root, importPath);
-      if (!inside(file)) continue;
-      if (fs.existsSync(file)) return { contents: fs.readFileSync(file, 'utf8') };
+  const inside = (file, dirs) => dirs.some((dir) => file === dir || file.startsWith(dir + path.sep));
+  const candidates = (importPath) => {
+    const files = roots.map((root) => [path.resolve(root, importPath), allowed]);
+    const toolchainModules = process.env.NODE_PATH && path.resolve(process.env.NODE_PATH);
+    if (toolchainModules && importPath.startsWith(NODE_MODULES_PREFIX)) {
+      const file = path.resolve(toolchainModules, importPath.slice(NODE_MODULES_PREFIX.length));
+      files.push([file, [toolchainModules]]);
     }
-    return { error: `File not found inside the base path or any include path: ${importPath}` };
+    return files;
+  };
+  return (importPath) => {
+    for (const [file, dirs] of candidates(importPath)) {
+      if (inside(file, dirs) && fs.existsSync(file)) return { contents: fs.readFileSync(file, 'utf8') };
+    }
+    return { error: `File not found inside the base path, any include path or the toolchain's node_modules: ${importPath}` };
   };
 }
 

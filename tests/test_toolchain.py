@@ -1,0 +1,49 @@
+"""The npm solc wrapper as py-solc-x drives it: version and standard-json with imports."""
+
+import json
+import subprocess
+
+import pytest
+
+from ape_livepeer_migration.toolchain import install_solc_shim, solc_version
+
+
+@pytest.fixture(scope="module")
+def solc(tmp_path_factory):
+    return install_solc_shim(folder=tmp_path_factory.mktemp("solcx"))
+
+
+def compile_json(solc, base_path, sources):
+    request = {"language": "Solidity", "sources": sources, "settings": {"outputSelection": {"*": {"*": ["abi"]}}}}
+    result = subprocess.run(
+        [str(solc), "--standard-json", "--base-path", str(base_path)],
+        input=json.dumps(request), capture_output=True, text=True, timeout=120, check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def errors(output):
+    return [e["message"] for e in output.get("errors", []) if e["severity"] == "error"]
+
+
+def test_version_is_the_pinned_one_in_the_form_py_solc_x_parses(solc):
+    from solcx.wrapper import get_solc_version
+
+    assert str(get_solc_version(solc)) == solc_version()
+
+
+def test_node_modules_import_resolves_from_a_folder_without_node_modules(solc, tmp_path):
+    source = 'pragma solidity ^0.8.24; import {IERC20} from "node_modules/@openzeppelin/contracts/token/ERC20/IERC20.sol"; contract A {}'
+    output = compile_json(solc, tmp_path, {"A.sol": {"content": source}})
+    assert errors(output) == []
+    assert "A" in output["contracts"]["A.sol"]
+
+
+def test_imports_escaping_the_allowed_folders_are_refused(solc, tmp_path):
+    secret = tmp_path / "outside.sol"  # exactly where both escaping paths point
+    secret.write_text("pragma solidity ^0.8.24; contract Outside {}")
+    base = tmp_path / "base"
+    base.mkdir()
+    for path in ("../outside.sol", "node_modules/../../outside.sol"):
+        output = compile_json(solc, base, {"A.sol": {"content": f'import "{path}"; contract A {{}}'}})
+        assert any("not found" in message for message in errors(output)), path
