@@ -17,6 +17,7 @@ from ape_livepeer_migration.simulator import DeliveryStatus
 
 GWEI = 10**9
 NO_DATA = b""
+ZERO_ADDRESS = "0x" + "00" * 20
 
 
 def _raw_logs(chain, receipt):
@@ -431,3 +432,53 @@ def test_alias_with_foreign_code_is_refused(chains, sim, user):
     chains.l2.provider.make_request("anvil_setCode", [apply_l1_to_l2_alias(victim), "0x6000"])
     with pytest.raises(RuntimeError, match="other code"):
         sim_api.ensure_alias_forwarder(sim, victim)
+
+
+def test_manual_redeem_needs_at_least_the_ticket_gas_limit(chains, sim, endpoints, send_to_l2, accounts, reverts):
+    _, l2_endpoint = endpoints
+    l2_endpoint.setRejecting(True, sender=accounts[2])
+    ticket = sim_api.deliver_retryable(sim, send_to_l2(gas_limit=300_000)).ticket_id
+    l2_endpoint.setRejecting(False, sender=accounts[2])
+    with reverts("InsufficientGasForRetry"):
+        sim.arb_retryable_tx.redeem(ticket, sender=accounts[5], gas=350_000)
+    assert sim_api.ticket_is_live(sim, ticket)
+    sim.arb_retryable_tx.redeem(ticket, sender=accounts[5], gas=1_000_000)
+    assert l2_endpoint.receivedCount() == 1
+    assert l2_endpoint.lastGasAtEntry() > 300_000  # a manual redeem donates the gas it was given
+
+
+def test_messenger_and_test_endpoint_guards(chains, endpoints, accounts, reverts):
+    from ape import project
+
+    l1_endpoint, l2_endpoint = endpoints
+    with chains.l1, reverts("ZeroInbox"):
+        project.TestL1Endpoint.deploy(ZERO_ADDRESS, sender=accounts[0])
+    with reverts("CounterpartAlreadySet"):
+        l1_endpoint.setCounterpart(accounts[3].address, sender=accounts[0])
+    with reverts("NotDeployer", sender=accounts[3].address):
+        l2_endpoint.setCounterpart(accounts[3].address, sender=accounts[3])
+    with reverts("NotDeployer", sender=accounts[3].address):
+        l2_endpoint.setRejecting(True, sender=accounts[3])
+
+
+def test_a_retry_cannot_reenter_the_precompile(chains, sim, user):
+    from ape import project
+    from eth_abi import decode
+
+    with chains.l2:
+        redeemer = project.TestReentrantRedeemer.deploy(sender=user)
+    request_id = sim.bridge.delayedMessageCount().to_bytes(32, "big")
+    own_ticket = keccak(chains.l2.chain_id.to_bytes(32, "big") + request_id)
+    calldata = keccak(text="redeemDuringRetry(bytes32)")[:4] + own_ticket
+    receipt = sim.inbox.createRetryableTicket(redeemer.address, 0, 0, user, user, 300_000, 0, calldata, sender=user)
+    (message,) = sim_api.fetch_retryables(sim, receipt.block_number, receipt.block_number)
+    result = sim_api.deliver_retryable(sim, message)
+    assert result.ticket_id == own_ticket
+    assert result.status is DeliveryStatus.FAILED
+    raw = chains.l2.provider.make_request("eth_getTransactionReceipt", [result.l2_tx_hash])["logs"]
+    topic = "0x" + event_topic("RedeemAttempted(bytes32,uint64,bool,bytes)").hex()
+    (attempt,) = [log for log in raw if log["topics"][0] == topic]
+    success, reason = decode(["bool", "bytes"], bytes.fromhex(attempt["data"][2:]))
+    assert not success
+    assert reason == keccak(text="ReentrancyGuardReentrantCall()")[:4]
+    assert sim_api.ticket_is_live(sim, own_ticket)
