@@ -124,6 +124,10 @@ def fee_kwargs(chain: Chain) -> dict[str, int]:
     return {"max_fee": 2 * base_fee, "max_priority_fee": 0}
 
 
+def _block_gas_limit(chain: Chain) -> int:
+    return _int(chain.provider.make_request("eth_getBlockByNumber", ["latest", False])["gasLimit"])
+
+
 def _set_code(chain: Chain, address: str, code: bytes) -> None:
     chain.provider.make_request("anvil_setCode", [address, "0x" + code.hex()])
 
@@ -191,14 +195,10 @@ def deploy_simulator(
 # ---------------------------------------------------------------------------- raw log access
 
 
-def _hex(value: int) -> str:
-    return hex(value)
-
-
 def _get_logs(chain: Chain, address: str, topics: list, from_block: int, to_block: int) -> list[dict]:
     return chain.provider.make_request(
         "eth_getLogs",
-        [{"address": str(address), "topics": topics, "fromBlock": _hex(from_block), "toBlock": _hex(to_block)}],
+        [{"address": str(address), "topics": topics, "fromBlock": hex(from_block), "toBlock": hex(to_block)}],
     )
 
 
@@ -343,6 +343,8 @@ def deliver_retryable(sim: ArbitrumSimulator, message: RetryableMessage) -> Deli
         message.l1_sender,
     )
     gas = message.gas_limit * 66 // 63 + _SUBMIT_OVERHEAD_GAS + _SUBMIT_GAS_PER_DATA_BYTE * len(message.data)
+    # a retry that cannot fit in a block is not auto-redeemed: the submission needs only its overhead
+    gas = min(gas, _block_gas_limit(sim.chains.l2))
     receipt = sim.arb_retryable_tx.submitRetryable(
         request, value=message.deposit, sender=sim.operator, gas=gas, **fee_kwargs(sim.chains.l2)
     )

@@ -10,7 +10,7 @@ import {SimEtherGift} from "./SimEtherGift.sol";
 /// @title Local ArbRetryableTx, planted at 0x6E on the local L2
 /// @notice Retryable tickets as ArbOS runs them: the operator ("the chain") submits each L1
 ///         request once with its deposit; the ticket is created, the submission fee charged and
-///         refunds paid, then it is auto-redeemed when its gas is paid for. A failed or skipped
+///         refunds paid, then it is auto-redeemed when its gas is paid for (and fits in a block). A failed or skipped
 ///         redeem leaves the ticket redeemable by anyone for 7 days; the beneficiary may cancel;
 ///         an expired ticket returns its call value to the beneficiary. Calls come from the L1
 ///         sender's alias, where a SimAliasForwarder must be planted beforehand.
@@ -150,6 +150,7 @@ contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuardTransient {
         uint256 maxGasCost = request.gasFeeCap * request.gasLimit;
         if (
             available < maxGasCost || request.gasLimit < MIN_AUTO_REDEEM_GAS || request.gasFeeCap < block.basefee
+                || _gasNeeded(request.gasLimit) > block.gaslimit
         ) {
             uint256 gasRefund = available < maxGasCost ? available : maxGasCost;
             _credit(request.feeRefundAddress, gasRefund);
@@ -259,7 +260,7 @@ contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuardTransient {
         );
 
         uint256 forwarderGas = gasLimit + gasLimit / 63 + FORWARDER_GAS;
-        uint256 needed = forwarderGas + forwarderGas / 63 + POST_RETRY_GAS;
+        uint256 needed = _gasNeeded(gasLimit);
         uint256 start = gasleft();
         if (start < needed) revert InsufficientGasForRetry(needed, start);
         (bool success, bytes memory returnData) = ticket.from.call{value: ticket.callvalue, gas: forwarderGas}(
@@ -269,6 +270,12 @@ contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuardTransient {
         if (gasUsed > gasLimit) gasUsed = gasLimit;
         if (success) delete _tickets[ticketId];
         emit RedeemAttempted(ticketId, sequenceNum, success, returnData);
+    }
+
+    /// @dev Gas this contract must hold to give a retry exactly `gasLimit` gas and finish after it.
+    function _gasNeeded(uint256 gasLimit) private pure returns (uint256) {
+        uint256 forwarderGas = gasLimit + gasLimit / 63 + FORWARDER_GAS;
+        return forwarderGas + forwarderGas / 63 + POST_RETRY_GAS;
     }
 
     /// @dev Credit `amount` to `to` without running its code (a balance change, as in ArbOS).

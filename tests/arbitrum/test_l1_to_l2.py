@@ -482,3 +482,28 @@ def test_a_retry_cannot_reenter_the_precompile(chains, sim, user):
     assert not success
     assert reason == keccak(text="ReentrancyGuardReentrantCall()")[:4]
     assert sim_api.ticket_is_live(sim, own_ticket)
+
+
+def test_ticket_whose_gas_limit_exceeds_a_block_is_created_but_not_auto_redeemed(
+    chains, sim, endpoints, send_to_l2, accounts, l2_balance
+):
+    _, l2_endpoint = endpoints
+    block_gas_limit = int(chains.l2.provider.make_request("eth_getBlockByNumber", ["latest", False])["gasLimit"], 16)
+    refund = accounts[3]
+    message = send_to_l2(gas_limit=block_gas_limit, max_fee_per_gas=1, refund=refund)
+    before = l2_balance(refund)
+    result = sim_api.deliver_retryable(sim, message)
+    assert result.status is DeliveryStatus.FAILED
+    assert l2_balance(refund) - before == block_gas_limit  # the unused gas budget is refunded
+    assert sim_api.ticket_is_live(sim, result.ticket_id)
+    assert l2_endpoint.receivedCount() == 0
+
+
+def test_simulator_reports_its_addresses(sim):
+    assert sim.addresses == {
+        "bridge": str(sim.bridge.address),
+        "inbox": str(sim.inbox.address),
+        "outbox": str(sim.outbox.address),
+        "arb_sys": "0x0000000000000000000000000000000000000064",
+        "arb_retryable_tx": "0x000000000000000000000000000000000000006E",
+    }
