@@ -66,19 +66,24 @@ class ArbitrumSimulator:
     outbox: OnChain
     arb_sys: OnChain
     arb_retryable_tx: OnChain
+    forwarder_template: str  # an L2 contract whose code is planted at L1 senders' aliases
     forwarder_code: bytes
     confirm_period_blocks: int
     l1_deploy_block: int
     l2_deploy_block: int
 
     @property
-    def addresses(self) -> dict[str, str]:
+    def addresses(self) -> dict[str, str | int]:
+        """What :func:`attach_simulator` needs to find this deployment again (JSON-friendly)."""
         return {
             "bridge": str(self.bridge.address),
             "inbox": str(self.inbox.address),
             "outbox": str(self.outbox.address),
             "arb_sys": ARB_SYS_ADDRESS,
             "arb_retryable_tx": ARB_RETRYABLE_TX_ADDRESS,
+            "forwarder_template": self.forwarder_template,
+            "l1_deploy_block": self.l1_deploy_block,
+            "l2_deploy_block": self.l2_deploy_block,
         }
 
 
@@ -185,10 +190,51 @@ def deploy_simulator(
         outbox=outbox,
         arb_sys=arb_sys,
         arb_retryable_tx=retryable_tx,
+        forwarder_template=str(forwarder.address),
         forwarder_code=forwarder_code,
         confirm_period_blocks=confirm_period_blocks,
         l1_deploy_block=l1.block_number,
         l2_deploy_block=l2.block_number,
+    )
+
+
+def attach_simulator(chains: TwoChains, operator: AccountAPI, addresses: dict) -> ArbitrumSimulator:
+    """The simulator deployed earlier at ``addresses`` (from :attr:`ArbitrumSimulator.addresses`),
+    e.g. for a relayer that restarts while the chains keep running.
+
+    Raises ``ValueError`` when the chains do not hold that deployment.
+    """
+    from ape import project
+
+    l1, l2 = chains.l1, chains.l2
+    with l1:
+        bridge, inbox, outbox = (
+            l1.bind(container.at(addresses[key]))
+            for container, key in ((project.SimBridge, "bridge"), (project.SimInbox, "inbox"), (project.SimOutbox, "outbox"))
+        )
+    with l2:
+        arb_sys = l2.bind(project.SimArbSys.at(ARB_SYS_ADDRESS))
+        retryable_tx = l2.bind(project.SimArbRetryableTx.at(ARB_RETRYABLE_TX_ADDRESS))
+    forwarder_code = l2.get_code(addresses["forwarder_template"])
+    if keccak(forwarder_code) != bytes(retryable_tx.forwarderCodeHash()):
+        raise ValueError("the forwarder template does not match the ArbRetryableTx on L2")
+    if bridge.inbox() != inbox.address or bridge.outbox() != outbox.address:
+        raise ValueError("the bridge is not wired to this inbox and outbox")
+    if retryable_tx.operator() != operator.address or outbox.operator() != operator.address:
+        raise ValueError(f"{operator.address} is not the operator of this simulator")
+    return ArbitrumSimulator(
+        chains=chains,
+        operator=operator,
+        bridge=bridge,
+        inbox=inbox,
+        outbox=outbox,
+        arb_sys=arb_sys,
+        arb_retryable_tx=retryable_tx,
+        forwarder_template=addresses["forwarder_template"],
+        forwarder_code=forwarder_code,
+        confirm_period_blocks=outbox.confirmPeriodBlocks(),
+        l1_deploy_block=addresses["l1_deploy_block"],
+        l2_deploy_block=addresses["l2_deploy_block"],
     )
 
 

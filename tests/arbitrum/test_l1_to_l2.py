@@ -499,11 +499,19 @@ def test_ticket_whose_gas_limit_exceeds_a_block_is_created_but_not_auto_redeemed
     assert l2_endpoint.receivedCount() == 0
 
 
-def test_simulator_reports_its_addresses(sim):
-    assert sim.addresses == {
-        "bridge": str(sim.bridge.address),
-        "inbox": str(sim.inbox.address),
-        "outbox": str(sim.outbox.address),
-        "arb_sys": "0x0000000000000000000000000000000000000064",
-        "arb_retryable_tx": "0x000000000000000000000000000000000000006E",
-    }
+def test_simulator_can_be_attached_again_from_its_addresses(chains, sim, send_to_l2, accounts, operator):
+    import json
+
+    addresses = json.loads(json.dumps(sim.addresses))
+    assert addresses["arb_sys"] == "0x0000000000000000000000000000000000000064"
+    assert addresses["arb_retryable_tx"] == "0x000000000000000000000000000000000000006E"
+    again = sim_api.attach_simulator(chains, operator, addresses)
+    assert again.addresses == sim.addresses
+    assert (again.forwarder_code, again.confirm_period_blocks) == (sim.forwarder_code, sim.confirm_period_blocks)
+    assert sim_api.deliver_retryable(again, send_to_l2()).status is DeliveryStatus.REDEEMED
+    with pytest.raises(ValueError, match="not the operator"):
+        sim_api.attach_simulator(chains, accounts[5], addresses)
+    with pytest.raises(ValueError, match="forwarder template"):
+        sim_api.attach_simulator(chains, operator, {**addresses, "forwarder_template": "0x" + "33" * 20})
+    with pytest.raises(ValueError, match="not wired"):
+        sim_api.attach_simulator(chains, operator, {**addresses, "inbox": addresses["outbox"], "outbox": addresses["inbox"]})
