@@ -66,11 +66,12 @@ class ArbitrumSimulator:
     outbox: OnChain
     arb_sys: OnChain
     arb_retryable_tx: OnChain
-    forwarder_template: str  # an L2 contract whose code is planted at L1 senders' aliases
     forwarder_code: bytes
     confirm_period_blocks: int
     l1_deploy_block: int
     l2_deploy_block: int
+    #: L2 contract holding the code planted at L1 senders' aliases (for :func:`attach_simulator`)
+    forwarder_template: str | None = None
 
     @property
     def addresses(self) -> dict[str, str | int]:
