@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {AddressAlias} from "../arbitrum/AddressAlias.sol";
 import {IArbRetryableTx} from "../arbitrum/IArbRetryableTx.sol";
 import {SimAliasForwarder} from "./SimAliasForwarder.sol";
@@ -14,7 +14,9 @@ import {SimEtherGift} from "./SimEtherGift.sol";
 ///         redeem leaves the ticket redeemable by anyone for 7 days; the beneficiary may cancel;
 ///         an expired ticket returns its call value to the beneficiary. Calls come from the L1
 ///         sender's alias, where a SimAliasForwarder must be planted beforehand.
-contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuardTransient {
+/// @dev The code is copied to 0x6E without running a constructor: immutables carry the
+///      configuration, and the reentrancy guard works from zeroed storage.
+contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuard {
     struct Ticket {
         address from;
         uint64 timeout;
