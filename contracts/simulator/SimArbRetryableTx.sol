@@ -54,6 +54,10 @@ contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuard {
     uint256 private constant POST_RETRY_GAS = 160_000;
     /// @dev Gas a redeem spends before its retry call starts.
     uint256 private constant REDEEM_MARGIN_GAS = 20_000;
+    /// @dev Gas of a submission besides the retry: checks, fee credits, events.
+    uint256 private constant SUBMIT_BASE_GAS = 400_000;
+    /// @dev Gas of a submission per byte of retry calldata (stored with the ticket).
+    uint256 private constant SUBMIT_GAS_PER_DATA_BYTE = 700;
 
     /// @notice The account allowed to submit retryables (the relayer standing in for ArbOS).
     address public immutable operator;
@@ -152,7 +156,7 @@ contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuard {
         uint256 maxGasCost = request.gasFeeCap * request.gasLimit;
         if (
             available < maxGasCost || request.gasLimit < MIN_AUTO_REDEEM_GAS || request.gasFeeCap < block.basefee
-                || _gasNeeded(request.gasLimit) > block.gaslimit
+                || submissionGas(request.gasLimit, request.retryData.length) > block.gaslimit
         ) {
             uint256 gasRefund = available < maxGasCost ? available : maxGasCost;
             _credit(request.feeRefundAddress, gasRefund);
@@ -164,6 +168,16 @@ contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuard {
         uint256 networkFee = gasUsed * block.basefee;
         _credit(networkFeeAccount, networkFee);
         _credit(request.feeRefundAddress, maxGasCost - networkFee);
+    }
+
+    /// @notice Gas a submitRetryable transaction must carry for a ticket with this gas limit and
+    ///         calldata length to be auto-redeemed with its full gas limit. A ticket whose
+    ///         submission would not fit in a block is created without an auto-redeem.
+    /// @param gasLimit the ticket's gas limit
+    /// @param dataLength length of the ticket's calldata
+    /// @return the transaction gas
+    function submissionGas(uint256 gasLimit, uint256 dataLength) public pure returns (uint256) {
+        return _gasNeeded(gasLimit) + SUBMIT_BASE_GAS + SUBMIT_GAS_PER_DATA_BYTE * dataLength;
     }
 
     /// @inheritdoc IArbRetryableTx

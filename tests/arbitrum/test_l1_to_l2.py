@@ -515,3 +515,18 @@ def test_simulator_can_be_attached_again_from_its_addresses(chains, sim, send_to
         sim_api.attach_simulator(chains, operator, {**addresses, "forwarder_template": "0x" + "33" * 20})
     with pytest.raises(ValueError, match="not wired"):
         sim_api.attach_simulator(chains, operator, {**addresses, "inbox": addresses["outbox"], "outbox": addresses["inbox"]})
+
+
+@pytest.mark.parametrize("payload_size", [0, 4096])
+def test_largest_auto_redeemable_gas_limit_is_delivered_with_any_payload(chains, sim, endpoints, send_to_l2, payload_size):
+    _, l2_endpoint = endpoints
+    block_gas_limit = int(chains.l2.provider.make_request("eth_getBlockByNumber", ["latest", False])["gasLimit"], 16)
+    payload = b"\x5a" * payload_size
+    calldata_length = 4 + 64 + (payload_size + 31) // 32 * 32
+    gas_limit = 5_000_000
+    while sim.arb_retryable_tx.submissionGas(gas_limit + 100_000, calldata_length) <= block_gas_limit:
+        gas_limit += 100_000
+    result = sim_api.deliver_retryable(sim, send_to_l2(payload=payload, gas_limit=gas_limit))
+    assert result.status is DeliveryStatus.REDEEMED
+    assert l2_endpoint.lastPayload() == payload
+    assert gas_limit - 50_000 < l2_endpoint.lastGasAtEntry() <= gas_limit
