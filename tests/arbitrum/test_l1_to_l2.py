@@ -178,36 +178,49 @@ def test_only_the_alias_of_the_l1_counterpart_may_call_the_l2_receiver(
     assert not sim_api.ticket_is_live(sim, result.ticket_id)
 
 
+@pytest.mark.parametrize("through_messenger", [False, True])
 def test_fees_and_refunds_add_up_to_the_deposit(
-    chains, sim, endpoints, send_to_l2, accounts, operator, set_base_fee, l2_balance
+    chains, sim, endpoints, accounts, user, operator, set_base_fee, l2_balance, through_messenger
 ):
-    _, l2_endpoint = endpoints
+    l1_endpoint, l2_endpoint = endpoints
     refund, beneficiary = accounts[3], accounts[4]
+    # only the L1 endpoint may call the L2 endpoint; a direct Inbox user calls an EOA
+    target = l2_endpoint.address if through_messenger else accounts[6].address
     l1_base_fee = 5 * GWEI
-    payload = b"fees"
-    set_base_fee(chains.l1, l1_base_fee)
-    calldata_length = 4 + 32 + 32 + 32  # receiveFromL1(bytes) with a 4-byte payload
-    fee = submission_fee(calldata_length, l1_base_fee)
+    calldata = keccak(text="receiveFromL1(bytes)")[:4] + (32).to_bytes(32, "big") + (4).to_bytes(32, "big") + (
+        b"fees".ljust(32, b"\0")
+    )
+    fee = submission_fee(len(calldata), l1_base_fee)
     max_submission, gas_limit, max_fee_per_gas, call_value, excess = fee + 1_000, 120_000, 3, 77, 5_555
     deposit = max_submission + call_value + gas_limit * max_fee_per_gas + excess
-    message = send_to_l2(
-        payload=payload, l2_call_value=call_value, max_submission_cost=max_submission, gas_limit=gas_limit,
-        max_fee_per_gas=max_fee_per_gas, value=deposit, refund=refund, beneficiary=beneficiary,
-        max_fee=100 * GWEI,
-    )
-    assert message.base_fee_l1 == l1_base_fee
+    set_base_fee(chains.l1, l1_base_fee)
+    tx = dict(value=deposit, sender=user, max_fee=100 * GWEI)
+    if through_messenger:
+        receipt = l1_endpoint.sendToL2(
+            b"fees", call_value, (max_submission, gas_limit, max_fee_per_gas), refund.address, beneficiary.address, **tx
+        )
+    else:
+        receipt = sim.inbox.createRetryableTicket(
+            target, call_value, max_submission, refund, beneficiary, gas_limit, max_fee_per_gas, calldata, **tx,
+        )
+    (message,) = sim_api.fetch_retryables(sim, receipt.block_number, receipt.block_number)
+    assert (message.base_fee_l1, message.data) == (l1_base_fee, calldata)
     alias = apply_l1_to_l2_alias(message.l1_sender)
-    watched = (refund, beneficiary, l2_endpoint.address, alias, operator)
+    watched = (refund, beneficiary, target, alias, operator)
     before = {str(a): l2_balance(a) for a in watched}
     result = sim_api.deliver_retryable(sim, message)
     after = {str(a): l2_balance(a) for a in watched}
     delta = {a: after[a] - before[a] for a in after}
     assert result.status is DeliveryStatus.REDEEMED
-    # the local L2 runs at base fee 0 and gas price 0: no execution fee is charged
-    assert delta[str(refund)] == (max_submission - fee) + gas_limit * max_fee_per_gas
+    assert message.max_submission_cost == max_submission + (excess if through_messenger else 0)
+    # The local L2 runs at base fee 0 and gas price 0: no execution fee is charged. The Inbox
+    # sends an excess deposit to the sender's alias; the L1 messenger turns it into submission
+    # cost, refunded to the excess-fee refund address.
+    stranded = 0 if through_messenger else excess
+    assert delta[str(refund)] == (max_submission - fee) + gas_limit * max_fee_per_gas + excess - stranded
+    assert delta[str(alias)] == stranded
     assert delta[str(beneficiary)] == 0
-    assert delta[str(l2_endpoint.address)] == call_value
-    assert delta[str(alias)] == excess
+    assert delta[str(target)] == call_value
     assert delta[str(operator)] == -deposit + fee  # funds the deposit, collects the submission fee
     assert l2_balance(sim_api.ARB_RETRYABLE_TX_ADDRESS) == 0
 
