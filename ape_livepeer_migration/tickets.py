@@ -2,7 +2,8 @@
 
 Everything here mirrors ``contracts/l1/TicketBroker.sol`` byte for byte:
 
-* ``aux_data(round, block_hash)`` is ``abi.encode(uint256, bytes32)`` (64 bytes);
+* ``aux_data(round, block_hash)`` is ``abi.encode(uint256, bytes32)`` (64 bytes), the block hash
+  being the round's anchor (``broker.roundBlockHash(round)``, set by ``broker.anchorRound()``);
 * :func:`ticket_hash` is ``keccak256(abi.encodePacked(chainid, broker, recipient, sender,
   faceValue, winProb, senderNonce, recipientRandHash, auxData))``;
 * a sender signs that hash as an EIP-191 personal message (:func:`sign_ticket`);
@@ -14,7 +15,7 @@ A sketch of one payment::
     ticket = Ticket(recipient=o.address, sender=b.address, face_value=10**15,
                     win_prob=win_prob(Fraction(1, 100)), sender_nonce=1,
                     recipient_rand_hash=recipient_rand_hash(rand),
-                    aux_data=aux_data(round, rounds_manager.blockHashForRound(round)))
+                    aux_data=aux_data(round, broker.roundBlockHash(round)))
     domain = BrokerDomain(chain_id, broker.address)
     sig = sign_ticket(ticket, b, domain)
     if is_winning(sig, rand, ticket.win_prob):

@@ -19,8 +19,8 @@ import {
 /// recipient (and, through the BondingManager's fee share, its delegators).
 /// @dev Rules, in the order `redeemWinningTicket` checks them:
 /// - only the ticket's recipient redeems, while it is an active orchestrator of an initialized round;
-/// - `auxData` is `abi.encode(creationRound, creationRoundBlockHash)`: the hash must be the one the
-///   RoundsManager recorded for that round, and the ticket is redeemable in rounds
+/// - `auxData` is `abi.encode(creationRound, creationRoundBlockHash)`: the hash must be the round's
+///   anchor (see below), and the ticket is redeemable in rounds
 ///   `creationRound .. creationRound + ticketValidityPeriod - 1` only;
 /// - `keccak256(abi.encodePacked(recipientRand)) == recipientRandHash`;
 /// - each ticket hash is redeemed at most once;
@@ -28,6 +28,10 @@ import {
 /// - the ticket wins iff `uint256(keccak256(abi.encodePacked(sig, recipientRand))) < winProb`.
 /// The ticket hash is bound to this contract and to the chain id, so a ticket signed for one broker
 /// (for instance the L1 one) can never be redeemed at another (the L2 one).
+///
+/// Round anchors: the first `anchorRound()` call in an initialized round records the hash of the
+/// previous block as that round's block hash (`roundBlockHash`). Recipients put it in the tickets they
+/// ask for, so no ticket can be made for a round before that round has started, and tickets expire.
 ///
 /// Reserve: in a round the sender's reserve is split evenly between the active orchestrators. A
 /// recipient can claim up to `(reserve left + reserve claimed this round) / poolSize` minus what it
@@ -65,7 +69,7 @@ contract TicketBroker is ReentrancyGuard {
     ITicketBrokerBondingManager public immutable bondingManager;
     /// @notice The Minter that holds redeemed fees.
     ITicketBrokerMinter public immutable minter;
-    /// @notice The RoundsManager that defines rounds and their block hashes.
+    /// @notice The RoundsManager that defines rounds.
     ITicketBrokerRoundsManager public immutable roundsManager;
     /// @notice Rounds between `unlock()` and the first round in which `withdraw()` succeeds.
     uint256 public immutable unlockPeriod;
@@ -74,10 +78,14 @@ contract TicketBroker is ReentrancyGuard {
 
     /// @notice Deposit and pending unlock of each sender.
     mapping(address sender => Sender) public senders;
+    /// @notice Block hash anchoring each round (zero until `anchorRound()` ran in that round).
+    mapping(uint256 round => bytes32) public roundBlockHash;
     /// @notice Whether a ticket hash has been redeemed.
     mapping(bytes32 ticketHash => bool) public usedTickets;
     mapping(address sender => Reserve) private _reserves;
 
+    /// @notice `round`'s tickets must carry `blockHash`.
+    event RoundAnchored(uint256 indexed round, bytes32 blockHash);
     /// @notice `sender` added `amount` to its deposit.
     event DepositFunded(address indexed sender, uint256 amount);
     /// @notice `sender` added `amount` to its reserve.
@@ -122,7 +130,7 @@ contract TicketBroker is ReentrancyGuard {
     error CreationRoundInFuture(uint256 creationRound, uint256 currentRound);
     /// @notice The ticket's validity period is over.
     error TicketExpired(uint256 creationRound, uint256 currentRound);
-    /// @notice The block hash in `auxData` is not the one recorded for the creation round.
+    /// @notice The block hash in `auxData` is not the creation round's anchor.
     error CreationRoundBlockHashMismatch(uint256 creationRound, bytes32 ticketBlockHash);
     /// @notice `recipientRand` does not hash to the ticket's `recipientRandHash`.
     error RecipientRandMismatch();
@@ -146,7 +154,7 @@ contract TicketBroker is ReentrancyGuard {
     /// @notice Creates the broker.
     /// @param bondingManager_ BondingManager that accepts fee credits from this broker
     /// @param minter_ Minter that receives the ETH of redeemed tickets
-    /// @param roundsManager_ RoundsManager that defines rounds and round block hashes
+    /// @param roundsManager_ RoundsManager that defines rounds
     /// @param unlockPeriod_ rounds a sender waits between `unlock()` and `withdraw()`
     /// @param ticketValidityPeriod_ rounds in which a ticket is redeemable, its creation round included
     constructor(
@@ -166,6 +174,18 @@ contract TicketBroker is ReentrancyGuard {
         roundsManager = roundsManager_;
         unlockPeriod = unlockPeriod_;
         ticketValidityPeriod = ticketValidityPeriod_;
+    }
+
+    /// @notice Records the current round's anchor block hash, once per round (later calls only return it).
+    /// @return blockHash the hash tickets created in this round must carry
+    function anchorRound() external returns (bytes32 blockHash) {
+        uint256 round = roundsManager.currentRound();
+        blockHash = roundBlockHash[round];
+        if (blockHash != bytes32(0)) return blockHash;
+        if (!roundsManager.currentRoundInitialized()) revert RoundNotInitialized(round);
+        blockHash = blockhash(block.number - 1);
+        roundBlockHash[round] = blockHash;
+        emit RoundAnchored(round, blockHash);
     }
 
     /// @notice Adds `msg.value` to the caller's deposit (cancels a pending unlock).
@@ -351,8 +371,8 @@ contract TicketBroker is ReentrancyGuard {
         (uint256 creationRound, bytes32 blockHash) = abi.decode(auxData, (uint256, bytes32));
         if (creationRound > round) revert CreationRoundInFuture(creationRound, round);
         if (round - creationRound >= ticketValidityPeriod) revert TicketExpired(creationRound, round);
-        bytes32 recorded = roundsManager.blockHashForRound(creationRound);
-        if (recorded == bytes32(0) || recorded != blockHash) {
+        bytes32 anchor = roundBlockHash[creationRound];
+        if (anchor == bytes32(0) || anchor != blockHash) {
             revert CreationRoundBlockHashMismatch(creationRound, blockHash);
         }
     }

@@ -26,7 +26,4 @@ interface ITicketBrokerRoundsManager {
 
     /// @notice Whether the current round has been initialized.
     function currentRoundInitialized() external view returns (bool);
-
-    /// @notice The block hash recorded when `round` was initialized (zero when it was not).
-    function blockHashForRound(uint256 round) external view returns (bytes32);
 }
