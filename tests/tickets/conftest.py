@@ -2,7 +2,7 @@
 
 import pytest
 from ape import project
-from broker_helpers import LPT, ROUND_LENGTH, TICKET_VALIDITY_PERIOD, UNLOCK_PERIOD, L1WithBroker
+from broker_helpers import ROUND_LENGTH, TICKET_VALIDITY_PERIOD, UNLOCK_PERIOD, L1WithBroker
 
 from ape_livepeer_migration.deploy import deploy_l1_protocol
 from ape_livepeer_migration.tickets import BrokerDomain

@@ -137,6 +137,17 @@ def test_winning_ticket_pays_from_deposit_and_credits_fees(chains, l1p, broadcas
     assert abs(delegator_gain - expected_delegator) <= 10
 
 
+def test_redeemed_fees_can_be_withdrawn_from_the_bonding_manager(chains, l1p, broadcaster, orchestrator):
+    l1p.broker.fundDeposit(sender=broadcaster, value=ETH)
+    ticket, sig, rand = l1p.winning_ticket(broadcaster, orchestrator, face_value=ETH // 2)
+    l1p.broker.redeemWinningTicket(ticket.as_tuple(), sig, rand, sender=orchestrator)
+    fees = l1p.pending_fees(orchestrator)
+    payee = "0x" + "77" * 20
+    l1p.bonding_manager.withdrawFees(payee, fees, sender=orchestrator)
+    assert balance(chains.l1, payee) == fees
+    assert l1p.pending_fees(orchestrator) == 0
+
+
 def test_ticket_is_redeemable_once(l1p, broadcaster, orchestrator):
     l1p.broker.fundDeposit(sender=broadcaster, value=ETH)
     ticket, sig, rand = l1p.winning_ticket(broadcaster, orchestrator, face_value=ETH // 10)
