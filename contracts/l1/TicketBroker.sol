@@ -33,9 +33,11 @@ import {
 /// previous block as that round's block hash (`roundBlockHash`). Recipients put it in the tickets they
 /// ask for, so no ticket can be made for a round before that round has started, and tickets expire.
 ///
-/// Reserve: in a round the sender's reserve is split evenly between the active orchestrators. A
-/// recipient can claim up to `(reserve left + reserve claimed this round) / poolSize` minus what it
-/// already claimed this round, and never more than what is left. Deposit and reserve can be
+/// Reserve: in a round the sender's reserve is split evenly between the orchestrators of the pool
+/// (`BondingManager.getTranscoderPoolSize()`, as Livepeer does). An active recipient can claim up to
+/// `(reserve left + reserve claimed this round) / poolSize` minus what it already claimed this round,
+/// and never more than what is left. The pool can change size during a round, which moves the
+/// allocations with it; the cap by what is left holds regardless. Deposit and reserve can be
 /// withdrawn `unlockPeriod` rounds after `unlock()`; tickets stay redeemable during that time, and
 /// funding again cancels a pending unlock.
 contract TicketBroker is ReentrancyGuard {
@@ -331,6 +333,7 @@ contract TicketBroker is ReentrancyGuard {
     function claimableReserve(address sender, address claimant) public view returns (uint256) {
         if (!bondingManager.isActiveTranscoder(claimant)) return 0;
         uint256 poolSize = bondingManager.getTranscoderPoolSize();
+        // An active claimant normally implies a non-empty pool; never divide by zero if it does not.
         if (poolSize == 0) return 0;
         Reserve storage reserve = _reserves[sender];
         uint256 round = roundsManager.currentRound();

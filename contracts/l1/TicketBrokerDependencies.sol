@@ -9,7 +9,7 @@ interface ITicketBrokerBondingManager {
     /// @notice Whether `transcoder` is in the active set of the current round.
     function isActiveTranscoder(address transcoder) external view returns (bool);
 
-    /// @notice Number of orchestrators in the current active set.
+    /// @notice Number of orchestrators in the transcoder pool (the active set being formed for the next round).
     function getTranscoderPoolSize() external view returns (uint256);
 }
 
