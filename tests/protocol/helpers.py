@@ -34,12 +34,12 @@ def next_round(chains, p: L1Protocol, initialize: bool = True) -> int:
 
 
 def mine_to_lock(chains, p: L1Protocol) -> None:
-    """Mine so that the next transaction lands in the current round's lock period."""
+    """Mine to the first block of the current round's lock period (views and the next transactions see it)."""
     with chains.l1:
         start = p.rounds.currentRoundStartBlock()
         length = p.rounds.roundLength()
         locked_from = start + length - length * p.rounds.roundLockAmount() // 1_000_000
-        blocks = locked_from - chains.l1.block_number - 1
+        blocks = locked_from - chains.l1.block_number
         if blocks > 0:
             chains.l1.mine(blocks)
 
