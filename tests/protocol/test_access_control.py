@@ -6,7 +6,7 @@ from __future__ import annotations
 import ape
 import pytest
 
-from .helpers import LPT
+from .helpers import reverts, LPT
 
 ROLES = ("governor", "broker", "orchestrator", "delegator", "outsider")
 
@@ -70,7 +70,7 @@ def test_unauthorised_callers_are_rejected(chains, protocol, roles, contract_nam
             if role in allowed:
                 continue
             caller = _account(roles, role)
-            with ape.reverts(getattr(contract, error), account=caller.address):
+            with reverts(getattr(contract, error), account=caller.address):
                 getattr(contract, fn)(*args(protocol, roles), sender=caller)
 
 
