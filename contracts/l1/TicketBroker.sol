@@ -29,8 +29,9 @@ import {
 /// The ticket hash is bound to this contract and to the chain id, so a ticket signed for one broker
 /// (for instance the L1 one) can never be redeemed at another (the L2 one).
 ///
-/// Round anchors: the first `anchorRound()` call in an initialized round records the hash of the
-/// previous block as that round's block hash (`roundBlockHash`). Recipients put it in the tickets they
+/// Round anchors (the RoundsManager keeps no per-round block hash): the first `anchorRound()` call
+/// in an initialized round records the hash of the previous block as that round's block hash
+/// (`roundBlockHash`); orchestrators call it once per round before handing out ticket parameters. Recipients put it in the tickets they
 /// ask for, so no ticket can be made for a round before that round has started, and tickets expire.
 ///
 /// Reserve: in a round the sender's reserve is split evenly between the orchestrators of the pool
