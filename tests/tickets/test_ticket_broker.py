@@ -352,6 +352,16 @@ def test_shortfall_comes_from_reserve_capped_per_recipient_per_round(
     assert (event.fromDeposit, event.fromReserve) == (0, left // pool)
 
 
+def test_face_value_above_deposit_without_reserve_pays_what_is_there(l1p, broadcaster, orchestrator):
+    l1p.broker.fundDeposit(sender=broadcaster, value=ETH // 2)
+    ticket, sig, rand = l1p.winning_ticket(broadcaster, orchestrator, face_value=ETH)
+    receipt = l1p.broker.redeemWinningTicket(ticket.as_tuple(), sig, rand, sender=orchestrator)
+    event = [e for e in receipt.events if e.event_name == "WinningTicketRedeemed"][0]
+    assert (event.fromDeposit, event.fromReserve) == (ETH // 2, 0)
+    assert l1p.broker.senders(broadcaster).deposit == 0
+    assert l1p.broker.usedTickets(l1p.ticket_hash(ticket))
+
+
 def test_claimable_reserve_is_zero_for_inactive_claimant(l1p, broadcaster, accounts):
     l1p.broker.fundReserve(sender=broadcaster, value=ETH)
     assert l1p.broker.claimableReserve(broadcaster, accounts[9]) == 0
