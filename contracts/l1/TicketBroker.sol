@@ -38,7 +38,9 @@ import {
 /// (`BondingManager.getTranscoderPoolSize()`, as Livepeer does). An active recipient can claim up to
 /// `(reserve left + reserve claimed this round) / poolSize` minus what it already claimed this round,
 /// and never more than what is left. The pool can change size during a round, which moves the
-/// allocations with it; the cap by what is left holds regardless. Deposit and reserve can be
+/// allocations with it, and a withdrawal leaves the round's claims on the books, so a reserve
+/// refunded in the same round is split as if they had been made against it; the cap by what is
+/// left holds regardless. Deposit and reserve can be
 /// withdrawn `unlockPeriod` rounds after `unlock()`; tickets stay redeemable during that time, and
 /// funding again cancels a pending unlock.
 contract TicketBroker is ReentrancyGuard {
