@@ -43,6 +43,9 @@ class Status(str, enum.Enum):
     * ``delivered``: the retryable's ticket was created and auto-redeemed;
     * ``failed``: the ticket was created but its call failed; anyone may
       redeem it until ``redeemable_until`` (L2 time); the relayer does not;
+    * ``rejected``: the L2 refused to create the ticket (deposit below the
+      submission fee plus call value); the deposit went to the sender's alias;
+    * ``canceled``: the beneficiary canceled a failed ticket;
     * ``expired``: a failed ticket passed ``redeemable_until`` unredeemed;
     * ``done``: an L2 -> L1 message was executed through the Outbox, or a
       failed ticket was redeemed later.
@@ -52,12 +55,14 @@ class Status(str, enum.Enum):
     READY = "ready"
     DELIVERED = "delivered"
     FAILED = "failed"
+    REJECTED = "rejected"
+    CANCELED = "canceled"
     EXPIRED = "expired"
     DONE = "done"
 
     @property
     def is_final(self) -> bool:
-        return self in (Status.DELIVERED, Status.EXPIRED, Status.DONE)
+        return self in (Status.DELIVERED, Status.REJECTED, Status.CANCELED, Status.EXPIRED, Status.DONE)
 
 
 @dataclass(frozen=True)

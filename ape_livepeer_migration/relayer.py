@@ -43,6 +43,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from eth_abi import decode
+from eth_utils import keccak
+
 from ape_livepeer_migration.journal import (
     Direction,
     Journal,
@@ -73,17 +76,18 @@ class Delivery:
     """What became of a retryable on L2."""
 
     ticket_id: str
-    redeemed: bool  # the auto-redeem succeeded
-    tx_hash: str | None  # the L2 transaction of the delivery (None when read back from state)
-    redeemable_until: int | None  # L2 timestamp; only while the ticket is redeemable
+    outcome: Status  # DELIVERED (auto-redeemed), FAILED (redeemable) or REJECTED (no ticket)
+    tx_hash: str | None  # the L2 transaction that delivered it
+    redeemable_until: int | None  # L2 timestamp; FAILED only
 
 
 @dataclass(frozen=True)
 class TicketState:
     """A failed ticket, looked at again later."""
 
+    live: bool  # still redeemable
     redeemed: bool  # someone redeemed it since
-    exists: bool  # still redeemable (not redeemed, canceled or expired)
+    canceled: bool  # its beneficiary canceled it
 
 
 class Backend(Protocol):
@@ -100,7 +104,6 @@ class Backend(Protocol):
     def delivery(self, message: Any) -> Delivery | None: ...
     def deliver(self, message: Any) -> Delivery: ...
     def ticket(self, ticket_id: str) -> TicketState: ...
-    def l2_timestamp(self) -> int: ...
     def send_root(self, messages: Sequence[Any]) -> str: ...
     def root_confirmable_at(self, root: str) -> int | None: ...
     def assert_root(self, messages: Sequence[Any]) -> int: ...
@@ -117,7 +120,9 @@ class PassReport:
     seen_l2: list[int] = field(default_factory=list)
     delivered: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
+    rejected: list[int] = field(default_factory=list)
     redeemed_later: list[int] = field(default_factory=list)
+    canceled: list[int] = field(default_factory=list)
     expired: list[int] = field(default_factory=list)
     roots: list[int] = field(default_factory=list)  # send counts of roots asserted
     fast_forwarded_to: int | None = None
@@ -127,8 +132,9 @@ class PassReport:
     @property
     def idle(self) -> bool:
         return not any(
-            (self.seen_l1, self.seen_l2, self.delivered, self.failed, self.redeemed_later, self.expired,
-             self.roots, self.confirmed, self.executed, self.fast_forwarded_to is not None)
+            (self.seen_l1, self.seen_l2, self.delivered, self.failed, self.rejected, self.redeemed_later,
+             self.canceled, self.expired, self.roots, self.confirmed, self.executed,
+             self.fast_forwarded_to is not None)
         )
 
 
@@ -197,35 +203,35 @@ class Relayer:
                     outcome = self.backend.delivery(message)
                     if outcome is None:
                         raise
-            if outcome.redeemed:
-                self.journal.update(
-                    Direction.L1_TO_L2, record.id, Status.DELIVERED,
-                    ticket_id=outcome.ticket_id, result_tx=outcome.tx_hash,
-                )
+            self.journal.update(
+                Direction.L1_TO_L2, record.id, outcome.outcome, ticket_id=outcome.ticket_id,
+                result_tx=outcome.tx_hash, redeemable_until=outcome.redeemable_until,
+            )
+            if outcome.outcome is Status.DELIVERED:
                 report.delivered.append(record.id)
                 logger.info("L1->L2 %d delivered (ticket %s)", record.id, outcome.ticket_id)
-            else:
-                self.journal.update(
-                    Direction.L1_TO_L2, record.id, Status.FAILED, ticket_id=outcome.ticket_id,
-                    result_tx=outcome.tx_hash, redeemable_until=outcome.redeemable_until,
-                )
+            elif outcome.outcome is Status.FAILED:
                 report.failed.append(record.id)
                 logger.warning(
                     "L1->L2 %d failed on L2: ticket %s redeemable until %s",
                     record.id, outcome.ticket_id, outcome.redeemable_until,
                 )
+            else:
+                report.rejected.append(record.id)
+                logger.warning("L1->L2 %d rejected on L2: deposit below its fees", record.id)
 
     def _follow_failed(self, report: PassReport) -> None:
-        failed = self.journal.messages(Direction.L1_TO_L2, (Status.FAILED,))
-        if not failed:
-            return
-        now = self.backend.l2_timestamp()
-        for record in failed:
+        for record in self.journal.messages(Direction.L1_TO_L2, (Status.FAILED,)):
             state = self.backend.ticket(record.ticket_id)
+            if state.live:
+                continue
             if state.redeemed:
                 self.journal.update(Direction.L1_TO_L2, record.id, Status.DONE)
                 report.redeemed_later.append(record.id)
-            elif not state.exists or now >= record.redeemable_until:
+            elif state.canceled:
+                self.journal.update(Direction.L1_TO_L2, record.id, Status.CANCELED)
+                report.canceled.append(record.id)
+            else:
                 self.journal.update(Direction.L1_TO_L2, record.id, Status.EXPIRED)
                 report.expired.append(record.id)
 
@@ -318,3 +324,229 @@ class Relayer:
 
     def roots(self) -> list[RootRecord]:
         return self.journal.roots()
+
+
+# ---------------------------------------------------------------------- the simulator backend
+
+
+class SimulatorBackend:
+    """:class:`Backend` over a simulator deployment (``ape_livepeer_migration.simulator``)."""
+
+    def __init__(self, sim: Any):
+        from ape_livepeer_migration import simulator
+        from ape_livepeer_migration.arbitrum import L2ToL1Message, RetryableMessage
+
+        self.sim = sim
+        self._api = simulator
+        self.inbound_type = RetryableMessage
+        self.outbound_type = L2ToL1Message
+
+    def deployment(self) -> dict[str, Any]:
+        return simulator_deployment(self.sim)
+
+    def start_block(self, chain: str) -> int:
+        return self.sim.l1_deploy_block if chain == L1 else self.sim.l2_deploy_block
+
+    def head(self, chain: str) -> int:
+        return (self.sim.chains.l1 if chain == L1 else self.sim.chains.l2).block_number
+
+    def inbound(self, start: int, end: int) -> list[Seen]:
+        return [Seen(m.message_num, m.l1_block, m) for m in self._api.fetch_retryables(self.sim, start, end)]
+
+    def outbound(self, start: int, end: int) -> list[Seen]:
+        return [Seen(m.position, m.l2_block, m) for m in self._api.fetch_l2_to_l1(self.sim, start, end)]
+
+    def _delivery(self, result: Any) -> Delivery:
+        outcome = {
+            self._api.DeliveryStatus.REDEEMED: Status.DELIVERED,
+            self._api.DeliveryStatus.FAILED: Status.FAILED,
+            self._api.DeliveryStatus.REJECTED: Status.REJECTED,
+        }[result.status]
+        until = None
+        if outcome is Status.FAILED:
+            until = int(self.sim.arb_retryable_tx.getTimeout(result.ticket_id))
+        return Delivery("0x" + result.ticket_id.hex(), outcome, result.l2_tx_hash, until)
+
+    def delivery(self, message: Any) -> Delivery | None:
+        if not self._api.is_delivered(self.sim, message):
+            return None
+        return self._delivery(self._api.delivery_of(self.sim, message))
+
+    def deliver(self, message: Any) -> Delivery:
+        return self._delivery(self._api.deliver_retryable(self.sim, message))
+
+    def ticket(self, ticket_id: str) -> TicketState:
+        ticket = bytes.fromhex(ticket_id[2:])
+        if self._api.ticket_is_live(self.sim, ticket):
+            return TicketState(live=True, redeemed=False, canceled=False)
+        l2 = self.sim.chains.l2
+        logs = l2.provider.make_request(
+            "eth_getLogs",
+            [{
+                "address": self._api.ARB_RETRYABLE_TX_ADDRESS,
+                "topics": [[_topic(REDEEM_ATTEMPTED), _topic(CANCELED)], ticket_id],
+                "fromBlock": hex(self.sim.l2_deploy_block),
+                "toBlock": hex(l2.block_number),
+            }],
+        )
+        redeemed = any(
+            log["topics"][0] == _topic(REDEEM_ATTEMPTED) and decode(["bool", "bytes"], _raw(log["data"]))[0]
+            for log in logs
+        )
+        canceled = any(log["topics"][0] == _topic(CANCELED) for log in logs)
+        return TicketState(live=False, redeemed=redeemed, canceled=canceled)
+
+    def send_root(self, messages: Sequence[Any]) -> str:
+        from ape_livepeer_migration.arbitrum import SendMerkleTree
+
+        return "0x" + SendMerkleTree.of_messages(list(messages)).root.hex()
+
+    def root_confirmable_at(self, root: str) -> int | None:
+        return self._api.confirmable_at(self.sim, bytes.fromhex(root[2:]))
+
+    def assert_root(self, messages: Sequence[Any]) -> int:
+        return self._api.assert_send_root(self.sim, list(messages)).confirmable_at_block
+
+    def is_executed(self, message: Any) -> bool:
+        return self._api.is_executed(self.sim, message.index)
+
+    def execute(self, message: Any, covered: Sequence[Any]) -> str:
+        proof = self._api.proof_for(list(covered), message.index)
+        result = self._api.execute_l2_to_l1(self.sim, message, proof)
+        return result.l1_tx_hash
+
+    def fast_forward_l1(self, to_block: int) -> None:
+        self._api.mine_l1_until(self.sim, to_block)
+
+
+REDEEM_ATTEMPTED = "RedeemAttempted(bytes32,uint64,bool,bytes)"
+CANCELED = "Canceled(bytes32)"
+
+
+def _topic(signature: str) -> str:
+    return "0x" + keccak(text=signature).hex()
+
+
+def _raw(data: str) -> bytes:
+    return bytes.fromhex(data[2:])
+
+
+def simulator_deployment(sim: Any) -> dict[str, Any]:
+    """What identifies a simulator deployment and lets another process load it (JSON-able)."""
+    return {
+        "l1_chain_id": sim.chains.l1.chain_id,
+        "l2_chain_id": sim.chains.l2.chain_id,
+        **sim.addresses,
+        "operator": str(sim.operator.address),
+        "forwarder_code": "0x" + bytes(sim.forwarder_code).hex(),
+        "confirm_period_blocks": sim.confirm_period_blocks,
+        "l1_deploy_block": sim.l1_deploy_block,
+        "l2_deploy_block": sim.l2_deploy_block,
+    }
+
+
+def load_simulator(chains: Any, operator: Any, deployment: dict[str, Any]) -> Any:
+    """The :class:`~ape_livepeer_migration.simulator.ArbitrumSimulator` a deployment describes.
+
+    Checks that the chains are the deployment's and that ``operator`` is its operator.
+    """
+    from ape import project
+
+    from ape_livepeer_migration.simulator import ArbitrumSimulator
+
+    for layer, chain in (("l1", chains.l1), ("l2", chains.l2)):
+        if chain.chain_id != deployment[f"{layer}_chain_id"]:
+            raise ValueError(f"{layer} is chain {chain.chain_id}, the deployment is on {deployment[f'{layer}_chain_id']}")
+    if str(operator.address) != deployment["operator"]:
+        raise ValueError(f"{operator.address} is not the simulator's operator {deployment['operator']}")
+
+    def at(chain: Any, container: Any, address: str) -> Any:
+        with chain:
+            return chain.bind(container.at(address))
+
+    return ArbitrumSimulator(
+        chains=chains,
+        operator=operator,
+        bridge=at(chains.l1, project.SimBridge, deployment["bridge"]),
+        inbox=at(chains.l1, project.SimInbox, deployment["inbox"]),
+        outbox=at(chains.l1, project.SimOutbox, deployment["outbox"]),
+        arb_sys=at(chains.l2, project.SimArbSys, deployment["arb_sys"]),
+        arb_retryable_tx=at(chains.l2, project.SimArbRetryableTx, deployment["arb_retryable_tx"]),
+        forwarder_code=bytes.fromhex(deployment["forwarder_code"][2:]),
+        confirm_period_blocks=deployment["confirm_period_blocks"],
+        l1_deploy_block=deployment["l1_deploy_block"],
+        l2_deploy_block=deployment["l2_deploy_block"],
+    )
+
+
+def attach(l1_rpc: str, l2_rpc: str) -> Any:
+    """A connected :class:`~ape_livepeer_migration.chains.TwoChains` over two running anvils.
+
+    ape-foundry connects to an anvil that already listens at its host instead of
+    starting one, and leaves it running on disconnect.
+    """
+    from ape import networks
+
+    from ape_livepeer_migration.chains import LOCAL_PAIR, Chain, LocalAnvilProvider, TwoChains
+
+    layers = []
+    for layer, choice, url in (("l1", LOCAL_PAIR.l1, l1_rpc), ("l2", LOCAL_PAIR.l2, l2_rpc)):
+        ecosystem, network_name, _ = choice.split(":")
+        network = networks.get_ecosystem(ecosystem).get_network(network_name)
+        provider = LocalAnvilProvider(name="foundry", network=network, provider_settings={"host": url})
+        layers.append(Chain(layer, provider))
+    return TwoChains(layers[0], layers[1], LOCAL_PAIR).connect()
+
+
+# ---------------------------------------------------------------------- command line
+
+
+def _operator(spec: str) -> Any:
+    """``test:N`` (Ape's N-th test account) or the alias of an Ape account."""
+    from ape import accounts
+
+    if spec.startswith("test:"):
+        return accounts.test_accounts[int(spec[5:])]
+    return accounts.load(spec)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+    import json
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m ape_livepeer_migration.relayer", description=__doc__.split("\n")[0])
+    parser.add_argument("--l1-rpc", required=True)
+    parser.add_argument("--l2-rpc", required=True)
+    parser.add_argument("--deployment", required=True, type=Path, help="JSON written by simulator_deployment()")
+    parser.add_argument("--journal", required=True, type=Path)
+    parser.add_argument("--operator", default="test:9", help="test:N or an Ape account alias (default test:9)")
+    parser.add_argument("--fast-forward", action="store_true", help="mine the local L1 through challenge periods")
+    parser.add_argument("--poll-interval", type=float, default=1.0)
+    parser.add_argument("--once", action="store_true", help="one pass, then exit")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+
+    chains = attach(args.l1_rpc, args.l2_rpc)
+    sim = load_simulator(chains, _operator(args.operator), json.loads(args.deployment.read_text()))
+    relayer = Relayer.open(SimulatorBackend(sim), args.journal, fast_forward=args.fast_forward)
+    print("ready", flush=True)
+
+    def show(report: PassReport) -> None:
+        if not report.idle:
+            print(json.dumps(report.__dict__), flush=True)
+
+    if args.once:
+        show(relayer.relay_once())
+    else:
+        stop = threading.Event()
+        try:
+            relayer.watch(args.poll_interval, stop, show)
+        except KeyboardInterrupt:
+            stop.set()
+    relayer.journal.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -48,6 +48,7 @@ class ModelChains:
     l2_time: int = 1000
     deliveries: dict[int, list[Delivery]] = field(default_factory=dict)
     redeemed_by_user: set[str] = field(default_factory=set)
+    canceled_by_beneficiary: set[str] = field(default_factory=set)
     roots: dict[str, int] = field(default_factory=dict)
     executions: dict[int, int] = field(default_factory=dict)
     calls: int = 0
@@ -108,7 +109,7 @@ class ModelBackend:
 
     def delivery(self, message):
         done = self.chains._step(lambda: self.chains.deliveries.get(message.number))
-        return None if not done else Delivery(done[0].ticket_id, done[0].redeemed, None, done[0].redeemable_until)
+        return None if not done else Delivery(done[0].ticket_id, done[0].outcome, None, done[0].redeemable_until)
 
     def deliver(self, message):
         def effect():
@@ -117,8 +118,8 @@ class ModelBackend:
                 raise RuntimeError("request already submitted")
             self.chains.l2_block += 1
             outcome = Delivery(
-                self._ticket(message), not message.fails, f"0xtx{message.number}",
-                self.chains.l2_time + LIFETIME if message.fails else None,
+                self._ticket(message), Status.FAILED if message.fails else Status.DELIVERED,
+                f"0xtx{message.number}", self.chains.l2_time + LIFETIME if message.fails else None,
             )
             self.chains.deliveries[message.number] = [outcome]
             return outcome
@@ -126,16 +127,14 @@ class ModelBackend:
         return self.chains._step(effect)
 
     def ticket(self, ticket_id):
-        redeemed = ticket_id in self.chains.redeemed_by_user
-        expired = any(
-            d[0].ticket_id == ticket_id and d[0].redeemable_until is not None
-            and self.chains.l2_time >= d[0].redeemable_until
-            for d in self.chains.deliveries.values()
-        )
-        return self.chains._step(lambda: TicketState(redeemed=redeemed, exists=not redeemed and not expired))
+        def effect():
+            (until,) = [d[0].redeemable_until for d in self.chains.deliveries.values() if d[0].ticket_id == ticket_id]
+            redeemed = ticket_id in self.chains.redeemed_by_user
+            canceled = ticket_id in self.chains.canceled_by_beneficiary
+            live = not redeemed and not canceled and self.chains.l2_time < until
+            return TicketState(live=live, redeemed=redeemed, canceled=canceled)
 
-    def l2_timestamp(self):
-        return self.chains._step(lambda: self.chains.l2_time)
+        return self.chains._step(effect)
 
     def send_root(self, messages):
         return "0x" + keccak(b"".join(m.data for m in messages)).hex()
@@ -267,17 +266,40 @@ def test_new_sends_get_a_new_root_and_old_ones_keep_theirs(tmp_path):
     assert [root.send_count for root in relayer.roots()] == [4, 5]
 
 
-def test_failed_ticket_is_followed_to_done_or_expired(tmp_path):
+def test_failed_ticket_is_followed_to_done_canceled_or_expired(tmp_path):
     chains = scenario()
     chains.send_l1_to_l2(fails=True)
+    chains.send_l1_to_l2(fails=True)
     relayer = Relayer.open(ModelBackend(chains), tmp_path / "relay.db", fast_forward=True)
-    assert relayer.relay_once().failed == [2, 4]
+    assert relayer.relay_once().failed == [2, 4, 5]
+    assert relayer.relay_once().idle  # live tickets are left alone
     chains.redeemed_by_user.add(relayer.journal.message(Direction.L1_TO_L2, 2).ticket_id)
-    assert relayer.relay_once().redeemed_later == [2]
+    chains.canceled_by_beneficiary.add(relayer.journal.message(Direction.L1_TO_L2, 5).ticket_id)
+    report = relayer.relay_once()
+    assert report.redeemed_later == [2] and report.canceled == [5] and report.expired == []
     chains.l2_time += LIFETIME
     assert relayer.relay_once().expired == [4]
     assert relayer.journal.transitions(Direction.L1_TO_L2, 4) == [Status.READY, Status.FAILED, Status.EXPIRED]
     assert relayer.journal.message(Direction.L1_TO_L2, 2).status is Status.DONE
+    assert relayer.journal.message(Direction.L1_TO_L2, 5).status is Status.CANCELED
+
+
+def test_rejected_submission_is_final(tmp_path):
+    chains = scenario()
+    backend = ModelBackend(chains)
+    deliver = backend.deliver
+
+    def rejecting(message):
+        outcome = deliver(message)
+        rejected = Delivery(outcome.ticket_id, Status.REJECTED, outcome.tx_hash, None)
+        chains.deliveries[message.number] = [rejected]
+        return rejected
+
+    backend.deliver = rejecting
+    relayer = Relayer.open(backend, tmp_path / "relay.db", fast_forward=True)
+    assert relayer.relay_once().rejected == [0, 1, 2, 3]
+    assert Status.REJECTED.is_final
+    assert relayer.relay_once().idle
 
 
 def test_a_delivery_error_that_did_not_deliver_is_raised(tmp_path):
