@@ -113,6 +113,17 @@ class ExecutionResult:
     already_executed: bool
 
 
+def fee_kwargs(chain: Chain) -> dict[str, int]:
+    """Transaction fee arguments that cover the base fee of ``chain``'s next block.
+
+    Ape prices from the latest block; after ``anvil_setNextBlockBaseFeePerGas`` (or a rising
+    base fee) that is too low, and the node refuses the transaction.
+    """
+    pending = chain.provider.make_request("eth_getBlockByNumber", ["pending", False])
+    base_fee = _int(pending.get("baseFeePerGas") or 0)
+    return {"max_fee": 2 * base_fee, "max_priority_fee": 0}
+
+
 def _set_code(chain: Chain, address: str, code: bytes) -> None:
     chain.provider.make_request("anvil_setCode", [address, "0x" + code.hex()])
 
@@ -332,7 +343,9 @@ def deliver_retryable(sim: ArbitrumSimulator, message: RetryableMessage) -> Deli
         message.l1_sender,
     )
     gas = message.gas_limit * 66 // 63 + _SUBMIT_OVERHEAD_GAS + _SUBMIT_GAS_PER_DATA_BYTE * len(message.data)
-    receipt = sim.arb_retryable_tx.submitRetryable(request, value=message.deposit, sender=sim.operator, gas=gas)
+    receipt = sim.arb_retryable_tx.submitRetryable(
+        request, value=message.deposit, sender=sim.operator, gas=gas, **fee_kwargs(sim.chains.l2)
+    )
     raw = sim.chains.l2.provider.make_request("eth_getTransactionReceipt", [receipt.txn_hash])
     return _delivery_from_logs(raw["logs"], message, already=False)
 
@@ -369,7 +382,7 @@ def assert_send_root(sim: ArbitrumSimulator, messages: list[L2ToL1Message]) -> S
         from ape import chain
 
         l2_block_hash = _bytes(chain.provider.get_block(messages[-1].l2_block).hash)
-    sim.outbox.assertSendRoot(tree.root, l2_block_hash, tree.size, sender=sim.operator)
+    sim.outbox.assertSendRoot(tree.root, l2_block_hash, tree.size, sender=sim.operator, **fee_kwargs(sim.chains.l1))
     _, _, confirmable = sim.outbox.assertionOf(tree.root)
     return SendRootAssertion(tree.root, tree.size, l2_block_hash, confirmable, already_asserted=False)
 
@@ -415,5 +428,7 @@ def execute_l2_to_l1(
     """
     if is_executed(sim, message.index):
         return ExecutionResult(message.index, None, already_executed=True)
-    receipt = sim.outbox.executeTransaction(*message.execute_args(proof), sender=sender or sim.operator)
+    receipt = sim.outbox.executeTransaction(
+        *message.execute_args(proof), sender=sender or sim.operator, **fee_kwargs(sim.chains.l1)
+    )
     return ExecutionResult(message.index, receipt.txn_hash, already_executed=False)

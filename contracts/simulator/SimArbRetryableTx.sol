@@ -21,6 +21,7 @@ contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuardTransient {
         address to;
         uint64 numTries;
         address beneficiary;
+        uint64 gasLimit;
         uint256 callvalue;
         bytes data;
     }
@@ -49,6 +50,8 @@ contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuardTransient {
     uint256 private constant FORWARDER_GAS = 20_000;
     /// @dev Gas kept back for the bookkeeping after a retry (refund transfers, events).
     uint256 private constant POST_RETRY_GAS = 160_000;
+    /// @dev Gas a redeem spends before its retry call starts.
+    uint256 private constant REDEEM_MARGIN_GAS = 20_000;
 
     /// @notice The account allowed to submit retryables (the relayer standing in for ArbOS).
     address public immutable operator;
@@ -137,6 +140,7 @@ contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuardTransient {
             to: request.retryTo,
             numTries: 0,
             beneficiary: request.beneficiary,
+            gasLimit: request.gasLimit,
             callvalue: request.callvalue,
             data: request.retryData
         });
@@ -160,13 +164,17 @@ contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IArbRetryableTx
+    /// @dev As in ArbOS, the retry gets the gas left in this call (minus bookkeeping), which may
+    ///      exceed the ticket's gas limit; here it must not be less (InsufficientGasForRetry), so
+    ///      that gas estimation of a redeem covers the ticket's own gas limit.
     function redeem(bytes32 ticketId) external nonReentrant returns (bytes32 retryTxHash) {
-        _live(ticketId);
-        uint256 reserve = POST_RETRY_GAS + FORWARDER_GAS;
+        Ticket storage ticket = _live(ticketId);
         uint256 available = gasleft();
-        if (available <= reserve) revert InsufficientGasForRetry(reserve, available);
-        uint256 donated = (available - reserve) * 63 / 64;
-        retryTxHash = _retryTxHash(ticketId, _tickets[ticketId].numTries);
+        uint256 reserve = POST_RETRY_GAS + REDEEM_MARGIN_GAS;
+        uint256 forwarderGas = available > reserve ? (available - reserve) * 63 / 64 : 0;
+        uint256 donated = forwarderGas > FORWARDER_GAS ? (forwarderGas - FORWARDER_GAS) * 63 / 64 : 0;
+        if (donated < ticket.gasLimit) revert InsufficientGasForRetry(ticket.gasLimit, donated);
+        retryTxHash = _retryTxHash(ticketId, ticket.numTries);
         _attempt(ticketId, uint64(donated), msg.sender, 0, 0);
     }
 

@@ -85,9 +85,79 @@ def l1_balance(chains):
 
 @pytest.fixture
 def set_base_fee(chains):
-    """Give the next block of a layer a base fee (the local anvils run at base fee 0)."""
+    """Give the next block of a layer a base fee (the local anvils run at base fee 0).
+
+    anvil keeps its base fee outside the state that snapshots restore: both layers are put
+    back to base fee 0 after the test.
+    """
 
     def set_fee(chain, wei):
         chain.provider.make_request("anvil_setNextBlockBaseFeePerGas", [hex(wei)])
 
-    return set_fee
+    yield set_fee
+    for chain in chains.layers:
+        set_fee(chain, 0)
+
+
+def _normalized(value):
+    if hasattr(value, "address"):
+        value = value.address
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    if isinstance(value, str) and value.startswith("0x"):
+        return value.lower()
+    return value
+
+
+def _error_abis():
+    from ape import project
+
+    abis = {}
+    for contract_type in project.contracts.values():
+        for abi in contract_type.abi:
+            if abi.type == "error":
+                abis.setdefault(abi.name, []).append(abi)
+    return abis
+
+
+def _decode_bare_custom_error(error, abis):
+    """(name, inputs) of a revert Ape left undecoded ("custom error 0x...")."""
+    import re
+
+    from eth_abi import decode
+    from eth_utils import keccak
+
+    match = re.search(r"custom error 0x([0-9a-fA-F]+)", str(error))
+    if not match:
+        return type(error).__name__, getattr(error, "inputs", None) or {}
+    data = bytes.fromhex(match.group(1))
+    for candidates in abis.values():
+        for abi in candidates:
+            if keccak(text=abi.selector)[:4] == data[:4]:
+                values = decode([i.canonical_type for i in abi.inputs], data[4:])
+                return abi.name, {i.name: v for i, v in zip(abi.inputs, values)}
+    return type(error).__name__, {}
+
+
+@pytest.fixture(scope="session")
+def reverts():
+    """``with reverts("ErrorName", arg=value, ...)``: the call must revert with that custom
+    error; when arguments are given, with exactly those arguments (stricter than
+    ``ape.reverts``, which skips argument names it does not know)."""
+    from contextlib import contextmanager
+
+    from ape.exceptions import ContractLogicError
+
+    abis = _error_abis()
+
+    @contextmanager
+    def check(name, **inputs):
+        with pytest.raises(ContractLogicError) as info:
+            yield info
+        actual_name, actual_inputs = _decode_bare_custom_error(info.value, abis)
+        assert actual_name == name, f"expected {name}, got {actual_name}: {info.value}"
+        if inputs:
+            actual = {key: _normalized(value) for key, value in actual_inputs.items()}
+            assert actual == {key: _normalized(value) for key, value in inputs.items()}
+
+    return check
