@@ -144,6 +144,23 @@ class Journal:
             elif row[0] != fingerprint:
                 raise JournalMismatch(f"{self.path} journals {row[0]}, not {fingerprint}")
 
+    @classmethod
+    def existing(cls, path: str | Path) -> Journal:
+        """Open a journal that exists, for queries (e.g. a ``status`` command), whatever its deployment."""
+        if not Path(path).is_file():
+            raise FileNotFoundError(f"no relayer journal at {path}")
+        with sqlite3.connect(path) as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'deployment'").fetchone()
+        if row is None:
+            raise JournalMismatch(f"{path} is not a relayer journal")
+        return cls(path, json.loads(row[0]))
+
+    @property
+    def deployment(self) -> dict[str, Any]:
+        """The deployment this journal belongs to."""
+        (value,) = self._db.execute("SELECT value FROM meta WHERE key = 'deployment'").fetchone()
+        return json.loads(value)
+
     def close(self) -> None:
         self._db.close()
 

@@ -121,3 +121,16 @@ def test_dump_and_load_round_trip_bytes():
     assert load(Sample, dump(sample)) == sample
     with pytest.raises(TypeError):
         dump(object())
+
+
+def test_existing_opens_any_deployment_for_queries(tmp_path):
+    path = tmp_path / "relay.db"
+    Journal(path, DEPLOYMENT).close()
+    journal = Journal.existing(path)
+    assert journal.deployment == DEPLOYMENT
+    journal.close()
+    with pytest.raises(FileNotFoundError):
+        Journal.existing(tmp_path / "missing.db")
+    sqlite3.connect(tmp_path / "other.db").execute("CREATE TABLE meta (key TEXT, value TEXT)")
+    with pytest.raises(JournalMismatch):
+        Journal.existing(tmp_path / "other.db")

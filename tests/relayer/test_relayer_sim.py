@@ -113,3 +113,27 @@ def test_journal_of_another_deployment_is_refused(chains, sim, tmp_path):
     Journal(tmp_path / "relay.db", {"another": "deployment"}).close()
     with pytest.raises(JournalMismatch):
         Relayer.open(SimulatorBackend(sim), tmp_path / "relay.db")
+
+
+def test_real_network_redeem_call_redeems_a_simulator_ticket(chains, relayer, sim, send_to_l2, accounts):
+    """arbitrum_live's redeem transaction is the published redeem(bytes32) call: the simulator's
+    ArbRetryableTx at 0x6E accepts it, and the relayer sees the ticket redeemed."""
+    from ape_livepeer_migration import arbitrum_live
+
+    send_to_l2(b"redeem-me", fails=True)
+    (report,) = run_until_idle(relayer)
+    ticket = relayer.journal.message(Direction.L1_TO_L2, report.failed[0]).ticket_id
+    with chains.l2:
+        receipt = arbitrum_live.send(accounts[5], arbitrum_live.redeem_transaction(ticket))
+    assert not receipt.failed
+    (report,) = run_until_idle(relayer)
+    assert report.redeemed_later == [relayer.status(Direction.L1_TO_L2)[0].id]
+
+
+def test_http_rpc_returns_results_and_raises_node_errors(chains):
+    from ape_livepeer_migration.arbitrum_live import HttpRpc, RpcError
+
+    rpc = HttpRpc(chains.l2.provider.uri)
+    assert int(rpc.request("eth_chainId", []), 16) == chains.l2.chain_id
+    with pytest.raises(RpcError):
+        rpc.request("eth_call", [{"to": "0x" + "00" * 20, "data": "0x"}, "not-a-block"])
