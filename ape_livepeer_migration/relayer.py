@@ -128,9 +128,11 @@ class PassReport:
     fast_forwarded_to: int | None = None
     confirmed: list[int] = field(default_factory=list)
     executed: list[int] = field(default_factory=list)
+    execution_errors: dict[int, str] = field(default_factory=dict)  # id -> error; stays ready
 
     @property
     def idle(self) -> bool:
+        """Nothing changed in this pass (execution errors alone change nothing)."""
         return not any(
             (self.seen_l1, self.seen_l2, self.delivered, self.failed, self.rejected, self.redeemed_later,
              self.canceled, self.expired, self.roots, self.confirmed, self.executed,
@@ -275,16 +277,22 @@ class Relayer:
                     report.confirmed.append(record.id)
 
     def _execute(self, report: PassReport) -> None:
+        covered_by_root: dict[int, list[Any]] = {}
         for record in self.journal.messages(Direction.L2_TO_L1, (Status.READY,)):
             message = load(self.backend.outbound_type, record.payload)
             tx_hash = None
             if not self.backend.is_executed(message):
-                root = self.journal.root(record.root_id)
+                if record.root_id not in covered_by_root:
+                    covered_by_root[record.root_id] = self._outbound(self.journal.root(record.root_id).send_count)
                 try:
-                    tx_hash = self.backend.execute(message, self._outbound(root.send_count))
-                except Exception:
+                    tx_hash = self.backend.execute(message, covered_by_root[record.root_id])
+                except Exception as error:
                     if not self.backend.is_executed(message):  # not an AlreadySpent race
-                        raise
+                        # The L1 call reverts (or the node failed): the message stays
+                        # executable, as on Arbitrum, and is tried again next pass.
+                        report.execution_errors[record.id] = repr(error)
+                        logger.warning("L2->L1 %d not executed: %r", record.id, error)
+                        continue
             self.journal.update(Direction.L2_TO_L1, record.id, Status.DONE, result_tx=tx_hash)
             report.executed.append(record.id)
             logger.info("L2->L1 %d executed on L1", record.id)

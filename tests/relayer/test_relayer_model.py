@@ -316,14 +316,26 @@ def test_a_delivery_error_that_did_not_deliver_is_raised(tmp_path):
     assert relayer.journal.message(Direction.L1_TO_L2, 0).status is Status.READY
 
 
-def test_an_execution_error_that_did_not_execute_is_raised(tmp_path):
+def test_an_execution_that_fails_stays_ready_and_others_go_on(tmp_path):
     chains = scenario()
-    relayer = Relayer.open(ModelBackend(chains), tmp_path / "relay.db")  # no fast-forward
-    relayer.relay_once()
-    relayer.journal.update(Direction.L2_TO_L1, 0, Status.READY)  # claim confirmation too early
-    with pytest.raises(RuntimeError, match="root not confirmed"):
-        relayer.relay_once()
-    assert chains.executions == {}
+    backend = ModelBackend(chains)
+    execute = backend.execute
+
+    def reverting_for_position_1(message, covered):
+        if message.position == 1:
+            raise RuntimeError("the L1 call reverted")
+        return execute(message, covered)
+
+    backend.execute = reverting_for_position_1
+    relayer = Relayer.open(backend, tmp_path / "relay.db", fast_forward=True)
+    report = relayer.relay_once()
+    assert report.executed == [0, 2, 3]
+    assert report.execution_errors == {1: "RuntimeError('the L1 call reverted')"}
+    assert relayer.journal.message(Direction.L2_TO_L1, 1).status is Status.READY
+    assert relayer.relay_once().idle  # still failing: nothing changed
+    backend.execute = execute
+    assert relayer.relay_once().executed == [1]
+    check_exactly_once(chains, relayer)
 
 
 def test_watch_stops_on_the_event(tmp_path):

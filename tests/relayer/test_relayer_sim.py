@@ -137,3 +137,16 @@ def test_http_rpc_returns_results_and_raises_node_errors(chains):
     assert int(rpc.request("eth_chainId", []), 16) == chains.l2.chain_id
     with pytest.raises(RpcError):
         rpc.request("eth_call", [{"to": "0x" + "00" * 20, "data": "0x"}, "not-a-block"])
+
+
+def test_an_l2_to_l1_call_that_reverts_on_l1_stays_ready(chains, relayer, sim, endpoints, send_to_l1, accounts):
+    """A send from an L2 account that is not the L1 endpoint's counterpart: the Outbox call
+    reverts on L1; the message stays executable and the others go through."""
+    l1_endpoint, _ = endpoints
+    forged = l1_endpoint.receiveFromL2.encode_input(b"forged")
+    sim.arb_sys.sendTxToL1(l1_endpoint.address, forged, sender=accounts[3])
+    send_to_l1(b"genuine")
+    reports = run_until_idle(relayer)
+    assert reports[0].executed == [1] and list(reports[0].execution_errors) == [0]
+    assert relayer.journal.message(Direction.L2_TO_L1, 0).status is Status.READY
+    assert not sim.outbox.isSpent(0) and int(l1_endpoint.receivedCount()) == 1
