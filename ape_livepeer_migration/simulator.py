@@ -12,6 +12,32 @@ L1 -> L2:  :func:`fetch_retryables` -> :func:`deliver_retryable` (plants the ali
            then submits the request to 0x6E with its deposit; ticket id, outcome, L2 tx).
 L2 -> L1:  :func:`fetch_l2_to_l1` -> :func:`assert_send_root` -> wait until
            :func:`confirmable_at` (:func:`mine_l1_until`) -> :func:`execute_l2_to_l1`.
+
+A process that restarts finds a running deployment again with :func:`attach_simulator`.
+
+Faithful to Nitro: function selectors, events and errors of the interfaces; the Inbox's value
+and submission-fee checks, refund aliasing and message packing; the Bridge's accumulator and
+``activeOutbox``; the Outbox's item hash, proof checks, ``AlreadySpent`` and execution context;
+ArbSys's ``L2ToL1Tx`` (hash and position); ticket lifetime, auto-redeem conditions (gas fee cap
+at least the base fee, gas limit at least 21000, gas paid for), submission fee charged at the
+L1 base fee, refunds to ``excessFeeRefundAddress``, excess deposit to the sender's alias,
+beneficiary-only cancel, keepalive limits, ``msg.sender`` being the alias on L2.
+
+Different, by design or for lack of an ArbOS:
+
+* send roots are asserted by the operator and confirmed lazily: ``Outbox.roots(root)`` answers
+  once ``confirmPeriodBlocks`` L1 blocks have passed (no rollup, no ``SendRootUpdated``);
+* the send tree is a zero-padded power-of-two Merkle tree over all messages from position 0
+  (Nitro proofs come from ``NodeInterface.constructOutboxProof``; the on-chain check is the same);
+* ``ethBlockNum`` in ``L2ToL1Tx`` is the L2 block number (the local L2 has no L1 clock);
+* ticket ids are ``keccak256(abi.encode(chainId, requestId))``, not a transaction hash; a retry
+  runs inside the submitting or redeeming transaction, and ``retryTxHash`` is derived;
+* a manual redeem must carry at least the ticket's gas limit (it may donate more);
+* expired tickets are removed by ``reap(ticketId)`` (anyone), not by ArbOS itself;
+* a request whose deposit cannot pay the submission fee and call value creates no ticket and
+  credits the whole deposit to the sender's alias;
+* the deposit is paid by the operator with the submitting transaction, not minted;
+* ``gasLimit == 1`` / ``maxFeePerGas == 1`` (``RetryableData`` estimation trick) is not handled.
 """
 
 from __future__ import annotations
@@ -46,11 +72,6 @@ ARB_RETRYABLE_TX_ADDRESS = to_checksum_address("0x" + "6e".rjust(40, "0"))
 #: Local default challenge period, in L1 blocks (Arbitrum Sepolia's).
 DEFAULT_CONFIRM_PERIOD_BLOCKS = 20
 
-# Gas of a submitRetryable transaction besides the retry's own gas limit: fee transfers,
-# ticket storage (grows with the calldata), events, and the margin the contract keeps.
-_SUBMIT_OVERHEAD_GAS = 600_000
-_SUBMIT_GAS_PER_DATA_BYTE = 700
-
 _RETRYABLE_SUBMITTED = event_topic("RetryableSubmitted(bytes32,bytes32,bool)")
 _REDEEM_ATTEMPTED = event_topic("RedeemAttempted(bytes32,uint64,bool,bytes)")
 
@@ -70,15 +91,21 @@ class ArbitrumSimulator:
     confirm_period_blocks: int
     l1_deploy_block: int
     l2_deploy_block: int
+    #: L2 contract holding the code planted at L1 senders' aliases (for :func:`attach_simulator`)
+    forwarder_template: str | None = None
 
     @property
-    def addresses(self) -> dict[str, str]:
+    def addresses(self) -> dict[str, str | int]:
+        """What :func:`attach_simulator` needs to find this deployment again (JSON-friendly)."""
         return {
             "bridge": str(self.bridge.address),
             "inbox": str(self.inbox.address),
             "outbox": str(self.outbox.address),
             "arb_sys": ARB_SYS_ADDRESS,
             "arb_retryable_tx": ARB_RETRYABLE_TX_ADDRESS,
+            "forwarder_template": self.forwarder_template,
+            "l1_deploy_block": self.l1_deploy_block,
+            "l2_deploy_block": self.l2_deploy_block,
         }
 
 
@@ -122,6 +149,10 @@ def fee_kwargs(chain: Chain) -> dict[str, int]:
     pending = chain.provider.make_request("eth_getBlockByNumber", ["pending", False])
     base_fee = _int(pending.get("baseFeePerGas") or 0)
     return {"max_fee": 2 * base_fee, "max_priority_fee": 0}
+
+
+def _block_gas_limit(chain: Chain) -> int:
+    return _int(chain.provider.make_request("eth_getBlockByNumber", ["latest", False])["gasLimit"])
 
 
 def _set_code(chain: Chain, address: str, code: bytes) -> None:
@@ -181,6 +212,7 @@ def deploy_simulator(
         outbox=outbox,
         arb_sys=arb_sys,
         arb_retryable_tx=retryable_tx,
+        forwarder_template=str(forwarder.address),
         forwarder_code=forwarder_code,
         confirm_period_blocks=confirm_period_blocks,
         l1_deploy_block=l1.block_number,
@@ -188,17 +220,53 @@ def deploy_simulator(
     )
 
 
+def attach_simulator(chains: TwoChains, operator: AccountAPI, addresses: dict) -> ArbitrumSimulator:
+    """The simulator deployed earlier at ``addresses`` (from :attr:`ArbitrumSimulator.addresses`),
+    e.g. for a relayer that restarts while the chains keep running.
+
+    Raises ``ValueError`` when the chains do not hold that deployment.
+    """
+    from ape import project
+
+    l1, l2 = chains.l1, chains.l2
+    with l1:
+        bridge, inbox, outbox = (
+            l1.bind(container.at(addresses[key]))
+            for container, key in ((project.SimBridge, "bridge"), (project.SimInbox, "inbox"), (project.SimOutbox, "outbox"))
+        )
+    with l2:
+        arb_sys = l2.bind(project.SimArbSys.at(ARB_SYS_ADDRESS))
+        retryable_tx = l2.bind(project.SimArbRetryableTx.at(ARB_RETRYABLE_TX_ADDRESS))
+    forwarder_code = l2.get_code(addresses["forwarder_template"])
+    if keccak(forwarder_code) != bytes(retryable_tx.forwarderCodeHash()):
+        raise ValueError("the forwarder template does not match the ArbRetryableTx on L2")
+    if bridge.inbox() != inbox.address or bridge.outbox() != outbox.address:
+        raise ValueError("the bridge is not wired to this inbox and outbox")
+    if retryable_tx.operator() != operator.address or outbox.operator() != operator.address:
+        raise ValueError(f"{operator.address} is not the operator of this simulator")
+    return ArbitrumSimulator(
+        chains=chains,
+        operator=operator,
+        bridge=bridge,
+        inbox=inbox,
+        outbox=outbox,
+        arb_sys=arb_sys,
+        arb_retryable_tx=retryable_tx,
+        forwarder_template=addresses["forwarder_template"],
+        forwarder_code=forwarder_code,
+        confirm_period_blocks=outbox.confirmPeriodBlocks(),
+        l1_deploy_block=addresses["l1_deploy_block"],
+        l2_deploy_block=addresses["l2_deploy_block"],
+    )
+
+
 # ---------------------------------------------------------------------------- raw log access
-
-
-def _hex(value: int) -> str:
-    return hex(value)
 
 
 def _get_logs(chain: Chain, address: str, topics: list, from_block: int, to_block: int) -> list[dict]:
     return chain.provider.make_request(
         "eth_getLogs",
-        [{"address": str(address), "topics": topics, "fromBlock": _hex(from_block), "toBlock": _hex(to_block)}],
+        [{"address": str(address), "topics": topics, "fromBlock": hex(from_block), "toBlock": hex(to_block)}],
     )
 
 
@@ -342,7 +410,8 @@ def deliver_retryable(sim: ArbitrumSimulator, message: RetryableMessage) -> Deli
         message.data,
         message.l1_sender,
     )
-    gas = message.gas_limit * 66 // 63 + _SUBMIT_OVERHEAD_GAS + _SUBMIT_GAS_PER_DATA_BYTE * len(message.data)
+    # a submission that cannot fit in a block is not auto-redeemed and needs much less gas
+    gas = min(sim.arb_retryable_tx.submissionGas(message.gas_limit, len(message.data)), _block_gas_limit(sim.chains.l2))
     receipt = sim.arb_retryable_tx.submitRetryable(
         request, value=message.deposit, sender=sim.operator, gas=gas, **fee_kwargs(sim.chains.l2)
     )

@@ -127,7 +127,7 @@ def _decode_bare_custom_error(error, abis):
     from eth_abi import decode
     from eth_utils import keccak
 
-    match = re.search(r"custom error 0x([0-9a-fA-F]+)", str(error))
+    match = re.fullmatch(r"(?:custom error )?0x([0-9a-fA-F]{8,})", str(error).strip())
     if not match:
         return type(error).__name__, getattr(error, "inputs", None) or {}
     data = bytes.fromhex(match.group(1))

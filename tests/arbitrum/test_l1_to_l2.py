@@ -17,6 +17,7 @@ from ape_livepeer_migration.simulator import DeliveryStatus
 
 GWEI = 10**9
 NO_DATA = b""
+ZERO_ADDRESS = "0x" + "00" * 20
 
 
 def _raw_logs(chain, receipt):
@@ -177,36 +178,49 @@ def test_only_the_alias_of_the_l1_counterpart_may_call_the_l2_receiver(
     assert not sim_api.ticket_is_live(sim, result.ticket_id)
 
 
+@pytest.mark.parametrize("through_messenger", [False, True])
 def test_fees_and_refunds_add_up_to_the_deposit(
-    chains, sim, endpoints, send_to_l2, accounts, operator, set_base_fee, l2_balance
+    chains, sim, endpoints, accounts, user, operator, set_base_fee, l2_balance, through_messenger
 ):
-    _, l2_endpoint = endpoints
+    l1_endpoint, l2_endpoint = endpoints
     refund, beneficiary = accounts[3], accounts[4]
+    # only the L1 endpoint may call the L2 endpoint; a direct Inbox user calls an EOA
+    target = l2_endpoint.address if through_messenger else accounts[6].address
     l1_base_fee = 5 * GWEI
-    payload = b"fees"
-    set_base_fee(chains.l1, l1_base_fee)
-    calldata_length = 4 + 32 + 32 + 32  # receiveFromL1(bytes) with a 4-byte payload
-    fee = submission_fee(calldata_length, l1_base_fee)
+    calldata = keccak(text="receiveFromL1(bytes)")[:4] + (32).to_bytes(32, "big") + (4).to_bytes(32, "big") + (
+        b"fees".ljust(32, b"\0")
+    )
+    fee = submission_fee(len(calldata), l1_base_fee)
     max_submission, gas_limit, max_fee_per_gas, call_value, excess = fee + 1_000, 120_000, 3, 77, 5_555
     deposit = max_submission + call_value + gas_limit * max_fee_per_gas + excess
-    message = send_to_l2(
-        payload=payload, l2_call_value=call_value, max_submission_cost=max_submission, gas_limit=gas_limit,
-        max_fee_per_gas=max_fee_per_gas, value=deposit, refund=refund, beneficiary=beneficiary,
-        max_fee=100 * GWEI,
-    )
-    assert message.base_fee_l1 == l1_base_fee
+    set_base_fee(chains.l1, l1_base_fee)
+    tx = dict(value=deposit, sender=user, max_fee=100 * GWEI)
+    if through_messenger:
+        receipt = l1_endpoint.sendToL2(
+            b"fees", call_value, (max_submission, gas_limit, max_fee_per_gas), refund.address, beneficiary.address, **tx
+        )
+    else:
+        receipt = sim.inbox.createRetryableTicket(
+            target, call_value, max_submission, refund, beneficiary, gas_limit, max_fee_per_gas, calldata, **tx,
+        )
+    (message,) = sim_api.fetch_retryables(sim, receipt.block_number, receipt.block_number)
+    assert (message.base_fee_l1, message.data) == (l1_base_fee, calldata)
     alias = apply_l1_to_l2_alias(message.l1_sender)
-    watched = (refund, beneficiary, l2_endpoint.address, alias, operator)
+    watched = (refund, beneficiary, target, alias, operator)
     before = {str(a): l2_balance(a) for a in watched}
     result = sim_api.deliver_retryable(sim, message)
     after = {str(a): l2_balance(a) for a in watched}
     delta = {a: after[a] - before[a] for a in after}
     assert result.status is DeliveryStatus.REDEEMED
-    # the local L2 runs at base fee 0 and gas price 0: no execution fee is charged
-    assert delta[str(refund)] == (max_submission - fee) + gas_limit * max_fee_per_gas
+    assert message.max_submission_cost == max_submission + (excess if through_messenger else 0)
+    # The local L2 runs at base fee 0 and gas price 0: no execution fee is charged. The Inbox
+    # sends an excess deposit to the sender's alias; the L1 messenger turns it into submission
+    # cost, refunded to the excess-fee refund address.
+    stranded = 0 if through_messenger else excess
+    assert delta[str(refund)] == (max_submission - fee) + gas_limit * max_fee_per_gas + excess - stranded
+    assert delta[str(alias)] == stranded
     assert delta[str(beneficiary)] == 0
-    assert delta[str(l2_endpoint.address)] == call_value
-    assert delta[str(alias)] == excess
+    assert delta[str(target)] == call_value
     assert delta[str(operator)] == -deposit + fee  # funds the deposit, collects the submission fee
     assert l2_balance(sim_api.ARB_RETRYABLE_TX_ADDRESS) == 0
 
@@ -431,3 +445,101 @@ def test_alias_with_foreign_code_is_refused(chains, sim, user):
     chains.l2.provider.make_request("anvil_setCode", [apply_l1_to_l2_alias(victim), "0x6000"])
     with pytest.raises(RuntimeError, match="other code"):
         sim_api.ensure_alias_forwarder(sim, victim)
+
+
+def test_manual_redeem_needs_at_least_the_ticket_gas_limit(chains, sim, endpoints, send_to_l2, accounts, reverts):
+    _, l2_endpoint = endpoints
+    l2_endpoint.setRejecting(True, sender=accounts[2])
+    ticket = sim_api.deliver_retryable(sim, send_to_l2(gas_limit=300_000)).ticket_id
+    l2_endpoint.setRejecting(False, sender=accounts[2])
+    with reverts("InsufficientGasForRetry"):
+        sim.arb_retryable_tx.redeem(ticket, sender=accounts[5], gas=350_000)
+    assert sim_api.ticket_is_live(sim, ticket)
+    sim.arb_retryable_tx.redeem(ticket, sender=accounts[5], gas=1_000_000)
+    assert l2_endpoint.receivedCount() == 1
+    assert l2_endpoint.lastGasAtEntry() > 300_000  # a manual redeem donates the gas it was given
+
+
+def test_messenger_and_test_endpoint_guards(chains, endpoints, accounts, reverts):
+    from ape import project
+
+    l1_endpoint, l2_endpoint = endpoints
+    with chains.l1, reverts("ZeroInbox"):
+        project.TestL1Endpoint.deploy(ZERO_ADDRESS, sender=accounts[0])
+    with reverts("CounterpartAlreadySet"):
+        l1_endpoint.setCounterpart(accounts[3].address, sender=accounts[0])
+    with reverts("NotDeployer", sender=accounts[3].address):
+        l2_endpoint.setCounterpart(accounts[3].address, sender=accounts[3])
+    with reverts("NotDeployer", sender=accounts[3].address):
+        l2_endpoint.setRejecting(True, sender=accounts[3])
+
+
+def test_a_retry_cannot_reenter_the_precompile(chains, sim, user):
+    from ape import project
+    from eth_abi import decode
+
+    with chains.l2:
+        redeemer = project.TestReentrantRedeemer.deploy(sender=user)
+    request_id = sim.bridge.delayedMessageCount().to_bytes(32, "big")
+    own_ticket = keccak(chains.l2.chain_id.to_bytes(32, "big") + request_id)
+    calldata = keccak(text="redeemDuringRetry(bytes32)")[:4] + own_ticket
+    receipt = sim.inbox.createRetryableTicket(redeemer.address, 0, 0, user, user, 300_000, 0, calldata, sender=user)
+    (message,) = sim_api.fetch_retryables(sim, receipt.block_number, receipt.block_number)
+    result = sim_api.deliver_retryable(sim, message)
+    assert result.ticket_id == own_ticket
+    assert result.status is DeliveryStatus.FAILED
+    raw = chains.l2.provider.make_request("eth_getTransactionReceipt", [result.l2_tx_hash])["logs"]
+    topic = "0x" + event_topic("RedeemAttempted(bytes32,uint64,bool,bytes)").hex()
+    (attempt,) = [log for log in raw if log["topics"][0] == topic]
+    success, reason = decode(["bool", "bytes"], bytes.fromhex(attempt["data"][2:]))
+    assert not success
+    assert reason == keccak(text="ReentrancyGuardReentrantCall()")[:4]
+    assert sim_api.ticket_is_live(sim, own_ticket)
+
+
+def test_ticket_whose_gas_limit_exceeds_a_block_is_created_but_not_auto_redeemed(
+    chains, sim, endpoints, send_to_l2, accounts, l2_balance
+):
+    _, l2_endpoint = endpoints
+    block_gas_limit = int(chains.l2.provider.make_request("eth_getBlockByNumber", ["latest", False])["gasLimit"], 16)
+    refund = accounts[3]
+    message = send_to_l2(gas_limit=block_gas_limit, max_fee_per_gas=1, refund=refund)
+    before = l2_balance(refund)
+    result = sim_api.deliver_retryable(sim, message)
+    assert result.status is DeliveryStatus.FAILED
+    assert l2_balance(refund) - before == block_gas_limit  # the unused gas budget is refunded
+    assert sim_api.ticket_is_live(sim, result.ticket_id)
+    assert l2_endpoint.receivedCount() == 0
+
+
+def test_simulator_can_be_attached_again_from_its_addresses(chains, sim, send_to_l2, accounts, operator):
+    import json
+
+    addresses = json.loads(json.dumps(sim.addresses))
+    assert addresses["arb_sys"] == "0x0000000000000000000000000000000000000064"
+    assert addresses["arb_retryable_tx"] == "0x000000000000000000000000000000000000006E"
+    again = sim_api.attach_simulator(chains, operator, addresses)
+    assert again.addresses == sim.addresses
+    assert (again.forwarder_code, again.confirm_period_blocks) == (sim.forwarder_code, sim.confirm_period_blocks)
+    assert sim_api.deliver_retryable(again, send_to_l2()).status is DeliveryStatus.REDEEMED
+    with pytest.raises(ValueError, match="not the operator"):
+        sim_api.attach_simulator(chains, accounts[5], addresses)
+    with pytest.raises(ValueError, match="forwarder template"):
+        sim_api.attach_simulator(chains, operator, {**addresses, "forwarder_template": "0x" + "33" * 20})
+    with pytest.raises(ValueError, match="not wired"):
+        sim_api.attach_simulator(chains, operator, {**addresses, "inbox": addresses["outbox"], "outbox": addresses["inbox"]})
+
+
+@pytest.mark.parametrize("payload_size", [0, 4096])
+def test_largest_auto_redeemable_gas_limit_is_delivered_with_any_payload(chains, sim, endpoints, send_to_l2, payload_size):
+    _, l2_endpoint = endpoints
+    block_gas_limit = int(chains.l2.provider.make_request("eth_getBlockByNumber", ["latest", False])["gasLimit"], 16)
+    payload = b"\x5a" * payload_size
+    calldata_length = 4 + 64 + (payload_size + 31) // 32 * 32
+    gas_limit = 5_000_000
+    while sim.arb_retryable_tx.submissionGas(gas_limit + 100_000, calldata_length) <= block_gas_limit:
+        gas_limit += 100_000
+    result = sim_api.deliver_retryable(sim, send_to_l2(payload=payload, gas_limit=gas_limit))
+    assert result.status is DeliveryStatus.REDEEMED
+    assert l2_endpoint.lastPayload() == payload
+    assert gas_limit - 50_000 < l2_endpoint.lastGasAtEntry() <= gas_limit
