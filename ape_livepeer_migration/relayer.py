@@ -440,51 +440,26 @@ def _raw(data: str) -> bytes:
 
 
 def simulator_deployment(sim: Any) -> dict[str, Any]:
-    """What identifies a simulator deployment and lets another process load it (JSON-able)."""
+    """A simulator deployment as JSON-able data: its chains, operator and addresses.
+
+    It is the journal's fingerprint and what another process loads with :func:`load_simulator`.
+    """
     return {
         "l1_chain_id": sim.chains.l1.chain_id,
         "l2_chain_id": sim.chains.l2.chain_id,
-        **sim.addresses,
         "operator": str(sim.operator.address),
-        "forwarder_code": "0x" + bytes(sim.forwarder_code).hex(),
-        "confirm_period_blocks": sim.confirm_period_blocks,
-        "l1_deploy_block": sim.l1_deploy_block,
-        "l2_deploy_block": sim.l2_deploy_block,
+        **sim.addresses,
     }
 
 
 def load_simulator(chains: Any, operator: Any, deployment: dict[str, Any]) -> Any:
-    """The :class:`~ape_livepeer_migration.simulator.ArbitrumSimulator` a deployment describes.
-
-    Checks that the chains are the deployment's and that ``operator`` is its operator.
-    """
-    from ape import project
-
-    from ape_livepeer_migration.simulator import ArbitrumSimulator
+    """The simulator a :func:`simulator_deployment` describes, on ``chains`` (whose ids must match)."""
+    from ape_livepeer_migration.simulator import attach_simulator
 
     for layer, chain in (("l1", chains.l1), ("l2", chains.l2)):
         if chain.chain_id != deployment[f"{layer}_chain_id"]:
             raise ValueError(f"{layer} is chain {chain.chain_id}, the deployment is on {deployment[f'{layer}_chain_id']}")
-    if str(operator.address) != deployment["operator"]:
-        raise ValueError(f"{operator.address} is not the simulator's operator {deployment['operator']}")
-
-    def at(chain: Any, container: Any, address: str) -> Any:
-        with chain:
-            return chain.bind(container.at(address))
-
-    return ArbitrumSimulator(
-        chains=chains,
-        operator=operator,
-        bridge=at(chains.l1, project.SimBridge, deployment["bridge"]),
-        inbox=at(chains.l1, project.SimInbox, deployment["inbox"]),
-        outbox=at(chains.l1, project.SimOutbox, deployment["outbox"]),
-        arb_sys=at(chains.l2, project.SimArbSys, deployment["arb_sys"]),
-        arb_retryable_tx=at(chains.l2, project.SimArbRetryableTx, deployment["arb_retryable_tx"]),
-        forwarder_code=bytes.fromhex(deployment["forwarder_code"][2:]),
-        confirm_period_blocks=deployment["confirm_period_blocks"],
-        l1_deploy_block=deployment["l1_deploy_block"],
-        l2_deploy_block=deployment["l2_deploy_block"],
-    )
+    return attach_simulator(chains, operator, deployment)
 
 
 def attach(l1_rpc: str, l2_rpc: str) -> Any:
