@@ -7,11 +7,13 @@ the rollup confirms L2 -> L1 send roots; locally this relayer plays both parts:
   The simulator creates the ticket and auto-redeems it from the aliased L1
   sender; a failing call leaves the ticket redeemable. The relayer journals
   ``failed`` with ``redeemable_until`` and never redeems it itself; later passes
-  notice a redeem by anyone (``done``) or the expiry (``expired``).
+  notice a redeem by anyone (``done``), a cancel (``canceled``) or the expiry
+  (``expired``). A request whose deposit does not cover its fees is ``rejected``.
 * L2 -> L1: the relayer asserts send roots on L1 covering every message seen,
   and executes each message through the Outbox once its root is confirmed
   (``confirmPeriodBlocks`` later); ``fast_forward`` mines the local L1 up to
-  that block instead of waiting.
+  that block instead of waiting. A message whose L1 call reverts stays
+  ``ready`` (executable, as on Arbitrum) and is tried again each pass.
 
 Exactly once, whatever moment the process dies at: every state transition is
 one SQLite transaction of the :class:`~ape_livepeer_migration.journal.Journal`
@@ -31,7 +33,10 @@ Run it as a process (the chains run elsewhere)::
 
     python -m ape_livepeer_migration.relayer --l1-rpc http://127.0.0.1:8545 \\
         --l2-rpc http://127.0.0.1:8547 --deployment sim.json --journal relay.db \\
-        --operator-key 0x... --fast-forward
+        --operator test:9 --fast-forward
+
+(``sim.json`` is :func:`simulator_deployment` of the deployment, as JSON.) It
+prints ``ready`` once attached, then one JSON line per pass that did something.
 """
 
 from __future__ import annotations
