@@ -65,6 +65,23 @@ class Status(str, enum.Enum):
         return self in (Status.DELIVERED, Status.REJECTED, Status.CANCELED, Status.EXPIRED, Status.DONE)
 
 
+#: The only status changes the journal accepts, per direction: a final status is never left.
+TRANSITIONS: dict[Direction, dict[Status, frozenset[Status]]] = {
+    Direction.L1_TO_L2: {
+        Status.READY: frozenset({Status.DELIVERED, Status.FAILED, Status.REJECTED}),
+        Status.FAILED: frozenset({Status.DONE, Status.CANCELED, Status.EXPIRED}),
+    },
+    Direction.L2_TO_L1: {
+        Status.WAITING: frozenset({Status.READY}),
+        Status.READY: frozenset({Status.DONE}),
+    },
+}
+
+
+class InvalidTransition(RuntimeError):
+    """A status change the message's lifecycle does not allow."""
+
+
 @dataclass(frozen=True)
 class MessageRecord:
     """One journaled message, as the query API returns it."""
@@ -212,12 +229,18 @@ class Journal:
             raise ValueError(f"unknown message fields {set(fields) - allowed}")
         assignments = "".join(f", {name} = ?" for name in fields)
         with self.transaction() as db:
-            changed = db.execute(
+            row = db.execute(
+                "SELECT status FROM messages WHERE direction = ? AND id = ?", (direction.value, id)
+            ).fetchone()
+            if row is None:
+                raise KeyError(f"no {direction.value} message {id} in the journal")
+            current = Status(row[0])
+            if status not in TRANSITIONS[direction].get(current, frozenset()):
+                raise InvalidTransition(f"{direction.value} message {id}: {current.value} -> {status.value}")
+            db.execute(
                 f"UPDATE messages SET status = ?, updated_at = ?{assignments} WHERE direction = ? AND id = ?",
                 (status.value, time.time(), *fields.values(), direction.value, id),
-            ).rowcount
-            if changed != 1:
-                raise KeyError(f"no {direction.value} message {id} in the journal")
+            )
             self._log(direction, id, status)
 
     def _log(self, direction: Direction, id: int, status: Status) -> None:

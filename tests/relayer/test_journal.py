@@ -10,6 +10,7 @@ import pytest
 from ape_livepeer_migration.journal import (
     Direction,
     Journal,
+    InvalidTransition,
     JournalMismatch,
     Status,
     dump,
@@ -134,3 +135,23 @@ def test_existing_opens_any_deployment_for_queries(tmp_path):
     sqlite3.connect(tmp_path / "other.db").execute("CREATE TABLE meta (key TEXT, value TEXT)")
     with pytest.raises(JournalMismatch):
         Journal.existing(tmp_path / "other.db")
+
+
+@pytest.mark.parametrize(
+    "direction, path, bad",
+    [
+        (Direction.L1_TO_L2, [Status.DELIVERED], Status.FAILED),  # a final status is never left
+        (Direction.L1_TO_L2, [Status.FAILED, Status.EXPIRED], Status.DONE),
+        (Direction.L1_TO_L2, [], Status.DONE),  # only a failed ticket becomes done
+        (Direction.L2_TO_L1, [], Status.DONE),  # waiting for the root: not executable yet
+        (Direction.L2_TO_L1, [Status.READY, Status.DONE], Status.READY),
+    ],
+)
+def test_lifecycle_refuses_other_transitions(journal, direction, path, bad):
+    journal.add(direction, 0, Status.READY if direction is Direction.L1_TO_L2 else Status.WAITING, 1, {})
+    for status in path:
+        journal.update(direction, 0, status)
+    before = journal.transitions(direction, 0)
+    with pytest.raises(InvalidTransition):
+        journal.update(direction, 0, bad)
+    assert journal.transitions(direction, 0) == before
