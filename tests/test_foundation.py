@@ -93,3 +93,15 @@ def test_busy_port_is_refused_instead_of_silently_shared(two_chains):
     busy = urlparse(two_chains.l1.provider.uri).port
     with pytest.raises(RuntimeError, match="already in use"):
         TwoChains.local(l1_port=busy)
+
+
+def test_revert_is_decoded_and_not_printed(chains, accounts, capsys):
+    import ape
+
+    with chains.l1:
+        token = project.LivepeerToken.deploy(accounts[0], sender=accounts[0])
+        capsys.readouterr()
+        with ape.reverts(token.NotMinter):
+            token.mint(accounts[1], 1, sender=accounts[2])
+    printed = capsys.readouterr()
+    assert "Call trace" not in printed.out + printed.err
