@@ -128,3 +128,17 @@ def set_base_fee(chains):
     yield set_fee
     for chain in chains.layers:
         set_fee(chain, 0)
+
+
+@pytest.fixture
+def impersonate(chains):
+    """``impersonate(chain, address)``: an account that sends as ``address`` on ``chain`` (funded with gas)."""
+    from ape import accounts as ape_accounts
+
+    def account(chain, address):
+        with chain:
+            signer = ape_accounts[str(address)]
+            chain.provider.set_balance(signer.address, 10**20)
+        return signer
+
+    return account
