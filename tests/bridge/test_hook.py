@@ -4,9 +4,9 @@ ticket redeemable."""
 from __future__ import annotations
 
 from ape_livepeer_migration import simulator as sim_api
-from ape_livepeer_migration.bridge import RetryableGasParams, bridge_in, deposit_gas_params
+from ape_livepeer_migration.bridge import bridge_in, deposit_gas_params
 
-from .conftest import LPT
+from .conftest import LPT, fixed_gas
 
 HOOK = b"\x01migration record"
 
@@ -33,16 +33,10 @@ def test_no_hook_without_hook_data(bridge, receiver, alice, deliver):
     assert receiver.calls() == 0
 
 
-def _fixed_gas(bridge, alice):
-    """Gas for a hook deposit when the hook cannot be estimated (it reverts): the plain estimate plus room."""
-    plain = deposit_gas_params(bridge, alice.address, alice.address, LPT)
-    return RetryableGasParams(plain.max_submission_cost * 2, plain.gas_limit + 200_000, plain.gas_price_bid)
-
-
 def test_reverting_hook_mints_nothing_and_the_ticket_redeems_later(chains, sim, bridge, receiver, alice, governor, deliver):
     receiver.setReverting(True, sender=governor)
     deposit = bridge_in(
-        bridge, alice, receiver.address, 2 * LPT, call_hook_data=HOOK, gas=_fixed_gas(bridge, alice)
+        bridge, alice, receiver.address, 2 * LPT, call_hook_data=HOOK, gas=fixed_gas(bridge, alice)
     )
     (result,) = deliver(deposit.receipt)
     assert result.status is sim_api.DeliveryStatus.FAILED
@@ -60,7 +54,7 @@ def test_reverting_hook_mints_nothing_and_the_ticket_redeems_later(chains, sim, 
 
 
 def test_hook_data_to_an_account_without_code_fails_the_ticket(sim, bridge, alice, bob, deliver):
-    deposit = bridge_in(bridge, alice, bob.address, LPT, call_hook_data=HOOK, gas=_fixed_gas(bridge, alice))
+    deposit = bridge_in(bridge, alice, bob.address, LPT, call_hook_data=HOOK, gas=fixed_gas(bridge, alice))
     (result,) = deliver(deposit.receipt)
     assert result.status is sim_api.DeliveryStatus.FAILED
     assert bridge.l2_token.balanceOf(bob.address) == 0
