@@ -98,6 +98,14 @@ def fixed_gas(bridge, sender):
     return RetryableGasParams(plain.max_submission_cost * 2, plain.gas_limit + 200_000, plain.gas_price_bid)
 
 
+@pytest.fixture
+def on_l2(bridge, alice, deliver):
+    """alice holds 10 LPT on L2 (the escrow holds 10 on L1)."""
+    from ape_livepeer_migration.bridge import bridge_in
+
+    deliver(bridge_in(bridge, alice, alice.address, 10 * LPT).receipt)
+
+
 def _retryables_of(sim, receipt):
     return sim_api.fetch_retryables(sim, receipt.block_number, receipt.block_number)
 

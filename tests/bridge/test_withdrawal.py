@@ -80,11 +80,16 @@ def test_withdrawal_waits_for_the_challenge_period(chains, sim, bridge, alice, b
 def test_withdrawal_of_l2_inflation_mints_the_shortfall_on_l1(
     chains, bridge, l1_token, l1_minter, alice, governor, bridged, prove
 ):
+    initial = l1_token.totalSupply()
     _l2_minted(bridge, alice.address, 5 * LPT, governor)  # alice holds 15 on L2; the escrow only 10
     bridge_out(bridge, alice, alice.address, 15 * LPT)
     _, execute = prove()
     before, supply_before = l1_token.balanceOf(alice.address), l1_token.totalSupply()
     result = execute(0)
+    # L1 supply + L2 supply - escrow = initial supply + inflation (the 5 minted on L2, counted once)
+    assert l1_token.totalSupply() + bridge.l2_token.totalSupply() - l1_token.balanceOf(
+        bridge.l1_escrow.address
+    ) == initial + 5 * LPT
     assert l1_token.balanceOf(alice.address) == before + 15 * LPT
     assert l1_token.balanceOf(bridge.l1_escrow.address) == 0
     assert l1_token.totalSupply() == supply_before + 5 * LPT
