@@ -2,7 +2,7 @@
 
 ::
 
-    bridge = deploy_bridge(chains, l1_protocol, sim.inbox.address, deployer)
+    bridge = deploy_bridge(chains, l1_protocol, sim, deployer)   # sim: ArbitrumSimulator or an Inbox address
     deposit = bridge_in(bridge, alice, alice.address, 10**18)          # L1: escrow + one retryable
     withdrawal = bridge_out(bridge, alice, alice.address, 10**18)      # L2: burn + one L2 -> L1 message
 
@@ -58,8 +58,9 @@ class Bridge:
     l2_gateway: OnChain
 
     @property
-    def l1_token(self) -> Any:
-        return self.l1_protocol.token
+    def l1_token(self) -> OnChain:
+        """L1 LPT, bound to the L1."""
+        return self.chains.l1.bind(self.l1_protocol.token)
 
 
 @dataclass(frozen=True)
@@ -92,11 +93,14 @@ class Withdrawal:
 def deploy_bridge(
     chains: TwoChains,
     l1_protocol: L1Protocol,
-    inbox: str,
+    arbitrum: Any,
     deployer: AccountAPI,
     **l2_params: int,
 ) -> Bridge:
     """Deploy and wire the bridge and the L2 token economy.
+
+    ``arbitrum`` is the local :class:`~ape_livepeer_migration.simulator.ArbitrumSimulator` or the address of a
+    real Arbitrum delayed Inbox.
 
     L2: L2LivepeerToken, a RoundsManager, the L2Minter (the token's only minter) and the L2LPTGateway (the
     Minter's minting delegate and the token's burning gateway). L1: the L1Escrow, the L1LPTGateway (the escrow's
@@ -116,6 +120,8 @@ def deploy_bridge(
     p = {**DEFAULT_PARAMS, **l2_params}
     tx = {"sender": deployer}
     l1, l2 = chains.l1, chains.l2
+    inbox = getattr(arbitrum, "inbox", arbitrum)
+    inbox = str(getattr(inbox, "address", inbox))
     l1_token = str(l1_protocol.token.address)
 
     with l2:
@@ -147,7 +153,7 @@ def deploy_bridge(
     return Bridge(
         chains=chains,
         l1_protocol=l1_protocol,
-        inbox=str(inbox),
+        inbox=inbox,
         l1_escrow=l1.bind(escrow),
         l1_gateway=l1.bind(l1_gateway),
         l1_supply_reporter=l1.bind(reporter),
@@ -255,7 +261,7 @@ def bridge_in(
     Approves the L1 gateway first when ``approve`` and the allowance is short. Excess L2 fees go to ``refund_to``
     (default ``to``). ``gas`` overrides the estimated parameters (:func:`deposit_gas_params`, tuned by ``margins``).
     """
-    l1_token = bridge.chains.l1.bind(bridge.l1_token)
+    l1_token = bridge.l1_token
     if gas is None:
         gas = deposit_gas_params(bridge, sender.address, to, amount, call_hook_data, **margins)
     if approve:
