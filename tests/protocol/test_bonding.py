@@ -5,7 +5,7 @@ from __future__ import annotations
 import ape
 import pytest
 
-from .helpers import reverts, LPT, next_round
+from .helpers import LPT, next_round, reverts
 
 PRECISION = 10**27
 

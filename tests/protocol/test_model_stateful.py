@@ -1,13 +1,13 @@
 """Random sequences of protocol actions against the reference model (tests/protocol/model.py).
 
-After every step each participant's pendingStake / pendingFees equal the model's to within 1 wei, and LPT and ETH
-are conserved. Why 1 wei: the contract floors twice, once when it raises a cumulative factor (precision 1e27, so
+After every step each participant's pendingStake / pendingFees equal the model's to within 1 wei, and LPT and
+ETH are conserved. Why 1 wei: the contract floors twice, once when it raises a cumulative factor (precision 1e27, so
 a relative error below 1e-27 per credit: under 1e-3 wei for stakes below 1e24 wei over the steps of a run) and
 once in ``bonded * factor / factorRef``; the model is exact, so the contract's figure is the floor of a value
 within a tiny fraction of a wei of the model's, i.e. within 1 wei of it.
 
 Budget: LIVEPEER_FUZZ_EXAMPLES (default 15) sequences of LIVEPEER_FUZZ_STEPS (default 20) steps. A dedicated long
-run raises both, e.g. ``LIVEPEER_FUZZ_EXAMPLES=300 LIVEPEER_FUZZ_STEPS=60 pytest tests/protocol/test_model_stateful.py``.
+run raises both: ``LIVEPEER_FUZZ_EXAMPLES=300 LIVEPEER_FUZZ_STEPS=60 pytest tests/protocol/test_model_stateful.py``.
 ``--hypothesis-show-statistics`` is not available for this nested state machine; outcomes are Hypothesis events.
 """
 
@@ -108,10 +108,11 @@ def test_accounting_matches_model(chains, fuzz_protocol, roles):
     with chains.l1:
         base = chains.l1.snapshot()
         web3 = chains.l1.provider.web3
-    w3bm, w3token, rm_w3 = (
-        web3.eth.contract(address=c.address, abi=[item.model_dump(mode="json", by_alias=True) for item in c.contract_type.abi])
-        for c in (bm, token, rounds)
-    )
+    def w3_contract(contract):
+        abi = [item.model_dump(mode="json", by_alias=True) for item in contract.contract_type.abi]
+        return web3.eth.contract(address=contract.address, abi=abi)
+
+    w3bm, w3token, rm_w3 = (w3_contract(c) for c in (bm, token, rounds))
     error_selectors = {
         item.name: "0x" + keccak(text=item.selector)[:4].hex() for item in bm.contract_type.abi if item.type == "error"
     }
