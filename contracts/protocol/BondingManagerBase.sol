@@ -99,9 +99,9 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     /// @notice Stake of the active set as it stands for the next round.
     uint256 public nextRoundTotalActiveStake;
 
-    mapping(address => Transcoder) private _transcoders;
-    mapping(address => Delegator) private _delegators;
-    mapping(address => mapping(uint256 => UnbondingLock)) private _unbondingLocks;
+    mapping(address => Transcoder) internal _transcoders;
+    mapping(address => Delegator) internal _delegators;
+    mapping(address => mapping(uint256 => UnbondingLock)) internal _unbondingLocks;
 
     // Active set: a doubly linked list sorted by delegated stake, highest first.
     mapping(address => PoolNode) private _pool;
