@@ -38,8 +38,11 @@ contract Minter is Ownable2Step, IMinter {
     uint256 public targetBondingRate;
     /// @notice Tokens mintable as rewards in the current round.
     uint256 public currentMintableTokens;
-    /// @notice Reward tokens already minted in the current round.
-    uint256 public currentMintedTokens;
+    /// @notice Reward tokens minted through `createReward` since deployment.
+    uint256 public totalRewardsMinted;
+    /// @dev `totalRewardsMinted` when the current round started. Keeping a running total (instead of a per-round
+    ///      counter reset to zero) spares the round's first `reward()` a zero-to-nonzero storage write.
+    uint256 private _rewardsMintedAtRoundStart;
 
     /// @notice Addresses allowed to mint through `mint`.
     mapping(address delegate => bool) public isMintingDelegate;
@@ -182,7 +185,7 @@ contract Minter is Ownable2Step, IMinter {
         }
         inflation = rate;
         currentMintableTokens = (supply * rate) / PERC_DIVISOR;
-        currentMintedTokens = 0;
+        _rewardsMintedAtRoundStart = totalRewardsMinted;
         emit SetCurrentRewardTokens(currentMintableTokens, rate);
     }
 
@@ -193,9 +196,9 @@ contract Minter is Ownable2Step, IMinter {
         if (!isMintingDelegate[msg.sender]) revert NotMintingDelegate(msg.sender);
         if (fracDenom == 0 || fracNum > fracDenom) revert InvalidFraction(fracNum, fracDenom);
         uint256 amount = (currentMintableTokens * fracNum) / fracDenom;
-        uint256 remaining = currentMintableTokens - currentMintedTokens;
+        uint256 remaining = currentMintableTokens - currentMintedTokens();
         if (amount > remaining) revert MintableExceeded(amount, remaining);
-        currentMintedTokens += amount;
+        totalRewardsMinted += amount;
         emit RewardCreated(amount);
         token.mint(address(this), amount);
         return amount;
@@ -230,6 +233,11 @@ contract Minter is Ownable2Step, IMinter {
             revert NotBondingManagerOrTicketBroker(msg.sender);
         }
         emit ETHDeposited(msg.sender, msg.value);
+    }
+
+    /// @notice Reward tokens minted in the current round.
+    function currentMintedTokens() public view returns (uint256) {
+        return totalRewardsMinted - _rewardsMintedAtRoundStart;
     }
 
     /// @notice The supply inflation applies to; this chain's LPT supply (an L2 Minter overrides it with the
