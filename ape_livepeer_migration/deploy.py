@@ -1,0 +1,77 @@
+"""Deployment and wiring of the Livepeer protocol contracts.
+
+Run inside the chain it deploys to (``with chains.l1:`` in tests, or an ``ape`` network context in scripts)::
+
+    protocol = deploy_l1_protocol(deployer, genesis={alice.address: 10**24})
+    protocol.bonding_manager.bond(10**21, alice, sender=alice)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+#: Protocol parameters of the real deployment (reference/livepeer.md); precisions in the contracts' NatSpec.
+DEFAULT_PARAMS: dict[str, int] = {
+    "round_length": 5760,  # blocks
+    "round_lock_amount": 100_000,  # last 10% of a round is locked (precision 1e6)
+    "unbonding_period": 7,  # rounds
+    "num_active_transcoders": 100,
+    "inflation": 218_500,  # per round, precision 1e9
+    "inflation_change": 500,  # precision 1e9
+    "target_bonding_rate": 500_000_000,  # precision 1e9
+}
+
+
+@dataclass(frozen=True)
+class L1Protocol:
+    """The deployed L1 protocol contracts (Ape contract instances)."""
+
+    token: Any
+    rounds: Any
+    minter: Any
+    bonding_manager: Any
+
+
+def deploy_l1_protocol(
+    deployer: Any,
+    genesis: Mapping[str, int] | None = None,
+    ticket_broker: str | None = None,
+    **params: int,
+) -> L1Protocol:
+    """Deploy LPT, RoundsManager, Minter and the L1 BondingManager and wire every permission.
+
+    ``deployer`` becomes the owner (governor) of all four contracts. ``genesis`` maps addresses to LPT minted
+    before minting is handed to the Minter. ``ticket_broker``, when given, is allowed to credit fees.
+    ``params`` override :data:`DEFAULT_PARAMS`; an unknown name raises ``TypeError``.
+    """
+    from ape import project
+
+    unknown = set(params) - set(DEFAULT_PARAMS)
+    if unknown:
+        raise TypeError(f"unknown protocol parameters: {', '.join(sorted(unknown))}")
+    p = {**DEFAULT_PARAMS, **params}
+    tx = {"sender": deployer}
+
+    token = project.LivepeerToken.deploy(deployer, **tx)
+    rounds = project.RoundsManager.deploy(deployer, p["round_length"], p["round_lock_amount"], **tx)
+    minter = project.Minter.deploy(
+        deployer, token, rounds, p["inflation"], p["inflation_change"], p["target_bonding_rate"], **tx
+    )
+    bonding_manager = project.BondingManager.deploy(
+        deployer, token, minter, rounds, p["unbonding_period"], p["num_active_transcoders"], **tx
+    )
+
+    if genesis:
+        token.setMinter(deployer, **tx)
+        for holder, amount in genesis.items():
+            token.mint(holder, amount, **tx)
+    token.setMinter(minter, **tx)
+    minter.setBondingManager(bonding_manager, **tx)
+    minter.addMintingDelegate(bonding_manager, **tx)
+    rounds.setBondingManager(bonding_manager, **tx)
+    rounds.setMinter(minter, **tx)
+    if ticket_broker is not None:
+        bonding_manager.setTicketBroker(ticket_broker, **tx)
+    return L1Protocol(token=token, rounds=rounds, minter=minter, bonding_manager=bonding_manager)

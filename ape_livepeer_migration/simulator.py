@@ -1,0 +1,483 @@
+"""A local Arbitrum: the L1 bridge contracts on one anvil, ArbOS's precompiles on another.
+
+:func:`deploy_simulator` deploys ``SimBridge``, ``SimInbox`` and ``SimOutbox`` on the L1 and
+plants ``SimArbSys`` at 0x64 and ``SimArbRetryableTx`` at 0x6E on the L2. Contracts built on
+the project's Arbitrum interfaces then run unchanged against it.
+
+What the real chain does by itself is done here by an *operator* (the relayer's account), one
+step at a time, through the primitives below. Each can be called again after a crash: it
+first asks the chain whether its step already happened.
+
+L1 -> L2:  :func:`fetch_retryables` -> :func:`deliver_retryable` (plants the alias forwarder,
+           then submits the request to 0x6E with its deposit; ticket id, outcome, L2 tx).
+L2 -> L1:  :func:`fetch_l2_to_l1` -> :func:`assert_send_root` -> wait until
+           :func:`confirmable_at` (:func:`mine_l1_until`) -> :func:`execute_l2_to_l1`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from eth_abi import decode as abi_decode
+from eth_utils import keccak, to_checksum_address
+
+from ape_livepeer_migration.arbitrum import (
+    EVENT_SIGNATURES,
+    L1_MESSAGE_TYPE_SUBMIT_RETRYABLE,
+    L2ToL1Message,
+    RetryableMessage,
+    SendMerkleTree,
+    apply_l1_to_l2_alias,
+    decode_l2_to_l1_log,
+    decode_retryable_data,
+    event_topic,
+    undo_l1_to_l2_alias,
+)
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI
+
+    from ape_livepeer_migration.chains import Chain, OnChain, TwoChains
+
+ARB_SYS_ADDRESS = to_checksum_address("0x" + "64".rjust(40, "0"))
+ARB_RETRYABLE_TX_ADDRESS = to_checksum_address("0x" + "6e".rjust(40, "0"))
+#: Local default challenge period, in L1 blocks (Arbitrum Sepolia's).
+DEFAULT_CONFIRM_PERIOD_BLOCKS = 20
+
+# Gas of a submitRetryable transaction besides the retry's own gas limit: fee transfers,
+# ticket storage (grows with the calldata), events, and the margin the contract keeps.
+_SUBMIT_OVERHEAD_GAS = 600_000
+_SUBMIT_GAS_PER_DATA_BYTE = 700
+
+_RETRYABLE_SUBMITTED = event_topic("RetryableSubmitted(bytes32,bytes32,bool)")
+_REDEEM_ATTEMPTED = event_topic("RedeemAttempted(bytes32,uint64,bool,bytes)")
+
+
+@dataclass(frozen=True)
+class ArbitrumSimulator:
+    """Addresses and bound instances of one deployed simulator."""
+
+    chains: TwoChains
+    operator: AccountAPI
+    bridge: OnChain
+    inbox: OnChain
+    outbox: OnChain
+    arb_sys: OnChain
+    arb_retryable_tx: OnChain
+    forwarder_code: bytes
+    confirm_period_blocks: int
+    l1_deploy_block: int
+    l2_deploy_block: int
+    #: L2 contract holding the code planted at L1 senders' aliases (for :func:`attach_simulator`)
+    forwarder_template: str | None = None
+
+    @property
+    def addresses(self) -> dict[str, str | int]:
+        """What :func:`attach_simulator` needs to find this deployment again (JSON-friendly)."""
+        return {
+            "bridge": str(self.bridge.address),
+            "inbox": str(self.inbox.address),
+            "outbox": str(self.outbox.address),
+            "arb_sys": ARB_SYS_ADDRESS,
+            "arb_retryable_tx": ARB_RETRYABLE_TX_ADDRESS,
+            "forwarder_template": self.forwarder_template,
+            "l1_deploy_block": self.l1_deploy_block,
+            "l2_deploy_block": self.l2_deploy_block,
+        }
+
+
+class DeliveryStatus(enum.Enum):
+    REDEEMED = "redeemed"  # auto-redeem succeeded: the L2 call happened
+    FAILED = "failed"  # ticket created, auto-redeem failed or was not paid for: redeemable
+    REJECTED = "rejected"  # deposit too small: no ticket, deposit credited to the alias
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    request_id: bytes
+    ticket_id: bytes
+    status: DeliveryStatus
+    l2_tx_hash: str
+    already_delivered: bool  # True when an earlier call delivered it
+
+
+@dataclass(frozen=True)
+class SendRootAssertion:
+    root: bytes
+    size: int
+    l2_block_hash: bytes
+    confirmable_at_block: int
+    already_asserted: bool
+
+
+@dataclass(frozen=True)
+class ExecutionResult:
+    index: int
+    l1_tx_hash: str | None  # None when an earlier call executed it
+    already_executed: bool
+
+
+def fee_kwargs(chain: Chain) -> dict[str, int]:
+    """Transaction fee arguments that cover the base fee of ``chain``'s next block.
+
+    Ape prices from the latest block; after ``anvil_setNextBlockBaseFeePerGas`` (or a rising
+    base fee) that is too low, and the node refuses the transaction.
+    """
+    pending = chain.provider.make_request("eth_getBlockByNumber", ["pending", False])
+    base_fee = _int(pending.get("baseFeePerGas") or 0)
+    return {"max_fee": 2 * base_fee, "max_priority_fee": 0}
+
+
+def _block_gas_limit(chain: Chain) -> int:
+    return _int(chain.provider.make_request("eth_getBlockByNumber", ["latest", False])["gasLimit"])
+
+
+def _set_code(chain: Chain, address: str, code: bytes) -> None:
+    chain.provider.make_request("anvil_setCode", [address, "0x" + code.hex()])
+
+
+def _deployed(chain: Chain, container: Any, *args: Any, sender: AccountAPI) -> Any:
+    with chain:
+        return chain.bind(container.deploy(*args, sender=sender))
+
+
+def _plant(chain: Chain, container: Any, address: str, *args: Any, sender: AccountAPI) -> tuple[Any, bytes]:
+    """Deploy a template (so its constructor fills the immutables), copy its code to ``address``."""
+    template = _deployed(chain, container, *args, sender=sender)
+    code = chain.get_code(template.address)
+    _set_code(chain, address, code)
+    with chain:
+        return chain.bind(container.at(address)), code
+
+
+def deploy_simulator(
+    chains: TwoChains,
+    operator: AccountAPI,
+    confirm_period_blocks: int = DEFAULT_CONFIRM_PERIOD_BLOCKS,
+    network_fee_account: str | None = None,
+) -> ArbitrumSimulator:
+    """Deploy the L1 bridge contracts and plant the L2 precompiles.
+
+    ``operator`` asserts send roots and submits retryables; L2 fees go to
+    ``network_fee_account`` (default: the operator).
+    """
+    from ape import project
+
+    l1, l2 = chains.l1, chains.l2
+    bridge = _deployed(l1, project.SimBridge, sender=operator)
+    inbox = _deployed(l1, project.SimInbox, bridge.address, sender=operator)
+    outbox = _deployed(l1, project.SimOutbox, bridge.address, operator, confirm_period_blocks, sender=operator)
+    bridge.wire(inbox.address, outbox.address, sender=operator)
+
+    arb_sys, _ = _plant(l2, project.SimArbSys, ARB_SYS_ADDRESS, sender=operator)
+    forwarder = _deployed(l2, project.SimAliasForwarder, ARB_RETRYABLE_TX_ADDRESS, sender=operator)
+    forwarder_code = l2.get_code(forwarder.address)
+    retryable_tx, _ = _plant(
+        l2,
+        project.SimArbRetryableTx,
+        ARB_RETRYABLE_TX_ADDRESS,
+        operator,
+        network_fee_account or operator.address,
+        keccak(forwarder_code),
+        sender=operator,
+    )
+    return ArbitrumSimulator(
+        chains=chains,
+        operator=operator,
+        bridge=bridge,
+        inbox=inbox,
+        outbox=outbox,
+        arb_sys=arb_sys,
+        arb_retryable_tx=retryable_tx,
+        forwarder_template=str(forwarder.address),
+        forwarder_code=forwarder_code,
+        confirm_period_blocks=confirm_period_blocks,
+        l1_deploy_block=l1.block_number,
+        l2_deploy_block=l2.block_number,
+    )
+
+
+def attach_simulator(chains: TwoChains, operator: AccountAPI, addresses: dict) -> ArbitrumSimulator:
+    """The simulator deployed earlier at ``addresses`` (from :attr:`ArbitrumSimulator.addresses`),
+    e.g. for a relayer that restarts while the chains keep running.
+
+    Raises ``ValueError`` when the chains do not hold that deployment.
+    """
+    from ape import project
+
+    l1, l2 = chains.l1, chains.l2
+    with l1:
+        bridge, inbox, outbox = (
+            l1.bind(container.at(addresses[key]))
+            for container, key in ((project.SimBridge, "bridge"), (project.SimInbox, "inbox"), (project.SimOutbox, "outbox"))
+        )
+    with l2:
+        arb_sys = l2.bind(project.SimArbSys.at(ARB_SYS_ADDRESS))
+        retryable_tx = l2.bind(project.SimArbRetryableTx.at(ARB_RETRYABLE_TX_ADDRESS))
+    forwarder_code = l2.get_code(addresses["forwarder_template"])
+    if keccak(forwarder_code) != bytes(retryable_tx.forwarderCodeHash()):
+        raise ValueError("the forwarder template does not match the ArbRetryableTx on L2")
+    if bridge.inbox() != inbox.address or bridge.outbox() != outbox.address:
+        raise ValueError("the bridge is not wired to this inbox and outbox")
+    if retryable_tx.operator() != operator.address or outbox.operator() != operator.address:
+        raise ValueError(f"{operator.address} is not the operator of this simulator")
+    return ArbitrumSimulator(
+        chains=chains,
+        operator=operator,
+        bridge=bridge,
+        inbox=inbox,
+        outbox=outbox,
+        arb_sys=arb_sys,
+        arb_retryable_tx=retryable_tx,
+        forwarder_template=addresses["forwarder_template"],
+        forwarder_code=forwarder_code,
+        confirm_period_blocks=outbox.confirmPeriodBlocks(),
+        l1_deploy_block=addresses["l1_deploy_block"],
+        l2_deploy_block=addresses["l2_deploy_block"],
+    )
+
+
+# ---------------------------------------------------------------------------- raw log access
+
+
+def _get_logs(chain: Chain, address: str, topics: list, from_block: int, to_block: int) -> list[dict]:
+    return chain.provider.make_request(
+        "eth_getLogs",
+        [{"address": str(address), "topics": topics, "fromBlock": hex(from_block), "toBlock": hex(to_block)}],
+    )
+
+
+def _bytes(value: Any) -> bytes:
+    if isinstance(value, str):
+        return bytes.fromhex(value[2:] if value.startswith("0x") else value)
+    return bytes(value)
+
+
+def _int(value: Any) -> int:
+    return int(value, 16) if isinstance(value, str) else int(value)
+
+
+def _topic_hex(topic: bytes) -> str:
+    return "0x" + topic.hex()
+
+
+# ---------------------------------------------------------------------------- L1 -> L2
+
+
+def fetch_retryables(sim: ArbitrumSimulator, from_block: int, to_block: int) -> list[RetryableMessage]:
+    """Retryable tickets created through the simulator's Inbox in L1 blocks [from, to]."""
+    l1 = sim.chains.l1
+    inbox_logs = _get_logs(
+        l1, sim.inbox.address, [_topic_hex(event_topic(EVENT_SIGNATURES["InboxMessageDelivered"]))], from_block, to_block
+    )
+    bridge_logs = _get_logs(
+        l1, sim.bridge.address, [_topic_hex(event_topic(EVENT_SIGNATURES["MessageDelivered"]))], from_block, to_block
+    )
+    delivered = {}
+    for log in bridge_logs:
+        inbox, kind, sender, data_hash, base_fee, timestamp = abi_decode(
+            ["address", "uint8", "address", "bytes32", "uint256", "uint64"], _bytes(log["data"])
+        )
+        if kind == L1_MESSAGE_TYPE_SUBMIT_RETRYABLE and inbox.lower() == str(sim.inbox.address).lower():
+            delivered[_int(log["topics"][1])] = (sender, data_hash, base_fee, timestamp)
+
+    messages = []
+    for log in inbox_logs:
+        message_num = _int(log["topics"][1])
+        if message_num not in delivered:
+            continue
+        sender, data_hash, base_fee, timestamp = delivered[message_num]
+        (data,) = abi_decode(["bytes"], _bytes(log["data"]))
+        if keccak(data) != data_hash:
+            raise ValueError(f"message {message_num}: Inbox data does not match the Bridge's hash")
+        messages.append(
+            RetryableMessage(
+                message_num=message_num,
+                l1_sender=undo_l1_to_l2_alias(sender),
+                base_fee_l1=base_fee,
+                l1_block=_int(log["blockNumber"]),
+                l1_timestamp=timestamp,
+                l1_tx_hash=log["transactionHash"],
+                **decode_retryable_data(data),
+            )
+        )
+    return sorted(messages, key=lambda m: m.message_num)
+
+
+def ticket_id_of(sim: ArbitrumSimulator, message: RetryableMessage) -> bytes:
+    """Deterministic L2 ticket id of ``message``: keccak256(abi.encode(l2ChainId, requestId))."""
+    return keccak(sim.chains.l2.chain_id.to_bytes(32, "big") + message.request_id)
+
+
+def is_delivered(sim: ArbitrumSimulator, message: RetryableMessage) -> bool:
+    """Whether the L2 has already handled ``message`` (whatever the outcome)."""
+    return bool(sim.arb_retryable_tx.requestSubmitted(message.request_id))
+
+
+def ensure_alias_forwarder(sim: ArbitrumSimulator, l1_sender: str) -> str:
+    """Plant the forwarder at ``l1_sender``'s L2 alias unless it is there; returns the alias."""
+    alias = apply_l1_to_l2_alias(l1_sender)
+    code = sim.chains.l2.get_code(alias)
+    if code != sim.forwarder_code:
+        if code:
+            raise RuntimeError(f"the alias {alias} of {l1_sender} holds other code on L2")
+        _set_code(sim.chains.l2, alias, sim.forwarder_code)
+    return alias
+
+
+def _delivery_from_logs(logs: list[dict], message: RetryableMessage, already: bool) -> DeliveryResult:
+    request_topic = _topic_hex(message.request_id)
+    submitted = [
+        log
+        for log in logs
+        if _bytes(log["topics"][0]) == _RETRYABLE_SUBMITTED and log["topics"][1].lower() == request_topic
+    ]
+    if len(submitted) != 1:
+        raise RuntimeError(f"expected one RetryableSubmitted for request {message.message_num}, saw {len(submitted)}")
+    log = submitted[0]
+    ticket_id = _bytes(log["topics"][2])
+    (created,) = abi_decode(["bool"], _bytes(log["data"]))
+    if not created:
+        status = DeliveryStatus.REJECTED
+    else:
+        attempts = [
+            abi_decode(["bool", "bytes"], _bytes(a["data"]))[0]
+            for a in logs
+            if _bytes(a["topics"][0]) == _REDEEM_ATTEMPTED
+            and _bytes(a["topics"][1]) == ticket_id
+            and a["transactionHash"] == log["transactionHash"]
+        ]
+        status = DeliveryStatus.REDEEMED if any(attempts) else DeliveryStatus.FAILED
+    return DeliveryResult(message.request_id, ticket_id, status, log["transactionHash"], already)
+
+
+def delivery_of(sim: ArbitrumSimulator, message: RetryableMessage) -> DeliveryResult:
+    """The outcome of an earlier delivery of ``message``, read back from the L2's logs."""
+    l2 = sim.chains.l2
+    logs = _get_logs(
+        l2,
+        ARB_RETRYABLE_TX_ADDRESS,
+        [[_topic_hex(_RETRYABLE_SUBMITTED), _topic_hex(_REDEEM_ATTEMPTED)]],
+        sim.l2_deploy_block,
+        l2.block_number,
+    )
+    return _delivery_from_logs(logs, message, already=True)
+
+
+def deliver_retryable(sim: ArbitrumSimulator, message: RetryableMessage) -> DeliveryResult:
+    """Do on L2 what ArbOS does with an L1 retryable: exactly once per message.
+
+    The operator funds the deposit (sent with the transaction). If ``message`` was delivered
+    before, nothing is sent and the earlier outcome is returned.
+    """
+    if is_delivered(sim, message):
+        return delivery_of(sim, message)
+    ensure_alias_forwarder(sim, message.l1_sender)
+    request = (
+        message.request_id,
+        message.base_fee_l1,
+        message.deposit,
+        message.l2_call_value,
+        message.max_fee_per_gas,
+        message.gas_limit,
+        message.max_submission_cost,
+        message.excess_fee_refund_address,
+        message.call_value_refund_address,
+        message.to,
+        message.data,
+        message.l1_sender,
+    )
+    gas = message.gas_limit * 66 // 63 + _SUBMIT_OVERHEAD_GAS + _SUBMIT_GAS_PER_DATA_BYTE * len(message.data)
+    # a retry that cannot fit in a block is not auto-redeemed: the submission needs only its overhead
+    gas = min(gas, _block_gas_limit(sim.chains.l2))
+    receipt = sim.arb_retryable_tx.submitRetryable(
+        request, value=message.deposit, sender=sim.operator, gas=gas, **fee_kwargs(sim.chains.l2)
+    )
+    raw = sim.chains.l2.provider.make_request("eth_getTransactionReceipt", [receipt.txn_hash])
+    return _delivery_from_logs(raw["logs"], message, already=False)
+
+
+def ticket_is_live(sim: ArbitrumSimulator, ticket_id: bytes) -> bool:
+    """Whether the ticket still waits for a redeem (not redeemed, canceled or expired)."""
+    return bool(sim.arb_retryable_tx.isLive(ticket_id))
+
+
+# ---------------------------------------------------------------------------- L2 -> L1
+
+
+def fetch_l2_to_l1(sim: ArbitrumSimulator, from_block: int, to_block: int) -> list[L2ToL1Message]:
+    """L2 -> L1 messages sent through ArbSys in L2 blocks [from, to], by position."""
+    logs = _get_logs(
+        sim.chains.l2, ARB_SYS_ADDRESS, [_topic_hex(event_topic(EVENT_SIGNATURES["L2ToL1Tx"]))], from_block, to_block
+    )
+    messages = [
+        decode_l2_to_l1_log(
+            [_bytes(t) for t in log["topics"]], _bytes(log["data"]), _int(log["blockNumber"]), log["transactionHash"]
+        )
+        for log in logs
+    ]
+    return sorted(messages, key=lambda m: m.position)
+
+
+def assert_send_root(sim: ArbitrumSimulator, messages: list[L2ToL1Message]) -> SendRootAssertion:
+    """Assert on L1 the root over ``messages`` (positions 0..n-1); a no-op if asserted before."""
+    tree = SendMerkleTree.of_messages(messages)
+    block_hash, size, confirmable = sim.outbox.assertionOf(tree.root)
+    if confirmable:
+        return SendRootAssertion(tree.root, size, _bytes(block_hash), confirmable, already_asserted=True)
+    with sim.chains.l2:
+        from ape import chain
+
+        l2_block_hash = _bytes(chain.provider.get_block(messages[-1].l2_block).hash)
+    sim.outbox.assertSendRoot(tree.root, l2_block_hash, tree.size, sender=sim.operator, **fee_kwargs(sim.chains.l1))
+    _, _, confirmable = sim.outbox.assertionOf(tree.root)
+    return SendRootAssertion(tree.root, tree.size, l2_block_hash, confirmable, already_asserted=False)
+
+
+def confirmable_at(sim: ArbitrumSimulator, root: bytes) -> int | None:
+    """First L1 block at which ``root`` is confirmed, or None if it was never asserted."""
+    _, _, confirmable = sim.outbox.assertionOf(root)
+    return confirmable or None
+
+
+def is_confirmed(sim: ArbitrumSimulator, root: bytes) -> bool:
+    """Whether the Outbox accepts proofs against ``root`` now."""
+    return _bytes(sim.outbox.roots(root)) != bytes(32)
+
+
+def mine_l1(sim: ArbitrumSimulator, blocks: int) -> None:
+    """Fast-forward the L1 by ``blocks`` empty blocks."""
+    sim.chains.l1.mine(blocks)
+
+
+def mine_l1_until(sim: ArbitrumSimulator, block_number: int) -> None:
+    """Mine L1 blocks until the chain's head is at least ``block_number``."""
+    missing = block_number - sim.chains.l1.block_number
+    if missing > 0:
+        mine_l1(sim, missing)
+
+
+def is_executed(sim: ArbitrumSimulator, index: int) -> bool:
+    """Whether the L2 -> L1 message at ``index`` was executed on L1."""
+    return bool(sim.outbox.isSpent(index))
+
+
+def proof_for(messages: list[L2ToL1Message], index: int) -> list[bytes]:
+    """Outbox proof of message ``index`` in the tree over ``messages`` (positions 0..n-1)."""
+    return SendMerkleTree.of_messages(messages).proof(index)
+
+
+def execute_l2_to_l1(
+    sim: ArbitrumSimulator, message: L2ToL1Message, proof: list[bytes], sender: AccountAPI | None = None
+) -> ExecutionResult:
+    """Execute ``message`` through the Outbox (by ``sender``, default the operator); a no-op when
+    it was executed before. Reverts of the L1 call propagate (the message stays executable).
+    """
+    if is_executed(sim, message.index):
+        return ExecutionResult(message.index, None, already_executed=True)
+    receipt = sim.outbox.executeTransaction(
+        *message.execute_args(proof), sender=sender or sim.operator, **fee_kwargs(sim.chains.l1)
+    )
+    return ExecutionResult(message.index, receipt.txn_hash, already_executed=False)

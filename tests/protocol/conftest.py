@@ -1,0 +1,52 @@
+"""Fixtures of the protocol tests: one L1 deployment per test module, restored after every test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from ape_livepeer_migration.deploy import L1Protocol, deploy_l1_protocol
+
+from .helpers import GENESIS_BALANCE, MAX_UINT, ROUND_LENGTH, next_round
+
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Who is who in the test deployment."""
+
+    governor: Any
+    broker: Any  # stands in for the TicketBroker
+    orchestrators: tuple[Any, ...]
+    delegators: tuple[Any, ...]
+    outsider: Any
+
+
+@pytest.fixture(scope="session")
+def roles(accounts) -> Roles:
+    return Roles(
+        governor=accounts[0],
+        broker=accounts[1],
+        orchestrators=(accounts[2], accounts[3], accounts[4]),
+        delegators=(accounts[5], accounts[6], accounts[7], accounts[8]),
+        outsider=accounts[9],
+    )
+
+
+@pytest.fixture(scope="module")
+def protocol(two_chains, roles) -> L1Protocol:
+    """The L1 protocol with every participant funded and approving the BondingManager; round 2 initialized."""
+    holders = (*roles.orchestrators, *roles.delegators, roles.outsider)
+    with two_chains.l1:
+        p = deploy_l1_protocol(
+            roles.governor,
+            genesis={h.address: GENESIS_BALANCE for h in holders},
+            ticket_broker=roles.broker.address,
+            round_length=ROUND_LENGTH,
+        )
+        for h in holders:
+            p.token.approve(p.bonding_manager, MAX_UINT, sender=h)
+        next_round(two_chains, p)
+    return p
