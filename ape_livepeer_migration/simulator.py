@@ -12,6 +12,32 @@ L1 -> L2:  :func:`fetch_retryables` -> :func:`deliver_retryable` (plants the ali
            then submits the request to 0x6E with its deposit; ticket id, outcome, L2 tx).
 L2 -> L1:  :func:`fetch_l2_to_l1` -> :func:`assert_send_root` -> wait until
            :func:`confirmable_at` (:func:`mine_l1_until`) -> :func:`execute_l2_to_l1`.
+
+A process that restarts finds a running deployment again with :func:`attach_simulator`.
+
+Faithful to Nitro: function selectors, events and errors of the interfaces; the Inbox's value
+and submission-fee checks, refund aliasing and message packing; the Bridge's accumulator and
+``activeOutbox``; the Outbox's item hash, proof checks, ``AlreadySpent`` and execution context;
+ArbSys's ``L2ToL1Tx`` (hash and position); ticket lifetime, auto-redeem conditions (gas fee cap
+at least the base fee, gas limit at least 21000, gas paid for), submission fee charged at the
+L1 base fee, refunds to ``excessFeeRefundAddress``, excess deposit to the sender's alias,
+beneficiary-only cancel, keepalive limits, ``msg.sender`` being the alias on L2.
+
+Different, by design or for lack of an ArbOS:
+
+* send roots are asserted by the operator and confirmed lazily: ``Outbox.roots(root)`` answers
+  once ``confirmPeriodBlocks`` L1 blocks have passed (no rollup, no ``SendRootUpdated``);
+* the send tree is a zero-padded power-of-two Merkle tree over all messages from position 0
+  (Nitro proofs come from ``NodeInterface.constructOutboxProof``; the on-chain check is the same);
+* ``ethBlockNum`` in ``L2ToL1Tx`` is the L2 block number (the local L2 has no L1 clock);
+* ticket ids are ``keccak256(abi.encode(chainId, requestId))``, not a transaction hash; a retry
+  runs inside the submitting or redeeming transaction, and ``retryTxHash`` is derived;
+* a manual redeem must carry at least the ticket's gas limit (it may donate more);
+* expired tickets are removed by ``reap(ticketId)`` (anyone), not by ArbOS itself;
+* a request whose deposit cannot pay the submission fee and call value creates no ticket and
+  credits the whole deposit to the sender's alias;
+* the deposit is paid by the operator with the submitting transaction, not minted;
+* ``gasLimit == 1`` / ``maxFeePerGas == 1`` (``RetryableData`` estimation trick) is not handled.
 """
 
 from __future__ import annotations

@@ -197,3 +197,10 @@ def test_send_tree_refuses_empty_and_gapped_input():
         SendMerkleTree([])
     with pytest.raises(ValueError, match="positions 0..n-1"):
         SendMerkleTree.of_messages([type("M", (), {"position": 1, "item_hash": b""})()])
+
+
+def test_decoding_a_foreign_log_as_l2_to_l1_is_refused():
+    from ape_livepeer_migration.arbitrum import decode_l2_to_l1_log
+
+    with pytest.raises(ValueError, match="not an L2ToL1Tx"):
+        decode_l2_to_l1_log([event_topic("TicketCreated(bytes32)"), bytes(32)], b"", 1, "0x00")
