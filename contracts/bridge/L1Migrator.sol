@@ -12,7 +12,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 
 import {BondingManager} from "../l1/BondingManager.sol";
 import {BondingManagerBase} from "../protocol/BondingManagerBase.sol";
-import {IL1MigrationGateway} from "./interfaces/IL1MigrationGateway.sol";
+import {IL1LPTGateway} from "./IL1LPTGateway.sol";
 import {MigrationCodec} from "./MigrationCodec.sol";
 
 /// @title L1Migrator
@@ -41,7 +41,7 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
     /// @notice L1 LPT.
     IERC20 public immutable token;
     /// @notice The L1 LPT gateway that escrows the stake and sends the L2 message.
-    IL1MigrationGateway public immutable gateway;
+    IL1LPTGateway public immutable gateway;
     /// @notice The L2Migrator receiving the LPT and the record on L2 (set once the L2 side is deployed).
     address public l2Migrator;
     /// @notice Number of migrations sent so far; the last migration's id.
@@ -59,14 +59,16 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
     /// @notice The L2Migrator is now `l2Migrator`.
     event L2MigratorSet(address indexed l2Migrator);
     /// @notice Migration `id` of `amount` LPT from `l1Delegator` was sent to L2 for `l2Delegator`, to be staked with
-    ///         `l2Orchestrator`.
+    ///         `l2Orchestrator` (an orchestrator with its `rewardCut` and `feeShare`).
     event MigrationInitiated(
         uint256 indexed id,
         address indexed l1Delegator,
         address indexed l2Delegator,
         address l2Orchestrator,
         MigrationCodec.Kind kind,
-        uint256 amount
+        uint256 amount,
+        uint256 rewardCut,
+        uint256 feeShare
     );
 
     /// @notice A zero address where one is needed.
@@ -90,7 +92,7 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
     /// @param bondingManager_ The L1 BondingManager.
     /// @param token_ L1 LPT.
     /// @param gateway_ The L1 LPT gateway.
-    constructor(address owner_, BondingManager bondingManager_, IERC20 token_, IL1MigrationGateway gateway_)
+    constructor(address owner_, BondingManager bondingManager_, IERC20 token_, IL1LPTGateway gateway_)
         Ownable(owner_)
         EIP712("Livepeer L1Migrator", "1")
     {
@@ -181,11 +183,13 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
         L2Gas memory gas = L2Gas(maxGas, gasPriceBid, maxSubmissionCost);
         _checkRequest(l2Delegator, l2Orchestrator, gas);
         if (lockIds.length == 0) revert NoUnbondingLocks();
-        uint256 amount;
-        for (uint256 i; i < lockIds.length; ++i) {
+        for (uint256 i = 1; i < lockIds.length; ++i) {
             for (uint256 j; j < i; ++j) {
                 if (lockIds[j] == lockIds[i]) revert DuplicateUnbondingLock(lockIds[i]);
             }
+        }
+        uint256 amount;
+        for (uint256 i; i < lockIds.length; ++i) {
             amount += bondingManager.migrateUnbondingLock(msg.sender, lockIds[i]);
         }
         return _send(MigrationCodec.Kind.UnbondingLocks, msg.sender, l2Delegator, l2Orchestrator, amount, 0, 0, gas);
@@ -253,7 +257,7 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
         bytes memory record = MigrationCodec.encode(
             MigrationCodec.Migration(id, kind, l1Delegator, l2Delegator, l2Orchestrator, amount, rewardCut, feeShare)
         );
-        emit MigrationInitiated(id, l1Delegator, l2Delegator, l2Orchestrator, kind, amount);
+        emit MigrationInitiated(id, l1Delegator, l2Delegator, l2Orchestrator, kind, amount, rewardCut, feeShare);
         token.forceApprove(address(gateway), amount);
         gateway.outboundTransferCustomRefund{value: msg.value}(
             address(token), l2Delegator, l2Migrator, amount, gas.maxGas, gas.gasPriceBid,

@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
 import {L2BondingManager} from "../l2/L2BondingManager.sol";
+import {IL2LPTReceiver} from "./IL2LPTReceiver.sol";
 import {MigrationCodec} from "./MigrationCodec.sol";
 
 /// @title L2Migrator
@@ -13,7 +14,7 @@ import {MigrationCodec} from "./MigrationCodec.sol";
 ///         LPT in the L2BondingManager for the record's L2 delegator. Mint and stake succeed or fail together.
 /// @dev Accepts records only from the L2 gateway and only when the L1 sender is the L1Migrator; each migration id
 ///      is consumed once (a replay reverts, and with it the gateway's mint).
-contract L2Migrator {
+contract L2Migrator is IL2LPTReceiver {
     using SafeERC20 for IERC20;
 
     /// @notice The L2 LPT gateway, the only caller of `onLPTBridged`.
