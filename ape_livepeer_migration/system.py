@@ -355,7 +355,8 @@ def migrate_with_signature(
 
 def _sent_record(system: System, receipt: ReceiptAPI) -> Migration:
     """The migration record a receipt of the L1Migrator sent (from its MigrationInitiated event)."""
-    (e,) = receipt.decode_logs(system.l1_migrator.unwrapped.MigrationInitiated)
+    with system.chains.l1:
+        (e,) = receipt.decode_logs(system.l1_migrator.unwrapped.MigrationInitiated)
     return Migration(
         e.id, Kind(e.kind), e.l1Delegator, e.l2Delegator, e.l2Orchestrator, e.amount, e.rewardCut, e.feeShare
     )
