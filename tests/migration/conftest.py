@@ -64,6 +64,7 @@ class People:
 
     def __init__(self, accounts):
         self.governor = accounts[0]
+        self.broker = accounts[1]  # the L1 TicketBroker's role (credits fees)
         self.o1, self.o2 = accounts[2], accounts[3]  # L1 orchestrators
         self.d1, self.d2 = accounts[4], accounts[5]  # delegators of o1
         self.d3 = accounts[6]  # delegator of o2
@@ -90,6 +91,7 @@ def system(two_chains, people):
         p.governor,
         operator=p.operator,
         genesis={a.address: 100_000 * LPT for a in holders},
+        l1_ticket_broker=p.broker.address,
         l1_params={"round_length": ROUND_LENGTH},
         l2_params={"round_length": ROUND_LENGTH},
     )

@@ -173,3 +173,21 @@ def test_l2_address_already_delegating_elsewhere_keeps_its_delegate(chains, syst
         p.o1.address,
         gift,
     )
+
+
+def test_fees_are_withdrawn_on_l1_after_migrating(chains, system, people, deliver):
+    """migrateStake leaves ETH fees alone: an orchestrator and its delegator withdraw them on L1 afterwards."""
+    s, p = system, people
+    bm = s.l1.bonding_manager
+    r = s.l1.rounds.currentRound()
+    s.l1.minter.depositETH(value=10**18, sender=p.broker)
+    bm.updateTranscoderWithFees(p.o2.address, 10**18, r, sender=p.broker)
+    fees = {who: bm.pendingFees(who.address, r) for who in (p.o2, p.d3)}
+    assert all(f > 0 for f in fees.values())
+    deliver(migrate(s, p.o2).receipt)
+    deliver(migrate(s, p.d3).receipt)
+    for who, amount in fees.items():
+        assert bm.getDelegator(who.address).fees == amount
+        before = chains.l1.provider.get_balance(p.relayer.address)
+        bm.withdrawFees(p.relayer.address, amount, sender=who)
+        assert chains.l1.provider.get_balance(p.relayer.address) == before + amount
