@@ -88,8 +88,10 @@ def function_selector(signature: str) -> bytes:
     return keccak(text=signature)[:4]
 
 
-_RETRYABLE_HEAD_WORDS = 9  # to, l2CallValue, deposit, maxSubmissionCost, 2 refund addresses,
-# gasLimit, maxFeePerGas, data length; then the data itself
+# Retryable data: nine 32-byte words (to, l2CallValue, deposit, maxSubmissionCost,
+# excessFeeRefundAddress, callValueRefundAddress, gasLimit, maxFeePerGas, data length),
+# then the L2 calldata itself.
+_RETRYABLE_HEAD_WORDS = 9
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ class L2ToL1Message:
         return self.position
 
     def computed_item_hash(self) -> bytes:
+        """The item hash recomputed from the fields (equals ``item_hash`` for a genuine log)."""
         return l2_to_l1_item_hash(
             self.caller,
             self.destination,
@@ -277,6 +280,7 @@ class SendMerkleTree:
         return self._levels[-1][0]
 
     def proof(self, index: int) -> list[bytes]:
+        """Sibling nodes of leaf ``index``, leaf level first."""
         if not 0 <= index < self.size:
             raise IndexError(f"leaf {index} is outside a tree of {self.size}")
         return [level[(index >> depth) ^ 1] for depth, level in enumerate(self._levels[:-1])]

@@ -261,7 +261,8 @@ def bridge_in(
         receipt = bridge.l1_gateway.outboundTransferCustomRefund(
             l1_token.address, refund_to, *common, value=gas.value, sender=sender
         )
-    (event,) = receipt.decode_logs(bridge.l1_gateway.unwrapped.DepositInitiated)
+    with bridge.chains.l1:
+        (event,) = receipt.decode_logs(bridge.l1_gateway.unwrapped.DepositInitiated)
     return Deposit(receipt=receipt, sequence_number=event._sequenceNumber, gas=gas)
 
 
@@ -275,7 +276,8 @@ def bridge_out(bridge: Bridge, sender: AccountAPI, to: str, amount: int, *, appr
     if approve:
         _ensure_allowance(bridge.l2_token, sender, bridge.l2_gateway, amount)
     receipt = bridge.l2_gateway.outboundTransfer(str(bridge.l1_token.address), to, amount, b"", sender=sender)
-    (event,) = receipt.decode_logs(bridge.l2_gateway.unwrapped.WithdrawalInitiated)
+    with bridge.chains.l2:
+        (event,) = receipt.decode_logs(bridge.l2_gateway.unwrapped.WithdrawalInitiated)
     return Withdrawal(receipt=receipt, exit_num=event._exitNum, l2_to_l1_id=event._l2ToL1Id)
 
 

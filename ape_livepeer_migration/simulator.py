@@ -72,11 +72,6 @@ ARB_RETRYABLE_TX_ADDRESS = to_checksum_address("0x" + "6e".rjust(40, "0"))
 #: Local default challenge period, in L1 blocks (Arbitrum Sepolia's).
 DEFAULT_CONFIRM_PERIOD_BLOCKS = 20
 
-# Gas of a submitRetryable transaction besides the retry's own gas limit: fee transfers,
-# ticket storage (grows with the calldata), events, and the margin the contract keeps.
-_SUBMIT_OVERHEAD_GAS = 600_000
-_SUBMIT_GAS_PER_DATA_BYTE = 700
-
 _RETRYABLE_SUBMITTED = event_topic("RetryableSubmitted(bytes32,bytes32,bool)")
 _REDEEM_ATTEMPTED = event_topic("RedeemAttempted(bytes32,uint64,bool,bytes)")
 
@@ -415,9 +410,8 @@ def deliver_retryable(sim: ArbitrumSimulator, message: RetryableMessage) -> Deli
         message.data,
         message.l1_sender,
     )
-    gas = message.gas_limit * 66 // 63 + _SUBMIT_OVERHEAD_GAS + _SUBMIT_GAS_PER_DATA_BYTE * len(message.data)
-    # a retry that cannot fit in a block is not auto-redeemed: the submission needs only its overhead
-    gas = min(gas, _block_gas_limit(sim.chains.l2))
+    # a submission that cannot fit in a block is not auto-redeemed and needs much less gas
+    gas = min(sim.arb_retryable_tx.submissionGas(message.gas_limit, len(message.data)), _block_gas_limit(sim.chains.l2))
     receipt = sim.arb_retryable_tx.submitRetryable(
         request, value=message.deposit, sender=sim.operator, gas=gas, **fee_kwargs(sim.chains.l2)
     )

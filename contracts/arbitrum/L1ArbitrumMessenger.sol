@@ -53,9 +53,12 @@ abstract contract L1ArbitrumMessenger {
         if (l2Sender != _l2Counterpart()) revert NotFromL2Counterpart(l2Sender);
     }
 
-    /// @dev Create a retryable ticket that calls `to` on L2 with `data`, paying with exactly
-    ///      `msg.value` (whatever exceeds the fees and `l2CallValue` is refunded on L2 to
-    ///      `excessFeeRefundAddress`). Call at most once per transaction.
+    /// @dev Create a retryable ticket that calls `to` on L2 with `data`, paid with exactly
+    ///      `msg.value`. Whatever `msg.value` carries beyond `l2CallValue` and the gas budget
+    ///      is offered as submission cost, so the unused part is refunded on L2 to
+    ///      `excessFeeRefundAddress` (an excess deposit would otherwise go to this contract's
+    ///      alias, where nobody can spend it). Underpayment reverts in the Inbox
+    ///      (InsufficientValue). Call at most once per transaction.
     /// @return seqNum the delayed message number (the ticket's request id)
     function _sendTxToL2(
         address to,
@@ -65,10 +68,13 @@ abstract contract L1ArbitrumMessenger {
         L2GasParams memory gas,
         bytes memory data
     ) internal returns (uint256 seqNum) {
+        uint256 callAndGas = l2CallValue + gas.gasLimit * gas.maxFeePerGas;
+        uint256 maxSubmissionCost = gas.maxSubmissionCost;
+        if (msg.value > maxSubmissionCost + callAndGas) maxSubmissionCost = msg.value - callAndGas;
         seqNum = inbox.createRetryableTicket{value: msg.value}(
             to,
             l2CallValue,
-            gas.maxSubmissionCost,
+            maxSubmissionCost,
             excessFeeRefundAddress,
             callValueRefundAddress,
             gas.gasLimit,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {AddressAlias} from "../arbitrum/AddressAlias.sol";
 import {IArbRetryableTx} from "../arbitrum/IArbRetryableTx.sol";
 import {SimAliasForwarder} from "./SimAliasForwarder.sol";
@@ -14,7 +14,9 @@ import {SimEtherGift} from "./SimEtherGift.sol";
 ///         redeem leaves the ticket redeemable by anyone for 7 days; the beneficiary may cancel;
 ///         an expired ticket returns its call value to the beneficiary. Calls come from the L1
 ///         sender's alias, where a SimAliasForwarder must be planted beforehand.
-contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuardTransient {
+/// @dev The code is copied to 0x6E without running a constructor: immutables carry the
+///      configuration, and the reentrancy guard works from zeroed storage.
+contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuard {
     struct Ticket {
         address from;
         uint64 timeout;
@@ -52,6 +54,10 @@ contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuardTransient {
     uint256 private constant POST_RETRY_GAS = 160_000;
     /// @dev Gas a redeem spends before its retry call starts.
     uint256 private constant REDEEM_MARGIN_GAS = 20_000;
+    /// @dev Gas of a submission besides the retry: checks, fee credits, events.
+    uint256 private constant SUBMIT_BASE_GAS = 400_000;
+    /// @dev Gas of a submission per byte of retry calldata (stored with the ticket).
+    uint256 private constant SUBMIT_GAS_PER_DATA_BYTE = 700;
 
     /// @notice The account allowed to submit retryables (the relayer standing in for ArbOS).
     address public immutable operator;
@@ -150,7 +156,7 @@ contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuardTransient {
         uint256 maxGasCost = request.gasFeeCap * request.gasLimit;
         if (
             available < maxGasCost || request.gasLimit < MIN_AUTO_REDEEM_GAS || request.gasFeeCap < block.basefee
-                || _gasNeeded(request.gasLimit) > block.gaslimit
+                || submissionGas(request.gasLimit, request.retryData.length) > block.gaslimit
         ) {
             uint256 gasRefund = available < maxGasCost ? available : maxGasCost;
             _credit(request.feeRefundAddress, gasRefund);
@@ -162,6 +168,16 @@ contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuardTransient {
         uint256 networkFee = gasUsed * block.basefee;
         _credit(networkFeeAccount, networkFee);
         _credit(request.feeRefundAddress, maxGasCost - networkFee);
+    }
+
+    /// @notice Gas a submitRetryable transaction must carry for a ticket with this gas limit and
+    ///         calldata length to be auto-redeemed with its full gas limit. A ticket whose
+    ///         submission would not fit in a block is created without an auto-redeem.
+    /// @param gasLimit the ticket's gas limit
+    /// @param dataLength length of the ticket's calldata
+    /// @return the transaction gas
+    function submissionGas(uint256 gasLimit, uint256 dataLength) public pure returns (uint256) {
+        return _gasNeeded(gasLimit) + SUBMIT_BASE_GAS + SUBMIT_GAS_PER_DATA_BYTE * dataLength;
     }
 
     /// @inheritdoc IArbRetryableTx

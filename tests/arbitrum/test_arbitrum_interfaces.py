@@ -150,6 +150,27 @@ def test_alias_adds_the_offset_and_wraps_around():
     assert undo_l1_to_l2_alias(apply_l1_to_l2_alias(address)) == address
 
 
+@pytest.fixture(scope="module")
+def alias_harness(two_chains, accounts):
+    with two_chains.l2:
+        return two_chains.l2.bind(project.TestAddressAlias.deploy(sender=accounts[0]))
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "0x0000000000000000000000000000000000000000",
+        "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+        "0xEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEE",  # wraps when aliased
+        "0x0000000000000000000000000000000000000001",  # wraps when un-aliased
+    ],
+)
+def test_solidity_and_python_aliasing_agree(alias_harness, address):
+    assert alias_harness.applyAlias(address) == apply_l1_to_l2_alias(address)
+    assert alias_harness.undoAlias(address) == undo_l1_to_l2_alias(address)
+    assert alias_harness.undoAlias(alias_harness.applyAlias(address)).lower() == address.lower()
+
+
 def test_value_required_is_submission_plus_call_value_plus_gas():
     assert retryable_value_required(7, 100, 1_000, 3) == 3_107
 

@@ -89,7 +89,8 @@ def test_ticket_is_recorded_by_inbox_and_bridge_with_the_real_packing(
     assert l1_balance(sim.bridge.address) - bridge_before == 200_000  # the deposit is held by the bridge
     assert message.l1_sender == l1_endpoint.address
     assert message.to == l2_endpoint.address
-    assert (message.l2_call_value, message.deposit, message.max_submission_cost) == (5, 200_000, 11)
+    # the messenger offers the surplus of msg.value as submission cost (11 asked)
+    assert (message.l2_call_value, message.deposit, message.max_submission_cost) == (5, 200_000, 200_000 - 5 - 120_000)
     assert (message.gas_limit, message.max_fee_per_gas) == (60_000, 2)
     assert message.excess_fee_refund_address == message.call_value_refund_address == user.address
 
@@ -178,36 +179,49 @@ def test_only_the_alias_of_the_l1_counterpart_may_call_the_l2_receiver(
     assert not sim_api.ticket_is_live(sim, result.ticket_id)
 
 
+@pytest.mark.parametrize("through_messenger", [False, True])
 def test_fees_and_refunds_add_up_to_the_deposit(
-    chains, sim, endpoints, send_to_l2, accounts, operator, set_base_fee, l2_balance
+    chains, sim, endpoints, accounts, user, operator, set_base_fee, l2_balance, through_messenger
 ):
-    _, l2_endpoint = endpoints
+    l1_endpoint, l2_endpoint = endpoints
     refund, beneficiary = accounts[3], accounts[4]
+    # only the L1 endpoint may call the L2 endpoint; a direct Inbox user calls an EOA
+    target = l2_endpoint.address if through_messenger else accounts[6].address
     l1_base_fee = 5 * GWEI
-    payload = b"fees"
-    set_base_fee(chains.l1, l1_base_fee)
-    calldata_length = 4 + 32 + 32 + 32  # receiveFromL1(bytes) with a 4-byte payload
-    fee = submission_fee(calldata_length, l1_base_fee)
+    calldata = keccak(text="receiveFromL1(bytes)")[:4] + (32).to_bytes(32, "big") + (4).to_bytes(32, "big") + (
+        b"fees".ljust(32, b"\0")
+    )
+    fee = submission_fee(len(calldata), l1_base_fee)
     max_submission, gas_limit, max_fee_per_gas, call_value, excess = fee + 1_000, 120_000, 3, 77, 5_555
     deposit = max_submission + call_value + gas_limit * max_fee_per_gas + excess
-    message = send_to_l2(
-        payload=payload, l2_call_value=call_value, max_submission_cost=max_submission, gas_limit=gas_limit,
-        max_fee_per_gas=max_fee_per_gas, value=deposit, refund=refund, beneficiary=beneficiary,
-        max_fee=100 * GWEI,
-    )
-    assert message.base_fee_l1 == l1_base_fee
+    set_base_fee(chains.l1, l1_base_fee)
+    tx = dict(value=deposit, sender=user, max_fee=100 * GWEI)
+    if through_messenger:
+        receipt = l1_endpoint.sendToL2(
+            b"fees", call_value, (max_submission, gas_limit, max_fee_per_gas), refund.address, beneficiary.address, **tx
+        )
+    else:
+        receipt = sim.inbox.createRetryableTicket(
+            target, call_value, max_submission, refund, beneficiary, gas_limit, max_fee_per_gas, calldata, **tx,
+        )
+    (message,) = sim_api.fetch_retryables(sim, receipt.block_number, receipt.block_number)
+    assert (message.base_fee_l1, message.data) == (l1_base_fee, calldata)
     alias = apply_l1_to_l2_alias(message.l1_sender)
-    watched = (refund, beneficiary, l2_endpoint.address, alias, operator)
+    watched = (refund, beneficiary, target, alias, operator)
     before = {str(a): l2_balance(a) for a in watched}
     result = sim_api.deliver_retryable(sim, message)
     after = {str(a): l2_balance(a) for a in watched}
     delta = {a: after[a] - before[a] for a in after}
     assert result.status is DeliveryStatus.REDEEMED
-    # the local L2 runs at base fee 0 and gas price 0: no execution fee is charged
-    assert delta[str(refund)] == (max_submission - fee) + gas_limit * max_fee_per_gas
+    assert message.max_submission_cost == max_submission + (excess if through_messenger else 0)
+    # The local L2 runs at base fee 0 and gas price 0: no execution fee is charged. The Inbox
+    # sends an excess deposit to the sender's alias; the L1 messenger turns it into submission
+    # cost, refunded to the excess-fee refund address.
+    stranded = 0 if through_messenger else excess
+    assert delta[str(refund)] == (max_submission - fee) + gas_limit * max_fee_per_gas + excess - stranded
+    assert delta[str(alias)] == stranded
     assert delta[str(beneficiary)] == 0
-    assert delta[str(l2_endpoint.address)] == call_value
-    assert delta[str(alias)] == excess
+    assert delta[str(target)] == call_value
     assert delta[str(operator)] == -deposit + fee  # funds the deposit, collects the submission fee
     assert l2_balance(sim_api.ARB_RETRYABLE_TX_ADDRESS) == 0
 
@@ -515,3 +529,18 @@ def test_simulator_can_be_attached_again_from_its_addresses(chains, sim, send_to
         sim_api.attach_simulator(chains, operator, {**addresses, "forwarder_template": "0x" + "33" * 20})
     with pytest.raises(ValueError, match="not wired"):
         sim_api.attach_simulator(chains, operator, {**addresses, "inbox": addresses["outbox"], "outbox": addresses["inbox"]})
+
+
+@pytest.mark.parametrize("payload_size", [0, 4096])
+def test_largest_auto_redeemable_gas_limit_is_delivered_with_any_payload(chains, sim, endpoints, send_to_l2, payload_size):
+    _, l2_endpoint = endpoints
+    block_gas_limit = int(chains.l2.provider.make_request("eth_getBlockByNumber", ["latest", False])["gasLimit"], 16)
+    payload = b"\x5a" * payload_size
+    calldata_length = 4 + 64 + (payload_size + 31) // 32 * 32
+    gas_limit = 5_000_000
+    while sim.arb_retryable_tx.submissionGas(gas_limit + 100_000, calldata_length) <= block_gas_limit:
+        gas_limit += 100_000
+    result = sim_api.deliver_retryable(sim, send_to_l2(payload=payload, gas_limit=gas_limit))
+    assert result.status is DeliveryStatus.REDEEMED
+    assert l2_endpoint.lastPayload() == payload
+    assert gas_limit - 50_000 < l2_endpoint.lastGasAtEntry() <= gas_limit

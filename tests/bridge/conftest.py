@@ -7,7 +7,7 @@ import pytest
 from ape import project
 
 from ape_livepeer_migration import simulator as sim_api
-from ape_livepeer_migration.bridge import Bridge, deploy_bridge
+from ape_livepeer_migration.bridge import Bridge, RetryableGasParams, deploy_bridge, deposit_gas_params
 from ape_livepeer_migration.deploy import deploy_l1_protocol
 
 LPT = 10**18
@@ -54,6 +54,9 @@ def l1_protocol(two_chains, governor, alice, bob, mallory):
 
 @pytest.fixture(scope="session")
 def bridge(two_chains, l1_protocol, sim, governor) -> Bridge:
+    # the governor's nonces are equal on both chains: one transaction on L2 keeps L2 LPT off L1 LPT's address
+    with two_chains.l2:
+        governor.transfer(governor, 0)
     return deploy_bridge(two_chains, l1_protocol, sim.inbox.address, governor, round_length=40)
 
 
@@ -81,6 +84,26 @@ def routers(two_chains, governor):
     with two_chains.l2:
         l2 = two_chains.l2.bind(project.TestLPTRouter.deploy(sender=governor))
     return l1, l2
+
+
+@pytest.fixture(autouse=True)
+def _isolated(chains):
+    """Every bridge test runs in a snapshot of both chains (the session deployments are in it)."""
+    yield
+
+
+def fixed_gas(bridge, sender):
+    """Gas for a deposit whose L2 call cannot be estimated (it reverts): a plain deposit's estimate plus room."""
+    plain = deposit_gas_params(bridge, sender.address, sender.address, LPT)
+    return RetryableGasParams(plain.max_submission_cost * 2, plain.gas_limit + 200_000, plain.gas_price_bid)
+
+
+@pytest.fixture
+def on_l2(bridge, alice, deliver):
+    """alice holds 10 LPT on L2 (the escrow holds 10 on L1)."""
+    from ape_livepeer_migration.bridge import bridge_in
+
+    deliver(bridge_in(bridge, alice, alice.address, 10 * LPT).receipt)
 
 
 def _retryables_of(sim, receipt):
@@ -128,3 +151,17 @@ def set_base_fee(chains):
     yield set_fee
     for chain in chains.layers:
         set_fee(chain, 0)
+
+
+@pytest.fixture
+def impersonate(chains):
+    """``impersonate(chain, address)``: an account that sends as ``address`` on ``chain`` (funded with gas)."""
+    from ape import accounts as ape_accounts
+
+    def account(chain, address):
+        with chain:
+            signer = ape_accounts[str(address)]
+            chain.provider.set_balance(signer.address, 10**20)
+        return signer
+
+    return account
