@@ -259,15 +259,22 @@ def _profitability_table(inputs, results) -> None:
 
 class _Session:
     """``with _Session(ctx) as lp:``: the Livepeer session of the chosen pair; every refusal becomes a one-line
-    error with exit code 1."""
+    error with exit code 1. ``quiet`` (``--json``) keeps Ape's transaction log lines off stdout."""
 
-    def __init__(self, ctx: click.Context):
+    def __init__(self, ctx: click.Context, quiet: bool = False):
         self.obj = ctx.obj
+        self.quiet = quiet
         self.livepeer = None
+        self._log_level = None
 
     def __enter__(self):
+        from ape.logging import LogLevel, logger
+
         from ape_livepeer_migration.session import Livepeer
 
+        if self.quiet:
+            self._log_level = logger.at_level(LogLevel.ERROR)
+            self._log_level.__enter__()
         chains = self.obj.get("chains")
         with _errors():
             if chains is not None:
@@ -277,8 +284,12 @@ class _Session:
         return self.livepeer
 
     def __exit__(self, *exc_info):
-        if self.obj.get("chains") is None and self.livepeer is not None:
-            self.livepeer.close()
+        try:
+            if self.obj.get("chains") is None and self.livepeer is not None:
+                self.livepeer.close()
+        finally:
+            if self._log_level is not None:
+                self._log_level.__exit__(*exc_info)
 
 
 class _errors:
@@ -340,7 +351,7 @@ def deploy(ctx, account, operator_spec, genesis, round_length, unbonding_period,
     operator = resolve_account(operator_spec, required=False) or deployer
     params = {name: value for name, value in (("round_length", round_length), ("unbonding_period", unbonding_period))
               if value is not None}
-    with _Session(ctx) as lp, _errors():
+    with _Session(ctx, as_json) as lp, _errors():
         if lp.chains.pair.kind is not PairKind.LOCAL:
             raise click.ClickException(
                 f"deploy runs on the local pair (it deploys the Arbitrum simulator), not on {lp.chains.pair.name}"
@@ -411,7 +422,7 @@ def status(ctx, address, account, as_json):
     """
     if address is None:
         address = resolve_account(account).address
-    with _Session(ctx) as lp, _errors():
+    with _Session(ctx, as_json) as lp, _errors():
         st = lp.status(address)
     if as_json:
         echo_json(st.as_json())
@@ -460,7 +471,7 @@ def migrate(ctx, account, to_orchestrator, lock_ids, dry_run, yes, as_json):
     """
     signer = resolve_account(account)
     lock_ids = lock_ids or ()
-    with _Session(ctx) as lp, _errors():
+    with _Session(ctx, as_json) as lp, _errors():
         if to_orchestrator is None and not lp.system.l1.bonding_manager.isRegisteredTranscoder(signer.address):
             if lock_ids or lp.l2_orchestrator_for(signer.address) is None:
                 if yes or dry_run:
@@ -535,7 +546,7 @@ def _bridge_command(direction: str):
     @click.pass_context
     def command(ctx, account, amount, to, yes, as_json):
         signer = resolve_account(account)
-        with _Session(ctx) as lp, _errors():
+        with _Session(ctx, as_json) as lp, _errors():
             operation = lp.bridge_in if direction == "in" else lp.bridge_out
             # the checks run before the question: a refused bridge asks nothing
             lp.check_bridge(direction, signer.address, amount)
@@ -583,7 +594,7 @@ def relay(ctx, operator_spec, watch, interval, no_fast_forward, as_json):
     import threading
 
     operator = resolve_account(operator_spec, required=False)
-    with _Session(ctx) as lp, _errors():
+    with _Session(ctx, as_json) as lp, _errors():
         relayer = lp.relayer(operator, fast_forward=not no_fast_forward)
         try:
             if watch:
@@ -637,7 +648,7 @@ def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, 
     if if_profitable and (lpt_usd is None or eth_usd is None):
         raise click.UsageError("--if-profitable needs --lpt-usd and --eth-usd")
     signer = resolve_account(account)
-    with _Session(ctx) as lp, _errors():
+    with _Session(ctx, as_json) as lp, _errors():
         while True:
             if not (watch and lp.reward_called(signer.address)):
                 _reward_once(lp, signer, if_profitable, lpt_usd, eth_usd, gas_used, as_json)
@@ -678,7 +689,7 @@ def _reward_once(lp, signer, if_profitable, lpt_usd, eth_usd, gas_used, as_json)
 def withdraw_fees(ctx, account, amount, to, layer, yes, as_json):
     """Withdraw the account's earned ETH fees from a BondingManager."""
     signer = resolve_account(account)
-    with _Session(ctx) as lp, _errors():
+    with _Session(ctx, as_json) as lp, _errors():
         amount = lp.check_fee_withdrawal(signer.address, amount, layer)
         confirm(f"Withdraw {_eth(amount)} ETH of fees on {layer.upper()} to {to or signer.address}?", yes)
         sent = lp.withdraw_fees(signer, amount, to, layer)
