@@ -625,6 +625,33 @@ def _show_pass(report, as_json: bool) -> None:
         click.echo(f"L2->L1 {message_id} not executed: {error}")
 
 
+@cli.command()
+@account_option
+@yes_option
+@json_option
+@click.pass_context
+def finalize(ctx, account, yes, as_json):
+    """Pay out on L1 the account's LPT withdrawals whose challenge period is over.
+
+    A withdrawal (`bridge-out`) becomes executable in the L1 Outbox once a send
+    root covering it is confirmed. This executes every such withdrawal from or
+    to the account, paid by the account; the LPT goes to the recipient. Locally
+    `ape livepeer relay` asserts the roots (and, by default, finalizes too).
+    """
+    signer = resolve_account(account)
+    with _Session(ctx, as_json) as lp, _errors():
+        executable = [w for w in lp.withdrawals(signer.address) if w.state == "executable"]
+        if executable:
+            total = sum(w.amount for w in executable)
+            confirm(f"Finalize {len(executable)} withdrawal(s) of {_lpt(total)} LPT in total on L1?", yes)
+        done = lp.finalize(signer)
+    if as_json:
+        echo_json([{"position": w.position, "to": w.to, "amount_lpt": _lpt(w.amount), "l1_tx_hash": tx} for w, tx in done])
+    else:
+        for w, tx in done:
+            click.echo(f"Withdrawal #{w.position}: {_lpt(w.amount)} LPT paid out to {w.to} on L1 in {tx}.")
+
+
 @cli.command(name="call-reward")
 @account_option
 @click.option("--watch", is_flag=True, help="Call once per round, until interrupted (Ctrl-C).")

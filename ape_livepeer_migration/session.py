@@ -157,6 +157,21 @@ class RewardResult:
 
 
 @dataclass(frozen=True)
+class WithdrawalState:
+    """An LPT withdrawal (L2 -> L1) and how far it is: ``executed``, ``executable`` (its send root is confirmed),
+    ``challenge-period`` (asserted, confirmable at L1 block ``confirmable_at``) or ``no-root`` (the relayer has not
+    asserted a send root covering it yet)."""
+
+    position: int
+    sender: str
+    to: str
+    amount: int
+    l2_tx_hash: str
+    state: str
+    confirmable_at: int | None
+
+
+@dataclass(frozen=True)
 class SentTransaction:
     """A user transaction that was sent (bridge, fees)."""
 
@@ -616,6 +631,87 @@ class Livepeer:
             return relayer.relay_once()
         finally:
             relayer.journal.close()
+
+    # ------------------------------------------------------------------ withdrawals
+
+    def withdrawals(self, address: str) -> list[WithdrawalState]:
+        """LPT withdrawals sent from or to ``address``, with their state (read from the chains)."""
+        from ape_livepeer_migration import simulator as sim_api
+
+        messages = self._l2_to_l1_messages()
+        return [state for state, _ in self._withdrawal_states(messages, address, sim_api)]
+
+    def _l2_to_l1_messages(self) -> list[Any]:
+        from ape_livepeer_migration.simulator import fetch_l2_to_l1
+
+        sim = self.system.sim
+        return fetch_l2_to_l1(sim, sim.l2_deploy_block, self.chains.l2.block_number)
+
+    def _withdrawal_states(self, messages: list[Any], address: str, sim_api: Any) -> list[tuple[WithdrawalState, Any]]:
+        from eth_abi import decode as abi_decode
+        from eth_utils import to_checksum_address
+
+        from ape_livepeer_migration.arbitrum import SendMerkleTree, function_selector
+
+        s = self.system
+        selector = function_selector("finalizeInboundTransfer(address,address,address,uint256,bytes)")
+        gateways = (str(s.bridge.l2_gateway.address).lower(), str(s.bridge.l1_gateway.address).lower())
+        found = []
+        for message in messages:
+            if (message.caller.lower(), message.destination.lower()) != gateways or message.data[:4] != selector:
+                continue
+            _, sender, to, amount, _ = abi_decode(["address", "address", "address", "uint256", "bytes"], message.data[4:])
+            if address.lower() not in (sender.lower(), to.lower()):
+                continue
+            state, confirmable, proof = "no-root", None, None
+            if sim_api.is_executed(s.sim, message.index):
+                state = "executed"
+            else:
+                # the latest asserted root that covers the message (roots cover the first n messages)
+                for count in range(len(messages), message.position, -1):
+                    covered = messages[:count]
+                    at = sim_api.confirmable_at(s.sim, SendMerkleTree.of_messages(covered).root)
+                    if at:
+                        confirmable = at
+                        if at <= self.chains.l1.block_number:
+                            state, proof = "executable", sim_api.proof_for(covered, message.index)
+                        else:
+                            state = "challenge-period"
+                        break
+            withdrawal = WithdrawalState(
+                message.position, to_checksum_address(sender), to_checksum_address(to), amount, message.l2_tx_hash,
+                state, confirmable,
+            )
+            found.append((withdrawal, (message, proof)))
+        return found
+
+    def finalize(self, account: AccountAPI) -> list[tuple[WithdrawalState, str]]:
+        """Execute on L1, through the Outbox, every withdrawal from or to ``account`` whose send root is confirmed
+        (``account`` pays the L1 gas; the LPT goes to the withdrawal's recipient). Returns each with its L1
+        transaction. Refuses when none is executable, saying why."""
+        from ape_livepeer_migration import simulator as sim_api
+
+        pending = [
+            (w, found) for w, found in self._withdrawal_states(self._l2_to_l1_messages(), account.address, sim_api)
+            if w.state != "executed"
+        ]
+        executable = [(w, found) for w, found in pending if w.state == "executable"]
+        if not executable:
+            if not pending:
+                raise LivepeerError(f"{account.address} has no withdrawal waiting to be finalized")
+            reasons = {
+                "challenge-period": lambda w: f"in its challenge period until L1 block {w.confirmable_at}",
+                "no-root": lambda w: "not covered by a send root yet (the relayer asserts one: `ape livepeer relay`)",
+            }
+            raise LivepeerError(
+                "nothing to finalize: " + "; ".join(f"withdrawal #{w.position} is {reasons[w.state](w)}" for w, _ in pending)
+            )
+        self._require_eth("l1", account.address, 1, "finalizing")
+        done = []
+        for withdrawal, (message, proof) in executable:
+            result = sim_api.execute_l2_to_l1(self.system.sim, message, proof, sender=account)
+            done.append((withdrawal, result.l1_tx_hash))
+        return done
 
     # ------------------------------------------------------------------ orchestrators on L2
 

@@ -235,3 +235,30 @@ def test_withdraw_fees_without_fees(run, world, nonces):
     _one_line_error(run("withdraw-fees", "--account", "test:4", "--layer", "l1", "--yes"), 1, "has no fees to withdraw on L1")
     _one_line_error(run("withdraw-fees", "--account", "test:4", "--amount", "0", "--yes"), 2, "must be greater than 0")
     assert nonces(world.d1) == before
+
+
+# ---------------------------------------------------------------------------- finalize
+
+
+def test_finalize_after_the_challenge_period(run, lp, world, chains, nonces):
+    assert run("bridge-in", "3", "--account", "test:4", "--yes").exit_code == 0
+    run("relay")
+    assert run("bridge-out", "1", "--account", "test:4", "--to", world.nobody.address, "--yes").exit_code == 0
+    before = nonces(world.d1)
+    _one_line_error(run("finalize", "--account", "test:4", "--yes"), 1, "withdrawal #0 is not covered by a send root yet")
+    run("relay", "--no-fast-forward")  # asserts the root, does not wait
+    (waiting,) = lp.withdrawals(world.d1.address)
+    assert waiting.state == "challenge-period" and waiting.to == world.nobody.address and waiting.amount == LPT
+    _one_line_error(
+        run("finalize", "--account", "test:4", "--yes"), 1, f"in its challenge period until L1 block {waiting.confirmable_at}"
+    )
+    assert nonces(world.d1) == before
+    chains.l1.mine(waiting.confirmable_at - chains.l1.block_number)
+    result = run("finalize", "--account", "test:4", "--yes", "--json")
+    assert result.exit_code == 0, result.output
+    (done,) = json.loads(result.output)
+    assert done["position"] == 0 and done["amount_lpt"] == "1" and done["to"] == world.nobody.address
+    assert lp.status(world.nobody.address).lpt["l1"] == LPT
+    assert [w.state for w in lp.withdrawals(world.nobody.address)] == ["executed"]
+    assert json.loads(run("relay", "--json").output)["executed"] == [0]  # the relayer sees it done, sends nothing
+    _one_line_error(run("finalize", "--account", "test:4", "--yes"), 1, "has no withdrawal waiting to be finalized")
