@@ -276,7 +276,7 @@ class _Session:
             self._log_level = logger.at_level(LogLevel.ERROR)
             self._log_level.__enter__()
         chains = self.obj.get("chains")
-        with _errors():
+        with _Refusals():
             if chains is not None:
                 self.livepeer = Livepeer.open(chains, self.obj.get("address_book"))
             else:
@@ -292,7 +292,7 @@ class _Session:
                 self._log_level.__exit__(*exc_info)
 
 
-class _errors:
+class _Refusals:
     """Turn the library's refusals (and a failed connection) into ``click.ClickException``."""
 
     def __enter__(self):
@@ -314,15 +314,14 @@ class _errors:
 
 
 def _lpt(amount: int) -> str:
+    """Base units of an 18-decimal amount (LPT or ETH) as an exact decimal string."""
     from ape_livepeer_migration.economics import to_decimal_string
 
     return to_decimal_string(amount, 18)
 
 
-def _eth(amount: int) -> str:
-    from ape_livepeer_migration.economics import to_decimal_string
-
-    return to_decimal_string(amount, 18)
+#: ETH has LPT's 18 decimals.
+_eth = _lpt
 
 
 @cli.command()
@@ -351,7 +350,7 @@ def deploy(ctx, account, operator_spec, genesis, round_length, unbonding_period,
     operator = resolve_account(operator_spec, required=False) or deployer
     params = {name: value for name, value in (("round_length", round_length), ("unbonding_period", unbonding_period))
               if value is not None}
-    with _Session(ctx, as_json) as lp, _errors():
+    with _Session(ctx, as_json) as lp, _Refusals():
         if lp.chains.pair.kind is not PairKind.LOCAL:
             raise click.ClickException(
                 f"deploy runs on the local pair (it deploys the Arbitrum simulator), not on {lp.chains.pair.name}"
@@ -363,7 +362,7 @@ def deploy(ctx, account, operator_spec, genesis, round_length, unbonding_period,
             lp.forget_deployment()
         if not lp.is_deployed:
             confirm(f"Deploy the Livepeer system on {lp.chains.pair.name} as {deployer.address}?", yes)
-        steps = _progress_steps(as_json)
+        steps = _StepProgress(as_json)
         with steps:
             system = lp.deploy(
                 deployer, operator=operator, genesis=dict(genesis), params=params,
@@ -377,7 +376,7 @@ def deploy(ctx, account, operator_spec, genesis, round_length, unbonding_period,
                    caption=f"Address book: {lp.book.path}")
 
 
-class _progress_steps:
+class _StepProgress:
     """A progress display of the deploy steps (nothing shown with --json); records each step's last state."""
 
     def __init__(self, quiet: bool):
@@ -422,7 +421,7 @@ def status(ctx, address, account, as_json):
     """
     if address is None:
         address = resolve_account(account).address
-    with _Session(ctx, as_json) as lp, _errors():
+    with _Session(ctx, as_json) as lp, _Refusals():
         st = lp.status(address)
     if as_json:
         echo_json(st.as_json())
@@ -471,7 +470,7 @@ def migrate(ctx, account, to_orchestrator, lock_ids, dry_run, yes, as_json):
     """
     signer = resolve_account(account)
     lock_ids = lock_ids or ()
-    with _Session(ctx, as_json) as lp, _errors():
+    with _Session(ctx, as_json) as lp, _Refusals():
         if to_orchestrator is None and not lp.system.l1.bonding_manager.isRegisteredTranscoder(signer.address):
             if lock_ids or lp.l2_orchestrator_for(signer.address) is None:
                 if yes or dry_run:
@@ -546,7 +545,7 @@ def _bridge_command(direction: str):
     @click.pass_context
     def command(ctx, account, amount, to, yes, as_json):
         signer = resolve_account(account)
-        with _Session(ctx, as_json) as lp, _errors():
+        with _Session(ctx, as_json) as lp, _Refusals():
             operation = lp.bridge_in if direction == "in" else lp.bridge_out
             # the checks run before the question: a refused bridge asks nothing
             lp.check_bridge(direction, signer.address, amount)
@@ -594,7 +593,7 @@ def relay(ctx, operator_spec, watch, interval, no_fast_forward, as_json):
     import threading
 
     operator = resolve_account(operator_spec, required=False)
-    with _Session(ctx, as_json) as lp, _errors():
+    with _Session(ctx, as_json) as lp, _Refusals():
         relayer = lp.relayer(operator, fast_forward=not no_fast_forward)
         try:
             if watch:
@@ -639,7 +638,7 @@ def finalize(ctx, account, yes, as_json):
     `ape livepeer relay` asserts the roots (and, by default, finalizes too).
     """
     signer = resolve_account(account)
-    with _Session(ctx, as_json) as lp, _errors():
+    with _Session(ctx, as_json) as lp, _Refusals():
         executable = [w for w in lp.withdrawals(signer.address) if w.state == "executable"]
         if executable:
             total = sum(w.amount for w in executable)
@@ -675,7 +674,7 @@ def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, 
     if if_profitable and (lpt_usd is None or eth_usd is None):
         raise click.UsageError("--if-profitable needs --lpt-usd and --eth-usd")
     signer = resolve_account(account)
-    with _Session(ctx, as_json) as lp, _errors():
+    with _Session(ctx, as_json) as lp, _Refusals():
         while True:
             if not (watch and lp.reward_called(signer.address)):
                 _reward_once(lp, signer, if_profitable, lpt_usd, eth_usd, gas_used, as_json)
@@ -716,7 +715,7 @@ def _reward_once(lp, signer, if_profitable, lpt_usd, eth_usd, gas_used, as_json)
 def withdraw_fees(ctx, account, amount, to, layer, yes, as_json):
     """Withdraw the account's earned ETH fees from a BondingManager."""
     signer = resolve_account(account)
-    with _Session(ctx, as_json) as lp, _errors():
+    with _Session(ctx, as_json) as lp, _Refusals():
         amount = lp.check_fee_withdrawal(signer.address, amount, layer)
         confirm(f"Withdraw {_eth(amount)} ETH of fees on {layer.upper()} to {to or signer.address}?", yes)
         sent = lp.withdraw_fees(signer, amount, to, layer)

@@ -262,3 +262,66 @@ def test_finalize_after_the_challenge_period(run, lp, world, chains, nonces):
     assert [w.state for w in lp.withdrawals(world.nobody.address)] == ["executed"]
     assert json.loads(run("relay", "--json").output)["executed"] == [0]  # the relayer sees it done, sends nothing
     _one_line_error(run("finalize", "--account", "test:4", "--yes"), 1, "has no withdrawal waiting to be finalized")
+
+
+def test_an_l1_orchestrator_migrates_itself_and_its_delegator_follows(run, lp, world):
+    plan = json.loads(run("migrate", "--account", "test:3", "--dry-run", "--json").output)
+    assert plan["kind"] == "orchestrator" and plan["l2_orchestrator"] == world.o2.address
+    assert run("migrate", "--account", "test:3", "--yes").exit_code == 0
+    run("relay")
+    assert lp.status(world.o2.address).l2.orchestrator
+    follower = json.loads(run("migrate", "--account", "test:6", "--dry-run", "--json").output)
+    assert follower["l2_orchestrator"] == world.o2.address
+
+
+def test_call_reward_watch_calls_once_per_round(run, lp, world, chains, reward_round, monkeypatch):
+    import time
+
+    sleeps, real_sleep = [], time.sleep
+
+    def next_round_or_stop(seconds):
+        if seconds != 7:  # Ape's own waits
+            return real_sleep(seconds)
+        sleeps.append(seconds)
+        if len(sleeps) == 1:  # still the same round: nothing is called
+            return
+        if len(sleeps) == 2:
+            next_round(chains, lp.system.l2_rounds, "l2")
+            chains.l2.mine(1)
+            return
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(time, "sleep", next_round_or_stop)
+    result = run("call-reward", "--account", "test:2", "--watch", "--interval", "7")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("reward() minted") == 2
+    assert sleeps == [7.0, 7.0, 7.0]
+
+
+def test_relay_watch_stops_on_interrupt(run, lp, world, monkeypatch):
+    import threading
+
+    lp.bridge_in(world.d1, LPT)
+
+    def stop(self, timeout=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(threading.Event, "wait", stop)
+    result = run("relay", "--watch")
+    assert result.exit_code == 0, result.output
+    assert "L1->L2 delivered: 1" in result.output
+    assert lp.status(world.d1.address).lpt["l2"] == LPT
+
+
+def test_deploy_refuses_pairs_other_than_local(chains, book, world, nonces):
+    from click.testing import CliRunner
+
+    from ape_livepeer_migration._cli import cli
+    from ape_livepeer_migration.chains import TwoChains
+    from ape_livepeer_migration.networks import get_pair
+
+    live = TwoChains(chains.l1, chains.l2, get_pair("sepolia"))
+    before = nonces(world.governor)
+    result = CliRunner().invoke(cli, ["deploy", "--account", "test:0", "--yes"], obj={"chains": live, "address_book": str(book)})
+    _one_line_error(result, 1, "deploy runs on the local pair (it deploys the Arbitrum simulator), not on sepolia")
+    assert nonces(world.governor) == before
