@@ -24,7 +24,8 @@ import {MigrationCodec} from "./MigrationCodec.sol";
 ///      signature (`migrateWithSignature`) that a relayer submits and pays for. Signatures go through OpenZeppelin's
 ///      SignatureChecker (ECDSA for accounts without code, ERC-1271 for contract wallets): an empty or malformed
 ///      signature is invalid for every address, address(0) included. Each signature carries the signer's next
-///      nonce and a deadline, so it is used at most once.
+///      nonce and a deadline, so it is used at most once, and minimum L2 gas parameters, so that whoever submits
+///      it cannot spend it on a ticket that was never meant to execute.
 ///      Fees. `msg.value` must equal `maxSubmissionCost + maxGas * gasPriceBid` exactly (checked here and by the
 ///      gateway); whatever the L2 does not spend is refunded on L2 to the L2 delegator. A retryable that fails its
 ///      automatic redeem stays redeemable on L2 by anyone (the LPT is escrowed on L1 meanwhile).
@@ -33,7 +34,8 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
 
     /// @notice EIP-712 type of a signed stake migration.
     bytes32 public constant MIGRATION_TYPEHASH = keccak256(
-        "Migration(address l1Delegator,address l2Delegator,address l2Orchestrator,uint256 nonce,uint256 deadline)"
+        "Migration(address l1Delegator,address l2Delegator,address l2Orchestrator,uint256 minL2GasLimit,"
+        "uint256 minL2GasPrice,uint256 nonce,uint256 deadline)"
     );
 
     /// @notice The L1 BondingManager stake is migrated from.
@@ -48,6 +50,16 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
     uint256 public migrationCount;
     /// @notice LPT sent to L2 by all migrations.
     uint256 public totalMigrated;
+
+    /// @notice A stake migration authorised by signature (the EIP-712 `Migration` without its nonce).
+    struct SignedMigration {
+        address l1Delegator; // whose stake migrates; the signer (or the ERC-1271 wallet)
+        address l2Delegator;
+        address l2Orchestrator;
+        uint256 minL2GasLimit; // the retryable's gas limit must be at least this
+        uint256 minL2GasPrice; // and its gas price bid at least this
+        uint256 deadline; // last valid timestamp
+    }
 
     /// @dev L2 gas parameters of one retryable.
     struct L2Gas {
@@ -81,6 +93,8 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
     error OrchestratorMustSelfDelegate(address l2Delegator, address l2Orchestrator);
     /// @notice The signature does not authorise this migration for `l1Delegator`.
     error InvalidSignature(address l1Delegator);
+    /// @notice The retryable's gas limit or gas price is below what the signer required.
+    error GasBelowSignedMinimum(uint256 maxGas, uint256 minL2GasLimit, uint256 gasPriceBid, uint256 minL2GasPrice);
     /// @notice The signature expired at `deadline`.
     error SignatureExpired(uint256 deadline);
     /// @notice No unbonding lock ids were given.
@@ -133,33 +147,32 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
         return _migrateStake(msg.sender, l2Delegator, l2Orchestrator, L2Gas(maxGas, gasPriceBid, maxSubmissionCost));
     }
 
-    /// @notice `migrate` on behalf of `l1Delegator`, authorised by its EIP-712 `Migration` signature (ECDSA or
-    ///         ERC-1271) over the L2 addresses, its next nonce and `deadline`. The caller pays `msg.value`.
-    /// @param l1Delegator The L1 account whose stake migrates.
-    /// @param l2Delegator Its L2 address.
-    /// @param l2Orchestrator Orchestrator to stake with on L2.
-    /// @param deadline Last timestamp at which the signature is valid.
-    /// @param signature The signature of `l1Delegator`.
-    /// @param maxGas L2 gas limit of the retryable.
-    /// @param gasPriceBid L2 gas price bid.
+    /// @notice `migrate` on behalf of `m.l1Delegator`, authorised by its EIP-712 `Migration` signature (ECDSA or
+    ///         ERC-1271) over `m` and its next nonce. The caller (a relayer) pays `msg.value`; the retryable's gas
+    ///         limit and gas price must be at least the signed minimums, so that whoever submits the signature
+    ///         cannot send a ticket that was never meant to execute.
+    /// @param m The signed migration.
+    /// @param signature The signature of `m.l1Delegator`.
+    /// @param maxGas L2 gas limit of the retryable (at least `m.minL2GasLimit`).
+    /// @param gasPriceBid L2 gas price bid (at least `m.minL2GasPrice`).
     /// @param maxSubmissionCost Maximum submission fee of the retryable.
     /// @return id The migration id.
     function migrateWithSignature(
-        address l1Delegator,
-        address l2Delegator,
-        address l2Orchestrator,
-        uint256 deadline,
+        SignedMigration calldata m,
         bytes calldata signature,
         uint256 maxGas,
         uint256 gasPriceBid,
         uint256 maxSubmissionCost
     ) external payable nonReentrant returns (uint256 id) {
-        if (block.timestamp > deadline) revert SignatureExpired(deadline);
-        bytes32 digest = migrationDigest(l1Delegator, l2Delegator, l2Orchestrator, _useNonce(l1Delegator), deadline);
-        if (!SignatureChecker.isValidSignatureNow(l1Delegator, digest, signature)) {
-            revert InvalidSignature(l1Delegator);
+        if (block.timestamp > m.deadline) revert SignatureExpired(m.deadline);
+        if (maxGas < m.minL2GasLimit || gasPriceBid < m.minL2GasPrice) {
+            revert GasBelowSignedMinimum(maxGas, m.minL2GasLimit, gasPriceBid, m.minL2GasPrice);
         }
-        return _migrateStake(l1Delegator, l2Delegator, l2Orchestrator, L2Gas(maxGas, gasPriceBid, maxSubmissionCost));
+        bytes32 digest = migrationDigest(m, _useNonce(m.l1Delegator));
+        if (!SignatureChecker.isValidSignatureNow(m.l1Delegator, digest, signature)) {
+            revert InvalidSignature(m.l1Delegator);
+        }
+        return _migrateStake(m.l1Delegator, m.l2Delegator, m.l2Orchestrator, L2Gas(maxGas, gasPriceBid, maxSubmissionCost));
     }
 
     /// @notice Migrates the caller's unbonding locks `lockIds` (each at most once, no duplicates) to L2, where their
@@ -195,21 +208,23 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
         return _send(MigrationCodec.Kind.UnbondingLocks, msg.sender, l2Delegator, l2Orchestrator, amount, 0, 0, gas);
     }
 
-    /// @notice The EIP-712 digest an L1 delegator signs to authorise `migrateWithSignature`.
-    /// @param l1Delegator The L1 account.
-    /// @param l2Delegator Its L2 address.
-    /// @param l2Orchestrator Orchestrator to stake with on L2.
-    /// @param nonce `nonces(l1Delegator)` at submission.
-    /// @param deadline Last valid timestamp.
-    function migrationDigest(
-        address l1Delegator,
-        address l2Delegator,
-        address l2Orchestrator,
-        uint256 nonce,
-        uint256 deadline
-    ) public view returns (bytes32) {
+    /// @notice The EIP-712 digest an L1 delegator signs to authorise `migrateWithSignature` of `m`.
+    /// @param m The migration.
+    /// @param nonce `nonces(m.l1Delegator)` at submission.
+    function migrationDigest(SignedMigration calldata m, uint256 nonce) public view returns (bytes32) {
         return _hashTypedDataV4(
-            keccak256(abi.encode(MIGRATION_TYPEHASH, l1Delegator, l2Delegator, l2Orchestrator, nonce, deadline))
+            keccak256(
+                abi.encode(
+                    MIGRATION_TYPEHASH,
+                    m.l1Delegator,
+                    m.l2Delegator,
+                    m.l2Orchestrator,
+                    m.minL2GasLimit,
+                    m.minL2GasPrice,
+                    nonce,
+                    m.deadline
+                )
+            )
         );
     }
 
