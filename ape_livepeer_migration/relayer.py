@@ -1,0 +1,540 @@
+"""A crash-safe, exactly-once relayer between a local L1 and L2 (the Arbitrum simulator).
+
+On a real Arbitrum chain the sequencer turns L1 retryables into L2 tickets and
+the rollup confirms L2 -> L1 send roots; locally this relayer plays both parts:
+
+* L1 -> L2: every retryable seen on L1 is delivered to L2, in message order.
+  The simulator creates the ticket and auto-redeems it from the aliased L1
+  sender; a failing call leaves the ticket redeemable. The relayer journals
+  ``failed`` with ``redeemable_until`` and never redeems it itself; later passes
+  notice a redeem by anyone (``done``), a cancel (``canceled``) or the expiry
+  (``expired``). A request whose deposit does not cover its fees is ``rejected``.
+* L2 -> L1: the relayer asserts send roots on L1 covering every message seen,
+  and executes each message through the Outbox once its root is confirmed
+  (``confirmPeriodBlocks`` later); ``fast_forward`` mines the local L1 up to
+  that block instead of waiting. A message whose L1 call reverts stays
+  ``ready`` (executable, as on Arbitrum) and is tried again each pass.
+
+Exactly once, whatever moment the process dies at: every state transition is
+one SQLite transaction of the :class:`~ape_livepeer_migration.journal.Journal`
+(scan results together with the scan cursor; a delivery together with its
+outcome). Before any transaction is sent, the chain is asked whether the step
+already happened (a ticket exists for the message, the Outbox spent the
+position, the root is known): that resolves "sent but not journaled". A step
+whose transaction is still in flight when the process dies is caught by the
+chain itself: the simulator refuses a second submission of a request id and the
+Outbox a second execution (``AlreadySpent``); a failed send is re-checked
+against the chain before it is reported.
+
+The chain-facing side is a :class:`Backend`; :class:`SimulatorBackend` drives
+the simulator deployment (``ape_livepeer_migration.simulator``).
+
+Run it as a process (the chains run elsewhere)::
+
+    python -m ape_livepeer_migration.relayer --l1-rpc http://127.0.0.1:8545 \\
+        --l2-rpc http://127.0.0.1:8547 --deployment sim.json --journal relay.db \\
+        --operator test:9 --fast-forward
+
+(``sim.json`` is :func:`simulator_deployment` of the deployment, as JSON.) It
+prints ``ready`` once attached, then one JSON line per pass that did something.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from eth_abi import decode
+from eth_utils import keccak
+
+from ape_livepeer_migration.journal import (
+    Direction,
+    Journal,
+    MessageRecord,
+    RootRecord,
+    Status,
+    dump,
+    load,
+)
+
+logger = logging.getLogger(__name__)
+
+L1 = "l1"
+L2 = "l2"
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A message found by a scan: its id (inbox number / outbox position), block and payload."""
+
+    id: int
+    block: int
+    message: Any
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What became of a retryable on L2."""
+
+    ticket_id: str
+    outcome: Status  # DELIVERED (auto-redeemed), FAILED (redeemable) or REJECTED (no ticket)
+    tx_hash: str | None  # the L2 transaction that delivered it
+    redeemable_until: int | None  # L2 timestamp; FAILED only
+
+
+@dataclass(frozen=True)
+class TicketState:
+    """A failed ticket, looked at again later."""
+
+    live: bool  # still redeemable
+    redeemed: bool  # someone redeemed it since
+    canceled: bool  # its beneficiary canceled it
+
+
+class Backend(Protocol):
+    """The chain operations the relayer composes; each must be safe to repeat after a crash."""
+
+    inbound_type: type
+    outbound_type: type
+
+    def deployment(self) -> dict[str, Any]: ...
+    def start_block(self, chain: str) -> int: ...
+    def head(self, chain: str) -> int: ...
+    def inbound(self, start: int, end: int) -> list[Seen]: ...
+    def outbound(self, start: int, end: int) -> list[Seen]: ...
+    def delivery(self, message: Any) -> Delivery | None: ...
+    def deliver(self, message: Any) -> Delivery: ...
+    def ticket(self, ticket_id: str) -> TicketState: ...
+    def send_root(self, messages: Sequence[Any]) -> str: ...
+    def root_confirmable_at(self, root: str) -> int | None: ...
+    def assert_root(self, messages: Sequence[Any]) -> int: ...
+    def is_executed(self, message: Any) -> bool: ...
+    def execute(self, message: Any, covered: Sequence[Any]) -> str: ...
+    def fast_forward_l1(self, to_block: int) -> None: ...
+
+
+@dataclass
+class PassReport:
+    """What one :meth:`Relayer.relay_once` did (ids per action)."""
+
+    seen_l1: list[int] = field(default_factory=list)
+    seen_l2: list[int] = field(default_factory=list)
+    delivered: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    rejected: list[int] = field(default_factory=list)
+    redeemed_later: list[int] = field(default_factory=list)
+    canceled: list[int] = field(default_factory=list)
+    expired: list[int] = field(default_factory=list)
+    roots: list[int] = field(default_factory=list)  # send counts of roots asserted
+    fast_forwarded_to: int | None = None
+    confirmed: list[int] = field(default_factory=list)
+    executed: list[int] = field(default_factory=list)
+    execution_errors: dict[int, str] = field(default_factory=dict)  # id -> error; stays ready
+
+    @property
+    def idle(self) -> bool:
+        """Nothing changed in this pass (execution errors alone change nothing)."""
+        return not any(
+            (self.seen_l1, self.seen_l2, self.delivered, self.failed, self.rejected, self.redeemed_later,
+             self.canceled, self.expired, self.roots, self.confirmed, self.executed,
+             self.fast_forwarded_to is not None)
+        )
+
+
+class Relayer:
+    """Relays a simulator deployment's messages, journaled in ``journal``."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        journal: Journal,
+        *,
+        fast_forward: bool = False,
+        blocks_per_scan: int = 2000,
+    ):
+        self.backend = backend
+        self.journal = journal
+        self.fast_forward = fast_forward
+        self.blocks_per_scan = blocks_per_scan
+
+    @classmethod
+    def open(cls, backend: Backend, journal_path: str | Path, **options: Any) -> Relayer:
+        """A relayer over the journal at ``journal_path`` (created if missing, bound to the deployment)."""
+        return cls(backend, Journal(journal_path, backend.deployment()), **options)
+
+    # ------------------------------------------------------------ one pass
+
+    def relay_once(self) -> PassReport:
+        """Scan both chains, then move every message as far as it can go now."""
+        report = PassReport()
+        report.seen_l1 = self._scan(L1, Direction.L1_TO_L2, Status.READY, self.backend.inbound)
+        report.seen_l2 = self._scan(L2, Direction.L2_TO_L1, Status.WAITING, self.backend.outbound)
+        self._deliver(report)
+        self._follow_failed(report)
+        self._assert_roots(report)
+        self._confirm(report)
+        self._execute(report)
+        return report
+
+    def _scan(self, chain: str, direction: Direction, status: Status, fetch: Callable) -> list[int]:
+        seen = []
+        head = self.backend.head(chain)
+        start = self.journal.cursor(chain)
+        if start is None:
+            start = self.backend.start_block(chain)
+        while start <= head:
+            end = min(head, start + self.blocks_per_scan - 1)
+            found = fetch(start, end)
+            with self.journal.transaction():  # messages and cursor move together
+                for item in found:
+                    if self.journal.add(direction, item.id, status, item.block, dump(item.message)):
+                        seen.append(item.id)
+                self.journal.set_cursor(chain, end + 1)
+            start = end + 1
+        return seen
+
+    def _deliver(self, report: PassReport) -> None:
+        for record in self.journal.messages(Direction.L1_TO_L2, (Status.READY,)):
+            message = load(self.backend.inbound_type, record.payload)
+            outcome = self.backend.delivery(message)
+            if outcome is None:
+                try:
+                    outcome = self.backend.deliver(message)
+                except Exception:
+                    # A submission that raced an earlier, unjournaled one is refused by
+                    # the simulator; the chain tells which case this is.
+                    outcome = self.backend.delivery(message)
+                    if outcome is None:
+                        raise
+            self.journal.update(
+                Direction.L1_TO_L2, record.id, outcome.outcome, ticket_id=outcome.ticket_id,
+                result_tx=outcome.tx_hash, redeemable_until=outcome.redeemable_until,
+            )
+            if outcome.outcome is Status.DELIVERED:
+                report.delivered.append(record.id)
+                logger.info("L1->L2 %d delivered (ticket %s)", record.id, outcome.ticket_id)
+            elif outcome.outcome is Status.FAILED:
+                report.failed.append(record.id)
+                logger.warning(
+                    "L1->L2 %d failed on L2: ticket %s redeemable until %s",
+                    record.id, outcome.ticket_id, outcome.redeemable_until,
+                )
+            else:
+                report.rejected.append(record.id)
+                logger.warning("L1->L2 %d rejected on L2: deposit below its fees", record.id)
+
+    def _follow_failed(self, report: PassReport) -> None:
+        for record in self.journal.messages(Direction.L1_TO_L2, (Status.FAILED,)):
+            state = self.backend.ticket(record.ticket_id)
+            if state.live:
+                continue
+            if state.redeemed:
+                self.journal.update(Direction.L1_TO_L2, record.id, Status.DONE)
+                report.redeemed_later.append(record.id)
+            elif state.canceled:
+                self.journal.update(Direction.L1_TO_L2, record.id, Status.CANCELED)
+                report.canceled.append(record.id)
+            else:
+                self.journal.update(Direction.L1_TO_L2, record.id, Status.EXPIRED)
+                report.expired.append(record.id)
+
+    def _outbound(self, count: int) -> list[Any]:
+        records = [
+            record for record in self.journal.messages(Direction.L2_TO_L1) if record.id < count
+        ]
+        if [record.id for record in records] != list(range(count)):
+            raise RuntimeError(f"the journal misses L2->L1 positions below {count}")
+        return [load(self.backend.outbound_type, record.payload) for record in records]
+
+    def _assert_roots(self, report: PassReport) -> None:
+        unrooted = [r for r in self.journal.messages(Direction.L2_TO_L1) if r.root_id is None]
+        if not unrooted:
+            return
+        count = max(record.id for record in unrooted) + 1
+        covered = self._outbound(count)
+        root = self.backend.send_root(covered)
+        confirmable_at = self.backend.root_confirmable_at(root)
+        if confirmable_at is None:
+            confirmable_at = self.backend.assert_root(covered)
+            report.roots.append(count)
+            logger.info("asserted send root %s over %d sends, confirmable at L1 block %d", root, count, confirmable_at)
+        self.journal.add_root(count, root, confirmable_at)
+
+    def _confirm(self, report: PassReport) -> None:
+        waiting = self.journal.messages(Direction.L2_TO_L1, (Status.WAITING,))
+        if not waiting:
+            return
+        roots = {root.id: root for root in self.journal.roots()}
+        head = self.backend.head(L1)
+        pending = [roots[r.root_id].confirmable_at for r in waiting if r.root_id is not None]
+        if self.fast_forward and pending and max(pending) > head:
+            self.backend.fast_forward_l1(max(pending))
+            report.fast_forwarded_to = max(pending)
+            head = self.backend.head(L1)
+        with self.journal.transaction():
+            for record in waiting:
+                if record.root_id is not None and roots[record.root_id].confirmable_at <= head:
+                    self.journal.update(Direction.L2_TO_L1, record.id, Status.READY)
+                    report.confirmed.append(record.id)
+
+    def _execute(self, report: PassReport) -> None:
+        covered_by_root: dict[int, list[Any]] = {}
+        for record in self.journal.messages(Direction.L2_TO_L1, (Status.READY,)):
+            message = load(self.backend.outbound_type, record.payload)
+            tx_hash = None
+            if not self.backend.is_executed(message):
+                if record.root_id not in covered_by_root:
+                    covered_by_root[record.root_id] = self._outbound(self.journal.root(record.root_id).send_count)
+                try:
+                    tx_hash = self.backend.execute(message, covered_by_root[record.root_id])
+                except Exception as error:
+                    if not self.backend.is_executed(message):  # not an AlreadySpent race
+                        # The L1 call reverts (or the node failed): the message stays
+                        # executable, as on Arbitrum, and is tried again next pass.
+                        report.execution_errors[record.id] = repr(error)
+                        logger.warning("L2->L1 %d not executed: %r", record.id, error)
+                        continue
+            self.journal.update(Direction.L2_TO_L1, record.id, Status.DONE, result_tx=tx_hash)
+            report.executed.append(record.id)
+            logger.info("L2->L1 %d executed on L1", record.id)
+
+    # ------------------------------------------------------------ watching
+
+    def watch(
+        self,
+        poll_interval: float = 1.0,
+        stop_event: threading.Event | None = None,
+        on_pass: Callable[[PassReport], None] | None = None,
+    ) -> None:
+        """Relay until ``stop_event`` is set; sleeps ``poll_interval`` only after an idle pass."""
+        stop_event = stop_event or threading.Event()
+        while not stop_event.is_set():
+            report = self.relay_once()
+            if on_pass is not None:
+                on_pass(report)
+            if report.idle:
+                stop_event.wait(poll_interval)
+
+    # --------------------------------------------------------------- query
+
+    def status(
+        self, direction: Direction | None = None, statuses: tuple[Status, ...] | None = None
+    ) -> list[MessageRecord]:
+        """Every journaled message (optionally one direction / some statuses), in id order."""
+        return self.journal.messages(direction, statuses)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts per direction and status, scan cursors and asserted roots."""
+        return {
+            "messages": self.journal.counts(),
+            "cursors": {chain: self.journal.cursor(chain) for chain in (L1, L2)},
+            "roots": [root.__dict__ for root in self.journal.roots()],
+        }
+
+    def roots(self) -> list[RootRecord]:
+        return self.journal.roots()
+
+
+# ---------------------------------------------------------------------- the simulator backend
+
+
+class SimulatorBackend:
+    """:class:`Backend` over a simulator deployment (``ape_livepeer_migration.simulator``)."""
+
+    def __init__(self, sim: Any):
+        from ape_livepeer_migration import simulator
+        from ape_livepeer_migration.arbitrum import L2ToL1Message, RetryableMessage
+
+        self.sim = sim
+        self._api = simulator
+        self.inbound_type = RetryableMessage
+        self.outbound_type = L2ToL1Message
+
+    def deployment(self) -> dict[str, Any]:
+        return simulator_deployment(self.sim)
+
+    def start_block(self, chain: str) -> int:
+        return self.sim.l1_deploy_block if chain == L1 else self.sim.l2_deploy_block
+
+    def head(self, chain: str) -> int:
+        return (self.sim.chains.l1 if chain == L1 else self.sim.chains.l2).block_number
+
+    def inbound(self, start: int, end: int) -> list[Seen]:
+        return [Seen(m.message_num, m.l1_block, m) for m in self._api.fetch_retryables(self.sim, start, end)]
+
+    def outbound(self, start: int, end: int) -> list[Seen]:
+        return [Seen(m.position, m.l2_block, m) for m in self._api.fetch_l2_to_l1(self.sim, start, end)]
+
+    def _delivery(self, result: Any) -> Delivery:
+        outcome = {
+            self._api.DeliveryStatus.REDEEMED: Status.DELIVERED,
+            self._api.DeliveryStatus.FAILED: Status.FAILED,
+            self._api.DeliveryStatus.REJECTED: Status.REJECTED,
+        }[result.status]
+        until = None
+        if outcome is Status.FAILED:
+            until = int(self.sim.arb_retryable_tx.getTimeout(result.ticket_id))
+        return Delivery("0x" + result.ticket_id.hex(), outcome, result.l2_tx_hash, until)
+
+    def delivery(self, message: Any) -> Delivery | None:
+        if not self._api.is_delivered(self.sim, message):
+            return None
+        return self._delivery(self._api.delivery_of(self.sim, message))
+
+    def deliver(self, message: Any) -> Delivery:
+        return self._delivery(self._api.deliver_retryable(self.sim, message))
+
+    def ticket(self, ticket_id: str) -> TicketState:
+        ticket = bytes.fromhex(ticket_id[2:])
+        if self._api.ticket_is_live(self.sim, ticket):
+            return TicketState(live=True, redeemed=False, canceled=False)
+        l2 = self.sim.chains.l2
+        logs = l2.provider.make_request(
+            "eth_getLogs",
+            [{
+                "address": self._api.ARB_RETRYABLE_TX_ADDRESS,
+                "topics": [[_topic(REDEEM_ATTEMPTED), _topic(CANCELED)], ticket_id],
+                "fromBlock": hex(self.sim.l2_deploy_block),
+                "toBlock": hex(l2.block_number),
+            }],
+        )
+        redeemed = any(
+            log["topics"][0] == _topic(REDEEM_ATTEMPTED) and decode(["bool", "bytes"], _raw(log["data"]))[0]
+            for log in logs
+        )
+        canceled = any(log["topics"][0] == _topic(CANCELED) for log in logs)
+        return TicketState(live=False, redeemed=redeemed, canceled=canceled)
+
+    def send_root(self, messages: Sequence[Any]) -> str:
+        from ape_livepeer_migration.arbitrum import SendMerkleTree
+
+        return "0x" + SendMerkleTree.of_messages(list(messages)).root.hex()
+
+    def root_confirmable_at(self, root: str) -> int | None:
+        return self._api.confirmable_at(self.sim, bytes.fromhex(root[2:]))
+
+    def assert_root(self, messages: Sequence[Any]) -> int:
+        return self._api.assert_send_root(self.sim, list(messages)).confirmable_at_block
+
+    def is_executed(self, message: Any) -> bool:
+        return self._api.is_executed(self.sim, message.index)
+
+    def execute(self, message: Any, covered: Sequence[Any]) -> str:
+        proof = self._api.proof_for(list(covered), message.index)
+        result = self._api.execute_l2_to_l1(self.sim, message, proof)
+        return result.l1_tx_hash
+
+    def fast_forward_l1(self, to_block: int) -> None:
+        self._api.mine_l1_until(self.sim, to_block)
+
+
+REDEEM_ATTEMPTED = "RedeemAttempted(bytes32,uint64,bool,bytes)"
+CANCELED = "Canceled(bytes32)"
+
+
+def _topic(signature: str) -> str:
+    return "0x" + keccak(text=signature).hex()
+
+
+def _raw(data: str) -> bytes:
+    return bytes.fromhex(data[2:])
+
+
+def simulator_deployment(sim: Any) -> dict[str, Any]:
+    """A simulator deployment as JSON-able data: its chains, operator and addresses.
+
+    It is the journal's fingerprint and what another process loads with :func:`load_simulator`.
+    """
+    return {
+        "l1_chain_id": sim.chains.l1.chain_id,
+        "l2_chain_id": sim.chains.l2.chain_id,
+        "operator": str(sim.operator.address),
+        **sim.addresses,
+    }
+
+
+def load_simulator(chains: Any, operator: Any, deployment: dict[str, Any]) -> Any:
+    """The simulator a :func:`simulator_deployment` describes, on ``chains`` (whose ids must match)."""
+    from ape_livepeer_migration.simulator import attach_simulator
+
+    for layer, chain in (("l1", chains.l1), ("l2", chains.l2)):
+        if chain.chain_id != deployment[f"{layer}_chain_id"]:
+            raise ValueError(f"{layer} is chain {chain.chain_id}, the deployment is on {deployment[f'{layer}_chain_id']}")
+    return attach_simulator(chains, operator, deployment)
+
+
+def attach(l1_rpc: str, l2_rpc: str) -> Any:
+    """A connected :class:`~ape_livepeer_migration.chains.TwoChains` over two running anvils.
+
+    ape-foundry connects to an anvil that already listens at its host instead of
+    starting one, and leaves it running on disconnect.
+    """
+    from ape import networks
+
+    from ape_livepeer_migration.chains import LOCAL_PAIR, Chain, LocalAnvilProvider, TwoChains
+
+    layers = []
+    for layer, choice, url in (("l1", LOCAL_PAIR.l1, l1_rpc), ("l2", LOCAL_PAIR.l2, l2_rpc)):
+        ecosystem, network_name, _ = choice.split(":")
+        network = networks.get_ecosystem(ecosystem).get_network(network_name)
+        provider = LocalAnvilProvider(name="foundry", network=network, provider_settings={"host": url})
+        layers.append(Chain(layer, provider))
+    return TwoChains(layers[0], layers[1], LOCAL_PAIR).connect()
+
+
+# ---------------------------------------------------------------------- command line
+
+
+def _operator(spec: str) -> Any:
+    """``test:N`` (Ape's N-th test account) or the alias of an Ape account."""
+    from ape import accounts
+
+    if spec.startswith("test:"):
+        return accounts.test_accounts[int(spec[5:])]
+    return accounts.load(spec)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+    import json
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m ape_livepeer_migration.relayer", description=__doc__.split("\n")[0])
+    parser.add_argument("--l1-rpc", required=True)
+    parser.add_argument("--l2-rpc", required=True)
+    parser.add_argument("--deployment", required=True, type=Path, help="JSON written by simulator_deployment()")
+    parser.add_argument("--journal", required=True, type=Path)
+    parser.add_argument("--operator", default="test:9", help="test:N or an Ape account alias (default test:9)")
+    parser.add_argument("--fast-forward", action="store_true", help="mine the local L1 through challenge periods")
+    parser.add_argument("--poll-interval", type=float, default=1.0)
+    parser.add_argument("--once", action="store_true", help="one pass, then exit")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+
+    chains = attach(args.l1_rpc, args.l2_rpc)
+    sim = load_simulator(chains, _operator(args.operator), json.loads(args.deployment.read_text()))
+    relayer = Relayer.open(SimulatorBackend(sim), args.journal, fast_forward=args.fast_forward)
+    print("ready", flush=True)
+
+    def show(report: PassReport) -> None:
+        if not report.idle:
+            print(json.dumps(report.__dict__), flush=True)
+
+    if args.once:
+        show(relayer.relay_once())
+    else:
+        stop = threading.Event()
+        try:
+            relayer.watch(args.poll_interval, stop, show)
+        except KeyboardInterrupt:
+            stop.set()
+    relayer.journal.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

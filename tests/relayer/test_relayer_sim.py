@@ -1,0 +1,152 @@
+"""The relayer against the simulator on the two local chains, in process."""
+
+import pytest
+
+from ape_livepeer_migration.journal import Direction, Status
+from ape_livepeer_migration.relayer import Relayer, SimulatorBackend, load_simulator, simulator_deployment
+
+RECEIVED_FROM_L1 = "ReceivedFromL1(uint256,uint256,bytes)"
+RECEIVED_FROM_L2 = "ReceivedFromL2(uint256,bytes)"
+
+
+@pytest.fixture
+def relayer(chains, sim, tmp_path):
+    relayer = Relayer.open(SimulatorBackend(sim), tmp_path / "relay.db", fast_forward=True)
+    yield relayer
+    relayer.journal.close()
+
+
+def run_until_idle(relayer):
+    reports = []
+    while not (report := relayer.relay_once()).idle:
+        reports.append(report)
+    return reports
+
+
+def test_both_directions_end_to_end(chains, relayer, endpoints, send_to_l2, send_to_l1, event_payloads):
+    l1_endpoint, l2_endpoint = endpoints
+    send_to_l2(b"to-l2-0")
+    send_to_l2(b"to-l2-1", fails=True)
+    send_to_l1(b"to-l1-0")
+    send_to_l1(b"to-l1-1")
+    reports = run_until_idle(relayer)
+    first = reports[0]
+    assert len(first.seen_l1) == 2 and first.seen_l2 == [0, 1]
+    assert len(first.delivered) == 1 and len(first.failed) == 1
+    assert first.roots == [2] and first.executed == [0, 1]
+    assert event_payloads(chains.l2, l2_endpoint.address, RECEIVED_FROM_L1) == [b"to-l2-0"]
+    assert event_payloads(chains.l1, l1_endpoint.address, RECEIVED_FROM_L2) == [b"to-l1-0", b"to-l1-1"]
+
+    failed = relayer.journal.message(Direction.L1_TO_L2, first.failed[0])
+    assert failed.status is Status.FAILED
+    with chains.l2:
+        from ape import chain
+
+        now = chain.blocks.head.timestamp
+    assert now < failed.redeemable_until <= now + 7 * 24 * 3600
+    assert relayer.summary()["messages"] == {
+        "l1-to-l2": {"delivered": 1, "failed": 1},
+        "l2-to-l1": {"done": 2},
+    }
+
+
+def test_failed_ticket_redeemed_by_a_user_becomes_done(chains, relayer, sim, send_to_l2, accounts):
+    send_to_l2(b"late", fails=True)
+    (report,) = run_until_idle(relayer)
+    ticket = relayer.journal.message(Direction.L1_TO_L2, report.failed[0]).ticket_id
+    sim.arb_retryable_tx.redeem(bytes.fromhex(ticket[2:]), sender=accounts[4], gas=1_000_000)
+    (report,) = run_until_idle(relayer)
+    assert report.redeemed_later == [relayer.status(Direction.L1_TO_L2)[0].id]
+    assert relayer.status(Direction.L1_TO_L2)[0].status is Status.DONE
+
+
+def test_failed_ticket_canceled_or_expired(chains, relayer, sim, send_to_l2, accounts):
+    send_to_l2(b"cancel-me", fails=True)
+    send_to_l2(b"let-me-expire", fails=True)
+    (report,) = run_until_idle(relayer)
+    cancel, expire = report.failed
+    ticket = relayer.journal.message(Direction.L1_TO_L2, cancel).ticket_id
+    sim.arb_retryable_tx.cancel(bytes.fromhex(ticket[2:]), sender=accounts[1])
+    chains.l2.provider.make_request("evm_increaseTime", [7 * 24 * 3600 + 1])
+    chains.l2.mine()
+    (report,) = run_until_idle(relayer)
+    assert report.canceled == [cancel] and report.expired == [expire]
+
+
+def test_a_restarted_relayer_does_not_redo_what_the_chain_did(chains, sim, send_to_l2, send_to_l1, tmp_path):
+    """The chain did the step, the journal did not record it: the restart reads it back."""
+    send_to_l2(b"once")
+    send_to_l1(b"once")
+    backend = SimulatorBackend(sim)
+    relayer = Relayer.open(backend, tmp_path / "relay.db", fast_forward=True)
+    relayer._scan("l1", Direction.L1_TO_L2, Status.READY, backend.inbound)
+    relayer._scan("l2", Direction.L2_TO_L1, Status.WAITING, backend.outbound)
+    (l1_to_l2,) = relayer.status(Direction.L1_TO_L2)
+    (l2_to_l1,) = relayer.status(Direction.L2_TO_L1)
+    from ape_livepeer_migration.journal import load
+
+    backend.deliver(load(backend.inbound_type, l1_to_l2.payload))  # sent, then "killed"
+    message = load(backend.outbound_type, l2_to_l1.payload)
+    backend.fast_forward_l1(backend.assert_root([message]))
+    backend.execute(message, [message])
+    relayer.journal.close()
+
+    again = Relayer.open(SimulatorBackend(sim), tmp_path / "relay.db", fast_forward=True)
+    reports = run_until_idle(again)
+    assert reports[0].delivered == [l1_to_l2.id] and reports[0].executed == [0]
+    assert reports[0].roots == []  # the root was found on L1, not asserted again
+    assert again.status(Direction.L2_TO_L1)[0].result_tx is None  # executed by the earlier run
+
+
+def test_load_simulator_round_trips_and_checks_chains(chains, sim, accounts):
+    loaded = load_simulator(chains, sim.operator, simulator_deployment(sim))
+    assert simulator_deployment(loaded) == simulator_deployment(sim)
+    with pytest.raises(ValueError, match="not the operator"):
+        load_simulator(chains, accounts[0], simulator_deployment(sim))
+    with pytest.raises(ValueError, match="deployment is on"):
+        load_simulator(chains, sim.operator, {**simulator_deployment(sim), "l2_chain_id": 1})
+
+
+def test_journal_of_another_deployment_is_refused(chains, sim, tmp_path):
+    from ape_livepeer_migration.journal import Journal, JournalMismatch
+
+    Journal(tmp_path / "relay.db", {"another": "deployment"}).close()
+    with pytest.raises(JournalMismatch):
+        Relayer.open(SimulatorBackend(sim), tmp_path / "relay.db")
+
+
+def test_real_network_redeem_call_redeems_a_simulator_ticket(chains, relayer, sim, send_to_l2, accounts):
+    """arbitrum_live's redeem transaction is the published redeem(bytes32) call: the simulator's
+    ArbRetryableTx at 0x6E accepts it, and the relayer sees the ticket redeemed."""
+    from ape_livepeer_migration import arbitrum_live
+
+    send_to_l2(b"redeem-me", fails=True)
+    (report,) = run_until_idle(relayer)
+    ticket = relayer.journal.message(Direction.L1_TO_L2, report.failed[0]).ticket_id
+    with chains.l2:
+        receipt = arbitrum_live.send(accounts[5], arbitrum_live.redeem_transaction(ticket))
+    assert not receipt.failed
+    (report,) = run_until_idle(relayer)
+    assert report.redeemed_later == [relayer.status(Direction.L1_TO_L2)[0].id]
+
+
+def test_http_rpc_returns_results_and_raises_node_errors(chains):
+    from ape_livepeer_migration.arbitrum_live import HttpRpc, RpcError
+
+    rpc = HttpRpc(chains.l2.provider.uri)
+    assert int(rpc.request("eth_chainId", []), 16) == chains.l2.chain_id
+    with pytest.raises(RpcError):
+        rpc.request("eth_call", [{"to": "0x" + "00" * 20, "data": "0x"}, "not-a-block"])
+
+
+def test_an_l2_to_l1_call_that_reverts_on_l1_stays_ready(chains, relayer, sim, endpoints, send_to_l1, accounts):
+    """A send from an L2 account that is not the L1 endpoint's counterpart: the Outbox call
+    reverts on L1; the message stays executable and the others go through."""
+    l1_endpoint, _ = endpoints
+    forged = l1_endpoint.receiveFromL2.encode_input(b"forged")
+    sim.arb_sys.sendTxToL1(l1_endpoint.address, forged, sender=accounts[3])
+    send_to_l1(b"genuine")
+    reports = run_until_idle(relayer)
+    assert reports[0].executed == [1] and list(reports[0].execution_errors) == [0]
+    assert relayer.journal.message(Direction.L2_TO_L1, 0).status is Status.READY
+    assert not sim.outbox.isSpent(0) and int(l1_endpoint.receivedCount()) == 1
