@@ -72,6 +72,7 @@ def test_typed_data_digest_matches_the_contract(chains, system, people):
     signable = encode_typed_data(full_message=migration_typed_data(s, m, nonce=7))
     digest = keccak(b"\x19\x01" + signable.header + signable.body)
     assert digest == bytes(s.l1_migrator.migrationDigest(m.as_tuple(), 7))
+    assert signable.header == bytes(s.l1_migrator.domainSeparator())
     other = SignedMigration(p.d3.address, p.d1.address, p.o2.address, 300_001, 10**8, 12345)
     assert bytes(s.l1_migrator.migrationDigest(other.as_tuple(), 7)) != digest
 
