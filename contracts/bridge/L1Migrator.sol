@@ -26,6 +26,9 @@ import {MigrationCodec} from "./MigrationCodec.sol";
 ///      signature is invalid for every address, address(0) included. Each signature carries the signer's next
 ///      nonce and a deadline, so it is used at most once, and minimum L2 gas parameters, so that whoever submits
 ///      it cannot spend it on a ticket that was never meant to execute.
+///      Receivers. Stake sent to an L2 address never changes that address's existing delegation (see
+///      L2BondingManager) and never makes another address an orchestrator: an orchestrator migrates to its own
+///      address, and a delegator can name itself, but no other address, as its L2 orchestrator.
 ///      Fees. `msg.value` must equal `maxSubmissionCost + maxGas * gasPriceBid` exactly (checked here and by the
 ///      gateway); whatever the L2 does not spend is refunded on L2 to the L2 delegator. A retryable that fails its
 ///      automatic redeem stays redeemable on L2 by anyone (the LPT is escrowed on L1 meanwhile).
@@ -89,8 +92,10 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
     error L2MigratorNotSet();
     /// @notice `msg.value` (`sent`) is not `maxSubmissionCost + maxGas * gasPriceBid` (`required`).
     error WrongValue(uint256 sent, uint256 required);
-    /// @notice A migrating orchestrator must stay its own orchestrator on L2.
-    error OrchestratorMustSelfDelegate(address l2Delegator, address l2Orchestrator);
+    /// @notice A migrating orchestrator must migrate to its own address, as its own orchestrator.
+    error OrchestratorMustMigrateToItself(address l1Delegator, address l2Delegator, address l2Orchestrator);
+    /// @notice A delegator's migration cannot make another L2 address (`l2Delegator`) its own orchestrator.
+    error SelfDelegationOfAnotherAddress(address l2Delegator);
     /// @notice The signature does not authorise this migration for `l1Delegator`.
     error InvalidSignature(address l1Delegator);
     /// @notice The retryable's gas limit or gas price is below what the signer required.
@@ -129,7 +134,8 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
 
     /// @notice Migrates all of the caller's bonded stake (with its earnings) to L2 in this one transaction: it is
     ///         staked for `l2Delegator` with `l2Orchestrator` by one L2 message. An orchestrator migrates to itself
-    ///         (`l2Orchestrator == l2Delegator`) and is registered on L2 with its L1 reward cut and fee share.
+    ///         (`l2Delegator == l2Orchestrator ==` its L1 address) and is registered on L2 with its L1 reward cut and
+    ///         fee share. A delegator may name any L2 address, but only its own as its orchestrator.
     ///         `msg.value` pays the retryable: `maxSubmissionCost + maxGas * gasPriceBid`.
     /// @param l2Delegator The caller's L2 address.
     /// @param l2Orchestrator Orchestrator to stake with on L2.
@@ -195,6 +201,7 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
     ) external payable nonReentrant returns (uint256 id) {
         L2Gas memory gas = L2Gas(maxGas, gasPriceBid, maxSubmissionCost);
         _checkRequest(l2Delegator, l2Orchestrator, gas);
+        _checkDelegatorDestination(msg.sender, l2Delegator, l2Orchestrator);
         if (lockIds.length == 0) revert NoUnbondingLocks();
         for (uint256 i = 1; i < lockIds.length; ++i) {
             for (uint256 j; j < i; ++j) {
@@ -239,10 +246,13 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
     {
         _checkRequest(l2Delegator, l2Orchestrator, gas);
         if (!bondingManager.isRegisteredTranscoder(l1Delegator)) {
+            _checkDelegatorDestination(l1Delegator, l2Delegator, l2Orchestrator);
             uint256 stake = bondingManager.migrateStake(l1Delegator);
             return _send(MigrationCodec.Kind.Delegator, l1Delegator, l2Delegator, l2Orchestrator, stake, 0, 0, gas);
         }
-        if (l2Orchestrator != l2Delegator) revert OrchestratorMustSelfDelegate(l2Delegator, l2Orchestrator);
+        if (l2Delegator != l1Delegator || l2Orchestrator != l2Delegator) {
+            revert OrchestratorMustMigrateToItself(l1Delegator, l2Delegator, l2Orchestrator);
+        }
         BondingManagerBase.Transcoder memory t = bondingManager.getTranscoder(l1Delegator);
         uint256 amount = bondingManager.migrateStake(l1Delegator);
         return _send(
@@ -255,6 +265,17 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
         if (l2Migrator == address(0)) revert L2MigratorNotSet();
         uint256 required = gas.maxSubmissionCost + gas.maxGas * gas.gasPriceBid;
         if (msg.value != required) revert WrongValue(msg.value, required);
+    }
+
+    /// @dev A delegator may name any L2 address for its stake, but only its own L2 address as its own orchestrator:
+    ///      making another address self-delegated would register it as an orchestrator that cannot re-delegate.
+    function _checkDelegatorDestination(address l1Delegator, address l2Delegator, address l2Orchestrator)
+        private
+        pure
+    {
+        if (l2Orchestrator == l2Delegator && l2Delegator != l1Delegator) {
+            revert SelfDelegationOfAnotherAddress(l2Delegator);
+        }
     }
 
     function _send(

@@ -216,10 +216,33 @@ def test_request_guards(chains, system, people, gas):
         call_migrate(s, p.d3, gas, ZERO, p.o2.address)
     with reverts(L1M.ZeroAddress):
         call_migrate(s, p.d3, gas, p.d3.address, ZERO)
-    with reverts(L1M.OrchestratorMustSelfDelegate, l2Delegator=p.o1.address, l2Orchestrator=p.o2.address):
-        call_migrate(s, p.o1, gas, p.o1.address, p.o2.address)
+    for l2_delegator, l2_orchestrator in ((p.o1, p.o2), (p.mallory, p.mallory), (p.mallory, p.o1)):
+        with reverts(
+            L1M.OrchestratorMustMigrateToItself,
+            l1Delegator=p.o1.address,
+            l2Delegator=l2_delegator.address,
+            l2Orchestrator=l2_orchestrator.address,
+        ):
+            call_migrate(s, p.o1, gas, l2_delegator.address, l2_orchestrator.address)
     with reverts(project.BondingManager.NothingToMigrate, delegator=p.governor.address):
         call_migrate(s, p.governor, gas, p.governor.address, p.o2.address)
+
+
+def test_nobody_can_make_another_address_an_orchestrator(chains, system, people, gas, deliver):
+    """Forced self-delegation: Mallory cannot migrate her stake to d1's L2 address with d1 as its own orchestrator
+    (d1 would become a registered orchestrator that cannot re-delegate); she can only self-delegate herself."""
+    s, p = system, people
+    with reverts(L1M.SelfDelegationOfAnotherAddress, l2Delegator=p.d1.address):
+        call_migrate(s, p.mallory, gas, p.d1.address, p.d1.address)
+    with reverts(L1M.SelfDelegationOfAnotherAddress, l2Delegator=p.d1.address):
+        s.l1_migrator.migrateUnbondingLocks(
+            [0], p.d1, p.d1, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost, value=gas.value,
+            sender=p.mallory,
+        )
+    sent = migrate(s, p.mallory, l2_orchestrator=p.mallory.address)
+    deliver(sent.receipt)
+    assert l2_delegation(s, p.mallory) == (p.mallory.address, sent.migration.amount)
+    assert l2_delegation(s, p.d1) == (ZERO, 0)
 
 
 def test_migrator_setup_guards(chains, system, people, gas):
