@@ -473,9 +473,9 @@ class Livepeer:
         address: str,
         to_orchestrator: str | None = None,
         lock_ids: Sequence[int] = (),
-        l2_delegator: str | None = None,
     ) -> MigrationPlan:
-        """What migrating ``address``'s stake (or its unbonding locks ``lock_ids``) would send and cost; sends nothing.
+        """What migrating ``address``'s stake (or its unbonding locks ``lock_ids``) to the same address on L2 would
+        send and cost; sends nothing. Only ``address`` itself can send it, so it needs no key here.
 
         Raises :class:`LivepeerError` when there is nothing to migrate, the orchestrator is unknown on L2, a lock
         does not exist, or the account lacks the ETH for both layers' fees.
@@ -483,8 +483,7 @@ class Livepeer:
         from ape_livepeer_migration.system import migration_gas_params, planned_migration
 
         s = self.system
-        address = str(address)
-        l2_delegator = str(l2_delegator or address)
+        address = l2_delegator = str(address)
         bm = s.l1.bonding_manager
         is_orchestrator = bool(bm.isRegisteredTranscoder(address))
         if lock_ids:
@@ -510,7 +509,7 @@ class Livepeer:
         migrator = s.l1_migrator
         args = (gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost)
         self._require_eth("l1", address, gas.value, "the migration's L2 fees")
-        sender = self._resolve_account(address, "the migrating account")
+        sender = address  # an estimate needs the sender's address only
         with self.chains.l1:
             if lock_ids:
                 l1_gas = migrator.unwrapped.migrateUnbondingLocks.estimate_gas_cost(
