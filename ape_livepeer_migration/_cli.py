@@ -310,6 +310,11 @@ class _Refusals:
         if issubclass(exc_type, (LivepeerError, AddressBookError, NodeNotRunningError, ChainIdMismatchError,
                                  MissingRpcError, UnknownPairError)):
             raise click.ClickException(str(exc)) from exc
+        from ape.exceptions import ContractLogicError
+
+        if issubclass(exc_type, ContractLogicError):
+            # the chain changed between the checks and the transaction
+            raise click.ClickException(f"the transaction reverted: {exc}") from exc
         return False
 
 
@@ -360,6 +365,11 @@ def deploy(ctx, account, operator_spec, genesis, round_length, unbonding_period,
             lp.forget_deployment()
         elif fresh:
             lp.forget_deployment()
+        if lp.is_deployed and (genesis or params or operator_spec):
+            raise click.UsageError(
+                "the system is already deployed: --genesis, --operator, --round-length and --unbonding-period "
+                "apply to a new deployment (--fresh)"
+            )
         if not lp.is_deployed:
             confirm(f"Deploy the Livepeer system on {lp.chains.pair.name} as {deployer.address}?", yes)
         steps = _StepProgress(as_json)

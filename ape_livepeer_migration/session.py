@@ -104,21 +104,33 @@ class AccountStatus:
     messages: list[PendingMessage] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        """JSON-friendly: amounts as decimal strings of base units (exact)."""
+        """JSON-friendly: amounts (LPT and wei) as decimal strings of base units, exact; rounds and ids as numbers."""
 
-        def strings(value: Any) -> Any:
-            if isinstance(value, bool) or value is None or isinstance(value, str):
-                return value
-            if isinstance(value, int):
-                return str(value)
-            if isinstance(value, dict):
-                return {k: (v if k in ("id", "round", "withdraw_round", "source_block") else strings(v))
-                        for k, v in value.items()}
-            if isinstance(value, list):
-                return [strings(v) for v in value]
-            return value
+        def layer(x: LayerStake) -> dict[str, Any]:
+            return {
+                "round": x.round,
+                "round_initialized": x.round_initialized,
+                "delegate": x.delegate,
+                "stake": str(x.stake),
+                "bonded": str(x.bonded),
+                "pending_rewards": str(x.pending_rewards),
+                "pending_fees": str(x.pending_fees),
+                "orchestrator": x.orchestrator,
+                "active": x.active,
+                "unbonding_locks": [
+                    {"id": lock["id"], "amount": str(lock["amount"]), "withdraw_round": lock["withdraw_round"]}
+                    for lock in x.unbonding_locks
+                ],
+            }
 
-        return strings(asdict(self))
+        return {
+            "account": self.account,
+            "l1": layer(self.l1),
+            "l2": layer(self.l2),
+            "lpt": {name: str(value) for name, value in self.lpt.items()},
+            "eth": {name: str(value) for name, value in self.eth.items()},
+            "messages": [asdict(message) for message in self.messages],
+        }
 
 
 @dataclass(frozen=True)

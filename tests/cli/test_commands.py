@@ -22,6 +22,29 @@ def test_deploy_again_sends_nothing(run, world, nonces):
     assert nonces(world.governor, world.operator) == before
 
 
+def test_deploy_again_shows_the_recorded_addresses(run, world, book):
+    result = run("deploy", "--account", "test:0")
+    assert result.exit_code == 0, result.output
+    assert "already recorded" in result.output and f"Address book: {book}" in result.output
+    assert world_addresses(world)["l1_migrator"] in result.output
+
+
+def test_deploy_settings_for_an_existing_deployment_are_refused(run, world, nonces):
+    before = nonces(world.governor)
+    result = run("deploy", "--account", "test:0", "--genesis", f"{world.d1.address}=5", "--yes")
+    assert result.exit_code == 2
+    assert "the system is already deployed: --genesis" in result.output
+    assert nonces(world.governor) == before
+
+
+def test_deploy_fresh_deploys_a_new_system(run, world):
+    result = run("deploy", "--account", "test:0", "--fresh", "--yes", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["steps"] == {"simulator": "done", "system": "done"}
+    assert data["addresses"]["l1_migrator"] != world_addresses(world)["l1_migrator"]
+
+
 def test_deploy_continues_after_the_last_finished_step(run, lp, book, world, nonces, accounts):
     lp.book.forget("system")
     sim_before = lp.book.get("simulator")
