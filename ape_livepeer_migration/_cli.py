@@ -276,11 +276,16 @@ class _Session:
             self._log_level = logger.at_level(LogLevel.ERROR)
             self._log_level.__enter__()
         chains = self.obj.get("chains")
-        with _Refusals():
-            if chains is not None:
-                self.livepeer = Livepeer.open(chains, self.obj.get("address_book"))
-            else:
-                self.livepeer = Livepeer.connect(self.obj.get("pair"), self.obj.get("address_book"))
+        try:
+            with _Refusals():
+                if chains is not None:
+                    self.livepeer = Livepeer.open(chains, self.obj.get("address_book"))
+                else:
+                    self.livepeer = Livepeer.connect(self.obj.get("pair"), self.obj.get("address_book"))
+        except BaseException:
+            if self._log_level is not None:
+                self._log_level.__exit__(None, None, None)
+            raise
         return self.livepeer
 
     def __exit__(self, *exc_info):

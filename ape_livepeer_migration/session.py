@@ -230,7 +230,11 @@ class Livepeer:
         """
         from ape_livepeer_migration.chains import TwoChains
 
-        chains = TwoChains.for_pair(pair, start=False).connect()
+        try:
+            chains = TwoChains.for_pair(pair, start=False)
+        except ValueError as err:  # a pair that cannot be attached to as configured
+            raise LivepeerError(str(err)) from err
+        chains.connect()
         try:
             return cls.open(chains, book_path)
         except BaseException:
