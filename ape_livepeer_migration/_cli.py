@@ -309,11 +309,12 @@ class _Refusals:
         from ape_livepeer_migration.addressbook import AddressBookError
         from ape_livepeer_migration.chains import ChainIdMismatchError, NodeNotRunningError
         from ape_livepeer_migration.config import MissingRpcError
+        from ape_livepeer_migration.journal import JournalMismatch
         from ape_livepeer_migration.networks import UnknownPairError
         from ape_livepeer_migration.session import LivepeerError
 
         if issubclass(exc_type, (LivepeerError, AddressBookError, NodeNotRunningError, ChainIdMismatchError,
-                                 MissingRpcError, UnknownPairError)):
+                                 MissingRpcError, UnknownPairError, JournalMismatch)):
             raise click.ClickException(str(exc)) from exc
         from ape.exceptions import ContractLogicError
 
@@ -690,9 +691,12 @@ def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, 
         raise click.UsageError("--if-profitable needs --lpt-usd and --eth-usd")
     signer = resolve_account(account)
     with _Session(ctx, as_json) as lp, _Refusals():
+        skipped_round = None  # with --watch, a round judged unprofitable is not judged again
         while True:
-            if not (watch and lp.reward_called(signer.address)):
-                _reward_once(lp, signer, if_profitable, lpt_usd, eth_usd, gas_used, as_json)
+            current = lp.system.l2_rounds.currentRound()
+            if not (watch and (skipped_round == current or lp.reward_called(signer.address))):
+                if not _reward_once(lp, signer, if_profitable, lpt_usd, eth_usd, gas_used, as_json):
+                    skipped_round = current
             if not watch:
                 return
             try:
@@ -701,14 +705,18 @@ def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, 
                 return
 
 
-def _reward_once(lp, signer, if_profitable, lpt_usd, eth_usd, gas_used, as_json) -> None:
+def _reward_once(lp, signer, if_profitable, lpt_usd, eth_usd, gas_used, as_json) -> bool:
+    """Call reward() unless --if-profitable judges it a loss; ``True`` when called."""
     if if_profitable:
         economics = lp.reward_economics(signer.address, gas_used, lpt_usd, eth_usd)
         if not economics.profitable:
             message = (f"Skipped: reward() would mint {_lpt(economics.reward)} LPT, the orchestrator's share is worth "
                        f"less than the fee of {_eth(economics.cost_wei)} ETH.")
-            echo_json({"called": False, "reason": message}) if as_json else click.echo(message)
-            return
+            if as_json:
+                echo_json({"called": False, "reason": message})
+            else:
+                click.echo(message)
+            return False
     result = lp.call_reward(signer)
     if as_json:
         echo_json({"called": True, "round": result.round, "minted_lpt": _lpt(result.minted), "gas_used": result.gas_used,
@@ -717,6 +725,7 @@ def _reward_once(lp, signer, if_profitable, lpt_usd, eth_usd, gas_used, as_json)
         initialized = " (initialized the round first)" if result.initialized_round else ""
         click.echo(f"Round {result.round}: reward() minted {_lpt(result.minted)} LPT, {result.gas_used:,} L2 gas"
                    f"{initialized}; {result.tx_hash}")
+    return True
 
 
 @cli.command(name="withdraw-fees")

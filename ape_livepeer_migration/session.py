@@ -395,10 +395,17 @@ class Livepeer:
         return system
 
     def forget_deployment(self) -> None:
-        """Drop every deploy step from the address book (the contracts stay on chain)."""
+        """Drop every deploy step from the address book (the contracts stay on chain) and move the relayer's journal
+        of that deployment aside (``<journal>.replaced-<unix time>``)."""
+        import time
+
         for step in DEPLOY_STEPS:
             self.book.forget(step)
         self._system = None
+        suffix = f".replaced-{int(time.time())}"
+        for path in (self.journal_path, *(Path(f"{self.journal_path}{end}") for end in ("-wal", "-shm"))):
+            if path.exists():
+                path.rename(f"{path}{suffix}")
 
     # ------------------------------------------------------------------ reading
 

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from ape_livepeer_migration._cli import cli
+from ape_livepeer_migration.chains import TwoChains
 from ape_livepeer_migration.session import Livepeer
 
 LPT = 10**18
@@ -31,32 +32,44 @@ def next_round(chains, rounds, layer):
         chain.mine(blocks)
 
 
+@pytest.fixture(scope="session")
+def two_chains():
+    """This area's own L1 and L2. The simulator keeps state at fixed L2 addresses (0x6E records submitted request
+    ids, which are message numbers): a simulator another area deployed on the shared pair would make this one's
+    messages look delivered."""
+    with TwoChains.local() as pair:
+        yield pair
+
+
 @pytest.fixture(scope="module")
 def world(two_chains, accounts, tmp_path_factory):
-    book = tmp_path_factory.mktemp("book") / "local.json"
-    w = World(accounts, book)
-    lp = Livepeer.open(two_chains, book)
-    holders = (w.o1, w.o2, w.d1, w.d3)
-    s = lp.deploy(
-        w.governor, operator=w.operator, genesis={a.address: 10_000 * LPT for a in holders},
-        params={"round_length": ROUND_LENGTH},
-    )
-    bm = s.l1.bonding_manager
-    for a in holders:
-        s.l1.token.approve(bm.address, 10_000 * LPT, sender=a)
-    next_round(two_chains, s.l1.rounds, "l1")
-    s.l1.rounds.initializeRound(sender=w.governor)
-    bm.bond(2_000 * LPT, w.o1, sender=w.o1)
-    bm.transcoder(100_000, 500_000, sender=w.o1)
-    bm.bond(1_000 * LPT, w.o2, sender=w.o2)
-    bm.transcoder(50_000, 250_000, sender=w.o2)
-    bm.bond(600 * LPT, w.o1, sender=w.d1)
-    bm.bond(300 * LPT, w.o2, sender=w.d3)
-    next_round(two_chains, s.l1.rounds, "l1")
-    s.l1.rounds.initializeRound(sender=w.governor)
-    lp.migrate(w.o1)
-    lp.relay()
-    return w
+    """Deployed once per module and undone after it: the simulator's L2 precompiles are per chain, so two modules'
+    deployments must not meet on one L2."""
+    with two_chains.isolated():
+        book = tmp_path_factory.mktemp("book") / "local.json"
+        w = World(accounts, book)
+        lp = Livepeer.open(two_chains, book)
+        holders = (w.o1, w.o2, w.d1, w.d3)
+        s = lp.deploy(
+            w.governor, operator=w.operator, genesis={a.address: 10_000 * LPT for a in holders},
+            params={"round_length": ROUND_LENGTH},
+        )
+        bm = s.l1.bonding_manager
+        for a in holders:
+            s.l1.token.approve(bm.address, 10_000 * LPT, sender=a)
+        next_round(two_chains, s.l1.rounds, "l1")
+        s.l1.rounds.initializeRound(sender=w.governor)
+        bm.bond(2_000 * LPT, w.o1, sender=w.o1)
+        bm.transcoder(100_000, 500_000, sender=w.o1)
+        bm.bond(1_000 * LPT, w.o2, sender=w.o2)
+        bm.transcoder(50_000, 250_000, sender=w.o2)
+        bm.bond(600 * LPT, w.o1, sender=w.d1)
+        bm.bond(300 * LPT, w.o2, sender=w.d3)
+        next_round(two_chains, s.l1.rounds, "l1")
+        s.l1.rounds.initializeRound(sender=w.governor)
+        lp.migrate(w.o1)
+        lp.relay()
+        yield w
 
 
 @pytest.fixture

@@ -37,12 +37,17 @@ def test_deploy_settings_for_an_existing_deployment_are_refused(run, world, nonc
     assert nonces(world.governor) == before
 
 
-def test_deploy_fresh_deploys_a_new_system(run, world):
+def test_deploy_fresh_deploys_a_new_system(run, world, book):
     result = run("deploy", "--account", "test:0", "--fresh", "--yes", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["steps"] == {"simulator": "done", "system": "done"}
     assert data["addresses"]["l1_migrator"] != world_addresses(world)["l1_migrator"]
+    journal = book.with_suffix(".relay.db")  # the old deployment's journal is moved aside
+    assert not journal.exists()
+    assert [p.name.split(".replaced-")[0] for p in book.parent.glob("*.replaced-*")] == [journal.name]
+    relayed = run("relay")
+    assert relayed.exit_code == 0 and "Nothing to relay." in relayed.output
 
 
 def test_deploy_continues_after_the_last_finished_step(run, lp, book, world, nonces, accounts):

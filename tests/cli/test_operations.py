@@ -298,6 +298,27 @@ def test_call_reward_watch_calls_once_per_round(run, lp, world, chains, reward_r
     assert sleeps == [7.0, 7.0, 7.0]
 
 
+def test_call_reward_watch_judges_an_unprofitable_round_once(run, world, reward_round, nonces, monkeypatch):
+    import time
+
+    sleeps, real_sleep = [], time.sleep
+
+    def twice_then_stop(seconds):
+        if seconds != 7:  # Ape's own waits
+            return real_sleep(seconds)
+        sleeps.append(seconds)
+        if len(sleeps) > 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(time, "sleep", twice_then_stop)
+    before = nonces(world.o1)
+    result = run("call-reward", "--account", "test:2", "--watch", "--interval", "7", "--if-profitable",
+                 "--lpt-usd", "0.000000000001", "--eth-usd", "100000")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Skipped: reward() would mint") == 1 and len(sleeps) == 3
+    assert nonces(world.o1) == before
+
+
 def test_relay_watch_stops_on_interrupt(run, lp, world, monkeypatch):
     import threading
 
