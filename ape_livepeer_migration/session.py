@@ -467,7 +467,10 @@ class Livepeer:
     # ------------------------------------------------------------------ checks shared by the operations
 
     def _require_eth(self, layer: str, address: str, needed: int, what: str) -> None:
+        """Refuse when ``address`` has less than ``needed`` wei on ``layer`` (``needed=1``: any ETH for the gas)."""
         balance = int(getattr(self.chains, layer).provider.get_balance(address))
+        if balance == 0 and needed <= 1:
+            raise LivepeerError(f"{address} has no ETH on {layer.upper()} to pay the gas of {what}")
         if balance < needed:
             raise LivepeerError(
                 f"{address} has {balance / 1e18:.6f} ETH on {layer.upper()}, {what} needs about {needed / 1e18:.6f} ETH"

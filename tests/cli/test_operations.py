@@ -346,3 +346,14 @@ def test_deploy_refuses_pairs_other_than_local(chains, book, world, nonces):
     result = CliRunner().invoke(cli, ["deploy", "--account", "test:0", "--yes"], obj={"chains": live, "address_book": str(book)})
     _one_line_error(result, 1, "deploy runs on the local pair (it deploys the Arbitrum simulator), not on sepolia")
     assert nonces(world.governor) == before
+
+
+def test_l2_transactions_need_l2_eth(run, lp, world, chains, reward_round, nonces):
+    assert run("bridge-in", "3", "--account", "test:4", "--yes").exit_code == 0
+    run("relay")
+    for account in (world.d1, world.o1):
+        chains.l2.provider.set_balance(account.address, 0)
+    before = nonces(world.d1, world.o1)
+    _one_line_error(run("bridge-out", "1", "--account", "test:4", "--yes"), 1, "has no ETH on L2 to pay the gas of the withdrawal")
+    _one_line_error(run("call-reward", "--account", "test:2"), 1, "has no ETH on L2 to pay the gas of reward()")
+    assert nonces(world.d1, world.o1) == before
