@@ -307,6 +307,7 @@ class _Refusals:
         if exc_type is None:
             return False
         from ape_livepeer_migration.addressbook import AddressBookError
+        from ape_livepeer_migration.bridge import L2CallRevertsError
         from ape_livepeer_migration.chains import ChainIdMismatchError, NodeNotRunningError
         from ape_livepeer_migration.config import MissingRpcError
         from ape_livepeer_migration.journal import JournalMismatch
@@ -314,7 +315,7 @@ class _Refusals:
         from ape_livepeer_migration.session import LivepeerError
 
         if issubclass(exc_type, (LivepeerError, AddressBookError, NodeNotRunningError, ChainIdMismatchError,
-                                 MissingRpcError, UnknownPairError, JournalMismatch)):
+                                 MissingRpcError, UnknownPairError, JournalMismatch, L2CallRevertsError)):
             raise click.ClickException(str(exc)) from exc
         from ape.exceptions import ContractLogicError
 
