@@ -7,16 +7,45 @@ imports only click); each command imports what it needs in its body.
 
 import click
 
-from ape_livepeer_migration._cli_utils import Amount, Percent, Price, echo_json, echo_table, json_option
+from ape_livepeer_migration._cli_utils import (
+    Address,
+    Amount,
+    Assignment,
+    LockIds,
+    Percent,
+    Price,
+    account_option,
+    confirm,
+    echo_json,
+    echo_table,
+    json_option,
+    resolve_account,
+    yes_option,
+)
 
 
 @click.group(name="livepeer")
-def cli():
+@click.option("--pair", envvar="APE_LIVEPEER_PAIR", show_envvar=True, help="Network pair [config: livepeer_migration.pair].")
+@click.option(
+    "--address-book",
+    type=click.Path(dir_okay=False),
+    envvar="APE_LIVEPEER_ADDRESS_BOOK",
+    show_envvar=True,
+    help="Address book file [default: <address_book_dir>/<pair>.json].",
+)
+@click.pass_context
+def cli(ctx, pair, address_book):
     """Livepeer on L1 and Arbitrum: migrate stake, bridge LPT, call reward on L2.
 
     Commands drive two chains at once: an L1 (Ethereum) and an L2 (Arbitrum).
-    Locally these are two anvil nodes that `ape livepeer chains` starts.
+    Locally these are two anvil nodes that `ape livepeer chains` starts;
+    `ape livepeer deploy` puts the system on them and records the addresses in
+    the pair's address book, which every other command reads.
     """
+    # A caller may hand in connected chains (ctx.obj["chains"]), e.g. a test's own pair.
+    ctx.ensure_object(dict)
+    ctx.obj.setdefault("pair", pair)
+    ctx.obj.setdefault("address_book", address_book)
 
 
 @cli.command()
@@ -223,3 +252,500 @@ def _profitability_table(inputs, results) -> None:
         [[label] + [cell(result) for result in results] for label, cell in rows],
         caption=caption,
     )
+
+
+# ---------------------------------------------------------------------------- the system's commands
+
+
+class _Session:
+    """``with _Session(ctx) as lp:``: the Livepeer session of the chosen pair; every refusal becomes a one-line
+    error with exit code 1. ``quiet`` (``--json``) keeps Ape's transaction log lines off stdout."""
+
+    def __init__(self, ctx: click.Context, quiet: bool = False):
+        self.obj = ctx.obj
+        self.quiet = quiet
+        self.livepeer = None
+        self._log_level = None
+
+    def __enter__(self):
+        from ape.logging import LogLevel, logger
+
+        from ape_livepeer_migration.session import Livepeer
+
+        if self.quiet:
+            self._log_level = logger.at_level(LogLevel.ERROR)
+            self._log_level.__enter__()
+        chains = self.obj.get("chains")
+        try:
+            with _Refusals():
+                if chains is not None:
+                    self.livepeer = Livepeer.open(chains, self.obj.get("address_book"))
+                else:
+                    self.livepeer = Livepeer.connect(self.obj.get("pair"), self.obj.get("address_book"))
+        except BaseException:
+            if self._log_level is not None:
+                self._log_level.__exit__(None, None, None)
+            raise
+        return self.livepeer
+
+    def __exit__(self, *exc_info):
+        try:
+            if self.obj.get("chains") is None and self.livepeer is not None:
+                self.livepeer.close()
+        finally:
+            if self._log_level is not None:
+                self._log_level.__exit__(*exc_info)
+
+
+class _Refusals:
+    """Turn the library's refusals (and a failed connection) into ``click.ClickException``."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            return False
+        from ape_livepeer_migration.addressbook import AddressBookError
+        from ape_livepeer_migration.bridge import L2CallRevertsError
+        from ape_livepeer_migration.chains import ChainIdMismatchError, NodeNotRunningError
+        from ape_livepeer_migration.config import MissingRpcError
+        from ape_livepeer_migration.journal import JournalMismatch
+        from ape_livepeer_migration.networks import UnknownPairError
+        from ape_livepeer_migration.session import LivepeerError
+
+        if issubclass(exc_type, (LivepeerError, AddressBookError, NodeNotRunningError, ChainIdMismatchError,
+                                 MissingRpcError, UnknownPairError, JournalMismatch, L2CallRevertsError)):
+            raise click.ClickException(str(exc)) from exc
+        from ape.exceptions import ContractLogicError
+
+        if issubclass(exc_type, ContractLogicError):
+            # the chain changed between the checks and the transaction
+            raise click.ClickException(f"the transaction reverted: {exc}") from exc
+        return False
+
+
+def _lpt(amount: int) -> str:
+    """Base units of an 18-decimal amount (LPT or ETH) as an exact decimal string."""
+    from ape_livepeer_migration.economics import to_decimal_string
+
+    return to_decimal_string(amount, 18)
+
+
+#: ETH has LPT's 18 decimals.
+_eth = _lpt
+
+
+@cli.command()
+@account_option
+@click.option("--operator", "operator_spec", metavar="ALIAS|ADDRESS|test:N", help="Account that runs the local Arbitrum simulator and relays [default: --account].")
+@click.option("--genesis", type=Assignment(), multiple=True, help="ADDRESS=AMOUNT: L1 LPT minted to ADDRESS at deployment (repeatable).")
+@click.option("--round-length", type=click.IntRange(min=1), help="Round length in blocks, both layers [default: 5760].")
+@click.option("--unbonding-period", type=click.IntRange(min=1), help="Unbonding period in rounds, both layers [default: 7].")
+@click.option("--fresh", is_flag=True, help="Forget the address book's deployment first and deploy a new system.")
+@click.option("--redo-interrupted", is_flag=True, help="Run again a step an earlier deploy started and never finished.")
+@yes_option
+@json_option
+@click.pass_context
+def deploy(ctx, account, operator_spec, genesis, round_length, unbonding_period, fresh, redo_interrupted, yes, as_json):
+    """Deploy the simulator and the whole system on the local pair.
+
+    Each step (the Arbitrum simulator, then the system: L1 protocol, bridge, L2
+    staking, Migrators) is recorded in the address book as soon as it finishes.
+    A re-run continues after the last finished step and sends nothing when all
+    are done. A step that started and never finished is not run again unless
+    --redo-interrupted says so: its contracts may already exist.
+    """
+    from ape_livepeer_migration.networks import PairKind
+
+    deployer = resolve_account(account)
+    operator = resolve_account(operator_spec, required=False) or deployer
+    params = {name: value for name, value in (("round_length", round_length), ("unbonding_period", unbonding_period))
+              if value is not None}
+    with _Session(ctx, as_json) as lp, _Refusals():
+        if lp.chains.pair.kind is not PairKind.LOCAL:
+            raise click.ClickException(
+                f"deploy runs on the local pair (it deploys the Arbitrum simulator), not on {lp.chains.pair.name}"
+            )
+        if fresh and lp.is_deployed:
+            confirm(f"Forget the deployment recorded in {lp.book.path} and deploy a new one?", yes)
+            lp.forget_deployment()
+        elif fresh:
+            lp.forget_deployment()
+        if lp.is_deployed and (genesis or params or operator_spec):
+            raise click.UsageError(
+                "the system is already deployed: --genesis, --operator, --round-length and --unbonding-period "
+                "apply to a new deployment (--fresh)"
+            )
+        if not lp.is_deployed:
+            confirm(f"Deploy the Livepeer system on {lp.chains.pair.name} as {deployer.address}?", yes)
+        steps = _StepProgress(as_json)
+        with steps:
+            system = lp.deploy(
+                deployer, operator=operator, genesis=dict(genesis), params=params,
+                on_step=steps.update, redo_interrupted=redo_interrupted,
+            )
+        addresses = system.addresses
+    if as_json:
+        echo_json({"address_book": str(lp.book.path), "steps": steps.states, "addresses": addresses})
+    else:
+        echo_table(["Contract", "Address"], [[name, address] for name, address in addresses.items()],
+                   caption=f"Address book: {lp.book.path}")
+
+
+class _StepProgress:
+    """A progress display of the deploy steps (nothing shown with --json); records each step's last state."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.states: dict[str, str] = {}
+        self._progress = None
+        self._tasks: dict[str, int] = {}
+
+    def __enter__(self):
+        if not self.quiet:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+            self._progress.start()
+        return self
+
+    def update(self, step: str, state: str) -> None:
+        self.states[step] = state
+        if self._progress is None:
+            return
+        text = {"started": f"deploying {step}", "done": f"{step}: deployed", "skipped": f"{step}: already recorded"}
+        if step not in self._tasks:
+            self._tasks[step] = self._progress.add_task(text[state], total=1)
+        self._progress.update(self._tasks[step], description=text[state], completed=0 if state == "started" else 1)
+
+    def __exit__(self, *exc_info):
+        if self._progress is not None:
+            self._progress.stop()
+
+
+@cli.command()
+@click.argument("address", type=Address(), required=False)
+@account_option
+@json_option
+@click.pass_context
+def status(ctx, address, account, as_json):
+    """Staking position of ADDRESS (default: --account) on both layers.
+
+    Shows each layer's round, delegate, stake, pending rewards and fees,
+    unbonding locks, the LPT and ETH balances, and the cross-chain messages the
+    local relayer's journal holds that are not final yet.
+    """
+    if address is None:
+        address = resolve_account(account).address
+    with _Session(ctx, as_json) as lp, _Refusals():
+        st = lp.status(address)
+    if as_json:
+        echo_json(st.as_json())
+        return
+    rows = []
+    for label, cell in (
+        ("Round", lambda x: f"{x.round}{'' if x.round_initialized else ' (not initialized)'}"),
+        ("Delegate", lambda x: x.delegate or "-"),
+        ("Orchestrator", lambda x: ("active" if x.active else "registered") if x.orchestrator else "no"),
+        ("Stake (LPT)", lambda x: _lpt(x.stake)),
+        ("  pending rewards (LPT)", lambda x: _lpt(x.pending_rewards)),
+        ("Pending fees (ETH)", lambda x: _eth(x.pending_fees)),
+        ("Unbonding locks", lambda x: ", ".join(
+            f"#{lock['id']}: {_lpt(lock['amount'])} LPT from round {lock['withdraw_round']}" for lock in x.unbonding_locks
+        ) or "-"),
+    ):
+        rows.append([label, cell(st.l1), cell(st.l2)])
+    rows.append(["LPT balance", _lpt(st.lpt["l1"]), _lpt(st.lpt["l2"])])
+    rows.append(["ETH balance", _eth(st.eth["l1"]), _eth(st.eth["l2"])])
+    echo_table(["", "L1", "L2"], rows, caption=f"Account {st.account}")
+    if st.messages:
+        echo_table(["Message", "Status", "Source block"],
+                   [[f"{m.direction} #{m.id}", m.status, str(m.source_block)] for m in st.messages],
+                   caption="Cross-chain messages in flight (relayer journal)")
+    else:
+        click.echo("No cross-chain messages in flight.")
+
+
+@cli.command()
+@account_option
+@click.option("--to-orchestrator", type=Address(), help="L2 orchestrator to stake with [default: the L1 orchestrator, if it migrated].")
+@click.option("--locks", "lock_ids", type=LockIds(), help="Migrate these unbonding locks (e.g. 0,2) instead of the bonded stake.")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent and its cost on both layers; send nothing.")
+@yes_option
+@json_option
+@click.pass_context
+def migrate(ctx, account, to_orchestrator, lock_ids, dry_run, yes, as_json):
+    """Move the account's L1 stake to L2 in one L1 transaction.
+
+    The stake (with its pending rewards and fees) leaves the L1 BondingManager,
+    and one retryable ticket mints the same LPT on L2 and stakes it with the
+    chosen orchestrator. An L1 orchestrator migrates itself with its terms.
+    By default a delegator follows its L1 orchestrator if that one is
+    registered on L2; otherwise --to-orchestrator is needed (asked for unless
+    --yes). The L2 side is delivered by the relayer (`ape livepeer relay`).
+    """
+    signer = resolve_account(account)
+    lock_ids = lock_ids or ()
+    with _Session(ctx, as_json) as lp, _Refusals():
+        if to_orchestrator is None and not lp.system.l1.bonding_manager.isRegisteredTranscoder(signer.address):
+            if lock_ids or lp.l2_orchestrator_for(signer.address) is None:
+                if yes or dry_run:
+                    raise click.ClickException(
+                        f"{signer.address}'s L1 orchestrator is not registered on L2: choose one with --to-orchestrator"
+                    )
+                to_orchestrator = click.prompt("L2 orchestrator to stake with", type=Address())
+        plan = lp.plan_migration(signer.address, to_orchestrator, lock_ids)
+        if as_json and dry_run:
+            echo_json(_plan_json(plan))
+            return
+        if not as_json:
+            _plan_table(plan)
+        if dry_run:
+            click.echo("Dry run: nothing sent.")
+            return
+        confirm(f"Send the migration of {_lpt(plan.amount)} LPT?", yes)
+        plan, sent = lp.migrate(signer, to_orchestrator, lock_ids)
+    result = {**_plan_json(plan), "tx_hash": sent.receipt.txn_hash, "l1_gas_used": sent.receipt.gas_used,
+              "migration_id": sent.migration.id}
+    if as_json:
+        echo_json(result)
+    else:
+        click.echo(f"Migration #{sent.migration.id} sent in {sent.receipt.txn_hash} ({sent.receipt.gas_used:,} L1 gas). "
+                   "Run `ape livepeer relay` to deliver it on L2.")
+
+
+def _plan_json(plan) -> dict:
+    return {
+        "account": plan.account,
+        "kind": plan.kind,
+        "amount_lpt": _lpt(plan.amount),
+        "l2_delegator": plan.l2_delegator,
+        "l2_orchestrator": plan.l2_orchestrator,
+        "lock_ids": list(plan.lock_ids),
+        "l1": {"gas": plan.l1_gas, "gas_price_wei": plan.l1_gas_price, "cost_eth": _eth(plan.l1_cost)},
+        "l2": {
+            "gas_limit": plan.l2_gas_limit,
+            "gas_price_bid_wei": plan.l2_gas_price_bid,
+            "max_submission_cost_wei": plan.max_submission_cost,
+            "max_cost_eth": _eth(plan.retryable_value),
+        },
+        "total_eth": _eth(plan.total_eth),
+    }
+
+
+def _plan_table(plan) -> None:
+    rows = [
+        ["Kind", plan.kind],
+        ["Amount (LPT)", _lpt(plan.amount)],
+        ["L2 delegator", plan.l2_delegator],
+        ["L2 orchestrator", plan.l2_orchestrator],
+        ["L1 gas (estimate)", f"{plan.l1_gas:,}"],
+        ["L1 cost (ETH)", _eth(plan.l1_cost)],
+        ["L2 gas limit", f"{plan.l2_gas_limit:,}"],
+        ["L2 max cost, sent with the L1 tx (ETH)", _eth(plan.retryable_value)],
+        ["Total at most (ETH)", _eth(plan.total_eth)],
+    ]
+    if plan.lock_ids:
+        rows.insert(2, ["Unbonding locks", ", ".join(map(str, plan.lock_ids))])
+    echo_table(["Migration", ""], rows, caption=f"Migration of {plan.account}")
+
+
+def _bridge_command(direction: str):
+    layer_from, layer_to = ("L1", "L2") if direction == "in" else ("L2", "L1")
+
+    @account_option
+    @click.argument("amount", type=Amount())
+    @click.option("--to", type=Address(), help=f"Recipient on {layer_to} [default: the account].")
+    @yes_option
+    @json_option
+    @click.pass_context
+    def command(ctx, account, amount, to, yes, as_json):
+        signer = resolve_account(account)
+        with _Session(ctx, as_json) as lp, _Refusals():
+            operation = lp.bridge_in if direction == "in" else lp.bridge_out
+            # the checks run before the question: a refused bridge asks nothing
+            lp.check_bridge(direction, signer.address, amount)
+            confirm(f"Bridge {_lpt(amount)} LPT from {layer_from} to {to or signer.address} on {layer_to}?", yes)
+            sent = operation(signer, amount, to)
+        if as_json:
+            echo_json({"layer": sent.layer, "tx_hash": sent.tx_hash, "gas_used": sent.gas_used,
+                       **{k: (str(v) if isinstance(v, int) else v) for k, v in sent.details.items()}})
+        else:
+            then = ("the relayer delivers it on L2" if direction == "in"
+                    else "it pays out on L1 once the relayer executes it after the challenge period")
+            click.echo(f"Sent {_lpt(amount)} LPT in {sent.tx_hash} ({sent.gas_used:,} {layer_from} gas); {then}.")
+
+    command.__doc__ = (
+        f"Move AMOUNT LPT from {layer_from} to {layer_to}.\n\n"
+        + ("Escrows the LPT on L1 and sends one retryable ticket (its L2 fees paid in ETH\n"
+           "with the L1 transaction) that mints it on L2. " if direction == "in" else
+           "Burns the LPT on L2 and sends one L2-to-L1 message that releases it from the\n"
+           "L1 escrow. ")
+        + "The gateway's allowance is approved first when short."
+    )
+    return command
+
+
+cli.command(name="bridge-in")(_bridge_command("in"))
+cli.command(name="bridge-out")(_bridge_command("out"))
+
+
+@cli.command()
+@click.option("--operator", "operator_spec", metavar="ALIAS|ADDRESS|test:N", help="The simulator's operator [default: the recorded one].")
+@click.option("--watch", is_flag=True, help="Keep relaying until interrupted (Ctrl-C).")
+@click.option("--interval", type=click.FloatRange(min=0.1), default=1.0, show_default=True, help="Seconds between idle passes with --watch.")
+@click.option("--no-fast-forward", is_flag=True, help="Wait for the L1 challenge period instead of mining through it.")
+@json_option
+@click.pass_context
+def relay(ctx, operator_spec, watch, interval, no_fast_forward, as_json):
+    """Deliver cross-chain messages on the local pair (the Arbitrum simulator).
+
+    One pass: every L1 retryable (deposits, migrations) is delivered on L2;
+    L2-to-L1 messages (withdrawals) get a send root on L1 and are executed
+    through the Outbox once confirmed (the local L1 is mined through the
+    challenge period unless --no-fast-forward). Exactly once, journaled next to
+    the address book.
+    """
+    import threading
+
+    operator = resolve_account(operator_spec, required=False)
+    with _Session(ctx, as_json) as lp, _Refusals():
+        relayer = lp.relayer(operator, fast_forward=not no_fast_forward)
+        try:
+            if watch:
+                stop = threading.Event()
+                try:
+                    relayer.watch(interval, stop, lambda r: None if r.idle else _show_pass(r, as_json))
+                except KeyboardInterrupt:
+                    stop.set()
+            else:
+                _show_pass(relayer.relay_once(), as_json)
+        finally:
+            relayer.journal.close()
+
+
+def _show_pass(report, as_json: bool) -> None:
+    if as_json:
+        echo_json(report.__dict__)
+        return
+    if report.idle and not report.execution_errors:
+        click.echo("Nothing to relay.")
+        return
+    for label, ids in (("L1->L2 delivered", report.delivered), ("L1->L2 failed (redeemable)", report.failed),
+                       ("L1->L2 rejected", report.rejected), ("L2->L1 executed", report.executed),
+                       ("L2->L1 waiting for confirmation", [i for i in report.seen_l2 if i not in report.executed])):
+        if ids:
+            click.echo(f"{label}: {', '.join(map(str, ids))}")
+    for message_id, error in report.execution_errors.items():
+        click.echo(f"L2->L1 {message_id} not executed: {error}")
+
+
+@cli.command()
+@account_option
+@yes_option
+@json_option
+@click.pass_context
+def finalize(ctx, account, yes, as_json):
+    """Pay out on L1 the account's LPT withdrawals whose challenge period is over.
+
+    A withdrawal (`bridge-out`) becomes executable in the L1 Outbox once a send
+    root covering it is confirmed. This executes every such withdrawal from or
+    to the account, paid by the account; the LPT goes to the recipient. Locally
+    `ape livepeer relay` asserts the roots (and, by default, finalizes too).
+    """
+    signer = resolve_account(account)
+    with _Session(ctx, as_json) as lp, _Refusals():
+        executable = [w for w in lp.withdrawals(signer.address) if w.state == "executable"]
+        if executable:
+            total = sum(w.amount for w in executable)
+            confirm(f"Finalize {len(executable)} withdrawal(s) of {_lpt(total)} LPT in total on L1?", yes)
+        done = lp.finalize(signer)
+    if as_json:
+        echo_json([{"position": w.position, "to": w.to, "amount_lpt": _lpt(w.amount), "l1_tx_hash": tx} for w, tx in done])
+    else:
+        for w, tx in done:
+            click.echo(f"Withdrawal #{w.position}: {_lpt(w.amount)} LPT paid out to {w.to} on L1 in {tx}.")
+
+
+@cli.command(name="call-reward")
+@account_option
+@click.option("--watch", is_flag=True, help="Call once per round, until interrupted (Ctrl-C).")
+@click.option("--interval", type=click.FloatRange(min=0.1), default=5.0, show_default=True, help="Seconds between checks with --watch.")
+@click.option("--if-profitable", is_flag=True, help="Call only when the minted LPT pays for the gas (needs --lpt-usd and --eth-usd).")
+@click.option("--lpt-usd", type=Price(), envvar="APE_LIVEPEER_LPT_USD", show_envvar=True, help="LPT price, USD (--if-profitable).")
+@click.option("--eth-usd", type=Price(), envvar="APE_LIVEPEER_ETH_USD", show_envvar=True, help="ETH price, USD (--if-profitable).")
+@click.option("--gas-used", type=click.IntRange(min=1), default=110_000, show_default=True, help="Gas reward() is assumed to use (--if-profitable).")
+@json_option
+@click.pass_context
+def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, gas_used, as_json):
+    """Call reward() on L2 for an active orchestrator.
+
+    Initializes the round first when nobody has, refuses a second call in the
+    same round, and reports the LPT minted and the gas used. --watch calls once
+    per round; --if-profitable skips rounds in which the orchestrator's share of
+    the minted LPT is worth less than the transaction fee.
+    """
+    import time
+
+    if if_profitable and (lpt_usd is None or eth_usd is None):
+        raise click.UsageError("--if-profitable needs --lpt-usd and --eth-usd")
+    signer = resolve_account(account)
+    with _Session(ctx, as_json) as lp, _Refusals():
+        skipped_round = None  # with --watch, a round judged unprofitable is not judged again
+        while True:
+            current = lp.system.l2_rounds.currentRound()
+            if not (watch and (skipped_round == current or lp.reward_called(signer.address))):
+                if not _reward_once(lp, signer, if_profitable, lpt_usd, eth_usd, gas_used, as_json):
+                    skipped_round = current
+            if not watch:
+                return
+            try:
+                time.sleep(interval)
+            except KeyboardInterrupt:
+                return
+
+
+def _reward_once(lp, signer, if_profitable, lpt_usd, eth_usd, gas_used, as_json) -> bool:
+    """Call reward() unless --if-profitable judges it a loss; ``True`` when called."""
+    if if_profitable:
+        economics = lp.reward_economics(signer.address, gas_used, lpt_usd, eth_usd)
+        if not economics.profitable:
+            message = (f"Skipped: reward() would mint {_lpt(economics.reward)} LPT, the orchestrator's share is worth "
+                       f"less than the fee of {_eth(economics.cost_wei)} ETH.")
+            if as_json:
+                echo_json({"called": False, "reason": message})
+            else:
+                click.echo(message)
+            return False
+    result = lp.call_reward(signer)
+    if as_json:
+        echo_json({"called": True, "round": result.round, "minted_lpt": _lpt(result.minted), "gas_used": result.gas_used,
+                   "initialized_round": result.initialized_round, "tx_hash": result.tx_hash})
+    else:
+        initialized = " (initialized the round first)" if result.initialized_round else ""
+        click.echo(f"Round {result.round}: reward() minted {_lpt(result.minted)} LPT, {result.gas_used:,} L2 gas"
+                   f"{initialized}; {result.tx_hash}")
+    return True
+
+
+@cli.command(name="withdraw-fees")
+@account_option
+@click.option("--amount", type=Amount(), help="ETH to withdraw [default: all pending fees].")
+@click.option("--to", type=Address(), help="Recipient [default: the account].")
+@click.option("--layer", type=click.Choice(["l1", "l2"]), default="l2", show_default=True, help="Layer whose fees to withdraw.")
+@yes_option
+@json_option
+@click.pass_context
+def withdraw_fees(ctx, account, amount, to, layer, yes, as_json):
+    """Withdraw the account's earned ETH fees from a BondingManager."""
+    signer = resolve_account(account)
+    with _Session(ctx, as_json) as lp, _Refusals():
+        amount = lp.check_fee_withdrawal(signer.address, amount, layer)
+        confirm(f"Withdraw {_eth(amount)} ETH of fees on {layer.upper()} to {to or signer.address}?", yes)
+        sent = lp.withdraw_fees(signer, amount, to, layer)
+    if as_json:
+        echo_json({"layer": layer, "tx_hash": sent.tx_hash, "gas_used": sent.gas_used,
+                   "recipient": sent.details["recipient"], "amount_eth": _eth(sent.details["amount"])})
+    else:
+        click.echo(f"Withdrew {_eth(sent.details['amount'])} ETH to {sent.details['recipient']} in {sent.tx_hash}.")

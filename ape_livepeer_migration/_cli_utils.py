@@ -200,3 +200,78 @@ def echo_table(columns: list[str], rows: list[list[str]], *, caption: str | None
     for row in rows:
         table.add_row(*row)
     console.print(table)
+
+
+#: ``--account``: the Ape account that signs (parameter ``account``): ``test:N`` (Ape's N-th test account),
+#: an address Ape holds a key for, or an account alias. Resolved by :func:`resolve_account`.
+account_option = click.option(
+    "--account",
+    "account",
+    envvar="APE_LIVEPEER_ACCOUNT",
+    show_envvar=True,
+    metavar="ALIAS|ADDRESS|test:N",
+    help="Account that signs: an Ape account alias, its address, or test:N (Ape's N-th test account).",
+)
+
+
+def resolve_account(spec: str | None, *, required: bool = True):
+    """The Ape account ``spec`` names (see :data:`account_option`), or ``None`` when absent and not required.
+
+    Fails with a one-line usage error for a missing or unknown account.
+    """
+    if spec is None:
+        if required:
+            raise click.UsageError("choose the account that signs with --account (or APE_LIVEPEER_ACCOUNT)")
+        return None
+    from ape import accounts
+
+    test_accounts = accounts.test_accounts
+    if spec.startswith("test:"):
+        index = spec[5:]
+        if not index.isdigit() or int(index) >= len(test_accounts):
+            raise click.BadParameter(f"{spec!r}: there are test:0 to test:{len(test_accounts) - 1}", param_hint="'--account'")
+        return test_accounts[int(index)]
+    if _ADDRESS.fullmatch(spec):
+        for account in test_accounts:
+            if account.address.lower() == spec.lower():
+                return account
+        try:
+            return accounts[spec]
+        except (KeyError, IndexError) as err:
+            raise click.BadParameter(f"Ape holds no key for {spec}", param_hint="'--account'") from err
+    if spec not in accounts.aliases:
+        raise click.BadParameter(f"no Ape account is called {spec!r}", param_hint="'--account'")
+    return accounts.load(spec)
+
+
+class Assignment(click.ParamType):
+    """``ADDRESS=AMOUNT`` (whole tokens), converted to ``(checksummed address, base units)``."""
+
+    name = "address=amount"
+
+    def convert(self, value, param, ctx):
+        """The pair; fails on a missing ``=``, a bad address or a bad amount."""
+        if isinstance(value, tuple):
+            return value
+        address, sep, amount = str(value).partition("=")
+        if not sep:
+            self.fail(f"{value!r} is not ADDRESS=AMOUNT", param, ctx)
+        return Address().convert(address, param, ctx), Amount().convert(amount, param, ctx)
+
+
+class LockIds(click.ParamType):
+    """A comma-separated list of unbonding lock ids ("0,2"), converted to a tuple of distinct ints."""
+
+    name = "ids"
+
+    def convert(self, value, param, ctx) -> tuple[int, ...]:
+        """The ids, in order; fails on anything but distinct non-negative integers."""
+        if isinstance(value, tuple):
+            return value
+        parts = [part.strip() for part in str(value).split(",")]
+        if not all(part.isdigit() for part in parts):
+            self.fail(f"{value!r} is not a comma-separated list of lock ids", param, ctx)
+        ids = tuple(int(part) for part in parts)
+        if len(set(ids)) != len(ids):
+            self.fail(f"{value!r} names a lock twice", param, ctx)
+        return ids

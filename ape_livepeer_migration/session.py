@@ -1,0 +1,814 @@
+"""``Livepeer``: both chains, the deployment from the address book, and every user operation as a Python call.
+
+The same object serves the ``ape livepeer`` commands, ``ape console`` (as ``livepeer``, see
+:mod:`ape_livepeer_migration.console`) and tests::
+
+    lp = Livepeer.open(chains)                        # chains: a connected TwoChains
+    lp.deploy(deployer, genesis={alice.address: 10**21}, params={"round_length": 50})
+    lp.status(alice.address)                          # AccountStatus
+    plan = lp.plan_migration(alice.address)           # what migrate would send, and its cost on both layers
+    lp.migrate(alice)                                 # one L1 transaction
+    lp.relay()                                        # the local relayer: one pass
+    lp.call_reward(orchestrator)                      # on L2
+
+Every operation checks its inputs against the chains first and raises :class:`LivepeerError` (one line, nothing
+sent) when they are wrong: malformed or zero amounts, amounts above the balance, an unknown orchestrator, a
+system missing from the chosen chains, too little ETH for the fees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ape_livepeer_migration.addressbook import AddressBook, default_path
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI
+
+    from ape_livepeer_migration.chains import TwoChains
+    from ape_livepeer_migration.relayer import PassReport, Relayer
+    from ape_livepeer_migration.system import System
+
+#: Contract type of each role in :attr:`System.addresses`, and its layer.
+CONTRACTS: dict[str, tuple[str, str]] = {
+    "l1_token": ("l1", "LivepeerToken"),
+    "l1_rounds": ("l1", "RoundsManager"),
+    "l1_minter": ("l1", "Minter"),
+    "l1_bonding_manager": ("l1", "BondingManager"),
+    "l1_escrow": ("l1", "L1Escrow"),
+    "l1_gateway": ("l1", "L1LPTGateway"),
+    "l1_supply_reporter": ("l1", "L1SupplyReporter"),
+    "l1_migrator": ("l1", "L1Migrator"),
+    "l2_token": ("l2", "L2LivepeerToken"),
+    "l2_rounds": ("l2", "RoundsManager"),
+    "l2_minter": ("l2", "L2Minter"),
+    "l2_gateway": ("l2", "L2LPTGateway"),
+    "l2_bonding_manager": ("l2", "L2BondingManager"),
+    "l2_migrator": ("l2", "L2Migrator"),
+}
+
+SIMULATOR = "simulator"
+SYSTEM = "system"
+DEPLOY_STEPS = (SIMULATOR, SYSTEM)
+
+
+class LivepeerError(RuntimeError):
+    """A refused operation: the inputs or the chains' state do not allow it; nothing was sent."""
+
+
+class NotDeployedError(LivepeerError):
+    """The chosen chains hold no (complete) deployment."""
+
+
+class InterruptedDeployError(LivepeerError):
+    """A deploy step started earlier and never finished: running it again could deploy a second copy."""
+
+
+# ---------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class LayerStake:
+    """An account's staking position on one layer."""
+
+    round: int
+    round_initialized: bool
+    delegate: str | None
+    stake: int  # bonded stake including pending rewards
+    bonded: int  # stake as of the last claim
+    pending_rewards: int
+    pending_fees: int  # wei
+    orchestrator: bool
+    active: bool
+    unbonding_locks: list[dict[str, int]]
+
+
+@dataclass(frozen=True)
+class PendingMessage:
+    direction: str
+    id: int
+    status: str
+    source_block: int
+
+
+@dataclass(frozen=True)
+class AccountStatus:
+    account: str
+    l1: LayerStake
+    l2: LayerStake
+    lpt: dict[str, int]  # balance per layer
+    eth: dict[str, int]  # balance per layer
+    messages: list[PendingMessage] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """JSON-friendly: amounts (LPT and wei) as decimal strings of base units, exact; rounds and ids as numbers."""
+
+        def layer(x: LayerStake) -> dict[str, Any]:
+            return {
+                "round": x.round,
+                "round_initialized": x.round_initialized,
+                "delegate": x.delegate,
+                "stake": str(x.stake),
+                "bonded": str(x.bonded),
+                "pending_rewards": str(x.pending_rewards),
+                "pending_fees": str(x.pending_fees),
+                "orchestrator": x.orchestrator,
+                "active": x.active,
+                "unbonding_locks": [
+                    {"id": lock["id"], "amount": str(lock["amount"]), "withdraw_round": lock["withdraw_round"]}
+                    for lock in x.unbonding_locks
+                ],
+            }
+
+        return {
+            "account": self.account,
+            "l1": layer(self.l1),
+            "l2": layer(self.l2),
+            "lpt": {name: str(value) for name, value in self.lpt.items()},
+            "eth": {name: str(value) for name, value in self.eth.items()},
+            "messages": [asdict(message) for message in self.messages],
+        }
+
+
+@dataclass(frozen=True)
+class MigrationPlan:
+    """What :meth:`Livepeer.migrate` will send, and what it costs on both layers."""
+
+    account: str
+    kind: str  # delegator | orchestrator | unbonding-locks
+    amount: int
+    l2_delegator: str
+    l2_orchestrator: str
+    lock_ids: tuple[int, ...]
+    l1_gas: int  # estimated gas of the L1 transaction
+    l1_gas_price: int
+    l2_gas_limit: int
+    l2_gas_price_bid: int
+    max_submission_cost: int
+    retryable_value: int  # ETH sent with the L1 transaction: pays the L2 side at most this
+
+    @property
+    def l1_cost(self) -> int:
+        return self.l1_gas * self.l1_gas_price
+
+    @property
+    def total_eth(self) -> int:
+        return self.l1_cost + self.retryable_value
+
+
+@dataclass(frozen=True)
+class RewardResult:
+    round: int
+    minted: int
+    gas_used: int
+    initialized_round: bool
+    tx_hash: str
+
+
+@dataclass(frozen=True)
+class WithdrawalState:
+    """An LPT withdrawal (L2 -> L1) and how far it is: ``executed``, ``executable`` (its send root is confirmed),
+    ``challenge-period`` (asserted, confirmable at L1 block ``confirmable_at``) or ``no-root`` (the relayer has not
+    asserted a send root covering it yet)."""
+
+    position: int
+    sender: str
+    to: str
+    amount: int
+    l2_tx_hash: str
+    state: str
+    confirmable_at: int | None
+
+
+@dataclass(frozen=True)
+class SentTransaction:
+    """A user transaction that was sent (bridge, fees)."""
+
+    layer: str
+    tx_hash: str
+    gas_used: int
+    details: dict[str, Any]
+
+
+# ---------------------------------------------------------------------------- the session
+
+
+def _is_address(value: str) -> bool:
+    from eth_utils import is_address
+
+    return is_address(value)
+
+
+class Livepeer:
+    """Both chains of a pair and the deployment its address book records."""
+
+    def __init__(self, chains: TwoChains, book: AddressBook, journal_path: Path | None = None):
+        self.chains = chains
+        self.book = book
+        self.journal_path = journal_path or book.path.with_suffix(".relay.db")
+        self._system: System | None = None
+
+    def __repr__(self) -> str:
+        deployed = "deployed" if self.is_deployed else "not deployed"
+        return f"<Livepeer {self.chains.pair.name}: {deployed}, book {self.book.path}>"
+
+    @classmethod
+    def open(cls, chains: TwoChains, book_path: str | Path | None = None) -> Livepeer:
+        """The session over connected ``chains`` with the pair's address book (default location unless given)."""
+        pair = chains.pair.name
+        path = Path(book_path) if book_path else default_path(pair)
+        return cls(chains, AddressBook.open(path, pair, chains.l1.chain_id, chains.l2.chain_id))
+
+    @classmethod
+    def connect(cls, pair: str | None = None, book_path: str | Path | None = None) -> Livepeer:
+        """Attach to the running nodes of ``pair`` (default: the configured one) and open its book.
+
+        Call :meth:`close` (or use ``with``) to let go of the nodes.
+        """
+        from ape_livepeer_migration.chains import TwoChains
+
+        try:
+            chains = TwoChains.for_pair(pair, start=False)
+        except ValueError as err:  # a pair that cannot be attached to as configured
+            raise LivepeerError(str(err)) from err
+        chains.connect()
+        try:
+            return cls.open(chains, book_path)
+        except BaseException:
+            chains.disconnect()
+            raise
+
+    def close(self) -> None:
+        self.chains.disconnect()
+
+    def __enter__(self) -> Livepeer:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ deployment
+
+    @property
+    def is_deployed(self) -> bool:
+        return all(step in self.book for step in DEPLOY_STEPS)
+
+    @property
+    def system(self) -> System:
+        """The deployed system (attached from the address book on first use).
+
+        Raises :class:`NotDeployedError` when the book has no deployment or the chains do not hold it.
+        """
+        if self._system is None:
+            self._system = self._attach()
+        return self._system
+
+    @staticmethod
+    def _resolve_account(address: str, role: str = "the simulator's operator") -> AccountAPI:
+        from ape import accounts
+
+        for account in accounts.test_accounts:
+            if account.address == address:
+                return account
+        try:
+            return accounts[address]
+        except (KeyError, IndexError) as err:
+            raise LivepeerError(f"{role} {address} is not an account Ape can sign with") from err
+
+    def _check_code(self, recorded: Mapping[str, Any], layers: Mapping[str, str]) -> None:
+        for name, layer in layers.items():
+            chain = getattr(self.chains, layer)
+            if not chain.get_code(recorded[name]):
+                raise NotDeployedError(
+                    f"the address book {self.book.path} records {name} at {recorded[name]}, but the "
+                    f"{layer.upper()} (chain {chain.chain_id}) has no contract there: the chains were reset; "
+                    "deploy again with `ape livepeer deploy --fresh`"
+                )
+
+    def _attach(self) -> System:
+        from ape import project
+
+        from ape_livepeer_migration.bridge import Bridge
+        from ape_livepeer_migration.deploy import L1Protocol
+        from ape_livepeer_migration.simulator import attach_simulator
+        from ape_livepeer_migration.system import System
+
+        sim_entry, addresses = self.book.get(SIMULATOR), self.book.get(SYSTEM)
+        if sim_entry is None or addresses is None:
+            raise NotDeployedError(
+                f"no Livepeer system is deployed on the {self.chains.pair.name} pair "
+                f"(L1 {self.chains.l1.chain_id} / L2 {self.chains.l2.chain_id}) according to {self.book.path}; "
+                "run `ape livepeer deploy`"
+            )
+        self._check_code(sim_entry, {"inbox": "l1", "bridge": "l1", "outbox": "l1"})
+        self._check_code(addresses, {name: layer for name, (layer, _) in CONTRACTS.items()})
+        sim = attach_simulator(self.chains, self._resolve_account(sim_entry["operator"]), sim_entry)
+        bound = {}
+        for name, (layer, contract) in CONTRACTS.items():
+            chain = getattr(self.chains, layer)
+            with chain:
+                bound[name] = chain.bind(getattr(project, contract).at(addresses[name]))
+        l1_protocol = L1Protocol(bound["l1_token"], bound["l1_rounds"], bound["l1_minter"], bound["l1_bonding_manager"])
+        bridge = Bridge(
+            chains=self.chains,
+            l1_protocol=l1_protocol,
+            inbox=str(sim.inbox.address),
+            **{name: bound[name] for name in (
+                "l1_escrow", "l1_gateway", "l1_supply_reporter", "l2_token", "l2_rounds", "l2_minter", "l2_gateway"
+            )},
+        )
+        return System(
+            chains=self.chains,
+            sim=sim,
+            l1=l1_protocol,
+            bridge=bridge,
+            l2_bonding_manager=bound["l2_bonding_manager"],
+            l1_migrator=bound["l1_migrator"],
+            l2_migrator=bound["l2_migrator"],
+        )
+
+    def _nonces(self, address: str) -> dict[str, int]:
+        return {layer.layer: int(layer.provider.get_nonce(address)) for layer in self.chains.layers}
+
+    def deploy(
+        self,
+        deployer: AccountAPI,
+        *,
+        operator: AccountAPI | None = None,
+        genesis: Mapping[str, int] | None = None,
+        params: Mapping[str, int] | None = None,
+        on_step: Callable[[str, str], None] | None = None,
+        redo_interrupted: bool = False,
+    ) -> System:
+        """Deploy the simulator, then the whole system, recording each step in the address book as it finishes.
+
+        A step already recorded is skipped, so a re-run after a failure continues where it stopped; a run
+        finding everything recorded sends nothing. A step that started and never finished raises
+        :class:`InterruptedDeployError` (it may have deployed contracts that the book does not know) unless
+        ``redo_interrupted``. ``params`` override the protocol parameters on both layers. ``on_step(step,
+        state)`` is called with state ``"skipped"``, ``"started"`` or ``"done"``.
+        """
+        from ape_livepeer_migration import simulator as sim_api
+        from ape_livepeer_migration.deploy import DEFAULT_PARAMS
+        from ape_livepeer_migration.relayer import simulator_deployment
+        from ape_livepeer_migration.system import deploy_system
+
+        report = on_step or (lambda step, state: None)
+        params = dict(params or {})
+        unknown = set(params) - set(DEFAULT_PARAMS)
+        if unknown:
+            raise LivepeerError(f"unknown protocol parameters: {', '.join(sorted(unknown))}")
+        operator = operator or deployer
+        for step in DEPLOY_STEPS:
+            note = self.book.interrupted(step)
+            if note is not None and not redo_interrupted:
+                raise InterruptedDeployError(
+                    f"the deploy step '{step}' started earlier (nonces {note}) and never finished; its contracts may "
+                    "exist without being recorded: check, then re-run with --redo-interrupted (or deploy --fresh)"
+                )
+        if self.is_deployed:
+            for step in DEPLOY_STEPS:
+                report(step, "skipped")
+            return self.system
+
+        if SIMULATOR in self.book:
+            report(SIMULATOR, "skipped")
+            sim = sim_api.attach_simulator(
+                self.chains, self._resolve_account(self.book.get(SIMULATOR)["operator"]), self.book.get(SIMULATOR)
+            )
+        else:
+            report(SIMULATOR, "started")
+            self.book.begin(SIMULATOR, {"account": str(operator.address), **self._nonces(operator.address)})
+            sim = sim_api.deploy_simulator(self.chains, operator)
+            self.book.record(SIMULATOR, simulator_deployment(sim))
+            report(SIMULATOR, "done")
+
+        report(SYSTEM, "started")
+        self.book.begin(SYSTEM, {"account": str(deployer.address), **self._nonces(deployer.address)})
+        system = deploy_system(self.chains, deployer, sim=sim, genesis=genesis, l1_params=params, l2_params=params)
+        self.book.record(SYSTEM, system.addresses)
+        report(SYSTEM, "done")
+        self._system = system
+        return system
+
+    def forget_deployment(self) -> None:
+        """Drop every deploy step from the address book (the contracts stay on chain) and move the relayer's journal
+        of that deployment aside (``<journal>.replaced-<unix time>``)."""
+        import time
+
+        for step in DEPLOY_STEPS:
+            self.book.forget(step)
+        self._system = None
+        suffix = f".replaced-{int(time.time())}"
+        for path in (self.journal_path, *(Path(f"{self.journal_path}{end}") for end in ("-wal", "-shm"))):
+            if path.exists():
+                path.rename(f"{path}{suffix}")
+
+    # ------------------------------------------------------------------ reading
+
+    def _layer_stake(self, layer: str, address: str) -> LayerStake:
+        s = self.system
+        bm, rounds = (s.l1.bonding_manager, s.l1.rounds) if layer == "l1" else (s.l2_bonding_manager, s.l2_rounds)
+        current = rounds.currentRound()
+        d = bm.getDelegator(address)
+        stake = bm.pendingStake(address, current)
+        locks = []
+        for lock_id in range(d.nextUnbondingLockId):
+            amount, withdraw_round = bm.getDelegatorUnbondingLock(address, lock_id)
+            if amount:
+                locks.append({"id": lock_id, "amount": amount, "withdraw_round": withdraw_round})
+        delegate = str(d.delegateAddress)
+        return LayerStake(
+            round=current,
+            round_initialized=bool(rounds.currentRoundInitialized()),
+            delegate=None if int(delegate, 16) == 0 else delegate,
+            stake=stake,
+            bonded=d.bondedAmount,
+            pending_rewards=max(stake - d.bondedAmount, 0),
+            pending_fees=bm.pendingFees(address, current),
+            orchestrator=bool(bm.isRegisteredTranscoder(address)),
+            active=bool(bm.isActiveTranscoder(address)),
+            unbonding_locks=locks,
+        )
+
+    def pending_messages(self) -> list[PendingMessage]:
+        """Cross-chain messages the local relayer's journal holds that are not final yet."""
+        from ape_livepeer_migration.journal import Journal
+
+        if not self.journal_path.is_file():
+            return []
+        journal = Journal.existing(self.journal_path)
+        try:
+            return [
+                PendingMessage(r.direction.value, r.id, r.status.value, r.source_block)
+                for r in journal.messages()
+                if not r.status.is_final
+            ]
+        finally:
+            journal.close()
+
+    def status(self, address: str) -> AccountStatus:
+        """Round, stake, delegate, pending rewards and fees, unbonding locks on both layers; balances; messages."""
+        if not _is_address(str(address)):
+            raise LivepeerError(f"{address!r} is not an address")
+        s = self.system
+        return AccountStatus(
+            account=str(address),
+            l1=self._layer_stake("l1", address),
+            l2=self._layer_stake("l2", address),
+            lpt={"l1": s.l1.token.balanceOf(address), "l2": s.l2_token.balanceOf(address)},
+            eth={layer.layer: int(layer.provider.get_balance(address)) for layer in self.chains.layers},
+            messages=self.pending_messages(),
+        )
+
+    # ------------------------------------------------------------------ checks shared by the operations
+
+    def _require_eth(self, layer: str, address: str, needed: int, what: str) -> None:
+        """Refuse when ``address`` has less than ``needed`` wei on ``layer`` (``needed=1``: any ETH for the gas)."""
+        balance = int(getattr(self.chains, layer).provider.get_balance(address))
+        if balance == 0 and needed <= 1:
+            raise LivepeerError(f"{address} has no ETH on {layer.upper()} to pay the gas of {what}")
+        if balance < needed:
+            raise LivepeerError(
+                f"{address} has {balance / 1e18:.6f} ETH on {layer.upper()}, {what} needs about {needed / 1e18:.6f} ETH"
+            )
+
+    def _gas_price(self, layer: str) -> int:
+        chain = getattr(self.chains, layer)
+        with chain:
+            return int(chain.provider.gas_price)
+
+    def l2_orchestrator_for(self, address: str) -> str | None:
+        """The L2 orchestrator a migration of ``address`` goes to by default: its L1 delegate when that one is a
+        registered orchestrator on L2 (an L1 orchestrator migrates to itself), else ``None``."""
+        s = self.system
+        if s.l1.bonding_manager.isRegisteredTranscoder(address):
+            return str(address)
+        delegate = str(s.l1.bonding_manager.getDelegator(address).delegateAddress)
+        if int(delegate, 16) and s.l2_bonding_manager.isRegisteredTranscoder(delegate):
+            return delegate
+        return None
+
+    # ------------------------------------------------------------------ migration
+
+    def plan_migration(
+        self,
+        address: str,
+        to_orchestrator: str | None = None,
+        lock_ids: Sequence[int] = (),
+    ) -> MigrationPlan:
+        """What migrating ``address``'s stake (or its unbonding locks ``lock_ids``) to the same address on L2 would
+        send and cost; sends nothing. Only ``address`` itself can send it, so it needs no key here.
+
+        Raises :class:`LivepeerError` when there is nothing to migrate, the orchestrator is unknown on L2, a lock
+        does not exist, or the account lacks the ETH for both layers' fees.
+        """
+        from ape_livepeer_migration.system import migration_gas_params, planned_migration
+
+        s = self.system
+        address = l2_delegator = str(address)
+        bm = s.l1.bonding_manager
+        is_orchestrator = bool(bm.isRegisteredTranscoder(address))
+        if lock_ids:
+            if to_orchestrator is None:
+                raise LivepeerError("migrating unbonding locks needs the L2 orchestrator to stake them with")
+            for lock_id in lock_ids:
+                if not bm.getDelegatorUnbondingLock(address, lock_id)[0]:
+                    raise LivepeerError(f"{address} has no unbonding lock {lock_id} on L1")
+        elif not bm.pendingStake(address, s.l1.rounds.currentRound()):
+            raise LivepeerError(f"{address} has no stake to migrate on L1")
+        if is_orchestrator and not lock_ids:
+            orchestrator = address
+        else:
+            orchestrator = to_orchestrator or self.l2_orchestrator_for(address)
+            if orchestrator is None:
+                raise LivepeerError(
+                    f"{address}'s L1 orchestrator has not migrated to L2: choose a registered L2 orchestrator"
+                )
+            if not s.l2_bonding_manager.isRegisteredTranscoder(orchestrator):
+                raise LivepeerError(f"{orchestrator} is not a registered orchestrator on L2")
+        record = planned_migration(s, address, l2_delegator, orchestrator, list(lock_ids))
+        gas = migration_gas_params(s, record)
+        migrator = s.l1_migrator
+        args = (gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost)
+        self._require_eth("l1", address, gas.value, "the migration's L2 fees")
+        sender = address  # an estimate needs the sender's address only
+        with self.chains.l1:
+            if lock_ids:
+                l1_gas = migrator.unwrapped.migrateUnbondingLocks.estimate_gas_cost(
+                    list(lock_ids), l2_delegator, orchestrator, *args, value=gas.value, sender=sender
+                )
+            else:
+                l1_gas = migrator.unwrapped.migrate.estimate_gas_cost(
+                    l2_delegator, orchestrator, *args, value=gas.value, sender=sender
+                )
+        plan = MigrationPlan(
+            account=address,
+            kind=record.kind.name.lower().replace("_", "-"),
+            amount=record.amount,
+            l2_delegator=l2_delegator,
+            l2_orchestrator=orchestrator,
+            lock_ids=tuple(lock_ids),
+            l1_gas=int(l1_gas),
+            l1_gas_price=self._gas_price("l1"),
+            l2_gas_limit=gas.gas_limit,
+            l2_gas_price_bid=gas.gas_price_bid,
+            max_submission_cost=gas.max_submission_cost,
+            retryable_value=gas.value,
+        )
+        self._require_eth("l1", address, plan.total_eth, "the migration (L1 gas and L2 fees)")
+        return plan
+
+    def migrate(
+        self, account: AccountAPI, to_orchestrator: str | None = None, lock_ids: Sequence[int] = ()
+    ) -> tuple[MigrationPlan, Any]:
+        """Migrate ``account``'s L1 stake (or its locks ``lock_ids``) in one L1 transaction, after
+        :meth:`plan_migration`'s checks. Returns the plan and the :class:`~ape_livepeer_migration.system.MigrationSent`.
+        """
+        from ape_livepeer_migration.bridge import RetryableGasParams
+        from ape_livepeer_migration.system import migrate, migrate_unbonding_locks
+
+        plan = self.plan_migration(account.address, to_orchestrator, lock_ids)
+        gas = RetryableGasParams(plan.max_submission_cost, plan.l2_gas_limit, plan.l2_gas_price_bid)
+        if lock_ids:
+            sent = migrate_unbonding_locks(self.system, account, list(lock_ids), plan.l2_orchestrator, gas=gas)
+        else:
+            sent = migrate(self.system, account, l2_orchestrator=plan.l2_orchestrator, gas=gas)
+        return plan, sent
+
+    # ------------------------------------------------------------------ bridge
+
+    def check_bridge(self, direction: str, address: str, amount: int, to: str | None = None) -> Any:
+        """Refuse a bridge ``direction`` ("in": L1 -> L2, "out": L2 -> L1) of ``amount`` that cannot succeed (amount
+        not above 0 or above the balance, too little ETH for the deposit's L2 fees). Returns a deposit's
+        :class:`~ape_livepeer_migration.bridge.RetryableGasParams` (``None`` for a withdrawal); sends nothing."""
+        from ape_livepeer_migration.bridge import deposit_gas_params
+
+        s = self.system
+        if direction == "in":
+            self._require_amount(amount, s.l1.token.balanceOf(address), "L1 LPT", address)
+            gas = deposit_gas_params(s.bridge, address, str(to or address), amount)
+            self._require_eth("l1", address, gas.value, "the deposit's L2 fees")
+            return gas
+        if direction == "out":
+            self._require_amount(amount, s.l2_token.balanceOf(address), "L2 LPT", address)
+            self._require_eth("l2", address, 1, "the withdrawal")
+            return None
+        raise LivepeerError(f"unknown bridge direction {direction!r} (in or out)")
+
+    def bridge_in(self, account: AccountAPI, amount: int, to: str | None = None) -> SentTransaction:
+        """Deposit ``amount`` L1 LPT of ``account`` for ``to`` (default: itself) on L2; approves the gateway if needed."""
+        from ape_livepeer_migration.bridge import bridge_in
+
+        to = str(to or account.address)
+        gas = self.check_bridge("in", account.address, amount, to)
+        deposit = bridge_in(self.system.bridge, account, to, amount, gas=gas)
+        return SentTransaction(
+            "l1", deposit.receipt.txn_hash, deposit.receipt.gas_used,
+            {"to": to, "amount": amount, "sequence_number": deposit.sequence_number, "retryable_value": gas.value},
+        )
+
+    def bridge_out(self, account: AccountAPI, amount: int, to: str | None = None) -> SentTransaction:
+        """Withdraw ``amount`` L2 LPT of ``account`` to ``to`` (default: itself) on L1; approves the gateway if needed.
+
+        The L1 side pays out once the message is executed in the Outbox (``relay`` does so locally)."""
+        from ape_livepeer_migration.bridge import bridge_out
+
+        to = str(to or account.address)
+        self.check_bridge("out", account.address, amount, to)
+        withdrawal = bridge_out(self.system.bridge, account, to, amount)
+        return SentTransaction(
+            "l2", withdrawal.receipt.txn_hash, withdrawal.receipt.gas_used,
+            {"to": to, "amount": amount, "exit_num": withdrawal.exit_num, "l2_to_l1_id": withdrawal.l2_to_l1_id},
+        )
+
+    @staticmethod
+    def _require_amount(amount: int, available: int, what: str, owner: str) -> None:
+        if not isinstance(amount, int) or amount <= 0:
+            raise LivepeerError(f"the amount must be greater than 0, got {amount}")
+        if amount > available:
+            raise LivepeerError(f"{owner} has {available / 1e18:,.6f} {what}, less than {amount / 1e18:,.6f}")
+
+    # ------------------------------------------------------------------ relaying
+
+    def relayer(self, operator: AccountAPI | None = None, fast_forward: bool = True) -> Relayer:
+        """The local relayer over this deployment, journaled next to the address book.
+
+        ``operator`` must be the simulator's operator (default: the recorded one)."""
+        from ape_livepeer_migration.relayer import Relayer, SimulatorBackend
+        from ape_livepeer_migration.simulator import attach_simulator
+
+        sim = self.system.sim
+        if operator is not None and operator.address != sim.operator.address:
+            raise LivepeerError(f"{operator.address} is not the simulator's operator ({sim.operator.address})")
+        if operator is not None:
+            sim = attach_simulator(self.chains, operator, self.book.get(SIMULATOR))
+        self.journal_path.parent.mkdir(parents=True, exist_ok=True)
+        return Relayer.open(SimulatorBackend(sim), self.journal_path, fast_forward=fast_forward)
+
+    def relay(self, operator: AccountAPI | None = None, fast_forward: bool = True) -> PassReport:
+        """One relayer pass: deliver retryables, assert roots, execute confirmed L2 -> L1 messages."""
+        relayer = self.relayer(operator, fast_forward)
+        try:
+            return relayer.relay_once()
+        finally:
+            relayer.journal.close()
+
+    # ------------------------------------------------------------------ withdrawals
+
+    def withdrawals(self, address: str) -> list[WithdrawalState]:
+        """LPT withdrawals sent from or to ``address``, with their state (read from the chains)."""
+        from ape_livepeer_migration import simulator as sim_api
+
+        messages = self._l2_to_l1_messages()
+        return [state for state, _ in self._withdrawal_states(messages, address, sim_api)]
+
+    def _l2_to_l1_messages(self) -> list[Any]:
+        from ape_livepeer_migration.simulator import fetch_l2_to_l1
+
+        sim = self.system.sim
+        return fetch_l2_to_l1(sim, sim.l2_deploy_block, self.chains.l2.block_number)
+
+    def _withdrawal_states(self, messages: list[Any], address: str, sim_api: Any) -> list[tuple[WithdrawalState, Any]]:
+        from eth_abi import decode as abi_decode
+        from eth_utils import to_checksum_address
+
+        from ape_livepeer_migration.arbitrum import SendMerkleTree, function_selector
+
+        s = self.system
+        selector = function_selector("finalizeInboundTransfer(address,address,address,uint256,bytes)")
+        gateways = (str(s.bridge.l2_gateway.address).lower(), str(s.bridge.l1_gateway.address).lower())
+        found = []
+        for message in messages:
+            if (message.caller.lower(), message.destination.lower()) != gateways or message.data[:4] != selector:
+                continue
+            _, sender, to, amount, _ = abi_decode(["address", "address", "address", "uint256", "bytes"], message.data[4:])
+            if address.lower() not in (sender.lower(), to.lower()):
+                continue
+            state, confirmable, proof = "no-root", None, None
+            if sim_api.is_executed(s.sim, message.index):
+                state = "executed"
+            else:
+                # the latest asserted root that covers the message (roots cover the first n messages)
+                for count in range(len(messages), message.position, -1):
+                    covered = messages[:count]
+                    at = sim_api.confirmable_at(s.sim, SendMerkleTree.of_messages(covered).root)
+                    if at:
+                        confirmable = at
+                        if at <= self.chains.l1.block_number:
+                            state, proof = "executable", sim_api.proof_for(covered, message.index)
+                        else:
+                            state = "challenge-period"
+                        break
+            withdrawal = WithdrawalState(
+                message.position, to_checksum_address(sender), to_checksum_address(to), amount, message.l2_tx_hash,
+                state, confirmable,
+            )
+            found.append((withdrawal, (message, proof)))
+        return found
+
+    def finalize(self, account: AccountAPI) -> list[tuple[WithdrawalState, str]]:
+        """Execute on L1, through the Outbox, every withdrawal from or to ``account`` whose send root is confirmed
+        (``account`` pays the L1 gas; the LPT goes to the withdrawal's recipient). Returns each with its L1
+        transaction. Refuses when none is executable, saying why."""
+        from ape_livepeer_migration import simulator as sim_api
+
+        pending = [
+            (w, found) for w, found in self._withdrawal_states(self._l2_to_l1_messages(), account.address, sim_api)
+            if w.state != "executed"
+        ]
+        executable = [(w, found) for w, found in pending if w.state == "executable"]
+        if not executable:
+            if not pending:
+                raise LivepeerError(f"{account.address} has no withdrawal waiting to be finalized")
+            reasons = {
+                "challenge-period": lambda w: f"in its challenge period until L1 block {w.confirmable_at}",
+                "no-root": lambda w: "not covered by a send root yet (the relayer asserts one: `ape livepeer relay`)",
+            }
+            raise LivepeerError(
+                "nothing to finalize: " + "; ".join(f"withdrawal #{w.position} is {reasons[w.state](w)}" for w, _ in pending)
+            )
+        self._require_eth("l1", account.address, 1, "finalizing")
+        done = []
+        for withdrawal, (message, proof) in executable:
+            result = sim_api.execute_l2_to_l1(self.system.sim, message, proof, sender=account)
+            done.append((withdrawal, result.l1_tx_hash))
+        return done
+
+    # ------------------------------------------------------------------ orchestrators on L2
+
+    def call_reward(self, account: AccountAPI) -> RewardResult:
+        """Call ``reward()`` on L2 for ``account`` (an active orchestrator), initializing the round first if needed.
+
+        Refuses an inactive account and a second call in the same round."""
+        s = self.system
+        bm, rounds = s.l2_bonding_manager, s.l2_rounds
+        address = account.address
+        current = rounds.currentRound()
+        if not bm.isActiveTranscoder(address):
+            raise LivepeerError(f"{address} is not an active orchestrator on L2 in round {current}")
+        if bm.getTranscoder(address).lastRewardRound == current:
+            raise LivepeerError(f"{address} already called reward() in round {current}")
+        self._require_eth("l2", address, 1, "reward()")
+        initialized = False
+        if not rounds.currentRoundInitialized():
+            rounds.initializeRound(sender=account)
+            initialized = True
+        receipt = bm.reward(sender=account)
+        with self.chains.l2:
+            (event,) = receipt.decode_logs(bm.unwrapped.Reward)
+        return RewardResult(current, event.amount, receipt.gas_used, initialized, receipt.txn_hash)
+
+    def reward_called(self, address: str) -> bool:
+        """Whether ``address`` called reward() on L2 in the current round."""
+        s = self.system
+        return s.l2_bonding_manager.getTranscoder(address).lastRewardRound == s.l2_rounds.currentRound()
+
+    def reward_economics(self, address: str, gas_used: int, lpt_usd: Any, eth_usd: Any) -> Any:
+        """:class:`~ape_livepeer_migration.economics.CallEconomics` of ``address``'s next L2 reward() at the
+        L2's current state and gas price, for the given prices."""
+        from ape_livepeer_migration import economics as econ
+
+        s = self.system
+        bm, minter = s.l2_bonding_manager, s.l2_minter
+        t = bm.getTranscoder(address)
+        stake = t.delegatedAmount
+        network = econ.NetworkState(
+            total_supply=minter.inflationSupply(),
+            inflation=max(minter.inflation(), 1),
+            total_active_stake=max(bm.currentRoundTotalActiveStake(), stake),
+        )
+        orchestrator = econ.OrchestratorPosition(
+            stake=stake, self_stake=min(bm.getDelegator(address).bondedAmount, stake), reward_cut=t.rewardCut
+        )
+        call = econ.RewardCallCost("l2", gas_used, max(self._gas_price("l2"), 1))
+        return econ.evaluate_call(network, orchestrator, econ.Prices(lpt_usd, eth_usd), call)
+
+    def check_fee_withdrawal(self, address: str, amount: int | None = None, layer: str = "l2") -> int:
+        """The fees (wei) a withdrawal of ``amount`` (default: all pending) on ``layer`` takes; refuses none pending,
+        an amount not above 0 or above the pending fees. Sends nothing."""
+        s = self.system
+        if layer not in ("l1", "l2"):
+            raise LivepeerError(f"unknown layer {layer!r} (l1 or l2)")
+        bm, rounds = (s.l2_bonding_manager, s.l2_rounds) if layer == "l2" else (s.l1.bonding_manager, s.l1.rounds)
+        pending = bm.pendingFees(address, rounds.currentRound())
+        if pending == 0:
+            raise LivepeerError(f"{address} has no fees to withdraw on {layer.upper()}")
+        amount = pending if amount is None else amount
+        self._require_amount(amount, pending, f"ETH of pending fees on {layer.upper()}", address)
+        self._require_eth(layer, address, 1, "the withdrawal")
+        return amount
+
+    def withdraw_fees(
+        self, account: AccountAPI, amount: int | None = None, recipient: str | None = None, layer: str = "l2"
+    ) -> SentTransaction:
+        """Withdraw ``amount`` (default: all) of ``account``'s pending ETH fees on ``layer`` to ``recipient``."""
+        amount = self.check_fee_withdrawal(account.address, amount, layer)
+        s = self.system
+        bm = s.l2_bonding_manager if layer == "l2" else s.l1.bonding_manager
+        recipient = str(recipient or account.address)
+        receipt = bm.withdrawFees(recipient, amount, sender=account)
+        return SentTransaction(layer, receipt.txn_hash, receipt.gas_used, {"recipient": recipient, "amount": amount})

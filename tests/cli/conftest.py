@@ -1,0 +1,110 @@
+"""Fixtures of the command tests: one deployed system per module, commands pointed at the test's own chains."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from ape_livepeer_migration._cli import cli
+from ape_livepeer_migration.chains import TwoChains
+from ape_livepeer_migration.session import Livepeer
+
+LPT = 10**18
+ROUND_LENGTH = 20
+
+
+class World:
+    """Who is who: a[0] governor, a[9] simulator operator, o1 an orchestrator migrated to L2 with d1 delegating to
+    it on L1, o2 an orchestrator left on L1 with d3 delegating to it, nobody an account holding nothing."""
+
+    def __init__(self, accounts, book):
+        self.book = book
+        self.governor, self.operator = accounts[0], accounts[9]
+        self.o1, self.o2, self.d1, self.d3, self.nobody = accounts[2], accounts[3], accounts[4], accounts[6], accounts[8]
+
+
+def next_round(chains, rounds, layer):
+    chain = getattr(chains, layer)
+    blocks = rounds.currentRoundStartBlock() + rounds.roundLength() - chain.block_number - 1
+    if blocks > 0:
+        chain.mine(blocks)
+
+
+@pytest.fixture(scope="session")
+def two_chains():
+    """This area's own L1 and L2. The simulator keeps state at fixed L2 addresses (0x6E records submitted request
+    ids, which are message numbers): a simulator another area deployed on the shared pair would make this one's
+    messages look delivered."""
+    with TwoChains.local() as pair:
+        yield pair
+
+
+@pytest.fixture(scope="module")
+def world(two_chains, accounts, tmp_path_factory):
+    """Deployed once per module and undone after it: the simulator's L2 precompiles are per chain, so two modules'
+    deployments must not meet on one L2."""
+    with two_chains.isolated():
+        book = tmp_path_factory.mktemp("book") / "local.json"
+        w = World(accounts, book)
+        lp = Livepeer.open(two_chains, book)
+        holders = (w.o1, w.o2, w.d1, w.d3)
+        s = lp.deploy(
+            w.governor, operator=w.operator, genesis={a.address: 10_000 * LPT for a in holders},
+            params={"round_length": ROUND_LENGTH},
+        )
+        bm = s.l1.bonding_manager
+        for a in holders:
+            s.l1.token.approve(bm.address, 10_000 * LPT, sender=a)
+        next_round(two_chains, s.l1.rounds, "l1")
+        s.l1.rounds.initializeRound(sender=w.governor)
+        bm.bond(2_000 * LPT, w.o1, sender=w.o1)
+        bm.transcoder(100_000, 500_000, sender=w.o1)
+        bm.bond(1_000 * LPT, w.o2, sender=w.o2)
+        bm.transcoder(50_000, 250_000, sender=w.o2)
+        bm.bond(600 * LPT, w.o1, sender=w.d1)
+        bm.bond(300 * LPT, w.o2, sender=w.d3)
+        next_round(two_chains, s.l1.rounds, "l1")
+        s.l1.rounds.initializeRound(sender=w.governor)
+        lp.migrate(w.o1)
+        lp.relay()
+        yield w
+
+
+@pytest.fixture
+def book(chains, world, tmp_path):
+    """A copy of the module's address book and relayer journal, so that a test's relaying is undone with it."""
+    copy = tmp_path / "local.json"
+    shutil.copy(world.book, copy)
+    journal = world.book.with_suffix(".relay.db")
+    if journal.exists():
+        shutil.copy(journal, copy.with_suffix(".relay.db"))
+    return copy
+
+
+@pytest.fixture
+def lp(chains, book):
+    """The session the commands see."""
+    return Livepeer.open(chains, book)
+
+
+@pytest.fixture
+def run(chains, book):
+    """``run(*args, input=None)``: invoke ``ape livepeer`` on the test's chains and address book."""
+
+    def invoke(*args, input=None, book_path=None):
+        obj = {"chains": chains, "address_book": str(book_path or book)}
+        return CliRunner().invoke(cli, [str(a) for a in args], obj=obj, input=input)
+
+    return invoke
+
+
+@pytest.fixture
+def nonces(chains):
+    """``nonces(*accounts)``: the accounts' nonces on both chains (a refused command must not move them)."""
+
+    def read(*accounts):
+        return [(chain.provider.get_nonce(a.address), chain.layer) for a in accounts for chain in chains.layers]
+
+    return read

@@ -1,0 +1,103 @@
+"""The commands and the console object the way a user runs them: attached to `ape livepeer chains` running in
+another process, through the configured ports (no chains handed in)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ape_livepeer_migration._cli import cli
+from ape_livepeer_migration.chains import free_port, port_is_listening
+
+APE = Path(sys.executable).with_name("ape")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def running_pair():
+    """`ape livepeer chains` in its own process, on free ports; yields (l1_port, l2_port)."""
+    ports = free_port(), free_port()
+    command = [str(APE), "livepeer", "chains", "--l1-port", str(ports[0]), "--l2-port", str(ports[1])]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not all(map(port_is_listening, ports)):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"`ape livepeer chains` did not come up:\n{process.stdout.read()}")
+            time.sleep(0.2)
+        yield ports
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+
+
+@pytest.fixture
+def configured(running_pair, monkeypatch, tmp_path):
+    """The project's config points at the running pair; the address book directory is a temporary one."""
+    from ape import config
+
+    settings = config.get_config("livepeer_migration")
+    monkeypatch.setattr(settings.local, "l1_port", running_pair[0])
+    monkeypatch.setattr(settings.local, "l2_port", running_pair[1])
+    monkeypatch.setattr(settings, "address_book_dir", str(tmp_path))
+    monkeypatch.delenv("APE_LIVEPEER_PAIR", raising=False)
+    return tmp_path
+
+
+def test_deploy_status_and_console_through_the_configured_pair(configured):
+    runner = CliRunner()
+    holder = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"  # test:1
+    deployed = runner.invoke(
+        cli, ["deploy", "--account", "test:0", "--operator", "test:9", "--genesis", f"{holder}=25", "--yes", "--json"]
+    )
+    assert deployed.exit_code == 0, deployed.output
+    assert json.loads(deployed.output)["address_book"] == str(configured / "local.json")
+    # the first command let go of the nodes: the next one attaches again
+    status = runner.invoke(cli, ["status", holder, "--json"])
+    assert status.exit_code == 0, status.output
+    assert json.loads(status.output)["lpt"] == {"l1": str(25 * 10**18), "l2": "0"}
+
+    from ape_livepeer_migration.console import ape_init_extras
+
+    livepeer = ape_init_extras()["livepeer"]
+    try:
+        assert livepeer.is_deployed
+        assert livepeer.status(holder).lpt["l1"] == 25 * 10**18
+    finally:
+        livepeer.close()
+
+
+def test_commands_say_when_no_node_runs(configured, monkeypatch):
+    from ape import config
+
+    monkeypatch.setattr(config.get_config("livepeer_migration").local, "l1_port", free_port())
+    result = CliRunner().invoke(cli, ["status", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"])
+    assert result.exit_code == 1
+    assert "no node listens for the L1" in result.output and "ape livepeer chains" in result.output
+
+
+def test_unknown_pair(configured):
+    result = CliRunner().invoke(cli, ["--pair", "nope", "status", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"])
+    assert result.exit_code == 1
+    assert "unknown network pair 'nope'" in result.output
+
+
+def test_pairs_that_cannot_be_attached(configured, monkeypatch):
+    address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+    monkeypatch.delenv("APE_LIVEPEER_L1_RPC", raising=False)
+    monkeypatch.delenv("APE_LIVEPEER_L2_RPC", raising=False)
+    missing = CliRunner().invoke(cli, ["--pair", "mainnet-fork", "status", address])
+    assert missing.exit_code == 1 and "needs the RPC URL of its L1 node" in missing.output
+    monkeypatch.setenv("APE_LIVEPEER_L1_RPC", "http://127.0.0.1:1")
+    monkeypatch.setenv("APE_LIVEPEER_L2_RPC", "http://127.0.0.1:2")
+    fork = CliRunner().invoke(cli, ["--pair", "mainnet-fork", "status", address])
+    assert fork.exit_code == 1 and "always starts its own fork anvils" in fork.output
