@@ -155,7 +155,7 @@ def next_round(chain: Any, rounds: Any, keeper: Any) -> int:
     return rounds.currentRound()
 
 
-def _events(chain: Any, contract: Any, name: str, start: int) -> list[Any]:
+def events(chain: Any, contract: Any, name: str, start: int) -> list[Any]:
     """Every ``name`` event of ``contract`` (bound to ``chain``) from block ``start`` on."""
     with chain:
         return list(getattr(contract.unwrapped, name).range(start, chain.block_number + 1))
@@ -474,12 +474,12 @@ def check_stakes(s: Scenario) -> tuple[bool, str]:
     system, bm = s.system, s.l2_bm
     start = system.sim.l2_deploy_block
     principal: dict[str, int] = defaultdict(int)
-    for e in _events(s.chains.l2, system.l2_migrator, "MigrationFinalized", start):
+    for e in events(s.chains.l2, system.l2_migrator, "MigrationFinalized", start):
         if s.l1_amount_before[e.id] != e.amount:
             return False, f"migration #{e.id} staked {e.amount}, its L1 stake was {s.l1_amount_before[e.id]}"
         principal[str(e.l2Delegator)] += e.amount
     claimed: dict[str, int] = defaultdict(int)
-    for e in _events(s.chains.l2, bm, "EarningsClaimed", start):
+    for e in events(s.chains.l2, bm, "EarningsClaimed", start):
         claimed[str(e.delegator)] += e.rewards
     round_ = system.l2_rounds.currentRound()
     total_rewards = 0
@@ -491,7 +491,7 @@ def check_stakes(s: Scenario) -> tuple[bool, str]:
         if str(d.delegateAddress) != s.chosen_orchestrator[address]:
             return False, f"{address} delegates to {d.delegateAddress}, asked for {s.chosen_orchestrator[address]}"
         total_rewards += claimed[address] + pending - d.bondedAmount
-    l2_inflation = sum(e.amount for e in _events(s.chains.l2, system.l2_minter, "RewardCreated", start))
+    l2_inflation = sum(e.amount for e in events(s.chains.l2, system.l2_minter, "RewardCreated", start))
     if total_rewards > l2_inflation:
         return False, f"L2 rewards held {total_rewards} > L2 inflation {l2_inflation}"
     return True, (f"{len(principal)} L2 delegators = L1 stake migrated + {lpt(total_rewards)} L2 rewards "
@@ -559,7 +559,7 @@ def reconcile(s: Scenario) -> Reconciliation:
     l1_start, l2_start = system.sim.l1_deploy_block, system.sim.l2_deploy_block
 
     def total(chain: Any, contract: Any, event: str, attr: str, where: Callable[[Any], bool] = lambda e: True) -> int:
-        return sum(getattr(e, attr) for e in _events(chain, contract, event, l1_start if chain is l1 else l2_start)
+        return sum(getattr(e, attr) for e in events(chain, contract, event, l1_start if chain is l1 else l2_start)
                    if where(e))
 
     l1_supply, l2_supply = s.l1.token.totalSupply(), system.l2_token.totalSupply()
@@ -577,7 +577,7 @@ def reconcile(s: Scenario) -> Reconciliation:
     )
     deposits_sent = total(l1, b.l1_gateway, "DepositInitiated", "_amount")
     withdrawals_burned = total(l2, b.l2_gateway, "WithdrawalInitiated", "_amount")
-    finalized = _events(l1, b.l1_gateway, "WithdrawalFinalized", l1_start)
+    finalized = events(l1, b.l1_gateway, "WithdrawalFinalized", l1_start)
     exits = [e._exitNum for e in finalized]
     figures = {
         "genesis supply (L1)": s.genesis_supply,
@@ -616,7 +616,7 @@ def reconcile(s: Scenario) -> Reconciliation:
     passed, detail = s.stake_check if s.stake_check is not None else (False, "never checked (no L2 rewards step)")
     checks.append(Check("4 no one gains L2 stake beyond L1 stake + L2 rewards", passed, detail))
     retryables, outbound, accepted = _replays_refused(s)
-    migrations = [e.id for e in _events(l2, system.l2_migrator, "MigrationFinalized", l2_start)]
+    migrations = [e.id for e in events(l2, system.l2_migrator, "MigrationFinalized", l2_start)]
     once = (
         len(set(exits)) == len(exits) == b.l2_gateway.exitNum()
         and len(set(migrations)) == len(migrations) == system.l1_migrator.migrationCount()
