@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ape_livepeer_migration import simulator as sim_api
+from ape_livepeer_migration.arbitrum import function_selector
 from ape_livepeer_migration.bridge import bridge_in, bridge_out, report_l1_supply
 from ape_livepeer_migration.relayer import PassReport, Relayer, SimulatorBackend
 from ape_livepeer_migration.system import (
@@ -43,6 +44,7 @@ from ape_livepeer_migration.system import (
     migrate_unbonding_locks,
     migrate_with_signature,
     sign_migration,
+    signed_migration_for,
     switch_l1_inflation_off,
 )
 from ape_livepeer_migration.tickets import (
@@ -58,7 +60,6 @@ from ape_livepeer_migration.tickets import (
 
 LPT = 10**18
 ETH = 10**18
-ZERO_ADDRESS = "0x" + "00" * 20
 
 #: Blocks per round on both layers (short, so that rounds pass in a blink on anvil).
 ROUND_LENGTH = 50
@@ -94,6 +95,13 @@ class Cast:
 
     def delegators_of(self, index: int) -> list[Any]:
         return [d for i, d in enumerate(self.delegators) if i % len(self.orchestrators) == index]
+
+    def name(self, address: Any) -> str:
+        """A short label for ``address``: O1..O3, D1..D20, or the role."""
+        names = {o.address: f"O{i + 1}" for i, o in enumerate(self.orchestrators)}
+        names.update({d.address: f"D{i + 1}" for i, d in enumerate(self.delegators)})
+        names.update({self.bridger.address: "bridger", self.relayer.address: "relayer"})
+        return names.get(str(address), str(address))
 
 
 @dataclass
@@ -140,7 +148,8 @@ def lpt(amount: int) -> str:
     return f"{amount / LPT:,.4f} LPT" if amount % LPT else f"{amount // LPT:,} LPT"
 
 
-def _ensure_initialized(chain: Any, rounds: Any, keeper: Any) -> None:
+def _ensure_initialized(rounds: Any, keeper: Any) -> None:
+    """Initialize the current round of ``rounds`` unless it is."""
     if not rounds.currentRoundInitialized():
         rounds.initializeRound(sender=keeper)
 
@@ -308,8 +317,9 @@ def _migrated(s: Scenario, label: str, sent: Any, l1_amount: int) -> None:
     m = sent.migration
     s.l1_amount_before[m.id] = l1_amount
     s.chosen_orchestrator.setdefault(str(m.l2_delegator), str(m.l2_orchestrator))
-    s.say(f"  #{m.id} {label}: {m.kind.name.lower()} {lpt(m.amount)} -> L2 {m.l2_delegator} "
-          f"with {m.l2_orchestrator} (L1 gas {sent.receipt.gas_used:,})")
+    name = s.cast.name
+    s.say(f"  #{m.id} {label}: {m.kind.name.lower()} {lpt(m.amount)} of {name(m.l1_delegator)} -> L2 "
+          f"{name(m.l2_delegator)} with {name(m.l2_orchestrator)} (L1 gas {sent.receipt.gas_used:,})")
 
 
 def migrate_to_l2(s: Scenario) -> None:
@@ -318,14 +328,14 @@ def migrate_to_l2(s: Scenario) -> None:
     bm = l1.bonding_manager
     o1, o2, o3 = c.orchestrators
     s.say("== 4. migrate to L2")
-    _ensure_initialized(s.chains.l1, l1.rounds, c.governor)
+    _ensure_initialized(l1.rounds, c.governor)
     next_round(s.chains.l2, system.l2_rounds, c.governor)
 
     def stake(who: Any) -> int:
         return bm.pendingStake(who.address, l1.rounds.currentRound())
 
     amount = stake(o1)
-    _migrated(s, "O1 (orchestrator)", migrate(system, o1), amount)
+    _migrated(s, "orchestrator O1", migrate(system, o1), amount)
     for d in c.delegators_of(0):
         amount = stake(d)
         _migrated(s, "delegator of O1", migrate(system, d), amount)
@@ -346,10 +356,11 @@ def migrate_to_l2(s: Scenario) -> None:
         from ape import chain
 
         deadline = chain.blocks.head.timestamp + 3600
-    signature = sign_migration(system, signer, signer.address, o1.address, deadline)
+    signed = signed_migration_for(system, signer.address, signer.address, o1.address, deadline)
+    signature = sign_migration(system, signer, signed)
     amount = stake(signer)
-    sent = migrate_with_signature(system, c.relayer, signer.address, signer.address, o1.address, deadline, signature)
-    _migrated(s, f"signed by a delegator of O2, sent by relayer {c.relayer.address[:10]}", sent, amount)
+    sent = migrate_with_signature(system, c.relayer, signed, signature)
+    _migrated(s, "signed by a delegator of O2, sent by the relayer", sent, amount)
 
     report_l1_supply(system.bridge, c.operator)
     s.say(f"  L1 circulating supply reported to the L2 Minter: "
@@ -363,19 +374,15 @@ def migrate_to_l2(s: Scenario) -> None:
 
 def switch_inflation_to_l2(s: Scenario, l2_rounds: int = 2) -> None:
     """Governance turns L1 inflation off (L1 ``reward()`` now reverts); O1 calls ``reward()`` on L2."""
-    from ape.exceptions import ContractLogicError
-
     c, l1, system = s.cast, s.l1, s.system
     s.say("== 5. inflation moves to L2")
     next_round(s.chains.l1, l1.rounds, c.governor)
     switch_l1_inflation_off(system, c.governor)
-    try:
-        l1.bonding_manager.reward.call(sender=c.orchestrators[1])
-    except ContractLogicError as error:
-        s.l1_reward_blocked = True
-        s.say(f"  L1 reward() by O2 now reverts: {error.message}")
-    else:
-        s.say("  L1 reward() by O2 still mints: L1 inflation is NOT off")
+    o2 = c.orchestrators[1].address
+    selector = _revert_selector(s.chains.l1, o2, l1.bonding_manager, "reward", ())
+    s.l1_reward_blocked = selector == function_selector("NotMintingDelegate(address)")
+    s.say("  L1 reward() by O2 now reverts: NotMintingDelegate(L1 BondingManager)" if s.l1_reward_blocked
+          else f"  L1 reward() by O2 does not revert with NotMintingDelegate ({selector!r}): L1 inflation is NOT off")
     o1 = c.orchestrators[0]
     for _ in range(l2_rounds):
         round_ = next_round(s.chains.l2, system.l2_rounds, c.governor)
@@ -392,7 +399,7 @@ def withdraw_fees_on_l1(s: Scenario) -> None:
     c, l1 = s.cast, s.l1
     bm = l1.bonding_manager
     s.say("== 6. fees withdrawn on L1 after migrating")
-    _ensure_initialized(s.chains.l1, l1.rounds, c.governor)
+    _ensure_initialized(l1.rounds, c.governor)
     round_ = l1.rounds.currentRound()
     migrated = [c.orchestrators[0], *c.delegators_of(0), c.delegators_of(1)[0], c.delegators_of(1)[1]]
     count = 0
@@ -421,7 +428,7 @@ def bridge_round_trip(s: Scenario) -> None:
     deposit = bridge_in(b, bridger, bridger.address, amount)
     s.say(f"  deposit {lpt(amount)}: retryable #{deposit.sequence_number} (L1 gas {deposit.receipt.gas_used:,})")
     relay(s, "deposit")
-    _ensure_initialized(s.chains.l2, system.l2_rounds, c.governor)
+    _ensure_initialized(system.l2_rounds, c.governor)
     system.l2_token.approve(s.l2_bm.address, amount // 2, sender=bridger)
     s.l2_bm.bond(amount // 2, c.orchestrators[0].address, sender=bridger)
     s.chosen_orchestrator.setdefault(bridger.address, c.orchestrators[0].address)
@@ -436,7 +443,7 @@ def exit_to_l1(s: Scenario) -> None:
     c, system = s.cast, s.system
     b, token, rounds = system.bridge, system.l2_token, system.l2_rounds
     s.say("== 8. everyone exits to L1 (L2 supply > escrow: mint-on-shortfall)")
-    _ensure_initialized(s.chains.l2, rounds, c.governor)
+    _ensure_initialized(rounds, c.governor)
     o1 = c.orchestrators[0].address
     stakers = sorted(s.chosen_orchestrator, key=lambda a: a == o1)  # the orchestrator last
     accounts = {a.address: a for a in (*c.orchestrators, *c.delegators, c.bridger)}
@@ -520,35 +527,48 @@ class Reconciliation:
         return rows
 
 
-def _replays_refused(s: Scenario) -> tuple[int, int, list[str]]:
-    """Try every finalized cross-chain message again against the chain (as calls: a refusal is a revert);
-    returns (retryables tried, L2 -> L1 messages tried, descriptions of any the chain would accept)."""
-    from ape.exceptions import ApeException
+def _revert_selector(chain: Any, sender: str, contract: Any, method: str, args: tuple, value: int = 0) -> bytes | None:
+    """The 4-byte error selector ``contract.method(*args)`` reverts with as an ``eth_call`` from ``sender`` (None: it
+    would succeed). A raw call: Ape would print a call trace for every expected revert."""
+    from web3.exceptions import ContractLogicError as Web3LogicError
 
-    sim = s.system.sim
+    with chain:
+        data = getattr(contract.unwrapped, method).encode_input(*args)
+    call = {"from": sender, "to": str(contract.address), "data": "0x" + bytes(data).hex(), "value": value}
+    try:
+        chain.provider.web3.eth.call(call)
+    except Web3LogicError as error:
+        revert = error.data if isinstance(error.data, str) else ""
+        return bytes.fromhex(revert[2:10]) if revert.startswith("0x") else b""
+    return None
+
+
+def _replays_refused(s: Scenario) -> tuple[int, int, list[str]]:
+    """Try every finalized cross-chain message again against the chain (as calls) and expect the simulator to
+    refuse it as already done: ``AlreadySubmitted`` for a retryable, ``AlreadySpent`` for an L2 -> L1 message.
+    Returns (retryables tried, L2 -> L1 messages tried, descriptions of any replay not refused that way)."""
+    sim, l1, l2 = s.system.sim, s.chains.l1, s.chains.l2
+    operator = str(sim.operator.address)
+    already_submitted = function_selector("AlreadySubmitted(bytes32)")
+    already_spent = function_selector("AlreadySpent(uint256)")
     accepted: list[str] = []
-    retryables = sim_api.fetch_retryables(sim, sim.l1_deploy_block, s.chains.l1.block_number)
+    retryables = sim_api.fetch_retryables(sim, sim.l1_deploy_block, l1.block_number)
     for message in retryables:
-        try:
-            sim.arb_retryable_tx.submitRetryable.call(
-                (message.request_id, message.base_fee_l1, message.deposit, message.l2_call_value,
-                 message.max_fee_per_gas, message.gas_limit, message.max_submission_cost,
-                 message.excess_fee_refund_address, message.call_value_refund_address, message.to, message.data,
-                 message.l1_sender),
-                value=message.deposit, sender=sim.operator,
-            )
-        except ApeException:
-            continue
-        accepted.append(f"retryable {message.request_id!r}")
-    outbound = sim_api.fetch_l2_to_l1(sim, sim.l2_deploy_block, s.chains.l2.block_number)
+        request = (
+            message.request_id, message.base_fee_l1, message.deposit, message.l2_call_value,
+            message.max_fee_per_gas, message.gas_limit, message.max_submission_cost,
+            message.excess_fee_refund_address, message.call_value_refund_address, message.to, message.data,
+            message.l1_sender,
+        )
+        selector = _revert_selector(l2, operator, sim.arb_retryable_tx, "submitRetryable", (request,), message.deposit)
+        if selector != already_submitted:
+            accepted.append(f"retryable {bytes(message.request_id).hex()} ({selector!r})")
+    outbound = sim_api.fetch_l2_to_l1(sim, sim.l2_deploy_block, l2.block_number)
     for message in outbound:
-        try:
-            sim.outbox.executeTransaction.call(
-                *message.execute_args(sim_api.proof_for(outbound, message.index)), sender=sim.operator
-            )
-        except ApeException:
-            continue
-        accepted.append(f"L2->L1 #{message.index}")
+        args = tuple(message.execute_args(sim_api.proof_for(outbound, message.index)))
+        selector = _revert_selector(l1, operator, sim.outbox, "executeTransaction", args)
+        if selector != already_spent:
+            accepted.append(f"L2->L1 #{message.index} ({selector!r})")
     return len(retryables), len(outbound), accepted
 
 
@@ -627,7 +647,7 @@ def reconcile(s: Scenario) -> Reconciliation:
         once,
         f"{len(migrations)} migrations, {len(exits)} withdrawals finalized once each; replaying "
         f"{retryables} retryables and {outbound} L2->L1 messages on chain: "
-        + ("all refused" if not accepted else f"ACCEPTED {', '.join(accepted)}"),
+        + ("all refused as already done" if not accepted else f"NOT REFUSED {', '.join(accepted)}"),
     ))
     return Reconciliation(figures, checks)
 
