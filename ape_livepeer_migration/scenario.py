@@ -652,6 +652,16 @@ def reconcile(s: Scenario) -> Reconciliation:
     return Reconciliation(figures, checks)
 
 
+def verdict(reconciliation: Reconciliation, say: Say = print) -> int:
+    """Print the verdict line; the process exit status for it (1 when any invariant FAILs)."""
+    failed = [c.name for c in reconciliation.checks if not c.passed]
+    if failed:
+        say(f"RECONCILIATION FAILED: {'; '.join(failed)}")
+        return 1
+    say("RECONCILIATION PASSED")
+    return 0
+
+
 def run(chains: Any, journal_dir: str | Path | None = None, say: Say = print) -> tuple[Scenario, Reconciliation]:
     """Every step, in order; returns the scenario and its final reconciliation."""
     if journal_dir is None:

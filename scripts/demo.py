@@ -13,7 +13,7 @@ import time
 from ape.logging import LogLevel, logger
 
 from ape_livepeer_migration.chains import TwoChains
-from ape_livepeer_migration.scenario import run
+from ape_livepeer_migration.scenario import run, verdict
 
 
 def _say(line: str) -> None:
@@ -30,7 +30,6 @@ def main():
     gas = ", ".join(f"{g:,}" for g in scenario.l2_reward_gas)
     _say(f"L2 reward() gas: {gas}; relayer passes: {scenario.relay_passes}; "
          f"wall time {time.monotonic() - started:.1f} s")
-    if not reconciliation.passed:
-        _say("RECONCILIATION FAILED")
-        sys.exit(1)
-    _say("RECONCILIATION PASSED")
+    status = verdict(reconciliation, say=_say)
+    if status:
+        sys.exit(status)

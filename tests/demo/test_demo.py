@@ -17,6 +17,7 @@ from ape_livepeer_migration.scenario import (
     events,
     reconcile,
     run,
+    verdict,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +39,8 @@ def test_reconciliation_passes_every_invariant(story):
     failed = [f"{c.name}: {c.detail}" for c in reconciliation.checks if not c.passed]
     assert not failed, "\n".join(lines)
     assert reconciliation.passed
+    said: list[str] = []
+    assert verdict(reconciliation, said.append) == 0 and said == ["RECONCILIATION PASSED"]
 
 
 def test_the_story_happened_on_chain(story):
@@ -72,10 +75,13 @@ def test_reconciliation_reports_a_broken_invariant(chains, story):
     s, _, _ = story
     s.l1.token.transfer(s.system.bridge.l1_escrow.address, LPT, sender=s.cast.bridger)
     broken = reconcile(s)
-    verdict = {c.name[0]: c.passed for c in broken.checks}
-    assert verdict == {"1": False, "2": True, "3": False, "4": True, "5": True}
+    outcome = {c.name[0]: c.passed for c in broken.checks}
+    assert outcome == {"1": False, "2": True, "3": False, "4": True, "5": True}
     assert not broken.passed
     assert any(line.startswith("  FAIL  1") for line in broken.lines())
+    said: list[str] = []
+    assert verdict(broken, said.append) == 1
+    assert said == [f"RECONCILIATION FAILED: {broken.checks[0].name}; {broken.checks[2].name}"]
 
 
 def test_ape_run_demo_exits_zero():
