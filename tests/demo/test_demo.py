@@ -14,6 +14,7 @@ from ape_livepeer_migration.migration_codec import Kind
 from ape_livepeer_migration.scenario import (
     LPT,
     TICKET_FACE_VALUE,
+    check_stakes,
     events,
     reconcile,
     run,
@@ -95,3 +96,12 @@ def test_ape_run_demo_exits_zero():
         assert f"PASS  {n} " in done.stdout
     assert "FAIL" not in done.stdout
     assert done.stdout.rstrip().endswith("RECONCILIATION PASSED")
+
+
+def test_stake_check_sees_stake_that_no_longer_matches(story):
+    """Invariant 4 passed when it was checked (before the exit); checked again now that everyone unbonded and left
+    L2, no L2 stake equals what was migrated any more, and the check says so."""
+    s, _, _ = story
+    assert s.stake_check is not None and s.stake_check[0]
+    passed, detail = check_stakes(s)
+    assert not passed and "bonded 0 != migrated" in detail
