@@ -291,9 +291,10 @@ def _pay_with_tickets(s: Scenario, orchestrator: Any, round_: int) -> None:
         )
         signature = sign_ticket(ticket, s.cast.broadcaster, domain)
         if is_winning(signature, rand, chance):
-            s.broker.redeemWinningTicket(ticket.as_tuple(), signature, rand, sender=orchestrator)
+            tx = s.broker.redeemWinningTicket(ticket.as_tuple(), signature, rand, sender=orchestrator)
+            (paid,) = _tx_events(s.chains.l1, tx, "WinningTicketRedeemed")
             s.tickets_won += 1
-            s.fees_redeemed += TICKET_FACE_VALUE
+            s.fees_redeemed += paid.fromDeposit + paid.fromReserve
             return
 
 
@@ -573,7 +574,8 @@ def _replays_refused(s: Scenario) -> tuple[int, int, list[str]]:
 
 
 def reconcile(s: Scenario) -> Reconciliation:
-    """Supplies, escrow and inflation per layer, and the five invariants of the design, read on chain."""
+    """Supplies, escrow and inflation per layer, the five invariants of the design and the ETH fee balance, read
+    on chain."""
     system, l1, l2 = s.system, s.chains.l1, s.chains.l2
     b = system.bridge
     l1_start, l2_start = system.sim.l1_deploy_block, system.sim.l2_deploy_block
@@ -648,6 +650,12 @@ def reconcile(s: Scenario) -> Reconciliation:
         f"{len(migrations)} migrations, {len(exits)} withdrawals finalized once each; replaying "
         f"{retryables} retryables and {outbound} L2->L1 messages on chain: "
         + ("all refused as already done" if not accepted else f"NOT REFUSED {', '.join(accepted)}"),
+    ))
+    held = l1.provider.get_balance(str(s.l1.minter.address))
+    checks.append(Check(
+        "fees: ETH paid by winning tickets = withdrawn on L1 + still held by the L1 Minter",
+        s.fees_redeemed == s.fees_withdrawn + held,
+        f"{s.fees_redeemed / ETH:.6f} ETH paid = {s.fees_withdrawn / ETH:.6f} withdrawn + {held / ETH:.6f} held",
     ))
     return Reconciliation(figures, checks)
 
