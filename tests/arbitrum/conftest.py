@@ -9,22 +9,22 @@ from ape_livepeer_migration import simulator as sim_api
 GAS_LIMIT = 200_000
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def operator(accounts):
     return accounts[9]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def user(accounts):
     return accounts[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def sim(two_chains, operator):
     return sim_api.deploy_simulator(two_chains, operator)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def endpoints(two_chains, sim, accounts):
     """(L1 endpoint, L2 endpoint), each the other's counterpart; different addresses."""
     with two_chains.l1:
@@ -139,7 +139,7 @@ def _decode_bare_custom_error(error, abis):
     return type(error).__name__, {}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def reverts():
     """``with reverts("ErrorName", arg=value, ...)``: the call must revert with that custom
     error; when arguments are given, with exactly those arguments (stricter than

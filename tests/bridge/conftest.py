@@ -14,37 +14,37 @@ LPT = 10**18
 GENESIS_BALANCE = 1_000_000 * LPT
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def governor(accounts):
     return accounts[0]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def alice(accounts):
     return accounts[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def bob(accounts):
     return accounts[2]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def mallory(accounts):
     return accounts[3]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def operator(accounts):
     return accounts[9]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def sim(two_chains, operator):
     return sim_api.deploy_simulator(two_chains, operator)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def l1_protocol(two_chains, governor, alice, bob, mallory):
     with two_chains.l1:
         return deploy_l1_protocol(
@@ -52,7 +52,7 @@ def l1_protocol(two_chains, governor, alice, bob, mallory):
         )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def bridge(two_chains, l1_protocol, sim, governor) -> Bridge:
     # the governor's nonces are equal on both chains: one transaction on L2 keeps L2 LPT off L1 LPT's address
     with two_chains.l2:
@@ -60,23 +60,23 @@ def bridge(two_chains, l1_protocol, sim, governor) -> Bridge:
     return deploy_bridge(two_chains, l1_protocol, sim, governor, round_length=40)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def l1_token(two_chains, l1_protocol):
     return two_chains.l1.bind(l1_protocol.token)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def l1_minter(two_chains, l1_protocol):
     return two_chains.l1.bind(l1_protocol.minter)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def receiver(two_chains, bridge, governor):
     with two_chains.l2:
         return two_chains.l2.bind(project.TestLPTReceiver.deploy(bridge.l2_token.address, sender=governor))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def routers(two_chains, governor):
     """(L1 router, L2 router): router-shaped test doubles, not registered with any gateway."""
     with two_chains.l1:

@@ -8,7 +8,6 @@ import pytest
 from click.testing import CliRunner
 
 from ape_livepeer_migration._cli import cli
-from ape_livepeer_migration.chains import TwoChains
 from ape_livepeer_migration.session import Livepeer
 
 LPT = 10**18
@@ -30,15 +29,6 @@ def next_round(chains, rounds, layer):
     blocks = rounds.currentRoundStartBlock() + rounds.roundLength() - chain.block_number - 1
     if blocks > 0:
         chain.mine(blocks)
-
-
-@pytest.fixture(scope="session")
-def two_chains():
-    """This area's own L1 and L2. The simulator keeps state at fixed L2 addresses (0x6E records submitted request
-    ids, which are message numbers): a simulator another area deployed on the shared pair would make this one's
-    messages look delivered."""
-    with TwoChains.local() as pair:
-        yield pair
 
 
 @pytest.fixture(scope="module")

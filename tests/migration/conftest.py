@@ -25,7 +25,7 @@ def l2_next_round(chains, p, initialize=True):
             p.rounds.initializeRound(sender=p.token.owner())
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def l2(two_chains, accounts):
     """Unit-test L2 staking: the protocol's own token, rounds and Minter on the L2 chain around an
     L2BondingManager (its migration rules do not depend on the L2 token or Minter flavour; the full system
@@ -73,12 +73,12 @@ class People:
         self.operator = accounts[9]  # the simulator's operator (also used by the other test areas)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def people(accounts):
     return People(accounts)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def system(two_chains, people):
     """Everything deployed and wired; on L1 o1 (10% cut, 50% fee share) and o2 (5%, 25%) are active, d1 and d2
     delegate to o1, d3 to o2, and o1 has called reward once; both chains' rounds are initialized."""

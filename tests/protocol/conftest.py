@@ -24,7 +24,7 @@ class Roles:
     outsider: Any
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def roles(accounts) -> Roles:
     return Roles(
         governor=accounts[0],

@@ -15,17 +15,17 @@ MAX_FEE_PER_GAS = 10**10  # 10 gwei: above the local L2's base fee, so tickets a
 MAX_SUBMISSION_COST = 10**15
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def operator(accounts):
     return accounts[OPERATOR_INDEX]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def sim(two_chains, operator):
     return sim_api.deploy_simulator(two_chains, operator, confirm_period_blocks=20)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def endpoints(two_chains, sim, accounts):
     """(L1 endpoint, L2 endpoint), each the other's counterpart."""
     with two_chains.l1:
@@ -67,7 +67,7 @@ def send_to_l1(chains, endpoints, accounts):
     return lambda payload: l2_endpoint.sendToL1(payload, sender=accounts[3])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def event_payloads():
     """``(chain, address, signature) ->`` the trailing ``bytes`` argument of every such event."""
     return _event_payloads

@@ -2,38 +2,38 @@
 
 import pytest
 from ape import project
-from broker_helpers import ROUND_LENGTH, TICKET_VALIDITY_PERIOD, UNLOCK_PERIOD, L1WithBroker
+from tickets.broker_helpers import ROUND_LENGTH, TICKET_VALIDITY_PERIOD, UNLOCK_PERIOD, L1WithBroker
 
 from ape_livepeer_migration.deploy import deploy_l1_protocol
 from ape_livepeer_migration.tickets import BrokerDomain
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def deployer(accounts):
     return accounts[0]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def orchestrator(accounts):
     return accounts[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def orchestrator2(accounts):
     return accounts[2]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def broadcaster(accounts):
     return accounts[3]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def delegator(accounts):
     return accounts[4]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def l1_with_broker(two_chains, deployer, orchestrator, orchestrator2, delegator):
     """Protocol + broker; two active orchestrators (one with a delegator) in an initialized, anchored round."""
     l1 = two_chains.l1
@@ -83,11 +83,11 @@ def l1p(chains, l1_with_broker):
     return l1_with_broker
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def codec_broker(l1_with_broker):
     return l1_with_broker.broker
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def codec_domain(l1_with_broker):
     return l1_with_broker.domain

@@ -4,7 +4,7 @@ import pytest
 
 from ape_livepeer_migration.tickets import is_winning, sign_ticket
 
-from broker_helpers import TICKET_VALIDITY_PERIOD, UNLOCK_PERIOD, reverts
+from tickets.broker_helpers import TICKET_VALIDITY_PERIOD, UNLOCK_PERIOD, reverts
 
 ETH = 10**18
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
