@@ -15,13 +15,20 @@ L2M = project.L2Migrator
 
 
 @pytest.fixture(scope="module")
-def unit(two_chains, l2, accounts):
-    """(L2Migrator, gateway account, L1 migrator address); the L2 migrator role of the bonding manager is it."""
+def deployed(two_chains, l2, accounts):
+    """(L2Migrator, gateway account, L1 migrator address)."""
     gateway, l1_migrator = accounts[3], accounts[4].address
     with two_chains.l2:
         m = L2M.deploy(gateway, l1_migrator, l2.bonding_manager, l2.token, sender=accounts[0])
-        l2.bonding_manager.setL2Migrator(m, sender=accounts[0])
     return m, gateway, l1_migrator
+
+
+@pytest.fixture
+def unit(chains, l2, deployed, accounts):
+    """``deployed``, made the bonding manager's L2 migrator for this test only (the snapshot undoes it)."""
+    with chains.l2:
+        l2.bonding_manager.setL2Migrator(deployed[0], sender=accounts[0])
+    return deployed
 
 
 def bridged(l2, m, amount, funder):
