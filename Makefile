@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test compile clean lock
+.PHONY: setup demo test compile bench clean lock
 
 setup: $(VENV)/.installed node_modules/.installed
 	@$(BIN)/python -m ape_livepeer_migration.toolchain >/dev/null
@@ -34,6 +34,11 @@ demo: setup
 test: setup
 	$(BIN)/ape compile
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Gas, relay throughput and CLI timings: one table, bench/results.json (see docs/benchmarks.md).
+bench: setup
+	$(BIN)/ape compile
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf .build contracts/.cache .pytest_cache .hypothesis

@@ -141,18 +141,18 @@ def check(name: str, result: subprocess.CompletedProcess) -> None:
         raise SystemExit(f"{name}: `profitability` missing from `ape livepeer --help`")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--runs", type=int, default=9, help="timed runs per case (after one warm-up)")
-    args = parser.parse_args()
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
+def measure(runs: int = 9) -> dict:
+    """Time every case ``runs`` times (after one warm-up round) and print the table.
 
+    Returns ``{"cli": {<case>_s: median, "plugin_overhead_s", "runs", "samples_s"}}``.
+    """
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
     with tempfile.TemporaryDirectory(prefix="cli-help-bench-") as workdir:
-        runs = cases(Path(workdir))
-        samples: dict[str, list[float]] = {name: [] for name in runs}
-        for round_number in range(args.runs + 1):
-            for name, (command, env, _) in runs.items():
+        commands = cases(Path(workdir))
+        samples: dict[str, list[float]] = {name: [] for name in commands}
+        for round_number in range(runs + 1):
+            for name, (command, env, _) in commands.items():
                 elapsed, result = run_once(command, env)
                 check(name, result)
                 if name == "plugin_cli_import_s":
@@ -163,26 +163,29 @@ def main() -> None:
     medians = {name: statistics.median(values) for name, values in samples.items()}
     overhead = medians["ape_help_s"] - medians["ape_help_without_plugin_s"]
 
-    print(f"{'case':48} {'median s':>9} {'min s':>7} {'max s':>7}   ({args.runs} runs, 1 warm-up)")
-    for name, (_, _, label) in runs.items():
+    print(f"{'case':48} {'median s':>9} {'min s':>7} {'max s':>7}   ({runs} runs, 1 warm-up)")
+    for name, (_, _, label) in commands.items():
         values = samples[name]
         print(f"{label:48} {medians[name]:9.3f} {min(values):7.3f} {max(values):7.3f}")
     print(f"{'plugin overhead on `ape --help` (difference)':48} {overhead:9.3f}")
 
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "cli": {
-                    **{name: round(value, 4) for name, value in medians.items()},
-                    "plugin_overhead_s": round(overhead, 4),
-                    "runs": args.runs,
-                    "samples_s": {name: [round(value, 4) for value in values] for name, values in samples.items()},
-                }
-            },
-            indent=2,
-        )
-        + "\n"
-    )
+    return {
+        "cli": {
+            **{name: round(value, 4) for name, value in medians.items()},
+            "plugin_overhead_s": round(overhead, 4),
+            "runs": runs,
+            "samples_s": {name: [round(value, 4) for value in values] for name, values in samples.items()},
+        }
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--runs", type=int, default=9, help="timed runs per case (after one warm-up)")
+    args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    RESULTS.write_text(json.dumps(measure(args.runs), indent=2) + "\n")
     print(f"wrote {RESULTS.relative_to(REPO)}")
 
 

@@ -139,6 +139,13 @@ class Bench:
         return self.results
 
 
+def measure(steady_rounds: int = 3) -> dict[str, int]:
+    """Start a local pair, walk the actors through the L1 protocol, return ``{"gas.l1.<call>": gas}``."""
+    logger.set_level(LogLevel.WARNING)
+    with TwoChains.local() as chains, chains.l1:
+        return Bench(chains.l1).run(steady_rounds)
+
+
 def print_table(results: dict[str, int]) -> None:
     width = max(len(k) for k in results)
     print(f"{'call':<{width}}  {'gas':>9}")
@@ -154,9 +161,7 @@ def main() -> None:
     if args.steady_rounds < 1:
         parser.error("--steady-rounds must be at least 1")
 
-    logger.set_level(LogLevel.WARNING)
-    with TwoChains.local() as chains, chains.l1:
-        results = Bench(chains.l1).run(args.steady_rounds)
+    results = measure(args.steady_rounds)
     print_table(results)
     args.out.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(f"wrote {args.out}")

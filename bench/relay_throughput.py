@@ -43,11 +43,8 @@ def relay_until_idle(relayer: Relayer) -> tuple[float, int]:
     return time.perf_counter() - start, passes
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--messages", type=int, default=200, help="messages per direction")
-    args = parser.parse_args()
-    n = args.messages
+def measure(n: int = 200) -> dict:
+    """Relay ``n`` test messages each way on a fresh local pair; return the timings (see the module docstring)."""
     test_accounts = accounts.test_accounts
     operator, user, l1_owner, l2_owner = test_accounts[9], test_accounts[1], test_accounts[0], test_accounts[2]
 
@@ -93,6 +90,15 @@ def main() -> None:
             "python": platform.python_version(),
         },
     }
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--messages", type=int, default=200, help="messages per direction")
+    args = parser.parse_args()
+    n = args.messages
+    results = measure(n)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     for direction in ("l1_to_l2", "l2_to_l1"):
         figures = results[direction]

@@ -1,0 +1,202 @@
+"""Every benchmark in one run: one table, one ``bench/results.json``.
+
+Runs the measurements of the other bench scripts (their ``measure`` functions, each on its own fresh local
+L1 + L2 pair), picks the headline figures under stable keys, prices every gas figure at reference gas prices,
+and prints each figure next to its goal (met, or missed by how much). Nothing is asserted: a missed goal is
+reported, not raised.
+
+    make bench                      # or, from the project root:
+    PYTHONPATH=$PWD .venv/bin/python bench/run.py [--migrations 200] [--migration-runs 3] [--cli-runs 7]
+
+Gas figures are deterministic (same code, same state, same gas); times are medians of the stated runs and
+depend on the machine (its CPU count and load are recorded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))  # the sibling bench scripts, also when imported from elsewhere
+
+from ape_livepeer_migration.economics import GWEI, SEED_ERA_CALLS, SEED_ERA_PRICES, WEI_PER_ETH  # noqa: E402
+
+RESULTS = BENCH / "results.json"
+
+#: Headline gas figures: key -> (source, source key, what it is).
+GAS_ROWS = {
+    "gas.l1.reward": ("l1", "gas.l1.reward.steady", "L1 BondingManager.reward(), median of later rounds"),
+    "gas.l2.reward": ("migration", "l2.reward.steady", "L2BondingManager.reward(), mean of later rounds"),
+    "gas.l1.migrate": ("migration", "l1.migrate.delegator", "L1Migrator.migrate, a delegator (one L1 tx)"),
+    "gas.l1.migrate.orchestrator": ("migration", "l1.migrate.orchestrator", "L1Migrator.migrate, an orchestrator"),
+    "gas.l2.finalize_migrate": (
+        "migration", "l2.finalize.delegator", "L2 call of the retryable: mint + stakeFor, a delegator"),
+    "gas.l2.finalize_migrate.orchestrator": (
+        "migration", "l2.finalize.orchestrator", "same, an orchestrator"),
+    "gas.l1.bridge_in": ("bridge", "l1.bridge_in.outboundTransfer", "L1LPTGateway.outboundTransfer (deposit)"),
+    "gas.l2.finalize_deposit": ("bridge", "l2.finalize_deposit.plain", "L2LPTGateway.finalizeInboundTransfer"),
+    "gas.l2.bridge_out": ("bridge", "l2.bridge_out.outboundTransfer", "L2LPTGateway.outboundTransfer (burn)"),
+    "gas.l1.finalize_withdrawal": (
+        "bridge", "l1.finalize_withdrawal.from_escrow", "Outbox execution paying out of the escrow"),
+    "gas.l1.finalize_withdrawal.partly_minted": (
+        "bridge", "l1.finalize_withdrawal.partly_minted", "same, escrow short: the rest minted on L1"),
+    "gas.l1.withdraw_fees": ("l1", "gas.l1.withdrawFees", "L1 BondingManager.withdrawFees"),
+}
+
+#: Goals: key -> (bound, "max" or "min", unit).
+GOALS = {
+    "gas.l2.reward": (120_000, "max", "gas"),
+    "gas.l1.migrate": (300_000, "max", "gas"),
+    "gas.l1.migrate.orchestrator": (300_000, "max", "gas"),
+    "gas.l2.finalize_migrate": (250_000, "max", "gas"),
+    "gas.l2.finalize_migrate.orchestrator": (250_000, "max", "gas"),
+    "relay.migrations_per_s": (20, "min", "migrations/s"),
+    "cli.plugin_overhead_pct": (10, "max", "%"),
+    "cli.plugin_import_pct": (10, "max", "%"),
+}
+
+GAS_PRICE_WEI = {layer: call.gas_price for layer, call in SEED_ERA_CALLS.items()}
+ETH_USD = SEED_ERA_PRICES.eth_usd
+PRICE_SOURCE = (
+    "ape_livepeer_migration.economics seed-era reference (SEED_ERA_CALLS, SEED_ERA_PRICES): "
+    f"L1 {Fraction(GAS_PRICE_WEI['l1'], GWEI)} gwei (calibrated to the seed blog's L1 break-even), "
+    f"L2 {float(Fraction(GAS_PRICE_WEI['l2'], GWEI))} gwei (Arbitrum One's Nitro minimum base fee, 2022-2024), "
+    f"ETH ${ETH_USD} (assumed Dec 2021 - Jan 2022 figure). L2 costs are L2 execution gas only: Arbitrum's "
+    "L1 data fee (calldata posted to L1) is not included."
+)
+
+
+def verdict(key: str, value: float) -> str:
+    """``met`` or ``missed by ...`` against the goal of ``key`` ('' when it has none)."""
+    if key not in GOALS:
+        return ""
+    bound, kind, unit = GOALS[key]
+    sign = "<=" if kind == "max" else ">="
+    met = value <= bound if kind == "max" else value >= bound
+    if met:
+        return f"goal {sign} {bound:,} {unit}: met"
+    gap = value - bound if kind == "max" else bound - value
+    shown = f"{gap:,}" if isinstance(gap, int) else f"{gap:,.2f}"
+    return f"goal {sign} {bound:,} {unit}: missed by {shown} {unit} ({100 * gap / bound:.1f} % {'above' if kind == 'max' else 'below'} it)"
+
+
+def costs(gas: dict[str, int]) -> dict[str, dict[str, float]]:
+    """Each gas row's cost in ETH and USD at the reference price of its layer."""
+    out = {}
+    for key, used in gas.items():
+        layer = key.split(".")[1]
+        wei = used * GAS_PRICE_WEI[layer]
+        eth = Fraction(wei, WEI_PER_ETH)
+        out[f"cost.{key.removeprefix('gas.')}"] = {
+            "layer": layer,
+            "gas_price_gwei": float(Fraction(GAS_PRICE_WEI[layer], GWEI)),
+            "eth": float(eth),
+            "usd": round(float(eth * ETH_USD), 4),
+        }
+    return out
+
+
+def run(migrations: int, migration_runs: int, cli_runs: int) -> dict:
+    """Run every measurement; return the results document (also what ``results.json`` holds)."""
+    import cli_help
+    import gas_arbitrum
+    import gas_bridge
+    import gas_l1
+    import gas_migration
+    import migration_throughput
+
+    sources: dict[str, dict] = {}
+    seconds: dict[str, float] = {}
+    steps = (
+        ("l1", gas_l1.measure),
+        ("migration", gas_migration.measure),
+        ("bridge", gas_bridge.measure),
+        ("arbitrum", gas_arbitrum.measure),
+        ("migration_throughput", lambda: migration_throughput.measure(migrations, migration_runs)),
+        ("cli", lambda: cli_help.measure(cli_runs)["cli"]),
+    )
+    for name, step in steps:
+        print(f"-- {name} ...", flush=True)
+        started = time.perf_counter()
+        sources[name] = step()
+        seconds[name] = round(time.perf_counter() - started, 1)
+
+    gas = {key: int(sources[src][src_key]) for key, (src, src_key, _) in GAS_ROWS.items()}
+    cli = sources["cli"]
+    overhead_pct = 100 * (cli["ape_help_s"] - cli["ape_help_without_plugin_s"]) / cli["ape_help_without_plugin_s"]
+    figures = {
+        **gas,
+        "relay.migrations_per_s": sources["migration_throughput"]["migrations_per_s"],
+        "cli.ape_help_s": cli["ape_help_s"],
+        "cli.ape_help_without_plugin_s": cli["ape_help_without_plugin_s"],
+        "cli.livepeer_help_s": cli["livepeer_help_s"],
+        "cli.plugin_overhead_pct": round(overhead_pct, 1),
+        # the same overhead measured directly: the plugin CLI module's import time over `ape --help` without it
+        "cli.plugin_cli_import_s": cli["plugin_cli_import_s"],
+        "cli.plugin_import_pct": round(100 * cli["plugin_cli_import_s"] / cli["ape_help_without_plugin_s"], 2),
+    }
+    return {
+        "figures": figures,
+        "goals": {key: verdict(key, value) for key, value in figures.items() if key in GOALS},
+        "descriptions": {key: text for key, (_, _, text) in GAS_ROWS.items()},
+        "cost": costs(gas),
+        "cost_reference": {
+            "gas_price_gwei": {layer: float(Fraction(p, GWEI)) for layer, p in GAS_PRICE_WEI.items()},
+            "eth_usd": float(ETH_USD),
+            "source": PRICE_SOURCE,
+        },
+        "details": sources,
+        "bench_seconds": seconds,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average_1m": round(os.getloadavg()[0], 2),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+    }
+
+
+def print_table(results: dict) -> None:
+    figures, cost = results["figures"], results["cost"]
+    width = max(map(len, figures)) + 2
+    print(f"\n{'figure':<{width}} {'value':>12}  {'ETH':>11} {'USD':>9}  goal")
+    for key, value in figures.items():
+        row = cost.get(f"cost.{key.removeprefix('gas.')}")
+        priced = f"{row['eth']:>11.6f} {row['usd']:>9.4f}" if row else f"{'':>11} {'':>9}"
+        shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
+        print(f"{key:<{width}} {shown:>12}  {priced}  {verdict(key, value)}")
+    ref = results["cost_reference"]
+    print(f"\ncost at L1 {ref['gas_price_gwei']['l1']:g} gwei, L2 {ref['gas_price_gwei']['l2']:g} gwei, "
+          f"ETH ${ref['eth_usd']:g}.\nsource: {ref['source']}")
+    throughput = results["details"]["migration_throughput"]
+    print(f"relay.migrations_per_s: {throughput['migrations']} migrations, median of {throughput['runs']} runs "
+          f"(L1 {throughput['median_l1_migrate_s']} s + relay {throughput['median_relay_s']} s); "
+          f"machine: {results['machine']['cpus']} CPUs, load {results['machine']['load_average_1m']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--migrations", type=int, default=200, help="migrations per throughput run")
+    parser.add_argument("--migration-runs", type=int, default=3, help="throughput runs (median reported)")
+    parser.add_argument("--cli-runs", type=int, default=7, help="timed runs per CLI case")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="JSON file to write")
+    args = parser.parse_args()
+    args.out = args.out.resolve()
+    os.chdir(BENCH.parent)  # Ape finds the project (contracts, ape-config.yaml) from the working directory
+    if min(args.migrations, args.migration_runs, args.cli_runs) < 1:
+        parser.error("--migrations, --migration-runs and --cli-runs must be at least 1")
+    results = run(args.migrations, args.migration_runs, args.cli_runs)
+    print_table(results)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
