@@ -36,7 +36,7 @@ def test_livepeer_config_section_is_registered():
 
 
 def test_contract_importing_openzeppelin_compiles():
-    contract_type = project.Probe.contract_type
+    contract_type = project.LivepeerToken.contract_type
     abi_names = {item.name for item in contract_type.abi if hasattr(item, "name")}
     assert {"transfer", "approve", "totalSupply"} <= abi_names
     assert len(contract_type.deployment_bytecode.bytecode) > 1000
@@ -56,7 +56,7 @@ def test_layers_have_their_own_chain_ids(chains):
 
 def test_contract_on_l1_has_no_code_on_l2(chains, accounts):
     with chains.l1:
-        token = project.Probe.deploy(sender=accounts[0])
+        token = project.LivepeerToken.deploy(accounts[0], sender=accounts[0])
     assert len(chains.l1.get_code(token.address)) > 0
     assert len(chains.l2.get_code(token.address)) == 0
 
@@ -71,10 +71,10 @@ def test_transaction_on_one_layer_does_not_move_the_other(chains, accounts):
 
 def test_bound_contract_runs_on_its_own_chain_whatever_is_active(chains, accounts):
     with chains.l2:
-        token = chains.l2.bind(project.Probe.deploy(sender=accounts[0]))
+        token = chains.l2.bind(project.LivepeerToken.deploy(accounts[0], sender=accounts[0]))
     with chains.l1:
         assert token.totalSupply() == 0  # an L1 call here would fail: no code on L1
-        assert token.name() == "P"
+        assert token.symbol() == "LPT"
 
 
 def test_isolation_restores_both_layers(two_chains, accounts):

@@ -45,13 +45,13 @@ def upstreams(accounts):
     owner, spender = accounts[0], accounts[1]
     with TwoChains.local(l1_chain_id=MAINNET_CHAIN_ID, l2_chain_id=ARBITRUM_ONE_CHAIN_ID) as chains:
         with chains.l1:
-            l1_token = project.Probe.deploy(sender=owner)
+            l1_token = project.LivepeerToken.deploy(owner, sender=owner)
             l1_token.approve(spender, Upstreams.EARLY_ALLOWANCE, sender=owner)
         fork_block = chains.l1.block_number
         with chains.l1:
             l1_token.approve(spender, Upstreams.LATE_ALLOWANCE, sender=owner)
         with chains.l2:
-            l2_token = project.Probe.deploy(sender=owner)
+            l2_token = project.LivepeerToken.deploy(owner, sender=owner)
             l2_token.approve(spender, Upstreams.LATE_ALLOWANCE, sender=owner)
         yield Upstreams(chains, chains.l1.bind(l1_token), chains.l2.bind(l2_token), fork_block)
 

@@ -71,7 +71,7 @@ def test_writes_on_the_forks_do_not_reach_the_upstreams(forks, upstreams, accoun
             assert fork.bind(token.unwrapped).allowance(owner, spender) == 5
             assert token.allowance(owner, spender) == upstreams.LATE_ALLOWANCE
         with forks.l2:
-            fresh = project.Probe.deploy(sender=owner)
+            fresh = project.LivepeerToken.deploy(owner, sender=owner)
         assert len(forks.l2.get_code(fresh.address)) > 0
         assert upstreams.chains.l2.get_code(fresh.address) == b""
     assert (upstreams.chains.l1.block_number, upstreams.chains.l2.block_number) == upstream_blocks
