@@ -270,10 +270,7 @@ abstract contract BondingManagerBase is Ownable2Step, ReentrancyGuardTransient, 
         if (!isRegisteredTranscoder(msg.sender)) revert NotRegisteredTranscoder(msg.sender);
         if (rewardCut > PERC_DIVISOR) revert InvalidRewardCut(rewardCut);
         if (feeShare > PERC_DIVISOR) revert InvalidFeeShare(feeShare);
-        Transcoder storage t = _transcoders[msg.sender];
-        t.rewardCut = uint32(rewardCut);
-        t.feeShare = uint32(feeShare);
-        emit TranscoderUpdate(msg.sender, rewardCut, feeShare);
+        _setTranscoderTerms(msg.sender, rewardCut, feeShare);
         if (!_inPool(msg.sender)) _tryToJoinPool(msg.sender, round);
     }
 
@@ -541,6 +538,40 @@ abstract contract BondingManagerBase is Ownable2Step, ReentrancyGuardTransient, 
             t.deactivationRound = uint64(round);
             emit TranscoderDeactivated(transcoder_, round);
         }
+    }
+
+    /// @dev Sets `transcoder_`'s reward cut and fee share (both at most `PERC_DIVISOR`; callers check).
+    function _setTranscoderTerms(address transcoder_, uint256 rewardCut, uint256 feeShare) internal {
+        Transcoder storage t = _transcoders[transcoder_];
+        t.rewardCut = uint32(rewardCut);
+        t.feeShare = uint32(feeShare);
+        emit TranscoderUpdate(transcoder_, rewardCut, feeShare);
+    }
+
+    /// @dev Claims `delegator`'s earnings, then removes all its bonded stake without an unbonding lock (stake
+    ///      migration): its delegate's stake drops by it, and a self-delegated orchestrator is unregistered and
+    ///      leaves the active set. Fees stay withdrawable. Returns the stake removed and the delegate it left.
+    function _removeAllStake(address delegator, uint256 round) internal returns (uint256 amount, address delegate) {
+        _claimEarnings(delegator, round);
+        Delegator storage d = _delegators[delegator];
+        amount = d.bondedAmount;
+        delegate = d.delegateAddress;
+        if (amount == 0) return (0, delegate);
+        d.bondedAmount = 0;
+        d.delegateAddress = address(0);
+        _decreaseStake(delegate, amount, round);
+        if (delegate == delegator) _resign(delegator, round);
+    }
+
+    /// @dev Deletes lock `unbondingLockId` of `delegator` and returns its amount (zero when there is none).
+    function _takeUnbondingLock(address delegator, uint256 unbondingLockId) internal returns (uint256 amount) {
+        amount = _unbondingLocks[delegator][unbondingLockId].amount;
+        delete _unbondingLocks[delegator][unbondingLockId];
+    }
+
+    /// @dev `delegator`'s current delegate (zero when it has no bonded stake).
+    function _delegateOf(address delegator) internal view returns (address) {
+        return _delegators[delegator].bondedAmount == 0 ? address(0) : _delegators[delegator].delegateAddress;
     }
 
     /// @dev Takes `amount` LPT from `payer` into the Minter. An L2 BondingManager may source stake differently.

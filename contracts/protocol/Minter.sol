@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IBondingManager} from "./interfaces/IBondingManager.sol";
 import {ILivepeerToken} from "./interfaces/ILivepeerToken.sol";
@@ -36,10 +37,15 @@ contract Minter is Ownable2Step, IMinter {
     uint256 public inflationChange;
     /// @notice Bonded share of the supply that inflation steers towards (precision 1e9).
     uint256 public targetBondingRate;
-    /// @notice Tokens mintable as rewards in the current round.
-    uint256 public currentMintableTokens;
-    /// @notice Reward tokens already minted in the current round.
-    uint256 public currentMintedTokens;
+    /// @dev The current round's mintable and already minted reward tokens, packed in one slot: a new round writes
+    ///      a non-zero slot, so the round's first `createReward` updates it (5k gas) rather than re-creating a
+    ///      zeroed counter (22k gas).
+    struct RoundRewards {
+        uint128 mintable;
+        uint128 minted;
+    }
+
+    RoundRewards private _roundRewards;
 
     /// @notice Addresses allowed to mint through `mint`.
     mapping(address delegate => bool) public isMintingDelegate;
@@ -181,9 +187,9 @@ contract Minter is Ownable2Step, IMinter {
             rate = rate > inflationChange ? rate - inflationChange : 0;
         }
         inflation = rate;
-        currentMintableTokens = (supply * rate) / PERC_DIVISOR;
-        currentMintedTokens = 0;
-        emit SetCurrentRewardTokens(currentMintableTokens, rate);
+        uint256 mintable = (supply * rate) / PERC_DIVISOR;
+        _roundRewards = RoundRewards(SafeCast.toUint128(mintable), 0);
+        emit SetCurrentRewardTokens(mintable, rate);
     }
 
     /// @inheritdoc IMinter
@@ -192,10 +198,11 @@ contract Minter is Ownable2Step, IMinter {
     function createReward(uint256 fracNum, uint256 fracDenom) external onlyBondingManager returns (uint256) {
         if (!isMintingDelegate[msg.sender]) revert NotMintingDelegate(msg.sender);
         if (fracDenom == 0 || fracNum > fracDenom) revert InvalidFraction(fracNum, fracDenom);
-        uint256 amount = (currentMintableTokens * fracNum) / fracDenom;
-        uint256 remaining = currentMintableTokens - currentMintedTokens;
+        RoundRewards memory r = _roundRewards;
+        uint256 amount = (uint256(r.mintable) * fracNum) / fracDenom;
+        uint256 remaining = r.mintable - r.minted;
         if (amount > remaining) revert MintableExceeded(amount, remaining);
-        currentMintedTokens += amount;
+        _roundRewards.minted = uint128(r.minted + amount); // at most `mintable`, a uint128
         emit RewardCreated(amount);
         token.mint(address(this), amount);
         return amount;
@@ -230,6 +237,16 @@ contract Minter is Ownable2Step, IMinter {
             revert NotBondingManagerOrTicketBroker(msg.sender);
         }
         emit ETHDeposited(msg.sender, msg.value);
+    }
+
+    /// @notice Tokens mintable as rewards in the current round.
+    function currentMintableTokens() external view returns (uint256) {
+        return _roundRewards.mintable;
+    }
+
+    /// @notice Reward tokens already minted in the current round.
+    function currentMintedTokens() external view returns (uint256) {
+        return _roundRewards.minted;
     }
 
     /// @notice The supply inflation applies to; this chain's LPT supply (an L2 Minter overrides it with the

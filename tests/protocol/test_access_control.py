@@ -40,6 +40,9 @@ MATRIX = [
     ("bonding_manager", "setNumActiveTranscoders", lambda p, r: (50,), *OWNER),
     ("bonding_manager", "transferOwnership", lambda p, r: (r.outsider,), *OWNER),
     ("bonding_manager", "setCurrentRoundTotalActiveStake", lambda p, r: (), "NotRoundsManager", set()),
+    ("bonding_manager", "setMigrator", lambda p, r: (r.outsider,), *OWNER),
+    ("bonding_manager", "migrateStake", lambda p, r: (r.delegators[0],), "NotMigrator", set()),
+    ("bonding_manager", "migrateUnbondingLock", lambda p, r: (r.delegators[0], 0), "NotMigrator", set()),
     (
         "bonding_manager",
         "updateTranscoderWithFees",

@@ -1,0 +1,299 @@
+"""The LPT bridge between L1 and Arbitrum and L2 minting: deployment, wiring and the user-facing helpers.
+
+::
+
+    bridge = deploy_bridge(chains, l1_protocol, sim.inbox.address, deployer)
+    deposit = bridge_in(bridge, alice, alice.address, 10**18)          # L1: escrow + one retryable
+    withdrawal = bridge_out(bridge, alice, alice.address, 10**18)      # L2: burn + one L2 -> L1 message
+
+``bridge_in`` chooses the retryable's gas parameters itself (see :func:`deposit_gas_params`): the submission
+fee is queried from the Inbox, the L2 gas limit estimated by running the L2 call from the L1 gateway's alias,
+both with margins; whatever is not used is refunded on L2. Delivery (a relayer, or the simulator's primitives
+in tests) is not done here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from eth_abi import encode as abi_encode
+
+from ape_livepeer_migration.arbitrum import apply_l1_to_l2_alias, function_selector
+from ape_livepeer_migration.deploy import DEFAULT_PARAMS, L1Protocol
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI, ReceiptAPI
+
+    from ape_livepeer_migration.chains import Chain, OnChain, TwoChains
+
+#: Arbitrum One's minimum L2 base fee (0.01 gwei): the floor of the gas price bid.
+MIN_L2_GAS_PRICE = 10_000_000
+#: Default margins: the L1 base fee may rise before the deposit is mined, and gas estimates are not exact.
+SUBMISSION_FEE_MARGIN = 2.0
+L2_GAS_MARGIN = 1.3
+L2_GAS_PRICE_MARGIN = 2.0
+
+_FINALIZE_SIGNATURE = "finalizeInboundTransfer(address,address,address,uint256,bytes)"
+_L2_PARAM_NAMES = ("round_length", "round_lock_amount", "inflation", "inflation_change", "target_bonding_rate")
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """The deployed bridge (contract instances bound to their chains)."""
+
+    chains: TwoChains
+    l1_protocol: L1Protocol
+    inbox: str
+    l1_escrow: OnChain
+    l1_gateway: OnChain
+    l1_supply_reporter: OnChain
+    l2_token: OnChain
+    l2_rounds: OnChain
+    l2_minter: OnChain
+    l2_gateway: OnChain
+
+    @property
+    def l1_token(self) -> Any:
+        return self.l1_protocol.token
+
+
+@dataclass(frozen=True)
+class RetryableGasParams:
+    """L2 gas parameters of one retryable ticket and the exact ``msg.value`` they need."""
+
+    max_submission_cost: int
+    gas_limit: int
+    gas_price_bid: int
+
+    @property
+    def value(self) -> int:
+        return self.max_submission_cost + self.gas_limit * self.gas_price_bid
+
+
+@dataclass(frozen=True)
+class Deposit:
+    receipt: ReceiptAPI
+    sequence_number: int  # the retryable's delayed-message number
+    gas: RetryableGasParams
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    receipt: ReceiptAPI
+    exit_num: int
+    l2_to_l1_id: int
+
+
+def deploy_bridge(
+    chains: TwoChains,
+    l1_protocol: L1Protocol,
+    inbox: str,
+    deployer: AccountAPI,
+    **l2_params: int,
+) -> Bridge:
+    """Deploy and wire the bridge and the L2 token economy.
+
+    L2: L2LivepeerToken, a RoundsManager, the L2Minter (the token's only minter) and the L2LPTGateway (the
+    Minter's minting delegate and the token's burning gateway). L1: the L1Escrow, the L1LPTGateway (the escrow's
+    gateway and a minting delegate of the L1 Minter, for withdrawal shortfalls) and the L1SupplyReporter (the
+    L2Minter's reporter). ``deployer`` must own the L1 protocol and owns everything deployed here.
+
+    ``l2_params`` override the L2 round length, round lock amount and monetary policy (names as in
+    :data:`ape_livepeer_migration.deploy.DEFAULT_PARAMS`). Not done here: adding the L2 BondingManager as the
+    L2Minter's delegate and the RoundsManager's BondingManager, and revoking the L1 BondingManager's delegation
+    (which switches L1 inflation off): they belong to the full-system deployment.
+    """
+    from ape import project
+
+    unknown = set(l2_params) - set(_L2_PARAM_NAMES)
+    if unknown:
+        raise TypeError(f"unknown L2 parameters: {', '.join(sorted(unknown))}")
+    p = {**DEFAULT_PARAMS, **l2_params}
+    tx = {"sender": deployer}
+    l1, l2 = chains.l1, chains.l2
+    l1_token = str(l1_protocol.token.address)
+
+    with l2:
+        l2_token = project.L2LivepeerToken.deploy(deployer, **tx)
+        l2_rounds = project.RoundsManager.deploy(deployer, p["round_length"], p["round_lock_amount"], **tx)
+        l2_minter = project.L2Minter.deploy(
+            deployer, l2_token, l2_rounds, p["inflation"], p["inflation_change"], p["target_bonding_rate"], **tx
+        )
+        l2_gateway = project.L2LPTGateway.deploy(deployer, l1_token, l2_token, l2_minter, **tx)
+        l2_token.setMinter(l2_minter, **tx)
+        l2_token.setGateway(l2_gateway, **tx)
+        l2_rounds.setMinter(l2_minter, **tx)
+        l2_minter.addMintingDelegate(l2_gateway, **tx)
+
+    with l1:
+        escrow = project.L1Escrow.deploy(deployer, l1_token, **tx)
+        l1_gateway = project.L1LPTGateway.deploy(
+            deployer, inbox, l1_token, l2_token.address, escrow, l1_protocol.minter.address, **tx
+        )
+        reporter = project.L1SupplyReporter.deploy(inbox, l1_token, escrow, l2_minter.address, **tx)
+        escrow.setGateway(l1_gateway, **tx)
+        l1_gateway.setCounterpartGateway(l2_gateway.address, **tx)
+        l1_protocol.minter.addMintingDelegate(l1_gateway, **tx)
+
+    with l2:
+        l2_gateway.setCounterpartGateway(l1_gateway.address, **tx)
+        l2_minter.setL1SupplyReporter(reporter.address, **tx)
+
+    return Bridge(
+        chains=chains,
+        l1_protocol=l1_protocol,
+        inbox=str(inbox),
+        l1_escrow=l1.bind(escrow),
+        l1_gateway=l1.bind(l1_gateway),
+        l1_supply_reporter=l1.bind(reporter),
+        l2_token=l2.bind(l2_token),
+        l2_rounds=l2.bind(l2_rounds),
+        l2_minter=l2.bind(l2_minter),
+        l2_gateway=l2.bind(l2_gateway),
+    )
+
+
+# ---------------------------------------------------------------------------- gas parameters
+
+
+def _pending_base_fee(chain: Chain) -> int:
+    block = chain.provider.make_request("eth_getBlockByNumber", ["pending", False])
+    value = block.get("baseFeePerGas") or 0
+    return int(value, 16) if isinstance(value, str) else int(value)
+
+
+def finalize_deposit_calldata(bridge: Bridge, l1_from: str, to: str, amount: int, call_hook_data: bytes = b"") -> bytes:
+    """The L2 call a deposit's retryable makes: ``L2LPTGateway.finalizeInboundTransfer``."""
+    gateway_data = abi_encode(["bytes", "bytes"], [b"", bytes(call_hook_data)])
+    return function_selector(_FINALIZE_SIGNATURE) + abi_encode(
+        ["address", "address", "address", "uint256", "bytes"],
+        [str(bridge.l1_token.address), str(l1_from), str(to), amount, gateway_data],
+    )
+
+
+def retryable_gas_params(
+    chains: TwoChains,
+    inbox: str,
+    l1_sender: str,
+    l2_target: str,
+    calldata: bytes,
+    *,
+    submission_margin: float = SUBMISSION_FEE_MARGIN,
+    gas_margin: float = L2_GAS_MARGIN,
+    gas_price_margin: float = L2_GAS_PRICE_MARGIN,
+    min_gas_price: int = MIN_L2_GAS_PRICE,
+) -> RetryableGasParams:
+    """Gas parameters for a retryable that ``l1_sender`` (a contract on L1) sends to ``l2_target`` with ``calldata``.
+
+    The submission fee comes from ``Inbox.calculateRetryableSubmissionFee`` at the next L1 block's base fee; the gas
+    limit from ``eth_estimateGas`` of the L2 call sent by ``l1_sender``'s alias; the gas price bid from the next L2
+    block's base fee (at least ``min_gas_price``). Each is multiplied by its margin. An L2 call that reverts
+    raises (``ContractLogicError`` / ``ValueError`` from the node): such a ticket would not auto-redeem.
+    """
+    from ape import project
+
+    l1, l2 = chains.l1, chains.l2
+    with l1:
+        fee = project.IInbox.at(inbox).calculateRetryableSubmissionFee(len(calldata), _pending_base_fee(l1))
+    estimate = l2.provider.make_request(
+        "eth_estimateGas",
+        [{"from": apply_l1_to_l2_alias(l1_sender), "to": str(l2_target), "data": "0x" + bytes(calldata).hex()}],
+    )
+    estimate = int(estimate, 16) if isinstance(estimate, str) else int(estimate)
+    return RetryableGasParams(
+        max_submission_cost=int(fee * submission_margin),
+        gas_limit=int(estimate * gas_margin),
+        gas_price_bid=max(int(_pending_base_fee(l2) * gas_price_margin), min_gas_price),
+    )
+
+
+def deposit_gas_params(
+    bridge: Bridge, l1_from: str, to: str, amount: int, call_hook_data: bytes = b"", **margins: Any
+) -> RetryableGasParams:
+    """Gas parameters of the retryable of a deposit by ``l1_from`` (see :func:`retryable_gas_params`)."""
+    calldata = finalize_deposit_calldata(bridge, l1_from, to, amount, call_hook_data)
+    return retryable_gas_params(
+        bridge.chains, bridge.inbox, str(bridge.l1_gateway.address), str(bridge.l2_gateway.address), calldata, **margins
+    )
+
+
+def deposit_data(max_submission_cost: int, call_hook_data: bytes = b"") -> bytes:
+    """The ``_data`` of ``L1LPTGateway.outboundTransfer``: ``abi.encode(maxSubmissionCost, callHookData)``."""
+    return abi_encode(["uint256", "bytes"], [max_submission_cost, bytes(call_hook_data)])
+
+
+# ---------------------------------------------------------------------------- user actions
+
+
+def _ensure_allowance(token: Any, owner: AccountAPI, spender: Any, amount: int) -> None:
+    if token.allowance(owner.address, spender.address) < amount:
+        token.approve(spender.address, amount, sender=owner)
+
+
+def bridge_in(
+    bridge: Bridge,
+    sender: AccountAPI,
+    to: str,
+    amount: int,
+    *,
+    refund_to: str | None = None,
+    call_hook_data: bytes = b"",
+    gas: RetryableGasParams | None = None,
+    approve: bool = True,
+    **margins: Any,
+) -> Deposit:
+    """Deposit ``amount`` L1 LPT of ``sender`` for ``to`` on L2 (one L1 transaction, one retryable).
+
+    Approves the L1 gateway first when ``approve`` and the allowance is short. Excess L2 fees go to ``refund_to``
+    (default ``to``). ``gas`` overrides the estimated parameters (:func:`deposit_gas_params`, tuned by ``margins``).
+    """
+    l1_token = bridge.chains.l1.bind(bridge.l1_token)
+    if approve:
+        _ensure_allowance(l1_token, sender, bridge.l1_gateway, amount)
+    if gas is None:
+        gas = deposit_gas_params(bridge, sender.address, to, amount, call_hook_data, **margins)
+    data = deposit_data(gas.max_submission_cost, call_hook_data)
+    common = (to, amount, gas.gas_limit, gas.gas_price_bid, data)
+    if refund_to is None:
+        receipt = bridge.l1_gateway.outboundTransfer(l1_token.address, *common, value=gas.value, sender=sender)
+    else:
+        receipt = bridge.l1_gateway.outboundTransferCustomRefund(
+            l1_token.address, refund_to, *common, value=gas.value, sender=sender
+        )
+    with bridge.chains.l1:
+        (event,) = receipt.decode_logs(bridge.l1_gateway.unwrapped.DepositInitiated)
+    return Deposit(receipt=receipt, sequence_number=event._sequenceNumber, gas=gas)
+
+
+def bridge_out(bridge: Bridge, sender: AccountAPI, to: str, amount: int, *, approve: bool = True) -> Withdrawal:
+    """Withdraw ``amount`` L2 LPT of ``sender`` to ``to`` on L1 (one L2 transaction, one L2 -> L1 message).
+
+    The gateway burns with ``sender``'s allowance: approved first when ``approve`` and the allowance is short.
+    L2 -> L1 messages carry no fee; the L1 side runs when the message is executed in the Outbox after the
+    challenge period.
+    """
+    if approve:
+        _ensure_allowance(bridge.l2_token, sender, bridge.l2_gateway, amount)
+    receipt = bridge.l2_gateway.outboundTransfer(str(bridge.l1_token.address), to, amount, b"", sender=sender)
+    with bridge.chains.l2:
+        (event,) = receipt.decode_logs(bridge.l2_gateway.unwrapped.WithdrawalInitiated)
+    return Withdrawal(receipt=receipt, exit_num=event._exitNum, l2_to_l1_id=event._l2ToL1Id)
+
+
+def report_l1_supply(bridge: Bridge, sender: AccountAPI, *, gas: RetryableGasParams | None = None, **margins: Any):
+    """Send the L1 circulating supply to the L2 Minter (one retryable, paid by ``sender``); returns the receipt."""
+    reporter = bridge.l1_supply_reporter
+    if gas is None:
+        next_sequence = reporter.reportCount() + 1
+        with bridge.chains.l1:
+            from ape import chain
+
+            head = chain.blocks.head
+        calldata = function_selector("receiveL1Supply(uint256,uint256,uint256,uint256)") + abi_encode(
+            ["uint256"] * 4, [next_sequence, reporter.circulatingSupply(), head.number + 1, head.timestamp]
+        )
+        gas = retryable_gas_params(
+            bridge.chains, bridge.inbox, str(reporter.address), str(bridge.l2_minter.address), calldata, **margins
+        )
+    return reporter.reportSupply(gas.max_submission_cost, gas.gas_limit, gas.gas_price_bid, value=gas.value, sender=sender)

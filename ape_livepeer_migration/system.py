@@ -1,0 +1,362 @@
+"""The whole system on both chains, and the user-facing stake migration helpers.
+
+::
+
+    system = deploy_system(chains, governor, genesis={alice.address: 10**21})
+    ...                                                   # alice bonds on L1, rounds pass
+    sent = migrate(system, alice)                         # ONE L1 transaction: stake -> escrow -> one retryable
+    # a relayer (or the simulator primitives in tests) delivers the retryable: LPT minted and staked on L2
+
+:func:`deploy_system` deploys the Arbitrum simulator (unless one is given), the L1 protocol, the LPT bridge with
+the L2 token economy (:func:`ape_livepeer_migration.bridge.deploy_bridge`), the L2BondingManager and both
+Migrators, and wires every role. L1 inflation stays on until governance calls
+:func:`switch_l1_inflation_off` (the L1 Minter's delegates are then only the L1 gateway).
+
+The migrate helpers estimate the retryable's gas themselves: they build the exact L2 call the gateway will make
+(``finalizeInboundTransfer`` carrying the migration record the L1Migrator will send) and estimate it from the L1
+gateway's alias (:func:`ape_livepeer_migration.bridge.retryable_gas_params`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from eth_account.messages import encode_typed_data
+
+from ape_livepeer_migration import simulator as sim_api
+from ape_livepeer_migration.bridge import (
+    Bridge,
+    RetryableGasParams,
+    deploy_bridge,
+    finalize_deposit_calldata,
+    retryable_gas_params,
+)
+from ape_livepeer_migration.deploy import DEFAULT_PARAMS, L1Protocol, deploy_l1_protocol
+from ape_livepeer_migration.migration_codec import Kind, Migration
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI, ReceiptAPI
+
+    from ape_livepeer_migration.chains import OnChain, TwoChains
+    from ape_livepeer_migration.simulator import ArbitrumSimulator
+
+_L2_BRIDGE_PARAMS = ("round_length", "round_lock_amount", "inflation", "inflation_change", "target_bonding_rate")
+
+
+@dataclass(frozen=True)
+class System:
+    """Every deployed contract, bound to its chain."""
+
+    chains: TwoChains
+    sim: ArbitrumSimulator
+    l1: L1Protocol  # token, rounds, minter, bonding_manager (bound to L1)
+    bridge: Bridge
+    l2_bonding_manager: OnChain
+    l1_migrator: OnChain
+    l2_migrator: OnChain
+
+    @property
+    def l2_token(self) -> OnChain:
+        return self.bridge.l2_token
+
+    @property
+    def l2_rounds(self) -> OnChain:
+        return self.bridge.l2_rounds
+
+    @property
+    def l2_minter(self) -> OnChain:
+        return self.bridge.l2_minter
+
+    @property
+    def addresses(self) -> dict[str, str]:
+        """Every contract address by role (JSON-friendly)."""
+        b = self.bridge
+        named = {
+            "l1_token": self.l1.token,
+            "l1_rounds": self.l1.rounds,
+            "l1_minter": self.l1.minter,
+            "l1_bonding_manager": self.l1.bonding_manager,
+            "l1_escrow": b.l1_escrow,
+            "l1_gateway": b.l1_gateway,
+            "l1_supply_reporter": b.l1_supply_reporter,
+            "l1_migrator": self.l1_migrator,
+            "l2_token": b.l2_token,
+            "l2_rounds": b.l2_rounds,
+            "l2_minter": b.l2_minter,
+            "l2_gateway": b.l2_gateway,
+            "l2_bonding_manager": self.l2_bonding_manager,
+            "l2_migrator": self.l2_migrator,
+        }
+        return {name: str(c.address) for name, c in named.items()}
+
+
+def deploy_system(
+    chains: TwoChains,
+    deployer: AccountAPI,
+    *,
+    sim: ArbitrumSimulator | None = None,
+    operator: AccountAPI | None = None,
+    genesis: Mapping[str, int] | None = None,
+    l1_ticket_broker: str | None = None,
+    l2_ticket_broker: str | None = None,
+    l1_params: Mapping[str, int] | None = None,
+    l2_params: Mapping[str, int] | None = None,
+) -> System:
+    """Deploy and wire everything on both chains; ``deployer`` is the governor of every contract.
+
+    ``sim``: an Arbitrum simulator already deployed on ``chains`` (default: deploy one, with ``operator``, default
+    ``deployer``, as its operator). ``genesis``: L1 LPT minted before minting is handed to the L1 Minter.
+    ``l1_params`` / ``l2_params`` override :data:`ape_livepeer_migration.deploy.DEFAULT_PARAMS` per layer.
+
+    Wiring: the L2Minter's minting delegates are the L2 gateway and the L2BondingManager; the L2 RoundsManager
+    and Minter know the L2BondingManager; the L1 BondingManager's Migrator is the L1Migrator and the
+    L2BondingManager's is the L2Migrator; each Migrator knows the other. The L1 Minter keeps the L1 BondingManager
+    as a delegate (L1 rewards) next to the L1 gateway until :func:`switch_l1_inflation_off`.
+    """
+    from ape import project
+
+    l1_params = dict(l1_params or {})
+    l2_params = dict(l2_params or {})
+    unknown = (set(l1_params) | set(l2_params)) - set(DEFAULT_PARAMS)
+    if unknown:
+        raise TypeError(f"unknown protocol parameters: {', '.join(sorted(unknown))}")
+    l2p = {**DEFAULT_PARAMS, **l2_params}
+    tx = {"sender": deployer}
+    l1, l2 = chains.l1, chains.l2
+
+    if sim is None:
+        sim = sim_api.deploy_simulator(chains, operator or deployer)
+    with l1:
+        proto = deploy_l1_protocol(deployer, genesis=genesis, ticket_broker=l1_ticket_broker, **l1_params)
+    bridge = deploy_bridge(
+        chains, proto, str(sim.inbox.address), deployer, **{k: l2p[k] for k in _L2_BRIDGE_PARAMS}
+    )
+    with l2:
+        l2_bm = project.L2BondingManager.deploy(
+            deployer,
+            bridge.l2_token.address,
+            bridge.l2_minter.address,
+            bridge.l2_rounds.address,
+            l2p["unbonding_period"],
+            l2p["num_active_transcoders"],
+            **tx,
+        )
+        minter = bridge.l2_minter.unwrapped
+        minter.setBondingManager(l2_bm, **tx)
+        minter.addMintingDelegate(l2_bm, **tx)
+        bridge.l2_rounds.unwrapped.setBondingManager(l2_bm, **tx)
+        if l2_ticket_broker is not None:
+            l2_bm.setTicketBroker(l2_ticket_broker, **tx)
+    with l1:
+        l1_migrator = project.L1Migrator.deploy(
+            deployer, proto.bonding_manager, proto.token, bridge.l1_gateway.address, **tx
+        )
+        proto.bonding_manager.setMigrator(l1_migrator, **tx)
+    with l2:
+        l2_migrator = project.L2Migrator.deploy(
+            bridge.l2_gateway.address, l1_migrator.address, l2_bm, bridge.l2_token.address, **tx
+        )
+        l2_bm.setL2Migrator(l2_migrator, **tx)
+    with l1:
+        l1_migrator.setL2Migrator(l2_migrator.address, **tx)
+        bound = L1Protocol(*(l1.bind(c) for c in (proto.token, proto.rounds, proto.minter, proto.bonding_manager)))
+    return System(
+        chains=chains,
+        sim=sim,
+        l1=bound,
+        bridge=bridge,
+        l2_bonding_manager=l2.bind(l2_bm),
+        l1_migrator=l1.bind(l1_migrator),
+        l2_migrator=l2.bind(l2_migrator),
+    )
+
+
+def switch_l1_inflation_off(system: System, governor: AccountAPI) -> ReceiptAPI:
+    """Governance step: revoke the L1 BondingManager's minting delegation, so the L1 Minter mints only for the L1
+    gateway (withdrawal shortfalls) and L1 ``reward()`` reverts. Returns the receipt."""
+    return system.l1.minter.removeMintingDelegate(system.l1.bonding_manager.address, sender=governor)
+
+
+# ---------------------------------------------------------------------------- migration helpers
+
+
+@dataclass(frozen=True)
+class MigrationSent:
+    """One migration as sent on L1."""
+
+    receipt: ReceiptAPI
+    migration: Migration  # the record the L2 message carries
+    gas: RetryableGasParams
+
+
+def planned_migration(
+    system: System, l1_delegator: str, l2_delegator: str, l2_orchestrator: str, lock_ids: Sequence[int] = ()
+) -> Migration:
+    """The record the next migration of ``l1_delegator`` will carry (its stake, or the locks ``lock_ids``), from
+    the current L1 state."""
+    bm = system.l1.bonding_manager
+    next_id = system.l1_migrator.migrationCount() + 1
+    if lock_ids:
+        amount = sum(bm.getDelegatorUnbondingLock(l1_delegator, i)[0] for i in lock_ids)
+        return Migration(next_id, Kind.UNBONDING_LOCKS, l1_delegator, l2_delegator, l2_orchestrator, amount)
+    amount = bm.pendingStake(l1_delegator, system.l1.rounds.currentRound())
+    if bm.isRegisteredTranscoder(l1_delegator):
+        t = bm.getTranscoder(l1_delegator)
+        return Migration(
+            next_id, Kind.ORCHESTRATOR, l1_delegator, l2_delegator, l2_delegator, amount, t.rewardCut, t.feeShare
+        )
+    return Migration(next_id, Kind.DELEGATOR, l1_delegator, l2_delegator, l2_orchestrator, amount)
+
+
+def migration_gas_params(system: System, migration: Migration, **margins: Any) -> RetryableGasParams:
+    """Retryable gas parameters for ``migration``: its L2 call (mint + stake) estimated from the gateway's alias."""
+    calldata = finalize_deposit_calldata(
+        system.bridge,
+        str(system.l1_migrator.address),
+        str(system.l2_migrator.address),
+        migration.amount,
+        migration.encode(),
+    )
+    b = system.bridge
+    return retryable_gas_params(
+        system.chains, b.inbox, str(b.l1_gateway.address), str(b.l2_gateway.address), calldata, **margins
+    )
+
+
+def migrate(
+    system: System,
+    account: AccountAPI,
+    l2_delegator: str | None = None,
+    l2_orchestrator: str | None = None,
+    *,
+    gas: RetryableGasParams | None = None,
+    **margins: Any,
+) -> MigrationSent:
+    """Migrate all of ``account``'s L1 stake in one L1 transaction (``L1Migrator.migrate``).
+
+    ``l2_delegator`` defaults to ``account``'s own address. ``l2_orchestrator`` defaults to the L1 delegate (the
+    account itself for an orchestrator); a delegator whose orchestrator has not migrated can name another one.
+    ``gas`` overrides the estimated retryable parameters (see :func:`migration_gas_params`).
+    """
+    bm = system.l1.bonding_manager
+    l2_delegator = str(l2_delegator or account.address)
+    l2_orchestrator = str(l2_orchestrator or bm.getDelegator(account.address).delegateAddress)
+    planned = planned_migration(system, account.address, l2_delegator, l2_orchestrator)
+    gas = gas or migration_gas_params(system, planned, **margins)
+    receipt = system.l1_migrator.migrate(
+        l2_delegator, l2_orchestrator, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost,
+        value=gas.value, sender=account,
+    )
+    return MigrationSent(receipt, _sent_record(system, receipt), gas)
+
+
+def migrate_unbonding_locks(
+    system: System,
+    account: AccountAPI,
+    lock_ids: Sequence[int],
+    l2_orchestrator: str,
+    l2_delegator: str | None = None,
+    *,
+    gas: RetryableGasParams | None = None,
+    **margins: Any,
+) -> MigrationSent:
+    """Migrate ``account``'s unbonding locks ``lock_ids`` in one L1 transaction; they are staked with
+    ``l2_orchestrator`` on L2 for ``l2_delegator`` (default: ``account``'s address)."""
+    l2_delegator = str(l2_delegator or account.address)
+    planned = planned_migration(system, account.address, l2_delegator, str(l2_orchestrator), list(lock_ids))
+    gas = gas or migration_gas_params(system, planned, **margins)
+    receipt = system.l1_migrator.migrateUnbondingLocks(
+        list(lock_ids), l2_delegator, str(l2_orchestrator), gas.gas_limit, gas.gas_price_bid,
+        gas.max_submission_cost, value=gas.value, sender=account,
+    )
+    return MigrationSent(receipt, _sent_record(system, receipt), gas)
+
+
+def migration_typed_data(
+    system: System, l1_delegator: str, l2_delegator: str, l2_orchestrator: str, deadline: int, nonce: int | None = None
+) -> dict:
+    """The EIP-712 typed data an L1 delegator signs to authorise ``migrateWithSignature`` (its next nonce unless
+    ``nonce`` is given)."""
+    migrator = system.l1_migrator
+    if nonce is None:
+        nonce = migrator.nonces(l1_delegator)
+    return {
+        "types": {
+            "EIP712Domain": [
+                {"name": "name", "type": "string"},
+                {"name": "version", "type": "string"},
+                {"name": "chainId", "type": "uint256"},
+                {"name": "verifyingContract", "type": "address"},
+            ],
+            "Migration": [
+                {"name": "l1Delegator", "type": "address"},
+                {"name": "l2Delegator", "type": "address"},
+                {"name": "l2Orchestrator", "type": "address"},
+                {"name": "nonce", "type": "uint256"},
+                {"name": "deadline", "type": "uint256"},
+            ],
+        },
+        "primaryType": "Migration",
+        "domain": {
+            "name": "Livepeer L1Migrator",
+            "version": "1",
+            "chainId": system.chains.l1.chain_id,
+            "verifyingContract": str(migrator.address),
+        },
+        "message": {
+            "l1Delegator": str(l1_delegator),
+            "l2Delegator": str(l2_delegator),
+            "l2Orchestrator": str(l2_orchestrator),
+            "nonce": nonce,
+            "deadline": deadline,
+        },
+    }
+
+
+def sign_migration(
+    system: System,
+    signer: AccountAPI,
+    l2_delegator: str,
+    l2_orchestrator: str,
+    deadline: int,
+    l1_delegator: str | None = None,
+) -> bytes:
+    """``signer``'s EIP-712 signature (65 bytes, r || s || v) authorising the migration of ``l1_delegator``'s stake
+    (default: the signer's own; a contract wallet's owner signs for the wallet, which checks it by ERC-1271)."""
+    l1_delegator = str(l1_delegator or signer.address)
+    typed = migration_typed_data(system, l1_delegator, l2_delegator, l2_orchestrator, deadline)
+    sig = signer.sign_message(encode_typed_data(full_message=typed))
+    return bytes(sig.r) + bytes(sig.s) + bytes([sig.v])
+
+
+def migrate_with_signature(
+    system: System,
+    relayer: AccountAPI,
+    l1_delegator: str,
+    l2_delegator: str,
+    l2_orchestrator: str,
+    deadline: int,
+    signature: bytes,
+    *,
+    gas: RetryableGasParams | None = None,
+    **margins: Any,
+) -> MigrationSent:
+    """Submit ``l1_delegator``'s signed migration; ``relayer`` pays the L1 transaction and the retryable."""
+    planned = planned_migration(system, str(l1_delegator), str(l2_delegator), str(l2_orchestrator))
+    gas = gas or migration_gas_params(system, planned, **margins)
+    receipt = system.l1_migrator.migrateWithSignature(
+        str(l1_delegator), str(l2_delegator), str(l2_orchestrator), deadline, signature,
+        gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost, value=gas.value, sender=relayer,
+    )
+    return MigrationSent(receipt, _sent_record(system, receipt), gas)
+
+
+def _sent_record(system: System, receipt: ReceiptAPI) -> Migration:
+    """The migration record a receipt of the L1Migrator sent (from its MigrationInitiated event)."""
+    with system.chains.l1:
+        (e,) = receipt.decode_logs(system.l1_migrator.unwrapped.MigrationInitiated)
+    return Migration(
+        e.id, Kind(e.kind), e.l1Delegator, e.l2Delegator, e.l2Orchestrator, e.amount, e.rewardCut, e.feeShare
+    )

@@ -1,0 +1,128 @@
+"""Gas of stake migration and of L2 reward(), measured on the local L1 + L2 with the Arbitrum simulator.
+
+Usage (from the project root, after ``ape compile``)::
+
+    python bench/gas_migration.py
+
+Prints one line per measurement and writes ``bench/results-migration.json``:
+
+* ``l1.migrate.*``: the user's one L1 transaction (migrateStake + escrow + retryable creation), for a delegator,
+  an orchestrator, two unbonding locks, and a relayer-submitted signed migration;
+* ``l2.finalize.*``: gas used by the L2 call the retryable makes (``L2LPTGateway.finalizeInboundTransfer``: mint
+  through the L2 Minter, ``L2Migrator.onLPTBridged``, ``stakeFor``), read from a call trace of the simulated
+  delivery (the simulator's own bookkeeping around it is excluded);
+* ``l2.reward.first`` / ``l2.reward.steady``: an orchestrator's first reward() on L2 and the mean of its next
+  rounds (each round initialized, nothing else happening); ``l2.reward.steady.max`` the largest of those.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+RESULTS = Path(__file__).with_name("results-migration.json")
+LPT = 10**18
+ROUND_LENGTH = 40
+STEADY_ROUNDS = 5
+
+
+def _next_round(chain, rounds, sender) -> None:
+    start, length = rounds.currentRoundStartBlock(), rounds.roundLength()
+    blocks = start + length - chain.block_number - 1
+    if blocks > 0:
+        chain.mine(blocks)
+    rounds.initializeRound(sender=sender)
+
+
+def _call_gas(chains, tx_hash: str, to: str) -> int:
+    """gasUsed of the first call frame to ``to`` in L2 transaction ``tx_hash``."""
+    trace = chains.l2.provider.make_request("debug_traceTransaction", [tx_hash, {"tracer": "callTracer"}])
+    stack = [trace]
+    while stack:
+        frame = stack.pop(0)
+        if frame.get("to", "").lower() == to.lower():
+            value = frame["gasUsed"]
+            return int(value, 16) if isinstance(value, str) else int(value)
+        stack.extend(frame.get("calls", []))
+    raise LookupError(f"no call to {to} in {tx_hash}")
+
+
+def measure() -> dict:
+    from ape import accounts
+
+    from ape_livepeer_migration import simulator as sim_api
+    from ape_livepeer_migration.chains import TwoChains
+    from ape_livepeer_migration.system import (
+        deploy_system,
+        migrate,
+        migrate_unbonding_locks,
+        migrate_with_signature,
+        sign_migration,
+    )
+
+    t = accounts.test_accounts
+    gov, o1, o2, d1, d2, d3, relayer, operator = t[0], t[2], t[3], t[4], t[5], t[6], t[7], t[9]
+    results: dict[str, int | float] = {}
+    with TwoChains.local() as chains:
+        s = deploy_system(
+            chains,
+            gov,
+            operator=operator,
+            genesis={a.address: 100_000 * LPT for a in (o1, o2, d1, d2, d3)},
+            l1_params={"round_length": ROUND_LENGTH},
+            l2_params={"round_length": ROUND_LENGTH},
+        )
+        bm, l2_gateway = s.l1.bonding_manager, str(s.bridge.l2_gateway.address)
+        for a in (o1, o2, d1, d2, d3):
+            s.l1.token.approve(bm.address, 2**256 - 1, sender=a)
+        _next_round(chains.l1, s.l1.rounds, gov)
+        _next_round(chains.l2, s.l2_rounds, gov)
+        for o, stake in ((o1, 5_000), (o2, 3_000)):
+            bm.bond(stake * LPT, o, sender=o)
+            bm.transcoder(100_000, 500_000, sender=o)
+        for d in (d1, d2, d3):
+            bm.bond(500 * LPT, o1, sender=d)
+        _next_round(chains.l1, s.l1.rounds, gov)
+        bm.reward(sender=o1)
+        bm.unbond(100 * LPT, sender=d2)
+        bm.unbond(100 * LPT, sender=d2)
+
+        def record(name, sent):
+            results[f"l1.migrate.{name}"] = int(sent.receipt.gas_used)
+            delivery = sim_api.deliver_retryable(
+                s.sim, *sim_api.fetch_retryables(s.sim, sent.receipt.block_number, sent.receipt.block_number)
+            )
+            assert delivery.status == sim_api.DeliveryStatus.REDEEMED, delivery
+            results[f"l2.finalize.{name}"] = _call_gas(chains, delivery.l2_tx_hash, l2_gateway)
+            results[f"l2.finalize.{name}.gas_limit_estimated"] = sent.gas.gas_limit
+
+        record("orchestrator", migrate(s, o1))
+        record("delegator", migrate(s, d1))
+        record("unbonding_locks_2", migrate_unbonding_locks(s, d2, [0, 1], l2_orchestrator=o1.address))
+        deadline = 2**40
+        sig = sign_migration(s, d3, d3.address, o1.address, deadline)
+        record("signed_by_relayer", migrate_with_signature(s, relayer, d3.address, d3.address, o1.address, deadline, sig))
+
+        l2_bm = s.l2_bonding_manager
+        _next_round(chains.l2, s.l2_rounds, gov)
+        results["l2.reward.first"] = int(l2_bm.reward(sender=o1).gas_used)
+        steady = []
+        for _ in range(STEADY_ROUNDS):
+            _next_round(chains.l2, s.l2_rounds, gov)
+            steady.append(int(l2_bm.reward(sender=o1).gas_used))
+        results["l2.reward.steady"] = int(statistics.mean(steady))
+        results["l2.reward.steady.max"] = max(steady)
+    return results
+
+
+def main() -> None:
+    results = measure()
+    for name, value in results.items():
+        print(f"{name:45s} {value:>12,}")
+    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {BondingManager} from "../l1/BondingManager.sol";
+import {BondingManagerBase} from "../protocol/BondingManagerBase.sol";
+import {IL1LPTGateway} from "./IL1LPTGateway.sol";
+import {MigrationCodec} from "./MigrationCodec.sol";
+
+/// @title L1Migrator
+/// @notice Moves a delegator's L1 stake to Arbitrum in one L1 transaction: it takes the stake out of the L1
+///         BondingManager (`migrateStake`, no unbonding period), escrows it through the L1 LPT gateway and attaches
+///         a migration record, so that ONE L2 message mints the LPT to the L2Migrator and stakes it there.
+/// @dev Binding. Only the L1 account itself chooses its L2 delegator and orchestrator: either in its own
+///      transaction (`migrate`, `migrateUnbondingLocks`: the stake moved is always `msg.sender`'s), or with an EIP-712
+///      signature (`migrateWithSignature`) that a relayer submits and pays for. Signatures go through OpenZeppelin's
+///      SignatureChecker (ECDSA for accounts without code, ERC-1271 for contract wallets): an empty or malformed
+///      signature is invalid for every address, address(0) included. Each signature carries the signer's next
+///      nonce and a deadline, so it is used at most once.
+///      Fees. `msg.value` must equal `maxSubmissionCost + maxGas * gasPriceBid` exactly (checked here and by the
+///      gateway); whatever the L2 does not spend is refunded on L2 to the L2 delegator. A retryable that fails its
+///      automatic redeem stays redeemable on L2 by anyone (the LPT is escrowed on L1 meanwhile).
+contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /// @notice EIP-712 type of a signed stake migration.
+    bytes32 public constant MIGRATION_TYPEHASH = keccak256(
+        "Migration(address l1Delegator,address l2Delegator,address l2Orchestrator,uint256 nonce,uint256 deadline)"
+    );
+
+    /// @notice The L1 BondingManager stake is migrated from.
+    BondingManager public immutable bondingManager;
+    /// @notice L1 LPT.
+    IERC20 public immutable token;
+    /// @notice The L1 LPT gateway that escrows the stake and sends the L2 message.
+    IL1LPTGateway public immutable gateway;
+    /// @notice The L2Migrator receiving the LPT and the record on L2 (set once the L2 side is deployed).
+    address public l2Migrator;
+    /// @notice Number of migrations sent so far; the last migration's id.
+    uint256 public migrationCount;
+    /// @notice LPT sent to L2 by all migrations.
+    uint256 public totalMigrated;
+
+    /// @dev L2 gas parameters of one retryable.
+    struct L2Gas {
+        uint256 maxGas;
+        uint256 gasPriceBid;
+        uint256 maxSubmissionCost;
+    }
+
+    /// @notice The L2Migrator is now `l2Migrator`.
+    event L2MigratorSet(address indexed l2Migrator);
+    /// @notice Migration `id` of `amount` LPT from `l1Delegator` was sent to L2 for `l2Delegator`, to be staked with
+    ///         `l2Orchestrator` (an orchestrator with its `rewardCut` and `feeShare`).
+    event MigrationInitiated(
+        uint256 indexed id,
+        address indexed l1Delegator,
+        address indexed l2Delegator,
+        address l2Orchestrator,
+        MigrationCodec.Kind kind,
+        uint256 amount,
+        uint256 rewardCut,
+        uint256 feeShare
+    );
+
+    /// @notice A zero address where one is needed.
+    error ZeroAddress();
+    /// @notice The L2Migrator is not set yet.
+    error L2MigratorNotSet();
+    /// @notice `msg.value` (`sent`) is not `maxSubmissionCost + maxGas * gasPriceBid` (`required`).
+    error WrongValue(uint256 sent, uint256 required);
+    /// @notice A migrating orchestrator must stay its own orchestrator on L2.
+    error OrchestratorMustSelfDelegate(address l2Delegator, address l2Orchestrator);
+    /// @notice The signature does not authorise this migration for `l1Delegator`.
+    error InvalidSignature(address l1Delegator);
+    /// @notice The signature expired at `deadline`.
+    error SignatureExpired(uint256 deadline);
+    /// @notice No unbonding lock ids were given.
+    error NoUnbondingLocks();
+    /// @notice Lock `unbondingLockId` appears more than once in one call.
+    error DuplicateUnbondingLock(uint256 unbondingLockId);
+
+    /// @param owner_ The governor (sets the L2Migrator).
+    /// @param bondingManager_ The L1 BondingManager.
+    /// @param token_ L1 LPT.
+    /// @param gateway_ The L1 LPT gateway.
+    constructor(address owner_, BondingManager bondingManager_, IERC20 token_, IL1LPTGateway gateway_)
+        Ownable(owner_)
+        EIP712("Livepeer L1Migrator", "1")
+    {
+        if (address(bondingManager_) == address(0) || address(token_) == address(0) || address(gateway_) == address(0))
+        {
+            revert ZeroAddress();
+        }
+        bondingManager = bondingManager_;
+        token = token_;
+        gateway = gateway_;
+    }
+
+    /// @notice Sets the L2Migrator that migrations are sent to (governor only).
+    /// @param l2Migrator_ The L2Migrator.
+    function setL2Migrator(address l2Migrator_) external onlyOwner {
+        if (l2Migrator_ == address(0)) revert ZeroAddress();
+        l2Migrator = l2Migrator_;
+        emit L2MigratorSet(l2Migrator_);
+    }
+
+    /// @notice Migrates all of the caller's bonded stake (with its earnings) to L2 in this one transaction: it is
+    ///         staked for `l2Delegator` with `l2Orchestrator` by one L2 message. An orchestrator migrates to itself
+    ///         (`l2Orchestrator == l2Delegator`) and is registered on L2 with its L1 reward cut and fee share.
+    ///         `msg.value` pays the retryable: `maxSubmissionCost + maxGas * gasPriceBid`.
+    /// @param l2Delegator The caller's L2 address.
+    /// @param l2Orchestrator Orchestrator to stake with on L2.
+    /// @param maxGas L2 gas limit of the retryable.
+    /// @param gasPriceBid L2 gas price bid.
+    /// @param maxSubmissionCost Maximum submission fee of the retryable.
+    /// @return id The migration id.
+    function migrate(
+        address l2Delegator,
+        address l2Orchestrator,
+        uint256 maxGas,
+        uint256 gasPriceBid,
+        uint256 maxSubmissionCost
+    ) external payable nonReentrant returns (uint256 id) {
+        return _migrateStake(msg.sender, l2Delegator, l2Orchestrator, L2Gas(maxGas, gasPriceBid, maxSubmissionCost));
+    }
+
+    /// @notice `migrate` on behalf of `l1Delegator`, authorised by its EIP-712 `Migration` signature (ECDSA or
+    ///         ERC-1271) over the L2 addresses, its next nonce and `deadline`. The caller pays `msg.value`.
+    /// @param l1Delegator The L1 account whose stake migrates.
+    /// @param l2Delegator Its L2 address.
+    /// @param l2Orchestrator Orchestrator to stake with on L2.
+    /// @param deadline Last timestamp at which the signature is valid.
+    /// @param signature The signature of `l1Delegator`.
+    /// @param maxGas L2 gas limit of the retryable.
+    /// @param gasPriceBid L2 gas price bid.
+    /// @param maxSubmissionCost Maximum submission fee of the retryable.
+    /// @return id The migration id.
+    function migrateWithSignature(
+        address l1Delegator,
+        address l2Delegator,
+        address l2Orchestrator,
+        uint256 deadline,
+        bytes calldata signature,
+        uint256 maxGas,
+        uint256 gasPriceBid,
+        uint256 maxSubmissionCost
+    ) external payable nonReentrant returns (uint256 id) {
+        if (block.timestamp > deadline) revert SignatureExpired(deadline);
+        bytes32 digest = migrationDigest(l1Delegator, l2Delegator, l2Orchestrator, _useNonce(l1Delegator), deadline);
+        if (!SignatureChecker.isValidSignatureNow(l1Delegator, digest, signature)) {
+            revert InvalidSignature(l1Delegator);
+        }
+        return _migrateStake(l1Delegator, l2Delegator, l2Orchestrator, L2Gas(maxGas, gasPriceBid, maxSubmissionCost));
+    }
+
+    /// @notice Migrates the caller's unbonding locks `lockIds` (each at most once, no duplicates) to L2, where their
+    ///         LPT is STAKED for `l2Delegator` with `l2Orchestrator` (never liquid: that would skip the unbonding
+    ///         period). One L2 message carries their sum.
+    /// @param lockIds The caller's unbonding locks.
+    /// @param l2Delegator The caller's L2 address.
+    /// @param l2Orchestrator Orchestrator to stake with on L2.
+    /// @param maxGas L2 gas limit of the retryable.
+    /// @param gasPriceBid L2 gas price bid.
+    /// @param maxSubmissionCost Maximum submission fee of the retryable.
+    /// @return id The migration id.
+    function migrateUnbondingLocks(
+        uint256[] calldata lockIds,
+        address l2Delegator,
+        address l2Orchestrator,
+        uint256 maxGas,
+        uint256 gasPriceBid,
+        uint256 maxSubmissionCost
+    ) external payable nonReentrant returns (uint256 id) {
+        L2Gas memory gas = L2Gas(maxGas, gasPriceBid, maxSubmissionCost);
+        _checkRequest(l2Delegator, l2Orchestrator, gas);
+        if (lockIds.length == 0) revert NoUnbondingLocks();
+        for (uint256 i = 1; i < lockIds.length; ++i) {
+            for (uint256 j; j < i; ++j) {
+                if (lockIds[j] == lockIds[i]) revert DuplicateUnbondingLock(lockIds[i]);
+            }
+        }
+        uint256 amount;
+        for (uint256 i; i < lockIds.length; ++i) {
+            amount += bondingManager.migrateUnbondingLock(msg.sender, lockIds[i]);
+        }
+        return _send(MigrationCodec.Kind.UnbondingLocks, msg.sender, l2Delegator, l2Orchestrator, amount, 0, 0, gas);
+    }
+
+    /// @notice The EIP-712 digest an L1 delegator signs to authorise `migrateWithSignature`.
+    /// @param l1Delegator The L1 account.
+    /// @param l2Delegator Its L2 address.
+    /// @param l2Orchestrator Orchestrator to stake with on L2.
+    /// @param nonce `nonces(l1Delegator)` at submission.
+    /// @param deadline Last valid timestamp.
+    function migrationDigest(
+        address l1Delegator,
+        address l2Delegator,
+        address l2Orchestrator,
+        uint256 nonce,
+        uint256 deadline
+    ) public view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(abi.encode(MIGRATION_TYPEHASH, l1Delegator, l2Delegator, l2Orchestrator, nonce, deadline))
+        );
+    }
+
+    /// @notice The EIP-712 domain separator of this contract.
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    function _migrateStake(address l1Delegator, address l2Delegator, address l2Orchestrator, L2Gas memory gas)
+        private
+        returns (uint256)
+    {
+        _checkRequest(l2Delegator, l2Orchestrator, gas);
+        if (!bondingManager.isRegisteredTranscoder(l1Delegator)) {
+            uint256 stake = bondingManager.migrateStake(l1Delegator);
+            return _send(MigrationCodec.Kind.Delegator, l1Delegator, l2Delegator, l2Orchestrator, stake, 0, 0, gas);
+        }
+        if (l2Orchestrator != l2Delegator) revert OrchestratorMustSelfDelegate(l2Delegator, l2Orchestrator);
+        BondingManagerBase.Transcoder memory t = bondingManager.getTranscoder(l1Delegator);
+        uint256 amount = bondingManager.migrateStake(l1Delegator);
+        return _send(
+            MigrationCodec.Kind.Orchestrator, l1Delegator, l2Delegator, l2Delegator, amount, t.rewardCut, t.feeShare, gas
+        );
+    }
+
+    function _checkRequest(address l2Delegator, address l2Orchestrator, L2Gas memory gas) private view {
+        if (l2Delegator == address(0) || l2Orchestrator == address(0)) revert ZeroAddress();
+        if (l2Migrator == address(0)) revert L2MigratorNotSet();
+        uint256 required = gas.maxSubmissionCost + gas.maxGas * gas.gasPriceBid;
+        if (msg.value != required) revert WrongValue(msg.value, required);
+    }
+
+    function _send(
+        MigrationCodec.Kind kind,
+        address l1Delegator,
+        address l2Delegator,
+        address l2Orchestrator,
+        uint256 amount,
+        uint256 rewardCut,
+        uint256 feeShare,
+        L2Gas memory gas
+    ) private returns (uint256 id) {
+        id = ++migrationCount;
+        totalMigrated += amount;
+        bytes memory record = MigrationCodec.encode(
+            MigrationCodec.Migration(id, kind, l1Delegator, l2Delegator, l2Orchestrator, amount, rewardCut, feeShare)
+        );
+        emit MigrationInitiated(id, l1Delegator, l2Delegator, l2Orchestrator, kind, amount, rewardCut, feeShare);
+        token.forceApprove(address(gateway), amount);
+        gateway.outboundTransferCustomRefund{value: msg.value}(
+            address(token), l2Delegator, l2Migrator, amount, gas.maxGas, gas.gasPriceBid,
+            abi.encode(gas.maxSubmissionCost, record)
+        );
+    }
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+
+/// @title LPTGatewayBase
+/// @notice What the L1 and L2 LPT gateways share: the token pair, the counterpart gateway on the other chain (set
+///         once by governance, since each gateway must exist before the other can name it), an optional
+///         governance-set gateway router, and a governance pause of new outbound transfers.
+/// @dev A call from the router carries `abi.encode(address from, bytes data)` as its data: the router is trusted to
+///      name the real sender, as in Arbitrum's gateway-router standard. With no router set, the sender is
+///      always `msg.sender`.
+abstract contract LPTGatewayBase is Ownable2Step, Pausable {
+    /// @notice LPT on L1.
+    address public immutable l1Token;
+    /// @notice LPT on L2.
+    address public immutable l2Token;
+    /// @notice The gateway on the other chain.
+    address public counterpartGateway;
+    /// @notice The gateway router allowed to transfer on a user's behalf (zero: none).
+    address public router;
+
+    /// @notice The counterpart gateway is now `counterpart`.
+    event CounterpartGatewaySet(address indexed counterpart);
+    /// @notice The router is now `router` (zero: none).
+    event RouterSet(address indexed router);
+
+    /// @notice `token` is not LPT.
+    error WrongToken(address token);
+    /// @notice A zero address where one is needed.
+    error ZeroAddress();
+    /// @notice A zero amount.
+    error ZeroAmount();
+    /// @notice The counterpart gateway was set before.
+    error CounterpartAlreadySet(address counterpart);
+    /// @notice The counterpart gateway is not set yet.
+    error CounterpartNotSet();
+
+    /// @param l1Token_ LPT on L1.
+    /// @param l2Token_ LPT on L2.
+    constructor(address l1Token_, address l2Token_) {
+        if (l1Token_ == address(0) || l2Token_ == address(0)) revert ZeroAddress();
+        l1Token = l1Token_;
+        l2Token = l2Token_;
+    }
+
+    /// @notice Sets the gateway on the other chain, once (governor only).
+    /// @param counterpart The counterpart gateway.
+    function setCounterpartGateway(address counterpart) external onlyOwner {
+        if (counterpart == address(0)) revert ZeroAddress();
+        if (counterpartGateway != address(0)) revert CounterpartAlreadySet(counterpartGateway);
+        counterpartGateway = counterpart;
+        emit CounterpartGatewaySet(counterpart);
+    }
+
+    /// @notice Sets (or, with zero, removes) the gateway router (governor only).
+    /// @param router_ The router.
+    function setRouter(address router_) external onlyOwner {
+        router = router_;
+        emit RouterSet(router_);
+    }
+
+    /// @notice Stops new outbound transfers (governor only).
+    function pause() external onlyOwner {
+        _pause();
+    }
+
+    /// @notice Resumes outbound transfers (governor only).
+    function unpause() external onlyOwner {
+        _unpause();
+    }
+
+    /// @notice The L2 token of `l1Token_`: L2 LPT for L1 LPT, zero for any other token.
+    /// @param l1Token_ An L1 token.
+    function calculateL2TokenAddress(address l1Token_) external view returns (address) {
+        return l1Token_ == l1Token ? l2Token : address(0);
+    }
+
+    /// @dev Common checks of an outbound transfer; returns the counterpart.
+    function _checkOutbound(address token, address to, uint256 amount) internal view returns (address counterpart) {
+        if (token != l1Token) revert WrongToken(token);
+        if (to == address(0)) revert ZeroAddress();
+        if (amount == 0) revert ZeroAmount();
+        counterpart = counterpartGateway;
+        if (counterpart == address(0)) revert CounterpartNotSet();
+    }
+
+    /// @dev The real sender and its data: unwrapped from the router's envelope when the router calls.
+    function _senderAndData(bytes calldata data) internal view returns (address from, bytes memory inner) {
+        if (msg.sender == router && router != address(0)) {
+            (from, inner) = abi.decode(data, (address, bytes));
+        } else {
+            (from, inner) = (msg.sender, data);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title MigrationCodec
+/// @notice The stake-migration record the L1Migrator sends as the gateway's callHookData and the L2Migrator
+///         reads back. One record travels with the LPT it describes, in one L2 message.
+library MigrationCodec {
+    /// @notice What was migrated.
+    enum Kind {
+        Delegator, // bonded stake of a delegator, staked to `l2Orchestrator`
+        Orchestrator, // bonded stake of an orchestrator, self-staked and registered with its L1 terms
+        UnbondingLocks // unbonding locks, staked to `l2Orchestrator`
+    }
+
+    /// @notice One migration.
+    struct Migration {
+        uint256 id; // unique per L1Migrator, consumed once on L2
+        Kind kind;
+        address l1Delegator;
+        address l2Delegator;
+        address l2Orchestrator;
+        uint256 amount;
+        uint256 rewardCut; // Orchestrator only (precision 1e6)
+        uint256 feeShare; // Orchestrator only (precision 1e6)
+    }
+
+    /// @notice ABI encoding of `m`.
+    function encode(Migration memory m) internal pure returns (bytes memory) {
+        return abi.encode(m);
+    }
+
+    /// @notice The record encoded in `data` (reverts on malformed data).
+    function decode(bytes calldata data) internal pure returns (Migration memory) {
+        return abi.decode(data, (Migration));
+    }
+}

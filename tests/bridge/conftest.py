@@ -1,0 +1,167 @@
+"""Fixtures of the bridge tests: the simulator, the L1 protocol and the bridge, deployed once per test process
+before the per-test snapshot of both chains, plus delivery helpers in both directions."""
+
+from __future__ import annotations
+
+import pytest
+from ape import project
+
+from ape_livepeer_migration import simulator as sim_api
+from ape_livepeer_migration.bridge import Bridge, RetryableGasParams, deploy_bridge, deposit_gas_params
+from ape_livepeer_migration.deploy import deploy_l1_protocol
+
+LPT = 10**18
+GENESIS_BALANCE = 1_000_000 * LPT
+
+
+@pytest.fixture(scope="session")
+def governor(accounts):
+    return accounts[0]
+
+
+@pytest.fixture(scope="session")
+def alice(accounts):
+    return accounts[1]
+
+
+@pytest.fixture(scope="session")
+def bob(accounts):
+    return accounts[2]
+
+
+@pytest.fixture(scope="session")
+def mallory(accounts):
+    return accounts[3]
+
+
+@pytest.fixture(scope="session")
+def operator(accounts):
+    return accounts[9]
+
+
+@pytest.fixture(scope="session")
+def sim(two_chains, operator):
+    return sim_api.deploy_simulator(two_chains, operator)
+
+
+@pytest.fixture(scope="session")
+def l1_protocol(two_chains, governor, alice, bob, mallory):
+    with two_chains.l1:
+        return deploy_l1_protocol(
+            governor, genesis={a.address: GENESIS_BALANCE for a in (alice, bob, mallory)}, round_length=40
+        )
+
+
+@pytest.fixture(scope="session")
+def bridge(two_chains, l1_protocol, sim, governor) -> Bridge:
+    # the governor's nonces are equal on both chains: one transaction on L2 keeps L2 LPT off L1 LPT's address
+    with two_chains.l2:
+        governor.transfer(governor, 0)
+    return deploy_bridge(two_chains, l1_protocol, sim.inbox.address, governor, round_length=40)
+
+
+@pytest.fixture(scope="session")
+def l1_token(two_chains, l1_protocol):
+    return two_chains.l1.bind(l1_protocol.token)
+
+
+@pytest.fixture(scope="session")
+def l1_minter(two_chains, l1_protocol):
+    return two_chains.l1.bind(l1_protocol.minter)
+
+
+@pytest.fixture(scope="session")
+def receiver(two_chains, bridge, governor):
+    with two_chains.l2:
+        return two_chains.l2.bind(project.TestLPTReceiver.deploy(bridge.l2_token.address, sender=governor))
+
+
+@pytest.fixture(scope="session")
+def routers(two_chains, governor):
+    """(L1 router, L2 router): router-shaped test doubles, not registered with any gateway."""
+    with two_chains.l1:
+        l1 = two_chains.l1.bind(project.TestLPTRouter.deploy(sender=governor))
+    with two_chains.l2:
+        l2 = two_chains.l2.bind(project.TestLPTRouter.deploy(sender=governor))
+    return l1, l2
+
+
+@pytest.fixture(autouse=True)
+def _isolated(chains):
+    """Every bridge test runs in a snapshot of both chains (the session deployments are in it)."""
+    yield
+
+
+def fixed_gas(bridge, sender):
+    """Gas for a deposit whose L2 call cannot be estimated (it reverts): a plain deposit's estimate plus room."""
+    plain = deposit_gas_params(bridge, sender.address, sender.address, LPT)
+    return RetryableGasParams(plain.max_submission_cost * 2, plain.gas_limit + 200_000, plain.gas_price_bid)
+
+
+@pytest.fixture
+def on_l2(bridge, alice, deliver):
+    """alice holds 10 LPT on L2 (the escrow holds 10 on L1)."""
+    from ape_livepeer_migration.bridge import bridge_in
+
+    deliver(bridge_in(bridge, alice, alice.address, 10 * LPT).receipt)
+
+
+def _retryables_of(sim, receipt):
+    return sim_api.fetch_retryables(sim, receipt.block_number, receipt.block_number)
+
+
+@pytest.fixture
+def deliver(chains, sim):
+    """Deliver on L2 the retryable(s) created by an L1 receipt; returns the DeliveryResults."""
+
+    def run(receipt):
+        messages = _retryables_of(sim, receipt)
+        assert messages, "the transaction created no retryable"
+        return [sim_api.deliver_retryable(sim, m) for m in messages]
+
+    return run
+
+
+@pytest.fixture
+def prove(chains, sim):
+    """Assert the send root over every L2 -> L1 message so far and wait out the challenge period; returns
+    ``(messages, execute)`` where ``execute(index, sender=None)`` runs message ``index`` through the Outbox."""
+
+    def run():
+        messages = sim_api.fetch_l2_to_l1(sim, 0, chains.l2.block_number)
+        assertion = sim_api.assert_send_root(sim, messages)
+        sim_api.mine_l1_until(sim, assertion.confirmable_at_block)
+
+        def execute(index, sender=None):
+            return sim_api.execute_l2_to_l1(sim, messages[index], sim_api.proof_for(messages, index), sender=sender)
+
+        return messages, execute
+
+    return run
+
+
+@pytest.fixture
+def set_base_fee(chains):
+    """Give the next block of a layer a base fee; both layers go back to base fee 0 after the test
+    (anvil keeps its base fee outside the snapshots)."""
+
+    def set_fee(chain, wei):
+        chain.provider.make_request("anvil_setNextBlockBaseFeePerGas", [hex(wei)])
+
+    yield set_fee
+    for chain in chains.layers:
+        set_fee(chain, 0)
+
+
+@pytest.fixture
+def impersonate(chains):
+    """``impersonate(chain, address)``: an account that sends as ``address`` on ``chain`` (funded with gas)."""
+    from ape import accounts as ape_accounts
+
+    def account(chain, address):
+        with chain:
+            signer = ape_accounts[str(address)]
+            chain.provider.set_balance(signer.address, 10**20)
+        return signer
+
+    return account

@@ -1,0 +1,137 @@
+"""Fixtures of the migration tests."""
+
+from __future__ import annotations
+
+import pytest
+from ape import project
+
+from protocol.helpers import LPT, MAX_UINT, ROUND_LENGTH
+
+ZERO = "0x" + "00" * 20
+
+
+class L2:
+    def __init__(self, token, rounds, minter, bm):
+        self.token, self.rounds, self.minter, self.bonding_manager = token, rounds, minter, bm
+
+
+def l2_next_round(chains, p, initialize=True):
+    with chains.l2:
+        start, length = p.rounds.currentRoundStartBlock(), p.rounds.roundLength()
+        blocks = start + length - chains.l2.block_number - 1
+        if blocks > 0:
+            chains.l2.mine(blocks)
+        if initialize:
+            p.rounds.initializeRound(sender=p.token.owner())
+
+
+@pytest.fixture(scope="session")
+def l2(two_chains, accounts):
+    """Unit-test L2 staking: the protocol's own token, rounds and Minter on the L2 chain around an
+    L2BondingManager (its migration rules do not depend on the L2 token or Minter flavour; the full system
+    tests use those). accounts[1] is the L2 migrator (funded, approving); accounts[2] an L2-native orchestrator with its own terms."""
+    gov, migrator, native = accounts[0], accounts[1], accounts[2]
+    with two_chains.l2:
+        token = project.LivepeerToken.deploy(gov, sender=gov)
+        rounds = project.RoundsManager.deploy(gov, ROUND_LENGTH, 100_000, sender=gov)
+        minter = project.Minter.deploy(gov, token, rounds, 218_500, 500, 500_000_000, sender=gov)
+        bm = project.L2BondingManager.deploy(gov, token, minter, rounds, 7, 100, sender=gov)
+        token.setMinter(gov, sender=gov)
+        token.mint(migrator, 100_000 * LPT, sender=gov)
+        token.mint(native, 10_000 * LPT, sender=gov)
+        token.setMinter(minter, sender=gov)
+        minter.setBondingManager(bm, sender=gov)
+        minter.addMintingDelegate(bm, sender=gov)
+        rounds.setBondingManager(bm, sender=gov)
+        rounds.setMinter(minter, sender=gov)
+        bm.setL2Migrator(migrator, sender=gov)
+        token.approve(bm, MAX_UINT, sender=migrator)
+        token.approve(bm, MAX_UINT, sender=native)
+        p = L2(token, rounds, minter, bm)
+        l2_next_round(two_chains, p)
+        bm.bond(1_000 * LPT, native, sender=native)
+        bm.transcoder(200_000, 300_000, sender=native)
+    return p
+
+
+
+
+# ---------------------------------------------------------------------------- full system
+
+
+class People:
+    """Who is who in the full-system tests."""
+
+    def __init__(self, accounts):
+        self.governor = accounts[0]
+        self.broker = accounts[1]  # the L1 TicketBroker's role (credits fees)
+        self.o1, self.o2 = accounts[2], accounts[3]  # L1 orchestrators
+        self.d1, self.d2 = accounts[4], accounts[5]  # delegators of o1
+        self.d3 = accounts[6]  # delegator of o2
+        self.relayer = accounts[7]
+        self.mallory = accounts[8]
+        self.operator = accounts[9]  # the simulator's operator (also used by the other test areas)
+
+
+@pytest.fixture(scope="session")
+def people(accounts):
+    return People(accounts)
+
+
+@pytest.fixture(scope="session")
+def system(two_chains, people):
+    """Everything deployed and wired; on L1 o1 (10% cut, 50% fee share) and o2 (5%, 25%) are active, d1 and d2
+    delegate to o1, d3 to o2, and o1 has called reward once; both chains' rounds are initialized."""
+    from ape_livepeer_migration.system import deploy_system
+
+    p = people
+    holders = (p.o1, p.o2, p.d1, p.d2, p.d3, p.mallory)
+    s = deploy_system(
+        two_chains,
+        p.governor,
+        operator=p.operator,
+        genesis={a.address: 100_000 * LPT for a in holders},
+        l1_ticket_broker=p.broker.address,
+        l1_params={"round_length": ROUND_LENGTH},
+        l2_params={"round_length": ROUND_LENGTH},
+    )
+    bm = s.l1.bonding_manager
+    for a in holders:
+        s.l1.token.approve(bm.address, MAX_UINT, sender=a)
+    system_next_round(two_chains, s)
+    bm.bond(2_000 * LPT, p.o1, sender=p.o1)
+    bm.transcoder(100_000, 500_000, sender=p.o1)
+    bm.bond(1_000 * LPT, p.o2, sender=p.o2)
+    bm.transcoder(50_000, 250_000, sender=p.o2)
+    bm.bond(600 * LPT, p.o1, sender=p.d1)
+    bm.bond(400 * LPT, p.o1, sender=p.d2)
+    bm.bond(300 * LPT, p.o2, sender=p.d3)
+    bm.bond(50 * LPT, p.o2, sender=p.mallory)
+    system_next_round(two_chains, s)
+    bm.reward(sender=p.o1)
+    return s
+
+
+def system_next_round(chains, s, layers=("l1", "l2")):
+    """Start the next round on each layer (the rounds of both layers are ROUND_LENGTH blocks of their own chain)."""
+    for layer, rounds in (("l1", s.l1.rounds), ("l2", s.l2_rounds)):
+        if layer not in layers:
+            continue
+        chain = getattr(chains, layer)
+        start, length = rounds.currentRoundStartBlock(), rounds.roundLength()
+        blocks = start + length - chain.block_number - 1
+        if blocks > 0:
+            chain.mine(blocks)
+        rounds.initializeRound(sender=s.l1.token.owner())
+
+
+@pytest.fixture
+def deliver(chains, system):
+    """Deliver on L2 the retryable an L1 receipt created; returns its DeliveryResult."""
+    from ape_livepeer_migration import simulator as sim_api
+
+    def run(receipt):
+        (message,) = sim_api.fetch_retryables(system.sim, receipt.block_number, receipt.block_number)
+        return sim_api.deliver_retryable(system.sim, message)
+
+    return run

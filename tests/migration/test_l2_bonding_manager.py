@@ -1,0 +1,149 @@
+"""L2BondingManager.stakeFor / migrateTranscoder, called by a governor-appointed L2 migrator account."""
+
+from __future__ import annotations
+
+import pytest
+from ape import project
+
+from protocol.helpers import LPT, MAX_UINT, reverts
+
+from .conftest import ZERO, l2_next_round
+
+L2BM = project.L2BondingManager
+
+
+
+def test_set_l2_migrator_is_governed(chains, l2, accounts):
+    bm = l2.bonding_manager
+    with chains.l2:
+        with reverts(L2BM.OwnableUnauthorizedAccount, account=accounts[9].address):
+            bm.setL2Migrator(accounts[9], sender=accounts[9])
+        with reverts(L2BM.ZeroAddress):
+            bm.setL2Migrator(ZERO, sender=accounts[0])
+        tx = bm.setL2Migrator(accounts[7], sender=accounts[0])
+        assert bm.l2Migrator() == accounts[7].address
+        assert [e.l2Migrator for e in tx.events if e.event_name == "L2MigratorSet"] == [accounts[7].address]
+
+
+def test_stake_for_by_anyone_else_reverts(chains, l2, accounts):
+    """Nobody but the L2 migrator can stake on someone's behalf (or change their delegate that way)."""
+    bm = l2.bonding_manager
+    attacker, victim, native = accounts[9], accounts[5], accounts[2]
+    with chains.l2:
+        l2.token.approve(bm, MAX_UINT, sender=native)
+        for caller in (attacker, native, accounts[0]):
+            with reverts(L2BM.NotL2Migrator, account=caller.address):
+                bm.stakeFor(victim, caller, 1, sender=caller)
+            with reverts(L2BM.NotL2Migrator, account=caller.address):
+                bm.migrateTranscoder(victim, 1, 0, 0, sender=caller)
+
+
+def test_stake_for_a_new_delegator_bonds_to_the_requested_orchestrator(chains, l2, accounts):
+    bm, token = l2.bonding_manager, l2.token
+    migrator, native, d = accounts[1], accounts[2], accounts[5]
+    with chains.l2:
+        minter_before = token.balanceOf(l2.minter)
+        delegated = bm.getTranscoder(native).delegatedAmount
+        tx = bm.stakeFor(d, native, 40 * LPT, sender=migrator)
+        assert token.balanceOf(l2.minter) == minter_before + 40 * LPT
+        dd = bm.getDelegator(d)
+        assert (dd.delegateAddress, dd.bondedAmount) == (native.address, 40 * LPT)
+        assert bm.getTranscoder(native).delegatedAmount == delegated + 40 * LPT
+        (event,) = [e for e in tx.events if e.event_name == "StakedFor"]
+        assert (event.delegator, event.delegate, event.amount) == (d.address, native.address, 40 * LPT)
+        assert not [e for e in tx.events if e.event_name == "MigratedStakeAddedToExistingDelegate"]
+
+
+def test_existing_delegation_is_kept_and_only_grows(chains, l2, accounts):
+    """A migration for an L2 address that already delegates elsewhere adds its amount there and changes nothing
+    else: not the delegate, not anybody else's stake."""
+    bm = l2.bonding_manager
+    migrator, native, other_orch, victim, bystander = accounts[1], accounts[2], accounts[3], accounts[5], accounts[6]
+    with chains.l2:
+        bm.stakeFor(victim, native, 100 * LPT, sender=migrator)
+        bm.stakeFor(bystander, native, 10 * LPT, sender=migrator)
+        bystander_before = bm.getDelegator(bystander)
+        native_delegated = bm.getTranscoder(native).delegatedAmount
+        tx = bm.stakeFor(victim, other_orch, 7 * LPT, sender=migrator)
+        v = bm.getDelegator(victim)
+        assert (v.delegateAddress, v.bondedAmount) == (native.address, 107 * LPT)
+        assert bm.getTranscoder(native).delegatedAmount == native_delegated + 7 * LPT
+        assert bm.getTranscoder(other_orch).delegatedAmount == 0
+        assert bm.getDelegator(bystander) == bystander_before
+        (event,) = [e for e in tx.events if e.event_name == "MigratedStakeAddedToExistingDelegate"]
+        assert (event.delegator, event.delegate, event.requestedOrchestrator, event.amount) == (
+            victim.address,
+            native.address,
+            other_orch.address,
+            7 * LPT,
+        )
+
+
+def test_stake_for_a_registered_orchestrator_adds_to_its_own_stake(chains, l2, accounts):
+    """Even a request to delegate an orchestrator elsewhere cannot move it (bond would revert: it does not)."""
+    bm = l2.bonding_manager
+    migrator, native, other = accounts[1], accounts[2], accounts[3]
+    with chains.l2:
+        own = bm.getDelegator(native).bondedAmount
+        bm.stakeFor(native, other, 5 * LPT, sender=migrator)
+        d = bm.getDelegator(native)
+        assert (d.delegateAddress, d.bondedAmount) == (native.address, own + 5 * LPT)
+        assert bm.isRegisteredTranscoder(native)
+
+
+def test_migrated_orchestrator_is_registered_with_its_terms(chains, l2, accounts):
+    bm = l2.bonding_manager
+    migrator, orch, early = accounts[1], accounts[3], accounts[6]
+    with chains.l2:
+        # one of its delegators migrated first and already points at it
+        bm.stakeFor(early, orch, 30 * LPT, sender=migrator)
+        assert not bm.isRegisteredTranscoder(orch)
+        tx = bm.migrateTranscoder(orch, 2_000 * LPT, 150_000, 400_000, sender=migrator)
+        assert bm.isRegisteredTranscoder(orch)
+        t = bm.getTranscoder(orch)
+        assert (t.rewardCut, t.feeShare) == (150_000, 400_000)
+        assert t.delegatedAmount == 2_030 * LPT
+        assert bm.getFirstTranscoderInPool() == orch.address  # joined the set, largest stake
+        (event,) = [e for e in tx.events if e.event_name == "TranscoderMigrated"]
+        assert (event.transcoder, event.amount, event.rewardCut, event.feeShare) == (
+            orch.address,
+            2_000 * LPT,
+            150_000,
+            400_000,
+        )
+        l2_next_round(chains, l2)
+        assert bm.isActiveTranscoder(orch)
+        tx = bm.reward(sender=orch)
+        assert [e.event_name for e in tx.events if e.event_name == "Reward"] == ["Reward"]
+
+
+def test_migrated_orchestrator_never_overwrites_existing_terms(chains, l2, accounts):
+    bm = l2.bonding_manager
+    migrator, native, d = accounts[1], accounts[2], accounts[5]
+    with chains.l2:
+        own = bm.getDelegator(native).bondedAmount
+        tx = bm.migrateTranscoder(native, 9 * LPT, 1_000_000, 0, sender=migrator)
+        t = bm.getTranscoder(native)
+        assert (t.rewardCut, t.feeShare) == (200_000, 300_000)
+        assert bm.getDelegator(native).bondedAmount == own + 9 * LPT
+        assert [e.event_name for e in tx.events if e.event_name.startswith("Migrated")] == [
+            "MigratedTranscoderTermsIgnored"
+        ]
+        # an L2 delegator named as a "migrated orchestrator" keeps its delegate and gets no terms
+        bm.stakeFor(d, native, 1 * LPT, sender=migrator)
+        bm.migrateTranscoder(d, 2 * LPT, 1_000_000, 0, sender=migrator)
+        dd = bm.getDelegator(d)
+        assert (dd.delegateAddress, dd.bondedAmount) == (native.address, 3 * LPT)
+        assert not bm.isRegisteredTranscoder(d)
+
+
+def test_stake_for_initializes_the_round_instead_of_failing(chains, l2, accounts):
+    bm = l2.bonding_manager
+    migrator, native, d = accounts[1], accounts[2], accounts[5]
+    with chains.l2:
+        l2_next_round(chains, l2, initialize=False)
+        chains.l2.mine(1)  # views answer for the latest block: step into the new round
+        assert not l2.rounds.currentRoundInitialized()
+        bm.stakeFor(d, native, 3 * LPT, sender=migrator)
+        assert l2.rounds.currentRoundInitialized()
+        assert bm.getDelegator(d).bondedAmount == 3 * LPT

@@ -1,0 +1,248 @@
+"""Signed migration (ECDSA and ERC-1271) and every attack from the audit lessons, shown to fail."""
+
+from __future__ import annotations
+
+import pytest
+from ape import project
+from eth_account.messages import encode_typed_data
+from eth_utils import keccak
+
+from ape_livepeer_migration.bridge import RetryableGasParams, bridge_in
+from ape_livepeer_migration.migration_codec import Kind, Migration
+from ape_livepeer_migration.simulator import DeliveryStatus
+from ape_livepeer_migration.system import (
+    migrate,
+    migrate_with_signature,
+    migration_gas_params,
+    migration_typed_data,
+    planned_migration,
+    sign_migration,
+)
+from protocol.helpers import LPT, MAX_UINT, reverts
+
+from .conftest import ZERO
+
+L1M = project.L1Migrator
+FAR = 2**40  # a deadline far in the future
+
+
+def l1_stake(s, who):
+    return s.l1.bonding_manager.pendingStake(str(who), s.l1.rounds.currentRound())
+
+
+def l2_delegation(s, who):
+    d = s.l2_bonding_manager.getDelegator(str(who))
+    return d.delegateAddress, d.bondedAmount
+
+
+@pytest.fixture
+def gas(system, people):
+    """Gas parameters good for a migration of d3 to o2 (any small migration fits them)."""
+    s, p = system, people
+    return migration_gas_params(s, planned_migration(s, p.d3.address, p.d3.address, p.o2.address))
+
+
+def call_migrate(s, sender, gas, l2_delegator, l2_orchestrator, value=None):
+    return s.l1_migrator.migrate(
+        l2_delegator, l2_orchestrator, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost,
+        value=gas.value if value is None else value, sender=sender,
+    )
+
+
+def call_signed(s, relayer, gas, l1_delegator, l2_delegator, l2_orchestrator, signature, deadline=FAR):
+    return s.l1_migrator.migrateWithSignature(
+        l1_delegator, l2_delegator, l2_orchestrator, deadline, signature,
+        gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost, value=gas.value, sender=relayer,
+    )
+
+
+# ---------------------------------------------------------------------------- signed migration
+
+
+def test_typed_data_digest_matches_the_contract(chains, system, people):
+    s, p = system, people
+    typed = migration_typed_data(s, p.d3.address, p.d1.address, p.o2.address, 12345, nonce=7)
+    signable = encode_typed_data(full_message=typed)
+    digest = keccak(b"\x19\x01" + signable.header + signable.body)
+    assert digest == bytes(s.l1_migrator.migrationDigest(p.d3.address, p.d1.address, p.o2.address, 7, 12345))
+
+
+def test_relayer_submits_a_signed_migration_once(chains, system, people, deliver):
+    s, p = system, people
+    stake = l1_stake(s, p.d3)
+    sig = sign_migration(s, p.d3, p.d3.address, p.o2.address, FAR)
+    d3_eth = chains.l1.provider.get_balance(p.d3.address)
+    sent = migrate_with_signature(s, p.relayer, p.d3.address, p.d3.address, p.o2.address, FAR, sig)
+    assert chains.l1.provider.get_balance(p.d3.address) == d3_eth  # the relayer paid
+    assert sent.migration.l1_delegator == p.d3.address and sent.migration.amount == stake
+    assert s.l1_migrator.nonces(p.d3.address) == 1
+    assert deliver(sent.receipt).status == DeliveryStatus.REDEEMED
+    assert l2_delegation(s, p.d3) == (p.o2.address, stake)
+    # the same signature again: its nonce is used
+    with reverts(L1M.InvalidSignature, l1Delegator=p.d3.address):
+        call_signed(s, p.relayer, sent.gas, p.d3.address, p.d3.address, p.o2.address, sig)
+
+
+def test_signature_checks(chains, system, people, gas):
+    s, p = system, people
+    sig = sign_migration(s, p.d3, p.d3.address, p.o2.address, FAR)
+    # another L2 address or orchestrator than signed
+    with reverts(L1M.InvalidSignature, l1Delegator=p.d3.address):
+        call_signed(s, p.relayer, gas, p.d3.address, p.mallory.address, p.o2.address, sig)
+    with reverts(L1M.InvalidSignature, l1Delegator=p.d3.address):
+        call_signed(s, p.relayer, gas, p.d3.address, p.d3.address, p.o1.address, sig)
+    # someone else's key
+    forged = sign_migration(s, p.mallory, p.mallory.address, p.o2.address, FAR, l1_delegator=p.d3.address)
+    with reverts(L1M.InvalidSignature, l1Delegator=p.d3.address):
+        call_signed(s, p.relayer, gas, p.d3.address, p.mallory.address, p.o2.address, forged)
+    # expired
+    now = chains.l1.provider.get_block("latest").timestamp
+    old = sign_migration(s, p.d3, p.d3.address, p.o2.address, now - 1)
+    with reverts(L1M.SignatureExpired, deadline=now - 1):
+        call_signed(s, p.relayer, gas, p.d3.address, p.d3.address, p.o2.address, old, deadline=now - 1)
+    assert s.l1_migrator.nonces(p.d3.address) == 0
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [b"", b"\x00" * 65, b"\x00" * 64 + b"\x1b", b"\x01" * 64, b"\xff" * 66, b"\x00" * 32],
+    ids=["empty", "zeros", "zero-rs-v27", "short", "long", "half"],
+)
+def test_empty_or_malformed_signature_never_authorises_address_zero(chains, system, people, gas, signature):
+    s, p = system, people
+    with reverts(L1M.InvalidSignature, l1Delegator=ZERO):
+        call_signed(s, p.mallory, gas, ZERO, p.mallory.address, p.o2.address, signature)
+    with reverts(L1M.InvalidSignature, l1Delegator=p.d3.address):
+        call_signed(s, p.mallory, gas, p.d3.address, p.mallory.address, p.o2.address, signature)
+
+
+def test_contract_wallet_migrates_with_erc1271(chains, system, people, deliver, gas):
+    s, p = system, people
+    bm, token = s.l1.bonding_manager, s.l1.token
+    with chains.l1:
+        wallet = project.TestMigrationWallet.deploy(p.d2, sender=p.d2)
+        token.transfer(wallet.address, 70 * LPT, sender=p.d2)
+        wallet.execute(token.address, token.approve.encode_input(bm.address, MAX_UINT), sender=p.d2)
+        wallet.execute(bm.address, bm.bond.encode_input(70 * LPT, p.o2.address), sender=p.d2)
+        with reverts(project.TestMigrationWallet.NotOwner, account=p.mallory.address):
+            wallet.execute(bm.address, bm.unbond.encode_input(1), sender=p.mallory)
+    l2_address = p.d2.address  # a contract wallet names an L2 address it controls
+    # the owner's key signs for the wallet; another key does not
+    bad = sign_migration(s, p.mallory, l2_address, p.o2.address, FAR, l1_delegator=wallet.address)
+    with reverts(L1M.InvalidSignature, l1Delegator=wallet.address):
+        call_signed(s, p.relayer, gas, wallet.address, l2_address, p.o2.address, bad)
+    sig = sign_migration(s, p.d2, l2_address, p.o2.address, FAR, l1_delegator=wallet.address)
+    sent = migrate_with_signature(s, p.relayer, wallet.address, l2_address, p.o2.address, FAR, sig)
+    assert sent.migration == Migration(
+        sent.migration.id, Kind.DELEGATOR, wallet.address, l2_address, p.o2.address, 70 * LPT
+    )
+    deliver(sent.receipt)
+    assert l2_delegation(s, l2_address) == (p.o2.address, 70 * LPT)
+
+
+# ---------------------------------------------------------------------------- attacks and guards
+
+
+def test_only_the_callers_own_stake_moves(chains, system, people, gas):
+    """There is no way to name another L1 delegator without its signature: the L2 address is bound to the L1
+    account that authorised it."""
+    s, p = system, people
+    before = l1_stake(s, p.d1)
+    with reverts(project.BondingManager.NothingToMigrate, delegator=p.relayer.address):
+        call_migrate(s, p.relayer, gas, p.relayer.address, p.o1.address)
+    with reverts(project.BondingManager.NotMigrator, account=p.mallory.address):
+        s.l1.bonding_manager.migrateStake(p.d1.address, sender=p.mallory)
+    with reverts(project.BondingManager.NotMigrator, account=p.mallory.address):
+        s.l1.bonding_manager.migrateUnbondingLock(p.d1.address, 0, sender=p.mallory)
+    assert l1_stake(s, p.d1) == before
+
+
+def test_wrong_msg_value_is_rejected(chains, system, people, gas):
+    s, p = system, people
+    assert gas.value > 0
+    for value in (gas.value - 1, gas.value + 1, 0):
+        with reverts(L1M.WrongValue, sent=value, required=gas.value):
+            call_migrate(s, p.d3, gas, p.d3.address, p.o2.address, value=value)
+        with reverts(L1M.WrongValue, sent=value, required=gas.value):
+            s.l1_migrator.migrateUnbondingLocks(
+                [0], p.d3, p.o2, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost, value=value, sender=p.d3
+            )
+
+
+def test_request_guards(chains, system, people, gas):
+    s, p = system, people
+    with reverts(L1M.ZeroAddress):
+        call_migrate(s, p.d3, gas, ZERO, p.o2.address)
+    with reverts(L1M.ZeroAddress):
+        call_migrate(s, p.d3, gas, p.d3.address, ZERO)
+    with reverts(L1M.OrchestratorMustSelfDelegate, l2Delegator=p.o1.address, l2Orchestrator=p.o2.address):
+        call_migrate(s, p.o1, gas, p.o1.address, p.o2.address)
+    with reverts(project.BondingManager.NothingToMigrate, delegator=p.governor.address):
+        call_migrate(s, p.governor, gas, p.governor.address, p.o2.address)
+
+
+def test_migrator_setup_guards(chains, system, people, gas):
+    s, p = system, people
+    args = [p.governor.address, s.l1.bonding_manager.address, s.l1.token.address, s.bridge.l1_gateway.address]
+    with chains.l1:
+        for i in range(1, 4):
+            bad = list(args)
+            bad[i] = ZERO
+            with reverts(L1M.ZeroAddress):
+                L1M.deploy(*bad, sender=p.governor)
+        fresh = L1M.deploy(*args, sender=p.governor)
+        with reverts(L1M.L2MigratorNotSet):
+            fresh.migrate(p.d3, p.o2, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost, value=gas.value,
+                          sender=p.d3)
+        with reverts(L1M.OwnableUnauthorizedAccount, account=p.mallory.address):
+            fresh.setL2Migrator(p.mallory, sender=p.mallory)
+        with reverts(L1M.ZeroAddress):
+            fresh.setL2Migrator(ZERO, sender=p.governor)
+        tx = fresh.setL2Migrator(s.l2_migrator.address, sender=p.governor)
+        assert [e.l2Migrator for e in tx.events if e.event_name == "L2MigratorSet"] == [s.l2_migrator.address]
+
+
+def test_forged_migration_record_through_the_gateway_fails_on_l2(chains, system, people, deliver):
+    """Mallory deposits 1 LPT straight to the L2Migrator with a record claiming 1 LPT of migrated stake: the hook
+    rejects her (not the L1Migrator), so the mint reverts with it and the ticket waits unredeemed."""
+    s, p = system, people
+    record = Migration(10**6, Kind.DELEGATOR, p.mallory.address, p.mallory.address, p.o2.address, LPT).encode()
+    supply = s.l2_token.totalSupply()
+    deposit = bridge_in(
+        s.bridge, p.mallory, str(s.l2_migrator.address), LPT, call_hook_data=record,
+        gas=RetryableGasParams(max_submission_cost=0, gas_limit=600_000, gas_price_bid=10**7),
+    )
+    result = deliver(deposit.receipt)
+    assert result.status == DeliveryStatus.FAILED
+    assert s.l2_token.totalSupply() == supply
+    assert l2_delegation(s, p.mallory) == (ZERO, 0)
+    assert not s.l2_migrator.isMigrated(10**6)
+
+
+def test_direct_hook_and_stake_for_calls_fail(chains, system, people):
+    s, p = system, people
+    record = Migration(1, Kind.DELEGATOR, p.d1.address, p.mallory.address, p.mallory.address, LPT).encode()
+    with reverts(project.L2Migrator.NotL2Gateway, account=p.mallory.address):
+        s.l2_migrator.onLPTBridged(s.l1_migrator.address, LPT, record, sender=p.mallory)
+    with reverts(project.L2BondingManager.NotL2Migrator, account=p.mallory.address):
+        s.l2_bonding_manager.stakeFor(p.d1.address, p.mallory.address, LPT, sender=p.mallory)
+    with reverts(project.L2BondingManager.NotL2Migrator, account=p.mallory.address):
+        s.l2_bonding_manager.migrateTranscoder(p.mallory.address, LPT, 0, 0, sender=p.mallory)
+
+
+def test_a_migration_finalizes_once(chains, system, people, deliver):
+    s, p = system, people
+    sent = migrate(s, p.d3, l2_orchestrator=p.o2.address)
+    first = deliver(sent.receipt)
+    stake = l2_delegation(s, p.d3)
+    again = deliver(sent.receipt)
+    assert (first.status, again.status) == (DeliveryStatus.REDEEMED, DeliveryStatus.REDEEMED)
+    assert again.already_delivered and again.l2_tx_hash == first.l2_tx_hash
+    assert l2_delegation(s, p.d3) == stake
+    assert s.l2_migrator.migrationsFinalized() == 1
+    # the ticket is gone: redeeming it by hand fails too
+    with reverts(project.SimArbRetryableTx.NoTicketWithID):
+        s.sim.arb_retryable_tx.redeem(first.ticket_id, sender=p.mallory, gas=2_000_000)
+    # and the L1 side cannot send it again: the stake is gone
+    with reverts(project.BondingManager.NothingToMigrate, delegator=p.d3.address):
+        call_migrate(s, p.d3, sent.gas, p.d3.address, p.o2.address)
