@@ -21,7 +21,7 @@ be refused. After every step the invariants are checked on chain (``ledger.check
 Budgets (``LIVEPEER_FUZZ_PROFILE``):
 
 * ``ci`` (default): 10 sequences of at most 20 steps, derandomized (the same sequences every run);
-* ``long``: 200 sequences of at most 25 steps, random; run it on its own, e.g.
+* ``long``: 200 sequences of at most 20 steps, random; run it on its own, e.g.
   ``LIVEPEER_FUZZ_PROFILE=long PYTHONPATH=$PWD pytest tests/fuzz -n 0 -q`` (tens of minutes).
 """
 
@@ -30,12 +30,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections import Counter
 
 from ape import project
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
 
 from ape_livepeer_migration import simulator as sim_api
 from ape_livepeer_migration.bridge import bridge_in, bridge_out
@@ -50,11 +51,14 @@ from .ledger import InvariantViolation, check_bridge_invariants, check_stake_inv
 
 PROFILES = {
     "ci": {"max_examples": 10, "stateful_step_count": 20, "derandomize": True},
-    "long": {"max_examples": 200, "stateful_step_count": 25, "derandomize": False},
+    "long": {"max_examples": 200, "stateful_step_count": 20, "derandomize": False},
 }
 PROFILE = os.environ.get("LIVEPEER_FUZZ_PROFILE", "ci")
 if PROFILE not in PROFILES:
     raise ValueError(f"LIVEPEER_FUZZ_PROFILE={PROFILE!r}: choose one of {', '.join(PROFILES)}")
+
+#: Actions that took effect over the whole run (rules whose preconditions fail are no-ops).
+STATS: Counter = Counter()
 
 PERCENT = st.integers(min_value=1, max_value=100)
 AMOUNT = st.integers(min_value=1, max_value=800).map(lambda n: n * LPT // 4)
@@ -109,10 +113,34 @@ class MigrationMachine(RuleBasedStateMachine):
             out[p.address] = (d.delegateAddress, d.bondedAmount)
         return out
 
+    def _did(self, action: str, count: int = 1) -> None:
+        """Count an action that took effect (the run's coverage, see :data:`STATS`)."""
+        event(action)
+        STATS[action] += count
+
+    def _count_report(self, report) -> None:
+        for name in ("delivered", "failed", "executed", "redeemed_later"):
+            if getattr(report, name):
+                self._did(f"relayed_{name}", len(getattr(report, name)))
+        if report.fast_forwarded_to is not None:
+            self._did("fast_forwarded")
+
     def _act(self, who) -> None:
         """Start a user's step: rounds initialized (keeper), ``who`` may change its own L2 delegation."""
         initialize_rounds(self.s)
         self.touched.add(who.address)
+
+    @initialize(first=st.sampled_from([None, 0, 1]), amount=AMOUNT, i=PICK)
+    def start(self, first, amount, i):
+        """Most sequences start with one orchestrator migrated and one deposit relayed, so L2 staking and
+        withdrawals are reachable from the first step; some start with everything still on L1."""
+        if first is None:
+            return
+        migrate(self.s, self.w.orchestrators[first])
+        bridge_in(self.s.bridge, self._pick(self.w.delegators, i), self._pick(self.w.delegators, i).address, amount,
+                  approve=False)
+        self._count_report(self.relayer.relay_once())
+        self._did("start_on_l2")
 
     # ------------------------------------------------------------------ L1 staking
 
@@ -133,13 +161,15 @@ class MigrationMachine(RuleBasedStateMachine):
         bm.bond(amount, to, sender=who)
         assert self._l1_stake(who) == before + amount
         assert bm.getDelegator(who.address).delegateAddress == to
+        self._did("l1_bond")
 
     @rule(i=PICK, percent=PERCENT)
     def l1_unbond(self, i, percent):
-        who = self._pick((*self.w.orchestrators, *self.w.delegators), i)
-        stake = self._l1_stake(who)
-        if stake == 0:
+        stakers = [p for p in (*self.w.orchestrators, *self.w.delegators) if self._l1_stake(p) > 0]
+        if not stakers:
             return
+        who = self._pick(stakers, i)
+        stake = self._l1_stake(who)
         self._act(who)
         bm = self.s.l1.bonding_manager
         amount = max(1, stake * percent // 100)
@@ -147,6 +177,7 @@ class MigrationMachine(RuleBasedStateMachine):
         bm.unbond(amount, sender=who)
         assert bm.getDelegatorUnbondingLock(who.address, lock_id)[0] == amount
         self.l1_locks.setdefault(who.address, []).append(lock_id)
+        self._did("l1_unbond")
 
     @rule(i=PICK, j=PICK, k=PICK)
     def l1_rebond(self, i, j, k):
@@ -165,6 +196,7 @@ class MigrationMachine(RuleBasedStateMachine):
             bm.rebondFromUnbonded(self._pick(self.w.orchestrators, k).address, lock_id, sender=who)
         self.l1_locks[who.address].remove(lock_id)
         assert self._l1_stake(who) == before + amount
+        self._did("l1_rebond")
 
     @rule(i=PICK)
     def l1_reward(self, i):
@@ -177,15 +209,18 @@ class MigrationMachine(RuleBasedStateMachine):
         if self.switched:
             with reverts(project.Minter.NotMintingDelegate, account=bm.address):
                 bm.reward(sender=o)
+            self._did("l1_reward_refused")
         else:
             bm.reward(sender=o)
             assert bm.getTranscoder(o.address).lastRewardRound == round_
+        self._did("l1_reward")
 
     # ------------------------------------------------------------------ rounds and governance
 
     @rule()
     def new_round(self):
         next_round(self.s)
+        self._did("new_round")
 
     @precondition(lambda self: not self.switched)
     @rule()
@@ -193,15 +228,17 @@ class MigrationMachine(RuleBasedStateMachine):
         initialize_rounds(self.s)
         switch_l1_inflation_off(self.s, self.w.governor)
         self.switched = True
+        self._did("switch_l1_inflation")
 
     # ------------------------------------------------------------------ migration
 
     @rule(i=PICK, redirect=st.booleans(), j=PICK, to_fresh=st.booleans())
     def migrate_stake(self, i, redirect, j, to_fresh):
-        who = self._pick((*self.w.orchestrators, *self.w.delegators), i)
-        stake = self._l1_stake(who)
-        if stake == 0:
+        stakers = [p for p in (*self.w.orchestrators, *self.w.delegators) if self._l1_stake(p) > 0]
+        if not stakers:
             return
+        who = self._pick(stakers, i)
+        stake = self._l1_stake(who)
         self._act(who)
         bm = self.s.l1.bonding_manager
         orchestrator = bm.isRegisteredTranscoder(who.address)
@@ -217,6 +254,7 @@ class MigrationMachine(RuleBasedStateMachine):
         assert m.l2_delegator == l2_delegator
         assert self._l1_stake(who) == 0 and bm.getDelegator(who.address).bondedAmount == 0
         assert not bm.isRegisteredTranscoder(who.address)
+        self._did(f"migrate_{m.kind.name.lower()}" + ("_redirected" if l2_orchestrator else "") + ("_to_fresh" if l2_delegator != who.address else ""))
 
     @rule(i=PICK, j=PICK, count=st.integers(min_value=1, max_value=3))
     def migrate_locks(self, i, j, count):
@@ -234,6 +272,7 @@ class MigrationMachine(RuleBasedStateMachine):
         for k in lock_ids:
             assert bm.getDelegatorUnbondingLock(who.address, k)[0] == 0
             self.l1_locks[who.address].remove(k)
+        self._did("migrate_locks")
 
     # ------------------------------------------------------------------ the bridge
 
@@ -246,22 +285,26 @@ class MigrationMachine(RuleBasedStateMachine):
         escrow = self.s.l1.token.balanceOf(self.s.bridge.l1_escrow.address)
         bridge_in(self.s.bridge, who, to, amount, approve=False)
         assert self.s.l1.token.balanceOf(self.s.bridge.l1_escrow.address) == escrow + amount
+        self._did("deposit")
 
     @rule(i=PICK, percent=PERCENT)
     def withdraw(self, i, percent):
-        who = self._pick(self.w.people, i)
-        balance = self.s.l2_token.balanceOf(who.address)
-        if balance == 0:
+        holders = [p for p in self.w.people if self.s.l2_token.balanceOf(p.address) > 0]
+        if not holders:
             return
+        who = self._pick(holders, i)
+        balance = self.s.l2_token.balanceOf(who.address)
         amount = max(1, balance * percent // 100)
         bridge_out(self.s.bridge, who, who.address, amount, approve=False)
         assert self.s.l2_token.balanceOf(who.address) == balance - amount
+        self._did("withdraw")
 
     @rule()
     def relay(self):
         self.relayer.fast_forward = False
         report = self.relayer.relay_once()
-        assert not report.rejected and not report.execution_errors, report
+        assert not (report.rejected or report.failed or report.execution_errors), report
+        self._count_report(report)
 
     @rule()
     def finalize(self):
@@ -269,13 +312,15 @@ class MigrationMachine(RuleBasedStateMachine):
         self.relayer.fast_forward = True
         report = self.relayer.relay_once()
         self.relayer.fast_forward = False
-        assert not report.rejected and not report.execution_errors, report
+        assert not (report.rejected or report.failed or report.execution_errors), report
+        self._count_report(report)
         waiting = [m.id for m in self.relayer.journal.messages(None, (Status.WAITING, Status.READY))]
         assert not waiting, f"messages left behind after a fast-forwarded pass: {waiting}"
 
     @rule()
     def restart_relayer(self):
         self.relayer = Relayer.open(SimulatorBackend(self.s.sim), self.journal)
+        self._did("restart_relayer")
 
     @rule(i=PICK)
     def replay(self, i):
@@ -293,23 +338,29 @@ class MigrationMachine(RuleBasedStateMachine):
             proof = sim_api.proof_for(outgoing[: root.send_count], m.index)
             with reverts(project.SimOutbox.AlreadySpent, index=m.index):
                 sim.outbox.executeTransaction(*m.execute_args(proof), sender=sim.operator)
+            self._did("replay_l2_to_l1_refused")
         incoming = sim_api.fetch_retryables(sim, sim.l1_deploy_block, l1.block_number)
-        delivered = [m for m in incoming if sim_api.is_delivered(sim, m)]
+        delivered = [
+            m for m in incoming
+            if sim_api.is_delivered(sim, m) and sim_api.delivery_of(sim, m).status is sim_api.DeliveryStatus.REDEEMED
+        ]
         if delivered:
             m = self._pick(delivered, i)
             ticket = sim_api.ticket_id_of(sim, m)
             with reverts(project.SimArbRetryableTx.NoTicketWithID):
                 sim.arb_retryable_tx.redeem(ticket, sender=self.w.governor)
+            self._did("replay_retryable_refused")
 
     # ------------------------------------------------------------------ L2 staking after migration
 
     @rule(i=PICK, percent=PERCENT, j=PICK)
     def l2_bond(self, i, percent, j):
-        who = self._pick(self.w.people, i)
-        balance = self.s.l2_token.balanceOf(who.address)
+        holders = [p for p in self.w.people if self.s.l2_token.balanceOf(p.address) > 0]
         orchestrators = self._l2_orchestrators()
-        if balance == 0 or not orchestrators:
+        if not holders or not orchestrators:
             return
+        who = self._pick(holders, i)
+        balance = self.s.l2_token.balanceOf(who.address)
         self._act(who)
         bm = self.s.l2_bonding_manager
         amount = max(1, balance * percent // 100)
@@ -324,13 +375,15 @@ class MigrationMachine(RuleBasedStateMachine):
         self.l2_bonded_in[who.address] += amount
         assert self._l2_stake(who.address) == before + amount
         assert bm.getDelegator(who.address).delegateAddress == to
+        self._did("l2_bond")
 
     @rule(i=PICK, percent=PERCENT)
     def l2_unbond(self, i, percent):
-        who = self._pick(self.w.people, i)
-        stake = self._l2_stake(who.address)
-        if stake == 0:
+        stakers = [p for p in self.w.people if self._l2_stake(p.address) > 0]
+        if not stakers:
             return
+        who = self._pick(stakers, i)
+        stake = self._l2_stake(who.address)
         self._act(who)
         bm = self.s.l2_bonding_manager
         amount = max(1, stake * percent // 100)
@@ -339,6 +392,7 @@ class MigrationMachine(RuleBasedStateMachine):
         assert bm.getDelegatorUnbondingLock(who.address, lock_id)[0] == amount
         assert self._l2_stake(who.address) == stake - amount
         self.l2_locks.setdefault(who.address, []).append(lock_id)
+        self._did("l2_unbond")
 
     @rule(i=PICK, j=PICK, k=PICK)
     def l2_rebond(self, i, j, k):
@@ -361,6 +415,7 @@ class MigrationMachine(RuleBasedStateMachine):
             bm.rebondFromUnbonded(self._pick(orchestrators, k), lock_id, sender=who)
         self.l2_locks[who.address].remove(lock_id)
         assert self._l2_stake(who.address) == before + amount
+        self._did("l2_rebond")
 
     @rule(i=PICK, j=PICK)
     def l2_withdraw_stake(self, i, j):
@@ -380,6 +435,7 @@ class MigrationMachine(RuleBasedStateMachine):
         self.l2_locks[who.address].remove(lock_id)
         self.l2_withdrawn[who.address] += amount
         assert self.s.l2_token.balanceOf(who.address) == balance + amount
+        self._did("l2_withdraw_stake")
 
     @precondition(lambda self: self.switched)
     @rule(i=PICK)
@@ -397,6 +453,7 @@ class MigrationMachine(RuleBasedStateMachine):
         bm.reward(sender=o)
         assert bm.getTranscoder(o).lastRewardRound == round_
         assert self.s.l2_token.totalSupply() > supply
+        self._did("l2_reward")
 
     # ------------------------------------------------------------------ invariants, after every step
 
@@ -434,8 +491,15 @@ class MigrationMachine(RuleBasedStateMachine):
         self.touched = set()
 
 
+#: What every run must have done at least once, or the fuzzer exercised too little to mean anything.
+REQUIRED = ("deposit", "withdraw", "relayed_delivered", "relayed_executed", "fast_forwarded", "l2_bond",
+            "new_round", "switch_l1_inflation", "restart_relayer")
+
+
 def test_migration_invariants(world, chains):
     """The invariants hold after every step of random sequences over both chains (budget: see the docstring)."""
+    STATS.clear()
+    started = time.monotonic()
     run_state_machine_as_test(
         lambda: MigrationMachine(world),
         settings=settings(
@@ -446,3 +510,7 @@ def test_migration_invariants(world, chains):
             print_blob=True,
         ),
     )
+    migrations = sum(n for action, n in STATS.items() if action.startswith("migrate_"))
+    print(f"\nfuzz profile {PROFILE}: {time.monotonic() - started:.1f}s, actions {dict(sorted(STATS.items()))}")
+    missing = [action for action in REQUIRED if not STATS[action]]
+    assert not missing and migrations, f"the run never did {missing or 'a migration'}: {dict(STATS)}"
