@@ -274,14 +274,44 @@ def migrate_unbonding_locks(
     return MigrationSent(receipt, _sent_record(system, receipt), gas)
 
 
-def migration_typed_data(
-    system: System, l1_delegator: str, l2_delegator: str, l2_orchestrator: str, deadline: int, nonce: int | None = None
-) -> dict:
-    """The EIP-712 typed data an L1 delegator signs to authorise ``migrateWithSignature`` (its next nonce unless
-    ``nonce`` is given)."""
+@dataclass(frozen=True)
+class SignedMigration:
+    """``L1Migrator.SignedMigration``: what an L1 delegator signs so that a relayer can migrate its stake."""
+
+    l1_delegator: str
+    l2_delegator: str
+    l2_orchestrator: str
+    min_l2_gas_limit: int  # the relayer's retryable must have at least this gas limit
+    min_l2_gas_price: int  # and at least this gas price bid
+    deadline: int  # last valid L1 timestamp
+
+    def as_tuple(self) -> tuple:
+        return (
+            self.l1_delegator,
+            self.l2_delegator,
+            self.l2_orchestrator,
+            self.min_l2_gas_limit,
+            self.min_l2_gas_price,
+            self.deadline,
+        )
+
+
+def signed_migration_for(
+    system: System, l1_delegator: str, l2_delegator: str, l2_orchestrator: str, deadline: int, **margins: Any
+) -> SignedMigration:
+    """A :class:`SignedMigration` whose gas minimums are today's estimate for it (see :func:`migration_gas_params`)."""
+    planned = planned_migration(system, str(l1_delegator), str(l2_delegator), str(l2_orchestrator))
+    gas = migration_gas_params(system, planned, **margins)
+    return SignedMigration(
+        str(l1_delegator), str(l2_delegator), str(l2_orchestrator), gas.gas_limit, gas.gas_price_bid, deadline
+    )
+
+
+def migration_typed_data(system: System, m: SignedMigration, nonce: int | None = None) -> dict:
+    """The EIP-712 typed data that authorises ``migrateWithSignature(m)`` (the signer's next nonce unless given)."""
     migrator = system.l1_migrator
     if nonce is None:
-        nonce = migrator.nonces(l1_delegator)
+        nonce = migrator.nonces(m.l1_delegator)
     return {
         "types": {
             "EIP712Domain": [
@@ -294,6 +324,8 @@ def migration_typed_data(
                 {"name": "l1Delegator", "type": "address"},
                 {"name": "l2Delegator", "type": "address"},
                 {"name": "l2Orchestrator", "type": "address"},
+                {"name": "minL2GasLimit", "type": "uint256"},
+                {"name": "minL2GasPrice", "type": "uint256"},
                 {"name": "nonce", "type": "uint256"},
                 {"name": "deadline", "type": "uint256"},
             ],
@@ -306,49 +338,46 @@ def migration_typed_data(
             "verifyingContract": str(migrator.address),
         },
         "message": {
-            "l1Delegator": str(l1_delegator),
-            "l2Delegator": str(l2_delegator),
-            "l2Orchestrator": str(l2_orchestrator),
+            "l1Delegator": m.l1_delegator,
+            "l2Delegator": m.l2_delegator,
+            "l2Orchestrator": m.l2_orchestrator,
+            "minL2GasLimit": m.min_l2_gas_limit,
+            "minL2GasPrice": m.min_l2_gas_price,
             "nonce": nonce,
-            "deadline": deadline,
+            "deadline": m.deadline,
         },
     }
 
 
-def sign_migration(
-    system: System,
-    signer: AccountAPI,
-    l2_delegator: str,
-    l2_orchestrator: str,
-    deadline: int,
-    l1_delegator: str | None = None,
-) -> bytes:
-    """``signer``'s EIP-712 signature (65 bytes, r || s || v) authorising the migration of ``l1_delegator``'s stake
-    (default: the signer's own; a contract wallet's owner signs for the wallet, which checks it by ERC-1271)."""
-    l1_delegator = str(l1_delegator or signer.address)
-    typed = migration_typed_data(system, l1_delegator, l2_delegator, l2_orchestrator, deadline)
-    sig = signer.sign_message(encode_typed_data(full_message=typed))
+def sign_migration(system: System, signer: AccountAPI, m: SignedMigration) -> bytes:
+    """``signer``'s EIP-712 signature (65 bytes, r || s || v) of ``m``: its own stake, or, as the owner key of a
+    contract wallet ``m.l1_delegator``, the wallet's (checked by ERC-1271)."""
+    sig = signer.sign_message(encode_typed_data(full_message=migration_typed_data(system, m)))
     return bytes(sig.r) + bytes(sig.s) + bytes([sig.v])
 
 
 def migrate_with_signature(
     system: System,
     relayer: AccountAPI,
-    l1_delegator: str,
-    l2_delegator: str,
-    l2_orchestrator: str,
-    deadline: int,
+    m: SignedMigration,
     signature: bytes,
     *,
     gas: RetryableGasParams | None = None,
     **margins: Any,
 ) -> MigrationSent:
-    """Submit ``l1_delegator``'s signed migration; ``relayer`` pays the L1 transaction and the retryable."""
-    planned = planned_migration(system, str(l1_delegator), str(l2_delegator), str(l2_orchestrator))
-    gas = gas or migration_gas_params(system, planned, **margins)
+    """Submit the signed migration ``m``; ``relayer`` pays the L1 transaction and the retryable. By default the gas
+    parameters are estimated now and raised to the signed minimums where below them."""
+    if gas is None:
+        planned = planned_migration(system, m.l1_delegator, m.l2_delegator, m.l2_orchestrator)
+        estimate = migration_gas_params(system, planned, **margins)
+        gas = RetryableGasParams(
+            estimate.max_submission_cost,
+            max(estimate.gas_limit, m.min_l2_gas_limit),
+            max(estimate.gas_price_bid, m.min_l2_gas_price),
+        )
     receipt = system.l1_migrator.migrateWithSignature(
-        str(l1_delegator), str(l2_delegator), str(l2_orchestrator), deadline, signature,
-        gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost, value=gas.value, sender=relayer,
+        m.as_tuple(), signature, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost,
+        value=gas.value, sender=relayer,
     )
     return MigrationSent(receipt, _sent_record(system, receipt), gas)
 

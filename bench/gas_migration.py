@@ -59,6 +59,7 @@ def measure() -> dict:
         migrate_unbonding_locks,
         migrate_with_signature,
         sign_migration,
+        signed_migration_for,
     )
 
     t = accounts.test_accounts
@@ -100,9 +101,8 @@ def measure() -> dict:
         record("orchestrator", migrate(s, o1))
         record("delegator", migrate(s, d1))
         record("unbonding_locks_2", migrate_unbonding_locks(s, d2, [0, 1], l2_orchestrator=o1.address))
-        deadline = 2**40
-        sig = sign_migration(s, d3, d3.address, o1.address, deadline)
-        record("signed_by_relayer", migrate_with_signature(s, relayer, d3.address, d3.address, o1.address, deadline, sig))
+        signed = signed_migration_for(s, d3.address, d3.address, o1.address, deadline=2**40)
+        record("signed_by_relayer", migrate_with_signature(s, relayer, signed, sign_migration(s, d3, signed)))
 
         l2_bm = s.l2_bonding_manager
         _next_round(chains.l2, s.l2_rounds, gov)

@@ -24,7 +24,11 @@ import {MigrationCodec} from "./MigrationCodec.sol";
 ///      signature (`migrateWithSignature`) that a relayer submits and pays for. Signatures go through OpenZeppelin's
 ///      SignatureChecker (ECDSA for accounts without code, ERC-1271 for contract wallets): an empty or malformed
 ///      signature is invalid for every address, address(0) included. Each signature carries the signer's next
-///      nonce and a deadline, so it is used at most once.
+///      nonce and a deadline, so it is used at most once, and minimum L2 gas parameters, so that whoever submits
+///      it cannot spend it on a ticket that was never meant to execute.
+///      Receivers. Stake sent to an L2 address never changes that address's existing delegation (see
+///      L2BondingManager) and never makes another address an orchestrator: an orchestrator migrates to its own
+///      address, and a delegator can name itself, but no other address, as its L2 orchestrator.
 ///      Fees. `msg.value` must equal `maxSubmissionCost + maxGas * gasPriceBid` exactly (checked here and by the
 ///      gateway); whatever the L2 does not spend is refunded on L2 to the L2 delegator. A retryable that fails its
 ///      automatic redeem stays redeemable on L2 by anyone (the LPT is escrowed on L1 meanwhile).
@@ -33,7 +37,8 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
 
     /// @notice EIP-712 type of a signed stake migration.
     bytes32 public constant MIGRATION_TYPEHASH = keccak256(
-        "Migration(address l1Delegator,address l2Delegator,address l2Orchestrator,uint256 nonce,uint256 deadline)"
+        "Migration(address l1Delegator,address l2Delegator,address l2Orchestrator,uint256 minL2GasLimit,"
+        "uint256 minL2GasPrice,uint256 nonce,uint256 deadline)"
     );
 
     /// @notice The L1 BondingManager stake is migrated from.
@@ -48,6 +53,16 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
     uint256 public migrationCount;
     /// @notice LPT sent to L2 by all migrations.
     uint256 public totalMigrated;
+
+    /// @notice A stake migration authorised by signature (the EIP-712 `Migration` without its nonce).
+    struct SignedMigration {
+        address l1Delegator; // whose stake migrates; the signer (or the ERC-1271 wallet)
+        address l2Delegator;
+        address l2Orchestrator;
+        uint256 minL2GasLimit; // the retryable's gas limit must be at least this
+        uint256 minL2GasPrice; // and its gas price bid at least this
+        uint256 deadline; // last valid timestamp
+    }
 
     /// @dev L2 gas parameters of one retryable.
     struct L2Gas {
@@ -77,10 +92,14 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
     error L2MigratorNotSet();
     /// @notice `msg.value` (`sent`) is not `maxSubmissionCost + maxGas * gasPriceBid` (`required`).
     error WrongValue(uint256 sent, uint256 required);
-    /// @notice A migrating orchestrator must stay its own orchestrator on L2.
-    error OrchestratorMustSelfDelegate(address l2Delegator, address l2Orchestrator);
+    /// @notice A migrating orchestrator must migrate to its own address, as its own orchestrator.
+    error OrchestratorMustMigrateToItself(address l1Delegator, address l2Delegator, address l2Orchestrator);
+    /// @notice A delegator's migration cannot make another L2 address (`l2Delegator`) its own orchestrator.
+    error SelfDelegationOfAnotherAddress(address l2Delegator);
     /// @notice The signature does not authorise this migration for `l1Delegator`.
     error InvalidSignature(address l1Delegator);
+    /// @notice The retryable's gas limit or gas price is below what the signer required.
+    error GasBelowSignedMinimum(uint256 maxGas, uint256 minL2GasLimit, uint256 gasPriceBid, uint256 minL2GasPrice);
     /// @notice The signature expired at `deadline`.
     error SignatureExpired(uint256 deadline);
     /// @notice No unbonding lock ids were given.
@@ -115,7 +134,8 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
 
     /// @notice Migrates all of the caller's bonded stake (with its earnings) to L2 in this one transaction: it is
     ///         staked for `l2Delegator` with `l2Orchestrator` by one L2 message. An orchestrator migrates to itself
-    ///         (`l2Orchestrator == l2Delegator`) and is registered on L2 with its L1 reward cut and fee share.
+    ///         (`l2Delegator == l2Orchestrator ==` its L1 address) and is registered on L2 with its L1 reward cut and
+    ///         fee share. A delegator may name any L2 address, but only its own as its orchestrator.
     ///         `msg.value` pays the retryable: `maxSubmissionCost + maxGas * gasPriceBid`.
     /// @param l2Delegator The caller's L2 address.
     /// @param l2Orchestrator Orchestrator to stake with on L2.
@@ -133,33 +153,32 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
         return _migrateStake(msg.sender, l2Delegator, l2Orchestrator, L2Gas(maxGas, gasPriceBid, maxSubmissionCost));
     }
 
-    /// @notice `migrate` on behalf of `l1Delegator`, authorised by its EIP-712 `Migration` signature (ECDSA or
-    ///         ERC-1271) over the L2 addresses, its next nonce and `deadline`. The caller pays `msg.value`.
-    /// @param l1Delegator The L1 account whose stake migrates.
-    /// @param l2Delegator Its L2 address.
-    /// @param l2Orchestrator Orchestrator to stake with on L2.
-    /// @param deadline Last timestamp at which the signature is valid.
-    /// @param signature The signature of `l1Delegator`.
-    /// @param maxGas L2 gas limit of the retryable.
-    /// @param gasPriceBid L2 gas price bid.
+    /// @notice `migrate` on behalf of `m.l1Delegator`, authorised by its EIP-712 `Migration` signature (ECDSA or
+    ///         ERC-1271) over `m` and its next nonce. The caller (a relayer) pays `msg.value`; the retryable's gas
+    ///         limit and gas price must be at least the signed minimums, so that whoever submits the signature
+    ///         cannot send a ticket that was never meant to execute.
+    /// @param m The signed migration.
+    /// @param signature The signature of `m.l1Delegator`.
+    /// @param maxGas L2 gas limit of the retryable (at least `m.minL2GasLimit`).
+    /// @param gasPriceBid L2 gas price bid (at least `m.minL2GasPrice`).
     /// @param maxSubmissionCost Maximum submission fee of the retryable.
     /// @return id The migration id.
     function migrateWithSignature(
-        address l1Delegator,
-        address l2Delegator,
-        address l2Orchestrator,
-        uint256 deadline,
+        SignedMigration calldata m,
         bytes calldata signature,
         uint256 maxGas,
         uint256 gasPriceBid,
         uint256 maxSubmissionCost
     ) external payable nonReentrant returns (uint256 id) {
-        if (block.timestamp > deadline) revert SignatureExpired(deadline);
-        bytes32 digest = migrationDigest(l1Delegator, l2Delegator, l2Orchestrator, _useNonce(l1Delegator), deadline);
-        if (!SignatureChecker.isValidSignatureNow(l1Delegator, digest, signature)) {
-            revert InvalidSignature(l1Delegator);
+        if (block.timestamp > m.deadline) revert SignatureExpired(m.deadline);
+        if (maxGas < m.minL2GasLimit || gasPriceBid < m.minL2GasPrice) {
+            revert GasBelowSignedMinimum(maxGas, m.minL2GasLimit, gasPriceBid, m.minL2GasPrice);
         }
-        return _migrateStake(l1Delegator, l2Delegator, l2Orchestrator, L2Gas(maxGas, gasPriceBid, maxSubmissionCost));
+        bytes32 digest = migrationDigest(m, _useNonce(m.l1Delegator));
+        if (!SignatureChecker.isValidSignatureNow(m.l1Delegator, digest, signature)) {
+            revert InvalidSignature(m.l1Delegator);
+        }
+        return _migrateStake(m.l1Delegator, m.l2Delegator, m.l2Orchestrator, L2Gas(maxGas, gasPriceBid, maxSubmissionCost));
     }
 
     /// @notice Migrates the caller's unbonding locks `lockIds` (each at most once, no duplicates) to L2, where their
@@ -182,6 +201,7 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
     ) external payable nonReentrant returns (uint256 id) {
         L2Gas memory gas = L2Gas(maxGas, gasPriceBid, maxSubmissionCost);
         _checkRequest(l2Delegator, l2Orchestrator, gas);
+        _checkDelegatorDestination(msg.sender, l2Delegator, l2Orchestrator);
         if (lockIds.length == 0) revert NoUnbondingLocks();
         for (uint256 i = 1; i < lockIds.length; ++i) {
             for (uint256 j; j < i; ++j) {
@@ -195,21 +215,23 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
         return _send(MigrationCodec.Kind.UnbondingLocks, msg.sender, l2Delegator, l2Orchestrator, amount, 0, 0, gas);
     }
 
-    /// @notice The EIP-712 digest an L1 delegator signs to authorise `migrateWithSignature`.
-    /// @param l1Delegator The L1 account.
-    /// @param l2Delegator Its L2 address.
-    /// @param l2Orchestrator Orchestrator to stake with on L2.
-    /// @param nonce `nonces(l1Delegator)` at submission.
-    /// @param deadline Last valid timestamp.
-    function migrationDigest(
-        address l1Delegator,
-        address l2Delegator,
-        address l2Orchestrator,
-        uint256 nonce,
-        uint256 deadline
-    ) public view returns (bytes32) {
+    /// @notice The EIP-712 digest an L1 delegator signs to authorise `migrateWithSignature` of `m`.
+    /// @param m The migration.
+    /// @param nonce `nonces(m.l1Delegator)` at submission.
+    function migrationDigest(SignedMigration calldata m, uint256 nonce) public view returns (bytes32) {
         return _hashTypedDataV4(
-            keccak256(abi.encode(MIGRATION_TYPEHASH, l1Delegator, l2Delegator, l2Orchestrator, nonce, deadline))
+            keccak256(
+                abi.encode(
+                    MIGRATION_TYPEHASH,
+                    m.l1Delegator,
+                    m.l2Delegator,
+                    m.l2Orchestrator,
+                    m.minL2GasLimit,
+                    m.minL2GasPrice,
+                    nonce,
+                    m.deadline
+                )
+            )
         );
     }
 
@@ -224,10 +246,13 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
     {
         _checkRequest(l2Delegator, l2Orchestrator, gas);
         if (!bondingManager.isRegisteredTranscoder(l1Delegator)) {
+            _checkDelegatorDestination(l1Delegator, l2Delegator, l2Orchestrator);
             uint256 stake = bondingManager.migrateStake(l1Delegator);
             return _send(MigrationCodec.Kind.Delegator, l1Delegator, l2Delegator, l2Orchestrator, stake, 0, 0, gas);
         }
-        if (l2Orchestrator != l2Delegator) revert OrchestratorMustSelfDelegate(l2Delegator, l2Orchestrator);
+        if (l2Delegator != l1Delegator || l2Orchestrator != l2Delegator) {
+            revert OrchestratorMustMigrateToItself(l1Delegator, l2Delegator, l2Orchestrator);
+        }
         BondingManagerBase.Transcoder memory t = bondingManager.getTranscoder(l1Delegator);
         uint256 amount = bondingManager.migrateStake(l1Delegator);
         return _send(
@@ -240,6 +265,17 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
         if (l2Migrator == address(0)) revert L2MigratorNotSet();
         uint256 required = gas.maxSubmissionCost + gas.maxGas * gas.gasPriceBid;
         if (msg.value != required) revert WrongValue(msg.value, required);
+    }
+
+    /// @dev A delegator may name any L2 address for its stake, but only its own L2 address as its own orchestrator:
+    ///      making another address self-delegated would register it as an orchestrator that cannot re-delegate.
+    function _checkDelegatorDestination(address l1Delegator, address l2Delegator, address l2Orchestrator)
+        private
+        pure
+    {
+        if (l2Orchestrator == l2Delegator && l2Delegator != l1Delegator) {
+            revert SelfDelegationOfAnotherAddress(l2Delegator);
+        }
     }
 
     function _send(

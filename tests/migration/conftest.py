@@ -135,3 +135,13 @@ def deliver(chains, system):
         return sim_api.deliver_retryable(system.sim, message)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rounds(request):
+    """Full-system tests start at the first block of a new, initialized round on both layers: other test modules
+    of the same process move the session's chains on (their session fixtures are not undone)."""
+    if "system" not in request.fixturenames:
+        return
+    chains, s = request.getfixturevalue("chains"), request.getfixturevalue("system")
+    system_next_round(chains, s)

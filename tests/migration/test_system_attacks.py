@@ -12,11 +12,13 @@ from ape_livepeer_migration.migration_codec import Kind, Migration
 from ape_livepeer_migration.simulator import DeliveryStatus
 from ape_livepeer_migration.system import (
     migrate,
+    SignedMigration,
     migrate_with_signature,
     migration_gas_params,
     migration_typed_data,
     planned_migration,
     sign_migration,
+    signed_migration_for,
 )
 from protocol.helpers import LPT, MAX_UINT, reverts
 
@@ -49,11 +51,16 @@ def call_migrate(s, sender, gas, l2_delegator, l2_orchestrator, value=None):
     )
 
 
-def call_signed(s, relayer, gas, l1_delegator, l2_delegator, l2_orchestrator, signature, deadline=FAR):
+def call_signed(s, relayer, gas, m, signature):
     return s.l1_migrator.migrateWithSignature(
-        l1_delegator, l2_delegator, l2_orchestrator, deadline, signature,
-        gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost, value=gas.value, sender=relayer,
+        m.as_tuple(), signature, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost,
+        value=gas.value, sender=relayer,
     )
+
+
+def signed(l1, l2, orchestrator, gas, deadline=FAR):
+    """A SignedMigration whose minimums are exactly ``gas``'s."""
+    return SignedMigration(str(l1), str(l2), str(orchestrator), gas.gas_limit, gas.gas_price_bid, deadline)
 
 
 # ---------------------------------------------------------------------------- signed migration
@@ -61,18 +68,22 @@ def call_signed(s, relayer, gas, l1_delegator, l2_delegator, l2_orchestrator, si
 
 def test_typed_data_digest_matches_the_contract(chains, system, people):
     s, p = system, people
-    typed = migration_typed_data(s, p.d3.address, p.d1.address, p.o2.address, 12345, nonce=7)
-    signable = encode_typed_data(full_message=typed)
+    m = SignedMigration(p.d3.address, p.d1.address, p.o2.address, 300_000, 10**8, 12345)
+    signable = encode_typed_data(full_message=migration_typed_data(s, m, nonce=7))
     digest = keccak(b"\x19\x01" + signable.header + signable.body)
-    assert digest == bytes(s.l1_migrator.migrationDigest(p.d3.address, p.d1.address, p.o2.address, 7, 12345))
+    assert digest == bytes(s.l1_migrator.migrationDigest(m.as_tuple(), 7))
+    assert signable.header == bytes(s.l1_migrator.domainSeparator())
+    other = SignedMigration(p.d3.address, p.d1.address, p.o2.address, 300_001, 10**8, 12345)
+    assert bytes(s.l1_migrator.migrationDigest(other.as_tuple(), 7)) != digest
 
 
 def test_relayer_submits_a_signed_migration_once(chains, system, people, deliver):
     s, p = system, people
     stake = l1_stake(s, p.d3)
-    sig = sign_migration(s, p.d3, p.d3.address, p.o2.address, FAR)
+    m = signed_migration_for(s, p.d3.address, p.d3.address, p.o2.address, FAR)
+    sig = sign_migration(s, p.d3, m)
     d3_eth = chains.l1.provider.get_balance(p.d3.address)
-    sent = migrate_with_signature(s, p.relayer, p.d3.address, p.d3.address, p.o2.address, FAR, sig)
+    sent = migrate_with_signature(s, p.relayer, m, sig)
     assert chains.l1.provider.get_balance(p.d3.address) == d3_eth  # the relayer paid
     assert sent.migration.l1_delegator == p.d3.address and sent.migration.amount == stake
     assert s.l1_migrator.nonces(p.d3.address) == 1
@@ -80,27 +91,58 @@ def test_relayer_submits_a_signed_migration_once(chains, system, people, deliver
     assert l2_delegation(s, p.d3) == (p.o2.address, stake)
     # the same signature again: its nonce is used
     with reverts(L1M.InvalidSignature, l1Delegator=p.d3.address):
-        call_signed(s, p.relayer, sent.gas, p.d3.address, p.d3.address, p.o2.address, sig)
+        call_signed(s, p.relayer, sent.gas, m, sig)
 
 
 def test_signature_checks(chains, system, people, gas):
     s, p = system, people
-    sig = sign_migration(s, p.d3, p.d3.address, p.o2.address, FAR)
-    # another L2 address or orchestrator than signed
-    with reverts(L1M.InvalidSignature, l1Delegator=p.d3.address):
-        call_signed(s, p.relayer, gas, p.d3.address, p.mallory.address, p.o2.address, sig)
-    with reverts(L1M.InvalidSignature, l1Delegator=p.d3.address):
-        call_signed(s, p.relayer, gas, p.d3.address, p.d3.address, p.o1.address, sig)
+    m = signed(p.d3, p.d3, p.o2, gas)
+    sig = sign_migration(s, p.d3, m)
+    # anything else than what was signed: L2 address, orchestrator, gas minimums, deadline
+    for changed in (
+        signed(p.d3, p.mallory, p.o2, gas),
+        signed(p.d3, p.d3, p.o1, gas),
+        SignedMigration(m.l1_delegator, m.l2_delegator, m.l2_orchestrator, 0, m.min_l2_gas_price, FAR),
+        SignedMigration(m.l1_delegator, m.l2_delegator, m.l2_orchestrator, m.min_l2_gas_limit, 0, FAR),
+        signed(p.d3, p.d3, p.o2, gas, deadline=FAR + 1),
+    ):
+        with reverts(L1M.InvalidSignature, l1Delegator=p.d3.address):
+            call_signed(s, p.relayer, gas, changed, sig)
     # someone else's key
-    forged = sign_migration(s, p.mallory, p.mallory.address, p.o2.address, FAR, l1_delegator=p.d3.address)
+    forged = sign_migration(s, p.mallory, signed(p.d3, p.mallory, p.o2, gas))
     with reverts(L1M.InvalidSignature, l1Delegator=p.d3.address):
-        call_signed(s, p.relayer, gas, p.d3.address, p.mallory.address, p.o2.address, forged)
+        call_signed(s, p.relayer, gas, signed(p.d3, p.mallory, p.o2, gas), forged)
     # expired
     now = chains.l1.provider.get_block("latest").timestamp
-    old = sign_migration(s, p.d3, p.d3.address, p.o2.address, now - 1)
+    old = signed(p.d3, p.d3, p.o2, gas, deadline=now - 1)
     with reverts(L1M.SignatureExpired, deadline=now - 1):
-        call_signed(s, p.relayer, gas, p.d3.address, p.d3.address, p.o2.address, old, deadline=now - 1)
+        call_signed(s, p.relayer, gas, old, sign_migration(s, p.d3, old))
     assert s.l1_migrator.nonces(p.d3.address) == 0
+
+
+def test_submitter_cannot_lower_the_signed_gas(chains, system, people, gas):
+    """Whoever holds the signature (a relayer, a front-runner) must give the ticket at least the signed gas limit
+    and price: a ticket that cannot auto-redeem would leave the stake waiting on L2."""
+    s, p = system, people
+    m = signed(p.d3, p.d3, p.o2, gas)
+    sig = sign_migration(s, p.d3, m)
+    for low in (
+        RetryableGasParams(gas.max_submission_cost, gas.gas_limit - 1, gas.gas_price_bid),
+        RetryableGasParams(gas.max_submission_cost, gas.gas_limit, gas.gas_price_bid - 1),
+        RetryableGasParams(gas.max_submission_cost, 0, 0),
+    ):
+        with reverts(
+            L1M.GasBelowSignedMinimum,
+            maxGas=low.gas_limit,
+            minL2GasLimit=gas.gas_limit,
+            gasPriceBid=low.gas_price_bid,
+            minL2GasPrice=gas.gas_price_bid,
+        ):
+            call_signed(s, p.mallory, low, m, sig)
+    # more than the minimums is fine (the excess is refunded on L2 to the delegator)
+    generous = RetryableGasParams(gas.max_submission_cost, gas.gas_limit + 1000, gas.gas_price_bid * 2)
+    sent = migrate_with_signature(s, p.relayer, m, sig, gas=generous)
+    assert sent.gas == generous and sent.migration.l1_delegator == p.d3.address
 
 
 @pytest.mark.parametrize(
@@ -111,9 +153,9 @@ def test_signature_checks(chains, system, people, gas):
 def test_empty_or_malformed_signature_never_authorises_address_zero(chains, system, people, gas, signature):
     s, p = system, people
     with reverts(L1M.InvalidSignature, l1Delegator=ZERO):
-        call_signed(s, p.mallory, gas, ZERO, p.mallory.address, p.o2.address, signature)
+        call_signed(s, p.mallory, gas, signed(ZERO, p.mallory, p.o2, gas), signature)
     with reverts(L1M.InvalidSignature, l1Delegator=p.d3.address):
-        call_signed(s, p.mallory, gas, p.d3.address, p.mallory.address, p.o2.address, signature)
+        call_signed(s, p.mallory, gas, signed(p.d3, p.mallory, p.o2, gas), signature)
 
 
 def test_contract_wallet_migrates_with_erc1271(chains, system, people, deliver, gas):
@@ -127,12 +169,11 @@ def test_contract_wallet_migrates_with_erc1271(chains, system, people, deliver, 
         with reverts(project.TestMigrationWallet.NotOwner, account=p.mallory.address):
             wallet.execute(bm.address, bm.unbond.encode_input(1), sender=p.mallory)
     l2_address = p.d2.address  # a contract wallet names an L2 address it controls
-    # the owner's key signs for the wallet; another key does not
-    bad = sign_migration(s, p.mallory, l2_address, p.o2.address, FAR, l1_delegator=wallet.address)
+    m = signed_migration_for(s, wallet.address, l2_address, p.o2.address, FAR)
+    # the wallet's owner key signs for it; another key does not
     with reverts(L1M.InvalidSignature, l1Delegator=wallet.address):
-        call_signed(s, p.relayer, gas, wallet.address, l2_address, p.o2.address, bad)
-    sig = sign_migration(s, p.d2, l2_address, p.o2.address, FAR, l1_delegator=wallet.address)
-    sent = migrate_with_signature(s, p.relayer, wallet.address, l2_address, p.o2.address, FAR, sig)
+        call_signed(s, p.relayer, gas, m, sign_migration(s, p.mallory, m))
+    sent = migrate_with_signature(s, p.relayer, m, sign_migration(s, p.d2, m))
     assert sent.migration == Migration(
         sent.migration.id, Kind.DELEGATOR, wallet.address, l2_address, p.o2.address, 70 * LPT
     )
@@ -175,10 +216,33 @@ def test_request_guards(chains, system, people, gas):
         call_migrate(s, p.d3, gas, ZERO, p.o2.address)
     with reverts(L1M.ZeroAddress):
         call_migrate(s, p.d3, gas, p.d3.address, ZERO)
-    with reverts(L1M.OrchestratorMustSelfDelegate, l2Delegator=p.o1.address, l2Orchestrator=p.o2.address):
-        call_migrate(s, p.o1, gas, p.o1.address, p.o2.address)
+    for l2_delegator, l2_orchestrator in ((p.o1, p.o2), (p.mallory, p.mallory), (p.mallory, p.o1)):
+        with reverts(
+            L1M.OrchestratorMustMigrateToItself,
+            l1Delegator=p.o1.address,
+            l2Delegator=l2_delegator.address,
+            l2Orchestrator=l2_orchestrator.address,
+        ):
+            call_migrate(s, p.o1, gas, l2_delegator.address, l2_orchestrator.address)
     with reverts(project.BondingManager.NothingToMigrate, delegator=p.governor.address):
         call_migrate(s, p.governor, gas, p.governor.address, p.o2.address)
+
+
+def test_nobody_can_make_another_address_an_orchestrator(chains, system, people, gas, deliver):
+    """Forced self-delegation: Mallory cannot migrate her stake to d1's L2 address with d1 as its own orchestrator
+    (d1 would become a registered orchestrator that cannot re-delegate); she can only self-delegate herself."""
+    s, p = system, people
+    with reverts(L1M.SelfDelegationOfAnotherAddress, l2Delegator=p.d1.address):
+        call_migrate(s, p.mallory, gas, p.d1.address, p.d1.address)
+    with reverts(L1M.SelfDelegationOfAnotherAddress, l2Delegator=p.d1.address):
+        s.l1_migrator.migrateUnbondingLocks(
+            [0], p.d1, p.d1, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost, value=gas.value,
+            sender=p.mallory,
+        )
+    sent = migrate(s, p.mallory, l2_orchestrator=p.mallory.address)
+    deliver(sent.receipt)
+    assert l2_delegation(s, p.mallory) == (p.mallory.address, sent.migration.amount)
+    assert l2_delegation(s, p.d1) == (ZERO, 0)
 
 
 def test_migrator_setup_guards(chains, system, people, gas):
