@@ -7,6 +7,13 @@ raw ``eth_getLogs`` from the deployment's first block, so a check never depends 
 
 :func:`check_bridge_invariants` checks invariants 1, 2, 3 and 5 of the design (``migration-common.md``); the
 per-account invariant 4 needs what each account put in on L2 and lives with the state machine.
+
+Counters that would have made this simpler (each is now summed from events on every check): a cumulative
+``totalRewardsMinted`` on the Minter (only the current round's ``currentMintedTokens`` exists), a
+``totalMintedByDelegate(address)`` on the Minter (the L1 gateway's shortfall mints and the L2 gateway's mints are
+cross-checked against ``DelegateMinted``), a count of deposits finalized on the L2 gateway, and the sequence number
+in ``DepositFinalized`` (deposits are matched to L1 by (from, to, amount) multisets, which is exact for the
+invariant but cannot pair one deposit with one retryable).
 """
 
 from __future__ import annotations

@@ -119,7 +119,7 @@ class MigrationMachine(RuleBasedStateMachine):
         STATS[action] += count
 
     def _count_report(self, report) -> None:
-        for name in ("delivered", "failed", "executed", "redeemed_later"):
+        for name in ("delivered", "executed"):
             if getattr(report, name):
                 self._did(f"relayed_{name}", len(getattr(report, name)))
         if report.fast_forwarded_to is not None:
