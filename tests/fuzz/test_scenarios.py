@@ -47,3 +47,39 @@ def test_withdrawals_beyond_the_escrow_mint_the_shortfall_on_l1(chains, world):
         assert STATS["l1_reward_refused"] and STATS["l2_reward"] and STATS["replay_l2_to_l1_refused"]
     finally:
         m.teardown()
+
+
+def test_migrations_into_one_l2_address_keep_its_delegate_and_touch_nobody_else(chains, world):
+    """Two delegators of different orchestrators migrate into the same fresh L2 address: the second stake joins the
+    first one's delegate; later migrations (an orchestrator, unbonding locks) change nobody else's delegation."""
+    STATS.clear()
+    m = MigrationMachine(world, under_hypothesis=False)
+    s, fresh = world.system, world.fresh.address
+    o1, o2 = (o.address for o in world.orchestrators)
+    d0, d1, d2 = world.delegators[:3]
+    try:
+        l1_stakes = [s.l1.bonding_manager.pendingStake(d.address, s.l1.rounds.currentRound()) for d in (d0, d1)]
+        run(
+            m,
+            ("start", {"first": 0, "amount": 10**18, "i": 0}),  # o1 migrates
+            # L1 stakers are now [o2, d0, d1, d2, d3]
+            ("migrate_stake", {"i": 1, "redirect": False, "j": 0, "to_fresh": True}),  # d0 -> fresh, with o1
+            ("relay", {}),
+            ("migrate_stake", {"i": 1, "redirect": False, "j": 0, "to_fresh": True}),  # d1 -> fresh, asks for o2
+            ("restart_relayer", {}),
+            ("relay", {}),
+            ("migrate_stake", {"i": 0, "redirect": False, "j": 0, "to_fresh": False}),  # o2 migrates
+            ("finalize", {}),
+            ("l1_unbond", {"i": 1, "percent": 50}),  # stakers [d2, d3]: d3 unbonds half
+            ("migrate_locks", {"i": 0, "j": 1, "count": 1}),  # ... and migrates the lock to o2 on L2
+            ("relay", {}),
+        )
+        bm = s.l2_bonding_manager
+        d = bm.getDelegator(fresh)
+        assert (d.delegateAddress, d.bondedAmount) == (o1, sum(l1_stakes))
+        assert bm.isRegisteredTranscoder(o1) and bm.isRegisteredTranscoder(o2)
+        assert bm.getDelegator(world.delegators[3].address).delegateAddress == o2
+        assert s.l2_migrator.migrationsFinalized() == 5
+        assert STATS["migrate_locks"] == 1 and STATS["restart_relayer"] == 1 and STATS["relayed_delivered"] == 6  # 5 migrations + 1 deposit
+    finally:
+        m.teardown()
