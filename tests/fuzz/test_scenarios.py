@@ -80,6 +80,7 @@ def test_migrations_into_one_l2_address_keep_its_delegate_and_touch_nobody_else(
         assert bm.isRegisteredTranscoder(o1) and bm.isRegisteredTranscoder(o2)
         assert bm.getDelegator(world.delegators[3].address).delegateAddress == o2
         assert s.l2_migrator.migrationsFinalized() == 5
-        assert STATS["migrate_locks"] == 1 and STATS["restart_relayer"] == 1 and STATS["relayed_delivered"] == 6  # 5 migrations + 1 deposit
+        assert STATS["migrate_locks"] == 1 and STATS["restart_relayer"] == 1
+        assert STATS["relayed_delivered"] == 6  # 5 migrations and 1 deposit
     finally:
         m.teardown()

@@ -36,7 +36,14 @@ from collections import Counter
 from ape import project
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from ape_livepeer_migration import simulator as sim_api
 from ape_livepeer_migration.bridge import bridge_in, bridge_out
@@ -256,7 +263,8 @@ class MigrationMachine(RuleBasedStateMachine):
         assert m.l2_delegator == l2_delegator
         assert self._l1_stake(who) == 0 and bm.getDelegator(who.address).bondedAmount == 0
         assert not bm.isRegisteredTranscoder(who.address)
-        self._did(f"migrate_{m.kind.name.lower()}" + ("_redirected" if l2_orchestrator else "") + ("_to_fresh" if l2_delegator != who.address else ""))
+        redirected = "_redirected" if l2_orchestrator else ""
+        self._did(f"migrate_{m.kind.name.lower()}{redirected}" + ("_to_fresh" if l2_delegator != who.address else ""))
 
     @rule(i=PICK, j=PICK, count=st.integers(min_value=1, max_value=3))
     def migrate_locks(self, i, j, count):
