@@ -84,3 +84,25 @@ def test_migrations_into_one_l2_address_keep_its_delegate_and_touch_nobody_else(
         assert STATS["relayed_delivered"] == 6  # 5 migrations and 1 deposit
     finally:
         m.teardown()
+
+
+def test_a_failed_deposit_ticket_mints_once_when_redeemed(chains, world):
+    """A deposit with too little L2 gas fails on L2 (nothing minted, invariant 3 counts it in flight); a manual
+    redeem mints it, the relayer notices, and neither the ticket nor the message can be used again."""
+    STATS.clear()
+    m = MigrationMachine(world, under_hypothesis=False)
+    s = world.system
+    try:
+        run(
+            m,
+            ("start", {"first": None, "amount": 1, "i": 0}),
+            ("deposit_underfunded", {"i": 2, "amount": 50 * 10**18}),
+            ("relay", {}),
+        )
+        assert s.bridge.l2_gateway.totalMinted() == 0 and s.bridge.l1_gateway.totalDeposited() == 50 * 10**18
+        run(m, ("restart_relayer", {}), ("redeem_failed_ticket", {"i": 0}), ("relay", {}), ("replay", {"i": 0}))
+        assert s.l2_token.balanceOf(world.delegators[0].address) == 50 * 10**18
+        assert STATS["relayed_failed"] == 1 and STATS["relayed_redeemed_later"] == 1
+        assert STATS["redeem_failed_ticket"] == 1 and STATS["replay_retryable_refused"] == 1
+    finally:
+        m.teardown()

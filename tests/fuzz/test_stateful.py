@@ -20,7 +20,7 @@ be refused. After every step the invariants are checked on chain (``ledger.check
 
 Budgets (``LIVEPEER_FUZZ_PROFILE``):
 
-* ``ci`` (default): 10 sequences of at most 20 steps, derandomized (the same sequences every run);
+* ``ci`` (default): 10 sequences of at most 25 steps, derandomized (the same sequences every run);
 * ``long``: 200 sequences of at most 20 steps, random; run it on its own, e.g.
   ``LIVEPEER_FUZZ_PROFILE=long PYTHONPATH=$PWD pytest tests/fuzz -n 0 -q`` (tens of minutes).
 """
@@ -46,7 +46,7 @@ from hypothesis.stateful import (
 )
 
 from ape_livepeer_migration import simulator as sim_api
-from ape_livepeer_migration.bridge import bridge_in, bridge_out
+from ape_livepeer_migration.bridge import RetryableGasParams, bridge_in, bridge_out, deposit_gas_params
 from ape_livepeer_migration.journal import Status
 from ape_livepeer_migration.migration_codec import Kind
 from ape_livepeer_migration.relayer import Relayer, SimulatorBackend
@@ -57,7 +57,7 @@ from .conftest import LPT, World, initialize_rounds, next_round
 from .ledger import InvariantViolation, check_bridge_invariants, check_stake_invariant
 
 PROFILES = {
-    "ci": {"max_examples": 10, "stateful_step_count": 20, "derandomize": True},
+    "ci": {"max_examples": 10, "stateful_step_count": 25, "derandomize": True},
     "long": {"max_examples": 200, "stateful_step_count": 20, "derandomize": False},
 }
 PROFILE = os.environ.get("LIVEPEER_FUZZ_PROFILE", "ci")
@@ -90,6 +90,7 @@ class MigrationMachine(RuleBasedStateMachine):
         self.l2_bonded_in: Counter = Counter()  # LPT each account bonded on L2 from its own wallet
         self.l2_withdrawn: Counter = Counter()  # LPT each account withdrew from L2 unbonding locks
         self.touched: set[str] = set()  # L2 delegators the current step may change
+        self.underfunded: dict[int, int] = {}  # message number -> amount of deposits sent with too little L2 gas
         self.l2_delegations = self._l2_delegations()
         self.l2_scan_from = self.s.chains.l2.block_number + 1
 
@@ -127,8 +128,14 @@ class MigrationMachine(RuleBasedStateMachine):
             event(action)
         STATS[action] += count
 
+    def _check_report(self, report) -> None:
+        """A relayer pass: nothing rejected or stuck, and only the underfunded deposits fail on L2."""
+        assert not (report.rejected or report.execution_errors), report
+        assert set(report.failed) <= set(self.underfunded), report
+        self._count_report(report)
+
     def _count_report(self, report) -> None:
-        for name in ("delivered", "executed"):
+        for name in ("delivered", "failed", "executed", "redeemed_later"):
             if getattr(report, name):
                 self._did(f"relayed_{name}", len(getattr(report, name)))
         if report.fast_forwarded_to is not None:
@@ -148,7 +155,7 @@ class MigrationMachine(RuleBasedStateMachine):
         migrate(self.s, self.w.orchestrators[first])
         bridge_in(self.s.bridge, self._pick(self.w.delegators, i), self._pick(self.w.delegators, i).address, amount,
                   approve=False)
-        self._count_report(self.relayer.relay_once())
+        self._check_report(self.relayer.relay_once())
         self._did("start_on_l2")
 
     # ------------------------------------------------------------------ L1 staking
@@ -297,6 +304,37 @@ class MigrationMachine(RuleBasedStateMachine):
         assert self.s.l1.token.balanceOf(self.s.bridge.l1_escrow.address) == escrow + amount
         self._did("deposit")
 
+    @rule(i=PICK, amount=AMOUNT)
+    def deposit_underfunded(self, i, amount):
+        """A deposit whose retryable carries the least gas that still auto-redeems (21000): the mint runs out of
+        gas, the ticket stays redeemable and nothing is minted until someone redeems it."""
+        who = self._pick((*self.w.orchestrators, *self.w.delegators), i)
+        if self.s.l1.token.balanceOf(who.address) < amount:
+            return
+        estimate = deposit_gas_params(self.s.bridge, who.address, who.address, amount)
+        gas = RetryableGasParams(estimate.max_submission_cost, 21_000, estimate.gas_price_bid)
+        sent = bridge_in(self.s.bridge, who, who.address, amount, gas=gas, approve=False)
+        self.underfunded[sent.sequence_number] = amount
+        self._did("deposit_underfunded")
+
+    @rule(i=PICK)
+    def redeem_failed_ticket(self, i):
+        """Anyone redeems a failed deposit ticket with enough gas: the L2 LPT is minted then, exactly once."""
+        sim = self.s.sim
+        messages = [
+            m for m in sim_api.fetch_retryables(sim, sim.l1_deploy_block, self.s.chains.l1.block_number)
+            if m.message_num in self.underfunded and sim_api.is_delivered(sim, m)
+            and sim_api.ticket_is_live(sim, sim_api.ticket_id_of(sim, m))
+        ]
+        if not messages:
+            return
+        m = self._pick(messages, i)
+        minted = self.s.bridge.l2_gateway.totalMinted()
+        sim.arb_retryable_tx.redeem(sim_api.ticket_id_of(sim, m), sender=self.w.governor, gas=2_000_000)
+        assert self.s.bridge.l2_gateway.totalMinted() == minted + self.underfunded[m.message_num]
+        assert not sim_api.ticket_is_live(sim, sim_api.ticket_id_of(sim, m))
+        self._did("redeem_failed_ticket")
+
     @rule(i=PICK, percent=PERCENT)
     def withdraw(self, i, percent):
         holders = [p for p in self.w.people if self.s.l2_token.balanceOf(p.address) > 0]
@@ -313,8 +351,7 @@ class MigrationMachine(RuleBasedStateMachine):
     def relay(self):
         self.relayer.fast_forward = False
         report = self.relayer.relay_once()
-        assert not (report.rejected or report.failed or report.execution_errors), report
-        self._count_report(report)
+        self._check_report(report)
 
     @rule()
     def finalize(self):
@@ -322,8 +359,7 @@ class MigrationMachine(RuleBasedStateMachine):
         self.relayer.fast_forward = True
         report = self.relayer.relay_once()
         self.relayer.fast_forward = False
-        assert not (report.rejected or report.failed or report.execution_errors), report
-        self._count_report(report)
+        self._check_report(report)
         waiting = [m.id for m in self.relayer.journal.messages(None, (Status.WAITING, Status.READY))]
         assert not waiting, f"messages left behind after a fast-forwarded pass: {waiting}"
 
@@ -350,9 +386,9 @@ class MigrationMachine(RuleBasedStateMachine):
                 sim.outbox.executeTransaction(*m.execute_args(proof), sender=sim.operator)
             self._did("replay_l2_to_l1_refused")
         incoming = sim_api.fetch_retryables(sim, sim.l1_deploy_block, l1.block_number)
-        delivered = [
+        delivered = [  # auto-redeemed, or redeemed by hand after failing
             m for m in incoming
-            if sim_api.is_delivered(sim, m) and sim_api.delivery_of(sim, m).status is sim_api.DeliveryStatus.REDEEMED
+            if sim_api.is_delivered(sim, m) and not sim_api.ticket_is_live(sim, sim_api.ticket_id_of(sim, m))
         ]
         if delivered:
             m = self._pick(delivered, i)
