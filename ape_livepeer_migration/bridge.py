@@ -2,7 +2,7 @@
 
 ::
 
-    bridge = deploy_bridge(chains, l1_protocol, sim.inbox.address, deployer)
+    bridge = deploy_bridge(chains, l1_protocol, sim, deployer)   # sim: ArbitrumSimulator or an Inbox address
     deposit = bridge_in(bridge, alice, alice.address, 10**18)          # L1: escrow + one retryable
     withdrawal = bridge_out(bridge, alice, alice.address, 10**18)      # L2: burn + one L2 -> L1 message
 
@@ -38,6 +38,10 @@ _FINALIZE_SIGNATURE = "finalizeInboundTransfer(address,address,address,uint256,b
 _L2_PARAM_NAMES = ("round_length", "round_lock_amount", "inflation", "inflation_change", "target_bonding_rate")
 
 
+class L2CallRevertsError(RuntimeError):
+    """The L2 call of a retryable reverts on the L2's current state: its gas cannot be estimated."""
+
+
 @dataclass(frozen=True)
 class Bridge:
     """The deployed bridge (contract instances bound to their chains)."""
@@ -54,8 +58,9 @@ class Bridge:
     l2_gateway: OnChain
 
     @property
-    def l1_token(self) -> Any:
-        return self.l1_protocol.token
+    def l1_token(self) -> OnChain:
+        """L1 LPT, bound to the L1."""
+        return self.chains.l1.bind(self.l1_protocol.token)
 
 
 @dataclass(frozen=True)
@@ -88,11 +93,14 @@ class Withdrawal:
 def deploy_bridge(
     chains: TwoChains,
     l1_protocol: L1Protocol,
-    inbox: str,
+    arbitrum: Any,
     deployer: AccountAPI,
     **l2_params: int,
 ) -> Bridge:
     """Deploy and wire the bridge and the L2 token economy.
+
+    ``arbitrum`` is the local :class:`~ape_livepeer_migration.simulator.ArbitrumSimulator` or the address of a
+    real Arbitrum delayed Inbox.
 
     L2: L2LivepeerToken, a RoundsManager, the L2Minter (the token's only minter) and the L2LPTGateway (the
     Minter's minting delegate and the token's burning gateway). L1: the L1Escrow, the L1LPTGateway (the escrow's
@@ -112,6 +120,8 @@ def deploy_bridge(
     p = {**DEFAULT_PARAMS, **l2_params}
     tx = {"sender": deployer}
     l1, l2 = chains.l1, chains.l2
+    inbox = getattr(arbitrum, "inbox", arbitrum)
+    inbox = str(getattr(inbox, "address", inbox))
     l1_token = str(l1_protocol.token.address)
 
     with l2:
@@ -143,7 +153,7 @@ def deploy_bridge(
     return Bridge(
         chains=chains,
         l1_protocol=l1_protocol,
-        inbox=str(inbox),
+        inbox=inbox,
         l1_escrow=l1.bind(escrow),
         l1_gateway=l1.bind(l1_gateway),
         l1_supply_reporter=l1.bind(reporter),
@@ -189,17 +199,20 @@ def retryable_gas_params(
     The submission fee comes from ``Inbox.calculateRetryableSubmissionFee`` at the next L1 block's base fee; the gas
     limit from ``eth_estimateGas`` of the L2 call sent by ``l1_sender``'s alias; the gas price bid from the next L2
     block's base fee (at least ``min_gas_price``). Each is multiplied by its margin. An L2 call that reverts
-    raises (``ContractLogicError`` / ``ValueError`` from the node): such a ticket would not auto-redeem.
+    raises :class:`L2CallRevertsError`: such a ticket would not auto-redeem (pass explicit gas parameters to
+    send it anyway, e.g. to redeem it once the L2 side is ready).
     """
     from ape import project
+    from ape.exceptions import ApeException
 
     l1, l2 = chains.l1, chains.l2
     with l1:
         fee = project.IInbox.at(inbox).calculateRetryableSubmissionFee(len(calldata), _pending_base_fee(l1))
-    estimate = l2.provider.make_request(
-        "eth_estimateGas",
-        [{"from": apply_l1_to_l2_alias(l1_sender), "to": str(l2_target), "data": "0x" + bytes(calldata).hex()}],
-    )
+    call = {"from": apply_l1_to_l2_alias(l1_sender), "to": str(l2_target), "data": "0x" + bytes(calldata).hex()}
+    try:
+        estimate = l2.provider.make_request("eth_estimateGas", [call])
+    except ApeException as exc:
+        raise L2CallRevertsError(f"the L2 call to {l2_target} reverts: {exc}") from exc
     estimate = int(estimate, 16) if isinstance(estimate, str) else int(estimate)
     return RetryableGasParams(
         max_submission_cost=int(fee * submission_margin),
@@ -248,11 +261,11 @@ def bridge_in(
     Approves the L1 gateway first when ``approve`` and the allowance is short. Excess L2 fees go to ``refund_to``
     (default ``to``). ``gas`` overrides the estimated parameters (:func:`deposit_gas_params`, tuned by ``margins``).
     """
-    l1_token = bridge.chains.l1.bind(bridge.l1_token)
-    if approve:
-        _ensure_allowance(l1_token, sender, bridge.l1_gateway, amount)
+    l1_token = bridge.l1_token
     if gas is None:
         gas = deposit_gas_params(bridge, sender.address, to, amount, call_hook_data, **margins)
+    if approve:
+        _ensure_allowance(l1_token, sender, bridge.l1_gateway, amount)
     data = deposit_data(gas.max_submission_cost, call_hook_data)
     common = (to, amount, gas.gas_limit, gas.gas_price_bid, data)
     if refund_to is None:

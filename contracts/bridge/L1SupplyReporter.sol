@@ -72,6 +72,7 @@ contract L1SupplyReporter is L1ArbitrumMessenger {
         emit SupplyReported(sequence, seqNum, supply);
     }
 
+    /// @dev The reporter accepts no messages from L2: no L2 sender passes the counterpart check.
     function _l2Counterpart() internal pure override returns (address) {
         return address(0);
     }

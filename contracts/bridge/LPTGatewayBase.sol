@@ -88,7 +88,7 @@ abstract contract LPTGatewayBase is Ownable2Step, Pausable {
 
     /// @dev The real sender and its data: unwrapped from the router's envelope when the router calls.
     function _senderAndData(bytes calldata data) internal view returns (address from, bytes memory inner) {
-        if (msg.sender == router && router != address(0)) {
+        if (msg.sender == router) {
             (from, inner) = abi.decode(data, (address, bytes));
         } else {
             (from, inner) = (msg.sender, data);

@@ -60,7 +60,7 @@ contract BondingManager is BondingManagerBase {
     ///         its delegators stay delegated to it, inactive, until they migrate too. Fees stay withdrawable.
     /// @param delegator The migrating delegator.
     /// @return amount The LPT sent to the Migrator.
-    function migrateStake(address delegator) external onlyMigrator nonReentrant returns (uint256 amount) {
+    function migrateStake(address delegator) external onlyMigrator returns (uint256 amount) {
         address delegate;
         (amount, delegate) = _removeAllStake(delegator, _initializedRound());
         if (amount == 0) revert NothingToMigrate(delegator);
@@ -76,7 +76,6 @@ contract BondingManager is BondingManagerBase {
     function migrateUnbondingLock(address delegator, uint256 unbondingLockId)
         external
         onlyMigrator
-        nonReentrant
         returns (uint256 amount)
     {
         amount = _takeUnbondingLock(delegator, unbondingLockId);

@@ -83,7 +83,7 @@ contract L2BondingManager is BondingManagerBase {
     /// @param delegator The migrated delegator's L2 address.
     /// @param orchestrator The orchestrator it asked for.
     /// @param amount LPT in wei, approved by the caller.
-    function stakeFor(address delegator, address orchestrator, uint256 amount) external onlyL2Migrator nonReentrant {
+    function stakeFor(address delegator, address orchestrator, uint256 amount) external onlyL2Migrator {
         _stakeFor(delegator, orchestrator, amount);
     }
 
@@ -97,7 +97,6 @@ contract L2BondingManager is BondingManagerBase {
     function migrateTranscoder(address transcoder, uint256 amount, uint256 rewardCut, uint256 feeShare)
         external
         onlyL2Migrator
-        nonReentrant
     {
         bool fresh = _delegateOf(transcoder) == address(0);
         _stakeFor(transcoder, transcoder, amount);

@@ -49,11 +49,13 @@ contract L2Minter is Minter, L2ArbitrumMessenger, IL1SupplyReceiver {
         uint256 targetBondingRate_
     ) Minter(owner_, token_, roundsManager_, inflation_, inflationChange_, targetBondingRate_) {}
 
-    /// @notice Sets the L1 contract whose supply reports are accepted (governor only).
+    /// @notice Sets the L1 contract whose supply reports are accepted (governor only). A new reporter numbers its
+    ///         reports from 1, so the sequence restarts; the last reported supply stays until its first report.
     /// @param reporter The L1SupplyReporter on L1.
     function setL1SupplyReporter(address reporter) external onlyOwner {
         if (reporter == address(0)) revert ZeroAddress();
         l1SupplyReporter = reporter;
+        lastReportSequence = 0;
         emit L1SupplyReporterSet(reporter);
     }
 

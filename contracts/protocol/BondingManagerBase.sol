@@ -6,7 +6,6 @@ import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IBondingManager} from "./interfaces/IBondingManager.sol";
 import {ILivepeerToken} from "./interfaces/ILivepeerToken.sol";
@@ -29,7 +28,7 @@ import {IRoundsManager} from "./interfaces/IRoundsManager.sol";
 ///      mintable tokens whatever stake moves during the round.
 ///      Every stake-moving call requires the current round to be initialized: the stakes a round starts with are
 ///      exactly those present when `initializeRound()` ran.
-abstract contract BondingManagerBase is Ownable2Step, ReentrancyGuardTransient, IBondingManager {
+abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     using SafeERC20 for ILivepeerToken;
     using SafeCast for uint256;
 
@@ -100,9 +99,9 @@ abstract contract BondingManagerBase is Ownable2Step, ReentrancyGuardTransient, 
     /// @notice Stake of the active set as it stands for the next round.
     uint256 public nextRoundTotalActiveStake;
 
-    mapping(address => Transcoder) private _transcoders;
-    mapping(address => Delegator) private _delegators;
-    mapping(address => mapping(uint256 => UnbondingLock)) private _unbondingLocks;
+    mapping(address => Transcoder) internal _transcoders;
+    mapping(address => Delegator) internal _delegators;
+    mapping(address => mapping(uint256 => UnbondingLock)) internal _unbondingLocks;
 
     // Active set: a doubly linked list sorted by delegated stake, highest first.
     mapping(address => PoolNode) private _pool;
@@ -362,9 +361,10 @@ abstract contract BondingManagerBase is Ownable2Step, ReentrancyGuardTransient, 
     }
 
     /// @notice Claims the caller's earnings, then sends `amount` wei of its fees to `recipient`.
+    /// @dev The fees are debited before the Minter sends the ETH, so a re-entering recipient finds them spent.
     /// @param recipient Receiver of the ETH.
     /// @param amount Wei.
-    function withdrawFees(address payable recipient, uint256 amount) external nonReentrant {
+    function withdrawFees(address payable recipient, uint256 amount) external {
         uint256 round = _initializedRound();
         if (recipient == address(0)) revert ZeroAddress();
         if (amount == 0) revert ZeroAmount();

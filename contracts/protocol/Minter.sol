@@ -4,7 +4,6 @@ pragma solidity ^0.8.24;
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IBondingManager} from "./interfaces/IBondingManager.sol";
 import {ILivepeerToken} from "./interfaces/ILivepeerToken.sol";
@@ -37,15 +36,13 @@ contract Minter is Ownable2Step, IMinter {
     uint256 public inflationChange;
     /// @notice Bonded share of the supply that inflation steers towards (precision 1e9).
     uint256 public targetBondingRate;
-    /// @dev The current round's mintable and already minted reward tokens, packed in one slot: a new round writes
-    ///      a non-zero slot, so the round's first `createReward` updates it (5k gas) rather than re-creating a
-    ///      zeroed counter (22k gas).
-    struct RoundRewards {
-        uint128 mintable;
-        uint128 minted;
-    }
-
-    RoundRewards private _roundRewards;
+    /// @notice Tokens mintable as rewards in the current round.
+    uint256 public currentMintableTokens;
+    /// @notice Reward tokens minted through `createReward` since deployment.
+    uint256 public totalRewardsMinted;
+    /// @dev `totalRewardsMinted` when the current round started. Keeping a running total (instead of a per-round
+    ///      counter reset to zero) spares the round's first `reward()` a zero-to-nonzero storage write.
+    uint256 private _rewardsMintedAtRoundStart;
 
     /// @notice Addresses allowed to mint through `mint`.
     mapping(address delegate => bool) public isMintingDelegate;
@@ -187,9 +184,9 @@ contract Minter is Ownable2Step, IMinter {
             rate = rate > inflationChange ? rate - inflationChange : 0;
         }
         inflation = rate;
-        uint256 mintable = (supply * rate) / PERC_DIVISOR;
-        _roundRewards = RoundRewards(SafeCast.toUint128(mintable), 0);
-        emit SetCurrentRewardTokens(mintable, rate);
+        currentMintableTokens = (supply * rate) / PERC_DIVISOR;
+        _rewardsMintedAtRoundStart = totalRewardsMinted;
+        emit SetCurrentRewardTokens(currentMintableTokens, rate);
     }
 
     /// @inheritdoc IMinter
@@ -198,11 +195,10 @@ contract Minter is Ownable2Step, IMinter {
     function createReward(uint256 fracNum, uint256 fracDenom) external onlyBondingManager returns (uint256) {
         if (!isMintingDelegate[msg.sender]) revert NotMintingDelegate(msg.sender);
         if (fracDenom == 0 || fracNum > fracDenom) revert InvalidFraction(fracNum, fracDenom);
-        RoundRewards memory r = _roundRewards;
-        uint256 amount = (uint256(r.mintable) * fracNum) / fracDenom;
-        uint256 remaining = r.mintable - r.minted;
+        uint256 amount = (currentMintableTokens * fracNum) / fracDenom;
+        uint256 remaining = currentMintableTokens - currentMintedTokens();
         if (amount > remaining) revert MintableExceeded(amount, remaining);
-        _roundRewards.minted = uint128(r.minted + amount); // at most `mintable`, a uint128
+        totalRewardsMinted += amount;
         emit RewardCreated(amount);
         token.mint(address(this), amount);
         return amount;
@@ -239,14 +235,9 @@ contract Minter is Ownable2Step, IMinter {
         emit ETHDeposited(msg.sender, msg.value);
     }
 
-    /// @notice Tokens mintable as rewards in the current round.
-    function currentMintableTokens() external view returns (uint256) {
-        return _roundRewards.mintable;
-    }
-
-    /// @notice Reward tokens already minted in the current round.
-    function currentMintedTokens() external view returns (uint256) {
-        return _roundRewards.minted;
+    /// @notice Reward tokens minted in the current round.
+    function currentMintedTokens() public view returns (uint256) {
+        return totalRewardsMinted - _rewardsMintedAtRoundStart;
     }
 
     /// @notice The supply inflation applies to; this chain's LPT supply (an L2 Minter overrides it with the

@@ -57,7 +57,7 @@ def bridge(two_chains, l1_protocol, sim, governor) -> Bridge:
     # the governor's nonces are equal on both chains: one transaction on L2 keeps L2 LPT off L1 LPT's address
     with two_chains.l2:
         governor.transfer(governor, 0)
-    return deploy_bridge(two_chains, l1_protocol, sim.inbox.address, governor, round_length=40)
+    return deploy_bridge(two_chains, l1_protocol, sim, governor, round_length=40)
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,10 @@ ticket redeemable."""
 
 from __future__ import annotations
 
+import pytest
+
 from ape_livepeer_migration import simulator as sim_api
-from ape_livepeer_migration.bridge import bridge_in, deposit_gas_params
+from ape_livepeer_migration.bridge import L2CallRevertsError, bridge_in, deposit_gas_params
 
 from .conftest import LPT, fixed_gas
 
@@ -59,6 +61,15 @@ def test_hook_data_to_an_account_without_code_fails_the_ticket(sim, bridge, alic
     assert result.status is sim_api.DeliveryStatus.FAILED
     assert bridge.l2_token.balanceOf(bob.address) == 0
     assert sim_api.ticket_is_live(sim, result.ticket_id)
+
+
+def test_gas_estimate_refuses_a_deposit_whose_l2_call_reverts(bridge, l1_token, receiver, alice, governor):
+    receiver.setReverting(True, sender=governor)
+    with pytest.raises(L2CallRevertsError, match=str(bridge.l2_gateway.address)):
+        deposit_gas_params(bridge, alice.address, receiver.address, LPT, HOOK)
+    with pytest.raises(L2CallRevertsError):
+        bridge_in(bridge, alice, receiver.address, LPT, call_hook_data=HOOK)
+    assert l1_token.allowance(alice.address, bridge.l1_gateway.address) == 0  # nothing sent on L1
 
 
 def test_gas_estimate_covers_the_hook(bridge, receiver, alice):

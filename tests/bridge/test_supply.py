@@ -96,6 +96,20 @@ def test_reports_only_from_the_reporter(chains, sim, bridge, mallory, governor, 
     assert bridge.l2_minter.lastReportSequence() == 0
 
 
+def test_a_new_reporter_restarts_the_sequence(chains, bridge, governor, bob, deliver, impersonate):
+    deliver(report_l1_supply(bridge, bob))
+    supply = bridge.l2_minter.l1CirculatingSupply()
+    replacement = governor.address  # any L1 address: its alias is the only accepted sender from now on
+    receipt = bridge.l2_minter.setL1SupplyReporter(replacement, sender=governor)
+    (event,) = receipt.decode_logs(bridge.l2_minter.unwrapped.L1SupplyReporterSet)
+    assert event.reporter == replacement
+    assert (bridge.l2_minter.lastReportSequence(), bridge.l2_minter.l1CirculatingSupply()) == (0, supply)
+    alias = impersonate(chains.l2, apply_l1_to_l2_alias(replacement))
+    with chains.l2:
+        bridge.l2_minter.unwrapped.receiveL1Supply(1, 42, 1, 1, sender=alias)
+    assert (bridge.l2_minter.lastReportSequence(), bridge.l2_minter.l1CirculatingSupply()) == (1, 42)
+
+
 @pytest.mark.parametrize("delta", [-1, 1])
 def test_report_value_must_match_the_fees_exactly(bridge, bob, delta):
     with reverts(project.L1SupplyReporter.WrongValue, expected=1_000 + 50_000 * 3, actual=1_000 + 50_000 * 3 + delta):

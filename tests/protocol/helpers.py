@@ -65,7 +65,9 @@ def _error_inputs(exc: ContractLogicError, error: Any) -> dict[str, Any]:
     assert data[:4] == selector, f"expected {error.__name__}, got revert data {data.hex()}"
     types = [ipt.canonical_type for ipt in error.abi.inputs]
     values = abi_decode(types, data[4:])
-    return {ipt.name: to_checksum_address(v) if ipt.type == "address" else v for ipt, v in zip(error.abi.inputs, values)}
+    return {
+        ipt.name: to_checksum_address(v) if ipt.type == "address" else v for ipt, v in zip(error.abi.inputs, values)
+    }
 
 
 @contextmanager

@@ -3,10 +3,9 @@ reverts with the contract's own custom error naming the caller."""
 
 from __future__ import annotations
 
-import ape
 import pytest
 
-from .helpers import reverts, LPT
+from .helpers import LPT, reverts
 
 ROLES = ("governor", "broker", "orchestrator", "delegator", "outsider")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ape
 import pytest
 
-from .helpers import reverts, LPT, next_round
+from .helpers import LPT, next_round, reverts
 
 PRECISION = 10**27
 
@@ -257,6 +257,12 @@ def test_reward_shares_round_mintable_by_stake_at_round_start(chains, protocol, 
         assert r1 == m * 300 // 400
         assert r2 == m * 100 // 400
         assert protocol.minter.currentMintedTokens() == r1 + r2 <= m
+        assert protocol.minter.totalRewardsMinted() == r1 + r2
+        next_round(chains, protocol)
+        assert protocol.minter.currentMintedTokens() == 0
+        assert protocol.minter.totalRewardsMinted() == r1 + r2
+
+        bm.reward(sender=o1)
         with reverts(bm.RewardAlreadyCalled, transcoder=o1.address, round=current(protocol)):
             bm.reward(sender=o1)
 

@@ -51,7 +51,7 @@ def test_holders_burn_own_tokens_and_burn_from_needs_allowance(chains, protocol,
         assert t.totalSupply() == supply - 3 * LPT - 1
 
 
-def test_permit_sets_allowance_from_a_signature(chains, protocol, roles, accounts):
+def test_permit_sets_allowance_from_a_signature(chains, protocol, roles):
     owner, spender = roles.delegators[0], roles.outsider
     with chains.l1:
         t = protocol.token
@@ -88,7 +88,8 @@ def test_permit_sets_allowance_from_a_signature(chains, protocol, roles, account
             },
         }
         sig = Account.sign_message(encode_typed_data(full_message=message), owner.private_key)
-        t.permit(owner, spender, 7, deadline, sig.v, sig.r.to_bytes(32, "big"), sig.s.to_bytes(32, "big"), sender=spender)
+        r, s = sig.r.to_bytes(32, "big"), sig.s.to_bytes(32, "big")
+        t.permit(owner, spender, 7, deadline, sig.v, r, s, sender=spender)
         assert t.allowance(owner, spender) == 7
 
 
