@@ -8,8 +8,8 @@ raw ``eth_getLogs`` from the deployment's first block, so a check never depends 
 :func:`check_bridge_invariants` checks invariants 1, 2, 3 and 5 of the design (``migration-common.md``); the
 per-account invariant 4 needs what each account put in on L2 and lives with the state machine.
 
-Counters that would have made this simpler (each is now summed from events on every check): a cumulative
-``totalRewardsMinted`` on the Minter (only the current round's ``currentMintedTokens`` exists), a
+Inflation is summed from ``RewardCreated`` and cross-checked against the Minter's ``totalRewardsMinted``.
+Counters that would have made this simpler (each is now summed from events on every check): a
 ``totalMintedByDelegate(address)`` on the Minter (the L1 gateway's shortfall mints and the L2 gateway's mints are
 cross-checked against ``DelegateMinted``), a count of deposits finalized on the L2 gateway, and the sequence number
 in ``DepositFinalized`` (deposits are matched to L1 by (from, to, amount) multisets, which is exact for the
@@ -208,6 +208,8 @@ class Baseline:
     l1_shortfall_minted: int
     l2_minted: int
     l2_burned: int
+    l1_rewards_minted: int  # Minter.totalRewardsMinted on each layer
+    l2_rewards_minted: int
 
 
 def baseline(system: System) -> Baseline:
@@ -224,6 +226,8 @@ def baseline(system: System) -> Baseline:
         l1_shortfall_minted=b.l1_gateway.totalMinted(),
         l2_minted=b.l2_gateway.totalMinted(),
         l2_burned=b.l2_gateway.totalBurned(),
+        l1_rewards_minted=system.l1.minter.totalRewardsMinted(),
+        l2_rewards_minted=system.l2_minter.totalRewardsMinted(),
     )
 
 
@@ -273,6 +277,13 @@ def check_bridge_invariants(system: System, base: Baseline) -> Snapshot:
              f"inv2: L2 totalBurned grew by {burned_l2}, WithdrawalInitiated events sum to another amount")
 
     # 3. L1 supply + L2 supply - escrow = initial supply + inflation, counting LPT in flight either way.
+    for layer, minter, before, events in (
+        ("L1", system.l1.minter, base.l1_rewards_minted, s.l1_inflation),
+        ("L2", system.l2_minter, base.l2_rewards_minted, s.l2_inflation),
+    ):
+        counted = minter.totalRewardsMinted() - before
+        _require(counted == events, f"inv3: {layer} Minter.totalRewardsMinted grew by {counted}, RewardCreated "
+                                    f"events sum to {events}")
     in_flight_in = deposited - minted_l2
     in_flight_out = burned_l2 - released - shortfall
     _require(in_flight_out >= 0, f"inv3: more paid out on L1 than burned on L2 ({-in_flight_out})")
