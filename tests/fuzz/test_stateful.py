@@ -107,8 +107,10 @@ class MigrationMachine(RuleBasedStateMachine):
     def _l1_stake(self, who) -> int:
         return self.s.l1.bonding_manager.pendingStake(who.address, self.s.l1.rounds.currentRound())
 
-    def _l2_stake(self, address: str) -> int:
-        return self.s.l2_bonding_manager.pendingStake(address, self.s.l2_rounds.currentRound())
+    def _l2_stake(self, address: str, round_: int | None = None) -> int:
+        if round_ is None:
+            round_ = self.s.l2_rounds.currentRound()
+        return self.s.l2_bonding_manager.pendingStake(address, round_)
 
     def _l2_orchestrators(self) -> list[str]:
         bm = self.s.l2_bonding_manager
@@ -517,9 +519,10 @@ class MigrationMachine(RuleBasedStateMachine):
         for _, _, l2_delegator, amount, _ in snapshot.migrations_finalized:
             migrated[l2_delegator] += amount
         holdings = {}
+        round_ = self.s.l2_rounds.currentRound()
         for p in self.w.people:
             locked = sum(bm.getDelegatorUnbondingLock(p.address, k)[0] for k in self.l2_locks.get(p.address, []))
-            holdings[p.address] = self._l2_stake(p.address) + locked
+            holdings[p.address] = self._l2_stake(p.address, round_) + locked
         check_stake_invariant(holdings, migrated, self.l2_bonded_in, self.l2_withdrawn, snapshot.l2_inflation)
 
         # The L2 delegators of migrations finalized in this step may change, and the step's actor; nobody else.
