@@ -97,6 +97,9 @@ class MigrationMachine(RuleBasedStateMachine):
     def teardown(self) -> None:
         self.s.chains.restore(self.snapshot)
         shutil.rmtree(self.journal_dir, ignore_errors=True)
+        STATS["sequences"] += 1
+        if PROFILE == "long":  # a long run reports progress as it goes
+            print(f"sequence {STATS['sequences']} done, {sum(STATS.values()) - STATS['sequences']} actions so far", flush=True)
 
     # ------------------------------------------------------------------ helpers
 
