@@ -99,7 +99,8 @@ class MigrationMachine(RuleBasedStateMachine):
         shutil.rmtree(self.journal_dir, ignore_errors=True)
         STATS["sequences"] += 1
         if PROFILE == "long":  # a long run reports progress as it goes
-            print(f"sequence {STATS['sequences']} done, {sum(STATS.values()) - STATS['sequences']} actions so far", flush=True)
+            actions = sum(STATS.values()) - STATS["sequences"]
+            print(f"sequence {STATS['sequences']} done, {actions} actions so far", flush=True)
 
     # ------------------------------------------------------------------ helpers
 
