@@ -1,0 +1,344 @@
+"""On-chain bookkeeping of the migration system, read from both chains, and the invariants over it.
+
+Everything here is read from the chains: the counters the contracts expose (``totalDeposited``,
+``totalMinted``...) and, where no counter exists, the events the contracts emitted (inflation minted by each
+Minter, deposits and withdrawals one by one, retryable redeems, Outbox executions). The events are fetched with
+raw ``eth_getLogs`` from the deployment's first block, so a check never depends on what a test remembered.
+
+:func:`check_bridge_invariants` checks invariants 1, 2, 3 and 5 of the design (``migration-common.md``); the
+per-account invariant 4 needs what each account put in on L2 and lives with the state machine.
+
+Inflation is summed from ``RewardCreated`` and cross-checked against the Minter's ``totalRewardsMinted``.
+Counters that would have made this simpler (each is now summed from events on every check): a
+``totalMintedByDelegate(address)`` on the Minter (the L1 gateway's shortfall mints and the L2 gateway's mints are
+cross-checked against ``DelegateMinted``), a count of deposits finalized on the L2 gateway, and the sequence number
+in ``DepositFinalized`` (deposits are matched to L1 by (from, to, amount) multisets, which is exact for the
+invariant but cannot pair one deposit with one retryable).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from eth_abi import decode as abi_decode
+from eth_utils import keccak, to_checksum_address
+
+from ape_livepeer_migration.simulator import ARB_RETRYABLE_TX_ADDRESS
+
+if TYPE_CHECKING:
+    from ape_livepeer_migration.chains import Chain
+    from ape_livepeer_migration.system import System
+
+
+class InvariantViolation(AssertionError):
+    """An invariant of the migration system does not hold on chain."""
+
+
+def _topic(signature: str) -> str:
+    return "0x" + keccak(text=signature).hex()
+
+
+def _word_address(topic: str) -> str:
+    return to_checksum_address("0x" + topic[-40:])
+
+
+def _hex_bytes(value: Any) -> bytes:
+    return bytes.fromhex(value[2:]) if isinstance(value, str) else bytes(value)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One log: its indexed topics (after topic0, as hex words), decoded data and block."""
+
+    topics: tuple[str, ...]
+    data: tuple
+    block: int
+
+
+def logs(chain: Chain, address: Any, signature: str, data_types: list[str], from_block: int) -> list[Event]:
+    """Logs of ``signature`` emitted by ``address`` on ``chain`` from ``from_block`` to the head."""
+    if from_block > chain.block_number:
+        return []
+    raw = chain.provider.make_request(
+        "eth_getLogs",
+        [{"address": str(address), "topics": [_topic(signature)], "fromBlock": hex(from_block), "toBlock": "latest"}],
+    )
+    events = []
+    for log in raw:
+        block = log["blockNumber"]
+        events.append(
+            Event(
+                tuple(t if isinstance(t, str) else "0x" + bytes(t).hex() for t in log["topics"][1:]),
+                tuple(abi_decode(data_types, _hex_bytes(log["data"]))),
+                int(block, 16) if isinstance(block, str) else int(block),
+            )
+        )
+    return events
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Counters, supplies and event-derived totals of both chains at one moment."""
+
+    l1_supply: int
+    l2_supply: int
+    escrow_balance: int
+    l1_deposited: int  # L1LPTGateway.totalDeposited
+    l1_released: int  # L1LPTGateway.totalReleased
+    l1_shortfall_minted: int  # L1LPTGateway.totalMinted
+    l2_minted: int  # L2LPTGateway.totalMinted
+    l2_burned: int  # L2LPTGateway.totalBurned
+    l1_inflation: int  # sum of the L1 Minter's RewardCreated
+    l2_inflation: int  # sum of the L2 Minter's RewardCreated
+    deposits_initiated: Counter  # (from, to, amount) of L1 DepositInitiated
+    deposits_finalized: Counter  # (from, to, amount) of L2 DepositFinalized
+    l1_delegate_mints: Counter  # delegate -> amount minted through the L1 Minter's mint()
+    l2_delegate_mints: Counter  # delegate -> amount minted through the L2 Minter's mint()
+    escrow_released: int  # sum of the escrow's Released
+    withdrawals_initiated: dict  # exitNum -> (from, to, amount), L2 WithdrawalInitiated
+    withdrawals_finalized: list  # (exitNum, from, to, amount) of L1 WithdrawalFinalized, in order
+    successful_redeems: list  # ticket ids of RedeemAttempted(success=true), in order
+    outbox_executions: list  # transaction indexes of OutBoxTransactionExecuted, in order
+    migrations_initiated: dict  # id -> (l1Delegator, l2Delegator, amount), L1 MigrationInitiated
+    migrations_finalized: list  # (id, l1Delegator, l2Delegator, amount, L2 block), L2 MigrationFinalized, in order
+
+
+def read_snapshot(system: System, l1_start: int, l2_start: int) -> Snapshot:
+    """Everything the invariants need, read from both chains (events from ``l1_start`` / ``l2_start`` on)."""
+    l1, l2 = system.chains.l1, system.chains.l2
+    b = system.bridge
+
+    def total_of(chain, address, signature):
+        start = l1_start if chain is l1 else l2_start
+        return sum(e.data[0] for e in logs(chain, address, signature, ["uint256"], start))
+
+    def delegate_mints(chain, minter, start):
+        minted = Counter()
+        for e in logs(chain, minter, "DelegateMinted(address,address,uint256)", ["uint256"], start):
+            minted[_word_address(e.topics[0])] += e.data[0]
+        return minted
+
+    deposits_initiated = Counter(
+        (_word_address(e.topics[0]), _word_address(e.topics[1]), e.data[1])
+        for e in logs(l1, b.l1_gateway.address, "DepositInitiated(address,address,address,uint256,uint256)",
+                      ["address", "uint256"], l1_start)
+    )
+    deposits_finalized = Counter(
+        (_word_address(e.topics[1]), _word_address(e.topics[2]), e.data[0])
+        for e in logs(l2, b.l2_gateway.address, "DepositFinalized(address,address,address,uint256)", ["uint256"],
+                      l2_start)
+    )
+    withdrawals_initiated = {
+        e.data[1]: (_word_address(e.topics[0]), _word_address(e.topics[1]), e.data[2])
+        for e in logs(l2, b.l2_gateway.address, "WithdrawalInitiated(address,address,address,uint256,uint256,uint256)",
+                      ["address", "uint256", "uint256"], l2_start)
+    }
+    withdrawals_finalized = [
+        (int(e.topics[2], 16), _word_address(e.topics[0]), _word_address(e.topics[1]), e.data[1])
+        for e in logs(l1, b.l1_gateway.address, "WithdrawalFinalized(address,address,address,uint256,uint256)",
+                      ["address", "uint256"], l1_start)
+    ]
+    successful_redeems = [
+        e.topics[0]
+        for e in logs(l2, ARB_RETRYABLE_TX_ADDRESS, "RedeemAttempted(bytes32,uint64,bool,bytes)", ["bool", "bytes"],
+                      l2_start)
+        if e.data[0]
+    ]
+    outbox_executions = [
+        e.data[0]
+        for e in logs(l1, system.sim.outbox.address, "OutBoxTransactionExecuted(address,address,uint256,uint256)",
+                      ["uint256"], l1_start)
+    ]
+    migrations_initiated = {
+        int(e.topics[0], 16): (_word_address(e.topics[1]), _word_address(e.topics[2]), e.data[2])
+        for e in logs(l1, system.l1_migrator.address,
+                      "MigrationInitiated(uint256,address,address,address,uint8,uint256,uint256,uint256)",
+                      ["address", "uint8", "uint256", "uint256", "uint256"], l1_start)
+    }
+    migrations_finalized = [
+        (int(e.topics[0], 16), _word_address(e.topics[1]), _word_address(e.topics[2]), e.data[2], e.block)
+        for e in logs(l2, system.l2_migrator.address,
+                      "MigrationFinalized(uint256,address,address,address,uint8,uint256)",
+                      ["address", "uint8", "uint256"], l2_start)
+    ]
+    return Snapshot(
+        l1_supply=system.l1.token.totalSupply(),
+        l2_supply=system.l2_token.totalSupply(),
+        escrow_balance=system.l1.token.balanceOf(b.l1_escrow.address),
+        l1_deposited=b.l1_gateway.totalDeposited(),
+        l1_released=b.l1_gateway.totalReleased(),
+        l1_shortfall_minted=b.l1_gateway.totalMinted(),
+        l2_minted=b.l2_gateway.totalMinted(),
+        l2_burned=b.l2_gateway.totalBurned(),
+        l1_inflation=total_of(l1, system.l1.minter.address, "RewardCreated(uint256)"),
+        l2_inflation=total_of(l2, system.l2_minter.address, "RewardCreated(uint256)"),
+        deposits_initiated=deposits_initiated,
+        deposits_finalized=deposits_finalized,
+        l1_delegate_mints=delegate_mints(l1, system.l1.minter.address, l1_start),
+        l2_delegate_mints=delegate_mints(l2, system.l2_minter.address, l2_start),
+        escrow_released=total_of(l1, b.l1_escrow.address, "Released(address,uint256)"),
+        withdrawals_initiated=withdrawals_initiated,
+        withdrawals_finalized=withdrawals_finalized,
+        successful_redeems=successful_redeems,
+        outbox_executions=outbox_executions,
+        migrations_initiated=migrations_initiated,
+        migrations_finalized=migrations_finalized,
+    )
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise InvariantViolation(message)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The state the invariants count from: the first block of each chain after the deployment and set-up, and
+    the L1 and L2 supplies (with the escrow's balance) then."""
+
+    l1_start: int
+    l2_start: int
+    l1_supply: int
+    l2_supply: int
+    escrow_balance: int
+    l1_deposited: int
+    l1_released: int
+    l1_shortfall_minted: int
+    l2_minted: int
+    l2_burned: int
+    l1_rewards_minted: int  # Minter.totalRewardsMinted on each layer
+    l2_rewards_minted: int
+
+
+def baseline(system: System) -> Baseline:
+    """The current state of ``system`` as the baseline of later checks (events from the next blocks on)."""
+    b = system.bridge
+    return Baseline(
+        l1_start=system.chains.l1.block_number + 1,
+        l2_start=system.chains.l2.block_number + 1,
+        l1_supply=system.l1.token.totalSupply(),
+        l2_supply=system.l2_token.totalSupply(),
+        escrow_balance=system.l1.token.balanceOf(b.l1_escrow.address),
+        l1_deposited=b.l1_gateway.totalDeposited(),
+        l1_released=b.l1_gateway.totalReleased(),
+        l1_shortfall_minted=b.l1_gateway.totalMinted(),
+        l2_minted=b.l2_gateway.totalMinted(),
+        l2_burned=b.l2_gateway.totalBurned(),
+        l1_rewards_minted=system.l1.minter.totalRewardsMinted(),
+        l2_rewards_minted=system.l2_minter.totalRewardsMinted(),
+    )
+
+
+def check_bridge_invariants(system: System, base: Baseline) -> Snapshot:
+    """Check invariants 1, 2, 3 and 5 on chain; raise :class:`InvariantViolation` naming the first that fails.
+
+    Counters are compared as increases over ``base`` (the set-up may have used the bridge), events are those
+    emitted since ``base``. Returns the snapshot read.
+    """
+    s = read_snapshot(system, base.l1_start, base.l2_start)
+    b = system.bridge
+    l1_gateway, l2_gateway = str(b.l1_gateway.address), str(b.l2_gateway.address)
+    deposited = s.l1_deposited - base.l1_deposited
+    released = s.l1_released - base.l1_released
+    shortfall = s.l1_shortfall_minted - base.l1_shortfall_minted
+    minted_l2 = s.l2_minted - base.l2_minted
+    burned_l2 = s.l2_burned - base.l2_burned
+
+    # 1. Every LPT minted on L2 by the gateway is backed by an L1 deposit into the escrow.
+    _require(deposited == sum(a * n for (_, _, a), n in s.deposits_initiated.items()),
+             f"inv1: L1 totalDeposited grew by {deposited}, DepositInitiated events sum to another amount")
+    _require(minted_l2 == sum(a * n for (_, _, a), n in s.deposits_finalized.items()),
+             f"inv1: L2 gateway totalMinted grew by {minted_l2}, DepositFinalized events sum to another amount")
+    _require(s.l2_delegate_mints == Counter({l2_gateway: minted_l2}) if minted_l2 else not s.l2_delegate_mints,
+             f"inv1: L2 Minter delegate mints {dict(s.l2_delegate_mints)} are not exactly the gateway's {minted_l2}")
+    unbacked = s.deposits_finalized - s.deposits_initiated
+    _require(not unbacked, f"inv1: L2 deposits finalized with no L1 deposit: {dict(unbacked)}")
+    _require(minted_l2 <= deposited, f"inv1: L2 minted {minted_l2} > L1 deposited {deposited}")
+    _require(s.escrow_balance == base.escrow_balance + deposited - released,
+             f"inv1: escrow holds {s.escrow_balance}, deposits - releases give "
+             f"{base.escrow_balance + deposited - released}")
+
+    # 2. L1 LPT released or minted by the L1 gateway equals the LPT burned on L2 for finalized withdrawals.
+    finalized_amount = 0
+    for exit_num, sender, to, amount in s.withdrawals_finalized:
+        _require(s.withdrawals_initiated.get(exit_num) == (sender, to, amount),
+                 f"inv2: L1 finalized withdrawal {exit_num} ({sender} -> {to}, {amount}) that L2 never initiated "
+                 f"as such ({s.withdrawals_initiated.get(exit_num)})")
+        finalized_amount += amount
+    _require(released + shortfall == finalized_amount,
+             f"inv2: L1 released {released} + minted {shortfall} != {finalized_amount} burned for finalized "
+             "withdrawals")
+    _require(s.escrow_released == released, f"inv2: escrow Released events {s.escrow_released} != {released}")
+    _require(s.l1_delegate_mints == Counter({l1_gateway: shortfall}) if shortfall else not s.l1_delegate_mints,
+             f"inv2: L1 Minter delegate mints {dict(s.l1_delegate_mints)} are not exactly the gateway's {shortfall}")
+    _require(burned_l2 == sum(a for _, _, a in s.withdrawals_initiated.values()),
+             f"inv2: L2 totalBurned grew by {burned_l2}, WithdrawalInitiated events sum to another amount")
+
+    # 3. L1 supply + L2 supply - escrow = initial supply + inflation, counting LPT in flight either way.
+    for layer, minter, before, events in (
+        ("L1", system.l1.minter, base.l1_rewards_minted, s.l1_inflation),
+        ("L2", system.l2_minter, base.l2_rewards_minted, s.l2_inflation),
+    ):
+        counted = minter.totalRewardsMinted() - before
+        _require(counted == events, f"inv3: {layer} Minter.totalRewardsMinted grew by {counted}, RewardCreated "
+                                    f"events sum to {events}")
+    in_flight_in = deposited - minted_l2
+    in_flight_out = burned_l2 - released - shortfall
+    _require(in_flight_out >= 0, f"inv3: more paid out on L1 than burned on L2 ({-in_flight_out})")
+    initial = base.l1_supply + base.l2_supply - base.escrow_balance
+    now = s.l1_supply + s.l2_supply - s.escrow_balance + in_flight_in + in_flight_out
+    _require(now == initial + s.l1_inflation + s.l2_inflation,
+             f"inv3: L1 {s.l1_supply} + L2 {s.l2_supply} - escrow {s.escrow_balance} + in flight "
+             f"{in_flight_in}/{in_flight_out} = {now} != initial {initial} + inflation "
+             f"{s.l1_inflation} (L1) + {s.l2_inflation} (L2)")
+    _require(s.l1_supply == base.l1_supply + s.l1_inflation + shortfall,
+             f"inv3: L1 supply {s.l1_supply} != {base.l1_supply} + L1 inflation {s.l1_inflation} + shortfall "
+             f"minted {shortfall}")
+    _require(s.l2_supply == base.l2_supply + s.l2_inflation + minted_l2 - burned_l2,
+             f"inv3: L2 supply {s.l2_supply} != {base.l2_supply} + L2 inflation {s.l2_inflation} + bridged "
+             f"{minted_l2} - burned {burned_l2}")
+
+    # 5. Every cross-chain message finalizes at most once.
+    twice = [t for t, n in Counter(s.successful_redeems).items() if n > 1]
+    _require(not twice, f"inv5: retryables redeemed more than once: {twice}")
+    _require(len(s.successful_redeems) == sum(s.deposits_finalized.values()),
+             f"inv5: {len(s.successful_redeems)} successful redeems but "
+             f"{sum(s.deposits_finalized.values())} L2 deposits finalized")
+    twice = [i for i, n in Counter(s.outbox_executions).items() if n > 1]
+    _require(not twice, f"inv5: Outbox executed positions more than once: {twice}")
+    exits = [w[0] for w in s.withdrawals_finalized]
+    _require(len(exits) == len(set(exits)), f"inv5: a withdrawal finalized twice on L1: {exits}")
+    _require(len(exits) == len(s.outbox_executions),
+             f"inv5: {len(s.outbox_executions)} Outbox executions but {len(exits)} withdrawals finalized")
+    ids = [m[0] for m in s.migrations_finalized]
+    _require(len(ids) == len(set(ids)), f"inv5: a migration finalized twice on L2: {ids}")
+    for mid, l1_delegator, l2_delegator, amount, _ in s.migrations_finalized:
+        _require(s.migrations_initiated.get(mid) == (l1_delegator, l2_delegator, amount),
+                 f"inv5: L2 finalized migration {mid} ({l1_delegator} -> {l2_delegator}, {amount}), L1 sent "
+                 f"{s.migrations_initiated.get(mid)}")
+    _require(system.l2_migrator.migrationsFinalized() == len(ids),
+             f"inv5: L2Migrator.migrationsFinalized {system.l2_migrator.migrationsFinalized()} != {len(ids)} events")
+    return s
+
+
+def check_stake_invariant(
+    holdings: dict[str, int], migrated: Counter, bonded_in: Counter, withdrawn: Counter, l2_inflation: int
+) -> None:
+    """Invariant 4 over L2 staking: nobody holds more stake on L2 than it brought plus L2 rewards.
+
+    ``holdings``: each account's L2 stake (with unclaimed rewards) plus its unbonding locks. What it brought:
+    ``migrated`` (L1 stake finalized on L2 for it) + ``bonded_in`` (LPT it bonded on L2) - ``withdrawn`` (locks
+    it withdrew on L2). Each account's surplus must be non-negative (nobody loses stake), all surpluses together
+    at most the L2 inflation, and exactly zero while there was none.
+    """
+    total = 0
+    for address, have in holdings.items():
+        brought = migrated[address] + bonded_in[address] - withdrawn[address]
+        surplus = have - brought
+        _require(surplus >= 0, f"inv4: {address} holds {have} on L2, less than the {brought} it brought")
+        _require(l2_inflation > 0 or surplus == 0,
+                 f"inv4: {address} holds {have} on L2, {surplus} more than it brought, with no L2 inflation")
+        total += surplus
+    _require(total <= l2_inflation, f"inv4: L2 stake exceeds what was brought by {total} > L2 inflation {l2_inflation}")
