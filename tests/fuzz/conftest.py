@@ -55,7 +55,7 @@ def initialize_rounds(system: System) -> None:
             rounds.initializeRound(sender=system.l1.token.owner())
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def world(two_chains, accounts) -> World:
     """Two active L1 orchestrators (10% and 5% reward cut), four delegators split between them, one reward each;
     both layers' rounds initialized. The baseline is taken after the set-up."""
