@@ -7,9 +7,16 @@ request ids. Every area folder is a package, so ``scope="package"`` gives it
 its own pair; area fixtures that deploy use that scope too.
 """
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 
-from ape_livepeer_migration.chains import TwoChains
+from ape_livepeer_migration.chains import TwoChains, free_port, port_is_listening
 
 
 @pytest.fixture(scope="package")
@@ -35,3 +42,24 @@ def accounts():
     from ape import accounts as ape_accounts
 
     return ape_accounts.test_accounts
+
+
+@pytest.fixture(scope="module")
+def running_pair():
+    """`ape livepeer chains` in its own process, on free ports; yields (l1_port, l2_port)."""
+    root = Path(__file__).resolve().parents[1]
+    ports = free_port(), free_port()
+    ape = Path(sys.executable).with_name("ape")
+    command = [str(ape), "livepeer", "chains", "--l1-port", str(ports[0]), "--l2-port", str(ports[1])]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not all(map(port_is_listening, ports)):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"`ape livepeer chains` did not come up:\n{process.stdout.read()}")
+            time.sleep(0.2)
+        yield ports
+    finally:
+        process.send_signal(signal.SIGINT)  # what Ctrl-C does: the command stops both anvils
+        process.wait(timeout=30)

@@ -1,11 +1,5 @@
 """Attaching to a local pair that another process runs (`ape livepeer chains`)."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
@@ -17,28 +11,6 @@ from ape_livepeer_migration.chains import (
     free_port,
 )
 from ape_livepeer_migration.config import LOCAL_L1_CHAIN_ID, LOCAL_L2_CHAIN_ID, LivepeerConfig
-
-APE = Path(sys.executable).with_name("ape")
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def running_pair():
-    """`ape livepeer chains` in its own process, on free ports; yields (l1_port, l2_port)."""
-    ports = free_port(), free_port()
-    command = [str(APE), "livepeer", "chains", "--l1-port", str(ports[0]), "--l2-port", str(ports[1])]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 60
-        while not all(map(port_is_listening, ports)):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"`ape livepeer chains` did not come up:\n{process.stdout.read()}")
-            time.sleep(0.2)
-        yield ports
-    finally:
-        process.send_signal(signal.SIGINT)  # what Ctrl-C does: the command stops both anvils
-        process.wait(timeout=30)
 
 
 def test_attaches_to_the_running_pair_and_leaves_it_running(running_pair):
