@@ -12,18 +12,11 @@ import {IRoundsManager} from "../protocol/interfaces/IRoundsManager.sol";
 ///         delegator's whole bonded stake, or one of its unbonding locks, out of the protocol at once (no unbonding
 ///         period) to bridge it. ETH fees are never touched: `withdrawFees` keeps working after a migration.
 contract BondingManager is BondingManagerBase {
-    /// @notice The only address allowed to migrate stake (the L1Migrator); zero until the governor sets it.
-    address public migrator;
-
-    /// @notice The Migrator is now `migrator`.
-    event MigratorSet(address indexed migrator);
     /// @notice All of `delegator`'s bonded stake (`amount`, delegated to `delegate`) left for the Migrator.
     event StakeMigrated(address indexed delegator, address indexed delegate, uint256 amount);
     /// @notice `delegator`'s unbonding lock `unbondingLockId` (`amount`) left for the Migrator.
     event UnbondingLockMigrated(address indexed delegator, uint256 unbondingLockId, uint256 amount);
 
-    /// @notice `account` is not the Migrator.
-    error NotMigrator(address account);
     /// @notice `delegator` has no bonded stake to migrate.
     error NothingToMigrate(address delegator);
 
@@ -41,19 +34,6 @@ contract BondingManager is BondingManagerBase {
         uint64 unbondingPeriod_,
         uint256 numActiveTranscoders_
     ) BondingManagerBase(owner_, token_, minter_, roundsManager_, unbondingPeriod_, numActiveTranscoders_) {}
-
-    modifier onlyMigrator() {
-        if (msg.sender != migrator) revert NotMigrator(msg.sender);
-        _;
-    }
-
-    /// @notice Sets the contract allowed to migrate stake (governor only).
-    /// @param migrator_ The L1Migrator.
-    function setMigrator(address migrator_) external onlyOwner {
-        if (migrator_ == address(0)) revert ZeroAddress();
-        migrator = migrator_;
-        emit MigratorSet(migrator_);
-    }
 
     /// @notice Claims `delegator`'s earnings, then moves all its bonded stake to the Migrator without an unbonding
     ///         period (Migrator only). An orchestrator (self-delegated) is deactivated and unregistered at once;

@@ -29,11 +29,6 @@ interface IRoundInitializer {
 ///      The LPT is paid by the L2Migrator (which holds the freshly minted tokens and approves this contract); it
 ///      goes to the L2 Minter like any bonded LPT.
 contract L2BondingManager is BondingManagerBase {
-    /// @notice The only address allowed to stake on behalf of others (the L2Migrator); zero until set.
-    address public l2Migrator;
-
-    /// @notice The L2Migrator is now `l2Migrator`.
-    event L2MigratorSet(address indexed l2Migrator);
     /// @notice `amount` migrated LPT were staked for `delegator`, delegated to `delegate`.
     event StakedFor(address indexed delegator, address indexed delegate, uint256 amount);
     /// @notice `delegator` already delegated to `delegate` on L2, so its migrated `amount` was added there rather
@@ -45,9 +40,6 @@ contract L2BondingManager is BondingManagerBase {
     event TranscoderMigrated(address indexed transcoder, uint256 amount, uint256 rewardCut, uint256 feeShare);
     /// @notice `transcoder` already had bonded stake on L2, so its L1 terms were not applied.
     event MigratedTranscoderTermsIgnored(address indexed transcoder, uint256 rewardCut, uint256 feeShare);
-
-    /// @notice `account` is not the L2Migrator.
-    error NotL2Migrator(address account);
 
     /// @param owner_ The governor.
     /// @param token_ L2 LPT.
@@ -64,31 +56,18 @@ contract L2BondingManager is BondingManagerBase {
         uint256 numActiveTranscoders_
     ) BondingManagerBase(owner_, token_, minter_, roundsManager_, unbondingPeriod_, numActiveTranscoders_) {}
 
-    modifier onlyL2Migrator() {
-        if (msg.sender != l2Migrator) revert NotL2Migrator(msg.sender);
-        _;
-    }
-
-    /// @notice Sets the contract allowed to stake on behalf of others (governor only).
-    /// @param l2Migrator_ The L2Migrator.
-    function setL2Migrator(address l2Migrator_) external onlyOwner {
-        if (l2Migrator_ == address(0)) revert ZeroAddress();
-        l2Migrator = l2Migrator_;
-        emit L2MigratorSet(l2Migrator_);
-    }
-
-    /// @notice Stakes `amount` LPT, paid by the caller, for `delegator` (L2Migrator only). Bonds to `orchestrator`
-    ///         when `delegator` has no bonded stake; otherwise adds to its existing delegation (see the contract
-    ///         notes).
+    /// @notice Stakes `amount` LPT, paid by the caller, for `delegator` (the Migrator only: the L2Migrator). Bonds
+    ///         to `orchestrator` when `delegator` has no bonded stake; otherwise adds to its existing delegation (see
+    ///         the contract notes). The stake earns from the next round, like any stake bonded during a round.
     /// @param delegator The migrated delegator's L2 address.
     /// @param orchestrator The orchestrator it asked for.
     /// @param amount LPT in wei, approved by the caller.
-    function stakeFor(address delegator, address orchestrator, uint256 amount) external onlyL2Migrator {
+    function stakeFor(address delegator, address orchestrator, uint256 amount) external onlyMigrator {
         _stakeFor(delegator, orchestrator, amount);
     }
 
     /// @notice Stakes `amount` LPT, paid by the caller, for migrated orchestrator `transcoder` as its own stake and,
-    ///         when it had no bonded stake on L2, registers it with its L1 `rewardCut` and `feeShare` (L2Migrator
+    ///         when it had no bonded stake on L2, registers it with its L1 `rewardCut` and `feeShare` (the Migrator
     ///         only). It enters the active set if its stake earns a place, active from the next round.
     /// @param transcoder The orchestrator's L2 address.
     /// @param amount LPT in wei, approved by the caller.
@@ -96,7 +75,7 @@ contract L2BondingManager is BondingManagerBase {
     /// @param feeShare Its L1 fee share (precision 1e6).
     function migrateTranscoder(address transcoder, uint256 amount, uint256 rewardCut, uint256 feeShare)
         external
-        onlyL2Migrator
+        onlyMigrator
     {
         bool fresh = _delegateOf(transcoder) == address(0);
         _stakeFor(transcoder, transcoder, amount);

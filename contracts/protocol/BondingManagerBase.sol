@@ -15,17 +15,24 @@ import {IRoundsManager} from "./interfaces/IRoundsManager.sol";
 /// @title BondingManagerBase
 /// @notice Staking accounting shared by the L1 and L2 BondingManagers: delegation, unbonding locks, the active
 ///         orchestrator set, inflation rewards and ETH fees.
-/// @dev Earnings accounting. Each orchestrator keeps a cumulative reward factor and a cumulative fee factor
-///      (precision 1e27). A delegator stores its stake and the two factors as they were at its last claim; its
-///      stake now is `bonded * rewardFactor / rewardFactorRef` and its unclaimed fees are
-///      `bonded * (feeFactor - feeFactorRef) / rewardFactorRef`, so claiming is O(1) however many rounds passed.
-///      An orchestrator's earning stake is its delegated stake minus its unclaimed reward commission; reward and
-///      fee credits raise the factors in proportion to it, so they accrue to the stake delegated at the moment
-///      they are credited (nothing is left unowned when a delegator leaves or arrives mid-round).
+/// @dev Earnings accounting (LIP-36 style: cumulative factors per orchestrator and round, precision 1e27).
+///      Rule: the reward and fee credits an orchestrator receives in round R belong to the stake that was delegated
+///      to it when R started and is still there when the credit arrives. Stake bonded during R (bond, rebond,
+///      re-delegation, migrated stake) "joins" and earns from round R + 1 on, so bonding just before a reward
+///      call or a ticket redemption captures nothing of it; stake that leaves during R earns nothing after it left.
+///      Each orchestrator keeps a cumulative reward factor and a cumulative fee factor. A credit of `x` raises
+///      them by `x / earningStake` (times the reward factor for fees), where the earning stake is the delegated
+///      stake minus the commission not yet claimed and minus the stake that joined this round.
+///      A delegator stores its stake as of its last claim (round `lastClaimRound`), the part of it that joined in
+///      that round, and the factors at that claim. Its earning part is worth `earning * rewardFactor /
+///      rewardFactorRef` now; the joined part starts from the factors as they stood at the end of its round,
+///      which the orchestrator records once per round in which stake joined (lazily, at its first call in a
+///      later round, when no credit can have happened in between). Claiming is O(1) however many rounds passed.
 ///      The commission (reward cut, fee share complement) is kept apart and joins the orchestrator's own stake
-///      and fees at its next claim. Reward *shares* use stakes fixed at round start: an orchestrator receives
+///      and fees at its next claim. Reward *amounts* use stakes fixed at round start: an orchestrator receives
 ///      `mintable * stakeAtRoundStart / currentRoundTotalActiveStake`, so a round never mints more than its
-///      mintable tokens whatever stake moves during the round.
+///      mintable tokens whatever stake moves during the round. When nothing delegated earns in a round (an
+///      orchestrator registered in that very round receiving fees), the delegators' share goes to the commission.
 ///      Every stake-moving call requires the current round to be initialized: the stakes a round starts with are
 ///      exactly those present when `initializeRound()` ran.
 abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
@@ -43,7 +50,9 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         Registered
     }
 
-    /// @notice Orchestrator state (three packed slots, then the factors).
+    /// @notice Orchestrator state (three packed slots, the factors, then the commission and joining stake).
+    /// @dev `joiningAmount` is the stake that joined in `joiningRound` and earns from the round after it;
+    ///      `joiningRound` is zero once the factors at the end of that round are recorded.
     struct Transcoder {
         uint64 lastRewardRound;
         uint64 activationRound;
@@ -54,20 +63,31 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         uint128 stakeAtRoundStart;
         uint64 lastStakeChangeRound;
         uint128 rewardCommission;
+        uint64 joiningRound;
         uint256 cumulativeRewardFactor;
         uint256 cumulativeFeeFactor;
-        uint256 feeCommission;
+        uint128 feeCommission;
+        uint128 joiningAmount;
     }
 
     /// @notice Delegator state as of its last claim.
+    /// @dev `joiningAmount` is the part of `bondedAmount` that joined in `lastClaimRound` (earning from the next
+    ///      round); the factor references apply to the rest.
     struct Delegator {
         address delegateAddress;
         uint64 lastClaimRound;
         uint32 nextUnbondingLockId;
-        uint256 bondedAmount;
+        uint128 bondedAmount;
+        uint128 joiningAmount;
         uint256 fees;
         uint256 rewardFactorRef;
         uint256 feeFactorRef;
+    }
+
+    /// @notice An orchestrator's cumulative factors at some point.
+    struct Factors {
+        uint256 rewardFactor;
+        uint256 feeFactor;
     }
 
     /// @notice Stake on its way out; withdrawable from `withdrawRound` on.
@@ -90,6 +110,9 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
 
     /// @inheritdoc IBondingManager
     address public ticketBroker;
+    /// @notice The only address allowed to move stake across layers (the L1Migrator on L1, the L2Migrator on L2);
+    ///         zero until the governor sets it.
+    address public migrator;
     /// @notice Rounds an unbonding lock waits before its stake can be withdrawn.
     uint64 public unbondingPeriod;
     /// @notice Maximum size of the active set.
@@ -102,6 +125,8 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     mapping(address => Transcoder) internal _transcoders;
     mapping(address => Delegator) internal _delegators;
     mapping(address => mapping(uint256 => UnbondingLock)) internal _unbondingLocks;
+    // Factors of an orchestrator at the end of a round in which stake joined it.
+    mapping(address => mapping(uint256 => Factors)) private _roundEndFactors;
 
     // Active set: a doubly linked list sorted by delegated stake, highest first.
     mapping(address => PoolNode) private _pool;
@@ -143,10 +168,14 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     event Reward(address indexed transcoder, uint256 amount);
     /// @notice `fees` wei were credited to `transcoder` for a ticket of `round`.
     event FeesCredited(address indexed transcoder, uint256 fees, uint256 round);
+    /// @notice `transcoder`'s factors at the end of `round`, when stake that joined in it starts earning.
+    event RoundEndFactorsRecorded(address indexed transcoder, uint256 round, uint256 rewardFactor, uint256 feeFactor);
     /// @notice The round's active stake was fixed at `stake`.
     event CurrentRoundTotalActiveStakeSet(uint256 stake);
     /// @notice The TicketBroker is now `ticketBroker`.
     event TicketBrokerSet(address indexed ticketBroker);
+    /// @notice The Migrator is now `migrator`.
+    event MigratorSet(address indexed migrator);
     /// @notice The unbonding period is now `unbondingPeriod` rounds.
     event UnbondingPeriodSet(uint256 unbondingPeriod);
     /// @notice The active set holds at most `numActiveTranscoders`.
@@ -194,6 +223,8 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     error NotTicketBroker(address account);
     /// @notice `account` is not the RoundsManager.
     error NotRoundsManager(address account);
+    /// @notice `account` is not the Migrator.
+    error NotMigrator(address account);
     /// @notice An unbonding period of zero rounds.
     error InvalidUnbondingPeriod();
     /// @notice An active set limit below the current set size `poolSize`.
@@ -225,6 +256,11 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         emit NumActiveTranscodersSet(numActiveTranscoders_);
     }
 
+    modifier onlyMigrator() {
+        if (msg.sender != migrator) revert NotMigrator(msg.sender);
+        _;
+    }
+
     // ---------------------------------------------------------------- governance
 
     /// @notice Sets the TicketBroker allowed to credit fees (governor only).
@@ -233,6 +269,14 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         if (ticketBroker_ == address(0)) revert ZeroAddress();
         ticketBroker = ticketBroker_;
         emit TicketBrokerSet(ticketBroker_);
+    }
+
+    /// @notice Sets the contract allowed to move stake across layers (governor only).
+    /// @param migrator_ The L1Migrator on L1, the L2Migrator on L2.
+    function setMigrator(address migrator_) external onlyOwner {
+        if (migrator_ == address(0)) revert ZeroAddress();
+        migrator = migrator_;
+        emit MigratorSet(migrator_);
     }
 
     /// @notice Sets the unbonding period for locks created from now on (governor only).
@@ -282,15 +326,14 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         if (!_isActive(t, round)) revert NotActiveTranscoder(msg.sender);
         if (t.lastRewardRound == round) revert RewardAlreadyCalled(msg.sender, round);
         t.lastRewardRound = uint64(round);
+        _recordRoundEndFactors(msg.sender, t, round);
         uint256 delegated = t.delegatedAmount;
         uint256 activeStake = t.lastStakeChangeRound == round ? t.stakeAtRoundStart : delegated;
         uint256 rewardTokens = minter.createReward(activeStake, currentRoundTotalActiveStake);
         uint256 commission = (rewardTokens * t.rewardCut) / PERC_DIVISOR;
-        uint256 commissionBefore = t.rewardCommission;
-        // Registered (active implies it), so its own stake keeps the earning stake above zero.
-        t.cumulativeRewardFactor +=
-            Math.mulDiv(t.cumulativeRewardFactor, rewardTokens - commission, delegated - commissionBefore);
-        t.rewardCommission = (commissionBefore + commission).toUint128();
+        (uint256 increase, uint256 unshared) = _factorIncrease(t, rewardTokens - commission, round);
+        t.cumulativeRewardFactor += increase;
+        t.rewardCommission = (t.rewardCommission + commission + unshared).toUint128();
         _setDelegatedAmount(msg.sender, t, delegated + rewardTokens, round);
         emit Reward(msg.sender, rewardTokens);
     }
@@ -304,10 +347,11 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         if (round > current) revert InvalidRound(round, current);
         if (!isRegisteredTranscoder(transcoder_)) revert NotRegisteredTranscoder(transcoder_);
         Transcoder storage t = _transcoders[transcoder_];
+        _recordRoundEndFactors(transcoder_, t, current);
         uint256 delegatorsFees = (fees * t.feeShare) / PERC_DIVISOR;
-        t.cumulativeFeeFactor +=
-            Math.mulDiv(delegatorsFees, t.cumulativeRewardFactor, t.delegatedAmount - t.rewardCommission);
-        t.feeCommission += fees - delegatorsFees;
+        (uint256 increase, uint256 unshared) = _factorIncrease(t, delegatorsFees, current);
+        t.cumulativeFeeFactor += increase;
+        t.feeCommission = (t.feeCommission + fees - delegatorsFees + unshared).toUint128();
         emit FeesCredited(transcoder_, fees, round);
     }
 
@@ -388,7 +432,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     /// @param endRound The current round.
     function pendingStake(address delegator, uint256 endRound) external view returns (uint256 stake) {
         _checkEndRound(endRound);
-        (stake,) = _pendingEarnings(delegator);
+        (stake,) = _pendingEarnings(delegator, endRound);
     }
 
     /// @notice Fees of `delegator` including unclaimed ones, as of `endRound` (must be the current round).
@@ -396,7 +440,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     /// @param endRound The current round.
     function pendingFees(address delegator, uint256 endRound) external view returns (uint256 fees) {
         _checkEndRound(endRound);
-        (, fees) = _pendingEarnings(delegator);
+        (, fees) = _pendingEarnings(delegator, endRound);
     }
 
     /// @notice Stored state of `delegator` (as of its last claim).
@@ -475,15 +519,10 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         bool moving = bonded > 0 && current != to;
         if (amount == 0 && !moving) revert NothingToBond();
         if (moving && current == delegator) revert TranscoderCannotRedelegate(delegator);
-        if (moving) _decreaseStake(current, bonded, round);
-        Transcoder storage t = _transcoders[to];
-        if (t.cumulativeRewardFactor == 0) t.cumulativeRewardFactor = FACTOR_PRECISION;
-        d.delegateAddress = to;
-        d.bondedAmount = bonded + amount;
-        d.rewardFactorRef = t.cumulativeRewardFactor;
-        d.feeFactorRef = t.cumulativeFeeFactor;
+        // Moved stake leaves its old delegate and joins the new one: it earns there from the next round.
+        if (moving) _removeStake(d, current, bonded, round);
         _collectStake(payer, amount);
-        _setDelegatedAmount(to, t, t.delegatedAmount + amount + (moving ? bonded : 0), round);
+        _addStake(d, to, amount + (moving ? bonded : 0), round);
         emit Bond(to, current, delegator, amount, bonded + amount);
     }
 
@@ -496,11 +535,10 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         uint256 bonded = d.bondedAmount;
         if (amount > bonded) revert InsufficientBond(amount, bonded);
         address delegate = d.delegateAddress;
-        d.bondedAmount = bonded - amount;
         uint256 lockId = d.nextUnbondingLockId++;
         uint256 withdrawRound = round + unbondingPeriod;
         _unbondingLocks[delegator][lockId] = UnbondingLock(amount.toUint128(), uint64(withdrawRound));
-        _decreaseStake(delegate, amount, round);
+        _removeStake(d, delegate, amount, round);
         if (bonded == amount) {
             d.delegateAddress = address(0);
             if (delegate == delegator) _resign(delegator, round);
@@ -508,24 +546,35 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         emit Unbond(delegate, delegator, lockId, amount, withdrawRound);
     }
 
-    /// @dev Adds `delegator`'s pending rewards and fees to its stored state and resets its factor references.
-    ///      A self-delegated orchestrator also collects its commission.
+    /// @dev Adds `delegator`'s pending rewards and fees to its stored state and resets its factor references; stake
+    ///      that joined in an earlier round now earns like the rest. A self-delegated orchestrator also collects its
+    ///      commission (which earns at once: it was delegated stake when the round started).
     function _claimEarnings(address delegator, uint256 round) internal {
-        Delegator storage d = _delegators[delegator];
-        address delegate = d.delegateAddress;
+        address delegate = _collectEarnings(delegator, round);
         if (delegate == address(0)) return;
         Transcoder storage t = _transcoders[delegate];
-        (uint256 stake, uint256 fees) = _pendingEarnings(delegator);
+        Delegator storage d = _delegators[delegator];
+        d.rewardFactorRef = t.cumulativeRewardFactor;
+        d.feeFactorRef = t.cumulativeFeeFactor;
+    }
+
+    /// @dev `_claimEarnings` without resetting the factor references, for a caller that then removes all the stake
+    ///      (the references only serve earning stake). Returns the delegate (zero when there is none).
+    function _collectEarnings(address delegator, uint256 round) private returns (address delegate) {
+        Delegator storage d = _delegators[delegator];
+        delegate = d.delegateAddress;
+        if (delegate == address(0)) return delegate;
+        Transcoder storage t = _transcoders[delegate];
+        (uint256 stake, uint256 fees) = _pendingEarnings(delegator, round);
         if (delegate == delegator) {
             t.rewardCommission = 0;
             t.feeCommission = 0;
         }
         uint256 rewards = stake - d.bondedAmount;
         uint256 newFees = fees - d.fees;
-        d.bondedAmount = stake;
+        if (d.lastClaimRound != round) d.joiningAmount = 0;
+        d.bondedAmount = stake.toUint128();
         d.fees = fees;
-        d.rewardFactorRef = t.cumulativeRewardFactor;
-        d.feeFactorRef = t.cumulativeFeeFactor;
         d.lastClaimRound = uint64(round);
         emit EarningsClaimed(delegate, delegator, rewards, newFees);
     }
@@ -552,14 +601,12 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     ///      migration): its delegate's stake drops by it, and a self-delegated orchestrator is unregistered and
     ///      leaves the active set. Fees stay withdrawable. Returns the stake removed and the delegate it left.
     function _removeAllStake(address delegator, uint256 round) internal returns (uint256 amount, address delegate) {
-        _claimEarnings(delegator, round);
+        delegate = _collectEarnings(delegator, round);
         Delegator storage d = _delegators[delegator];
         amount = d.bondedAmount;
-        delegate = d.delegateAddress;
         if (amount == 0) return (0, delegate);
-        d.bondedAmount = 0;
+        _removeStake(d, delegate, amount, round);
         d.delegateAddress = address(0);
-        _decreaseStake(delegate, amount, round);
         if (delegate == delegator) _resign(delegator, round);
     }
 
@@ -579,10 +626,70 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         if (amount > 0) token.safeTransferFrom(payer, address(minter), amount);
     }
 
-    /// @dev Lowers `delegate`'s delegated stake by `amount`.
-    function _decreaseStake(address delegate, uint256 amount, uint256 round) internal {
+    /// @dev Bonds `amount` more of `d`'s stake (already claimed this round) to `to`, as joining stake: it earns from
+    ///      the next round. A delegator without bonded stake takes `to` as its delegate; its factor references are
+    ///      left for its next claim, since only earning stake uses them and all of its stake is joining.
+    function _addStake(Delegator storage d, address to, uint256 amount, uint256 round) private {
+        Transcoder storage t = _transcoders[to];
+        if (t.cumulativeRewardFactor == 0) t.cumulativeRewardFactor = FACTOR_PRECISION;
+        if (d.bondedAmount == 0) d.delegateAddress = to;
+        d.lastClaimRound = uint64(round);
+        d.bondedAmount = (d.bondedAmount + amount).toUint128();
+        d.joiningAmount = (d.joiningAmount + amount).toUint128();
+        _recordRoundEndFactors(to, t, round);
+        t.joiningRound = uint64(round);
+        t.joiningAmount = (t.joiningAmount + amount).toUint128();
+        _setDelegatedAmount(to, t, t.delegatedAmount + amount, round);
+    }
+
+    /// @dev Takes `amount` of `d`'s stake (claimed this round) away from `delegate`, joining stake first.
+    function _removeStake(Delegator storage d, address delegate, uint256 amount, uint256 round) private {
         Transcoder storage t = _transcoders[delegate];
+        uint256 fromJoining = Math.min(amount, d.joiningAmount);
+        if (fromJoining > 0) {
+            d.joiningAmount -= uint128(fromJoining);
+            // A delegator's joining stake is from this round, so its delegate's joining stake is this round's too.
+            t.joiningAmount -= uint128(fromJoining);
+        }
+        d.bondedAmount -= amount.toUint128();
         _setDelegatedAmount(delegate, t, t.delegatedAmount - amount, round);
+    }
+
+    /// @dev Once the round in which stake last joined `t` is over, records `t`'s factors as they stand: no credit
+    ///      reached `t` since that round ended (credits call this first), so they are its end-of-round factors.
+    function _recordRoundEndFactors(address addr, Transcoder storage t, uint256 round) private {
+        uint256 joiningRound = t.joiningRound;
+        if (joiningRound == 0 || joiningRound == round) return;
+        uint256 rewardFactor = t.cumulativeRewardFactor;
+        uint256 feeFactor = t.cumulativeFeeFactor;
+        _roundEndFactors[addr][joiningRound] = Factors(rewardFactor, feeFactor);
+        t.joiningRound = 0;
+        t.joiningAmount = 0;
+        emit RoundEndFactorsRecorded(addr, joiningRound, rewardFactor, feeFactor);
+    }
+
+    /// @dev `t`'s factors at the end of the past `round`, in which stake joined it.
+    function _factorsAtRoundEnd(address addr, Transcoder storage t, uint256 round)
+        private
+        view
+        returns (uint256 rewardFactor, uint256 feeFactor)
+    {
+        if (t.joiningRound == round) return (t.cumulativeRewardFactor, t.cumulativeFeeFactor);
+        Factors storage f = _roundEndFactors[addr][round];
+        return (f.rewardFactor, f.feeFactor);
+    }
+
+    /// @dev How much a credit of `amount` to the stake earning in `round` raises a factor scaled by the reward
+    ///      factor, and what could not be shared because nothing earns (then all of `amount`).
+    function _factorIncrease(Transcoder storage t, uint256 amount, uint256 round)
+        private
+        view
+        returns (uint256 increase, uint256 unshared)
+    {
+        uint256 joining = t.joiningRound == round ? t.joiningAmount : 0;
+        uint256 earning = t.delegatedAmount - t.rewardCommission - joining;
+        if (earning == 0) return (0, amount);
+        return (Math.mulDiv(amount, t.cumulativeRewardFactor, earning), 0);
     }
 
     /// @dev The current round; reverts unless it is initialized.
@@ -595,32 +702,63 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         UnbondingLock memory lock = _unbondingLocks[delegator][unbondingLockId];
         if (lock.amount == 0) revert InvalidUnbondingLock(unbondingLockId);
         delete _unbondingLocks[delegator][unbondingLockId];
-        Delegator storage d = _delegators[delegator];
-        Transcoder storage t = _transcoders[to];
-        if (d.bondedAmount == 0) {
-            if (t.cumulativeRewardFactor == 0) t.cumulativeRewardFactor = FACTOR_PRECISION;
-            d.delegateAddress = to;
-            d.rewardFactorRef = t.cumulativeRewardFactor;
-            d.feeFactorRef = t.cumulativeFeeFactor;
-        }
-        d.bondedAmount += lock.amount;
-        _setDelegatedAmount(to, t, t.delegatedAmount + lock.amount, round);
+        _addStake(_delegators[delegator], to, lock.amount, round);
         emit Rebond(to, delegator, unbondingLockId, lock.amount);
     }
 
-    function _pendingEarnings(address delegator) private view returns (uint256 stake, uint256 fees) {
+    /// @dev `delegator`'s stake and fees with everything earned up to now, in the current `round`.
+    function _pendingEarnings(address delegator, uint256 round) private view returns (uint256 stake, uint256 fees) {
         Delegator storage d = _delegators[delegator];
         stake = d.bondedAmount;
         fees = d.fees;
-        address delegate = d.delegateAddress;
         if (stake == 0) return (stake, fees);
+        address delegate = d.delegateAddress;
         Transcoder storage t = _transcoders[delegate];
-        fees += Math.mulDiv(stake, t.cumulativeFeeFactor - d.feeFactorRef, d.rewardFactorRef);
-        stake = Math.mulDiv(stake, t.cumulativeRewardFactor, d.rewardFactorRef);
+        uint256 rewardFactor = t.cumulativeRewardFactor;
+        uint256 feeFactor = t.cumulativeFeeFactor;
+        uint256 joining = d.joiningAmount;
+        uint256 earning = stake - joining;
+        // The factor references are set (at the last claim) exactly when there is earning stake.
+        if (joining == 0 || d.lastClaimRound == round) {
+            // Joining stake, if any, joined this round and has earned nothing yet.
+            if (earning > 0) {
+                fees += Math.mulDiv(earning, feeFactor - d.feeFactorRef, d.rewardFactorRef);
+                stake = Math.mulDiv(earning, rewardFactor, d.rewardFactorRef) + joining;
+            }
+        } else {
+            // The joined part has earned since the end of its round.
+            (uint256 endRewardFactor, uint256 endFeeFactor) = _factorsAtRoundEnd(delegate, t, d.lastClaimRound);
+            if (earning == 0) {
+                fees += Math.mulDiv(joining, feeFactor - endFeeFactor, endRewardFactor);
+                stake = Math.mulDiv(joining, rewardFactor, endRewardFactor);
+            } else {
+                // One rounding for both parts.
+                fees += _floorOfSum(
+                    earning,
+                    feeFactor - d.feeFactorRef,
+                    d.rewardFactorRef,
+                    joining,
+                    feeFactor - endFeeFactor,
+                    endRewardFactor
+                );
+                stake = _floorOfSum(earning, rewardFactor, d.rewardFactorRef, joining, rewardFactor, endRewardFactor);
+            }
+        }
         if (delegate == delegator) {
             stake += t.rewardCommission;
             fees += t.feeCommission;
         }
+    }
+
+    /// @dev `floor(x1 * y1 / d1 + x2 * y2 / d2)` without intermediate overflow (`d1 * d2` must fit in 256 bits).
+    function _floorOfSum(uint256 x1, uint256 y1, uint256 d1, uint256 x2, uint256 y2, uint256 d2)
+        private
+        pure
+        returns (uint256 sum)
+    {
+        sum = Math.mulDiv(x1, y1, d1) + Math.mulDiv(x2, y2, d2);
+        // The two remainders add up to at most one more unit: r1 / d1 + r2 / d2 < 2.
+        if (mulmod(x1, y1, d1) * d2 + mulmod(x2, y2, d2) * d1 >= d1 * d2) sum += 1;
     }
 
     function _checkEndRound(uint256 endRound) private view {

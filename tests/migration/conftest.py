@@ -44,7 +44,7 @@ def l2(two_chains, accounts):
         minter.addMintingDelegate(bm, sender=gov)
         rounds.setBondingManager(bm, sender=gov)
         rounds.setMinter(minter, sender=gov)
-        bm.setL2Migrator(migrator, sender=gov)
+        bm.setMigrator(migrator, sender=gov)
         token.approve(bm, MAX_UINT, sender=migrator)
         token.approve(bm, MAX_UINT, sender=native)
         p = L2(token, rounds, minter, bm)

@@ -13,16 +13,16 @@ L2BM = project.L2BondingManager
 
 
 
-def test_set_l2_migrator_is_governed(chains, l2, accounts):
+def test_set_migrator_is_governed(chains, l2, accounts):
     bm = l2.bonding_manager
     with chains.l2:
         with reverts(L2BM.OwnableUnauthorizedAccount, account=accounts[9].address):
-            bm.setL2Migrator(accounts[9], sender=accounts[9])
+            bm.setMigrator(accounts[9], sender=accounts[9])
         with reverts(L2BM.ZeroAddress):
-            bm.setL2Migrator(ZERO, sender=accounts[0])
-        tx = bm.setL2Migrator(accounts[7], sender=accounts[0])
-        assert bm.l2Migrator() == accounts[7].address
-        assert [e.l2Migrator for e in tx.events if e.event_name == "L2MigratorSet"] == [accounts[7].address]
+            bm.setMigrator(ZERO, sender=accounts[0])
+        tx = bm.setMigrator(accounts[7], sender=accounts[0])
+        assert bm.migrator() == accounts[7].address
+        assert [e.migrator for e in tx.events if e.event_name == "MigratorSet"] == [accounts[7].address]
 
 
 def test_stake_for_by_anyone_else_reverts(chains, l2, accounts):
@@ -32,9 +32,9 @@ def test_stake_for_by_anyone_else_reverts(chains, l2, accounts):
     with chains.l2:
         l2.token.approve(bm, MAX_UINT, sender=native)
         for caller in (attacker, native, accounts[0]):
-            with reverts(L2BM.NotL2Migrator, account=caller.address):
+            with reverts(L2BM.NotMigrator, account=caller.address):
                 bm.stakeFor(victim, caller, 1, sender=caller)
-            with reverts(L2BM.NotL2Migrator, account=caller.address):
+            with reverts(L2BM.NotMigrator, account=caller.address):
                 bm.migrateTranscoder(victim, 1, 0, 0, sender=caller)
 
 

@@ -27,7 +27,7 @@ def deployed(two_chains, l2, accounts):
 def unit(chains, l2, deployed, accounts):
     """``deployed``, made the bonding manager's L2 migrator for this test only (the snapshot undoes it)."""
     with chains.l2:
-        l2.bonding_manager.setL2Migrator(deployed[0], sender=accounts[0])
+        l2.bonding_manager.setMigrator(deployed[0], sender=accounts[0])
     return deployed
 
 

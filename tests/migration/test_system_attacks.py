@@ -288,9 +288,9 @@ def test_direct_hook_and_stake_for_calls_fail(chains, system, people):
     record = Migration(1, Kind.DELEGATOR, p.d1.address, p.mallory.address, p.mallory.address, LPT).encode()
     with reverts(project.L2Migrator.NotL2Gateway, account=p.mallory.address):
         s.l2_migrator.onLPTBridged(s.l1_migrator.address, LPT, record, sender=p.mallory)
-    with reverts(project.L2BondingManager.NotL2Migrator, account=p.mallory.address):
+    with reverts(project.L2BondingManager.NotMigrator, account=p.mallory.address):
         s.l2_bonding_manager.stakeFor(p.d1.address, p.mallory.address, LPT, sender=p.mallory)
-    with reverts(project.L2BondingManager.NotL2Migrator, account=p.mallory.address):
+    with reverts(project.L2BondingManager.NotMigrator, account=p.mallory.address):
         s.l2_bonding_manager.migrateTranscoder(p.mallory.address, LPT, 0, 0, sender=p.mallory)
 
 

@@ -36,7 +36,7 @@ def test_wiring(chains, system, people):
     assert s.l1_migrator.gateway() == b.l1_gateway.address
     assert s.l2_migrator.l1Migrator() == s.l1_migrator.address
     assert s.l2_migrator.l2Gateway() == b.l2_gateway.address
-    assert s.l2_bonding_manager.l2Migrator() == s.l2_migrator.address
+    assert s.l2_bonding_manager.migrator() == s.l2_migrator.address
     assert s.l2_minter.bondingManager() == s.l2_bonding_manager.address
     assert s.l2_rounds.bondingManager() == s.l2_bonding_manager.address
     assert s.l2_minter.isMintingDelegate(b.l2_gateway.address)

@@ -1,8 +1,10 @@
 """Reference model of the bonding, reward and fee accounting, written from the specification.
 
 It follows every delegator's stake and fees individually with exact rational arithmetic: a reward or a fee credit
-is spread over the delegators of an orchestrator in proportion to their stake at that moment. The contract
-instead keeps per-orchestrator cumulative factors (precision 1e27) and floors when it divides. The two agree to
+that an orchestrator receives in round R is spread over its delegators in proportion to their *earning* stake at
+that moment, i.e. their stake minus what they bonded to it during R (stake that joins in R earns from R + 1 on;
+stake that left earns nothing more). The contract instead keeps per-orchestrator, per-round cumulative factors
+(precision 1e27) and floors when it divides. The two agree to
 within 1 wei (see ``test_model_stateful.py`` for the bound); at a claim point (any call by a delegator that
 claims its earnings) the model adopts the contract's floored figures, checked to be within that bound, so that
 rounding cannot pile up across claims.
@@ -41,6 +43,8 @@ class Delegator:
     fees: Fraction = Fraction(0)
     locks: dict[int, Lock] = field(default_factory=dict)
     next_lock_id: int = 0
+    joining: int = 0  # part of ``stake`` bonded to ``delegate`` in round ``joining_round``
+    joining_round: int = 0
 
 
 @dataclass
@@ -107,6 +111,15 @@ class Model:
             return d.fees + self.t(addr).fee_commission
         return d.fees
 
+    def joining(self, addr: str) -> int:
+        """Stake ``addr`` bonded to its delegate in the current round (it earns from the next round)."""
+        d = self.d(addr)
+        return d.joining if d.joining_round == self.round else 0
+
+    def transcoder_joining(self, transcoder: str) -> int:
+        """Stake that joined ``transcoder`` in the current round."""
+        return sum(self.joining(a) for a, d in self.delegators.items() if d.delegate == transcoder and d.stake > 0)
+
     def pool(self) -> list[str]:
         return [a for a, t in self.transcoders.items() if t.in_pool]
 
@@ -164,14 +177,36 @@ class Model:
             self._leave(addr)
         t.deactivation = min(t.deactivation, self.round)
 
-    def _spread(self, transcoder: str, amount: int, attr: str) -> None:
-        """Give ``amount`` to everyone delegated to ``transcoder`` by current stake (exact shares)."""
+    def _spread(self, transcoder: str, amount: int, attr: str) -> int:
+        """Give ``amount`` to everyone delegated to ``transcoder`` by earning stake (exact shares); return what
+        could not be shared because nothing earns (all of ``amount``, which then goes to the commission)."""
         t = self.t(transcoder)
-        earning = t.delegated - t.reward_commission
-        assert earning > 0
-        for d in self.delegators.values():
+        earning = t.delegated - t.reward_commission - self.transcoder_joining(transcoder)
+        if earning == 0:
+            return amount
+        for addr, d in self.delegators.items():
             if d.delegate == transcoder and d.stake > 0:
-                setattr(d, attr, getattr(d, attr) + Fraction(amount) * d.stake / earning)
+                share = Fraction(amount) * (d.stake - self.joining(addr)) / earning
+                setattr(d, attr, getattr(d, attr) + share)
+        return 0
+
+    def _add_stake(self, addr: str, to: str, amount: int) -> None:
+        """``addr`` bonds ``amount`` more to ``to`` (its delegate, or its new one when it had no stake)."""
+        d = self.d(addr)
+        d.joining = self.joining(addr) + amount
+        d.joining_round = self.round
+        d.delegate = to
+        d.stake += amount
+        self._set_delegated(to, self.t(to).delegated + amount)
+
+    def _remove_stake(self, addr: str, amount: int) -> None:
+        """``addr``'s stake drops by ``amount``, taken from what joined this round first."""
+        d = self.d(addr)
+        delegate = d.delegate
+        d.joining = self.joining(addr) - min(amount, self.joining(addr))
+        d.joining_round = self.round
+        d.stake -= amount
+        self._set_delegated(delegate, self.t(delegate).delegated - amount)
 
     # ------------------------------------------------------------ rounds
 
@@ -200,13 +235,10 @@ class Model:
         self._claim(addr, *pending)
         moved = int(d.stake) if moving else 0
         if moving:
-            old = d.delegate
-            self._set_delegated(old, self.t(old).delegated - moved)
-        d.delegate = to
-        d.stake += amount
+            self._remove_stake(addr, moved)
         self.balances[addr] -= amount
         self.minter_lpt += amount
-        self._set_delegated(to, self.t(to).delegated + amount + moved)
+        self._add_stake(addr, to, amount + moved)
 
     def unbond(self, addr: str, amount: int, pending: tuple[int, int]) -> None:
         if amount == 0:
@@ -216,10 +248,9 @@ class Model:
         self._claim(addr, *pending)
         d = self.d(addr)
         delegate = d.delegate
-        d.stake -= amount
         d.locks[d.next_lock_id] = Lock(amount, self.round + self.unbonding_period)
         d.next_lock_id += 1
-        self._set_delegated(delegate, self.t(delegate).delegated - amount)
+        self._remove_stake(addr, amount)
         if d.stake == 0:
             d.delegate = None
             if delegate == addr:
@@ -240,14 +271,10 @@ class Model:
             raise Expected("AlreadyBonded")
         if lock_id not in d.locks:
             raise Expected("InvalidUnbondingLock")
-        d.delegate = to
         self._rebond(addr, to, lock_id)
 
     def _rebond(self, addr: str, to: str, lock_id: int) -> None:
-        d = self.d(addr)
-        lock = d.locks.pop(lock_id)
-        d.stake += lock.amount
-        self._set_delegated(to, self.t(to).delegated + lock.amount)
+        self._add_stake(addr, to, self.d(addr).locks.pop(lock_id).amount)
 
     def withdraw_stake(self, addr: str, lock_id: int) -> None:
         d = self.d(addr)
@@ -290,8 +317,7 @@ class Model:
         assert self.minted + amount <= self.mintable
         t.last_reward_round = self.round
         commission = amount * t.reward_cut // PERC_DIVISOR
-        self._spread(addr, amount - commission, "stake")
-        t.reward_commission += commission
+        t.reward_commission += commission + self._spread(addr, amount - commission, "stake")
         self.minted += amount
         self.supply += amount
         self.minter_lpt += amount
@@ -307,5 +333,4 @@ class Model:
             raise Expected("NotRegisteredTranscoder")
         t = self.t(addr)
         shared = fees * t.fee_share // PERC_DIVISOR
-        self._spread(addr, shared, "fees")
-        t.fee_commission += fees - shared
+        t.fee_commission += fees - shared + self._spread(addr, shared, "fees")

@@ -355,6 +355,7 @@ def test_fees_split_by_fee_share_and_withdraw(chains, protocol, roles, bm):
     with chains.l1:
         register(bm, o, 100 * LPT, fee_share=600_000)
         bm.bond(300 * LPT, o, sender=d)
+        next_round(chains, protocol)
         r = current(protocol)
         protocol.minter.depositETH(value=10**18, sender=broker)
         tx = bm.updateTranscoderWithFees(o, 10**18, r, sender=broker)
@@ -400,12 +401,138 @@ def test_fees_after_a_delegator_left_go_to_those_still_bonded(chains, protocol, 
         register(bm, o, 100 * LPT, fee_share=1_000_000)
         bm.bond(100 * LPT, o, sender=d1)
         bm.bond(100 * LPT, o, sender=d2)
+        next_round(chains, protocol)
         r = current(protocol)
         bm.unbond(100 * LPT, sender=d2)
         bm.updateTranscoderWithFees(o, 2000, r, sender=roles.broker)
         assert bm.pendingFees(d2, r) == 0
         assert bm.pendingFees(d1, r) == 1000
         assert bm.pendingFees(o, r) == 1000
+
+
+# ---------------------------------------------------------------- stake that joins mid-round (per-round factors)
+
+
+def test_stake_bonded_during_a_round_shares_nothing_of_that_rounds_credits(chains, protocol, roles, bm):
+    """Bonding just before a reward call or a ticket redemption captures nothing: the stake earns from the next
+    round, and the stake that was there at round start keeps all of this round's credits."""
+    o = roles.orchestrators[0]
+    d, late = roles.delegators[:2]
+    with chains.l1:
+        register(bm, o, 100 * LPT, fee_share=1_000_000)
+        bm.bond(100 * LPT, o, sender=d)
+        next_round(chains, protocol)
+        r = current(protocol)
+        bm.bond(10_000 * LPT, o, sender=late)
+        assert bm.getDelegator(late).joiningAmount == 10_000 * LPT
+        assert (bm.getTranscoder(o).joiningAmount, bm.getTranscoder(o).joiningRound) == (10_000 * LPT, r)
+        reward = bm.reward(sender=o).events.filter(bm.Reward)[0].amount
+        bm.updateTranscoderWithFees(o, 2000, r, sender=roles.broker)
+        assert bm.pendingStake(late, r) == 10_000 * LPT
+        assert bm.pendingFees(late, r) == 0
+        assert abs(bm.pendingStake(d, r) - (100 * LPT + reward // 2)) <= 1
+        assert (bm.pendingFees(d, r), bm.pendingFees(o, r)) == (1000, 1000)
+
+        # Next round: the joined stake earns with everybody else, from the factors of the end of round r, which
+        # the orchestrator's first call of the round records.
+        next_round(chains, protocol)
+        r2 = current(protocol)
+        tx = bm.reward(sender=o)
+        recorded = tx.events.filter(bm.RoundEndFactorsRecorded)
+        assert [(e.transcoder, e.round) for e in recorded] == [(o.address, r)]
+        assert bm.getTranscoder(o).joiningRound == 0
+        reward2 = tx.events.filter(bm.Reward)[0].amount
+        total = 10_200 * LPT + reward
+        late_stake = 10_000 * LPT + reward2 * 10_000 * LPT // total
+        assert abs(bm.pendingStake(late, r2) - late_stake) <= 1
+        bm.updateTranscoderWithFees(o, 10**18, r2, sender=roles.broker)
+        assert abs(bm.pendingFees(late, r2) - 10**18 * late_stake // (total + reward2)) <= 1
+
+
+def test_joined_stake_starts_from_the_recorded_end_of_its_round(chains, protocol, roles, bm):
+    """Stake joins o in round r; in r + 1 another bond records o's end-of-r factors before the reward; both
+    the r-joiner and the r + 1 joiner are then priced from their own round's end."""
+    o = roles.orchestrators[0]
+    d1, d2 = roles.delegators[:2]
+    with chains.l1:
+        register(bm, o, 100 * LPT)
+        next_round(chains, protocol)
+        bm.reward(sender=o)
+        bm.bond(100 * LPT, o, sender=d1)  # joins in r
+        r = current(protocol)
+        next_round(chains, protocol)
+        tx = bm.bond(100 * LPT, o, sender=d2)  # joins in r + 1: records the end of r first
+        assert [e.round for e in tx.events.filter(bm.RoundEndFactorsRecorded)] == [r]
+        reward = bm.reward(sender=o).events.filter(bm.Reward)[0].amount
+        r2 = current(protocol)
+        assert bm.pendingStake(d2, r2) == 100 * LPT
+        earning = bm.getTranscoder(o).delegatedAmount - reward - 100 * LPT  # o's and d1's stake at round start
+        assert abs(bm.pendingStake(d1, r2) - (100 * LPT + reward * 100 * LPT // earning)) <= 1
+        owned = sum(bm.pendingStake(a, r2) for a in (o, d1, d2))
+        assert 0 <= bm.getTranscoder(o).delegatedAmount - owned <= 2  # flooring dust, never a deficit
+
+
+def test_claiming_mid_round_keeps_the_rest_of_the_rounds_credits(chains, protocol, roles, bm):
+    o = roles.orchestrators[0]
+    d1, d2 = roles.delegators[:2]
+    with chains.l1:
+        register(bm, o, 100 * LPT)
+        bm.bond(100 * LPT, o, sender=d1)
+        bm.bond(100 * LPT, o, sender=d2)
+        next_round(chains, protocol)
+        r = current(protocol)
+        bm.claimEarnings(sender=d1)  # before the reward call: d1 still earns this round's reward
+        reward = bm.reward(sender=o).events.filter(bm.Reward)[0].amount
+        assert abs(bm.pendingStake(d1, r) - bm.pendingStake(d2, r)) <= 1
+        assert abs(bm.pendingStake(d1, r) - (100 * LPT + reward // 3)) <= 1
+
+
+def test_added_stake_joins_while_the_rest_keeps_earning(chains, protocol, roles, bm):
+    """A delegator that adds stake mid-round: the old part earns the round's reward, the new part does not; an
+    unbond in the same round takes the new part first."""
+    o = roles.orchestrators[0]
+    d = roles.delegators[0]
+    with chains.l1:
+        register(bm, o, 100 * LPT)
+        bm.bond(100 * LPT, o, sender=d)
+        next_round(chains, protocol)
+        r = current(protocol)
+        bm.bond(50 * LPT, o, sender=d)
+        bm.unbond(20 * LPT, sender=d)
+        assert (bm.getDelegator(d).bondedAmount, bm.getDelegator(d).joiningAmount) == (130 * LPT, 30 * LPT)
+        assert bm.getTranscoder(o).joiningAmount == 30 * LPT
+        reward = bm.reward(sender=o).events.filter(bm.Reward)[0].amount
+        assert abs(bm.pendingStake(d, r) - (130 * LPT + reward // 2)) <= 1
+
+
+def test_redelegated_stake_earns_at_neither_orchestrator_in_the_round_it_moves(chains, protocol, roles, bm):
+    o1, o2 = roles.orchestrators[:2]
+    d = roles.delegators[0]
+    with chains.l1:
+        register(bm, o1, 100 * LPT)
+        register(bm, o2, 100 * LPT)
+        bm.bond(100 * LPT, o1, sender=d)
+        next_round(chains, protocol)
+        r = current(protocol)
+        bm.bond(0, o2, sender=d)
+        r1 = bm.reward(sender=o1).events.filter(bm.Reward)[0].amount
+        bm.reward(sender=o2)
+        assert bm.pendingStake(d, r) == 100 * LPT
+        assert abs(bm.pendingStake(o1, r) - (100 * LPT + r1)) <= 1  # all of o1's round went to its own stake
+
+
+def test_fees_with_no_earning_stake_go_to_the_orchestrator(chains, protocol, roles, bm):
+    """An orchestrator registered this round can receive fees while nothing delegated to it earns yet: its
+    delegators' share cannot be spread, so the orchestrator keeps it."""
+    o = roles.orchestrators[0]
+    d = roles.delegators[0]
+    with chains.l1:
+        register(bm, o, 100 * LPT, fee_share=500_000)
+        bm.bond(100 * LPT, o, sender=d)
+        r = current(protocol)
+        bm.updateTranscoderWithFees(o, 3000, r, sender=roles.broker)
+        assert (bm.pendingFees(o, r), bm.pendingFees(d, r)) == (3000, 0)
+        assert bm.getTranscoder(o).feeCommission == 3000
 
 
 def test_pending_views_only_answer_for_the_current_round(chains, protocol, roles, bm):

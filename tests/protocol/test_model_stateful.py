@@ -3,7 +3,8 @@
 After every step each participant's pendingStake / pendingFees equal the model's to within 1 wei, and LPT and
 ETH are conserved. Why 1 wei: the contract floors twice, once when it raises a cumulative factor (precision 1e27, so
 a relative error below 1e-27 per credit: under 1e-3 wei for stakes below 1e24 wei over the steps of a run) and
-once in ``bonded * factor / factorRef``; the model is exact, so the contract's figure is the floor of a value
+once in ``bonded * factor / factorRef`` (for a delegator whose stake partly joined in an earlier round: once for
+the sum of both parts' terms, ``_floorOfSum``); the model is exact, so the contract's figure is the floor of a value
 within a tiny fraction of a wei of the model's, i.e. within 1 wei of it.
 
 Budget: LIVEPEER_FUZZ_EXAMPLES (default 15) sequences of LIVEPEER_FUZZ_STEPS (default 20) steps. A dedicated long
@@ -113,6 +114,8 @@ def test_accounting_matches_model(chains, fuzz_protocol, roles):
         return web3.eth.contract(address=contract.address, abi=abi)
 
     w3bm, w3token, rm_w3 = (w3_contract(c) for c in (bm, token, rounds))
+    (transcoder_abi,) = (item for item in bm.contract_type.abi if getattr(item, "name", None) == "getTranscoder")
+    TRANSCODER_FIELDS = [c.name for c in transcoder_abi.outputs[0].components]
     error_selectors = {
         item.name: "0x" + keccak(text=item.selector)[:4].hex() for item in bm.contract_type.abi if item.type == "error"
     }
@@ -341,10 +344,15 @@ def test_accounting_matches_model(chains, fuzz_protocol, roles):
                 assert abs(fees - m.pending_fees(addr)) <= TOLERANCE, (addr, fees, m.pending_fees(addr))
                 assert balance == m.balances[addr]
             for addr in orchestrators:
-                t, active = next(results), next(results)
+                t, active = dict(zip(TRANSCODER_FIELDS, next(results))), next(results)
                 mt = m.t(addr)
-                # Transcoder tuple: delegatedAmount [5], rewardCommission [8], feeCommission [11].
-                assert (t[5], t[8], t[11]) == (mt.delegated, mt.reward_commission, mt.fee_commission)
+                assert (t["delegatedAmount"], t["rewardCommission"], t["feeCommission"]) == (
+                    mt.delegated,
+                    mt.reward_commission,
+                    mt.fee_commission,
+                )
+                # The stake that joined this round (earning from the next) is the model's, delegator by delegator.
+                assert (t["joiningAmount"] if t["joiningRound"] == r else 0) == m.transcoder_joining(addr)
                 assert active == m.active(addr)
                 # Flooring leaves dust that nobody owns, never a deficit.
                 owned = sum(m.pending_stake(a) for a in names if m.d(a).delegate == addr)
