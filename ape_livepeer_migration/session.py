@@ -5,6 +5,7 @@ The same object serves the ``ape livepeer`` commands, ``ape console`` (as ``live
 
     lp = Livepeer.open(chains)                        # chains: a connected TwoChains
     lp.deploy(deployer, genesis={alice.address: 10**21}, params={"round_length": 50})
+    # or, on a fork pair whose upstream chains hold a deployment: lp.adopt(upstream_book_path)
     lp.status(alice.address)                          # AccountStatus
     plan = lp.plan_migration(alice.address)           # what migrate would send, and its cost on both layers
     lp.migrate(alice)                                 # one L1 transaction
