@@ -344,10 +344,19 @@ _eth = _lpt
 @click.option("--unbonding-period", type=click.IntRange(min=1), help="Unbonding period in rounds, both layers [default: 7].")
 @click.option("--fresh", is_flag=True, help="Forget the address book's deployment first and deploy a new system.")
 @click.option("--redo-interrupted", is_flag=True, help="Run again a step an earlier deploy started and never finished.")
+@click.option(
+    "--from-upstream",
+    "upstream_book",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Fork pairs: record the deployment of this address book (written on the forked chains); sends nothing.",
+)
 @yes_option
 @json_option
 @click.pass_context
-def deploy(ctx, account, operator_spec, genesis, round_length, unbonding_period, fresh, redo_interrupted, yes, as_json):
+def deploy(
+    ctx, account, operator_spec, genesis, round_length, unbonding_period, fresh, redo_interrupted, upstream_book, yes,
+    as_json,
+):
     """Deploy the simulator and the whole system on the local pair.
 
     Each step (the Arbitrum simulator, then the system: L1 protocol, bridge, L2
@@ -355,42 +364,67 @@ def deploy(ctx, account, operator_spec, genesis, round_length, unbonding_period,
     A re-run continues after the last finished step and sends nothing when all
     are done. A step that started and never finished is not run again unless
     --redo-interrupted says so: its contracts may already exist.
+
+    A fork pair finds the system its upstream chains hold with --from-upstream:
+    the upstream's address book is checked (chain ids, code on the forks) and
+    its entries recorded in the fork pair's book.
     """
     from ape_livepeer_migration.networks import PairKind
+    from ape_livepeer_migration.session import DEPLOY_STEPS
 
-    deployer = resolve_account(account)
-    operator = resolve_account(operator_spec, required=False) or deployer
     params = {name: value for name, value in (("round_length", round_length), ("unbonding_period", unbonding_period))
               if value is not None}
+    if upstream_book is not None and (genesis or params or operator_spec or redo_interrupted):
+        raise click.UsageError(
+            "--from-upstream records an existing deployment: --genesis, --operator, --round-length, "
+            "--unbonding-period and --redo-interrupted do not apply"
+        )
     with _Session(ctx, as_json) as lp, _Refusals():
-        if lp.chains.pair.kind is not PairKind.LOCAL:
+        kind = lp.chains.pair.kind
+        if upstream_book is not None and kind is not PairKind.FORK:
+            raise click.ClickException(f"--from-upstream is for fork pairs; {lp.chains.pair.name} is not one")
+        if upstream_book is None and kind is not PairKind.LOCAL:
+            hint = "; take the upstream's deployment with --from-upstream BOOK" if kind is PairKind.FORK else ""
             raise click.ClickException(
-                f"deploy runs on the local pair (it deploys the Arbitrum simulator), not on {lp.chains.pair.name}"
+                f"deploy runs on the local pair (it deploys the Arbitrum simulator), not on {lp.chains.pair.name}{hint}"
             )
         if fresh and lp.is_deployed:
             confirm(f"Forget the deployment recorded in {lp.book.path} and deploy a new one?", yes)
             lp.forget_deployment()
         elif fresh:
             lp.forget_deployment()
-        if lp.is_deployed and (genesis or params or operator_spec):
-            raise click.UsageError(
-                "the system is already deployed: --genesis, --operator, --round-length and --unbonding-period "
-                "apply to a new deployment (--fresh)"
-            )
-        if not lp.is_deployed:
-            confirm(f"Deploy the Livepeer system on {lp.chains.pair.name} as {deployer.address}?", yes)
-        steps = _StepProgress(as_json)
-        with steps:
-            system = lp.deploy(
-                deployer, operator=operator, genesis=dict(genesis), params=params,
-                on_step=steps.update, redo_interrupted=redo_interrupted,
-            )
+        if upstream_book is not None:
+            system = lp.adopt(upstream_book)
+            states = {step: "recorded from upstream" for step in DEPLOY_STEPS}
+        else:
+            system, states = _deploy_steps(lp, account, operator_spec, genesis, params, redo_interrupted, yes, as_json)
         addresses = system.addresses
     if as_json:
-        echo_json({"address_book": str(lp.book.path), "steps": steps.states, "addresses": addresses})
+        echo_json({"address_book": str(lp.book.path), "steps": states, "addresses": addresses})
     else:
         echo_table(["Contract", "Address"], [[name, address] for name, address in addresses.items()],
                    caption=f"Address book: {lp.book.path}")
+
+
+def _deploy_steps(lp, account, operator_spec, genesis, params, redo_interrupted, yes, quiet):
+    """``lp.deploy`` with the command's options, asking first unless everything is recorded; returns the system
+    and each step's last state."""
+    deployer = resolve_account(account)
+    operator = resolve_account(operator_spec, required=False) or deployer
+    if lp.is_deployed and (genesis or params or operator_spec):
+        raise click.UsageError(
+            "the system is already deployed: --genesis, --operator, --round-length and --unbonding-period "
+            "apply to a new deployment (--fresh)"
+        )
+    if not lp.is_deployed:
+        confirm(f"Deploy the Livepeer system on {lp.chains.pair.name} as {deployer.address}?", yes)
+    steps = _StepProgress(quiet)
+    with steps:
+        system = lp.deploy(
+            deployer, operator=operator, genesis=dict(genesis), params=params,
+            on_step=steps.update, redo_interrupted=redo_interrupted,
+        )
+    return system, steps.states
 
 
 class _StepProgress:

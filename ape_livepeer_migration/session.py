@@ -5,6 +5,7 @@ The same object serves the ``ape livepeer`` commands, ``ape console`` (as ``live
 
     lp = Livepeer.open(chains)                        # chains: a connected TwoChains
     lp.deploy(deployer, genesis={alice.address: 10**21}, params={"round_length": 50})
+    # or, on a fork pair whose upstream chains hold a deployment: lp.adopt(upstream_book_path)
     lp.status(alice.address)                          # AccountStatus
     plan = lp.plan_migration(alice.address)           # what migrate would send, and its cost on both layers
     lp.migrate(alice)                                 # one L1 transaction
@@ -278,15 +279,19 @@ class Livepeer:
         except (KeyError, IndexError) as err:
             raise LivepeerError(f"{role} {address} is not an account Ape can sign with") from err
 
-    def _check_code(self, recorded: Mapping[str, Any], layers: Mapping[str, str]) -> None:
-        for name, layer in layers.items():
-            chain = getattr(self.chains, layer)
-            if not chain.get_code(recorded[name]):
-                raise NotDeployedError(
-                    f"the address book {self.book.path} records {name} at {recorded[name]}, but the "
-                    f"{layer.upper()} (chain {chain.chain_id}) has no contract there: the chains were reset; "
-                    "deploy again with `ape livepeer deploy --fresh`"
-                )
+    def _missing_contract(self, sim_entry: Mapping[str, Any], addresses: Mapping[str, str]) -> str | None:
+        """``"<name> at <address>, but the <layer> (chain <id>) has no contract there"`` for the first recorded
+        contract the chains lack (simulator, then system), ``None`` when every one has code."""
+        recorded = [
+            (sim_entry, {"inbox": "l1", "bridge": "l1", "outbox": "l1"}),
+            (addresses, {name: layer for name, (layer, _) in CONTRACTS.items()}),
+        ]
+        for entry, layers in recorded:
+            for name, layer in layers.items():
+                chain = getattr(self.chains, layer)
+                if not chain.get_code(entry[name]):
+                    return f"{name} at {entry[name]}, but the {layer.upper()} (chain {chain.chain_id}) has no contract there"
+        return None
 
     def _attach(self) -> System:
         from ape import project
@@ -303,8 +308,12 @@ class Livepeer:
                 f"(L1 {self.chains.l1.chain_id} / L2 {self.chains.l2.chain_id}) according to {self.book.path}; "
                 "run `ape livepeer deploy`"
             )
-        self._check_code(sim_entry, {"inbox": "l1", "bridge": "l1", "outbox": "l1"})
-        self._check_code(addresses, {name: layer for name, (layer, _) in CONTRACTS.items()})
+        missing = self._missing_contract(sim_entry, addresses)
+        if missing:
+            raise NotDeployedError(
+                f"the address book {self.book.path} records {missing}: the chains were reset; "
+                "deploy again with `ape livepeer deploy --fresh`"
+            )
         sim = attach_simulator(self.chains, self._resolve_account(sim_entry["operator"]), sim_entry)
         bound = {}
         for name, (layer, contract) in CONTRACTS.items():
@@ -393,6 +402,48 @@ class Livepeer:
         report(SYSTEM, "done")
         self._system = system
         return system
+
+    def adopt(self, upstream_book: str | Path) -> System:
+        """Record in this pair's book the deployment that ``upstream_book`` records, and attach to it.
+
+        For a fork pair: the chains it forks hold a deployment (made there and recorded in ``upstream_book``), so
+        the forks hold it too, at the same addresses. The upstream book must be written for the chain ids of these
+        chains and record every deploy step finished; the recorded contracts must have code on these chains (a fork
+        taken before the deployment has none). Nothing is sent and the upstream book is only read. Raises
+        :class:`LivepeerError` when this book already records a deployment or a step in progress,
+        :class:`NotDeployedError` when the upstream book or the chains lack the deployment.
+        """
+        from ape_livepeer_migration.addressbook import AddressBookError
+
+        path = Path(upstream_book)
+        if path.resolve() == self.book.path.resolve():
+            raise LivepeerError(f"{path} is this pair's own address book")
+        if not path.is_file():
+            raise NotDeployedError(f"no address book at {path}")
+        try:
+            source = AddressBook.open(path, self.book.pair, self.book.l1_chain_id, self.book.l2_chain_id)
+        except AddressBookError as err:
+            raise LivepeerError(str(err)) from err
+        unfinished = [step for step in DEPLOY_STEPS if step not in source]
+        if unfinished:
+            raise NotDeployedError(f"the address book {path} does not record the deploy step {', '.join(unfinished)} "
+                                   "as finished")
+        held = [step for step in DEPLOY_STEPS if step in self.book or self.book.interrupted(step) is not None]
+        if held:
+            raise LivepeerError(
+                f"the address book {self.book.path} already records the deploy step {', '.join(held)}: "
+                "forget it first (deploy --fresh)"
+            )
+        missing = self._missing_contract(source.get(SIMULATOR), source.get(SYSTEM))
+        if missing:
+            raise NotDeployedError(
+                f"these chains do not hold the deployment that {path} records (forked before it was deployed, or "
+                f"from other nodes): it records {missing}"
+            )
+        for step in DEPLOY_STEPS:
+            self.book.record(step, source.get(step))
+        self._system = None
+        return self.system
 
     def forget_deployment(self) -> None:
         """Drop every deploy step from the address book (the contracts stay on chain) and move the relayer's journal

@@ -7,9 +7,10 @@
     sent = migrate(system, alice)                         # ONE L1 transaction: stake -> escrow -> one retryable
     # a relayer (or the simulator primitives in tests) delivers the retryable: LPT minted and staked on L2
 
-:func:`deploy_system` deploys the Arbitrum simulator (unless one is given), the L1 protocol, the LPT bridge with
-the L2 token economy (:func:`ape_livepeer_migration.bridge.deploy_bridge`), the L2BondingManager and both
-Migrators, and wires every role. L1 inflation stays on until governance calls
+:func:`deploy_system` deploys the Arbitrum simulator (unless one is given, or the system is wired to a real
+Arbitrum's contracts instead: ``arbitrum=``), the L1 protocol, the LPT bridge with the L2 token economy
+(:func:`ape_livepeer_migration.bridge.deploy_bridge`), the L2BondingManager and both Migrators, and wires every
+role. L1 inflation stays on until governance calls
 :func:`switch_l1_inflation_off` (the L1 Minter's delegates are then only the L1 gateway).
 
 The migrate helpers estimate the retryable's gas themselves: they build the exact L2 call the gateway will make
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from eth_account.messages import encode_typed_data
 
 from ape_livepeer_migration import simulator as sim_api
+from ape_livepeer_migration.arbitrum import function_selector
 from ape_livepeer_migration.bridge import (
     Bridge,
     RetryableGasParams,
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from ape.api import AccountAPI, ReceiptAPI
 
     from ape_livepeer_migration.chains import OnChain, TwoChains
+    from ape_livepeer_migration.networks import ArbitrumContracts
     from ape_livepeer_migration.simulator import ArbitrumSimulator
 
 _L2_BRIDGE_PARAMS = ("round_length", "round_lock_amount", "inflation", "inflation_change", "target_bonding_rate")
@@ -50,7 +53,7 @@ class System:
     """Every deployed contract, bound to its chain."""
 
     chains: TwoChains
-    sim: ArbitrumSimulator
+    sim: ArbitrumSimulator | None  # None: wired to a real Arbitrum's contracts (deploy_system's ``arbitrum``)
     l1: L1Protocol  # token, rounds, minter, bonding_manager (bound to L1)
     bridge: Bridge
     l2_bonding_manager: OnChain
@@ -92,11 +95,41 @@ class System:
         return {name: str(c.address) for name, c in named.items()}
 
 
+class ArbitrumNotFoundError(RuntimeError):
+    """The chains do not hold the Arbitrum contracts a deployment is to be wired to."""
+
+
+def check_arbitrum(chains: TwoChains, arbitrum: ArbitrumContracts) -> None:
+    """Refuse chains that do not hold ``arbitrum``: its Inbox, Bridge and Outbox must have code on the L1, ArbSys
+    (0x64) on the L2, and the Inbox's ``bridge()`` must be its Bridge. Reads only."""
+    wanted = (
+        ("l1", "Inbox", arbitrum.inbox),
+        ("l1", "Bridge", arbitrum.bridge),
+        ("l1", "Outbox", arbitrum.outbox),
+        ("l2", "ArbSys", sim_api.ARB_SYS_ADDRESS),
+    )
+    for layer, name, address in wanted:
+        chain = getattr(chains, layer)
+        if not chain.get_code(address):
+            raise ArbitrumNotFoundError(
+                f"the {layer.upper()} (chain {chain.chain_id}) has no contract at Arbitrum's {name} {address}: "
+                "it is not a chain these Arbitrum addresses belong to"
+            )
+    call = {"to": arbitrum.inbox, "data": "0x" + function_selector("bridge()").hex()}
+    answer = chains.l1.provider.make_request("eth_call", [call, "latest"])
+    reported = "0x" + bytes.fromhex(answer[2:])[-20:].hex()
+    if reported.lower() != arbitrum.bridge.lower():
+        raise ArbitrumNotFoundError(
+            f"Arbitrum's Inbox {arbitrum.inbox} on the L1 reports the bridge {reported}, expected {arbitrum.bridge}"
+        )
+
+
 def deploy_system(
     chains: TwoChains,
     deployer: AccountAPI,
     *,
     sim: ArbitrumSimulator | None = None,
+    arbitrum: ArbitrumContracts | None = None,
     operator: AccountAPI | None = None,
     genesis: Mapping[str, int] | None = None,
     l1_ticket_broker: str | None = None,
@@ -107,7 +140,10 @@ def deploy_system(
     """Deploy and wire everything on both chains; ``deployer`` is the governor of every contract.
 
     ``sim``: an Arbitrum simulator already deployed on ``chains`` (default: deploy one, with ``operator``, default
-    ``deployer``, as its operator). ``genesis``: L1 LPT minted before minting is handed to the L1 Minter.
+    ``deployer``, as its operator). ``arbitrum``: wire the system to these real Arbitrum contracts instead (the L1
+    contracts send through its Inbox, the L2 ones through ArbSys at 0x64); no simulator is deployed, the returned
+    system's ``sim`` is ``None``, and :func:`check_arbitrum` must pass first (:class:`ArbitrumNotFoundError`,
+    nothing sent). ``genesis``: L1 LPT minted before minting is handed to the L1 Minter.
     ``l1_params`` / ``l2_params`` override :data:`ape_livepeer_migration.deploy.DEFAULT_PARAMS` per layer.
 
     Wiring: the L2Minter's minting delegates are the L2 gateway and the L2BondingManager; the L2 RoundsManager
@@ -126,13 +162,18 @@ def deploy_system(
     tx = {"sender": deployer}
     l1, l2 = chains.l1, chains.l2
 
-    if sim is None:
-        sim = sim_api.deploy_simulator(chains, operator or deployer)
+    if arbitrum is not None:
+        if sim is not None or operator is not None:
+            raise TypeError("a system wired to a real Arbitrum has no simulator: sim and operator do not apply")
+        check_arbitrum(chains, arbitrum)
+        inbox = arbitrum.inbox
+    else:
+        if sim is None:
+            sim = sim_api.deploy_simulator(chains, operator or deployer)
+        inbox = str(sim.inbox.address)
     with l1:
         proto = deploy_l1_protocol(deployer, genesis=genesis, ticket_broker=l1_ticket_broker, **l1_params)
-    bridge = deploy_bridge(
-        chains, proto, str(sim.inbox.address), deployer, **{k: l2p[k] for k in _L2_BRIDGE_PARAMS}
-    )
+    bridge = deploy_bridge(chains, proto, inbox, deployer, **{k: l2p[k] for k in _L2_BRIDGE_PARAMS})
     with l2:
         l2_bm = project.L2BondingManager.deploy(
             deployer,

@@ -1,6 +1,9 @@
-"""Fixtures of the network-pair tests: upstream "mainnet" chains, forks of them, a guard on sockets."""
+"""Fixtures of the network-pair tests: upstream "mainnet" chains holding a deployed system, forks of them, a guard
+on sockets."""
 
 import socket
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from ape import project
@@ -8,6 +11,41 @@ from ape import project
 from ape_livepeer_migration.chains import TwoChains
 from ape_livepeer_migration.config import LivepeerConfig
 from ape_livepeer_migration.networks import ARBITRUM_ONE_CHAIN_ID, MAINNET_CHAIN_ID
+from ape_livepeer_migration.scenario import next_round
+from ape_livepeer_migration.session import Livepeer
+
+LPT = 10**18
+#: Round length (blocks) of the upstream deployment, both layers.
+ROUND_LENGTH = 50
+#: L1 rounds with reward() calls on the upstreams before they are forked.
+UPSTREAM_REWARD_ROUNDS = 3
+GENESIS_LPT = 10_000 * LPT
+
+
+@dataclass(frozen=True)
+class Cast:
+    """Who is who in the upstream deployment (Ape test accounts).
+
+    o1 and o2 are L1 orchestrators with d1 and d2 delegating to o1 and d3 to o2; o2 migrated to L2 on the
+    upstreams already (relayed there). ``holder`` holds L1 LPT and stakes nothing.
+    """
+
+    governor: object
+    operator: object
+    o1: object
+    o2: object
+    d1: object
+    d2: object
+    d3: object
+    holder: object
+
+    @classmethod
+    def of(cls, accounts) -> "Cast":
+        return cls(accounts[0], accounts[9], accounts[2], accounts[3], accounts[4], accounts[5], accounts[6], accounts[7])
+
+    @property
+    def holders(self) -> tuple:
+        return self.o1, self.o2, self.d1, self.d2, self.d3, self.holder
 
 
 class Upstreams:
@@ -18,12 +56,27 @@ class Upstreams:
     #: The allowance at the upstreams' latest block (L1 and L2).
     LATE_ALLOWANCE = 99
 
-    def __init__(self, chains, l1_token, l2_token, l1_fork_block):
+    def __init__(self, chains, l1_token, l2_token, l1_fork_block, livepeer, cast):
         self.chains = chains
         self.l1_token = l1_token
         self.l2_token = l2_token
-        #: L1 block at which the allowance was still EARLY_ALLOWANCE.
+        #: L1 block at which the allowance was still EARLY_ALLOWANCE (before the system was deployed).
         self.l1_fork_block = l1_fork_block
+        #: The session over the upstreams' deployment; ``livepeer.book.path`` is its address book.
+        self.livepeer = livepeer
+        self.cast = cast
+
+    @property
+    def book_path(self) -> Path:
+        return self.livepeer.book.path
+
+    def fingerprint(self) -> dict:
+        """Block numbers and the cast's positions and balances on both upstreams: any write changes it."""
+        lp = self.livepeer
+        return {
+            "blocks": (self.chains.l1.block_number, self.chains.l2.block_number),
+            "accounts": {a.address: lp.status(a.address).as_json() for a in self.cast.holders},
+        }
 
     def fork_config(self, **mainnet_fork) -> LivepeerConfig:
         """The plugin's config with the mainnet-fork upstreams pointing at these chains."""
@@ -31,9 +84,14 @@ class Upstreams:
         return LivepeerConfig.model_validate({"mainnet_fork": {**section, **mainnet_fork}})
 
 
-@pytest.fixture(scope="module")
-def upstreams(accounts):
-    """Upstream anvils with the chain ids of Ethereum mainnet (1) and Arbitrum One (42161).
+@pytest.fixture(scope="package")
+def upstreams(accounts, tmp_path_factory):
+    """Upstream anvils with the chain ids of Ethereum mainnet (1) and Arbitrum One (42161), holding the system.
+
+    First two tokens with allowances (the fork-mechanics tests read them), then the whole system deployed as on the
+    local pair (simulator included: these are local chains that merely carry the real ids), its address book in a
+    temporary directory; o1 and o2 register on L1 with their delegators, UPSTREAM_REWARD_ROUNDS rounds of L1
+    rewards pass, and o2 migrates to L2 (relayed on the upstreams).
 
     Ape's ``node`` provider, which ape-foundry uses to reach a fork's upstream,
     refuses an upstream whose chain id is not the forked network's, so the
@@ -43,6 +101,7 @@ def upstreams(accounts):
     simulator planted at 0x64 on these chains (and on a real Arbitrum One fork).
     """
     owner, spender = accounts[0], accounts[1]
+    cast = Cast.of(accounts)
     with TwoChains.local(l1_chain_id=MAINNET_CHAIN_ID, l2_chain_id=ARBITRUM_ONE_CHAIN_ID) as chains:
         with chains.l1:
             l1_token = project.LivepeerToken.deploy(owner, sender=owner)
@@ -53,12 +112,37 @@ def upstreams(accounts):
         with chains.l2:
             l2_token = project.LivepeerToken.deploy(owner, sender=owner)
             l2_token.approve(spender, Upstreams.LATE_ALLOWANCE, sender=owner)
-        yield Upstreams(chains, chains.l1.bind(l1_token), chains.l2.bind(l2_token), fork_block)
+        lp = Livepeer.open(chains, tmp_path_factory.mktemp("upstream") / "upstream.json")
+        _deploy_and_stake(lp, cast)
+        yield Upstreams(chains, chains.l1.bind(l1_token), chains.l2.bind(l2_token), fork_block, lp, cast)
+
+
+def _deploy_and_stake(lp: Livepeer, cast: Cast) -> None:
+    """The system on ``lp``'s chains, with the cast staked on L1 and rewarded, and o2 migrated and relayed."""
+    s = lp.deploy(
+        cast.governor, operator=cast.operator, genesis={a.address: GENESIS_LPT for a in cast.holders},
+        params={"round_length": ROUND_LENGTH},
+    )
+    bm, rounds = s.l1.bonding_manager, s.l1.rounds
+    next_round(lp.chains.l1, rounds, cast.governor)
+    for orchestrator, cut, share in ((cast.o1, 100_000, 500_000), (cast.o2, 50_000, 250_000)):
+        s.l1.token.approve(bm.address, 2_000 * LPT, sender=orchestrator)
+        bm.bond(2_000 * LPT, orchestrator.address, sender=orchestrator)
+        bm.transcoder(cut, share, sender=orchestrator)
+    for delegator, orchestrator, amount in ((cast.d1, cast.o1, 600), (cast.d2, cast.o1, 400), (cast.d3, cast.o2, 300)):
+        s.l1.token.approve(bm.address, amount * LPT, sender=delegator)
+        bm.bond(amount * LPT, orchestrator.address, sender=delegator)
+    for _ in range(UPSTREAM_REWARD_ROUNDS):
+        next_round(lp.chains.l1, rounds, cast.governor)
+        for orchestrator in (cast.o1, cast.o2):
+            bm.reward(sender=orchestrator)
+    lp.migrate(cast.o2)
+    lp.relay()
 
 
 @pytest.fixture(scope="module")
 def forks(upstreams):
-    """The ``mainnet-fork`` pair, through ape-foundry's fork provider, forking the upstreams."""
+    """The ``mainnet-fork`` pair, through ape-foundry's fork provider, forking the upstreams (one pair per module)."""
     with TwoChains.for_pair("mainnet-fork", config=upstreams.fork_config(), environ={}) as pair:
         yield pair
 

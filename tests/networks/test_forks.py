@@ -22,6 +22,7 @@ from ape_livepeer_migration.chains import (
 )
 from ape_livepeer_migration.config import LivepeerConfig
 from ape_livepeer_migration.networks import ARBITRUM_ONE_CHAIN_ID, MAINNET_CHAIN_ID
+from ape_livepeer_migration.session import Livepeer, NotDeployedError
 
 
 def test_forks_use_ape_foundrys_fork_provider_on_their_own_ports(forks, upstreams):
@@ -91,7 +92,7 @@ def test_snapshot_and_restore_work_on_both_forks(forks, upstreams, accounts):
     assert (forks.l1.block_number, forks.l2.block_number) == blocks
 
 
-def test_fork_block_number_is_honoured(upstreams, accounts):
+def test_fork_block_number_is_honoured(upstreams, accounts, tmp_path):
     config = upstreams.fork_config(l1_block_number=upstreams.l1_fork_block)
     with TwoChains.for_pair("mainnet-fork", config=config, environ={}) as pinned:
         assert pinned.l1.block_number == upstreams.l1_fork_block
@@ -99,6 +100,11 @@ def test_fork_block_number_is_honoured(upstreams, accounts):
         assert token.allowance(accounts[0], accounts[1]) == upstreams.EARLY_ALLOWANCE
         # The L2 was not pinned: it forks the upstream's latest block.
         assert pinned.l2.block_number == upstreams.chains.l2.block_number
+        # The L1 fork is older than the upstreams' deployment: it cannot carry it.
+        lp = Livepeer.open(pinned, tmp_path / "mainnet-fork.json")
+        with pytest.raises(NotDeployedError, match=r"records inbox at 0x[0-9a-fA-F]{40}, but the L1 \(chain 1\) has no"):
+            lp.adopt(upstreams.book_path)
+        assert not lp.is_deployed
 
 
 def test_upstream_urls_from_the_environment_win_over_the_config(upstreams):
