@@ -330,6 +330,16 @@ class Livepeer:
             l2_migrator=bound["l2_migrator"],
         )
 
+    def _simulator_on_chain(self) -> bool:
+        """Whether the simulator the book records is on the chains (its L1 contracts and L2 precompiles)."""
+        from ape_livepeer_migration.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
+
+        entry = self.book.get(SIMULATOR)
+        if entry is None:
+            return False
+        l1 = all(self.chains.l1.get_code(entry[name]) for name in ("bridge", "inbox", "outbox"))
+        return l1 and all(self.chains.l2.get_code(address) for address in (ARB_SYS_ADDRESS, ARB_RETRYABLE_TX_ADDRESS))
+
     def _nonces(self, address: str) -> dict[str, int]:
         return {layer.layer: int(layer.provider.get_nonce(address)) for layer in self.chains.layers}
 
@@ -382,7 +392,14 @@ class Livepeer:
         else:
             report(SIMULATOR, "started")
             self.book.begin(SIMULATOR, {"account": str(operator.address), **self._nonces(operator.address)})
-            sim = sim_api.deploy_simulator(self.chains, operator)
+            try:
+                sim = sim_api.deploy_simulator(self.chains, operator)
+            except sim_api.SimulatorPresentError as err:
+                self.book.forget(SIMULATOR)  # refused before sending anything: nothing was started
+                raise LivepeerError(
+                    f"{err}; {self.book.path} does not record it: deploy with the address book that does "
+                    "(--address-book), or restart `ape livepeer chains` for empty chains"
+                ) from err
             self.book.record(SIMULATOR, simulator_deployment(sim))
             report(SIMULATOR, "done")
 
@@ -395,13 +412,19 @@ class Livepeer:
         return system
 
     def forget_deployment(self) -> None:
-        """Drop every deploy step from the address book (the contracts stay on chain) and move the relayer's journal
-        of that deployment aside (``<journal>.replaced-<unix time>``)."""
+        """Drop the system from the address book (its contracts stay on chain), so that :meth:`deploy` makes a new one.
+
+        The simulator is kept while the chains still hold it: a second one cannot be planted on the same L2 (see
+        :func:`~ape_livepeer_migration.simulator.deploy_simulator`), and the relayer's journal, which follows the
+        simulator's messages, stays too. When the chains no longer hold it (they were restarted), the simulator is
+        dropped as well and the journal moved aside (``<journal>.replaced-<unix time>``)."""
         import time
 
-        for step in DEPLOY_STEPS:
-            self.book.forget(step)
+        self.book.forget(SYSTEM)
         self._system = None
+        if self._simulator_on_chain():
+            return
+        self.book.forget(SIMULATOR)
         suffix = f".replaced-{int(time.time())}"
         for path in (self.journal_path, *(Path(f"{self.journal_path}{end}") for end in ("-wal", "-shm"))):
             if path.exists():

@@ -173,6 +173,10 @@ def _plant(chain: Chain, container: Any, address: str, *args: Any, sender: Accou
         return chain.bind(container.at(address)), code
 
 
+class SimulatorPresentError(RuntimeError):
+    """The L2 already holds a simulator's precompiles: a second simulator would share their storage."""
+
+
 def deploy_simulator(
     chains: TwoChains,
     operator: AccountAPI,
@@ -183,10 +187,21 @@ def deploy_simulator(
 
     ``operator`` asserts send roots and submits retryables; L2 fees go to
     ``network_fee_account`` (default: the operator).
+
+    Raises :class:`SimulatorPresentError`, sending nothing, when 0x64 or 0x6E already hold code (an earlier
+    simulator): new code there would run on the earlier one's storage (request ids, L2-to-L1 positions, tickets),
+    and that storage cannot be cleared (its mappings have no list of keys). Use :func:`attach_simulator` for the
+    earlier one, or fresh chains.
     """
     from ape import project
 
     l1, l2 = chains.l1, chains.l2
+    taken = [address for address in (ARB_SYS_ADDRESS, ARB_RETRYABLE_TX_ADDRESS) if l2.get_code(address)]
+    if taken:
+        raise SimulatorPresentError(
+            f"the L2 (chain {l2.chain_id}) already holds an Arbitrum simulator (code at {', '.join(taken)}): a second "
+            "one would share its storage and its request ids would collide"
+        )
     bridge = _deployed(l1, project.SimBridge, sender=operator)
     inbox = _deployed(l1, project.SimInbox, bridge.address, sender=operator)
     outbox = _deployed(l1, project.SimOutbox, bridge.address, operator, confirm_period_blocks, sender=operator)
