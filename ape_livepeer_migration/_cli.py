@@ -41,6 +41,10 @@ def cli(ctx, pair, address_book):
     Locally these are two anvil nodes that `ape livepeer chains` starts;
     `ape livepeer deploy` puts the system on them and records the addresses in
     the pair's address book, which every other command reads.
+
+    Commands that send check their inputs first, including that the account's
+    ETH covers the estimated gas (times livepeer_migration.gas_margin), and
+    refuse in one line without sending; they ask before sending unless --yes.
     """
     # A caller may hand in connected chains (ctx.obj["chains"]), e.g. a test's own pair.
     ctx.ensure_object(dict)
@@ -565,7 +569,7 @@ def _bridge_command(direction: str):
         with _Session(ctx, as_json) as lp, _Refusals():
             operation = lp.bridge_in if direction == "in" else lp.bridge_out
             # the checks run before the question: a refused bridge asks nothing
-            lp.check_bridge(direction, signer.address, amount)
+            lp.check_bridge(direction, signer.address, amount, to)
             confirm(f"Bridge {_lpt(amount)} LPT from {layer_from} to {to or signer.address} on {layer_to}?", yes)
             sent = operation(signer, amount, to)
         if as_json:
@@ -738,10 +742,14 @@ def _reward_once(lp, signer, if_profitable, lpt_usd, eth_usd, gas_used, as_json)
 @json_option
 @click.pass_context
 def withdraw_fees(ctx, account, amount, to, layer, yes, as_json):
-    """Withdraw the account's earned ETH fees from a BondingManager."""
+    """Withdraw the account's earned ETH fees from a BondingManager.
+
+    Fees accrue where the orchestrator's winning tickets are redeemed; fees
+    earned on L1 stay withdrawable there after migrating (--layer l1).
+    """
     signer = resolve_account(account)
     with _Session(ctx, as_json) as lp, _Refusals():
-        amount = lp.check_fee_withdrawal(signer.address, amount, layer)
+        amount = lp.check_fee_withdrawal(signer.address, amount, layer, to)
         confirm(f"Withdraw {_eth(amount)} ETH of fees on {layer.upper()} to {to or signer.address}?", yes)
         sent = lp.withdraw_fees(signer, amount, to, layer)
     if as_json:

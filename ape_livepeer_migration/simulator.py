@@ -147,12 +147,12 @@ def fee_kwargs(chain: Chain) -> dict[str, int]:
     base fee) that is too low, and the node refuses the transaction.
     """
     pending = chain.provider.make_request("eth_getBlockByNumber", ["pending", False])
-    base_fee = _int(pending.get("baseFeePerGas") or 0)
+    base_fee = rpc_int(pending.get("baseFeePerGas") or 0)
     return {"max_fee": 2 * base_fee, "max_priority_fee": 0}
 
 
 def _block_gas_limit(chain: Chain) -> int:
-    return _int(chain.provider.make_request("eth_getBlockByNumber", ["latest", False])["gasLimit"])
+    return rpc_int(chain.provider.make_request("eth_getBlockByNumber", ["latest", False])["gasLimit"])
 
 
 def _set_code(chain: Chain, address: str, code: bytes) -> None:
@@ -291,7 +291,8 @@ def _bytes(value: Any) -> bytes:
     return bytes(value)
 
 
-def _int(value: Any) -> int:
+def rpc_int(value: Any) -> int:
+    """A JSON-RPC quantity (hex string or number) as an int."""
     return int(value, 16) if isinstance(value, str) else int(value)
 
 
@@ -317,11 +318,11 @@ def fetch_retryables(sim: ArbitrumSimulator, from_block: int, to_block: int) -> 
             ["address", "uint8", "address", "bytes32", "uint256", "uint64"], _bytes(log["data"])
         )
         if kind == L1_MESSAGE_TYPE_SUBMIT_RETRYABLE and inbox.lower() == str(sim.inbox.address).lower():
-            delivered[_int(log["topics"][1])] = (sender, data_hash, base_fee, timestamp)
+            delivered[rpc_int(log["topics"][1])] = (sender, data_hash, base_fee, timestamp)
 
     messages = []
     for log in inbox_logs:
-        message_num = _int(log["topics"][1])
+        message_num = rpc_int(log["topics"][1])
         if message_num not in delivered:
             continue
         sender, data_hash, base_fee, timestamp = delivered[message_num]
@@ -333,7 +334,7 @@ def fetch_retryables(sim: ArbitrumSimulator, from_block: int, to_block: int) -> 
                 message_num=message_num,
                 l1_sender=undo_l1_to_l2_alias(sender),
                 base_fee_l1=base_fee,
-                l1_block=_int(log["blockNumber"]),
+                l1_block=rpc_int(log["blockNumber"]),
                 l1_timestamp=timestamp,
                 l1_tx_hash=log["transactionHash"],
                 **decode_retryable_data(data),
@@ -449,7 +450,7 @@ def fetch_l2_to_l1(sim: ArbitrumSimulator, from_block: int, to_block: int) -> li
     )
     messages = [
         decode_l2_to_l1_log(
-            [_bytes(t) for t in log["topics"]], _bytes(log["data"]), _int(log["blockNumber"]), log["transactionHash"]
+            [_bytes(t) for t in log["topics"]], _bytes(log["data"]), rpc_int(log["blockNumber"]), log["transactionHash"]
         )
         for log in logs
     ]
