@@ -105,7 +105,7 @@ _PROFITABILITY_OPTIONS = {
 }
 
 
-@cli.command()
+@cli.command(short_help="Does calling reward() pay, on L1 and on L2?")
 @click.option("--stake", type=Amount(), help="Orchestrator's pool stake (self + delegated), LPT. [default: 50000]")
 @click.option("--self-stake", type=Amount(allow_zero=True), help="Orchestrator's own stake, part of --stake, LPT. [default: 0]")
 @click.option("--reward-cut", type=Percent(10**6), help="Reward cut (commission), percent. [default: 25]")
@@ -340,7 +340,7 @@ def _lpt(amount: int) -> str:
 _eth = _lpt
 
 
-@cli.command()
+@cli.command(short_help="Deploy the simulator and the system (local).")
 @account_option
 @click.option("--operator", "operator_spec", metavar="ALIAS|ADDRESS|test:N", help="Account that runs the local Arbitrum simulator and relays [default: --account].")
 @click.option("--genesis", type=Assignment(), multiple=True, help="ADDRESS=AMOUNT: L1 LPT minted to ADDRESS at deployment (repeatable).")
@@ -428,7 +428,7 @@ class _StepProgress:
             self._progress.stop()
 
 
-@cli.command()
+@cli.command(short_help="An account's staking on both layers.")
 @click.argument("address", type=Address(), required=False)
 @account_option
 @json_option
@@ -595,7 +595,7 @@ cli.command(name="bridge-in")(_bridge_command("in"))
 cli.command(name="bridge-out")(_bridge_command("out"))
 
 
-@cli.command()
+@cli.command(short_help="Deliver cross-chain messages (local pair).")
 @click.option("--operator", "operator_spec", metavar="ALIAS|ADDRESS|test:N", help="The simulator's operator [default: the recorded one].")
 @click.option("--watch", is_flag=True, help="Keep relaying until interrupted (Ctrl-C).")
 @click.option("--interval", type=click.FloatRange(min=0.1), default=1.0, show_default=True, help="Seconds between idle passes with --watch.")
@@ -645,7 +645,7 @@ def _show_pass(report, as_json: bool) -> None:
         click.echo(f"L2->L1 {message_id} not executed: {error}")
 
 
-@cli.command()
+@cli.command(short_help="Pay out matured LPT withdrawals on L1.")
 @account_option
 @yes_option
 @json_option
@@ -733,7 +733,7 @@ def _reward_once(lp, signer, if_profitable, lpt_usd, eth_usd, gas_used, as_json)
     return True
 
 
-@cli.command(name="withdraw-fees")
+@cli.command(name="withdraw-fees", short_help="Withdraw earned ETH fees (L2 or L1).")
 @account_option
 @click.option("--amount", type=Amount(), help="ETH to withdraw [default: all pending fees].")
 @click.option("--to", type=Address(), help="Recipient [default: the account].")
