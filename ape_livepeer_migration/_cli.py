@@ -41,6 +41,10 @@ def cli(ctx, pair, address_book):
     Locally these are two anvil nodes that `ape livepeer chains` starts;
     `ape livepeer deploy` puts the system on them and records the addresses in
     the pair's address book, which every other command reads.
+
+    Commands that send check their inputs first, including that the account's
+    ETH covers the estimated gas (times livepeer_migration.gas_margin), and
+    refuse in one line without sending; they ask before sending unless --yes.
     """
     # A caller may hand in connected chains (ctx.obj["chains"]), e.g. a test's own pair.
     ctx.ensure_object(dict)
@@ -101,7 +105,7 @@ _PROFITABILITY_OPTIONS = {
 }
 
 
-@cli.command()
+@cli.command(short_help="Does calling reward() pay, on L1 and on L2?")
 @click.option("--stake", type=Amount(), help="Orchestrator's pool stake (self + delegated), LPT. [default: 50000]")
 @click.option("--self-stake", type=Amount(allow_zero=True), help="Orchestrator's own stake, part of --stake, LPT. [default: 0]")
 @click.option("--reward-cut", type=Percent(10**6), help="Reward cut (commission), percent. [default: 25]")
@@ -336,7 +340,7 @@ def _lpt(amount: int) -> str:
 _eth = _lpt
 
 
-@cli.command()
+@cli.command(short_help="Deploy the simulator and the system (local).")
 @account_option
 @click.option("--operator", "operator_spec", metavar="ALIAS|ADDRESS|test:N", help="Account that runs the local Arbitrum simulator and relays [default: --account].")
 @click.option("--genesis", type=Assignment(), multiple=True, help="ADDRESS=AMOUNT: L1 LPT minted to ADDRESS at deployment (repeatable).")
@@ -458,7 +462,7 @@ class _StepProgress:
             self._progress.stop()
 
 
-@cli.command()
+@cli.command(short_help="An account's staking on both layers.")
 @click.argument("address", type=Address(), required=False)
 @account_option
 @json_option
@@ -599,7 +603,7 @@ def _bridge_command(direction: str):
         with _Session(ctx, as_json) as lp, _Refusals():
             operation = lp.bridge_in if direction == "in" else lp.bridge_out
             # the checks run before the question: a refused bridge asks nothing
-            lp.check_bridge(direction, signer.address, amount)
+            lp.check_bridge(direction, signer.address, amount, to)
             confirm(f"Bridge {_lpt(amount)} LPT from {layer_from} to {to or signer.address} on {layer_to}?", yes)
             sent = operation(signer, amount, to)
         if as_json:
@@ -625,7 +629,7 @@ cli.command(name="bridge-in")(_bridge_command("in"))
 cli.command(name="bridge-out")(_bridge_command("out"))
 
 
-@cli.command()
+@cli.command(short_help="Deliver cross-chain messages (local pair).")
 @click.option("--operator", "operator_spec", metavar="ALIAS|ADDRESS|test:N", help="The simulator's operator [default: the recorded one].")
 @click.option("--watch", is_flag=True, help="Keep relaying until interrupted (Ctrl-C).")
 @click.option("--interval", type=click.FloatRange(min=0.1), default=1.0, show_default=True, help="Seconds between idle passes with --watch.")
@@ -675,7 +679,7 @@ def _show_pass(report, as_json: bool) -> None:
         click.echo(f"L2->L1 {message_id} not executed: {error}")
 
 
-@cli.command()
+@cli.command(short_help="Pay out matured LPT withdrawals on L1.")
 @account_option
 @yes_option
 @json_option
@@ -763,7 +767,7 @@ def _reward_once(lp, signer, if_profitable, lpt_usd, eth_usd, gas_used, as_json)
     return True
 
 
-@cli.command(name="withdraw-fees")
+@cli.command(name="withdraw-fees", short_help="Withdraw earned ETH fees (L2 or L1).")
 @account_option
 @click.option("--amount", type=Amount(), help="ETH to withdraw [default: all pending fees].")
 @click.option("--to", type=Address(), help="Recipient [default: the account].")
@@ -772,10 +776,14 @@ def _reward_once(lp, signer, if_profitable, lpt_usd, eth_usd, gas_used, as_json)
 @json_option
 @click.pass_context
 def withdraw_fees(ctx, account, amount, to, layer, yes, as_json):
-    """Withdraw the account's earned ETH fees from a BondingManager."""
+    """Withdraw the account's earned ETH fees from a BondingManager.
+
+    Fees accrue where the orchestrator's winning tickets are redeemed; fees
+    earned on L1 stay withdrawable there after migrating (--layer l1).
+    """
     signer = resolve_account(account)
     with _Session(ctx, as_json) as lp, _Refusals():
-        amount = lp.check_fee_withdrawal(signer.address, amount, layer)
+        amount = lp.check_fee_withdrawal(signer.address, amount, layer, to)
         confirm(f"Withdraw {_eth(amount)} ETH of fees on {layer.upper()} to {to or signer.address}?", yes)
         sent = lp.withdraw_fees(signer, amount, to, layer)
     if as_json:

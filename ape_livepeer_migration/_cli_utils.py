@@ -160,7 +160,7 @@ class Address(click.ParamType):
 
 
 #: ``--json``: print machine-readable JSON instead of a table (parameter ``as_json``).
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts) instead of text.")
 
 #: ``--yes`` / ``-y``: do not ask before sending transactions (parameter ``yes``).
 yes_option = click.option("--yes", "-y", "yes", is_flag=True, help="Do not ask for confirmation.")

@@ -167,7 +167,8 @@ def deploy_bridge(
 # ---------------------------------------------------------------------------- gas parameters
 
 
-def _pending_base_fee(chain: Chain) -> int:
+def pending_base_fee(chain: Chain) -> int:
+    """The base fee of ``chain``'s next block (0 before London)."""
     block = chain.provider.make_request("eth_getBlockByNumber", ["pending", False])
     value = block.get("baseFeePerGas") or 0
     return int(value, 16) if isinstance(value, str) else int(value)
@@ -207,7 +208,7 @@ def retryable_gas_params(
 
     l1, l2 = chains.l1, chains.l2
     with l1:
-        fee = project.IInbox.at(inbox).calculateRetryableSubmissionFee(len(calldata), _pending_base_fee(l1))
+        fee = project.IInbox.at(inbox).calculateRetryableSubmissionFee(len(calldata), pending_base_fee(l1))
     call = {"from": apply_l1_to_l2_alias(l1_sender), "to": str(l2_target), "data": "0x" + bytes(calldata).hex()}
     try:
         estimate = l2.provider.make_request("eth_estimateGas", [call])
@@ -217,7 +218,7 @@ def retryable_gas_params(
     return RetryableGasParams(
         max_submission_cost=int(fee * submission_margin),
         gas_limit=int(estimate * gas_margin),
-        gas_price_bid=max(int(_pending_base_fee(l2) * gas_price_margin), min_gas_price),
+        gas_price_bid=max(int(pending_base_fee(l2) * gas_price_margin), min_gas_price),
     )
 
 

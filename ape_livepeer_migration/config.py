@@ -7,6 +7,7 @@ Every key is optional; the values shown are the defaults::
     livepeer_migration:
       pair: local               # which L1/L2 pair to use: local | mainnet-fork | sepolia
       address_book_dir: null    # where `ape livepeer deploy` records addresses (null: <project>/.build/livepeer)
+      gas_margin: 1.3           # ETH checks: estimated gas x fee per gas x this, before anything is sent
       local:                    # two anvils run by `ape livepeer chains`
         l1_port: 8545           # local L1 anvil
         l2_port: 8547           # local L2 anvil (Arbitrum's test node uses 8547 too)
@@ -111,6 +112,9 @@ class LivepeerConfig(PluginConfig):
     pair: str = "local"
     #: Directory of the address books (one JSON per pair) and relayer journals; ``None``: ``.build/livepeer``.
     address_book_dir: str | None = None
+    #: Factor on the estimated fee (gas x fee per gas) when a command checks, before sending, that the account holds
+    #: the ETH its transactions cost: estimates are not exact and the base fee moves between blocks.
+    gas_margin: float = Field(1.3, ge=1.0)
     # Factories, not instances: each load reads the APE_LIVEPEER_<SECTION>_* variables anew.
     local: LocalPairConfig = Field(default_factory=LocalPairConfig)
     mainnet_fork: ForkPairConfig = Field(default_factory=ForkPairConfig)

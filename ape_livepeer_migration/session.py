@@ -19,8 +19,10 @@ system missing from the chosen chains, too little ETH for the fees.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -194,7 +196,34 @@ class SentTransaction:
     details: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Call:
+    """A transaction to estimate before sending it: ``method`` of a chain-bound contract with ``args`` and ``value``."""
+
+    contract: Any
+    method: str
+    args: tuple[Any, ...] = ()
+    value: int = 0
+
+    @property
+    def name(self) -> str:
+        return f"{self.method}()"
+
+    def request(self, sender: str) -> dict[str, str]:
+        """The JSON-RPC call object of this transaction sent by ``sender``."""
+        data = getattr(self.contract, self.method).encode_input(*self.args)
+        return {"from": str(sender), "to": str(self.contract.address), "data": "0x" + bytes(data).hex(),
+                "value": hex(self.value)}
+
+
 # ---------------------------------------------------------------------------- the session
+
+
+def _eth_text(wei: int, decimals: int = 18) -> str:
+    """Exact decimal text of ``wei`` in ETH (``decimals=9``: in gwei)."""
+    from ape_livepeer_migration.economics import to_decimal_string
+
+    return to_decimal_string(wei, decimals)
 
 
 def _is_address(value: str) -> bool:
@@ -339,6 +368,16 @@ class Livepeer:
             l2_migrator=bound["l2_migrator"],
         )
 
+    def _simulator_on_chain(self) -> bool:
+        """Whether the simulator the book records is on the chains (its L1 contracts and L2 precompiles)."""
+        from ape_livepeer_migration.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
+
+        entry = self.book.get(SIMULATOR)
+        if entry is None:
+            return False
+        l1 = all(self.chains.l1.get_code(entry[name]) for name in ("bridge", "inbox", "outbox"))
+        return l1 and all(self.chains.l2.get_code(address) for address in (ARB_SYS_ADDRESS, ARB_RETRYABLE_TX_ADDRESS))
+
     def _nonces(self, address: str) -> dict[str, int]:
         return {layer.layer: int(layer.provider.get_nonce(address)) for layer in self.chains.layers}
 
@@ -391,7 +430,14 @@ class Livepeer:
         else:
             report(SIMULATOR, "started")
             self.book.begin(SIMULATOR, {"account": str(operator.address), **self._nonces(operator.address)})
-            sim = sim_api.deploy_simulator(self.chains, operator)
+            try:
+                sim = sim_api.deploy_simulator(self.chains, operator)
+            except sim_api.SimulatorPresentError as err:
+                self.book.forget(SIMULATOR)  # refused before sending anything: nothing was started
+                raise LivepeerError(
+                    f"{err}; {self.book.path} does not record it: deploy with the address book that does "
+                    "(--address-book), or restart `ape livepeer chains` for empty chains"
+                ) from err
             self.book.record(SIMULATOR, simulator_deployment(sim))
             report(SIMULATOR, "done")
 
@@ -446,13 +492,19 @@ class Livepeer:
         return self.system
 
     def forget_deployment(self) -> None:
-        """Drop every deploy step from the address book (the contracts stay on chain) and move the relayer's journal
-        of that deployment aside (``<journal>.replaced-<unix time>``)."""
+        """Drop the system from the address book (its contracts stay on chain), so that :meth:`deploy` makes a new one.
+
+        The simulator is kept while the chains still hold it: a second one cannot be planted on the same L2 (see
+        :func:`~ape_livepeer_migration.simulator.deploy_simulator`), and the relayer's journal, which follows the
+        simulator's messages, stays too. When the chains no longer hold it (they were restarted), the simulator is
+        dropped as well and the journal moved aside (``<journal>.replaced-<unix time>``)."""
         import time
 
-        for step in DEPLOY_STEPS:
-            self.book.forget(step)
+        self.book.forget(SYSTEM)
         self._system = None
+        if self._simulator_on_chain():
+            return
+        self.book.forget(SIMULATOR)
         suffix = f".replaced-{int(time.time())}"
         for path in (self.journal_path, *(Path(f"{self.journal_path}{end}") for end in ("-wal", "-shm"))):
             if path.exists():
@@ -518,14 +570,70 @@ class Livepeer:
     # ------------------------------------------------------------------ checks shared by the operations
 
     def _require_eth(self, layer: str, address: str, needed: int, what: str) -> None:
-        """Refuse when ``address`` has less than ``needed`` wei on ``layer`` (``needed=1``: any ETH for the gas)."""
+        """Refuse when ``address`` has less than ``needed`` wei on ``layer``."""
         balance = int(getattr(self.chains, layer).provider.get_balance(address))
-        if balance == 0 and needed <= 1:
-            raise LivepeerError(f"{address} has no ETH on {layer.upper()} to pay the gas of {what}")
         if balance < needed:
             raise LivepeerError(
-                f"{address} has {balance / 1e18:.6f} ETH on {layer.upper()}, {what} needs about {needed / 1e18:.6f} ETH"
+                f"{address} has {_eth_text(balance)} ETH on {layer.upper()}, {what} needs about {_eth_text(needed)} ETH"
             )
+
+    def _require_gas(
+        self, layer: str, address: str, what: str, calls: Sequence[Call], fee_per_gas: int | None = None
+    ) -> None:
+        """Refuse unless ``address`` holds on ``layer`` what sending ``calls`` (in order) costs: their estimated gas
+        (:meth:`estimate_gas`) times the fee per gas of the transactions (default: :meth:`_fee_per_gas`) times the
+        configured ``gas_margin``, plus the ETH they send. Sends nothing."""
+        from ape import config
+
+        margin = config.get_config("livepeer_migration").gas_margin
+        price = self._fee_per_gas(layer) if fee_per_gas is None else fee_per_gas
+        gas = self.estimate_gas(layer, address, calls)
+        needed = math.ceil(gas * price * Decimal(str(margin))) + sum(call.value for call in calls)
+        self._require_eth(layer, address, needed, f"{what} ({gas:,} gas at {_eth_text(price, 9)} gwei, x{margin:g})")
+
+    def estimate_gas(self, layer: str, address: str, calls: Sequence[Call]) -> int:
+        """Gas of sending ``calls`` from ``address`` on ``layer``, one transaction each, in order: ``eth_estimateGas``
+        of a single call; for a sequence (whose later calls may need the earlier ones' effects, e.g. an approval or
+        a round initialization) the gas each uses in one ``eth_simulateV1`` block. A call that reverts raises
+        :class:`LivepeerError`."""
+        from ape.exceptions import ContractLogicError, ProviderError
+
+        from ape_livepeer_migration.simulator import rpc_int
+
+        provider = getattr(self.chains, layer).provider
+        requests = [call.request(address) for call in calls]
+        if len(calls) == 1:
+            # no gas price in the request: the node estimates without capping the gas at what the balance pays for
+            try:
+                return rpc_int(provider.make_request("eth_estimateGas", requests))
+            except (ContractLogicError, ProviderError) as err:
+                if "revert" not in str(err):
+                    raise
+                raise LivepeerError(f"{calls[0].name} would revert on {layer.upper()}: {err}") from err
+        (block,) = provider.make_request(
+            "eth_simulateV1", [{"blockStateCalls": [{"calls": requests}], "validation": False}, "latest"]
+        )
+        total = 0
+        for call, result in zip(calls, block["calls"]):
+            if rpc_int(result["status"]) != 1:
+                error = result.get("error") or {}
+                raise LivepeerError(f"{call.name} would revert on {layer.upper()}: {error.get('message', 'no reason')}")
+            total += rpc_int(result["gasUsed"])
+        return total
+
+    def _fee_per_gas(self, layer: str) -> int:
+        """The most a transaction Ape sends on ``layer`` pays per gas: the max fee of an EIP-1559 transaction (the next
+        block's base fee times the network's ``base_fee_multiplier``, plus the priority fee), else the gas price."""
+        from ape_ethereum.transactions import StaticFeeTransaction
+
+        from ape_livepeer_migration.bridge import pending_base_fee
+
+        chain = getattr(self.chains, layer)
+        with chain:
+            provider = chain.provider
+            if isinstance(provider.network.ecosystem.create_transaction(), StaticFeeTransaction):
+                return int(provider.gas_price)
+            return int(pending_base_fee(chain) * provider.network.base_fee_multiplier + provider.priority_fee)
 
     def _gas_price(self, layer: str) -> int:
         chain = getattr(self.chains, layer)
@@ -634,8 +742,9 @@ class Livepeer:
 
     def check_bridge(self, direction: str, address: str, amount: int, to: str | None = None) -> Any:
         """Refuse a bridge ``direction`` ("in": L1 -> L2, "out": L2 -> L1) of ``amount`` that cannot succeed (amount
-        not above 0 or above the balance, too little ETH for the deposit's L2 fees). Returns a deposit's
-        :class:`~ape_livepeer_migration.bridge.RetryableGasParams` (``None`` for a withdrawal); sends nothing."""
+        not above 0 or above the balance, too little ETH for the deposit's L2 fees or for the withdrawal's estimated L2
+        gas). Returns a deposit's :class:`~ape_livepeer_migration.bridge.RetryableGasParams` (``None`` for a
+        withdrawal); sends nothing."""
         from ape_livepeer_migration.bridge import deposit_gas_params
 
         s = self.system
@@ -645,8 +754,12 @@ class Livepeer:
             self._require_eth("l1", address, gas.value, "the deposit's L2 fees")
             return gas
         if direction == "out":
-            self._require_amount(amount, s.l2_token.balanceOf(address), "L2 LPT", address)
-            self._require_eth("l2", address, 1, "the withdrawal")
+            b = s.bridge
+            self._require_amount(amount, b.l2_token.balanceOf(address), "L2 LPT", address)
+            calls = [Call(b.l2_gateway, "outboundTransfer", (str(b.l1_token.address), str(to or address), amount, b""))]
+            if b.l2_token.allowance(address, b.l2_gateway.address) < amount:
+                calls.insert(0, Call(b.l2_token, "approve", (str(b.l2_gateway.address), amount)))
+            self._require_gas("l2", address, "the withdrawal", calls)
             return None
         raise LivepeerError(f"unknown bridge direction {direction!r} (in or out)")
 
@@ -782,7 +895,12 @@ class Livepeer:
             raise LivepeerError(
                 "nothing to finalize: " + "; ".join(f"withdrawal #{w.position} is {reasons[w.state](w)}" for w, _ in pending)
             )
-        self._require_eth("l1", account.address, 1, "finalizing")
+        outbox = self.system.sim.outbox
+        self._require_gas(
+            "l1", account.address, f"finalizing {len(executable)} withdrawal(s)",
+            [Call(outbox, "executeTransaction", message.execute_args(proof)) for _, (message, proof) in executable],
+            fee_per_gas=sim_api.fee_kwargs(self.chains.l1)["max_fee"],
+        )
         done = []
         for withdrawal, (message, proof) in executable:
             result = sim_api.execute_l2_to_l1(self.system.sim, message, proof, sender=account)
@@ -803,7 +921,10 @@ class Livepeer:
             raise LivepeerError(f"{address} is not an active orchestrator on L2 in round {current}")
         if bm.getTranscoder(address).lastRewardRound == current:
             raise LivepeerError(f"{address} already called reward() in round {current}")
-        self._require_eth("l2", address, 1, "reward()")
+        calls = [Call(bm, "reward")]
+        if not rounds.currentRoundInitialized():
+            calls.insert(0, Call(rounds, "initializeRound"))
+        self._require_gas("l2", address, " + ".join(call.name for call in calls), calls)
         initialized = False
         if not rounds.currentRoundInitialized():
             rounds.initializeRound(sender=account)
@@ -838,9 +959,12 @@ class Livepeer:
         call = econ.RewardCallCost("l2", gas_used, max(self._gas_price("l2"), 1))
         return econ.evaluate_call(network, orchestrator, econ.Prices(lpt_usd, eth_usd), call)
 
-    def check_fee_withdrawal(self, address: str, amount: int | None = None, layer: str = "l2") -> int:
-        """The fees (wei) a withdrawal of ``amount`` (default: all pending) on ``layer`` takes; refuses none pending,
-        an amount not above 0 or above the pending fees. Sends nothing."""
+    def check_fee_withdrawal(
+        self, address: str, amount: int | None = None, layer: str = "l2", recipient: str | None = None
+    ) -> int:
+        """The fees (wei) a withdrawal of ``amount`` (default: all pending) on ``layer`` to ``recipient`` (default:
+        ``address``) takes; refuses none pending, an amount not above 0 or above the pending fees, too little ETH for
+        the gas. Sends nothing."""
         s = self.system
         if layer not in ("l1", "l2"):
             raise LivepeerError(f"unknown layer {layer!r} (l1 or l2)")
@@ -850,14 +974,15 @@ class Livepeer:
             raise LivepeerError(f"{address} has no fees to withdraw on {layer.upper()}")
         amount = pending if amount is None else amount
         self._require_amount(amount, pending, f"ETH of pending fees on {layer.upper()}", address)
-        self._require_eth(layer, address, 1, "the withdrawal")
+        withdrawal = Call(bm, "withdrawFees", (str(recipient or address), amount))
+        self._require_gas(layer, address, "the withdrawal", [withdrawal])
         return amount
 
     def withdraw_fees(
         self, account: AccountAPI, amount: int | None = None, recipient: str | None = None, layer: str = "l2"
     ) -> SentTransaction:
         """Withdraw ``amount`` (default: all) of ``account``'s pending ETH fees on ``layer`` to ``recipient``."""
-        amount = self.check_fee_withdrawal(account.address, amount, layer)
+        amount = self.check_fee_withdrawal(account.address, amount, layer, recipient)
         s = self.system
         bm = s.l2_bonding_manager if layer == "l2" else s.l1.bonding_manager
         recipient = str(recipient or account.address)

@@ -147,12 +147,12 @@ def fee_kwargs(chain: Chain) -> dict[str, int]:
     base fee) that is too low, and the node refuses the transaction.
     """
     pending = chain.provider.make_request("eth_getBlockByNumber", ["pending", False])
-    base_fee = _int(pending.get("baseFeePerGas") or 0)
+    base_fee = rpc_int(pending.get("baseFeePerGas") or 0)
     return {"max_fee": 2 * base_fee, "max_priority_fee": 0}
 
 
 def _block_gas_limit(chain: Chain) -> int:
-    return _int(chain.provider.make_request("eth_getBlockByNumber", ["latest", False])["gasLimit"])
+    return rpc_int(chain.provider.make_request("eth_getBlockByNumber", ["latest", False])["gasLimit"])
 
 
 def _set_code(chain: Chain, address: str, code: bytes) -> None:
@@ -173,6 +173,10 @@ def _plant(chain: Chain, container: Any, address: str, *args: Any, sender: Accou
         return chain.bind(container.at(address)), code
 
 
+class SimulatorPresentError(RuntimeError):
+    """The L2 already holds a simulator's precompiles: a second simulator would share their storage."""
+
+
 def deploy_simulator(
     chains: TwoChains,
     operator: AccountAPI,
@@ -183,10 +187,21 @@ def deploy_simulator(
 
     ``operator`` asserts send roots and submits retryables; L2 fees go to
     ``network_fee_account`` (default: the operator).
+
+    Raises :class:`SimulatorPresentError`, sending nothing, when 0x64 or 0x6E already hold code (an earlier
+    simulator): new code there would run on the earlier one's storage (request ids, L2-to-L1 positions, tickets),
+    and that storage cannot be cleared (its mappings have no list of keys). Use :func:`attach_simulator` for the
+    earlier one, or fresh chains.
     """
     from ape import project
 
     l1, l2 = chains.l1, chains.l2
+    taken = [address for address in (ARB_SYS_ADDRESS, ARB_RETRYABLE_TX_ADDRESS) if l2.get_code(address)]
+    if taken:
+        raise SimulatorPresentError(
+            f"the L2 (chain {l2.chain_id}) already holds an Arbitrum simulator (code at {', '.join(taken)}): a second "
+            "one would share its storage and its request ids would collide"
+        )
     bridge = _deployed(l1, project.SimBridge, sender=operator)
     inbox = _deployed(l1, project.SimInbox, bridge.address, sender=operator)
     outbox = _deployed(l1, project.SimOutbox, bridge.address, operator, confirm_period_blocks, sender=operator)
@@ -276,7 +291,8 @@ def _bytes(value: Any) -> bytes:
     return bytes(value)
 
 
-def _int(value: Any) -> int:
+def rpc_int(value: Any) -> int:
+    """A JSON-RPC quantity (hex string or number) as an int."""
     return int(value, 16) if isinstance(value, str) else int(value)
 
 
@@ -302,11 +318,11 @@ def fetch_retryables(sim: ArbitrumSimulator, from_block: int, to_block: int) -> 
             ["address", "uint8", "address", "bytes32", "uint256", "uint64"], _bytes(log["data"])
         )
         if kind == L1_MESSAGE_TYPE_SUBMIT_RETRYABLE and inbox.lower() == str(sim.inbox.address).lower():
-            delivered[_int(log["topics"][1])] = (sender, data_hash, base_fee, timestamp)
+            delivered[rpc_int(log["topics"][1])] = (sender, data_hash, base_fee, timestamp)
 
     messages = []
     for log in inbox_logs:
-        message_num = _int(log["topics"][1])
+        message_num = rpc_int(log["topics"][1])
         if message_num not in delivered:
             continue
         sender, data_hash, base_fee, timestamp = delivered[message_num]
@@ -318,7 +334,7 @@ def fetch_retryables(sim: ArbitrumSimulator, from_block: int, to_block: int) -> 
                 message_num=message_num,
                 l1_sender=undo_l1_to_l2_alias(sender),
                 base_fee_l1=base_fee,
-                l1_block=_int(log["blockNumber"]),
+                l1_block=rpc_int(log["blockNumber"]),
                 l1_timestamp=timestamp,
                 l1_tx_hash=log["transactionHash"],
                 **decode_retryable_data(data),
@@ -434,7 +450,7 @@ def fetch_l2_to_l1(sim: ArbitrumSimulator, from_block: int, to_block: int) -> li
     )
     messages = [
         decode_l2_to_l1_log(
-            [_bytes(t) for t in log["topics"]], _bytes(log["data"]), _int(log["blockNumber"]), log["transactionHash"]
+            [_bytes(t) for t in log["topics"]], _bytes(log["data"]), rpc_int(log["blockNumber"]), log["transactionHash"]
         )
         for log in logs
     ]

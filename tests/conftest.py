@@ -1,10 +1,12 @@
-"""Shared fixtures: one local L1 + L2 pair per test area (a folder of tests/), isolated per test.
+"""Shared fixtures: one local L1 + L2 pair per test process, isolated per test.
 
-Each area gets its own pair because the Arbitrum simulator lives at fixed L2
-addresses (ArbSys 0x64, ArbRetryableTx 0x6E) whose storage outlives a new
-deployment: two areas deploying simulators on one L2 would see each other's
-request ids. Every area folder is a package, so ``scope="package"`` gives it
-its own pair; area fixtures that deploy use that scope too.
+``two_chains`` is defined here, so its "package" is the whole of tests/: a
+worker (``--dist loadfile``) runs every file it gets, of any area, on one pair.
+The Arbitrum simulator lives at fixed L2 addresses (ArbSys 0x64,
+ArbRetryableTx 0x6E) whose storage outlives a new deployment, and
+``deploy_simulator`` refuses an L2 that already holds one: an area fixture that
+deploys a simulator (or a system with one) does so inside
+``two_chains.isolated()``, so that the pair is clean again for the next area.
 """
 
 import os
@@ -21,7 +23,7 @@ from ape_livepeer_migration.chains import TwoChains, free_port, port_is_listenin
 
 @pytest.fixture(scope="package")
 def two_chains():
-    """The local L1 and L2 anvils of this test area (free ports)."""
+    """The local L1 and L2 anvils of this test process (free ports)."""
     with TwoChains.local() as pair:
         yield pair
 

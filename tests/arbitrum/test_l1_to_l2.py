@@ -544,3 +544,17 @@ def test_largest_auto_redeemable_gas_limit_is_delivered_with_any_payload(chains,
     assert result.status is DeliveryStatus.REDEEMED
     assert l2_endpoint.lastPayload() == payload
     assert gas_limit - 50_000 < l2_endpoint.lastGasAtEntry() <= gas_limit
+
+
+
+def test_a_second_simulator_on_the_same_l2_is_refused(chains, sim, operator):
+    """0x64 and 0x6E hold the first simulator: a second would share their storage (request ids would collide)."""
+    nonces = [chain.provider.get_nonce(operator.address) for chain in chains.layers]
+    both = f"{sim_api.ARB_SYS_ADDRESS}, {sim_api.ARB_RETRYABLE_TX_ADDRESS}"
+    refused = f"already holds an Arbitrum simulator \\(code at {both}\\)"
+    with pytest.raises(sim_api.SimulatorPresentError, match=refused):
+        sim_api.deploy_simulator(chains, operator)
+    chains.l2.provider.make_request("anvil_setCode", [sim_api.ARB_SYS_ADDRESS, "0x"])
+    with pytest.raises(sim_api.SimulatorPresentError, match=f"\\(code at {sim_api.ARB_RETRYABLE_TX_ADDRESS}\\)"):
+        sim_api.deploy_simulator(chains, operator)
+    assert [chain.provider.get_nonce(operator.address) for chain in chains.layers] == nonces

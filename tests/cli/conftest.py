@@ -91,6 +91,13 @@ def run(chains, book):
 
 
 @pytest.fixture
+def reward_round(chains, lp):
+    """Start a new L2 round without initializing it: o1 (migrated last round) is active in it."""
+    next_round(chains, lp.system.l2_rounds, "l2")
+    chains.l2.mine(1)
+
+
+@pytest.fixture
 def nonces(chains):
     """``nonces(*accounts)``: the accounts' nonces on both chains (a refused command must not move them)."""
 

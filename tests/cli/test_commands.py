@@ -37,17 +37,41 @@ def test_deploy_settings_for_an_existing_deployment_are_refused(run, world, nonc
     assert nonces(world.governor) == before
 
 
-def test_deploy_fresh_deploys_a_new_system(run, world, book):
+def test_deploy_fresh_deploys_a_new_system_on_the_same_simulator(run, world, book):
     result = run("deploy", "--account", "test:0", "--fresh", "--yes", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["steps"] == {"simulator": "done", "system": "done"}
+    assert data["steps"] == {"simulator": "skipped", "system": "done"}  # one simulator per L2
     assert data["addresses"]["l1_migrator"] != world_addresses(world)["l1_migrator"]
-    journal = book.with_suffix(".relay.db")  # the old deployment's journal is moved aside
-    assert not journal.exists()
-    assert [p.name.split(".replaced-")[0] for p in book.parent.glob("*.replaced-*")] == [journal.name]
+    assert book.with_suffix(".relay.db").exists() and not list(book.parent.glob("*.replaced-*"))
     relayed = run("relay")
     assert relayed.exit_code == 0 and "Nothing to relay." in relayed.output
+
+
+def test_deploy_fresh_after_the_chains_lost_the_simulator_deploys_both(run, lp, chains, world, book):
+    from ape_livepeer_migration.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
+
+    recorded = lp.book.get("simulator")
+    for layer, address in (("l1", recorded["inbox"]), ("l2", ARB_SYS_ADDRESS), ("l2", ARB_RETRYABLE_TX_ADDRESS)):
+        getattr(chains, layer).provider.make_request("anvil_setCode", [address, "0x"])
+    result = run("deploy", "--account", "test:0", "--fresh", "--yes", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["steps"] == {"simulator": "done", "system": "done"}
+    journal = book.with_suffix(".relay.db")  # the old simulator's journal is moved aside
+    assert not journal.exists()
+    assert [p.name.split(".replaced-")[0] for p in book.parent.glob("*.replaced-*")] == [journal.name]
+
+
+def test_deploy_with_another_address_book_refuses_a_second_simulator(run, world, nonces, tmp_path):
+    other = tmp_path / "other" / "local.json"
+    before = nonces(world.governor, world.operator)
+    result = run("deploy", "--account", "test:0", "--operator", "test:9", "--yes", book_path=other)
+    assert result.exit_code == 1, result.output
+    assert "already holds an Arbitrum simulator" in result.output and f"{other} does not record it" in result.output
+    assert len([line for line in result.output.splitlines() if "Error" in line]) == 1
+    assert nonces(world.governor, world.operator) == before
+    again = run("deploy", "--account", "test:0", "--operator", "test:9", "--yes", book_path=other)
+    assert "started earlier" not in again.output  # the refusal left no interrupted step behind
 
 
 def test_deploy_continues_after_the_last_finished_step(run, lp, book, world, nonces, accounts):

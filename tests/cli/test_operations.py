@@ -91,7 +91,8 @@ def test_migrate_needs_eth_for_the_l2_fees(run, lp, world, chains, nonces):
     s.l1.bonding_manager.bond(10 * LPT, world.o1.address, sender=poor)
     chains.l1.provider.set_balance(poor.address, 0)
     before = nonces(poor)
-    _one_line_error(run("migrate", "--account", "test:8", "--yes"), 1, "has 0.000000 ETH on L1, the migration's L2 fees needs")
+    refused = run("migrate", "--account", "test:8", "--yes")
+    _one_line_error(refused, 1, "has 0 ETH on L1, the migration's L2 fees needs about")
     assert nonces(poor) == before
 
 
@@ -169,13 +170,6 @@ def test_relay_refuses_another_operator(run, world, nonces):
 
 
 # ---------------------------------------------------------------------------- call-reward
-
-
-@pytest.fixture
-def reward_round(chains, lp):
-    """Start a new L2 round without initializing it: o1 (migrated last round) is active in it."""
-    next_round(chains, lp.system.l2_rounds, "l2")
-    chains.l2.mine(1)
 
 
 def test_call_reward_initializes_the_round_and_refuses_a_second_call(run, lp, world, reward_round, nonces):
@@ -346,14 +340,3 @@ def test_deploy_refuses_pairs_other_than_local(chains, book, world, nonces):
     result = CliRunner().invoke(cli, ["deploy", "--account", "test:0", "--yes"], obj={"chains": live, "address_book": str(book)})
     _one_line_error(result, 1, "deploy runs on the local pair (it deploys the Arbitrum simulator), not on sepolia")
     assert nonces(world.governor) == before
-
-
-def test_l2_transactions_need_l2_eth(run, lp, world, chains, reward_round, nonces):
-    assert run("bridge-in", "3", "--account", "test:4", "--yes").exit_code == 0
-    run("relay")
-    for account in (world.d1, world.o1):
-        chains.l2.provider.set_balance(account.address, 0)
-    before = nonces(world.d1, world.o1)
-    _one_line_error(run("bridge-out", "1", "--account", "test:4", "--yes"), 1, "has no ETH on L2 to pay the gas of the withdrawal")
-    _one_line_error(run("call-reward", "--account", "test:2"), 1, "has no ETH on L2 to pay the gas of reward()")
-    assert nonces(world.d1, world.o1) == before

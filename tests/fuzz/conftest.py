@@ -56,7 +56,14 @@ def initialize_rounds(system: System) -> None:
 
 
 @pytest.fixture(scope="package")
-def world(two_chains, accounts) -> World:
+def world(two_chains, accounts):
+    """The deployed world of :func:`_deploy_world`, undone at the end of the package: the simulator's L2 precompiles are
+    per chain, and the pair may serve other areas' files next (--dist loadfile)."""
+    with two_chains.isolated():
+        yield _deploy_world(two_chains, accounts)
+
+
+def _deploy_world(two_chains, accounts) -> World:
     """Two active L1 orchestrators (10% and 5% reward cut), four delegators split between them, one reward each;
     both layers' rounds initialized. The baseline is taken after the set-up."""
     governor, operator, fresh = accounts[0], accounts[9], accounts[1]

@@ -80,6 +80,13 @@ def people(accounts):
 
 @pytest.fixture(scope="package")
 def system(two_chains, people):
+    """The system of :func:`_deploy_system`, undone at the end of the package: the simulator's L2 precompiles are
+    per chain, and the pair may serve other areas' files next (--dist loadfile)."""
+    with two_chains.isolated():
+        yield _deploy_system(two_chains, people)
+
+
+def _deploy_system(two_chains, people):
     """Everything deployed and wired; on L1 o1 (10% cut, 50% fee share) and o2 (5%, 25%) are active, d1 and d2
     delegate to o1, d3 to o2, and o1 has called reward once; both chains' rounds are initialized."""
     from ape_livepeer_migration.system import deploy_system

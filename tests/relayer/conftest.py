@@ -22,7 +22,10 @@ def operator(accounts):
 
 @pytest.fixture(scope="package")
 def sim(two_chains, operator):
-    return sim_api.deploy_simulator(two_chains, operator, confirm_period_blocks=20)
+    """Undone at the end of the package: the simulator's L2 precompiles are per chain, and the pair may serve other
+    areas' files next (--dist loadfile)."""
+    with two_chains.isolated():
+        yield sim_api.deploy_simulator(two_chains, operator, confirm_period_blocks=20)
 
 
 @pytest.fixture(scope="package")
