@@ -212,6 +212,13 @@ class Chain:
     def disconnect(self) -> None:
         """Let go of the node; stops it only if this process started it."""
         if self._context is not None:
+            # Ape pops the top of its process-wide provider stack, but pairs end in any order (a test's module
+            # pair may outlive a pair connected after it): bring this layer's entry to the top first, or another
+            # holder's provider would be popped and forgotten.
+            stack = ProviderContextManager.provider_stack
+            connection_id = self.provider.connection_id
+            stack.remove(connection_id)
+            stack.append(connection_id)
             with self:
                 self._context.pop_provider()
             self._context = None

@@ -21,9 +21,13 @@ import pytest
 from ape_livepeer_migration.chains import TwoChains, free_port, port_is_listening
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="session")
 def two_chains():
-    """The local L1 and L2 anvils of this test process (free ports)."""
+    """The local L1 and L2 anvils of this test process (free ports), shared by every test area it runs.
+
+    An area that deploys something the next area must not find (the simulator's precompiles at fixed L2
+    addresses) deploys it inside ``two_chains.isolated()`` in its package fixture, so that it is gone afterwards.
+    """
     with TwoChains.local() as pair:
         yield pair
 
