@@ -2,7 +2,7 @@
 
 import pytest
 
-from ape_livepeer_migration.journal import Direction, Status
+from ape_livepeer_migration.journal import Direction, Status, load
 from ape_livepeer_migration.relayer import Relayer, SimulatorBackend, load_simulator, simulator_deployment
 
 RECEIVED_FROM_L1 = "ReceivedFromL1(uint256,uint256,bytes)"
@@ -83,7 +83,6 @@ def test_a_restarted_relayer_does_not_redo_what_the_chain_did(chains, sim, send_
     relayer._scan("l2", Direction.L2_TO_L1, Status.WAITING, backend.outbound)
     (l1_to_l2,) = relayer.status(Direction.L1_TO_L2)
     (l2_to_l1,) = relayer.status(Direction.L2_TO_L1)
-    from ape_livepeer_migration.journal import load
 
     backend.deliver_batch([load(backend.inbound_type, l1_to_l2.payload)])  # sent, then "killed"
     message = load(backend.outbound_type, l2_to_l1.payload)
@@ -245,3 +244,39 @@ def test_a_submission_the_node_refuses_holds_back_the_later_ones(chains, relayer
     assert len(submissions(chains, sim)) == 3
     payloads = event_payloads(chains.l2, l2_endpoint.address, RECEIVED_FROM_L1)
     assert payloads == [b"refused 0", b"refused 1", b"refused 2"]
+
+
+class KeylessAccount:
+    """An Ape account that does not hold its key in the clear (as a keyfile or hardware account):
+    it only signs through Ape's ``sign_transaction``."""
+
+    def __init__(self, account, refuses: bool = False):
+        self._account = account
+        self._refuses = refuses
+
+    def __getattr__(self, name):
+        if name == "private_key":
+            raise AttributeError(name)
+        return getattr(self._account, name)
+
+    def sign_transaction(self, txn):
+        return None if self._refuses else self._account.sign_transaction(txn)
+
+
+def test_an_account_without_a_clear_key_signs_through_ape(chains, sim, send_to_l2, tmp_path):
+    import dataclasses
+
+    from ape_livepeer_migration.simulator import SubmissionError, l2_rpc, submit_retryables
+
+    send_to_l2(b"signed by ape")
+    send_to_l2(b"not signed")
+    backend = SimulatorBackend(dataclasses.replace(sim, operator=KeylessAccount(sim.operator)))
+    relayer = Relayer.open(backend, tmp_path / "relay.db")
+    relayer._scan("l1", Direction.L1_TO_L2, Status.READY, backend.inbound)
+    first, second = (load(backend.inbound_type, r.payload) for r in relayer.status(Direction.L1_TO_L2))
+    (delivered,) = backend.deliver_batch([first])
+    assert delivered.outcome is Status.DELIVERED
+    refusing = dataclasses.replace(sim, operator=KeylessAccount(sim.operator, refuses=True))
+    with pytest.raises(SubmissionError, match="did not sign"):
+        submit_retryables(refusing, [second], l2_rpc(sim))
+    relayer.journal.close()
