@@ -572,9 +572,9 @@ def submit_retryables(
     :func:`deliver_retryable` for many messages in a few round trips in all: the forwarders,
     gas limits (``submissionGas``, capped at the block gas limit), fee and nonce are read in
     JSON-RPC batches; each submission is signed for the operator with an explicit nonce, gas
-    limit and fee (no estimation); all are sent in one batch, so that the node mines several
-    per block; then the receipts are read back together. Consecutive nonces keep the
-    submissions in message order on L2.
+    limit and fee (no estimation). They are sent one block's worth (by gas limit) per batch,
+    so that the node mines them together in one block, and each batch's receipts are read
+    back together. Consecutive nonces keep the submissions in message order on L2.
 
     One entry per message: its :class:`DeliveryResult`, or the error that kept it from being
     delivered. When the node refuses a submission, that message and the rest carry the
@@ -591,53 +591,59 @@ def submit_retryables(
     operator = str(sim.operator.address)
     refused = _plant_forwarders(sim, rpc, [m.l1_sender for m in messages])
     shapes = list(dict.fromkeys((m.gas_limit, len(m.data)) for m in messages))
-    pending, latest, nonce, *gas_needed = (
+    latest, nonce, *gas_needed = (
         _answer(answer)
         for answer in rpc.batch([
-            ("eth_getBlockByNumber", ["pending", False]),
             ("eth_getBlockByNumber", ["latest", False]),
             ("eth_getTransactionCount", [operator, "pending"]),
             *(_eth_call(ARB_RETRYABLE_TX_ADDRESS, _SUBMISSION_GAS_CALL + abi_encode(["uint256", "uint256"], shape)) for shape in shapes),
         ])
     )
-    # as fee_kwargs: twice the next block's base fee; a submission too big for a block gets the block's gas
-    max_fee = 2 * _int(pending.get("baseFeePerGas") or 0)
-    gas_of = {shape: min(_int(gas), _int(latest["gasLimit"])) for shape, gas in zip(shapes, gas_needed)}
+    block_gas = _int(latest["gasLimit"])
+    # a submission too big for a block gets the block's gas (and no auto-redeem)
+    gas_of = {shape: min(_int(gas), block_gas) for shape, gas in zip(shapes, gas_needed)}
     nonce = _int(nonce)
-
     sign = _signer(sim.operator)
-    raw: list[str] = []
-    stopped: Exception | None = None
-    for message in messages:
-        if message.l1_sender in refused:
-            stopped = refused[message.l1_sender]
-            break
-        raw.append(sign({
-            "type": 2,
-            "chainId": l2.chain_id,
-            "nonce": nonce + len(raw),
-            "to": ARB_RETRYABLE_TX_ADDRESS,
-            "data": _SUBMIT_RETRYABLE_CALL + abi_encode([_REQUEST_TYPE], [_request(message)]),
-            "value": message.deposit,
-            "gas": gas_of[(message.gas_limit, len(message.data))],
-            "maxFeePerGas": max_fee,
-            "maxPriorityFeePerGas": 0,
-        }))
-    sent: list[tuple[RetryableMessage, str]] = []
-    answers = rpc.batch([("eth_sendRawTransaction", [tx]) for tx in raw])
-    for message, answer in zip(messages, answers):
-        if isinstance(answer, Exception):
-            stopped = SubmissionError(f"submission of message {message.message_num} refused: {answer}")
-            break
-        sent.append((message, answer))
 
     results: list[DeliveryResult | Exception] = []
-    for (message, tx_hash), receipt in zip(sent, _receipts(rpc, [h for _, h in sent], timeout)):
-        if _int(receipt["status"]) == 1:
-            results.append(_delivery_from_logs(receipt["logs"], message, already=False))
-        else:
-            results.append(SubmissionError(f"submission {tx_hash} of message {message.message_num} reverted"))
-    return results + [stopped] * (len(messages) - len(sent))
+    stopped: Exception | None = None
+    while stopped is None and len(results) < len(messages):
+        # One block's worth at a time: anvil mines what its pool holds when a transaction
+        # arrives, a block at a time, and leaves what did not fit pending until the next one.
+        max_fee = 2 * _int(_answer(rpc.request("eth_getBlockByNumber", ["pending", False])).get("baseFeePerGas") or 0)
+        chunk: list[tuple[RetryableMessage, str]] = []
+        room = block_gas
+        for message in messages[len(results) :]:
+            gas = gas_of[(message.gas_limit, len(message.data))]
+            if message.l1_sender in refused:
+                stopped = refused[message.l1_sender]
+                break
+            if chunk and gas > room:
+                break
+            room -= gas
+            chunk.append((message, sign({
+                "type": 2,
+                "chainId": l2.chain_id,
+                "nonce": nonce + len(results) + len(chunk),
+                "to": ARB_RETRYABLE_TX_ADDRESS,
+                "data": _SUBMIT_RETRYABLE_CALL + abi_encode([_REQUEST_TYPE], [_request(message)]),
+                "value": message.deposit,
+                "gas": gas,
+                "maxFeePerGas": max_fee,  # as fee_kwargs: twice the next block's base fee
+                "maxPriorityFeePerGas": 0,
+            })))
+        sent: list[tuple[RetryableMessage, str]] = []
+        for (message, _), answer in zip(chunk, rpc.batch([("eth_sendRawTransaction", [tx]) for _, tx in chunk])):
+            if isinstance(answer, Exception):
+                stopped = SubmissionError(f"submission of message {message.message_num} refused: {answer}")
+                break
+            sent.append((message, answer))
+        for (message, tx_hash), receipt in zip(sent, _receipts(rpc, [h for _, h in sent], timeout)):
+            if _int(receipt["status"]) == 1:
+                results.append(_delivery_from_logs(receipt["logs"], message, already=False))
+            else:
+                results.append(SubmissionError(f"submission {tx_hash} of message {message.message_num} reverted"))
+    return results + [stopped] * (len(messages) - len(results))
 
 
 def ticket_is_live(sim: ArbitrumSimulator, ticket_id: bytes) -> bool:

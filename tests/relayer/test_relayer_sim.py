@@ -280,3 +280,30 @@ def test_an_account_without_a_clear_key_signs_through_ape(chains, sim, send_to_l
     with pytest.raises(SubmissionError, match="did not sign"):
         submit_retryables(refusing, [second], l2_rpc(sim))
     relayer.journal.close()
+
+
+def test_a_batch_bigger_than_a_block_is_sent_one_block_at_a_time(chains, relayer, sim, send_to_l2, event_payloads, endpoints):
+    """anvil mines what its pool holds when a transaction arrives, one block's worth, and leaves
+    the rest pending: the relayer sends at most a block's worth (by gas limit) at a time."""
+    _, l2_endpoint = endpoints
+    for index in range(5):
+        send_to_l2(f"block {index}".encode())
+    backend = relayer.backend
+    relayer._scan("l1", Direction.L1_TO_L2, Status.READY, backend.inbound)
+    first = load(backend.inbound_type, relayer.status(Direction.L1_TO_L2)[0].payload)
+    gas = int(sim.arb_retryable_tx.submissionGas(first.gas_limit, len(first.data)))
+    l2 = chains.l2.provider
+    limit = l2.make_request("eth_getBlockByNumber", ["latest", False])["gasLimit"]
+    l2.make_request("evm_setBlockGasLimit", [hex(2 * gas + gas // 2)])
+    chains.l2.mine()  # the relayer reads the limit from the latest block
+    try:
+        (report,) = run_until_idle(relayer)
+    finally:
+        l2.make_request("evm_setBlockGasLimit", [limit])
+    assert report.delivered == [0, 1, 2, 3, 4]
+    assert event_payloads(chains.l2, l2_endpoint.address, RECEIVED_FROM_L1) == [f"block {i}".encode() for i in range(5)]
+    blocks = [
+        int(l2.make_request("eth_getTransactionReceipt", [r.result_tx])["blockNumber"], 16)
+        for r in relayer.status(Direction.L1_TO_L2)
+    ]
+    assert blocks == sorted(blocks) and len(set(blocks)) >= 3  # chunks of 2, each sent after the last one's receipts
