@@ -134,6 +134,9 @@ def run(migrations: int, migration_runs: int, cli_runs: int) -> dict:
     figures = {
         **gas,
         "relay.migrations_per_s": sources["migration_throughput"]["migrations_per_s"],
+        # its two parts: the users' L1 migrate transactions, and the relayer's deliveries on L2
+        "relay.l1_migrations_per_s": sources["migration_throughput"]["l1_migrations_per_s"],
+        "relay.deliveries_per_s": sources["migration_throughput"]["relay_deliveries_per_s"],
         "cli.ape_help_s": cli["ape_help_s"],
         "cli.ape_help_without_plugin_s": cli["ape_help_without_plugin_s"],
         "cli.livepeer_help_s": cli["livepeer_help_s"],
