@@ -615,7 +615,7 @@ def submit_retryables(
     while stopped is None and len(results) < len(messages):
         # One block's worth at a time: anvil mines what its pool holds when a transaction
         # arrives, a block at a time, and leaves what did not fit pending until the next one.
-        max_fee = 2 * _int(_answer(rpc.request("eth_getBlockByNumber", ["pending", False])).get("baseFeePerGas") or 0)
+        max_fee = 2 * _int(rpc.request("eth_getBlockByNumber", ["pending", False]).get("baseFeePerGas") or 0)
         chunk: list[tuple[RetryableMessage, str]] = []
         room = block_gas
         for message in messages[len(results) :]:
