@@ -215,8 +215,8 @@ def check_exactly_once(chains: ModelChains, relayer: Relayer) -> None:
     assert sorted(chains.deliveries) == [m.number for _, m in chains.inbound_msgs]
     assert all(len(d) == 1 for d in chains.deliveries.values())
     assert chains.executions == {m.position: 1 for _, m in chains.outbound_msgs}
-    # The model has no transaction in flight at a death, so the relayer must never
-    # lean on the chain's refusal of a duplicate: it asks the chain first.
+    # Submissions in flight at a death land before the restarted relayer reads the chain
+    # (it waits for them), so it must never lean on the chain's refusal of a duplicate.
     assert chains.refusals == 0
     statuses = {(r.direction, r.id): r.status for r in relayer.status()}
     assert statuses == {
