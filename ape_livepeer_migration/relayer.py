@@ -19,10 +19,11 @@ Retryables are delivered in batches (``deliveries_per_batch``, default 100):
 the chain is asked about the whole batch at once, the undelivered ones are
 submitted together (signed with explicit nonces, gas and fees, sent one
 block's worth per JSON-RPC batch, so the L2 mines them together, in message
-order), and each outcome is then journaled on its own, in message order. A submission the node
-refuses, or that reverts without the chain having delivered the message some
-other way, stops the pass at that message: the ones before it are journaled,
-the ones after it wait (see :func:`~ape_livepeer_migration.simulator.submit_retryables`).
+order), and each outcome is then journaled on its own, in message order. A
+submission the node refuses, or that reverts without the chain having
+delivered the message some other way, stops the pass at that message: the
+ones before it are journaled, the ones after it wait for a later pass (see
+:func:`~ape_livepeer_migration.simulator.submit_retryables`).
 
 Exactly once, whatever moment the process dies at: every state transition is
 one SQLite transaction of the :class:`~ape_livepeer_migration.journal.Journal`

@@ -601,7 +601,10 @@ def submit_retryables(
         for answer in rpc.batch([
             ("eth_getBlockByNumber", ["latest", False]),
             ("eth_getTransactionCount", [operator, "pending"]),
-            *(_eth_call(ARB_RETRYABLE_TX_ADDRESS, _SUBMISSION_GAS_CALL + abi_encode(["uint256", "uint256"], shape)) for shape in shapes),
+            *(
+                _eth_call(ARB_RETRYABLE_TX_ADDRESS, _SUBMISSION_GAS_CALL + abi_encode(["uint256", "uint256"], shape))
+                for shape in shapes
+            ),
         ])
     )
     block_gas = _int(latest["gasLimit"])
