@@ -84,6 +84,22 @@ class HttpRpc:
             raise RpcError(f"{method}: {response['error']}")
         return response["result"]
 
+    def batch(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
+        """Several requests in one HTTP round trip (a JSON-RPC batch): their results, in order.
+
+        An error answer is returned in its slot as an :class:`RpcError`, not raised: the other
+        requests of the batch were handled all the same.
+        """
+        if not calls:
+            return []
+        responses = self._provider.make_batch_request(calls)
+        if not isinstance(responses, list):  # the node refused the batch as a whole
+            raise RpcError(f"batch of {len(calls)}: {responses.get('error')}")
+        return [
+            RpcError(f"{method}: {response['error']}") if response.get("error") else response["result"]
+            for (method, _), response in zip(calls, responses, strict=True)
+        ]
+
 
 def _hex(data: bytes) -> str:
     return "0x" + data.hex()

@@ -15,13 +15,25 @@ the rollup confirms L2 -> L1 send roots; locally this relayer plays both parts:
   that block instead of waiting. A message whose L1 call reverts stays
   ``ready`` (executable, as on Arbitrum) and is tried again each pass.
 
+Retryables are delivered in batches (``deliveries_per_batch``, default 100):
+the chain is asked about the whole batch at once, the undelivered ones are
+submitted together (signed with explicit nonces, gas and fees, sent one
+block's worth per JSON-RPC batch, so the L2 mines them together, in message
+order), and each outcome is then journaled on its own, in message order. A
+submission the node refuses, or that reverts without the chain having
+delivered the message some other way, stops the pass at that message: the
+ones before it are journaled, the ones after it wait for a later pass (see
+:func:`~ape_livepeer_migration.simulator.submit_retryables`).
+
 Exactly once, whatever moment the process dies at: every state transition is
 one SQLite transaction of the :class:`~ape_livepeer_migration.journal.Journal`
 (scan results together with the scan cursor; a delivery together with its
 outcome). Before any transaction is sent, the chain is asked whether the step
 already happened (a ticket exists for the message, the Outbox spent the
-position, the root is known): that resolves "sent but not journaled". A step
-whose transaction is still in flight when the process dies is caught by the
+position, the root is known): that resolves "sent but not journaled". For
+deliveries it first waits until none of the operator's L2 transactions is
+pending, so that a batch sent just before a crash is read back, not sent
+again. A step whose transaction is still in flight anyway is caught by the
 chain itself: the simulator refuses a second submission of a request id and the
 Outbox a second execution (``AlreadySpent``); a failed send is re-checked
 against the chain before it is reported.
@@ -106,8 +118,8 @@ class Backend(Protocol):
     def head(self, chain: str) -> int: ...
     def inbound(self, start: int, end: int) -> list[Seen]: ...
     def outbound(self, start: int, end: int) -> list[Seen]: ...
-    def delivery(self, message: Any) -> Delivery | None: ...
-    def deliver(self, message: Any) -> Delivery: ...
+    def deliveries(self, messages: Sequence[Any]) -> list[Delivery | None]: ...
+    def deliver_batch(self, messages: Sequence[Any]) -> list[Delivery | Exception]: ...
     def ticket(self, ticket_id: str) -> TicketState: ...
     def send_root(self, messages: Sequence[Any]) -> str: ...
     def root_confirmable_at(self, root: str) -> int | None: ...
@@ -155,11 +167,15 @@ class Relayer:
         *,
         fast_forward: bool = False,
         blocks_per_scan: int = 2000,
+        deliveries_per_batch: int = 100,
     ):
+        if deliveries_per_batch < 1:
+            raise ValueError("deliveries_per_batch must be at least 1")
         self.backend = backend
         self.journal = journal
         self.fast_forward = fast_forward
         self.blocks_per_scan = blocks_per_scan
+        self.deliveries_per_batch = deliveries_per_batch
 
     @classmethod
     def open(cls, backend: Backend, journal_path: str | Path, **options: Any) -> Relayer:
@@ -198,34 +214,46 @@ class Relayer:
         return seen
 
     def _deliver(self, report: PassReport) -> None:
-        for record in self.journal.messages(Direction.L1_TO_L2, (Status.READY,)):
-            message = load(self.backend.inbound_type, record.payload)
-            outcome = self.backend.delivery(message)
-            if outcome is None:
-                try:
-                    outcome = self.backend.deliver(message)
-                except Exception:
-                    # A submission that raced an earlier, unjournaled one is refused by
-                    # the simulator; the chain tells which case this is.
-                    outcome = self.backend.delivery(message)
-                    if outcome is None:
-                        raise
-            self.journal.update(
-                Direction.L1_TO_L2, record.id, outcome.outcome, ticket_id=outcome.ticket_id,
-                result_tx=outcome.tx_hash, redeemable_until=outcome.redeemable_until,
+        ready = self.journal.messages(Direction.L1_TO_L2, (Status.READY,))
+        for start in range(0, len(ready), self.deliveries_per_batch):
+            self._deliver_batch(ready[start : start + self.deliveries_per_batch], report)
+
+    def _deliver_batch(self, records: list[MessageRecord], report: PassReport) -> None:
+        """Ask the chain which of ``records`` it handled, submit the others together, then
+        journal each outcome in message order (one journal transaction each)."""
+        messages = [load(self.backend.inbound_type, record.payload) for record in records]
+        outcomes: list[Delivery | Exception | None] = list(self.backend.deliveries(messages))
+        unsent = [index for index, outcome in enumerate(outcomes) if outcome is None]
+        if unsent:
+            for index, outcome in zip(unsent, self.backend.deliver_batch([messages[i] for i in unsent]), strict=True):
+                outcomes[index] = outcome
+        for record, message, outcome in zip(records, messages, outcomes):
+            if isinstance(outcome, Exception):
+                # A submission that raced an earlier, unjournaled one is refused by the
+                # simulator; the chain tells which case this is. Anything else stops the
+                # pass here: later messages wait for this one.
+                (found,) = self.backend.deliveries([message])
+                if found is None:
+                    raise outcome
+                outcome = found
+            self._journal_delivery(record.id, outcome, report)
+
+    def _journal_delivery(self, id: int, outcome: Delivery, report: PassReport) -> None:
+        self.journal.update(
+            Direction.L1_TO_L2, id, outcome.outcome, ticket_id=outcome.ticket_id,
+            result_tx=outcome.tx_hash, redeemable_until=outcome.redeemable_until,
+        )
+        if outcome.outcome is Status.DELIVERED:
+            report.delivered.append(id)
+            logger.info("L1->L2 %d delivered (ticket %s)", id, outcome.ticket_id)
+        elif outcome.outcome is Status.FAILED:
+            report.failed.append(id)
+            logger.warning(
+                "L1->L2 %d failed on L2: ticket %s redeemable until %s", id, outcome.ticket_id, outcome.redeemable_until
             )
-            if outcome.outcome is Status.DELIVERED:
-                report.delivered.append(record.id)
-                logger.info("L1->L2 %d delivered (ticket %s)", record.id, outcome.ticket_id)
-            elif outcome.outcome is Status.FAILED:
-                report.failed.append(record.id)
-                logger.warning(
-                    "L1->L2 %d failed on L2: ticket %s redeemable until %s",
-                    record.id, outcome.ticket_id, outcome.redeemable_until,
-                )
-            else:
-                report.rejected.append(record.id)
-                logger.warning("L1->L2 %d rejected on L2: deposit below its fees", record.id)
+        else:
+            report.rejected.append(id)
+            logger.warning("L1->L2 %d rejected on L2: deposit below its fees", id)
 
     def _follow_failed(self, report: PassReport) -> None:
         for record in self.journal.messages(Direction.L1_TO_L2, (Status.FAILED,)):
@@ -345,12 +373,15 @@ class Relayer:
 class SimulatorBackend:
     """:class:`Backend` over a simulator deployment (``ape_livepeer_migration.simulator``)."""
 
-    def __init__(self, sim: Any):
+    def __init__(self, sim: Any, mining_timeout: float | None = None):
         from ape_livepeer_migration import simulator
         from ape_livepeer_migration.arbitrum import L2ToL1Message, RetryableMessage
 
         self.sim = sim
         self._api = simulator
+        self._rpc = simulator.l2_rpc(sim)
+        #: seconds to wait for submissions to be mined
+        self.mining_timeout = simulator.DEFAULT_MINING_TIMEOUT if mining_timeout is None else mining_timeout
         self.inbound_type = RetryableMessage
         self.outbound_type = L2ToL1Message
 
@@ -380,13 +411,17 @@ class SimulatorBackend:
             until = int(self.sim.arb_retryable_tx.getTimeout(result.ticket_id))
         return Delivery("0x" + result.ticket_id.hex(), outcome, result.l2_tx_hash, until)
 
-    def delivery(self, message: Any) -> Delivery | None:
-        if not self._api.is_delivered(self.sim, message):
-            return None
-        return self._delivery(self._api.delivery_of(self.sim, message))
+    def deliveries(self, messages: Sequence[Any]) -> list[Delivery | None]:
+        return [
+            None if result is None else self._delivery(result)
+            for result in self._api.deliveries_of(self.sim, messages, self._rpc, self.mining_timeout)
+        ]
 
-    def deliver(self, message: Any) -> Delivery:
-        return self._delivery(self._api.deliver_retryable(self.sim, message))
+    def deliver_batch(self, messages: Sequence[Any]) -> list[Delivery | Exception]:
+        return [
+            result if isinstance(result, Exception) else self._delivery(result)
+            for result in self._api.submit_retryables(self.sim, messages, self._rpc, self.mining_timeout)
+        ]
 
     def ticket(self, ticket_id: str) -> TicketState:
         ticket = bytes.fromhex(ticket_id[2:])

@@ -43,10 +43,13 @@ Different, by design or for lack of an ArbOS:
 from __future__ import annotations
 
 import enum
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from eth_abi import decode as abi_decode
+from eth_abi import encode as abi_encode
 from eth_utils import keccak, to_checksum_address
 
 from ape_livepeer_migration.arbitrum import (
@@ -65,6 +68,7 @@ from ape_livepeer_migration.arbitrum import (
 if TYPE_CHECKING:
     from ape.api import AccountAPI
 
+    from ape_livepeer_migration.arbitrum_live import HttpRpc
     from ape_livepeer_migration.chains import Chain, OnChain, TwoChains
 
 ARB_SYS_ADDRESS = to_checksum_address("0x" + "64".rjust(40, "0"))
@@ -74,6 +78,13 @@ DEFAULT_CONFIRM_PERIOD_BLOCKS = 20
 
 _RETRYABLE_SUBMITTED = event_topic("RetryableSubmitted(bytes32,bytes32,bool)")
 _REDEEM_ATTEMPTED = event_topic("RedeemAttempted(bytes32,uint64,bool,bytes)")
+_REQUEST_SUBMITTED_CALL = keccak(text="requestSubmitted(bytes32)")[:4]
+_SUBMISSION_GAS_CALL = keccak(text="submissionGas(uint256,uint256)")[:4]
+#: ``SimArbRetryableTx.submitRetryable(Request)`` and the ABI type of its ``Request``
+_REQUEST_TYPE = "(bytes32,uint256,uint256,uint256,uint256,uint64,uint256,address,address,address,bytes,address)"
+_SUBMIT_RETRYABLE_CALL = keccak(text=f"submitRetryable({_REQUEST_TYPE})")[:4]
+#: How long :func:`submit_retryables` and :func:`settle_operator` wait for the L2 to mine, in seconds.
+DEFAULT_MINING_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -392,27 +403,24 @@ def _delivery_from_logs(logs: list[dict], message: RetryableMessage, already: bo
 
 def delivery_of(sim: ArbitrumSimulator, message: RetryableMessage) -> DeliveryResult:
     """The outcome of an earlier delivery of ``message``, read back from the L2's logs."""
+    return _delivery_from_logs(_retryable_logs(sim), message, already=True)
+
+
+def _retryable_logs(sim: ArbitrumSimulator) -> list[dict]:
+    """Every submission and redeem attempt of the L2's ArbRetryableTx since the deployment."""
     l2 = sim.chains.l2
-    logs = _get_logs(
+    return _get_logs(
         l2,
         ARB_RETRYABLE_TX_ADDRESS,
         [[_topic_hex(_RETRYABLE_SUBMITTED), _topic_hex(_REDEEM_ATTEMPTED)]],
         sim.l2_deploy_block,
         l2.block_number,
     )
-    return _delivery_from_logs(logs, message, already=True)
 
 
-def deliver_retryable(sim: ArbitrumSimulator, message: RetryableMessage) -> DeliveryResult:
-    """Do on L2 what ArbOS does with an L1 retryable: exactly once per message.
-
-    The operator funds the deposit (sent with the transaction). If ``message`` was delivered
-    before, nothing is sent and the earlier outcome is returned.
-    """
-    if is_delivered(sim, message):
-        return delivery_of(sim, message)
-    ensure_alias_forwarder(sim, message.l1_sender)
-    request = (
+def _request(message: RetryableMessage) -> tuple:
+    """``SimArbRetryableTx.Request`` of ``message``."""
+    return (
         message.request_id,
         message.base_fee_l1,
         message.deposit,
@@ -426,13 +434,240 @@ def deliver_retryable(sim: ArbitrumSimulator, message: RetryableMessage) -> Deli
         message.data,
         message.l1_sender,
     )
+
+
+def deliver_retryable(sim: ArbitrumSimulator, message: RetryableMessage) -> DeliveryResult:
+    """Do on L2 what ArbOS does with an L1 retryable: exactly once per message.
+
+    The operator funds the deposit (sent with the transaction). If ``message`` was delivered
+    before, nothing is sent and the earlier outcome is returned.
+    """
+    if is_delivered(sim, message):
+        return delivery_of(sim, message)
+    ensure_alias_forwarder(sim, message.l1_sender)
     # a submission that cannot fit in a block is not auto-redeemed and needs much less gas
     gas = min(sim.arb_retryable_tx.submissionGas(message.gas_limit, len(message.data)), _block_gas_limit(sim.chains.l2))
     receipt = sim.arb_retryable_tx.submitRetryable(
-        request, value=message.deposit, sender=sim.operator, gas=gas, **fee_kwargs(sim.chains.l2)
+        _request(message), value=message.deposit, sender=sim.operator, gas=gas, **fee_kwargs(sim.chains.l2)
     )
     raw = sim.chains.l2.provider.make_request("eth_getTransactionReceipt", [receipt.txn_hash])
     return _delivery_from_logs(raw["logs"], message, already=False)
+
+
+class SubmissionError(RuntimeError):
+    """The L2 refused a retryable submission or reverted it; an earlier submission may have
+    handled the request (the simulator refuses a second one), which only the chain can tell."""
+
+
+def l2_rpc(sim: ArbitrumSimulator) -> HttpRpc:
+    """A plain JSON-RPC client of the simulator's L2 node (batches, no Ape per-request work)."""
+    from ape_livepeer_migration.arbitrum_live import HttpRpc
+
+    return HttpRpc(sim.chains.l2.provider.uri)
+
+
+def _answer(result: Any) -> Any:
+    """A batch slot's result; an error answer is raised."""
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def _eth_call(to: str, data: bytes) -> tuple[str, list]:
+    return "eth_call", [{"to": to, "data": "0x" + data.hex()}, "latest"]
+
+
+def settle_operator(sim: ArbitrumSimulator, rpc: HttpRpc, timeout: float = DEFAULT_MINING_TIMEOUT) -> None:
+    """Wait until no L2 transaction of the operator is pending (sent, not yet mined).
+
+    After a crash between sending submissions and reading their receipts, some may still be
+    on their way into a block: reading the chain before they land would take them for undelivered.
+    Raises ``TimeoutError`` when the L2 does not mine them within ``timeout`` seconds.
+    """
+    operator = str(sim.operator.address)
+    deadline = time.monotonic() + timeout
+    while True:
+        pending, mined = (
+            _int(_answer(count))
+            for count in rpc.batch([("eth_getTransactionCount", [operator, tag]) for tag in ("pending", "latest")])
+        )
+        if pending == mined:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{pending - mined} L2 transactions of the operator still pending after {timeout} s")
+        time.sleep(0.005)
+
+
+def deliveries_of(
+    sim: ArbitrumSimulator,
+    messages: Sequence[RetryableMessage],
+    rpc: HttpRpc,
+    timeout: float = DEFAULT_MINING_TIMEOUT,
+) -> list[DeliveryResult | None]:
+    """What the L2 did with each of ``messages`` (``None``: not handled yet), in few round trips.
+
+    Waits first for the operator's pending transactions (:func:`settle_operator`), then asks
+    ``requestSubmitted`` for every message in one JSON-RPC batch and reads the outcomes of the
+    handled ones from one log query.
+    """
+    if not messages:
+        return []
+    settle_operator(sim, rpc, timeout)
+    checks = rpc.batch([_eth_call(ARB_RETRYABLE_TX_ADDRESS, _REQUEST_SUBMITTED_CALL + m.request_id) for m in messages])
+    submitted = [bool(_int(_answer(answer))) for answer in checks]
+    if not any(submitted):
+        return [None] * len(messages)
+    logs = _retryable_logs(sim)
+    return [_delivery_from_logs(logs, m, already=True) if done else None for m, done in zip(messages, submitted)]
+
+
+def _plant_forwarders(sim: ArbitrumSimulator, rpc: HttpRpc, l1_senders: Sequence[str]) -> dict[str, Exception]:
+    """:func:`ensure_alias_forwarder` for many senders in two round trips; the senders it could
+    not serve (their alias holds other code), each with its error."""
+    aliases = {sender: apply_l1_to_l2_alias(sender) for sender in dict.fromkeys(l1_senders)}
+    codes = rpc.batch([("eth_getCode", [alias, "latest"]) for alias in aliases.values()])
+    missing, refused = [], {}
+    for (sender, alias), code in zip(aliases.items(), codes):
+        code = _bytes(_answer(code))
+        if not code:
+            missing.append(alias)
+        elif code != sim.forwarder_code:
+            refused[sender] = RuntimeError(f"the alias {alias} of {sender} holds other code on L2")
+    for answer in rpc.batch([("anvil_setCode", [alias, "0x" + sim.forwarder_code.hex()]) for alias in missing]):
+        _answer(answer)
+    return refused
+
+
+def _signer(account: AccountAPI) -> Callable[[dict], str]:
+    """Signs transaction dicts for ``account`` and returns them raw (hex).
+
+    An account that holds its key in the clear (Ape's test accounts) signs with one
+    ``eth_account`` key object (Ape re-derives the public key on every signature, which costs
+    more than the signature); any other account signs through Ape.
+    """
+    key = getattr(account, "private_key", None)
+    if key is not None:
+        from eth_account import Account
+
+        local = Account.from_key(key)
+        return lambda txn: "0x" + local.sign_transaction(txn).raw_transaction.hex()
+    ecosystem = account.provider.network.ecosystem
+
+    def through_ape(txn: dict) -> str:
+        signed = account.sign_transaction(ecosystem.create_transaction(**txn))
+        if signed is None:
+            raise SubmissionError(f"{account.address} did not sign the submission")
+        return "0x" + signed.serialize_transaction().hex()
+
+    return through_ape
+
+
+def _receipts(rpc: HttpRpc, hashes: Sequence[str], timeout: float) -> list[dict]:
+    """The receipts of ``hashes``, consecutive transactions of one sender, once all are mined.
+
+    The last one is mined last (nonce order), so only it is polled (a busy node answers fewer
+    polls faster); then the others are read in one batch.
+    """
+    found: dict[str, dict] = {}
+    deadline = time.monotonic() + timeout
+    while missing := [h for h in hashes if h not in found]:
+        if rpc.request("eth_getTransactionReceipt", [missing[-1]]) is not None:
+            for tx_hash, receipt in zip(missing, rpc.batch([("eth_getTransactionReceipt", [h]) for h in missing])):
+                if _answer(receipt) is not None:
+                    found[tx_hash] = receipt
+        elif time.monotonic() > deadline:
+            raise TimeoutError(f"{len(missing)} submissions not mined after {timeout} s")
+        else:
+            time.sleep(0.005)
+    return [found[h] for h in hashes]
+
+
+def submit_retryables(
+    sim: ArbitrumSimulator,
+    messages: Sequence[RetryableMessage],
+    rpc: HttpRpc,
+    timeout: float = DEFAULT_MINING_TIMEOUT,
+) -> list[DeliveryResult | Exception]:
+    """Submit ``messages`` to L2 in order, pipelined, without asking whether they were delivered.
+
+    :func:`deliver_retryable` for many messages in a few round trips in all: the forwarders,
+    gas limits (``submissionGas``, capped at the block gas limit), fee and nonce are read in
+    JSON-RPC batches; each submission is signed for the operator with an explicit nonce, gas
+    limit and fee (no estimation). They are sent one block's worth (by gas limit) per batch,
+    so that the node mines them together in one block, and each batch's receipts are read
+    back together. Consecutive nonces keep the submissions in message order on L2.
+
+    One entry per message: its :class:`DeliveryResult`, or the error that kept it from being
+    delivered. When the node refuses a submission, that message and the rest carry the
+    refusal. The later ones the node accepted wait in its pool behind the nonce gap: none can
+    be mined before a transaction with the refused one's nonce, which is the next submission
+    of the refused message (a copy of one of them sent again is refused or replaces it: the
+    chain delivers each request once). A mined
+    submission that reverted carries a :class:`SubmissionError` (``AlreadySubmitted`` when an
+    earlier submission delivered it: the caller asks the chain, e.g. :func:`deliveries_of`).
+    """
+    if not messages:
+        return []
+    l2 = sim.chains.l2
+    operator = str(sim.operator.address)
+    refused = _plant_forwarders(sim, rpc, [m.l1_sender for m in messages])
+    shapes = list(dict.fromkeys((m.gas_limit, len(m.data)) for m in messages))
+    latest, nonce, *gas_needed = (
+        _answer(answer)
+        for answer in rpc.batch([
+            ("eth_getBlockByNumber", ["latest", False]),
+            ("eth_getTransactionCount", [operator, "pending"]),
+            *(
+                _eth_call(ARB_RETRYABLE_TX_ADDRESS, _SUBMISSION_GAS_CALL + abi_encode(["uint256", "uint256"], shape))
+                for shape in shapes
+            ),
+        ])
+    )
+    block_gas = _int(latest["gasLimit"])
+    # a submission too big for a block gets the block's gas (and no auto-redeem)
+    gas_of = {shape: min(_int(gas), block_gas) for shape, gas in zip(shapes, gas_needed)}
+    nonce = _int(nonce)
+    sign = _signer(sim.operator)
+
+    results: list[DeliveryResult | Exception] = []
+    stopped: Exception | None = None
+    while stopped is None and len(results) < len(messages):
+        # One block's worth at a time: anvil mines what its pool holds when a transaction
+        # arrives, a block at a time, and leaves what did not fit pending until the next one.
+        max_fee = 2 * _int(rpc.request("eth_getBlockByNumber", ["pending", False]).get("baseFeePerGas") or 0)
+        chunk: list[tuple[RetryableMessage, str]] = []
+        room = block_gas
+        for message in messages[len(results) :]:
+            gas = gas_of[(message.gas_limit, len(message.data))]
+            if message.l1_sender in refused:
+                stopped = refused[message.l1_sender]
+                break
+            if chunk and gas > room:
+                break
+            room -= gas
+            chunk.append((message, sign({
+                "type": 2,
+                "chainId": l2.chain_id,
+                "nonce": nonce + len(results) + len(chunk),
+                "to": ARB_RETRYABLE_TX_ADDRESS,
+                "data": _SUBMIT_RETRYABLE_CALL + abi_encode([_REQUEST_TYPE], [_request(message)]),
+                "value": message.deposit,
+                "gas": gas,
+                "maxFeePerGas": max_fee,  # as fee_kwargs: twice the next block's base fee
+                "maxPriorityFeePerGas": 0,
+            })))
+        sent: list[tuple[RetryableMessage, str]] = []
+        for (message, _), answer in zip(chunk, rpc.batch([("eth_sendRawTransaction", [tx]) for _, tx in chunk])):
+            if isinstance(answer, Exception):
+                stopped = SubmissionError(f"submission of message {message.message_num} refused: {answer}")
+                break
+            sent.append((message, answer))
+        for (message, tx_hash), receipt in zip(sent, _receipts(rpc, [h for _, h in sent], timeout)):
+            if _int(receipt["status"]) == 1:
+                results.append(_delivery_from_logs(receipt["logs"], message, already=False))
+            else:
+                results.append(SubmissionError(f"submission {tx_hash} of message {message.message_num} reverted"))
+    return results + [stopped] * (len(messages) - len(results))
 
 
 def ticket_is_live(sim: ArbitrumSimulator, ticket_id: bytes) -> bool:

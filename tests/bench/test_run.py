@@ -53,6 +53,8 @@ def test_migration_throughput_migrates_and_stakes_every_delegator():
     # the median of two runs is their mean; the rate follows from it
     assert results["median_total_s"] == pytest.approx(sum(results["samples"]["total_s"]) / 2, abs=1e-3)
     assert results["migrations_per_s"] == pytest.approx(3 / results["median_total_s"], rel=1e-2)
+    assert results["l1_migrations_per_s"] == pytest.approx(3 / results["median_l1_migrate_s"], rel=1e-2)
+    assert results["relay_deliveries_per_s"] == pytest.approx(3 / results["median_relay_s"], rel=1e-2)
 
 
 def test_migration_throughput_rejects_empty_batches():

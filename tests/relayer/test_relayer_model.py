@@ -66,6 +66,26 @@ class ModelChains:
         position = len(self.outbound_msgs)
         self.outbound_msgs.append((self.l2_block, Outbound(position, bytes([position]))))
 
+    # -- the L2 mines what the relayer sent, in order; a second submission of a request is refused
+    mempool: list[Inbound] = field(default_factory=list)
+
+    def mine(self) -> list[Delivery | Exception]:
+        outcomes = [self._submit(message) for message in self.mempool]
+        self.mempool.clear()
+        return outcomes
+
+    def _submit(self, message: Inbound) -> Delivery | Exception:
+        if message.number in self.deliveries:
+            self.refusals += 1
+            return RuntimeError("request already submitted")
+        self.l2_block += 1
+        outcome = Delivery(
+            "0x" + keccak(message.number.to_bytes(32, "big")).hex(), Status.FAILED if message.fails else Status.DELIVERED,
+            f"0xtx{message.number}", self.l2_time + LIFETIME if message.fails else None,
+        )
+        self.deliveries[message.number] = [outcome]
+        return outcome
+
     # -- crash injection
     def _step(self, effect=None):
         self.calls += 1
@@ -104,27 +124,22 @@ class ModelBackend:
             lambda: [Seen(m.position, b, m) for b, m in self.chains.outbound_msgs if start <= b <= end]
         )
 
-    def _ticket(self, message):
-        return "0x" + keccak(message.number.to_bytes(32, "big")).hex()
 
-    def delivery(self, message):
-        done = self.chains._step(lambda: self.chains.deliveries.get(message.number))
-        return None if not done else Delivery(done[0].ticket_id, done[0].outcome, None, done[0].redeemable_until)
-
-    def deliver(self, message):
+    def deliveries(self, messages):
         def effect():
-            if message.number in self.chains.deliveries:
-                self.chains.refusals += 1
-                raise RuntimeError("request already submitted")
-            self.chains.l2_block += 1
-            outcome = Delivery(
-                self._ticket(message), Status.FAILED if message.fails else Status.DELIVERED,
-                f"0xtx{message.number}", self.chains.l2_time + LIFETIME if message.fails else None,
-            )
-            self.chains.deliveries[message.number] = [outcome]
-            return outcome
+            self.chains.mine()  # the relayer waits for its submissions in flight
+            return [self._known(m) for m in messages]
 
         return self.chains._step(effect)
+
+    def _known(self, message):
+        done = self.chains.deliveries.get(message.number)
+        return None if not done else Delivery(done[0].ticket_id, done[0].outcome, None, done[0].redeemable_until)
+
+    def deliver_batch(self, messages):
+        for message in messages:  # each send is a call the relayer can die at; it lands later
+            self.chains._step(lambda message=message: self.chains.mempool.append(message))
+        return self.chains._step(lambda: self.chains.mine()[-len(messages):])
 
     def ticket(self, ticket_id):
         def effect():
@@ -200,8 +215,8 @@ def check_exactly_once(chains: ModelChains, relayer: Relayer) -> None:
     assert sorted(chains.deliveries) == [m.number for _, m in chains.inbound_msgs]
     assert all(len(d) == 1 for d in chains.deliveries.values())
     assert chains.executions == {m.position: 1 for _, m in chains.outbound_msgs}
-    # The model has no transaction in flight at a death, so the relayer must never
-    # lean on the chain's refusal of a duplicate: it asks the chain first.
+    # Submissions in flight at a death land before the restarted relayer reads the chain
+    # (it waits for them), so it must never lean on the chain's refusal of a duplicate.
     assert chains.refusals == 0
     statuses = {(r.direction, r.id): r.status for r in relayer.status()}
     assert statuses == {
@@ -287,15 +302,16 @@ def test_failed_ticket_is_followed_to_done_canceled_or_expired(tmp_path):
 def test_rejected_submission_is_final(tmp_path):
     chains = scenario()
     backend = ModelBackend(chains)
-    deliver = backend.deliver
+    deliver_batch = backend.deliver_batch
 
-    def rejecting(message):
-        outcome = deliver(message)
-        rejected = Delivery(outcome.ticket_id, Status.REJECTED, outcome.tx_hash, None)
-        chains.deliveries[message.number] = [rejected]
+    def rejecting(messages):
+        rejected = []
+        for message, outcome in zip(messages, deliver_batch(messages)):
+            rejected.append(Delivery(outcome.ticket_id, Status.REJECTED, outcome.tx_hash, None))
+            chains.deliveries[message.number] = [rejected[-1]]
         return rejected
 
-    backend.deliver = rejecting
+    backend.deliver_batch = rejecting
     relayer = Relayer.open(backend, tmp_path / "relay.db", fast_forward=True)
     assert relayer.relay_once().rejected == [0, 1, 2, 3]
     assert Status.REJECTED.is_final
@@ -306,14 +322,74 @@ def test_a_delivery_error_that_did_not_deliver_is_raised(tmp_path):
     chains = scenario()
     backend = ModelBackend(chains)
 
-    def broken(message):
+    def broken(messages):
         raise ConnectionError("node went away")
 
-    backend.deliver = broken
+    backend.deliver_batch = broken
     relayer = Relayer.open(backend, tmp_path / "relay.db")
     with pytest.raises(ConnectionError):
         relayer.relay_once()
     assert relayer.journal.message(Direction.L1_TO_L2, 0).status is Status.READY
+
+
+def test_a_refused_submission_inside_a_batch_stops_the_messages_after_it(tmp_path):
+    """The node refuses the second submission of a batch (and so sends none after it): the
+    first is journaled, the pass raises, and the next pass delivers the rest in order."""
+    chains = scenario()
+    backend = ModelBackend(chains)
+    deliver_batch = backend.deliver_batch
+    refusal = ConnectionError("nonce too low")
+
+    def refusing_the_second(messages):
+        return [*deliver_batch(messages[:1]), *[refusal] * (len(messages) - 1)]
+
+    backend.deliver_batch = refusing_the_second
+    relayer = Relayer.open(backend, tmp_path / "relay.db", fast_forward=True)
+    with pytest.raises(ConnectionError):
+        relayer.relay_once()
+    assert [r.status for r in relayer.status(Direction.L1_TO_L2)] == [Status.DELIVERED, *[Status.READY] * 3]
+    backend.deliver_batch = deliver_batch
+    assert relayer.relay_once().delivered == [1, 3]
+    check_exactly_once(chains, relayer)
+    assert [r.status for r in relayer.status(Direction.L1_TO_L2)] == [Status.DELIVERED] * 2 + [Status.FAILED, Status.DELIVERED]
+
+
+def test_a_duplicate_submission_refused_by_the_chain_is_journaled_from_the_chain(tmp_path):
+    """A submission still in flight when the relayer looked (the chain had not mined it) is
+    sent again; the chain refuses the copy and the relayer journals the first one's outcome."""
+    chains = scenario()
+    backend = ModelBackend(chains)
+    chains.mempool.append(chains.inbound_msgs[0][1])  # sent by a run that died, not mined yet
+    deliveries = backend.deliveries
+    looks = []
+
+    def looking_without_waiting_the_first_time(messages):
+        looks.append([m.number for m in messages])
+        return [backend._known(m) for m in messages] if len(looks) == 1 else deliveries(messages)
+
+    backend.deliveries = looking_without_waiting_the_first_time
+    relayer = Relayer.open(backend, tmp_path / "relay.db", fast_forward=True)
+    report = relayer.relay_once()
+    assert chains.refusals == 1 and looks == [[0, 1, 2, 3], [0]]
+    assert report.delivered == [0, 1, 3] and report.failed == [2]
+    assert all(len(outcomes) == 1 for outcomes in chains.deliveries.values())
+    assert relayer.journal.transitions(Direction.L1_TO_L2, 0) == [Status.READY, Status.DELIVERED]
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_batches_smaller_than_the_backlog_deliver_everything_in_order(tmp_path, size):
+    chains = scenario()
+    for index in range(3):
+        chains.send_l1_to_l2(fails=index == 1)
+    relayer = Relayer.open(ModelBackend(chains), tmp_path / "relay.db", fast_forward=True, deliveries_per_batch=size)
+    report = relayer.relay_once()
+    assert report.delivered == [0, 1, 3, 4, 6] and report.failed == [2, 5]
+    assert list(chains.deliveries) == list(range(7))  # the order the chain handled them in
+
+
+def test_deliveries_per_batch_must_be_positive(tmp_path):
+    with pytest.raises(ValueError, match="at least 1"):
+        Relayer.open(ModelBackend(scenario()), tmp_path / "relay.db", deliveries_per_batch=0)
 
 
 def test_an_execution_that_fails_stays_ready_and_others_go_on(tmp_path):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ape_livepeer_migration.journal import Direction, Status
+from ape_livepeer_migration.journal import Direction, Status, load
 from ape_livepeer_migration.relayer import Relayer, SimulatorBackend, load_simulator, simulator_deployment
 
 RECEIVED_FROM_L1 = "ReceivedFromL1(uint256,uint256,bytes)"
@@ -83,9 +83,8 @@ def test_a_restarted_relayer_does_not_redo_what_the_chain_did(chains, sim, send_
     relayer._scan("l2", Direction.L2_TO_L1, Status.WAITING, backend.outbound)
     (l1_to_l2,) = relayer.status(Direction.L1_TO_L2)
     (l2_to_l1,) = relayer.status(Direction.L2_TO_L1)
-    from ape_livepeer_migration.journal import load
 
-    backend.deliver(load(backend.inbound_type, l1_to_l2.payload))  # sent, then "killed"
+    backend.deliver_batch([load(backend.inbound_type, l1_to_l2.payload)])  # sent, then "killed"
     message = load(backend.outbound_type, l2_to_l1.payload)
     backend.fast_forward_l1(backend.assert_root([message]))
     backend.execute(message, [message])
@@ -150,3 +149,161 @@ def test_an_l2_to_l1_call_that_reverts_on_l1_stays_ready(chains, relayer, sim, e
     assert reports[0].executed == [1] and list(reports[0].execution_errors) == [0]
     assert relayer.journal.message(Direction.L2_TO_L1, 0).status is Status.READY
     assert not sim.outbox.isSpent(0) and int(l1_endpoint.receivedCount()) == 1
+
+
+def test_a_failing_ticket_inside_a_batch_is_failed_and_the_others_delivered(
+    chains, relayer, sim, endpoints, send_to_l2, event_payloads
+):
+    _, l2_endpoint = endpoints
+    for index in range(5):
+        send_to_l2(f"batch {index}".encode(), fails=index == 2)
+    (report,) = run_until_idle(relayer)
+    assert report.delivered == [0, 1, 3, 4] and report.failed == [2]
+    payloads = event_payloads(chains.l2, l2_endpoint.address, RECEIVED_FROM_L1)
+    assert payloads == [b"batch 0", b"batch 1", b"batch 3", b"batch 4"]
+    ticket = relayer.journal.message(Direction.L1_TO_L2, 2).ticket_id
+    assert sim.arb_retryable_tx.isLive(bytes.fromhex(ticket[2:]))
+    hashes = [r.result_tx for r in relayer.status(Direction.L1_TO_L2)]
+    blocks = [int(chains.l2.provider.make_request("eth_getTransactionReceipt", [h])["blockNumber"], 16) for h in hashes]
+    assert blocks == sorted(blocks) and len(set(hashes)) == 5
+
+
+def submissions(chains, sim):
+    """Request numbers of every RetryableSubmitted on L2, in chain order."""
+    from ape_livepeer_migration import simulator
+
+    logs = chains.l2.provider.make_request(
+        "eth_getLogs",
+        [{"address": str(sim.arb_retryable_tx.address), "fromBlock": "0x0", "toBlock": "latest",
+          "topics": ["0x" + simulator._RETRYABLE_SUBMITTED.hex()]}],
+    )
+    return [(log["topics"][1], log["transactionHash"]) for log in logs]
+
+
+def test_a_crash_between_sending_and_the_receipts_delivers_exactly_once(chains, sim, send_to_l2, tmp_path):
+    """The L2 stops mining: the relayer sends its batch, sees no receipt in time and gives up
+    (as if killed there); a restart waits for those submissions instead of sending them again."""
+    for index in range(3):
+        send_to_l2(f"in flight {index}".encode())
+    journal = tmp_path / "relay.db"
+    l2 = chains.l2.provider
+    l2.make_request("evm_setAutomine", [False])
+    try:
+        first = Relayer.open(SimulatorBackend(sim, mining_timeout=0.5), journal, fast_forward=True)
+        with pytest.raises(TimeoutError, match="submissions not mined"):
+            first.relay_once()
+        assert {r.status for r in first.status(Direction.L1_TO_L2)} == {Status.READY}
+        first.journal.close()
+        assert submissions(chains, sim) == []
+        pending = l2.make_request("txpool_status", [])["pending"]
+        assert int(pending, 16) == 3
+
+        waiting = Relayer.open(SimulatorBackend(sim, mining_timeout=0.5), journal, fast_forward=True)
+        with pytest.raises(TimeoutError, match="still pending"):
+            waiting.relay_once()  # it does not send them a second time
+        waiting.journal.close()
+        assert int(l2.make_request("txpool_status", [])["pending"], 16) == 3
+    finally:
+        l2.make_request("evm_setAutomine", [True])
+    l2.make_request("evm_mine", [])
+
+    again = Relayer.open(SimulatorBackend(sim), journal, fast_forward=True)
+    (report,) = run_until_idle(again)
+    assert len(report.delivered) == 3
+    submitted = submissions(chains, sim)
+    assert len(submitted) == 3 and len({request for request, _ in submitted}) == 3
+    assert [r.result_tx for r in again.status(Direction.L1_TO_L2)] == [tx for _, tx in submitted]
+    again.journal.close()
+
+
+def test_a_submission_the_node_refuses_holds_back_the_later_ones(chains, relayer, sim, endpoints, send_to_l2, event_payloads):
+    """The node refuses the second submission of a batch (here: it cannot decode it); the
+    third waits behind the nonce gap, and is not mined ahead of the second."""
+    from ape_livepeer_migration.simulator import SubmissionError
+
+    _, l2_endpoint = endpoints
+    for index in range(3):
+        send_to_l2(f"refused {index}".encode())
+    rpc = relayer.backend._rpc
+    batch = rpc.batch
+
+    def garbling_the_second_submission(calls):
+        if calls and calls[0][0] == "eth_sendRawTransaction":
+            calls = [calls[0], ("eth_sendRawTransaction", ["0xdeadbeef"]), *calls[2:]]
+        return batch(calls)
+
+    rpc.batch = garbling_the_second_submission
+    with pytest.raises(SubmissionError, match="message 1 refused"):
+        relayer.relay_once()
+    assert [r.status for r in relayer.status(Direction.L1_TO_L2)] == [Status.DELIVERED, Status.READY, Status.READY]
+    assert chains.l2.provider.make_request("txpool_status", []) == {"pending": "0x0", "queued": "0x1"}
+    assert len(submissions(chains, sim)) == 1
+    rpc.batch = batch
+    (report,) = run_until_idle(relayer)
+    assert report.delivered == [1, 2]
+    assert len(submissions(chains, sim)) == 3
+    payloads = event_payloads(chains.l2, l2_endpoint.address, RECEIVED_FROM_L1)
+    assert payloads == [b"refused 0", b"refused 1", b"refused 2"]
+
+
+class KeylessAccount:
+    """An Ape account that does not hold its key in the clear (as a keyfile or hardware account):
+    it only signs through Ape's ``sign_transaction``."""
+
+    def __init__(self, account, refuses: bool = False):
+        self._account = account
+        self._refuses = refuses
+
+    def __getattr__(self, name):
+        if name == "private_key":
+            raise AttributeError(name)
+        return getattr(self._account, name)
+
+    def sign_transaction(self, txn):
+        return None if self._refuses else self._account.sign_transaction(txn)
+
+
+def test_an_account_without_a_clear_key_signs_through_ape(chains, sim, send_to_l2, tmp_path):
+    import dataclasses
+
+    from ape_livepeer_migration.simulator import SubmissionError, l2_rpc, submit_retryables
+
+    send_to_l2(b"signed by ape")
+    send_to_l2(b"not signed")
+    backend = SimulatorBackend(dataclasses.replace(sim, operator=KeylessAccount(sim.operator)))
+    relayer = Relayer.open(backend, tmp_path / "relay.db")
+    relayer._scan("l1", Direction.L1_TO_L2, Status.READY, backend.inbound)
+    first, second = (load(backend.inbound_type, r.payload) for r in relayer.status(Direction.L1_TO_L2))
+    (delivered,) = backend.deliver_batch([first])
+    assert delivered.outcome is Status.DELIVERED
+    refusing = dataclasses.replace(sim, operator=KeylessAccount(sim.operator, refuses=True))
+    with pytest.raises(SubmissionError, match="did not sign"):
+        submit_retryables(refusing, [second], l2_rpc(sim))
+    relayer.journal.close()
+
+
+def test_a_batch_bigger_than_a_block_is_sent_one_block_at_a_time(chains, relayer, sim, send_to_l2, event_payloads, endpoints):
+    """anvil mines what its pool holds when a transaction arrives, one block's worth, and leaves
+    the rest pending: the relayer sends at most a block's worth (by gas limit) at a time."""
+    _, l2_endpoint = endpoints
+    for index in range(5):
+        send_to_l2(f"block {index}".encode())
+    backend = relayer.backend
+    relayer._scan("l1", Direction.L1_TO_L2, Status.READY, backend.inbound)
+    first = load(backend.inbound_type, relayer.status(Direction.L1_TO_L2)[0].payload)
+    gas = int(sim.arb_retryable_tx.submissionGas(first.gas_limit, len(first.data)))
+    l2 = chains.l2.provider
+    limit = l2.make_request("eth_getBlockByNumber", ["latest", False])["gasLimit"]
+    l2.make_request("evm_setBlockGasLimit", [hex(2 * gas + gas // 2)])
+    chains.l2.mine()  # the relayer reads the limit from the latest block
+    try:
+        (report,) = run_until_idle(relayer)
+    finally:
+        l2.make_request("evm_setBlockGasLimit", [limit])
+    assert report.delivered == [0, 1, 2, 3, 4]
+    assert event_payloads(chains.l2, l2_endpoint.address, RECEIVED_FROM_L1) == [f"block {i}".encode() for i in range(5)]
+    blocks = [
+        int(l2.make_request("eth_getTransactionReceipt", [r.result_tx])["blockNumber"], 16)
+        for r in relayer.status(Direction.L1_TO_L2)
+    ]
+    assert blocks == sorted(blocks) and len(set(blocks)) >= 3  # chunks of 2, each sent after the last one's receipts
