@@ -488,7 +488,7 @@ def settle_operator(sim: ArbitrumSimulator, rpc: HttpRpc, timeout: float = DEFAU
     deadline = time.monotonic() + timeout
     while True:
         pending, mined = (
-            _int(_answer(count))
+            rpc_int(_answer(count))
             for count in rpc.batch([("eth_getTransactionCount", [operator, tag]) for tag in ("pending", "latest")])
         )
         if pending == mined:
@@ -514,7 +514,7 @@ def deliveries_of(
         return []
     settle_operator(sim, rpc, timeout)
     checks = rpc.batch([_eth_call(ARB_RETRYABLE_TX_ADDRESS, _REQUEST_SUBMITTED_CALL + m.request_id) for m in messages])
-    submitted = [bool(_int(_answer(answer))) for answer in checks]
+    submitted = [bool(rpc_int(_answer(answer))) for answer in checks]
     if not any(submitted):
         return [None] * len(messages)
     logs = _retryable_logs(sim)
@@ -623,10 +623,10 @@ def submit_retryables(
             ),
         ])
     )
-    block_gas = _int(latest["gasLimit"])
+    block_gas = rpc_int(latest["gasLimit"])
     # a submission too big for a block gets the block's gas (and no auto-redeem)
-    gas_of = {shape: min(_int(gas), block_gas) for shape, gas in zip(shapes, gas_needed)}
-    nonce = _int(nonce)
+    gas_of = {shape: min(rpc_int(gas), block_gas) for shape, gas in zip(shapes, gas_needed)}
+    nonce = rpc_int(nonce)
     sign = _signer(sim.operator)
 
     results: list[DeliveryResult | Exception] = []
@@ -634,7 +634,7 @@ def submit_retryables(
     while stopped is None and len(results) < len(messages):
         # One block's worth at a time: anvil mines what its pool holds when a transaction
         # arrives, a block at a time, and leaves what did not fit pending until the next one.
-        max_fee = 2 * _int(rpc.request("eth_getBlockByNumber", ["pending", False]).get("baseFeePerGas") or 0)
+        max_fee = 2 * rpc_int(rpc.request("eth_getBlockByNumber", ["pending", False]).get("baseFeePerGas") or 0)
         chunk: list[tuple[RetryableMessage, str]] = []
         room = block_gas
         for message in messages[len(results) :]:
@@ -663,7 +663,7 @@ def submit_retryables(
                 break
             sent.append((message, answer))
         for (message, tx_hash), receipt in zip(sent, _receipts(rpc, [h for _, h in sent], timeout)):
-            if _int(receipt["status"]) == 1:
+            if rpc_int(receipt["status"]) == 1:
                 results.append(_delivery_from_logs(receipt["logs"], message, already=False))
             else:
                 results.append(SubmissionError(f"submission {tx_hash} of message {message.message_num} reverted"))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from ape_livepeer_migration import simulator as sim_api
+from ape_livepeer_migration.chains import TwoChains
 from ape_livepeer_migration.system import System, deploy_system
 
 from .ledger import Baseline, baseline
@@ -56,11 +57,17 @@ def initialize_rounds(system: System) -> None:
 
 
 @pytest.fixture(scope="package")
+def two_chains():
+    """A fresh L1 + L2 pair for this area alone: a derandomized run must start from the same chain state (block
+    numbers decide rounds, nonces decide addresses) whatever areas ran before it in this test process."""
+    with TwoChains.local() as pair:
+        yield pair
+
+
+@pytest.fixture(scope="package")
 def world(two_chains, accounts):
-    """The deployed world of :func:`_deploy_world`, undone at the end of the package: the simulator's L2 precompiles are
-    per chain, and the pair may serve other areas' files next (--dist loadfile)."""
-    with two_chains.isolated():
-        yield _deploy_world(two_chains, accounts)
+    """The deployed world of :func:`_deploy_world`, on this area's own pair."""
+    return _deploy_world(two_chains, accounts)
 
 
 def _deploy_world(two_chains, accounts) -> World:
