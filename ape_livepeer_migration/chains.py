@@ -38,7 +38,9 @@ Traps of running two chains through one Ape process, handled here:
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -102,15 +104,31 @@ class SnapshotUnsupportedError(RuntimeError):
 
 
 class LocalAnvilProvider(FoundryProvider):
-    """ape-foundry's provider, plus a chain id of our choosing (``chain_id`` setting),
-    and reverts reported without printing their call trace."""
+    """ape-foundry's provider, plus a chain id of our choosing (``chain_id`` setting), a state directory of the
+    node's own that goes when we let go of it, and reverts reported without printing their call trace."""
+
+    _state_dir: str | None = None
 
     def build_command(self) -> list[str]:
         command = super().build_command()
         chain_id = (self.settings.model_extra or {}).get("chain_id")
         if chain_id is not None:
             command.extend(("--chain-id", str(chain_id)))
+        # anvil writes the states it evicts from memory under --cache-path (by default ~/.foundry/anvil/tmp) and
+        # deletes them only when it exits cleanly, which a stopped node often does not: a test run left gigabytes
+        # there. Each node we start gets a directory of its own, removed in disconnect().
+        if self._state_dir is None:
+            self._state_dir = tempfile.mkdtemp(prefix="ape-livepeer-anvil-")
+        command.extend(("--cache-path", self._state_dir))
         return command
+
+    def disconnect(self) -> None:
+        try:
+            super().disconnect()
+        finally:
+            if self._state_dir is not None:
+                shutil.rmtree(self._state_dir, ignore_errors=True)
+                self._state_dir = None
 
     def _handle_execution_reverted(  # type: ignore[override]
         self, exception: Exception, revert_message: str | None = None, **kwargs: Any
