@@ -49,34 +49,56 @@ def cli(ctx, pair, address_book):
 
 
 @cli.command()
-@click.option("--l1-port", type=int, default=None, help="Port of the L1 anvil [config: livepeer_migration.local.l1_port].")
-@click.option("--l2-port", type=int, default=None, help="Port of the L2 anvil [config: livepeer_migration.local.l2_port].")
-def chains(l1_port, l2_port):
-    """Run the local L1 and L2 anvils until interrupted (Ctrl-C).
+@click.option("--pair", "pair_name", help="local or mainnet-fork [default: the group's --pair, $APE_LIVEPEER_PAIR, the config].")
+@click.option("--l1-port", type=int, default=None, help="Port of the L1 anvil [config: livepeer_migration.<pair>.l1_port].")
+@click.option("--l2-port", type=int, default=None, help="Port of the L2 anvil [config: livepeer_migration.<pair>.l2_port].")
+@click.pass_context
+def chains(ctx, pair_name, l1_port, l2_port):
+    """Run the pair's L1 and L2 anvils until interrupted (Ctrl-C).
 
-    Other commands connect to them at the configured ports. Each node has its own
-    chain id (L1 31337, L2 412346 by default) so the two can never be mixed up.
+    Other commands of the pair attach to them at the configured ports. The
+    local pair's nodes have chain ids of their own (L1 31337, L2 412346 by
+    default) so the two can never be mixed up. mainnet-fork's anvils fork the
+    configured upstreams (chain ids 1 and 42161) and need configured ports
+    (livepeer_migration.mainnet_fork.l1_port / l2_port), where the other
+    commands find them.
     """
     import time
 
     from ape import config
 
-    from ape_livepeer_migration.chains import TwoChains
+    from ape_livepeer_migration.chains import TwoChains, redact_url
+    from ape_livepeer_migration.config import resolve_pair
+    from ape_livepeer_migration.networks import PairKind
 
-    settings = config.get_config("livepeer_migration").local
-    pair = TwoChains.local(
-        l1_port=l1_port or settings.l1_port,
-        l2_port=l2_port or settings.l2_port,
-        l1_chain_id=settings.l1_chain_id,
-        l2_chain_id=settings.l2_chain_id,
-    )
+    settings = config.get_config("livepeer_migration")
+    with _Refusals():
+        resolved = resolve_pair(settings, pair_name or ctx.obj.get("pair"))
+    kind, name = resolved.pair.kind, resolved.pair.name
+    section = name.replace("-", "_")
+    if kind is PairKind.LIVE:
+        raise click.UsageError(f"the {name} pair runs no local node: its commands reach the configured RPC nodes")
+    ports = (l1_port or resolved.l1.port, l2_port or resolved.l2.port)
+    if kind is PairKind.FORK and None in ports:
+        raise click.UsageError(
+            f"the {name} pair's fork anvils need ports the other commands know: set livepeer_migration.{section}."
+            "l1_port and l2_port (or --l1-port / --l2-port with the same values in the environment variables "
+            f"APE_LIVEPEER_{section.upper()}_L1_PORT / _L2_PORT)"
+        )
     try:
+        if kind is PairKind.LOCAL:
+            pair = TwoChains.local(*ports, l1_chain_id=resolved.l1.chain_id, l2_chain_id=resolved.l2.chain_id)
+        else:
+            fixed = getattr(settings, section).model_copy(update={"l1_port": ports[0], "l2_port": ports[1]})
+            pair = TwoChains.for_pair(name, config=settings.model_copy(update={section: fixed}))
         pair.connect()
-    except RuntimeError as err:
+    except (RuntimeError, ValueError) as err:
+        # a port in use, APE_FOUNDRY_HOST set, an upstream that does not answer or has the wrong chain id
         raise click.ClickException(str(err)) from err
     try:
-        for chain in pair.layers:
-            click.echo(f"{chain.layer.upper()}  {chain.choice:24} chain id {chain.chain_id:<8} {chain.provider.uri}")
+        for chain, layer in zip(pair.layers, (resolved.l1, resolved.l2)):
+            forking = f"  forking {redact_url(layer.url)}" if layer.url else ""
+            click.echo(f"{chain.layer.upper()}  {chain.choice:30} chain id {chain.chain_id:<8} {chain.provider.uri}{forking}")
         click.echo("Running; press Ctrl-C to stop both nodes.")
         while True:
             time.sleep(1)
