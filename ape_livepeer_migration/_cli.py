@@ -53,34 +53,56 @@ def cli(ctx, pair, address_book):
 
 
 @cli.command()
-@click.option("--l1-port", type=int, default=None, help="Port of the L1 anvil [config: livepeer_migration.local.l1_port].")
-@click.option("--l2-port", type=int, default=None, help="Port of the L2 anvil [config: livepeer_migration.local.l2_port].")
-def chains(l1_port, l2_port):
-    """Run the local L1 and L2 anvils until interrupted (Ctrl-C).
+@click.option("--pair", "pair_name", help="local or mainnet-fork [default: the group's --pair, $APE_LIVEPEER_PAIR, the config].")
+@click.option("--l1-port", type=int, default=None, help="Port of the L1 anvil [config: livepeer_migration.<pair>.l1_port].")
+@click.option("--l2-port", type=int, default=None, help="Port of the L2 anvil [config: livepeer_migration.<pair>.l2_port].")
+@click.pass_context
+def chains(ctx, pair_name, l1_port, l2_port):
+    """Run the pair's L1 and L2 anvils until interrupted (Ctrl-C).
 
-    Other commands connect to them at the configured ports. Each node has its own
-    chain id (L1 31337, L2 412346 by default) so the two can never be mixed up.
+    Other commands of the pair attach to them at the configured ports. The
+    local pair's nodes have chain ids of their own (L1 31337, L2 412346 by
+    default) so the two can never be mixed up. mainnet-fork's anvils fork the
+    configured upstreams (chain ids 1 and 42161) and need configured ports
+    (livepeer_migration.mainnet_fork.l1_port / l2_port), where the other
+    commands find them.
     """
     import time
 
     from ape import config
 
-    from ape_livepeer_migration.chains import TwoChains
+    from ape_livepeer_migration.chains import TwoChains, redact_url
+    from ape_livepeer_migration.config import resolve_pair
+    from ape_livepeer_migration.networks import PairKind
 
-    settings = config.get_config("livepeer_migration").local
-    pair = TwoChains.local(
-        l1_port=l1_port or settings.l1_port,
-        l2_port=l2_port or settings.l2_port,
-        l1_chain_id=settings.l1_chain_id,
-        l2_chain_id=settings.l2_chain_id,
-    )
+    settings = config.get_config("livepeer_migration")
+    with _Refusals():
+        resolved = resolve_pair(settings, pair_name or ctx.obj.get("pair"))
+    kind, name = resolved.pair.kind, resolved.pair.name
+    section = name.replace("-", "_")
+    if kind is PairKind.LIVE:
+        raise click.UsageError(f"the {name} pair runs no local node: its commands reach the configured RPC nodes")
+    ports = (l1_port or resolved.l1.port, l2_port or resolved.l2.port)
+    if kind is PairKind.FORK and None in ports:
+        raise click.UsageError(
+            f"the {name} pair's fork anvils need ports the other commands know: set livepeer_migration.{section}."
+            "l1_port and l2_port (or --l1-port / --l2-port with the same values in the environment variables "
+            f"APE_LIVEPEER_{section.upper()}_L1_PORT / _L2_PORT)"
+        )
     try:
+        if kind is PairKind.LOCAL:
+            pair = TwoChains.local(*ports, l1_chain_id=resolved.l1.chain_id, l2_chain_id=resolved.l2.chain_id)
+        else:
+            fixed = getattr(settings, section).model_copy(update={"l1_port": ports[0], "l2_port": ports[1]})
+            pair = TwoChains.for_pair(name, config=settings.model_copy(update={section: fixed}))
         pair.connect()
-    except RuntimeError as err:
+    except (RuntimeError, ValueError) as err:
+        # a port in use, APE_FOUNDRY_HOST set, an upstream that does not answer or has the wrong chain id
         raise click.ClickException(str(err)) from err
     try:
-        for chain in pair.layers:
-            click.echo(f"{chain.layer.upper()}  {chain.choice:24} chain id {chain.chain_id:<8} {chain.provider.uri}")
+        for chain, layer in zip(pair.layers, (resolved.l1, resolved.l2)):
+            forking = f"  forking {redact_url(layer.url)}" if layer.url else ""
+            click.echo(f"{chain.layer.upper()}  {chain.choice:30} chain id {chain.chain_id:<8} {chain.provider.uri}{forking}")
         click.echo("Running; press Ctrl-C to stop both nodes.")
         while True:
             time.sleep(1)
@@ -340,9 +362,9 @@ def _lpt(amount: int) -> str:
 _eth = _lpt
 
 
-@cli.command(short_help="Deploy the simulator and the system (local).")
+@cli.command(short_help="Deploy the system and record it in the address book.")
 @account_option
-@click.option("--operator", "operator_spec", metavar="ALIAS|ADDRESS|test:N", help="Account that runs the local Arbitrum simulator and relays [default: --account].")
+@click.option("--operator", "operator_spec", metavar="ALIAS|ADDRESS|test:N", help="Local pair: account that runs the Arbitrum simulator and relays [default: --account].")
 @click.option("--genesis", type=Assignment(), multiple=True, help="ADDRESS=AMOUNT: L1 LPT minted to ADDRESS at deployment (repeatable).")
 @click.option("--round-length", type=click.IntRange(min=1), help="Round length in blocks, both layers [default: 5760].")
 @click.option("--unbonding-period", type=click.IntRange(min=1), help="Unbonding period in rounds, both layers [default: 7].")
@@ -361,12 +383,17 @@ def deploy(
     ctx, account, operator_spec, genesis, round_length, unbonding_period, fresh, redo_interrupted, upstream_book, yes,
     as_json,
 ):
-    """Deploy the simulator and the whole system on the local pair.
+    """Deploy the whole system on the pair and record it in its address book.
 
-    Each step (the Arbitrum simulator, then the system: L1 protocol, bridge, L2
-    staking, Migrators) is recorded in the address book as soon as it finishes.
-    A re-run continues after the last finished step and sends nothing when all
-    are done. A step that started and never finished is not run again unless
+    On the local pair the first step deploys the Arbitrum simulator. On
+    mainnet-fork and sepolia it checks that the chains hold Arbitrum's real
+    Inbox, Bridge and Outbox (and ArbSys on L2) and records them; the system is
+    wired to them, with no simulator (chains without them are refused, nothing
+    sent). Then the system (L1 protocol, bridge, L2 staking, Migrators).
+
+    Each step is recorded in the address book as soon as it finishes. A re-run
+    continues after the last finished step and sends nothing when all are done.
+    A step that started and never finished is not run again unless
     --redo-interrupted says so: its contracts may already exist.
 
     A fork pair finds the system its upstream chains hold with --from-upstream:
@@ -374,7 +401,6 @@ def deploy(
     its entries recorded in the fork pair's book.
     """
     from ape_livepeer_migration.networks import PairKind
-    from ape_livepeer_migration.session import DEPLOY_STEPS
 
     params = {name: value for name, value in (("round_length", round_length), ("unbonding_period", unbonding_period))
               if value is not None}
@@ -387,19 +413,13 @@ def deploy(
         kind = lp.chains.pair.kind
         if upstream_book is not None and kind is not PairKind.FORK:
             raise click.ClickException(f"--from-upstream is for fork pairs; {lp.chains.pair.name} is not one")
-        if upstream_book is None and kind is not PairKind.LOCAL:
-            hint = "; take the upstream's deployment with --from-upstream BOOK" if kind is PairKind.FORK else ""
-            raise click.ClickException(
-                f"deploy runs on the local pair (it deploys the Arbitrum simulator), not on {lp.chains.pair.name}{hint}"
-            )
-        if fresh and lp.is_deployed:
-            confirm(f"Forget the deployment recorded in {lp.book.path} and deploy a new one?", yes)
-            lp.forget_deployment()
-        elif fresh:
+        if fresh:
+            if lp.is_deployed:
+                confirm(f"Forget the deployment recorded in {lp.book.path} and deploy a new one?", yes)
             lp.forget_deployment()
         if upstream_book is not None:
             system = lp.adopt(upstream_book)
-            states = {step: "recorded from upstream" for step in DEPLOY_STEPS}
+            states = {step: "recorded from upstream" for step in lp.deploy_steps}
         else:
             system, states = _deploy_steps(lp, account, operator_spec, genesis, params, redo_interrupted, yes, as_json)
         addresses = system.addresses
@@ -413,15 +433,19 @@ def deploy(
 def _deploy_steps(lp, account, operator_spec, genesis, params, redo_interrupted, yes, quiet):
     """``lp.deploy`` with the command's options, asking first unless everything is recorded; returns the system
     and each step's last state."""
+    from ape_livepeer_migration.session import ARBITRUM_STEPS
+
     deployer = resolve_account(account)
-    operator = resolve_account(operator_spec, required=False) or deployer
+    operator = resolve_account(operator_spec, required=False)
     if lp.is_deployed and (genesis or params or operator_spec):
         raise click.UsageError(
             "the system is already deployed: --genesis, --operator, --round-length and --unbonding-period "
             "apply to a new deployment (--fresh)"
         )
     if not lp.is_deployed:
-        confirm(f"Deploy the Livepeer system on {lp.chains.pair.name} as {deployer.address}?", yes)
+        arbitrum = lp.chains.pair.arbitrum
+        wired = f", wired to Arbitrum's real Inbox {arbitrum.inbox}" if lp.deploy_steps == ARBITRUM_STEPS else ""
+        confirm(f"Deploy the Livepeer system on {lp.chains.pair.name}{wired} as {deployer.address}?", yes)
     steps = _StepProgress(quiet)
     with steps:
         system = lp.deploy(
@@ -449,10 +473,13 @@ class _StepProgress:
         return self
 
     def update(self, step: str, state: str) -> None:
+        from ape_livepeer_migration.session import ARBITRUM
+
         self.states[step] = state
         if self._progress is None:
             return
-        text = {"started": f"deploying {step}", "done": f"{step}: deployed", "skipped": f"{step}: already recorded"}
+        started, done = ("checking Arbitrum's contracts", "checked") if step == ARBITRUM else (f"deploying {step}", "deployed")
+        text = {"started": started, "done": f"{step}: {done}", "skipped": f"{step}: already recorded"}
         if step not in self._tasks:
             self._tasks[step] = self._progress.add_task(text[state], total=1)
         self._progress.update(self._tasks[step], description=text[state], completed=0 if state == "started" else 1)
@@ -544,13 +571,22 @@ def migrate(ctx, account, to_orchestrator, lock_ids, dry_run, yes, as_json):
             return
         confirm(f"Send the migration of {_lpt(plan.amount)} LPT?", yes)
         plan, sent = lp.migrate(signer, to_orchestrator, lock_ids)
+        delivery = _l2_delivery(lp)
     result = {**_plan_json(plan), "tx_hash": sent.receipt.txn_hash, "l1_gas_used": sent.receipt.gas_used,
               "migration_id": sent.migration.id}
     if as_json:
         echo_json(result)
     else:
-        click.echo(f"Migration #{sent.migration.id} sent in {sent.receipt.txn_hash} ({sent.receipt.gas_used:,} L1 gas). "
-                   "Run `ape livepeer relay` to deliver it on L2.")
+        click.echo(f"Migration #{sent.migration.id} sent in {sent.receipt.txn_hash} ({sent.receipt.gas_used:,} L1 gas); "
+                   f"{delivery}.")
+
+
+def _l2_delivery(lp) -> str:
+    """Who delivers an L1->L2 ticket of ``lp``'s system on L2: the local relayer, or the real Arbitrum."""
+    if lp.system.sim is not None:
+        return "run `ape livepeer relay` to deliver it on L2"
+    return (f"on {lp.chains.pair.name} Arbitrum delivers the ticket on L2 itself (redeemed when its gas suffices); "
+            "check it with `ape livepeer status`")
 
 
 def _plan_json(plan) -> dict:
@@ -606,12 +642,17 @@ def _bridge_command(direction: str):
             lp.check_bridge(direction, signer.address, amount, to)
             confirm(f"Bridge {_lpt(amount)} LPT from {layer_from} to {to or signer.address} on {layer_to}?", yes)
             sent = operation(signer, amount, to)
+            if direction == "in":
+                then = _l2_delivery(lp)
+            elif lp.system.sim is not None:
+                then = "it pays out on L1 once the relayer executes it after the challenge period"
+            else:
+                then = ("it becomes executable in Arbitrum's Outbox after the challenge period "
+                        "(arbitrum_live.outbox_execution; `finalize` works with the local simulator only)")
         if as_json:
             echo_json({"layer": sent.layer, "tx_hash": sent.tx_hash, "gas_used": sent.gas_used,
                        **{k: (str(v) if isinstance(v, int) else v) for k, v in sent.details.items()}})
         else:
-            then = ("the relayer delivers it on L2" if direction == "in"
-                    else "it pays out on L1 once the relayer executes it after the challenge period")
             click.echo(f"Sent {_lpt(amount)} LPT in {sent.tx_hash} ({sent.gas_used:,} {layer_from} gas); {then}.")
 
     command.__doc__ = (
@@ -638,6 +679,9 @@ cli.command(name="bridge-out")(_bridge_command("out"))
 @click.pass_context
 def relay(ctx, operator_spec, watch, interval, no_fast_forward, as_json):
     """Deliver cross-chain messages on the local pair (the Arbitrum simulator).
+
+    A system wired to a real Arbitrum (deployed on mainnet-fork or sepolia) has
+    no simulator: Arbitrum delivers its messages, and relay says so.
 
     One pass: every L1 retryable (deposits, migrations) is delivered on L2;
     L2-to-L1 messages (withdrawals) get a send root on L1 and are executed

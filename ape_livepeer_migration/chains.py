@@ -19,7 +19,9 @@ and :mod:`ape_livepeer_migration.config` for the settings):
   ``ape livepeer chains`` runs at the configured ports, checking their chain ids;
 * ``TwoChains.for_pair(name)``: the configured pair, ``local``, ``mainnet-fork``
   (two ape-foundry fork anvils, each on its own port, each with the chain id of
-  the chain it forks) or ``sepolia`` (Ape's ``node`` provider; nothing started).
+  the chain it forks) or ``sepolia`` (Ape's ``node`` provider; nothing started);
+  ``start=False`` attaches to the local or fork anvils that
+  ``ape livepeer --pair <name> chains`` runs at the configured ports.
 
 Traps of running two chains through one Ape process, handled here:
 
@@ -168,9 +170,11 @@ class Chain:
     afterwards (re-entrant, so an L2 block may be nested in an L1 block).
     """
 
-    def __init__(self, layer: str, provider: ProviderAPI, expected_chain_id: int | None = None):
+    def __init__(self, layer: str, provider: ProviderAPI, expected_chain_id: int | None = None, pair: str = "local"):
         self.layer = layer
         self.provider = provider
+        #: The pair this layer belongs to (names the command that runs its node, when attaching).
+        self.pair = pair
         #: The chain id the node must report; checked by :meth:`TwoChains.connect`.
         self.expected_chain_id = expected_chain_id
         self._context: ProviderContextManager | None = None
@@ -205,9 +209,10 @@ class Chain:
         if self._context is None:
             where = self.where  # also fixes the provider's host, part of its connection id
             if self.attaches and not port_is_listening(urlparse(self.provider.uri).port):
+                command = "ape livepeer chains" if self.pair == LOCAL_PAIR.name else f"ape livepeer --pair {self.pair} chains"
                 raise NodeNotRunningError(
-                    f"no node listens for the {self.layer.upper()} ({where}); start the local "
-                    "pair with `ape livepeer chains` (ports: livepeer_migration.local in ape-config.yaml)"
+                    f"no node listens for the {self.layer.upper()} ({where}); start the {self.pair} "
+                    f"pair with `{command}` (ports: livepeer_migration.{self.pair.replace('-', '_')} in ape-config.yaml)"
                 )
             if self.provider.connection_id in ProviderContextManager.connected_providers:
                 # Ape would hand us its connected instance and, on our disconnect, drop it
@@ -362,14 +367,18 @@ def _port_for_new_node(layer: str, port: int | None, what: str) -> int:
     return port
 
 
-def _local_chain(layer: str, choice: str, port: int | None, chain_id: int, start: bool) -> Chain:
+def _local_chain(
+    layer: str, choice: str, port: int | None, chain_id: int, start: bool, pair: str = LOCAL_PAIR.name
+) -> Chain:
+    """A local anvil of ``pair`` (this process starts it, or attaches to it when not ``start``); fork pairs attach
+    to their fork anvils this way too: the anvil already forks, so the attaching provider needs no upstream."""
     if start:
         port = _port_for_new_node(layer, port, "local")
     settings: dict[str, Any] = {"host": f"http://127.0.0.1:{port}", "chain_id": chain_id}
     if not start:
         settings["manage_process"] = False
     provider = LocalAnvilProvider(name="foundry", network=_network(choice), provider_settings=settings)
-    return Chain(layer, provider, expected_chain_id=chain_id)
+    return Chain(layer, provider, expected_chain_id=chain_id, pair=pair)
 
 
 def _fork_chains(settings: PairSettings) -> tuple[Chain, Chain]:
@@ -399,7 +408,7 @@ def _fork_chains(settings: PairSettings) -> tuple[Chain, Chain]:
             "fork": {network.ecosystem.name: {network.upstream_network.name: fork}},
         }
         provider = network.get_provider("foundry", provider_settings=provider_settings)
-        chains.append(Chain(layer, provider, expected_chain_id=layer_settings.chain_id))
+        chains.append(Chain(layer, provider, expected_chain_id=layer_settings.chain_id, pair=settings.pair.name))
     return chains[0], chains[1]
 
 
@@ -505,7 +514,9 @@ class TwoChains:
           to running anvils (see :meth:`local`).
         * ``mainnet-fork``: ape-foundry's ``FoundryForkProvider`` on each layer,
           forking the configured upstream URLs; each fork anvil on its own port
-          (configured, else free). Always starts its anvils.
+          (configured, else free). ``start=False`` attaches to the fork anvils
+          that ``ape livepeer --pair mainnet-fork chains`` runs, at the
+          configured ports (required then; no upstream URL is needed).
         * ``sepolia``: Ape's ``node`` provider on each layer, at the configured
           URLs; there is no process, so ``start`` does not matter.
 
@@ -515,7 +526,7 @@ class TwoChains:
         if config is None:
             config = ape_config.get_config("livepeer_migration")
         env = os.environ if environ is None else environ
-        settings = resolve_pair(config, name, env)
+        settings = resolve_pair(config, name, env, upstreams=start)
         pair = settings.pair
         if pair.kind is not PairKind.LIVE and "APE_FOUNDRY_HOST" in env:
             raise ValueError(
@@ -527,9 +538,20 @@ class TwoChains:
                 settings.l1.port, settings.l2.port, settings.l1.chain_id, settings.l2.chain_id, start=start
             )
         if pair.kind is PairKind.FORK:
-            if not start:
-                raise ValueError(f"the {pair.name} pair always starts its own fork anvils (start=False)")
-            return cls(*_fork_chains(settings), pair)
+            if start:
+                return cls(*_fork_chains(settings), pair)
+            section = pair.name.replace("-", "_")
+            if settings.l1.port is None or settings.l2.port is None:
+                raise ValueError(
+                    f"attaching to the {pair.name} pair's fork anvils needs their ports: set "
+                    f"livepeer_migration.{section}.l1_port and l2_port (or APE_LIVEPEER_{section.upper()}_L1_PORT / "
+                    f"_L2_PORT) to the ports `ape livepeer --pair {pair.name} chains` holds"
+                )
+            return cls(
+                _local_chain(L1, pair.l1, settings.l1.port, settings.l1.chain_id, False, pair.name),
+                _local_chain(L2, pair.l2, settings.l2.port, settings.l2.chain_id, False, pair.name),
+                pair,
+            )
         return cls(
             _live_chain(L1, pair.l1, settings.l1),
             _live_chain(L2, pair.l2, settings.l2),
@@ -544,7 +566,8 @@ class TwoChains:
         """Start or reach both nodes, then check their chain ids; on any failure neither stays up."""
         if self.pair.kind is PairKind.FORK:
             for chain in self.layers:
-                _check_upstream(chain)
+                if not chain.attaches:
+                    _check_upstream(chain)
         previous = networks.active_provider
         try:
             for chain in self.layers:

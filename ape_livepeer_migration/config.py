@@ -17,7 +17,8 @@ Every key is optional; the values shown are the defaults::
         l1_upstream: null       # RPC URL of an Ethereum mainnet node (archive node for old blocks)
         l2_upstream: null       # RPC URL of an Arbitrum One node
         l1_port: null           # port of the L1 fork anvil (null: any free port)
-        l2_port: null           # port of the L2 fork anvil (null: any free port)
+        l2_port: null           # port of the L2 fork anvil (null: any free port); set both for
+                                #   `ape livepeer --pair mainnet-fork chains` and the commands attaching to it
         l1_block_number: null   # fork at this L1 block (null: latest)
         l2_block_number: null   # fork at this L2 block (null: latest)
       sepolia:                  # the live testnets, through Ape's `node` provider
@@ -167,10 +168,13 @@ def resolve_pair(
     config: LivepeerConfig,
     name: str | None = None,
     environ: Mapping[str, str] | None = None,
+    *,
+    upstreams: bool = True,
 ) -> PairSettings:
     """Settings of the pair ``name`` (default: ``$APE_LIVEPEER_PAIR``, then ``pair``).
 
-    Raises :class:`~ape_livepeer_migration.networks.UnknownPairError` for a name
+    ``upstreams=False``: a fork pair's upstream URLs are not needed (attaching to fork anvils that another
+    process runs) and are left out. Raises :class:`~ape_livepeer_migration.networks.UnknownPairError` for a name
     not in the registry and :class:`MissingRpcError` when a needed URL is absent.
     Nothing here connects to anything.
     """
@@ -186,6 +190,12 @@ def resolve_pair(
     # The section of a fork or live pair is the pair's name in snake case.
     section = getattr(config, pair.name.replace("-", "_"))
     if pair.kind is PairKind.FORK:
+        if not upstreams:
+            return PairSettings(
+                pair,
+                LayerSettings(port=section.l1_port, chain_id=pair.l1_chain_id),
+                LayerSettings(port=section.l2_port, chain_id=pair.l2_chain_id),
+            )
         return PairSettings(
             pair,
             LayerSettings(

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ape.api import AccountAPI
 
     from ape_livepeer_migration.chains import TwoChains
+    from ape_livepeer_migration.networks import ArbitrumContracts
     from ape_livepeer_migration.relayer import PassReport, Relayer
     from ape_livepeer_migration.system import System
 
@@ -54,8 +55,14 @@ CONTRACTS: dict[str, tuple[str, str]] = {
 }
 
 SIMULATOR = "simulator"
+#: The book entry of the real Arbitrum contracts a system is wired to (recorded after ``check_arbitrum``; sends nothing).
+ARBITRUM = "arbitrum"
 SYSTEM = "system"
-DEPLOY_STEPS = (SIMULATOR, SYSTEM)
+#: The deploy steps of a deployment: what carries its messages first (the simulator it deploys, or a real
+#: Arbitrum's contracts), then the system.
+SIMULATOR_STEPS = (SIMULATOR, SYSTEM)
+ARBITRUM_STEPS = (ARBITRUM, SYSTEM)
+ALL_STEPS = (SIMULATOR, ARBITRUM, SYSTEM)
 
 
 class LivepeerError(RuntimeError):
@@ -68,6 +75,10 @@ class NotDeployedError(LivepeerError):
 
 class InterruptedDeployError(LivepeerError):
     """A deploy step started earlier and never finished: running it again could deploy a second copy."""
+
+
+class NoSimulatorError(LivepeerError):
+    """An operation of the local Arbitrum simulator on a system wired to a real Arbitrum's contracts."""
 
 
 # ---------------------------------------------------------------------------- results
@@ -283,8 +294,19 @@ class Livepeer:
     # ------------------------------------------------------------------ deployment
 
     @property
+    def deploy_steps(self) -> tuple[str, str]:
+        """The steps of this book's deployment: :data:`SIMULATOR_STEPS` on the local pair (and for a deployment
+        taken over from upstream chains that run the simulator), :data:`ARBITRUM_STEPS` where the system is wired
+        to the pair's real Arbitrum (fork and live pairs)."""
+        if SIMULATOR in self.book or self.book.interrupted(SIMULATOR) is not None:
+            return SIMULATOR_STEPS
+        if ARBITRUM in self.book or self.chains.pair.arbitrum is not None:
+            return ARBITRUM_STEPS
+        return SIMULATOR_STEPS
+
+    @property
     def is_deployed(self) -> bool:
-        return all(step in self.book for step in DEPLOY_STEPS)
+        return all(step in self.book for step in self.deploy_steps)
 
     @property
     def system(self) -> System:
@@ -308,11 +330,12 @@ class Livepeer:
         except (KeyError, IndexError) as err:
             raise LivepeerError(f"{role} {address} is not an account Ape can sign with") from err
 
-    def _missing_contract(self, sim_entry: Mapping[str, Any], addresses: Mapping[str, str]) -> str | None:
+    def _missing_contract(self, carrier: Mapping[str, Any], addresses: Mapping[str, str]) -> str | None:
         """``"<name> at <address>, but the <layer> (chain <id>) has no contract there"`` for the first recorded
-        contract the chains lack (simulator, then system), ``None`` when every one has code."""
+        contract the chains lack (the simulator's or real Arbitrum's Inbox, Bridge and Outbox, then the system),
+        ``None`` when every one has code."""
         recorded = [
-            (sim_entry, {"inbox": "l1", "bridge": "l1", "outbox": "l1"}),
+            (carrier, {"inbox": "l1", "bridge": "l1", "outbox": "l1"}),
             (addresses, {name: layer for name, (layer, _) in CONTRACTS.items()}),
         ]
         for entry, layers in recorded:
@@ -330,20 +353,23 @@ class Livepeer:
         from ape_livepeer_migration.simulator import attach_simulator
         from ape_livepeer_migration.system import System
 
-        sim_entry, addresses = self.book.get(SIMULATOR), self.book.get(SYSTEM)
-        if sim_entry is None or addresses is None:
+        carrier_step = self.deploy_steps[0]
+        carrier, addresses = self.book.get(carrier_step), self.book.get(SYSTEM)
+        if carrier is None or addresses is None:
             raise NotDeployedError(
                 f"no Livepeer system is deployed on the {self.chains.pair.name} pair "
                 f"(L1 {self.chains.l1.chain_id} / L2 {self.chains.l2.chain_id}) according to {self.book.path}; "
                 "run `ape livepeer deploy`"
             )
-        missing = self._missing_contract(sim_entry, addresses)
+        missing = self._missing_contract(carrier, addresses)
         if missing:
             raise NotDeployedError(
                 f"the address book {self.book.path} records {missing}: the chains were reset; "
                 "deploy again with `ape livepeer deploy --fresh`"
             )
-        sim = attach_simulator(self.chains, self._resolve_account(sim_entry["operator"]), sim_entry)
+        sim = None
+        if carrier_step == SIMULATOR:
+            sim = attach_simulator(self.chains, self._resolve_account(carrier["operator"]), carrier)
         bound = {}
         for name, (layer, contract) in CONTRACTS.items():
             chain = getattr(self.chains, layer)
@@ -353,7 +379,7 @@ class Livepeer:
         bridge = Bridge(
             chains=self.chains,
             l1_protocol=l1_protocol,
-            inbox=str(sim.inbox.address),
+            inbox=carrier["inbox"],
             **{name: bound[name] for name in (
                 "l1_escrow", "l1_gateway", "l1_supply_reporter", "l2_token", "l2_rounds", "l2_minter", "l2_gateway"
             )},
@@ -378,6 +404,17 @@ class Livepeer:
         l1 = all(self.chains.l1.get_code(entry[name]) for name in ("bridge", "inbox", "outbox"))
         return l1 and all(self.chains.l2.get_code(address) for address in (ARB_SYS_ADDRESS, ARB_RETRYABLE_TX_ADDRESS))
 
+    def _simulator(self, what: str, instead: str) -> Any:
+        """The system's simulator; :class:`NoSimulatorError` (``what`` needs the local simulator; ``instead``: what
+        happens on a real Arbitrum) when the system is wired to a real Arbitrum's contracts."""
+        sim = self.system.sim
+        if sim is None:
+            raise NoSimulatorError(
+                f"{what} goes through the local Arbitrum simulator, and the {self.chains.pair.name} pair's system is "
+                f"wired to Arbitrum's real contracts (Inbox {self.system.bridge.inbox}): {instead}"
+            )
+        return sim
+
     def _nonces(self, address: str) -> dict[str, int]:
         return {layer.layer: int(layer.provider.get_nonce(address)) for layer in self.chains.layers}
 
@@ -391,7 +428,13 @@ class Livepeer:
         on_step: Callable[[str, str], None] | None = None,
         redo_interrupted: bool = False,
     ) -> System:
-        """Deploy the simulator, then the whole system, recording each step in the address book as it finishes.
+        """Deploy the whole system, recording each step in the address book as it finishes.
+
+        On the local pair the first step deploys the Arbitrum simulator (run by ``operator``, default
+        ``deployer``). On a pair with a real Arbitrum (``mainnet-fork``, ``sepolia``) it checks that the chains
+        hold that Arbitrum's contracts (:func:`~ape_livepeer_migration.system.check_arbitrum`) and records them;
+        the system is then wired to them, with no simulator: chains without them are refused with a
+        :class:`LivepeerError` before anything is sent, and ``operator`` does not apply.
 
         A step already recorded is skipped, so a re-run after a failure continues where it stopped; a run
         finding everything recorded sends nothing. A step that started and never finished raises
@@ -399,9 +442,7 @@ class Livepeer:
         ``redo_interrupted``. ``params`` override the protocol parameters on both layers. ``on_step(step,
         state)`` is called with state ``"skipped"``, ``"started"`` or ``"done"``.
         """
-        from ape_livepeer_migration import simulator as sim_api
         from ape_livepeer_migration.deploy import DEFAULT_PARAMS
-        from ape_livepeer_migration.relayer import simulator_deployment
         from ape_livepeer_migration.system import deploy_system
 
         report = on_step or (lambda step, state: None)
@@ -409,8 +450,13 @@ class Livepeer:
         unknown = set(params) - set(DEFAULT_PARAMS)
         if unknown:
             raise LivepeerError(f"unknown protocol parameters: {', '.join(sorted(unknown))}")
-        operator = operator or deployer
-        for step in DEPLOY_STEPS:
+        steps = self.deploy_steps
+        if steps == ARBITRUM_STEPS and operator is not None:
+            raise LivepeerError(
+                f"the {self.chains.pair.name} pair's system is wired to Arbitrum's real contracts: it has no "
+                "simulator, so no operator"
+            )
+        for step in steps:
             note = self.book.interrupted(step)
             if note is not None and not redo_interrupted:
                 raise InterruptedDeployError(
@@ -418,36 +464,64 @@ class Livepeer:
                     "exist without being recorded: check, then re-run with --redo-interrupted (or deploy --fresh)"
                 )
         if self.is_deployed:
-            for step in DEPLOY_STEPS:
+            for step in steps:
                 report(step, "skipped")
             return self.system
 
-        if SIMULATOR in self.book:
-            report(SIMULATOR, "skipped")
-            sim = sim_api.attach_simulator(
-                self.chains, self._resolve_account(self.book.get(SIMULATOR)["operator"]), self.book.get(SIMULATOR)
-            )
+        if steps == ARBITRUM_STEPS:
+            carrier = {"arbitrum": self._arbitrum_step(report)}
         else:
-            report(SIMULATOR, "started")
-            self.book.begin(SIMULATOR, {"account": str(operator.address), **self._nonces(operator.address)})
-            try:
-                sim = sim_api.deploy_simulator(self.chains, operator)
-            except sim_api.SimulatorPresentError as err:
-                self.book.forget(SIMULATOR)  # refused before sending anything: nothing was started
-                raise LivepeerError(
-                    f"{err}; {self.book.path} does not record it: deploy with the address book that does "
-                    "(--address-book), or restart `ape livepeer chains` for empty chains"
-                ) from err
-            self.book.record(SIMULATOR, simulator_deployment(sim))
-            report(SIMULATOR, "done")
-
+            carrier = {"sim": self._simulator_step(operator or deployer, report)}
         report(SYSTEM, "started")
         self.book.begin(SYSTEM, {"account": str(deployer.address), **self._nonces(deployer.address)})
-        system = deploy_system(self.chains, deployer, sim=sim, genesis=genesis, l1_params=params, l2_params=params)
+        system = deploy_system(self.chains, deployer, genesis=genesis, l1_params=params, l2_params=params, **carrier)
         self.book.record(SYSTEM, system.addresses)
         report(SYSTEM, "done")
         self._system = system
         return system
+
+    def _simulator_step(self, operator: AccountAPI, report: Callable[[str, str], None]) -> Any:
+        """The simulator the book records, else a new one deployed by ``operator`` (journaled)."""
+        from ape_livepeer_migration import simulator as sim_api
+        from ape_livepeer_migration.relayer import simulator_deployment
+
+        recorded = self.book.get(SIMULATOR)
+        if recorded is not None:
+            report(SIMULATOR, "skipped")
+            return sim_api.attach_simulator(self.chains, self._resolve_account(recorded["operator"]), recorded)
+        report(SIMULATOR, "started")
+        self.book.begin(SIMULATOR, {"account": str(operator.address), **self._nonces(operator.address)})
+        try:
+            sim = sim_api.deploy_simulator(self.chains, operator)
+        except sim_api.SimulatorPresentError as err:
+            self.book.forget(SIMULATOR)  # refused before sending anything: nothing was started
+            raise LivepeerError(
+                f"{err}; {self.book.path} does not record it: deploy with the address book that does "
+                "(--address-book), or restart `ape livepeer chains` for empty chains"
+            ) from err
+        self.book.record(SIMULATOR, simulator_deployment(sim))
+        report(SIMULATOR, "done")
+        return sim
+
+    def _arbitrum_step(self, report: Callable[[str, str], None]) -> ArbitrumContracts:
+        """The real Arbitrum contracts to wire the system to (the recorded ones, else the pair's), checked on the
+        chains now; recorded when new. Sends nothing; refuses chains that do not hold them."""
+        from ape_livepeer_migration.networks import ArbitrumContracts, contract_addresses
+        from ape_livepeer_migration.system import ArbitrumNotFoundError, check_arbitrum
+
+        recorded = self.book.get(ARBITRUM)
+        arbitrum = ArbitrumContracts(**recorded) if recorded is not None else self.chains.pair.arbitrum
+        try:
+            check_arbitrum(self.chains, arbitrum)
+        except ArbitrumNotFoundError as err:
+            raise LivepeerError(f"cannot deploy on the {self.chains.pair.name} pair: {err}") from err
+        if recorded is not None:
+            report(ARBITRUM, "skipped")
+        else:
+            report(ARBITRUM, "started")
+            self.book.record(ARBITRUM, contract_addresses(arbitrum))
+            report(ARBITRUM, "done")
+        return arbitrum
 
     def adopt(self, upstream_book: str | Path) -> System:
         """Record in this pair's book the deployment that ``upstream_book`` records, and attach to it.
@@ -470,14 +544,15 @@ class Livepeer:
             source = AddressBook.open(path, self.book.pair, self.book.l1_chain_id, self.book.l2_chain_id)
         except AddressBookError as err:
             raise LivepeerError(str(err)) from err
-        unfinished = [step for step in DEPLOY_STEPS if step not in source]
+        upstream_steps = SIMULATOR_STEPS if SIMULATOR in source else ARBITRUM_STEPS
+        unfinished = [step for step in upstream_steps if step not in source]
         if unfinished:
             raise NotDeployedError(f"the address book {path} does not record the deploy step {', '.join(unfinished)} "
                                    "as finished")
         # A simulator entry that `forget_deployment` kept (still on the chains) may stay if it is the upstream's.
         held = [
             step
-            for step in DEPLOY_STEPS
+            for step in ALL_STEPS
             if (step in self.book and (step != SIMULATOR or self.book.get(step) != source.get(step)))
             or self.book.interrupted(step) is not None
         ]
@@ -486,13 +561,13 @@ class Livepeer:
                 f"the address book {self.book.path} already records the deploy step {', '.join(held)}: "
                 "forget it first (deploy --fresh)"
             )
-        missing = self._missing_contract(source.get(SIMULATOR), source.get(SYSTEM))
+        missing = self._missing_contract(source.get(upstream_steps[0]), source.get(SYSTEM))
         if missing:
             raise NotDeployedError(
                 f"these chains do not hold the deployment that {path} records (forked before it was deployed, or "
                 f"from other nodes): it records {missing}"
             )
-        for step in DEPLOY_STEPS:
+        for step in upstream_steps:
             self.book.record(step, source.get(step))
         self._system = None
         return self.system
@@ -506,7 +581,8 @@ class Livepeer:
         dropped as well and the journal moved aside (``<journal>.replaced-<unix time>``)."""
         import time
 
-        self.book.forget(SYSTEM)
+        for step in (ARBITRUM, SYSTEM):
+            self.book.forget(step)
         self._system = None
         if self._simulator_on_chain():
             return
@@ -811,7 +887,12 @@ class Livepeer:
         from ape_livepeer_migration.relayer import Relayer, SimulatorBackend
         from ape_livepeer_migration.simulator import attach_simulator
 
-        sim = self.system.sim
+        sim = self._simulator(
+            "relaying",
+            "there is nothing to relay: Arbitrum itself delivers each L1->L2 ticket (redeemed on L2 when its gas "
+            "suffices) and makes L2->L1 messages executable after the challenge period; check an account with "
+            "`ape livepeer status` (a ticket: arbitrum_live.retryable_status)",
+        )
         if operator is not None and operator.address != sim.operator.address:
             raise LivepeerError(f"{operator.address} is not the simulator's operator ({sim.operator.address})")
         if operator is not None:
@@ -839,7 +920,11 @@ class Livepeer:
     def _l2_to_l1_messages(self) -> list[Any]:
         from ape_livepeer_migration.simulator import fetch_l2_to_l1
 
-        sim = self.system.sim
+        sim = self._simulator(
+            "finding and finalizing withdrawals",
+            "once a withdrawal's send root is confirmed (after the challenge period), execute it in Arbitrum's "
+            "Outbox with ape_livepeer_migration.arbitrum_live.outbox_execution (not a command)",
+        )
         return fetch_l2_to_l1(sim, sim.l2_deploy_block, self.chains.l2.block_number)
 
     def _withdrawal_states(self, messages: list[Any], address: str, sim_api: Any) -> list[tuple[WithdrawalState, Any]]:

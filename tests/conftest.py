@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,22 +51,37 @@ def accounts():
     return ape_accounts.test_accounts
 
 
-@pytest.fixture(scope="module")
-def running_pair():
-    """`ape livepeer chains` in its own process, on free ports; yields (l1_port, l2_port)."""
+@contextmanager
+def _chains_process(args, ports, env=None):
+    """`ape livepeer ARGS` (a `chains` command) in its own process until its nodes listen on ``ports``; stopped
+    with SIGINT (what Ctrl-C does: the command stops both anvils) when the block ends. ``env`` adds variables."""
     root = Path(__file__).resolve().parents[1]
-    ports = free_port(), free_port()
     ape = Path(sys.executable).with_name("ape")
-    command = [str(ape), "livepeer", "chains", "--l1-port", str(ports[0]), "--l2-port", str(ports[1])]
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    command = [str(ape), "livepeer", *map(str, args)]
+    full_env = {**os.environ, "PYTHONPATH": str(root), **(env or {})}
+    process = subprocess.Popen(command, cwd=root, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
         while not all(map(port_is_listening, ports)):
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"`ape livepeer chains` did not come up:\n{process.stdout.read()}")
+                raise RuntimeError(f"`{' '.join(command[1:])}` did not come up:\n{process.stdout.read()}")
             time.sleep(0.2)
-        yield ports
+        yield process
     finally:
-        process.send_signal(signal.SIGINT)  # what Ctrl-C does: the command stops both anvils
+        process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def chains_process():
+    """``with chains_process(args, ports, env):``: `ape livepeer ARGS` holding nodes on ``ports`` in its own process
+    (see :func:`_chains_process`)."""
+    return _chains_process
+
+
+@pytest.fixture(scope="module")
+def running_pair():
+    """`ape livepeer chains` in its own process, on free ports; yields (l1_port, l2_port)."""
+    ports = free_port(), free_port()
+    with _chains_process(["chains", "--l1-port", ports[0], "--l2-port", ports[1]], ports):
+        yield ports

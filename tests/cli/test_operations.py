@@ -328,15 +328,19 @@ def test_relay_watch_stops_on_interrupt(run, lp, world, monkeypatch):
     assert lp.status(world.d1.address).lpt["l2"] == LPT
 
 
-def test_deploy_refuses_pairs_other_than_local(chains, book, world, nonces):
+def test_deploy_refuses_a_pair_whose_arbitrum_is_not_on_the_chains(chains, tmp_path, world, nonces):
+    """Local chains labelled as the sepolia pair: deploy looks for Arbitrum Sepolia's contracts and finds none."""
     from click.testing import CliRunner
 
     from ape_livepeer_migration._cli import cli
     from ape_livepeer_migration.chains import TwoChains
-    from ape_livepeer_migration.networks import get_pair
+    from ape_livepeer_migration.networks import ARBITRUM_SEPOLIA, get_pair
 
     live = TwoChains(chains.l1, chains.l2, get_pair("sepolia"))
     before = nonces(world.governor)
+    book = tmp_path / "sepolia.json"
     result = CliRunner().invoke(cli, ["deploy", "--account", "test:0", "--yes"], obj={"chains": live, "address_book": str(book)})
-    _one_line_error(result, 1, "deploy runs on the local pair (it deploys the Arbitrum simulator), not on sepolia")
+    _one_line_error(result, 1, "cannot deploy on the sepolia pair: the L1 (chain 31337) has no contract at Arbitrum's "
+                               f"Inbox {ARBITRUM_SEPOLIA.inbox}")
     assert nonces(world.governor) == before
+    assert not book.exists()

@@ -10,7 +10,7 @@ from ape import project
 
 from ape_livepeer_migration.chains import TwoChains
 from ape_livepeer_migration.config import LivepeerConfig
-from ape_livepeer_migration.networks import ARBITRUM_ONE_CHAIN_ID, MAINNET_CHAIN_ID
+from ape_livepeer_migration.networks import ARBITRUM_ONE, ARBITRUM_ONE_CHAIN_ID, MAINNET_CHAIN_ID
 from ape_livepeer_migration.scenario import next_round
 from ape_livepeer_migration.session import Livepeer
 
@@ -157,3 +157,29 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def set_code(chain, address, code: bytes):
+    chain.provider.make_request("anvil_setCode", [address, "0x" + code.hex()])
+
+
+def plant_arbitrum_one(forks, upstreams, deployer, bridge_of_inbox=ARBITRUM_ONE.bridge):
+    """Code at Arbitrum One's Inbox, Bridge and Outbox on the L1 fork (the L2 fork has the simulator's ArbSys).
+
+    The Inbox is the simulator's SimInbox built for ``bridge_of_inbox`` (its ``bridge()`` answer); the Bridge is a
+    SimBridge deployed by ``deployer`` and wired (``wire``, by ``deployer``) to accept the planted Inbox's messages;
+    the Outbox is the upstream simulator's. Retryables sent to the Inbox are recorded in the Bridge, as on the real
+    chain; nothing delivers them.
+    """
+    with forks.l1:
+        inbox = project.SimInbox.deploy(bridge_of_inbox, sender=deployer)
+        bridge = project.SimBridge.deploy(sender=deployer)
+    set_code(forks.l1, ARBITRUM_ONE.inbox, forks.l1.get_code(inbox.address))
+    set_code(forks.l1, ARBITRUM_ONE.bridge, forks.l1.get_code(bridge.address))
+    set_code(forks.l1, ARBITRUM_ONE.outbox, forks.l1.get_code(upstreams.livepeer.book.get("simulator")["outbox"]))
+    with forks.l1:
+        project.SimBridge.at(ARBITRUM_ONE.bridge).wire(ARBITRUM_ONE.inbox, ARBITRUM_ONE.outbox, sender=deployer)
+
+
+def nonces(forks, account):
+    return [chain.provider.get_nonce(account.address) for chain in forks.layers]

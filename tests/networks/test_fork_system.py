@@ -137,7 +137,7 @@ def test_deploy_from_upstream_on_the_command_line(forks, upstreams, tmp_path):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        ((), 1, "not on mainnet-fork; take the upstream's deployment with --from-upstream BOOK"),
+        (("--account", "test:0"), 1, "cannot deploy on the mainnet-fork pair: the L1 (chain 1) has no contract at Arbitrum's Inbox"),
         (("--from-upstream", "{book}", "--round-length", "5"), 2, "--from-upstream records an existing deployment"),
         (("--from-upstream", "{book}", "--redo-interrupted"), 2, "--from-upstream records an existing deployment"),
         (("--from-upstream", "{missing}"), 2, "does not exist"),

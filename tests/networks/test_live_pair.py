@@ -74,12 +74,6 @@ def test_ape_foundry_host_is_ignored_by_live_pairs_only(no_network):
             TwoChains.for_pair(name, config=config, environ=env)
 
 
-def test_mainnet_fork_cannot_attach():
-    config = LivepeerConfig.model_validate({"mainnet_fork": {"l1_upstream": L1_URL, "l2_upstream": L2_URL}})
-    with pytest.raises(ValueError, match="always starts its own fork anvils"):
-        TwoChains.for_pair("mainnet-fork", start=False, config=config, environ={})
-
-
 def test_the_no_network_guard_does_refuse_connections(no_network):
     import requests
 

@@ -1,21 +1,21 @@
 """``deploy_system(..., arbitrum=...)``: the system wired to a real Arbitrum's contracts instead of the simulator.
 
-Offline, the forks of the stand-in upstreams get code at Arbitrum One's real addresses (anvil_setCode, undone after
-each test): an Inbox whose ``bridge()`` answers the real Bridge address (the simulator's SimInbox, built for it),
-and the simulator's Bridge and Outbox code. That checks the preflight and the exact constructor wiring; it does not
-make the real bridge work (the planted contracts have none of its storage), so no message is sent here.
+Offline, the forks of the stand-in upstreams get code at Arbitrum One's real addresses (``plant_arbitrum_one``,
+undone after each test). That checks the preflight and the exact constructor wiring; no message is sent here
+(tests/networks/test_fork_deploy.py sends some through the planted Inbox).
 """
 
 import os
 
 import pytest
-from ape import project
 
 from ape_livepeer_migration.chains import TwoChains
 from ape_livepeer_migration.config import LivepeerConfig
 from ape_livepeer_migration.networks import ARBITRUM_ONE
 from ape_livepeer_migration.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
 from ape_livepeer_migration.system import ArbitrumNotFoundError, deploy_system
+
+from .conftest import nonces, plant_arbitrum_one, set_code
 
 OTHER_BRIDGE = "0x" + "ab" * 20
 
@@ -24,24 +24,6 @@ OTHER_BRIDGE = "0x" + "ab" * 20
 def forked(forks):
     with forks.isolated():
         yield forks
-
-
-def set_code(chain, address, code: bytes):
-    chain.provider.make_request("anvil_setCode", [address, "0x" + code.hex()])
-
-
-def plant_arbitrum_one(forks, upstreams, deployer, bridge_of_inbox=ARBITRUM_ONE.bridge):
-    """Code at Arbitrum One's Inbox, Bridge and Outbox on the L1 fork (the L2 fork has the simulator's ArbSys)."""
-    with forks.l1:
-        template = project.SimInbox.deploy(bridge_of_inbox, sender=deployer)
-    set_code(forks.l1, ARBITRUM_ONE.inbox, forks.l1.get_code(template.address))
-    sim = upstreams.livepeer.book.get("simulator")
-    set_code(forks.l1, ARBITRUM_ONE.bridge, forks.l1.get_code(sim["bridge"]))
-    set_code(forks.l1, ARBITRUM_ONE.outbox, forks.l1.get_code(sim["outbox"]))
-
-
-def nonces(forks, account):
-    return [chain.provider.get_nonce(account.address) for chain in forks.layers]
 
 
 def test_every_contract_is_wired_to_the_real_inbox_and_no_simulator_is_deployed(forked, upstreams, accounts):
