@@ -364,7 +364,7 @@ _eth = _lpt
 
 @cli.command(short_help="Deploy the system and record it in the address book.")
 @account_option
-@click.option("--operator", "operator_spec", metavar="ALIAS|ADDRESS|test:N", help="Local pair: account that runs the Arbitrum simulator and relays [default: --account].")
+@click.option("--operator", "operator_spec", metavar="ALIAS|ADDRESS|test:N", help="Local and fork pairs: account that runs the Arbitrum simulator (the fork's ticket delivery) and relays [default: --account].")
 @click.option("--genesis", type=Assignment(), multiple=True, help="ADDRESS=AMOUNT: L1 LPT minted to ADDRESS at deployment (repeatable).")
 @click.option("--round-length", type=click.IntRange(min=1), help="Round length in blocks, both layers [default: 5760].")
 @click.option("--unbonding-period", type=click.IntRange(min=1), help="Unbonding period in rounds, both layers [default: 7].")
@@ -389,7 +389,9 @@ def deploy(
     mainnet-fork and sepolia it checks that the chains hold Arbitrum's real
     Inbox, Bridge and Outbox (and ArbSys on L2) and records them; the system is
     wired to them, with no simulator (chains without them are refused, nothing
-    sent). Then the system (L1 protocol, bridge, L2 staking, Migrators).
+    sent). On mainnet-fork a "delivery" step then deploys, on the L2 fork, what
+    turns the real Inbox's tickets into L2 calls for `relay`. Then the system
+    (L1 protocol, bridge, L2 staking, Migrators).
 
     Each step is recorded in the address book as soon as it finishes. A re-run
     continues after the last finished step and sends nothing when all are done.
@@ -433,7 +435,7 @@ def deploy(
 def _deploy_steps(lp, account, operator_spec, genesis, params, redo_interrupted, yes, quiet):
     """``lp.deploy`` with the command's options, asking first unless everything is recorded; returns the system
     and each step's last state."""
-    from ape_livepeer_migration.session import ARBITRUM_STEPS
+    from ape_livepeer_migration.session import ARBITRUM
 
     deployer = resolve_account(account)
     operator = resolve_account(operator_spec, required=False)
@@ -444,7 +446,7 @@ def _deploy_steps(lp, account, operator_spec, genesis, params, redo_interrupted,
         )
     if not lp.is_deployed:
         arbitrum = lp.chains.pair.arbitrum
-        wired = f", wired to Arbitrum's real Inbox {arbitrum.inbox}" if lp.deploy_steps == ARBITRUM_STEPS else ""
+        wired = f", wired to Arbitrum's real Inbox {arbitrum.inbox}" if ARBITRUM in lp.deploy_steps else ""
         confirm(f"Deploy the Livepeer system on {lp.chains.pair.name}{wired} as {deployer.address}?", yes)
     steps = _StepProgress(quiet)
     with steps:
@@ -670,8 +672,8 @@ cli.command(name="bridge-in")(_bridge_command("in"))
 cli.command(name="bridge-out")(_bridge_command("out"))
 
 
-@cli.command(short_help="Deliver cross-chain messages (local pair).")
-@click.option("--operator", "operator_spec", metavar="ALIAS|ADDRESS|test:N", help="The simulator's operator [default: the recorded one].")
+@cli.command(short_help="Deliver cross-chain messages (local and fork pairs).")
+@click.option("--operator", "operator_spec", metavar="ALIAS|ADDRESS|test:N", help="The simulator's (or fork delivery's) operator [default: the recorded one].")
 @click.option("--watch", is_flag=True, help="Keep relaying until interrupted (Ctrl-C).")
 @click.option("--interval", type=click.FloatRange(min=0.1), default=1.0, show_default=True, help="Seconds between idle passes with --watch.")
 @click.option("--no-fast-forward", is_flag=True, help="Wait for the L1 challenge period instead of mining through it.")
@@ -680,8 +682,11 @@ cli.command(name="bridge-out")(_bridge_command("out"))
 def relay(ctx, operator_spec, watch, interval, no_fast_forward, as_json):
     """Deliver cross-chain messages on the local pair (the Arbitrum simulator).
 
-    A system wired to a real Arbitrum (deployed on mainnet-fork or sepolia) has
-    no simulator: Arbitrum delivers its messages, and relay says so.
+    On mainnet-fork, where the system is wired to Arbitrum One's real
+    contracts, relay delivers the tickets that the real Inbox records on the L1
+    fork, through the ticket delivery that deploy puts on the L2 fork (anvil
+    cannot run ArbOS); nothing goes from that L2 fork to L1. On sepolia
+    Arbitrum delivers its messages itself, and relay says so.
 
     One pass: every L1 retryable (deposits, migrations) is delivered on L2;
     L2-to-L1 messages (withdrawals) get a send root on L1 and are executed

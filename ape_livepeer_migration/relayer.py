@@ -431,7 +431,7 @@ class SimulatorBackend:
         logs = l2.provider.make_request(
             "eth_getLogs",
             [{
-                "address": self._api.ARB_RETRYABLE_TX_ADDRESS,
+                "address": str(self.sim.arb_retryable_tx.address),
                 "topics": [[_topic(REDEEM_ATTEMPTED), _topic(CANCELED)], ticket_id],
                 "fromBlock": hex(self.sim.l2_deploy_block),
                 "toBlock": hex(l2.block_number),

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,11 +58,15 @@ SIMULATOR = "simulator"
 #: The book entry of the real Arbitrum contracts a system is wired to (recorded after ``check_arbitrum``; sends nothing).
 ARBITRUM = "arbitrum"
 SYSTEM = "system"
+#: The book entry of the L1 -> L2 ticket delivery deployed on a fork pair's L2 (the fork cannot run ArbOS; see
+#: :func:`~ape_livepeer_migration.simulator.deploy_fork_delivery`).
+DELIVERY = "delivery"
 #: The deploy steps of a deployment: what carries its messages first (the simulator it deploys, or a real
-#: Arbitrum's contracts), then the system.
+#: Arbitrum's contracts, with the delivery of their tickets on a fork), then the system.
 SIMULATOR_STEPS = (SIMULATOR, SYSTEM)
 ARBITRUM_STEPS = (ARBITRUM, SYSTEM)
-ALL_STEPS = (SIMULATOR, ARBITRUM, SYSTEM)
+FORK_STEPS = (ARBITRUM, DELIVERY, SYSTEM)
+ALL_STEPS = (SIMULATOR, ARBITRUM, DELIVERY, SYSTEM)
 
 
 class LivepeerError(RuntimeError):
@@ -294,14 +298,16 @@ class Livepeer:
     # ------------------------------------------------------------------ deployment
 
     @property
-    def deploy_steps(self) -> tuple[str, str]:
+    def deploy_steps(self) -> tuple[str, ...]:
         """The steps of this book's deployment: :data:`SIMULATOR_STEPS` on the local pair (and for a deployment
-        taken over from upstream chains that run the simulator), :data:`ARBITRUM_STEPS` where the system is wired
-        to the pair's real Arbitrum (fork and live pairs)."""
+        taken over from upstream chains that run the simulator); where the system is wired to the pair's real
+        Arbitrum, :data:`FORK_STEPS` on a fork pair and :data:`ARBITRUM_STEPS` on a live one."""
+        from ape_livepeer_migration.networks import PairKind
+
         if SIMULATOR in self.book or self.book.interrupted(SIMULATOR) is not None:
             return SIMULATOR_STEPS
         if ARBITRUM in self.book or self.chains.pair.arbitrum is not None:
-            return ARBITRUM_STEPS
+            return FORK_STEPS if self.chains.pair.kind is PairKind.FORK else ARBITRUM_STEPS
         return SIMULATOR_STEPS
 
     @property
@@ -350,7 +356,8 @@ class Livepeer:
 
         from ape_livepeer_migration.bridge import Bridge
         from ape_livepeer_migration.deploy import L1Protocol
-        from ape_livepeer_migration.simulator import attach_simulator
+        from ape_livepeer_migration.networks import ArbitrumContracts
+        from ape_livepeer_migration.simulator import attach_fork_delivery, attach_simulator
         from ape_livepeer_migration.system import System
 
         carrier_step = self.deploy_steps[0]
@@ -361,7 +368,10 @@ class Livepeer:
                 f"(L1 {self.chains.l1.chain_id} / L2 {self.chains.l2.chain_id}) according to {self.book.path}; "
                 "run `ape livepeer deploy`"
             )
+        delivery = self.book.get(DELIVERY)
         missing = self._missing_contract(carrier, addresses)
+        if not missing and delivery is not None and not self.chains.l2.get_code(delivery["arb_retryable_tx"]):
+            missing = f"the fork's ticket delivery at {delivery['arb_retryable_tx']}, but the L2 has no contract there"
         if missing:
             raise NotDeployedError(
                 f"the address book {self.book.path} records {missing}: the chains were reset; "
@@ -370,6 +380,11 @@ class Livepeer:
         sim = None
         if carrier_step == SIMULATOR:
             sim = attach_simulator(self.chains, self._resolve_account(carrier["operator"]), carrier)
+        elif delivery is not None:
+            sim = attach_fork_delivery(
+                self.chains, self._resolve_account(delivery["operator"], "the fork delivery's operator"),
+                ArbitrumContracts(**carrier), delivery,
+            )
         bound = {}
         for name, (layer, contract) in CONTRACTS.items():
             chain = getattr(self.chains, layer)
@@ -405,9 +420,15 @@ class Livepeer:
         return l1 and all(self.chains.l2.get_code(address) for address in (ARB_SYS_ADDRESS, ARB_RETRYABLE_TX_ADDRESS))
 
     def _simulator(self, what: str, instead: str) -> Any:
-        """The system's simulator; :class:`NoSimulatorError` (``what`` needs the local simulator; ``instead``: what
-        happens on a real Arbitrum) when the system is wired to a real Arbitrum's contracts."""
+        """The system's simulator (or a fork's ticket delivery); :class:`NoSimulatorError` (``what`` needs the local
+        simulator; ``instead``: what happens on a real Arbitrum) when the system is wired to a real Arbitrum's
+        contracts with neither."""
         sim = self.system.sim
+        if sim is None and DELIVERY in self.deploy_steps:
+            raise NoSimulatorError(
+                f"{what} needs the ticket delivery on the {self.chains.pair.name} pair's L2 fork, and {self.book.path} "
+                "records none (the system was taken over from upstream): deploy it with `ape livepeer deploy`"
+            )
         if sim is None:
             raise NoSimulatorError(
                 f"{what} goes through the local Arbitrum simulator, and the {self.chains.pair.name} pair's system is "
@@ -453,8 +474,8 @@ class Livepeer:
         steps = self.deploy_steps
         if steps == ARBITRUM_STEPS and operator is not None:
             raise LivepeerError(
-                f"the {self.chains.pair.name} pair's system is wired to Arbitrum's real contracts: it has no "
-                "simulator, so no operator"
+                f"the {self.chains.pair.name} pair's system is wired to Arbitrum's real contracts, which deliver its "
+                "messages: it has no simulator, so no operator"
             )
         for step in steps:
             note = self.book.interrupted(step)
@@ -468,17 +489,23 @@ class Livepeer:
                 report(step, "skipped")
             return self.system
 
-        if steps == ARBITRUM_STEPS:
-            carrier = {"arbitrum": self._arbitrum_step(report)}
-        else:
+        if SIMULATOR in steps:
             carrier = {"sim": self._simulator_step(operator or deployer, report)}
+        else:
+            carrier = {"arbitrum": self._arbitrum_step(report)}
+        if DELIVERY in steps:
+            self._delivery_step(operator or deployer, carrier["arbitrum"], report)
+        if SYSTEM in self.book:  # taken over from upstream (`adopt`): only the delivery was missing
+            report(SYSTEM, "skipped")
+            self._system = None
+            return self.system
         report(SYSTEM, "started")
         self.book.begin(SYSTEM, {"account": str(deployer.address), **self._nonces(deployer.address)})
         system = deploy_system(self.chains, deployer, genesis=genesis, l1_params=params, l2_params=params, **carrier)
         self.book.record(SYSTEM, system.addresses)
         report(SYSTEM, "done")
-        self._system = system
-        return system
+        self._system = None
+        return self.system
 
     def _simulator_step(self, operator: AccountAPI, report: Callable[[str, str], None]) -> Any:
         """The simulator the book records, else a new one deployed by ``operator`` (journaled)."""
@@ -502,6 +529,20 @@ class Livepeer:
         self.book.record(SIMULATOR, simulator_deployment(sim))
         report(SIMULATOR, "done")
         return sim
+
+    def _delivery_step(self, operator: AccountAPI, arbitrum: ArbitrumContracts, report: Callable[[str, str], None]) -> None:
+        """Deploy the fork's ticket delivery, run by ``operator`` (journaled), unless the book records it."""
+        from ape_livepeer_migration import simulator as sim_api
+        from ape_livepeer_migration.relayer import simulator_deployment
+
+        if DELIVERY in self.book:
+            report(DELIVERY, "skipped")
+            return
+        report(DELIVERY, "started")
+        self.book.begin(DELIVERY, {"account": str(operator.address), **self._nonces(operator.address)})
+        delivery = sim_api.deploy_fork_delivery(self.chains, operator, arbitrum)
+        self.book.record(DELIVERY, simulator_deployment(delivery))
+        report(DELIVERY, "done")
 
     def _arbitrum_step(self, report: Callable[[str, str], None]) -> ArbitrumContracts:
         """The real Arbitrum contracts to wire the system to (the recorded ones, else the pair's), checked on the
@@ -581,7 +622,7 @@ class Livepeer:
         dropped as well and the journal moved aside (``<journal>.replaced-<unix time>``)."""
         import time
 
-        for step in (ARBITRUM, SYSTEM):
+        for step in (ARBITRUM, DELIVERY, SYSTEM):
             self.book.forget(step)
         self._system = None
         if self._simulator_on_chain():
@@ -838,12 +879,24 @@ class Livepeer:
         if direction == "out":
             b = s.bridge
             self._require_amount(amount, b.l2_token.balanceOf(address), "L2 LPT", address)
+            self._require_withdrawal_path()
             calls = [Call(b.l2_gateway, "outboundTransfer", (str(b.l1_token.address), str(to or address), amount, b""))]
             if b.l2_token.allowance(address, b.l2_gateway.address) < amount:
                 calls.insert(0, Call(b.l2_token, "approve", (str(b.l2_gateway.address), amount)))
             self._require_gas("l2", address, "the withdrawal", calls)
             return None
         raise LivepeerError(f"unknown bridge direction {direction!r} (in or out)")
+
+    def _require_withdrawal_path(self) -> None:
+        """Refuse a withdrawal on a fork pair wired to a real Arbitrum: it could never be paid out on L1."""
+        from ape_livepeer_migration.simulator import ARB_SYS_ADDRESS
+
+        if DELIVERY in self.deploy_steps:
+            raise LivepeerError(
+                f"a withdrawal from the {self.chains.pair.name} pair's L2 fork could never be paid out on L1: the fork "
+                f"cannot run ArbSys ({ARB_SYS_ADDRESS}, an ArbOS precompile) and nothing confirms its messages in "
+                "Arbitrum's real Outbox; withdraw on the real Arbitrum"
+            )
 
     def bridge_in(self, account: AccountAPI, amount: int, to: str | None = None) -> SentTransaction:
         """Deposit ``amount`` L1 LPT of ``account`` for ``to`` (default: itself) on L2; approves the gateway if needed."""
@@ -885,7 +938,6 @@ class Livepeer:
 
         ``operator`` must be the simulator's operator (default: the recorded one)."""
         from ape_livepeer_migration.relayer import Relayer, SimulatorBackend
-        from ape_livepeer_migration.simulator import attach_simulator
 
         sim = self._simulator(
             "relaying",
@@ -896,7 +948,7 @@ class Livepeer:
         if operator is not None and operator.address != sim.operator.address:
             raise LivepeerError(f"{operator.address} is not the simulator's operator ({sim.operator.address})")
         if operator is not None:
-            sim = attach_simulator(self.chains, operator, self.book.get(SIMULATOR))
+            sim = replace(sim, operator=operator)
         self.journal_path.parent.mkdir(parents=True, exist_ok=True)
         return Relayer.open(SimulatorBackend(sim), self.journal_path, fast_forward=fast_forward)
 

@@ -15,6 +15,10 @@ L2 -> L1:  :func:`fetch_l2_to_l1` -> :func:`assert_send_root` -> wait until
 
 A process that restarts finds a running deployment again with :func:`attach_simulator`.
 
+On a fork pair wired to a real Arbitrum, :func:`deploy_fork_delivery` deploys only the L2 half that
+delivers retryables (at ordinary addresses: the fork cannot run ArbOS's precompiles), and the same
+L1 -> L2 primitives read the tickets that the real Inbox and Bridge record on the L1 fork.
+
 Faithful to Nitro: function selectors, events and errors of the interfaces; the Inbox's value
 and submission-fee checks, refund aliasing and message packing; the Bridge's accumulator and
 ``activeOutbox``; the Outbox's item hash, proof checks, ``AlreadySpent`` and execution context;
@@ -70,6 +74,7 @@ if TYPE_CHECKING:
 
     from ape_livepeer_migration.arbitrum_live import HttpRpc
     from ape_livepeer_migration.chains import Chain, OnChain, TwoChains
+    from ape_livepeer_migration.networks import ArbitrumContracts
 
 ARB_SYS_ADDRESS = to_checksum_address("0x" + "64".rjust(40, "0"))
 ARB_RETRYABLE_TX_ADDRESS = to_checksum_address("0x" + "6e".rjust(40, "0"))
@@ -89,7 +94,11 @@ DEFAULT_MINING_TIMEOUT = 60.0
 
 @dataclass(frozen=True)
 class ArbitrumSimulator:
-    """Addresses and bound instances of one deployed simulator."""
+    """Addresses and bound instances of one deployed simulator.
+
+    For a fork delivery (:func:`deploy_fork_delivery`) ``bridge``, ``inbox`` and ``outbox`` are the real Arbitrum's,
+    ``arb_retryable_tx`` is at an ordinary address, and nothing runs at ``arb_sys``: only the L1 -> L2 functions apply.
+    """
 
     chains: TwoChains
     operator: AccountAPI
@@ -113,7 +122,7 @@ class ArbitrumSimulator:
             "inbox": str(self.inbox.address),
             "outbox": str(self.outbox.address),
             "arb_sys": ARB_SYS_ADDRESS,
-            "arb_retryable_tx": ARB_RETRYABLE_TX_ADDRESS,
+            "arb_retryable_tx": str(self.arb_retryable_tx.address),
             "forwarder_template": self.forwarder_template,
             "l1_deploy_block": self.l1_deploy_block,
             "l2_deploy_block": self.l2_deploy_block,
@@ -219,17 +228,7 @@ def deploy_simulator(
     bridge.wire(inbox.address, outbox.address, sender=operator)
 
     arb_sys, _ = _plant(l2, project.SimArbSys, ARB_SYS_ADDRESS, sender=operator)
-    forwarder = _deployed(l2, project.SimAliasForwarder, ARB_RETRYABLE_TX_ADDRESS, sender=operator)
-    forwarder_code = l2.get_code(forwarder.address)
-    retryable_tx, _ = _plant(
-        l2,
-        project.SimArbRetryableTx,
-        ARB_RETRYABLE_TX_ADDRESS,
-        operator,
-        network_fee_account or operator.address,
-        keccak(forwarder_code),
-        sender=operator,
-    )
+    forwarder, forwarder_code, retryable_tx = _retryable_tx(l2, operator, network_fee_account, ARB_RETRYABLE_TX_ADDRESS)
     return ArbitrumSimulator(
         chains=chains,
         operator=operator,
@@ -243,6 +242,128 @@ def deploy_simulator(
         confirm_period_blocks=confirm_period_blocks,
         l1_deploy_block=l1.block_number,
         l2_deploy_block=l2.block_number,
+    )
+
+
+def _retryable_tx(
+    l2: Chain, operator: AccountAPI, network_fee_account: str | None, address: str | None
+) -> tuple[Any, bytes, Any]:
+    """The forwarder template and a ``SimArbRetryableTx`` (run by ``operator``) that plants its code at aliases.
+
+    The ``SimArbRetryableTx`` is planted at ``address``, or, when ``address`` is ``None``, deployed as an ordinary
+    contract (by ``operator``'s nonce after the template's, the address the template is built for).
+    """
+    from ape import project
+
+    target = address or create_address(operator.address, l2.provider.get_nonce(operator.address) + 1)
+    forwarder = _deployed(l2, project.SimAliasForwarder, target, sender=operator)
+    forwarder_code = l2.get_code(forwarder.address)
+    args = (operator, network_fee_account or operator.address, keccak(forwarder_code))
+    if address is not None:
+        retryable_tx, _ = _plant(l2, project.SimArbRetryableTx, address, *args, sender=operator)
+    else:
+        retryable_tx = _deployed(l2, project.SimArbRetryableTx, *args, sender=operator)
+        if retryable_tx.address != target:
+            raise RuntimeError(f"ArbRetryableTx deployed at {retryable_tx.address}, its forwarder expects {target}: "
+                               f"{operator.address} sent another L2 transaction in between")
+    return forwarder, forwarder_code, retryable_tx
+
+
+def create_address(sender: str, nonce: int) -> str:
+    """The address of the contract that ``sender``'s transaction with ``nonce`` creates (CREATE)."""
+    encoded_nonce = b"\x80" if nonce == 0 else _rlp_string(nonce.to_bytes((nonce.bit_length() + 7) // 8, "big"))
+    body = _rlp_string(bytes.fromhex(sender[2:])) + encoded_nonce
+    return to_checksum_address(keccak(bytes([0xC0 + len(body)]) + body)[12:])
+
+
+def _rlp_string(data: bytes) -> bytes:
+    """RLP of a byte string shorter than 56 bytes."""
+    return data if len(data) == 1 and data[0] < 0x80 else bytes([0x80 + len(data)]) + data
+
+
+def deploy_fork_delivery(chains: TwoChains, operator: AccountAPI, arbitrum: ArbitrumContracts) -> ArbitrumSimulator:
+    """Delivery of L1 -> L2 retryables on a fork pair wired to a real Arbitrum (``arbitrum``: its contracts).
+
+    An anvil fork of an Arbitrum chain cannot run ArbOS's precompiles (their addresses hold only the one-byte
+    marker ArbOS gives them), so nothing would turn the tickets of the real Inbox on the L1 fork into L2 calls.
+    This deploys the simulator's L2 half on the L2 fork, at ordinary addresses: a ``SimArbRetryableTx`` run by
+    ``operator`` and the template of the forwarder it plants at L1 senders' aliases. :func:`fetch_retryables` reads
+    the tickets from the real Inbox's and Bridge's events (the simulator's have the same shape) and
+    :func:`deliver_retryable` / :func:`submit_retryables` deliver them, from the sender's alias, as on the local pair.
+    Nothing is planted at 0x64 or 0x6E; no L2 -> L1 message can be sent from the fork (ArbSys does not run there).
+    """
+    forwarder, forwarder_code, retryable_tx = _retryable_tx(chains.l2, operator, None, None)
+    return _fork_delivery(chains, operator, arbitrum, retryable_tx, str(forwarder.address), forwarder_code, {
+        # tickets sent on the L1 fork before this deployment are delivered too
+        "l1_deploy_block": _fork_block(chains.l1) + 1,
+        "l2_deploy_block": chains.l2.block_number,
+    })
+
+
+def _fork_block(chain: Chain) -> int:
+    """The upstream block an anvil fork started from."""
+    fork = chain.provider.make_request("anvil_nodeInfo", []).get("forkConfig") or {}
+    if fork.get("forkBlockNumber") is None:
+        raise ValueError(f"the {chain.layer.upper()} (chain {chain.chain_id}) is not an anvil fork")
+    return int(fork["forkBlockNumber"])
+
+
+def attach_fork_delivery(
+    chains: TwoChains, operator: AccountAPI, arbitrum: ArbitrumContracts, addresses: dict
+) -> ArbitrumSimulator:
+    """The fork delivery deployed earlier at ``addresses`` (its :attr:`ArbitrumSimulator.addresses`).
+
+    Raises ``ValueError`` when the L2 does not hold it or ``operator`` does not run it.
+    """
+    from ape import project
+
+    with chains.l2:
+        retryable_tx = chains.l2.bind(project.SimArbRetryableTx.at(addresses["arb_retryable_tx"]))
+    template = addresses["forwarder_template"]
+    forwarder_code = _checked_forwarder(chains.l2, retryable_tx, template)
+    if retryable_tx.operator() != operator.address:
+        raise ValueError(f"{operator.address} is not the operator of this fork delivery")
+    return _fork_delivery(chains, operator, arbitrum, retryable_tx, template, forwarder_code, addresses)
+
+
+def _checked_forwarder(l2: Chain, retryable_tx: Any, template: str) -> bytes:
+    """The code of the forwarder ``template``; ``ValueError`` unless it is the one ``retryable_tx`` plants."""
+    code = l2.get_code(template)
+    if keccak(code) != bytes(retryable_tx.forwarderCodeHash()):
+        raise ValueError("the forwarder template does not match the ArbRetryableTx on L2")
+    return code
+
+
+def _fork_delivery(
+    chains: TwoChains, operator: AccountAPI, arbitrum: ArbitrumContracts, retryable_tx: Any, template: str,
+    forwarder_code: bytes, blocks: dict,
+) -> ArbitrumSimulator:
+    """An :class:`ArbitrumSimulator` over ``arbitrum``'s L1 contracts and the fork delivery's L2 ones; ``blocks``
+    holds ``l1_deploy_block`` and ``l2_deploy_block``, where the scans start."""
+    from ape import project
+
+    with chains.l1:
+        bridge, inbox, outbox = (
+            chains.l1.bind(container.at(address))
+            for container, address in (
+                (project.IBridge, arbitrum.bridge), (project.IInbox, arbitrum.inbox), (project.IOutbox, arbitrum.outbox)
+            )
+        )
+    with chains.l2:
+        arb_sys = chains.l2.bind(project.IArbSys.at(ARB_SYS_ADDRESS))
+    return ArbitrumSimulator(
+        chains=chains,
+        operator=operator,
+        bridge=bridge,
+        inbox=inbox,
+        outbox=outbox,
+        arb_sys=arb_sys,
+        arb_retryable_tx=retryable_tx,
+        forwarder_template=template,
+        forwarder_code=forwarder_code,
+        confirm_period_blocks=0,  # no send roots: nothing is sent from the L2 fork
+        l1_deploy_block=blocks["l1_deploy_block"],
+        l2_deploy_block=blocks["l2_deploy_block"],
     )
 
 
@@ -263,9 +384,7 @@ def attach_simulator(chains: TwoChains, operator: AccountAPI, addresses: dict) -
     with l2:
         arb_sys = l2.bind(project.SimArbSys.at(ARB_SYS_ADDRESS))
         retryable_tx = l2.bind(project.SimArbRetryableTx.at(ARB_RETRYABLE_TX_ADDRESS))
-    forwarder_code = l2.get_code(addresses["forwarder_template"])
-    if keccak(forwarder_code) != bytes(retryable_tx.forwarderCodeHash()):
-        raise ValueError("the forwarder template does not match the ArbRetryableTx on L2")
+    forwarder_code = _checked_forwarder(l2, retryable_tx, addresses["forwarder_template"])
     if bridge.inbox() != inbox.address or bridge.outbox() != outbox.address:
         raise ValueError("the bridge is not wired to this inbox and outbox")
     if retryable_tx.operator() != operator.address or outbox.operator() != operator.address:
@@ -411,7 +530,7 @@ def _retryable_logs(sim: ArbitrumSimulator) -> list[dict]:
     l2 = sim.chains.l2
     return _get_logs(
         l2,
-        ARB_RETRYABLE_TX_ADDRESS,
+        sim.arb_retryable_tx.address,
         [[_topic_hex(_RETRYABLE_SUBMITTED), _topic_hex(_REDEEM_ATTEMPTED)]],
         sim.l2_deploy_block,
         l2.block_number,
@@ -513,7 +632,7 @@ def deliveries_of(
     if not messages:
         return []
     settle_operator(sim, rpc, timeout)
-    checks = rpc.batch([_eth_call(ARB_RETRYABLE_TX_ADDRESS, _REQUEST_SUBMITTED_CALL + m.request_id) for m in messages])
+    checks = rpc.batch([_eth_call(sim.arb_retryable_tx.address, _REQUEST_SUBMITTED_CALL + m.request_id) for m in messages])
     submitted = [bool(rpc_int(_answer(answer))) for answer in checks]
     if not any(submitted):
         return [None] * len(messages)
@@ -618,7 +737,7 @@ def submit_retryables(
             ("eth_getBlockByNumber", ["latest", False]),
             ("eth_getTransactionCount", [operator, "pending"]),
             *(
-                _eth_call(ARB_RETRYABLE_TX_ADDRESS, _SUBMISSION_GAS_CALL + abi_encode(["uint256", "uint256"], shape))
+                _eth_call(sim.arb_retryable_tx.address, _SUBMISSION_GAS_CALL + abi_encode(["uint256", "uint256"], shape))
                 for shape in shapes
             ),
         ])
@@ -649,7 +768,7 @@ def submit_retryables(
                 "type": 2,
                 "chainId": l2.chain_id,
                 "nonce": nonce + len(results) + len(chunk),
-                "to": ARB_RETRYABLE_TX_ADDRESS,
+                "to": str(sim.arb_retryable_tx.address),
                 "data": _SUBMIT_RETRYABLE_CALL + abi_encode([_REQUEST_TYPE], [_request(message)]),
                 "value": message.deposit,
                 "gas": gas,

@@ -3,6 +3,7 @@ refunds, failed tickets, redeem, cancel, keepalive and expiry."""
 
 import pytest
 from ape import accounts as ape_accounts
+from ape import project
 from eth_utils import keccak
 
 from ape_livepeer_migration import simulator as sim_api
@@ -146,8 +147,6 @@ def test_bridge_accepts_messages_from_its_inbox_only_and_is_wired_once(chains, s
 
 
 def test_fresh_bridge_refuses_zero_wiring(chains, operator, reverts):
-    from ape import project
-
     with chains.l1:
         bridge = project.SimBridge.deploy(sender=operator)
         with reverts("ZeroAddress"):
@@ -558,3 +557,12 @@ def test_a_second_simulator_on_the_same_l2_is_refused(chains, sim, operator):
     with pytest.raises(sim_api.SimulatorPresentError, match=f"\\(code at {sim_api.ARB_RETRYABLE_TX_ADDRESS}\\)"):
         sim_api.deploy_simulator(chains, operator)
     assert [chain.provider.get_nonce(operator.address) for chain in chains.layers] == nonces
+
+
+@pytest.mark.parametrize("nonce", [0, 1, 127, 128, 255, 256, 70_000])
+def test_create_address_is_where_the_node_deploys(chains, user, nonce):
+    """What the fork delivery builds its forwarder for (the retryable contract's address) before deploying it."""
+    chains.l2.provider.make_request("anvil_setNonce", [user.address, hex(nonce)])
+    with chains.l2:
+        deployed = project.TestL2Endpoint.deploy(sender=user)
+    assert sim_api.create_address(user.address, nonce) == deployed.address

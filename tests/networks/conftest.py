@@ -13,6 +13,7 @@ from ape_livepeer_migration.config import LivepeerConfig
 from ape_livepeer_migration.networks import ARBITRUM_ONE, ARBITRUM_ONE_CHAIN_ID, MAINNET_CHAIN_ID
 from ape_livepeer_migration.scenario import next_round
 from ape_livepeer_migration.session import Livepeer
+from ape_livepeer_migration.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
 
 LPT = 10**18
 #: Round length (blocks) of the upstream deployment, both layers.
@@ -20,6 +21,9 @@ ROUND_LENGTH = 50
 #: L1 rounds with reward() calls on the upstreams before they are forked.
 UPSTREAM_REWARD_ROUNDS = 3
 GENESIS_LPT = 10_000 * LPT
+#: The code ArbOS gives each precompile's address (one INVALID opcode), so that code-size checks pass; a node running
+#: ArbOS executes the precompile instead, an anvil fork of an Arbitrum chain copies the byte and cannot.
+ARBOS_PRECOMPILE_CODE = b"\xfe"
 
 
 @dataclass(frozen=True)
@@ -164,13 +168,16 @@ def set_code(chain, address, code: bytes):
 
 
 def plant_arbitrum_one(forks, upstreams, deployer, bridge_of_inbox=ARBITRUM_ONE.bridge):
-    """Code at Arbitrum One's Inbox, Bridge and Outbox on the L1 fork (the L2 fork has the simulator's ArbSys).
+    """Code at Arbitrum One's Inbox, Bridge and Outbox on the L1 fork, and at its precompiles on the L2 fork.
 
     The Inbox is the simulator's SimInbox built for ``bridge_of_inbox`` (its ``bridge()`` answer); the Bridge is a
     SimBridge deployed by ``deployer`` and wired (``wire``, by ``deployer``) to accept the planted Inbox's messages;
     the Outbox is the upstream simulator's. Retryables sent to the Inbox are recorded in the Bridge, as on the real
-    chain; nothing delivers them.
+    chain; nothing delivers them. ArbSys (0x64) and ArbRetryableTx (0x6E) hold ArbOS's one-byte marker, as on an
+    anvil fork of the real Arbitrum One, where they cannot run.
     """
+    for address in (ARB_SYS_ADDRESS, ARB_RETRYABLE_TX_ADDRESS):
+        set_code(forks.l2, address, ARBOS_PRECOMPILE_CODE)
     with forks.l1:
         inbox = project.SimInbox.deploy(bridge_of_inbox, sender=deployer)
         bridge = project.SimBridge.deploy(sender=deployer)

@@ -1,9 +1,11 @@
-"""``ape livepeer deploy`` on the mainnet-fork pair: the system wired to Arbitrum One's real contracts, no simulator.
+"""``ape livepeer deploy`` on the mainnet-fork pair: the system wired to Arbitrum One's real contracts.
 
 The forks get code at Arbitrum One's Inbox, Bridge and Outbox (``plant_arbitrum_one``): what the check before
-deploying needs, and an Inbox that records retryables in its Bridge as the real one does. Nothing delivers them
-on the L2 fork, so the commands that would (relay, finalize) refuse and say what happens on a real Arbitrum, while
-the L1 and L2 transactions of the other commands go through. Every command runs through the click runner on the
+deploying needs, and an Inbox that records retryables in its Bridge as the real one does; the L2 fork's ArbSys and
+ArbRetryableTx hold ArbOS's marker byte, as on a fork of the real chain, where anvil cannot run them. The deploy's
+"delivery" step puts the simulator's ticket delivery on the L2 fork at ordinary addresses, and ``relay`` delivers
+the Inbox's tickets through it: a migration made on the L1 fork stakes on the L2 fork, where reward() is called.
+Withdrawals are refused before anything is sent (nothing could pay them out on the L1 fork). Every command runs through the click runner on the
 module's fork pair.
 """
 
@@ -16,13 +18,12 @@ from click.testing import CliRunner
 
 from ape_livepeer_migration._cli import cli
 from ape_livepeer_migration.addressbook import AddressBook
-from ape_livepeer_migration.arbitrum import apply_l1_to_l2_alias
-from ape_livepeer_migration.bridge import finalize_deposit_calldata
 from ape_livepeer_migration.networks import ARBITRUM_ONE, contract_addresses
 from ape_livepeer_migration.scenario import next_round
 from ape_livepeer_migration.session import Livepeer
+from ape_livepeer_migration.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
 
-from .conftest import LPT, nonces, plant_arbitrum_one, set_code
+from .conftest import ARBOS_PRECOMPILE_CODE, LPT, nonces, plant_arbitrum_one, set_code
 
 GENESIS = 5_000 * LPT
 
@@ -65,22 +66,30 @@ def deployed(forks, upstreams, accounts, tmp_path_factory):
 
 
 @pytest.fixture
-def lp(forks, deployed):
-    """The session over the deployment; whatever the test does on the forks is undone."""
+def lp(forks, deployed, tmp_path):
+    """The session over a copy of the deployment's book (the relayer's journal lives next to it); whatever the test
+    does on the forks is undone."""
+    book = tmp_path / "mainnet-fork.json"
+    shutil.copy(deployed[0], book)
     with forks.isolated():
-        yield Livepeer.open(forks, deployed[0])
+        yield Livepeer.open(forks, book)
 
 
 def test_deploy_wires_the_system_to_arbitrum_one_and_records_it(deployed, forks, accounts):
     book_path, output = deployed
-    assert output["steps"] == {"arbitrum": "done", "system": "done"}
+    assert output["steps"] == {"arbitrum": "done", "delivery": "done", "system": "done"}
     book = AddressBook.open(book_path, "mainnet-fork", 1, 42161)
-    assert book.names == ["arbitrum", "system"]
+    assert book.names == ["arbitrum", "delivery", "system"]
     assert book.get("arbitrum") == contract_addresses(ARBITRUM_ONE)
     assert book.get("system") == output["addresses"]
     lp = Livepeer.open(forks, book_path)
     s = lp.system
-    assert s.sim is None and lp.is_deployed
+    assert lp.is_deployed
+    # the delivery reads the real Inbox and Bridge, runs at an ordinary L2 address, and leaves the precompiles alone
+    assert (s.sim.inbox.address, s.sim.bridge.address) == (ARBITRUM_ONE.inbox, ARBITRUM_ONE.bridge)
+    assert book.get("delivery")["operator"] == accounts[0].address == s.sim.operator.address
+    assert s.sim.arb_retryable_tx.address not in (ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS)
+    assert {forks.l2.get_code(a) for a in (ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS)} == {ARBOS_PRECOMPILE_CODE}
     assert s.bridge.inbox == ARBITRUM_ONE.inbox
     assert s.bridge.l1_gateway.inbox() == ARBITRUM_ONE.inbox
     assert s.bridge.l1_supply_reporter.inbox() == ARBITRUM_ONE.inbox
@@ -91,11 +100,11 @@ def test_a_second_deploy_sends_nothing(lp, forks, accounts):
     before = lp.book.as_dict(), nonces(forks, accounts[0])
     result = run(forks, lp.book.path, *deploy_args(accounts)[:3], "--yes", "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["steps"] == {"arbitrum": "skipped", "system": "skipped"}
+    assert json.loads(result.output)["steps"] == {"arbitrum": "skipped", "delivery": "skipped", "system": "skipped"}
     assert (AddressBook.open(lp.book.path, "mainnet-fork", 1, 42161).as_dict(), nonces(forks, accounts[0])) == before
 
 
-def test_status_and_a_migration_whose_ticket_lands_in_arbitrums_inbox(lp, forks, accounts):
+def test_a_migration_through_arbitrums_inbox_stakes_on_the_l2_fork_where_reward_is_called(lp, forks, accounts):
     s, orchestrator = lp.system, accounts[2]
     next_round(forks.l1, s.l1.rounds, accounts[0])
     s.l1.token.approve(s.l1.bonding_manager.address, 1_000 * LPT, sender=orchestrator)
@@ -109,72 +118,82 @@ def test_status_and_a_migration_whose_ticket_lands_in_arbitrums_inbox(lp, forks,
     messages = arbitrum_bridge.delayedMessageCount()
     migrated = run(forks, lp.book.path, "migrate", "--account", "test:2", "--yes")
     assert migrated.exit_code == 0, migrated.output
-    assert "Arbitrum delivers the ticket on L2 itself" in migrated.output
-    assert "check it with `ape livepeer status`" in migrated.output
+    assert "run `ape livepeer relay` to deliver it on L2" in migrated.output
     assert arbitrum_bridge.delayedMessageCount() == messages + 1
     block = hex(forks.l1.block_number)
     (delivered,) = forks.l1.provider.make_request(
         "eth_getLogs", [{"address": ARBITRUM_ONE.inbox, "fromBlock": block, "toBlock": block}]
     )
     assert int(delivered["topics"][1], 16) == messages  # InboxMessageDelivered(messageNum, data)
-    after = lp.status(orchestrator.address)
-    assert after.l1.stake == 0 and after.l2.stake == 0  # nothing delivers the ticket on the L2 fork
+    assert lp.status(orchestrator.address).l2.stake == 0  # until relayed
     assert s.l1.token.balanceOf(s.bridge.l1_escrow.address) == 1_000 * LPT
 
+    relayed = run(forks, lp.book.path, "relay")
+    assert relayed.exit_code == 0, relayed.output
+    assert relayed.output == f"L1->L2 delivered: {messages}\n"
+    after = lp.status(orchestrator.address)
+    assert (after.l1.stake, after.l2.stake, after.l2.delegate) == (0, 1_000 * LPT, orchestrator.address)
+    assert after.l2.orchestrator
+    next_round(forks.l2, s.l2_rounds, accounts[0])  # the migrated stake earns from the next round on
+    rewarded = run(forks, lp.book.path, "call-reward", "--account", "test:2", "--json")
+    assert rewarded.exit_code == 0, rewarded.output
+    assert json.loads(rewarded.output)["called"] is True
+    assert lp.status(orchestrator.address).l2.stake > 1_000 * LPT
 
-def test_bridge_in_sends_its_ticket_to_arbitrums_inbox(lp, forks, accounts):
+
+def test_bridge_in_is_relayed_and_bridge_out_refused_before_anything_is_sent(lp, forks, accounts):
     arbitrum_bridge = arbitrum_one_bridge(forks)
     messages = arbitrum_bridge.delayedMessageCount()
     result = run(forks, lp.book.path, "bridge-in", "7", "--account", "test:4", "--yes")
     assert result.exit_code == 0, result.output
-    assert "Arbitrum delivers the ticket on L2 itself" in result.output
+    assert "run `ape livepeer relay` to deliver it on L2" in result.output
     assert arbitrum_bridge.delayedMessageCount() == messages + 1
-    assert lp.status(accounts[4].address).lpt == {"l1": GENESIS - 7 * LPT, "l2": 0}
+    assert run(forks, lp.book.path, "relay").exit_code == 0
+    assert lp.status(accounts[4].address).lpt == {"l1": GENESIS - 7 * LPT, "l2": 7 * LPT}
+
+    before = nonces(forks, accounts[4])
+    one_line_error(run(forks, lp.book.path, "bridge-out", "3", "--account", "test:4", "--yes"),
+                   "a withdrawal from the mainnet-fork pair's L2 fork could never be paid out on L1: the fork cannot "
+                   f"run ArbSys ({ARB_SYS_ADDRESS}, an ArbOS precompile)")
+    assert nonces(forks, accounts[4]) == before
 
 
-def test_bridge_out_says_where_the_withdrawal_is_executed(lp, forks, accounts):
-    """The L2 side of a deposit made by hand, as ArbOS would run it (from the L1 gateway's alias), then bridge-out."""
-    s, holder = lp.system, accounts[4].address
-    alias = apply_l1_to_l2_alias(str(s.bridge.l1_gateway.address))
-    call = finalize_deposit_calldata(s.bridge, holder, holder, 7 * LPT)
-    forks.l2.provider.make_request("anvil_impersonateAccount", [alias])
-    forks.l2.provider.set_balance(alias, 10**18)
-    forks.l2.provider.make_request(
-        "eth_sendTransaction", [{"from": alias, "to": str(s.bridge.l2_gateway.address), "data": "0x" + call.hex()}]
-    )
-    forks.l2.provider.make_request("anvil_stopImpersonatingAccount", [alias])
-    assert s.l2_token.balanceOf(holder) == 7 * LPT
-    result = run(forks, lp.book.path, "bridge-out", "3", "--account", "test:4", "--yes")
-    assert result.exit_code == 0, result.output
-    assert "it becomes executable in Arbitrum's Outbox after the challenge period" in result.output
-    assert s.l2_token.balanceOf(holder) == 4 * LPT
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["relay"], "relaying goes through the local Arbitrum simulator, and the mainnet-fork pair's system is wired to "
-                    f"Arbitrum's real contracts (Inbox {ARBITRUM_ONE.inbox}): there is nothing to relay"),
-        (["relay", "--operator", "test:0"], "Arbitrum itself delivers each L1->L2 ticket"),
-        (["finalize", "--account", "test:4", "--yes"], "finding and finalizing withdrawals goes through the local "
-                                                        "Arbitrum simulator"),
-    ],
-)
-def test_simulator_commands_say_what_happens_on_a_real_arbitrum(lp, forks, accounts, args, message):
+def test_with_nothing_pending_relay_and_finalize_send_nothing(lp, forks, accounts):
     before = nonces(forks, accounts[0]), nonces(forks, accounts[4])
-    one_line_error(run(forks, lp.book.path, *args), message)
+    relayed = run(forks, lp.book.path, "relay")
+    assert (relayed.exit_code, relayed.output) == (0, "Nothing to relay.\n")
+    one_line_error(run(forks, lp.book.path, "finalize", "--account", "test:4", "--yes"),
+                   f"{accounts[4].address} has no withdrawal waiting to be finalized")
+    one_line_error(run(forks, lp.book.path, "relay", "--operator", "test:9"),
+                   f"{accounts[9].address} is not the simulator's operator ({accounts[0].address})")
     assert (nonces(forks, accounts[0]), nonces(forks, accounts[4])) == before
-    assert not lp.journal_path.exists()
 
 
-def test_an_operator_is_refused(forks, deployed, accounts, tmp_path):
+def test_the_operator_runs_the_delivery(forks, deployed, accounts, tmp_path):
+    book = tmp_path / "mainnet-fork.json"
     with forks.isolated():
-        before = nonces(forks, accounts[0]), nonces(forks, accounts[9])
-        result = run(forks, tmp_path / "mainnet-fork.json", *deploy_args(accounts), "--operator", "test:9")
-        one_line_error(result, "the mainnet-fork pair's system is wired to Arbitrum's real contracts: it has no "
-                               "simulator, so no operator")
-        assert (nonces(forks, accounts[0]), nonces(forks, accounts[9])) == before
-    assert not (tmp_path / "mainnet-fork.json").exists()
+        result = run(forks, book, *deploy_args(accounts), "--operator", "test:9")
+        assert result.exit_code == 0, result.output
+        lp = Livepeer.open(forks, book)
+        assert lp.book.get("delivery")["operator"] == accounts[9].address == lp.system.sim.operator.address
+        assert lp.system.sim.arb_retryable_tx.operator() == accounts[9].address
+
+
+def test_a_system_taken_over_without_a_delivery_gets_it_from_deploy(forks, deployed, accounts, tmp_path):
+    """As after ``deploy --from-upstream`` of a system deployed on the real chains: the book lacks the fork's delivery."""
+    book = tmp_path / "mainnet-fork.json"
+    shutil.copy(deployed[0], book)
+    AddressBook.open(book, "mainnet-fork", 1, 42161).forget("delivery")
+    with forks.isolated():
+        before = nonces(forks, accounts[0])
+        one_line_error(run(forks, book, "relay"), "relaying needs the ticket delivery on the mainnet-fork pair's L2 "
+                                                  f"fork, and {book} records none")
+        assert nonces(forks, accounts[0]) == before
+        result = run(forks, book, "deploy", "--account", "test:0", "--yes", "--json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)["steps"] == {"arbitrum": "skipped", "delivery": "done", "system": "skipped"}
+        assert json.loads(result.output)["addresses"] == deployed[1]["addresses"]
+        assert run(forks, book, "relay").output == "Nothing to relay.\n"
 
 
 @pytest.mark.parametrize("missing", ["inbox", "arb_sys"])
@@ -211,14 +230,14 @@ def test_an_interrupted_system_step_is_not_run_twice(forks, deployed, accounts, 
         assert isinstance(failed.exception, ConnectionError)
         assert nonces(forks, deployer)[0] > start[0]  # the L1 protocol was deployed
         recorded = AddressBook.open(book, "mainnet-fork", 1, 42161)
-        assert recorded.names == ["arbitrum"] and recorded.interrupted("system") is not None
+        assert recorded.names == ["arbitrum", "delivery"] and recorded.interrupted("system") is not None
         before = nonces(forks, deployer)
         one_line_error(run(forks, book, *deploy_args(accounts)),
                        "the deploy step 'system' started earlier")
         assert nonces(forks, deployer) == before
         redone = run(forks, book, *deploy_args(accounts), "--redo-interrupted")
         assert redone.exit_code == 0, redone.output
-        assert json.loads(redone.output)["steps"] == {"arbitrum": "skipped", "system": "done"}
+        assert json.loads(redone.output)["steps"] == {"arbitrum": "skipped", "delivery": "skipped", "system": "done"}
         assert Livepeer.open(forks, book).system.bridge.l1_gateway.inbox() == ARBITRUM_ONE.inbox
 
 
