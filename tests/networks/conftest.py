@@ -1,6 +1,7 @@
 """Fixtures of the network-pair tests: upstream "mainnet" chains holding a deployed system, forks of them, a guard
 on sockets."""
 
+import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,6 +143,21 @@ def _deploy_and_stake(lp: Livepeer, cast: Cast) -> None:
             bm.reward(sender=orchestrator)
     lp.migrate(cast.o2)
     lp.relay()
+
+
+#: Real upstreams for the tests that can run on real forks (archive nodes of Ethereum mainnet and Arbitrum One).
+REAL_UPSTREAMS = ("APE_LIVEPEER_TEST_MAINNET_RPC", "APE_LIVEPEER_TEST_ARBITRUM_ONE_RPC")
+
+
+def real_forks():
+    """The ``mainnet-fork`` pair forking the REAL_UPSTREAMS (not connected); skips the test unless both are set.
+
+    Never run in this repository's own test runs (no internet here)."""
+    urls = [os.environ.get(name) for name in REAL_UPSTREAMS]
+    if not all(urls):
+        pytest.skip(f"no real upstreams: set {' and '.join(REAL_UPSTREAMS)} to run on real mainnet / Arbitrum One forks")
+    config = LivepeerConfig.model_validate({"mainnet_fork": {"l1_upstream": urls[0], "l2_upstream": urls[1]}})
+    return TwoChains.for_pair("mainnet-fork", config=config, environ={})
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,12 @@ deploying needs, and an Inbox that records retryables in its Bridge as the real 
 ArbRetryableTx hold ArbOS's marker byte, as on a fork of the real chain, where anvil cannot run them. The deploy's
 "delivery" step puts the simulator's ticket delivery on the L2 fork at ordinary addresses, and ``relay`` delivers
 the Inbox's tickets through it: a migration made on the L1 fork stakes on the L2 fork, where reward() is called.
-Withdrawals are refused before anything is sent (nothing could pay them out on the L1 fork). Every command runs through the click runner on the
-module's fork pair.
+Withdrawals are refused before anything is sent (nothing could pay them out on the L1 fork). Every command runs
+through the click runner on the module's fork pair.
+
+With REAL_UPSTREAMS set (see ``real_forks``) every test runs a second time on forks of the real Ethereum mainnet and
+Arbitrum One, whose Inbox, Bridge and Outbox are the real ones; without them (as in this repository's own runs, with
+no internet) those runs are skipped.
 """
 
 import json
@@ -18,12 +22,13 @@ from click.testing import CliRunner
 
 from ape_livepeer_migration._cli import cli
 from ape_livepeer_migration.addressbook import AddressBook
+from ape_livepeer_migration.chains import TwoChains
 from ape_livepeer_migration.networks import ARBITRUM_ONE, contract_addresses
 from ape_livepeer_migration.scenario import next_round
 from ape_livepeer_migration.session import Livepeer
 from ape_livepeer_migration.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
 
-from .conftest import ARBOS_PRECOMPILE_CODE, LPT, nonces, plant_arbitrum_one, set_code
+from .conftest import ARBOS_PRECOMPILE_CODE, LPT, nonces, plant_arbitrum_one, real_forks, set_code
 
 GENESIS = 5_000 * LPT
 
@@ -50,14 +55,27 @@ def deploy_args(accounts):
     return ["deploy", "--account", "test:0", *genesis, "--round-length", "50", "--yes", "--json"]
 
 
+@pytest.fixture(scope="module", params=["stand-ins", "real"])
+def forks(request, accounts):
+    """The mainnet-fork pair holding Arbitrum One: forks of the stand-in upstreams with it planted, or of the real
+    chains (skipped without REAL_UPSTREAMS)."""
+    if request.param == "real":
+        with real_forks() as real:
+            yield real
+        return
+    upstreams = request.getfixturevalue("upstreams")
+    with TwoChains.for_pair("mainnet-fork", config=upstreams.fork_config(), environ={}) as pair:
+        plant_arbitrum_one(pair, upstreams, accounts[8])
+        yield pair
+
+
 @pytest.fixture(scope="module")
-def deployed(forks, upstreams, accounts, tmp_path_factory):
-    """The forks with Arbitrum One planted and the system deployed there by `deploy` (undone after the module);
-    yields the address book's path and the command's JSON output."""
+def deployed(forks, accounts, tmp_path_factory):
+    """The system deployed on the forks by `deploy` (undone after the module); yields the address book's path and
+    the command's JSON output."""
     book = tmp_path_factory.mktemp("fork-deploy") / "mainnet-fork.json"
     snapshot = forks.snapshot()
     try:
-        plant_arbitrum_one(forks, upstreams, accounts[8])
         result = run(forks, book, *deploy_args(accounts))
         assert result.exit_code == 0, result.output
         yield book, json.loads(result.output)

@@ -5,17 +5,13 @@ undone after each test). That checks the preflight and the exact constructor wir
 (tests/networks/test_fork_deploy.py sends some through the planted Inbox).
 """
 
-import os
-
 import pytest
 
-from ape_livepeer_migration.chains import TwoChains
-from ape_livepeer_migration.config import LivepeerConfig
 from ape_livepeer_migration.networks import ARBITRUM_ONE
 from ape_livepeer_migration.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
 from ape_livepeer_migration.system import ArbitrumNotFoundError, deploy_system
 
-from .conftest import nonces, plant_arbitrum_one, set_code
+from .conftest import nonces, plant_arbitrum_one, real_forks, set_code
 
 OTHER_BRIDGE = "0x" + "ab" * 20
 
@@ -89,21 +85,13 @@ def test_a_simulator_and_a_real_arbitrum_do_not_mix(forks, accounts):
         deploy_system(forks, accounts[0], arbitrum=ARBITRUM_ONE, operator=accounts[9])
 
 
-#: Real upstreams for the one test that needs them (archive nodes of Ethereum mainnet and Arbitrum One).
-REAL_UPSTREAMS = ("APE_LIVEPEER_TEST_MAINNET_RPC", "APE_LIVEPEER_TEST_ARBITRUM_ONE_RPC")
-
-
-def test_on_real_forks_the_system_is_wired_to_arbitrum_one(accounts, tmp_path):
-    """Runs only with both REAL_UPSTREAMS set (never run in this repository's own test runs: no internet).
+def test_on_real_forks_the_system_is_wired_to_arbitrum_one(accounts):
+    """Runs only with both REAL_UPSTREAMS set (see ``real_forks``).
 
     On real forks the Inbox, Bridge and Outbox are Arbitrum One's own, storage included, so the preflight checks
     the real ``Inbox.bridge()``. Deploying sends only to the forks.
     """
-    urls = [os.environ.get(name) for name in REAL_UPSTREAMS]
-    if not all(urls):
-        pytest.skip(f"no real upstreams: set {' and '.join(REAL_UPSTREAMS)} to run on real mainnet / Arbitrum One forks")
-    config = LivepeerConfig.model_validate({"mainnet_fork": {"l1_upstream": urls[0], "l2_upstream": urls[1]}})
-    with TwoChains.for_pair("mainnet-fork", config=config, environ={}) as real:
+    with real_forks() as real:
         s = deploy_system(real, accounts[0], arbitrum=ARBITRUM_ONE)
         assert s.bridge.l1_gateway.inbox() == ARBITRUM_ONE.inbox
         assert s.bridge.l1_supply_reporter.inbox() == ARBITRUM_ONE.inbox
