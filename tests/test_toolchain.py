@@ -32,6 +32,18 @@ def test_version_is_the_pinned_one_in_the_form_py_solc_x_parses(solc):
     assert str(get_solc_version(solc)) == solc_version()
 
 
+def test_a_shim_whose_checkout_is_gone_says_so(solc, tmp_path):
+    """Every checkout's `make setup` rewrites the one shared shim: one left pointing at a removed checkout explains."""
+    from ape_livepeer_migration.toolchain import WRAPPER
+
+    stale = tmp_path / solc.name
+    stale.write_text(solc.read_text().replace(str(WRAPPER), str(tmp_path / "gone" / "solc.js")))
+    stale.chmod(0o755)
+    result = subprocess.run([str(stale), "--version"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 127
+    assert f"{tmp_path / 'gone' / 'solc.js'} is gone (the checkout that wrote this shim moved or was removed)" in result.stderr
+
+
 def test_node_modules_import_resolves_from_a_folder_without_node_modules(solc, tmp_path):
     source = 'pragma solidity ^0.8.24; import {IERC20} from "node_modules/@openzeppelin/contracts/token/ERC20/IERC20.sol"; contract A {}'
     output = compile_json(solc, tmp_path, {"A.sol": {"content": source}})

@@ -123,6 +123,11 @@ def install_solc_shim(node_modules: Path | None = None, folder: Path | None = No
     target.write_text(
         "#!/bin/sh\n"
         f"{SHIM_MARKER}: the solc {version} WebAssembly build from npm\n"
+        f'if [ ! -f "{WRAPPER}" ]; then\n'
+        f'  echo "{target}: {WRAPPER} is gone (the checkout that wrote this shim moved or was removed);'
+        ' run make setup (or python -m ape_livepeer_migration.toolchain) in yours" >&2\n'
+        "  exit 127\n"
+        "fi\n"
         f'NODE_PATH="{modules}" exec "{node}" "{WRAPPER}" "$@"\n'
     )
     target.chmod(target.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
