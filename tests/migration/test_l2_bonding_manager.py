@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from ape import project
 
-from protocol.helpers import LPT, MAX_UINT, reverts
+from protocol.helpers import LPT, MAX_UINT, next_round, reverts
 
-from .conftest import ZERO, l2_next_round
+from .conftest import ZERO
 
 L2BM = project.L2BondingManager
 
@@ -111,7 +111,7 @@ def test_migrated_orchestrator_is_registered_with_its_terms(chains, l2, accounts
             150_000,
             400_000,
         )
-        l2_next_round(chains, l2)
+        next_round(chains, l2, layer="l2")
         assert bm.isActiveTranscoder(orch)
         tx = bm.reward(sender=orch)
         assert [e.event_name for e in tx.events if e.event_name == "Reward"] == ["Reward"]
@@ -141,7 +141,7 @@ def test_stake_for_initializes_the_round_instead_of_failing(chains, l2, accounts
     bm = l2.bonding_manager
     migrator, native, d = accounts[1], accounts[2], accounts[5]
     with chains.l2:
-        l2_next_round(chains, l2, initialize=False)
+        next_round(chains, l2, initialize=False, layer="l2")
         chains.l2.mine(1)  # views answer for the latest block: step into the new round
         assert not l2.rounds.currentRoundInitialized()
         bm.stakeFor(d, native, 3 * LPT, sender=migrator)
