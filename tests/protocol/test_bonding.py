@@ -19,9 +19,13 @@ def current(protocol):
     return protocol.rounds.currentRound()
 
 
-def register(bm, orchestrator, amount, reward_cut=0, fee_share=0):
+def register(bm, orchestrator, amount, *delegations, reward_cut=0, fee_share=0):
+    """``orchestrator`` self-bonds ``amount`` and registers its terms; then each ``(delegator, amount)`` of
+    ``delegations`` bonds that amount to it, in order."""
     bm.bond(amount, orchestrator, sender=orchestrator)
     bm.transcoder(reward_cut, fee_share, sender=orchestrator)
+    for delegator, delegated in delegations:
+        bm.bond(delegated, orchestrator, sender=delegator)
 
 
 def mintable(protocol):
@@ -139,8 +143,7 @@ def test_unbond_withdraw_after_unbonding_period(chains, protocol, roles, bm):
     o = roles.orchestrators[0]
     d = roles.delegators[0]
     with chains.l1:
-        register(bm, o, 10 * LPT)
-        bm.bond(20 * LPT, o, sender=d)
+        register(bm, o, 10 * LPT, (d, 20 * LPT))
         r = current(protocol)
         tx = bm.unbond(5 * LPT, sender=d)
         ev = tx.events.filter(bm.Unbond)[0]
@@ -271,9 +274,7 @@ def test_reward_cut_splits_between_orchestrator_and_delegators(chains, protocol,
     o = roles.orchestrators[0]
     d1, d2 = roles.delegators[:2]
     with chains.l1:
-        register(bm, o, 100 * LPT, reward_cut=250_000)
-        bm.bond(200 * LPT, o, sender=d1)
-        bm.bond(100 * LPT, o, sender=d2)
+        register(bm, o, 100 * LPT, (d1, 200 * LPT), (d2, 100 * LPT), reward_cut=250_000)
         next_round(chains, protocol)
         reward = bm.reward(sender=o).events.filter(bm.Reward)[0].amount
         r = current(protocol)
@@ -317,9 +318,7 @@ def test_claim_cost_does_not_grow_with_rounds(chains, protocol, roles, bm):
     o = roles.orchestrators[0]
     d1, d2 = roles.delegators[:2]
     with chains.l1:
-        register(bm, o, 100 * LPT, reward_cut=100_000)
-        bm.bond(10 * LPT, o, sender=d1)
-        bm.bond(10 * LPT, o, sender=d2)
+        register(bm, o, 100 * LPT, (d1, 10 * LPT), (d2, 10 * LPT), reward_cut=100_000)
         next_round(chains, protocol)
         bm.reward(sender=o)
         next_round(chains, protocol)
@@ -353,8 +352,7 @@ def test_fees_split_by_fee_share_and_withdraw(chains, protocol, roles, bm):
     d = roles.delegators[0]
     broker = roles.broker
     with chains.l1:
-        register(bm, o, 100 * LPT, fee_share=600_000)
-        bm.bond(300 * LPT, o, sender=d)
+        register(bm, o, 100 * LPT, (d, 300 * LPT), fee_share=600_000)
         next_round(chains, protocol)
         r = current(protocol)
         protocol.minter.depositETH(value=10**18, sender=broker)
@@ -398,9 +396,7 @@ def test_fees_after_a_delegator_left_go_to_those_still_bonded(chains, protocol, 
     o = roles.orchestrators[0]
     d1, d2 = roles.delegators[:2]
     with chains.l1:
-        register(bm, o, 100 * LPT, fee_share=1_000_000)
-        bm.bond(100 * LPT, o, sender=d1)
-        bm.bond(100 * LPT, o, sender=d2)
+        register(bm, o, 100 * LPT, (d1, 100 * LPT), (d2, 100 * LPT), fee_share=1_000_000)
         next_round(chains, protocol)
         r = current(protocol)
         bm.unbond(100 * LPT, sender=d2)
@@ -419,8 +415,7 @@ def test_stake_bonded_during_a_round_shares_nothing_of_that_rounds_credits(chain
     o = roles.orchestrators[0]
     d, late = roles.delegators[:2]
     with chains.l1:
-        register(bm, o, 100 * LPT, fee_share=1_000_000)
-        bm.bond(100 * LPT, o, sender=d)
+        register(bm, o, 100 * LPT, (d, 100 * LPT), fee_share=1_000_000)
         next_round(chains, protocol)
         r = current(protocol)
         bm.bond(10_000 * LPT, o, sender=late)
@@ -476,9 +471,7 @@ def test_claiming_mid_round_keeps_the_rest_of_the_rounds_credits(chains, protoco
     o = roles.orchestrators[0]
     d1, d2 = roles.delegators[:2]
     with chains.l1:
-        register(bm, o, 100 * LPT)
-        bm.bond(100 * LPT, o, sender=d1)
-        bm.bond(100 * LPT, o, sender=d2)
+        register(bm, o, 100 * LPT, (d1, 100 * LPT), (d2, 100 * LPT))
         next_round(chains, protocol)
         r = current(protocol)
         bm.claimEarnings(sender=d1)  # before the reward call: d1 still earns this round's reward
@@ -493,8 +486,7 @@ def test_added_stake_joins_while_the_rest_keeps_earning(chains, protocol, roles,
     o = roles.orchestrators[0]
     d = roles.delegators[0]
     with chains.l1:
-        register(bm, o, 100 * LPT)
-        bm.bond(100 * LPT, o, sender=d)
+        register(bm, o, 100 * LPT, (d, 100 * LPT))
         next_round(chains, protocol)
         r = current(protocol)
         bm.bond(50 * LPT, o, sender=d)
@@ -527,8 +519,7 @@ def test_fees_with_no_earning_stake_go_to_the_orchestrator(chains, protocol, rol
     o = roles.orchestrators[0]
     d = roles.delegators[0]
     with chains.l1:
-        register(bm, o, 100 * LPT, fee_share=500_000)
-        bm.bond(100 * LPT, o, sender=d)
+        register(bm, o, 100 * LPT, (d, 100 * LPT), fee_share=500_000)
         r = current(protocol)
         bm.updateTranscoderWithFees(o, 3000, r, sender=roles.broker)
         assert (bm.pendingFees(o, r), bm.pendingFees(d, r)) == (3000, 0)
