@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ape import project
 
-from protocol.helpers import LPT, MAX_UINT, ROUND_LENGTH, next_round
+from protocol.helpers import LPT, MAX_UINT, ROUND_LENGTH, next_round, reverts
 
 from ape_livepeer_migration.scenario import next_rounds
 
@@ -15,6 +15,18 @@ ZERO = "0x" + "00" * 20
 class L2:
     def __init__(self, token, rounds, minter, bm):
         self.token, self.rounds, self.minter, self.bonding_manager = token, rounds, minter, bm
+
+
+def check_set_migrator_is_governed(bm, contract_type, accounts):
+    """On the active chain: only the owner (accounts[0]) sets ``bm``'s migrator, never to the zero address, and
+    setting it emits ``MigratorSet`` (``contract_type``: the container whose errors ``bm`` raises)."""
+    with reverts(contract_type.OwnableUnauthorizedAccount, account=accounts[9].address):
+        bm.setMigrator(accounts[9], sender=accounts[9])
+    with reverts(contract_type.ZeroAddress):
+        bm.setMigrator(ZERO, sender=accounts[0])
+    tx = bm.setMigrator(accounts[7], sender=accounts[0])
+    assert bm.migrator() == accounts[7].address
+    assert [e.migrator for e in tx.events if e.event_name == "MigratorSet"] == [accounts[7].address]
 
 
 @pytest.fixture(scope="package")

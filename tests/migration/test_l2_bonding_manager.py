@@ -7,22 +7,14 @@ from ape import project
 
 from protocol.helpers import LPT, MAX_UINT, next_round, reverts
 
-from .conftest import ZERO
+from .conftest import check_set_migrator_is_governed
 
 L2BM = project.L2BondingManager
 
 
-
 def test_set_migrator_is_governed(chains, l2, accounts):
-    bm = l2.bonding_manager
     with chains.l2:
-        with reverts(L2BM.OwnableUnauthorizedAccount, account=accounts[9].address):
-            bm.setMigrator(accounts[9], sender=accounts[9])
-        with reverts(L2BM.ZeroAddress):
-            bm.setMigrator(ZERO, sender=accounts[0])
-        tx = bm.setMigrator(accounts[7], sender=accounts[0])
-        assert bm.migrator() == accounts[7].address
-        assert [e.migrator for e in tx.events if e.event_name == "MigratorSet"] == [accounts[7].address]
+        check_set_migrator_is_governed(l2.bonding_manager, L2BM, accounts)
 
 
 def test_stake_for_by_anyone_else_reverts(chains, l2, accounts):

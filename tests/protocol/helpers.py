@@ -20,9 +20,10 @@ GENESIS_BALANCE = 1_000_000 * LPT
 MAX_UINT = 2**256 - 1
 
 
-def next_round(chains, p: L1Protocol, initialize: bool = True, layer: str = "l1") -> int:
-    """Mine to the first block of the next round of ``p`` (its rounds and token on ``layer``), initializing it by
-    the token's owner unless told not to; returns the current round's number."""
+def next_round(chains, p: Any, initialize: bool = True, layer: str = "l1") -> int:
+    """Mine to the first block of the next round of protocol ``p`` on ``layer`` (an :class:`L1Protocol`, or any
+    holder of ``rounds`` and ``token``), initializing it by the token's owner unless told not to; returns the
+    current round's number."""
     chain = getattr(chains, layer)
     with chain:
         if initialize:
