@@ -1,4 +1,4 @@
-"""Fixtures that several test areas share, each written once here.
+"""Fixtures that several test areas share (and the helper that goes with one of them), each written once here.
 
 An area's conftest imports the ones it uses; a package-scoped fixture then belongs to that area (pytest registers
 it where it is found), so each area deploys its own simulator inside ``two_chains.isolated()`` and undoes it at its
@@ -11,6 +11,7 @@ import pytest
 from ape import project
 
 from ape_livepeer_migration import simulator as sim_api
+from ape_livepeer_migration.relayer import Relayer, SimulatorBackend
 
 
 def account_fixture(index: int):
@@ -47,3 +48,19 @@ def endpoints(two_chains, sim, accounts):
     l1.setCounterpart(l2.address, sender=accounts[0])
     l2.setCounterpart(l1.address, sender=accounts[2])
     return l1, l2
+
+
+@pytest.fixture
+def relayer(chains, sim, tmp_path):
+    """A relayer over ``sim`` (fast-forwarding the challenge period) journaled in the test's own directory."""
+    relayer = Relayer.open(SimulatorBackend(sim), tmp_path / "relay.db", fast_forward=True)
+    yield relayer
+    relayer.journal.close()
+
+
+def run_until_idle(relayer) -> list:
+    """Relayer passes until one finds nothing to do; returns the reports of the passes that did something."""
+    reports = []
+    while not (report := relayer.relay_once()).idle:
+        reports.append(report)
+    return reports

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from ape_livepeer_migration.bridge import bridge_out
-from ape_livepeer_migration.relayer import Relayer, SimulatorBackend
 from ape_livepeer_migration.scenario import next_rounds
 from ape_livepeer_migration.system import (
     migrate,
@@ -15,20 +14,13 @@ from ape_livepeer_migration.system import (
     signed_migration_for,
     switch_l1_inflation_off,
 )
+from shared_fixtures import relayer, run_until_idle  # noqa: F401 (relayer: a fixture)
 
 
 @pytest.fixture
-def relayer(chains, system, tmp_path):
-    relayer = Relayer.open(SimulatorBackend(system.sim), tmp_path / "relay.db", fast_forward=True)
-    yield relayer
-    relayer.journal.close()
-
-
-def run_until_idle(relayer):
-    reports = []
-    while not (report := relayer.relay_once()).idle:
-        reports.append(report)
-    return reports
+def sim(system):
+    """The system's simulator, which the shared ``relayer`` fixture relays through."""
+    return system.sim
 
 
 def supplies(s):

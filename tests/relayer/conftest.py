@@ -6,7 +6,7 @@ import json
 import pytest
 
 from ape_livepeer_migration.relayer import simulator_deployment
-from shared_fixtures import endpoints, simulator_fixture  # noqa: F401 (endpoints: a fixture)
+from shared_fixtures import endpoints, relayer, simulator_fixture  # noqa: F401 (endpoints, relayer: fixtures)
 
 GAS_LIMIT = 300_000
 MAX_FEE_PER_GAS = 10**10  # 10 gwei: above the local L2's base fee, so tickets auto-redeem
