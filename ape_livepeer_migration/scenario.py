@@ -168,6 +168,19 @@ def next_rounds(system: System, layers: tuple[str, ...] = ("l1", "l2")) -> None:
             next_round(getattr(system.chains, layer), rounds, system.l1.token.owner())
 
 
+def register_orchestrator(
+    bonding_manager: Any, orchestrator: Any, amount: int, *delegations: tuple[Any, int], reward_cut: int = 0,
+    fee_share: int = 0,
+) -> None:
+    """``orchestrator`` bonds ``amount`` to itself and sets its terms (precision 1e6), which registers it (active from
+    the next round); then each ``(delegator, amount)`` of ``delegations`` bonds that amount to it, in order. The
+    bonding manager must already be allowed to pull the LPT."""
+    bonding_manager.bond(amount, orchestrator, sender=orchestrator)
+    bonding_manager.transcoder(reward_cut, fee_share, sender=orchestrator)
+    for delegator, delegated in delegations:
+        bonding_manager.bond(delegated, orchestrator, sender=delegator)
+
+
 def events(chain: Any, contract: Any, name: str, start: int) -> list[Any]:
     """Every ``name`` event of ``contract`` (bound to ``chain``) from block ``start`` on."""
     with chain:
@@ -258,8 +271,7 @@ def stake_on_l1(s: Scenario) -> None:
     next_round(s.chains.l1, l1.rounds, c.governor)
     for o, (cut, share) in zip(c.orchestrators, ORCHESTRATOR_TERMS):
         l1.token.approve(bm.address, ORCHESTRATOR_STAKE, sender=o)
-        bm.bond(ORCHESTRATOR_STAKE, o.address, sender=o)
-        bm.transcoder(cut, share, sender=o)
+        register_orchestrator(bm, o, ORCHESTRATOR_STAKE, reward_cut=cut, fee_share=share)
     for i, d in enumerate(c.delegators):
         amount = l1.token.balanceOf(d.address)
         l1.token.approve(bm.address, amount, sender=d)

@@ -46,7 +46,7 @@ def measure() -> dict:
 
     from ape_livepeer_migration import simulator as sim_api
     from ape_livepeer_migration.chains import TwoChains
-    from ape_livepeer_migration.scenario import next_round
+    from ape_livepeer_migration.scenario import next_round, register_orchestrator
     from ape_livepeer_migration.system import (
         deploy_system,
         migrate,
@@ -74,8 +74,7 @@ def measure() -> dict:
         next_round(chains.l1, s.l1.rounds, gov)
         next_round(chains.l2, s.l2_rounds, gov)
         for o, stake in ((o1, 5_000), (o2, 3_000)):
-            bm.bond(stake * LPT, o, sender=o)
-            bm.transcoder(100_000, 500_000, sender=o)
+            register_orchestrator(bm, o, stake * LPT, reward_cut=100_000, fee_share=500_000)
         for d in (d1, d2, d3):
             bm.bond(500 * LPT, o1, sender=d)
         next_round(chains.l1, s.l1.rounds, gov)

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from ape_livepeer_migration._cli import cli
-from ape_livepeer_migration.scenario import mine_to_next_round, next_round
+from ape_livepeer_migration.scenario import mine_to_next_round, next_round, register_orchestrator
 from ape_livepeer_migration.session import Livepeer
 
 LPT = 10**18
@@ -42,10 +42,8 @@ def world(two_chains, accounts, tmp_path_factory):
         for a in holders:
             s.l1.token.approve(bm.address, 10_000 * LPT, sender=a)
         next_round(two_chains.l1, s.l1.rounds, w.governor)
-        bm.bond(2_000 * LPT, w.o1, sender=w.o1)
-        bm.transcoder(100_000, 500_000, sender=w.o1)
-        bm.bond(1_000 * LPT, w.o2, sender=w.o2)
-        bm.transcoder(50_000, 250_000, sender=w.o2)
+        register_orchestrator(bm, w.o1, 2_000 * LPT, reward_cut=100_000, fee_share=500_000)
+        register_orchestrator(bm, w.o2, 1_000 * LPT, reward_cut=50_000, fee_share=250_000)
         bm.bond(600 * LPT, w.o1, sender=w.d1)
         bm.bond(300 * LPT, w.o2, sender=w.d3)
         next_round(two_chains.l1, s.l1.rounds, w.governor)

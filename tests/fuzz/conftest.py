@@ -8,7 +8,7 @@ import pytest
 
 from ape_livepeer_migration import simulator as sim_api
 from ape_livepeer_migration.chains import TwoChains
-from ape_livepeer_migration.scenario import next_rounds
+from ape_livepeer_migration.scenario import next_rounds, register_orchestrator
 from ape_livepeer_migration.system import System, deploy_system
 
 from .ledger import Baseline, baseline
@@ -84,8 +84,7 @@ def _deploy_world(two_chains, accounts) -> World:
         system.l2_token.approve(system.bridge.l2_gateway.address, MAX_UINT, sender=a)
     next_rounds(system)
     for o, cut in zip(orchestrators, (100_000, 50_000)):
-        bm.bond(2_000 * LPT, o, sender=o)
-        bm.transcoder(cut, 500_000, sender=o)
+        register_orchestrator(bm, o, 2_000 * LPT, reward_cut=cut, fee_share=500_000)
     for i, d in enumerate(delegators):
         bm.bond((500 + 100 * i) * LPT, orchestrators[i % 2], sender=d)
     next_rounds(system)

@@ -7,7 +7,7 @@ from ape import project
 
 from protocol.helpers import LPT, MAX_UINT, ROUND_LENGTH, next_round, reverts
 
-from ape_livepeer_migration.scenario import next_rounds
+from ape_livepeer_migration.scenario import next_rounds, register_orchestrator
 
 ZERO = "0x" + "00" * 20
 
@@ -53,8 +53,7 @@ def l2(two_chains, accounts):
         token.approve(bm, MAX_UINT, sender=native)
         p = L2(token, rounds, minter, bm)
         next_round(two_chains, p, layer="l2")
-        bm.bond(1_000 * LPT, native, sender=native)
-        bm.transcoder(200_000, 300_000, sender=native)
+        register_orchestrator(bm, native, 1_000 * LPT, reward_cut=200_000, fee_share=300_000)
     return p
 
 
@@ -110,10 +109,8 @@ def _deploy_system(two_chains, people):
     for a in holders:
         s.l1.token.approve(bm.address, MAX_UINT, sender=a)
     next_rounds(s)
-    bm.bond(2_000 * LPT, p.o1, sender=p.o1)
-    bm.transcoder(100_000, 500_000, sender=p.o1)
-    bm.bond(1_000 * LPT, p.o2, sender=p.o2)
-    bm.transcoder(50_000, 250_000, sender=p.o2)
+    register_orchestrator(bm, p.o1, 2_000 * LPT, reward_cut=100_000, fee_share=500_000)
+    register_orchestrator(bm, p.o2, 1_000 * LPT, reward_cut=50_000, fee_share=250_000)
     bm.bond(600 * LPT, p.o1, sender=p.d1)
     bm.bond(400 * LPT, p.o1, sender=p.d2)
     bm.bond(300 * LPT, p.o2, sender=p.d3)
