@@ -193,9 +193,11 @@ class L2ToL1Message:
         """Leaf index in the send Merkle tree (the Outbox's ``index``)."""
         return self.position
 
-    def computed_item_hash(self) -> bytes:
-        """The item hash recomputed from the fields (equals ``item_hash`` for a genuine log)."""
-        return l2_to_l1_item_hash(
+    @property
+    def hashed_fields(self) -> tuple[str, str, int, int, int, int, bytes]:
+        """The fields the item hash commits to, in the order of :func:`l2_to_l1_item_hash` and of
+        ``Outbox.executeTransaction`` after its proof and index."""
+        return (
             self.caller,
             self.destination,
             self.arb_block_num,
@@ -205,19 +207,13 @@ class L2ToL1Message:
             self.data,
         )
 
+    def computed_item_hash(self) -> bytes:
+        """The item hash recomputed from the fields (equals ``item_hash`` for a genuine log)."""
+        return l2_to_l1_item_hash(*self.hashed_fields)
+
     def execute_args(self, proof: list[bytes]) -> tuple:
         """Arguments of ``Outbox.executeTransaction`` for this message and ``proof``."""
-        return (
-            list(proof),
-            self.index,
-            self.caller,
-            self.destination,
-            self.arb_block_num,
-            self.eth_block_num,
-            self.timestamp,
-            self.callvalue,
-            self.data,
-        )
+        return (list(proof), self.index, *self.hashed_fields)
 
 
 def decode_l2_to_l1_log(topics: list[bytes], data: bytes, l2_block: int, l2_tx_hash: str) -> L2ToL1Message:

@@ -4,6 +4,7 @@ Run inside the chain it deploys to (``with chains.l1:`` in tests, or an ``ape`` 
 
     protocol = deploy_l1_protocol(deployer, genesis={alice.address: 10**24})
     protocol.bonding_manager.bond(10**21, alice, sender=alice)
+    broker = deploy_ticket_broker(protocol, deployer, unlock_period=2, ticket_validity_period=2)
 """
 
 from __future__ import annotations
@@ -75,3 +76,20 @@ def deploy_l1_protocol(
     if ticket_broker is not None:
         bonding_manager.setTicketBroker(ticket_broker, **tx)
     return L1Protocol(token=token, rounds=rounds, minter=minter, bonding_manager=bonding_manager)
+
+
+def deploy_ticket_broker(protocol: L1Protocol, deployer: Any, unlock_period: int, ticket_validity_period: int) -> Any:
+    """Deploy a TicketBroker on ``protocol`` (periods in rounds) and allow it to credit fees in its BondingManager;
+    ``deployer`` must own the BondingManager. Returns the broker."""
+    from ape import project
+
+    broker = project.TicketBroker.deploy(
+        protocol.bonding_manager.address,
+        protocol.minter.address,
+        protocol.rounds.address,
+        unlock_period,
+        ticket_validity_period,
+        sender=deployer,
+    )
+    protocol.bonding_manager.setTicketBroker(broker.address, sender=deployer)
+    return broker

@@ -36,6 +36,7 @@ from typing import Any
 from ape_livepeer_migration import simulator as sim_api
 from ape_livepeer_migration.arbitrum import function_selector
 from ape_livepeer_migration.bridge import bridge_in, bridge_out, report_l1_supply
+from ape_livepeer_migration.deploy import deploy_ticket_broker
 from ape_livepeer_migration.relayer import PassReport, Relayer, SimulatorBackend
 from ape_livepeer_migration.system import (
     System,
@@ -47,16 +48,7 @@ from ape_livepeer_migration.system import (
     signed_migration_for,
     switch_l1_inflation_off,
 )
-from ape_livepeer_migration.tickets import (
-    BrokerDomain,
-    Ticket,
-    aux_data,
-    is_winning,
-    new_recipient_rand,
-    recipient_rand_hash,
-    sign_ticket,
-    win_prob,
-)
+from ape_livepeer_migration.tickets import BrokerDomain, aux_data, draw_winning_ticket, win_prob
 
 LPT = 10**18
 ETH = 10**18
@@ -154,14 +146,39 @@ def _ensure_initialized(rounds: Any, keeper: Any) -> None:
         rounds.initializeRound(sender=keeper)
 
 
-def next_round(chain: Any, rounds: Any, keeper: Any) -> int:
-    """Mine to the first block of the next round of ``rounds`` (on ``chain``) and initialize it."""
-    start = rounds.currentRoundStartBlock()
-    missing = start + rounds.roundLength() - chain.block_number - 1
+def mine_to_next_round(chain: Any, rounds: Any) -> None:
+    """Mine on ``chain`` so that its next transaction lands in the first block of the next round of ``rounds``."""
+    missing = rounds.currentRoundStartBlock() + rounds.roundLength() - chain.block_number - 1
     if missing > 0:
         chain.mine(missing)
+
+
+def next_round(chain: Any, rounds: Any, keeper: Any) -> int:
+    """Mine to the first block of the next round of ``rounds`` (on ``chain``) and initialize it; returns its number."""
+    mine_to_next_round(chain, rounds)
     rounds.initializeRound(sender=keeper)
     return rounds.currentRound()
+
+
+def next_rounds(system: System, layers: tuple[str, ...] = ("l1", "l2")) -> None:
+    """Start the next round on each of ``layers`` of ``system``, initialized by the L1 token's owner (the
+    governor)."""
+    for layer, rounds in (("l1", system.l1.rounds), ("l2", system.l2_rounds)):
+        if layer in layers:
+            next_round(getattr(system.chains, layer), rounds, system.l1.token.owner())
+
+
+def register_orchestrator(
+    bonding_manager: Any, orchestrator: Any, amount: int, *delegations: tuple[Any, int], reward_cut: int = 0,
+    fee_share: int = 0,
+) -> None:
+    """``orchestrator`` bonds ``amount`` to itself and sets its terms (precision 1e6), which registers it (active from
+    the next round); then each ``(delegator, amount)`` of ``delegations`` bonds that amount to it, in order. The
+    bonding manager must already be allowed to pull the LPT."""
+    bonding_manager.bond(amount, orchestrator, sender=orchestrator)
+    bonding_manager.transcoder(reward_cut, fee_share, sender=orchestrator)
+    for delegator, delegated in delegations:
+        bonding_manager.bond(delegated, orchestrator, sender=delegator)
 
 
 def events(chain: Any, contract: Any, name: str, start: int) -> list[Any]:
@@ -223,8 +240,6 @@ def make_cast(chains: Any) -> Cast:
 
 def setup(chains: Any, journal_dir: str | Path, say: Say = print) -> Scenario:
     """Deploy everything (short rounds) and a TicketBroker; open a relayer journaled in ``journal_dir``."""
-    from ape import project
-
     cast = make_cast(chains)
     genesis = {o.address: ORCHESTRATOR_STAKE for o in cast.orchestrators}
     genesis.update({d.address: (1_000 + 250 * i) * LPT for i, d in enumerate(cast.delegators)})
@@ -238,14 +253,8 @@ def setup(chains: Any, journal_dir: str | Path, say: Say = print) -> Scenario:
         l1_params={"round_length": ROUND_LENGTH},
         l2_params={"round_length": ROUND_LENGTH, "unbonding_period": L2_UNBONDING_PERIOD},
     )
-    l1 = system.l1
     with chains.l1:
-        broker = project.TicketBroker.deploy(
-            l1.bonding_manager.address, l1.minter.address, l1.rounds.address, UNLOCK_PERIOD,
-            TICKET_VALIDITY_PERIOD, sender=cast.governor,
-        )
-    broker = chains.l1.bind(broker)
-    l1.bonding_manager.setTicketBroker(broker.address, sender=cast.governor)
+        broker = chains.l1.bind(deploy_ticket_broker(system.l1, cast.governor, UNLOCK_PERIOD, TICKET_VALIDITY_PERIOD))
     for name, address in {**system.addresses, "l1_ticket_broker": str(broker.address)}.items():
         say(f"  {name:20} {address}")
     journal = Path(journal_dir) / "relay.db"
@@ -262,8 +271,7 @@ def stake_on_l1(s: Scenario) -> None:
     next_round(s.chains.l1, l1.rounds, c.governor)
     for o, (cut, share) in zip(c.orchestrators, ORCHESTRATOR_TERMS):
         l1.token.approve(bm.address, ORCHESTRATOR_STAKE, sender=o)
-        bm.bond(ORCHESTRATOR_STAKE, o.address, sender=o)
-        bm.transcoder(cut, share, sender=o)
+        register_orchestrator(bm, o, ORCHESTRATOR_STAKE, reward_cut=cut, fee_share=share)
     for i, d in enumerate(c.delegators):
         amount = l1.token.balanceOf(d.address)
         l1.token.approve(bm.address, amount, sender=d)
@@ -280,22 +288,15 @@ def _pay_with_tickets(s: Scenario, orchestrator: Any, round_: int) -> None:
     """The broadcaster sends tickets to ``orchestrator`` until one wins; the orchestrator redeems the winner."""
     domain = BrokerDomain(s.chains.l1.chain_id, str(s.broker.address))
     aux = aux_data(round_, bytes(s.broker.roundBlockHash(round_)))
-    chance = win_prob(TICKET_WIN_CHANCE)
-    while True:
-        s.tickets_signed += 1
-        rand = new_recipient_rand()
-        ticket = Ticket(
-            recipient=orchestrator.address, sender=s.cast.broadcaster.address, face_value=TICKET_FACE_VALUE,
-            win_prob=chance, sender_nonce=s.tickets_signed, recipient_rand_hash=recipient_rand_hash(rand),
-            aux_data=aux,
-        )
-        signature = sign_ticket(ticket, s.cast.broadcaster, domain)
-        if is_winning(signature, rand, chance):
-            tx = s.broker.redeemWinningTicket(ticket.as_tuple(), signature, rand, sender=orchestrator)
-            (paid,) = _tx_events(s.chains.l1, tx, "WinningTicketRedeemed")
-            s.tickets_won += 1
-            s.fees_redeemed += paid.fromDeposit + paid.fromReserve
-            return
+    ticket, signature, rand = draw_winning_ticket(
+        s.cast.broadcaster, domain, orchestrator.address, TICKET_FACE_VALUE, win_prob(TICKET_WIN_CHANCE),
+        s.tickets_signed + 1, aux,
+    )
+    s.tickets_signed = ticket.sender_nonce
+    tx = s.broker.redeemWinningTicket(ticket.as_tuple(), signature, rand, sender=orchestrator)
+    (paid,) = _tx_events(s.chains.l1, tx, "WinningTicketRedeemed")
+    s.tickets_won += 1
+    s.fees_redeemed += paid.fromDeposit + paid.fromReserve
 
 
 def run_l1_rounds(s: Scenario, rounds: int = 3) -> None:

@@ -348,11 +348,18 @@ def signed_migration_for(
     )
 
 
-def migration_typed_data(system: System, m: SignedMigration, nonce: int | None = None) -> dict:
-    """The EIP-712 typed data that authorises ``migrateWithSignature(m)`` (the signer's next nonce unless given)."""
-    migrator = system.l1_migrator
-    if nonce is None:
-        nonce = migrator.nonces(m.l1_delegator)
+def eip712_typed_data(
+    domain_name: str,
+    chain_id: int,
+    verifying_contract: str,
+    primary_type: str,
+    fields: list[tuple[str, str]],
+    message: dict[str, Any],
+    version: str = "1",
+) -> dict:
+    """EIP-712 typed data (as ``encode_typed_data(full_message=...)`` takes it) of one ``primary_type`` struct with
+    ``fields`` (``(name, type)`` in order) and values ``message``, for a contract whose domain has a name, a
+    version, a chain id and its address (OpenZeppelin's ``EIP712``)."""
     return {
         "types": {
             "EIP712Domain": [
@@ -361,24 +368,39 @@ def migration_typed_data(system: System, m: SignedMigration, nonce: int | None =
                 {"name": "chainId", "type": "uint256"},
                 {"name": "verifyingContract", "type": "address"},
             ],
-            "Migration": [
-                {"name": "l1Delegator", "type": "address"},
-                {"name": "l2Delegator", "type": "address"},
-                {"name": "l2Orchestrator", "type": "address"},
-                {"name": "minL2GasLimit", "type": "uint256"},
-                {"name": "minL2GasPrice", "type": "uint256"},
-                {"name": "nonce", "type": "uint256"},
-                {"name": "deadline", "type": "uint256"},
-            ],
+            primary_type: [{"name": name, "type": type_} for name, type_ in fields],
         },
-        "primaryType": "Migration",
+        "primaryType": primary_type,
         "domain": {
-            "name": "Livepeer L1Migrator",
-            "version": "1",
-            "chainId": system.chains.l1.chain_id,
-            "verifyingContract": str(migrator.address),
+            "name": domain_name,
+            "version": version,
+            "chainId": chain_id,
+            "verifyingContract": str(verifying_contract),
         },
-        "message": {
+        "message": message,
+    }
+
+
+def migration_typed_data(system: System, m: SignedMigration, nonce: int | None = None) -> dict:
+    """The EIP-712 typed data that authorises ``migrateWithSignature(m)`` (the signer's next nonce unless given)."""
+    migrator = system.l1_migrator
+    if nonce is None:
+        nonce = migrator.nonces(m.l1_delegator)
+    return eip712_typed_data(
+        "Livepeer L1Migrator",
+        system.chains.l1.chain_id,
+        migrator.address,
+        "Migration",
+        [
+            ("l1Delegator", "address"),
+            ("l2Delegator", "address"),
+            ("l2Orchestrator", "address"),
+            ("minL2GasLimit", "uint256"),
+            ("minL2GasPrice", "uint256"),
+            ("nonce", "uint256"),
+            ("deadline", "uint256"),
+        ],
+        {
             "l1Delegator": m.l1_delegator,
             "l2Delegator": m.l2_delegator,
             "l2Orchestrator": m.l2_orchestrator,
@@ -387,7 +409,7 @@ def migration_typed_data(system: System, m: SignedMigration, nonce: int | None =
             "nonce": nonce,
             "deadline": m.deadline,
         },
-    }
+    )
 
 
 def sign_migration(system: System, signer: AccountAPI, m: SignedMigration) -> bytes:

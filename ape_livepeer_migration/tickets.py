@@ -7,7 +7,9 @@ Everything here mirrors ``contracts/l1/TicketBroker.sol`` byte for byte:
 * :func:`ticket_hash` is ``keccak256(abi.encodePacked(chainid, broker, recipient, sender,
   faceValue, winProb, senderNonce, recipientRandHash, auxData))``;
 * a sender signs that hash as an EIP-191 personal message (:func:`sign_ticket`);
-* :func:`is_winning` is ``uint256(keccak256(sig ++ recipientRand)) < winProb``.
+* :func:`is_winning` is ``uint256(keccak256(sig ++ recipientRand)) < winProb``;
+* :func:`new_ticket` builds and signs one ticket with a fresh recipient secret, and
+  :func:`draw_winning_ticket` keeps doing so until a ticket wins.
 
 A sketch of one payment::
 
@@ -138,6 +140,53 @@ def sign_ticket(ticket: Ticket, signer: Any, domain: BrokerDomain) -> bytes:
 def is_winning(signature: bytes, recipient_rand: int, ticket_win_prob: int) -> bool:
     """Exactly the contract's ``isWinningTicket``."""
     return int.from_bytes(keccak(bytes(signature) + _uint256(recipient_rand)), "big") < ticket_win_prob
+
+
+def new_ticket(
+    signer: Any,
+    domain: BrokerDomain,
+    recipient: str,
+    face_value: int,
+    ticket_win_prob: int,
+    sender_nonce: int,
+    ticket_aux_data: bytes,
+    sender_address: str | None = None,
+) -> tuple[Ticket, bytes, int]:
+    """A ticket to ``recipient`` committing to a fresh recipient secret, signed by ``signer`` (:func:`sign_ticket`):
+    ``(ticket, signature, recipient_rand)``. Its sender is ``signer.address`` unless ``sender_address`` is given."""
+    rand = new_recipient_rand()
+    ticket = Ticket(
+        recipient=str(recipient),
+        sender=str(signer.address if sender_address is None else sender_address),
+        face_value=face_value,
+        win_prob=ticket_win_prob,
+        sender_nonce=sender_nonce,
+        recipient_rand_hash=recipient_rand_hash(rand),
+        aux_data=ticket_aux_data,
+    )
+    return ticket, sign_ticket(ticket, signer, domain), rand
+
+
+def draw_winning_ticket(
+    signer: Any,
+    domain: BrokerDomain,
+    recipient: str,
+    face_value: int,
+    ticket_win_prob: int,
+    first_nonce: int,
+    ticket_aux_data: bytes,
+) -> tuple[Ticket, bytes, int]:
+    """Tickets of :func:`new_ticket` with sender nonces ``first_nonce``, ``first_nonce + 1``, ... until one wins
+    (as a paid recipient keeps receiving them): the winner's ``(ticket, signature, recipient_rand)``. Its
+    ``sender_nonce`` is the last nonce used, so ``sender_nonce - first_nonce + 1`` tickets were signed."""
+    nonce = first_nonce
+    while True:
+        ticket, signature, rand = new_ticket(
+            signer, domain, recipient, face_value, ticket_win_prob, nonce, ticket_aux_data
+        )
+        if is_winning(signature, rand, ticket_win_prob):
+            return ticket, signature, rand
+        nonce += 1
 
 
 def _uint256(value: int) -> bytes:

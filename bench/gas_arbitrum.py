@@ -14,9 +14,10 @@ endpoint's own storage writes (about 110k gas for a first 100-byte payload).
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
+
+from figures import gas_of, report
 
 RESULTS = Path(__file__).with_name("results-arbitrum.json")
 PAYLOAD = b"\x42" * 100
@@ -57,8 +58,7 @@ def measure() -> dict:
         started = time.perf_counter()
         delivery = sim_api.deliver_retryable(sim, message)
         results["sim.deliver_retryable.seconds"] = round(time.perf_counter() - started, 3)
-        raw = chains.l2.provider.make_request("eth_getTransactionReceipt", [delivery.l2_tx_hash])
-        results["l2.sim.submitRetryable.auto_redeem"] = int(raw["gasUsed"], 16)
+        results["l2.sim.submitRetryable.auto_redeem"] = gas_of(chains.l2, delivery.l2_tx_hash)
 
         receipt = l2.sendToL1(PAYLOAD, sender=user)
         results["l2.messenger.sendToL1.100_bytes"] = _gas(receipt)
@@ -77,22 +77,15 @@ def measure() -> dict:
             lone = sim_api.assert_send_root(sim, single)
             sim_api.mine_l1_until(sim, lone.confirmable_at_block)
             execution = sim_api.execute_l2_to_l1(sim, single[0], [], sender=user)
-            raw = chains.l1.provider.make_request("eth_getTransactionReceipt", [execution.l1_tx_hash])
-            results["l1.outbox.executeTransaction.proof_0"] = int(raw["gasUsed"], 16)
+            results["l1.outbox.executeTransaction.proof_0"] = gas_of(chains.l1, execution.l1_tx_hash)
         proof = sim_api.proof_for(messages, 5)
         execution = sim_api.execute_l2_to_l1(sim, messages[5], proof, sender=user)
-        raw = chains.l1.provider.make_request("eth_getTransactionReceipt", [execution.l1_tx_hash])
-        results[f"l1.outbox.executeTransaction.proof_{len(proof)}"] = int(raw["gasUsed"], 16)
+        results[f"l1.outbox.executeTransaction.proof_{len(proof)}"] = gas_of(chains.l1, execution.l1_tx_hash)
     return results
 
 
 def main() -> None:
-    results = measure()
-    width = max(map(len, results))
-    for name, value in results.items():
-        print(f"{name:<{width}}  {value}")
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
+    report(measure(), RESULTS)
 
 
 if __name__ == "__main__":

@@ -19,17 +19,13 @@ and the gateway counters already hold non-zero values, as they do on a live brid
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from eth_abi import encode as abi_encode
+from figures import gas_of, report
 
 RESULTS = Path(__file__).with_name("results-bridge.json")
 LPT = 10**18
-
-
-def _gas_of(chain, tx_hash) -> int:
-    return int(chain.provider.make_request("eth_getTransactionReceipt", [str(tx_hash)])["gasUsed"], 16)
 
 
 def measure() -> dict:
@@ -69,7 +65,7 @@ def measure() -> dict:
         custom = bridge_in(bridge, alice, alice.address, LPT, refund_to=bob.address)
         results["l1.bridge_in.outboundTransferCustomRefund"] = int(custom.receipt.gas_used)
         delivered = deliver(custom.receipt)
-        results["l2.sim.submitRetryable_with_finalize_deposit"] = _gas_of(chains.l2, delivered.l2_tx_hash)
+        results["l2.sim.submitRetryable_with_finalize_deposit"] = gas_of(chains.l2, delivered.l2_tx_hash)
 
         alias_address = apply_l1_to_l2_alias(bridge.l1_gateway.address)
         with chains.l2:
@@ -102,7 +98,7 @@ def measure() -> dict:
 
         def execute(index):
             result = sim_api.execute_l2_to_l1(sim, messages[index], sim_api.proof_for(messages, index), sender=bob)
-            return _gas_of(chains.l1, result.l1_tx_hash)
+            return gas_of(chains.l1, result.l1_tx_hash)
 
         execute(0)
         # the escrow now holds 21 LPT: deposits of 1 + 20 + 1, less the first withdrawal of 1
@@ -113,12 +109,7 @@ def measure() -> dict:
 
 
 def main() -> None:
-    results = measure()
-    width = max(map(len, results))
-    for name, value in results.items():
-        print(f"{name:<{width}}  {value}")
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
+    report(measure(), RESULTS)
 
 
 if __name__ == "__main__":

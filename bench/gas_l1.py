@@ -15,26 +15,18 @@ one paid from the deposit, ``redeemWinningTicket.reserve`` one that also draws o
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 from fractions import Fraction
 from pathlib import Path
 
-from ape import accounts, project
+from ape import accounts
 from ape.logging import LogLevel, logger
+from figures import report
 
 from ape_livepeer_migration.chains import TwoChains
-from ape_livepeer_migration.deploy import deploy_l1_protocol
-from ape_livepeer_migration.tickets import (
-    BrokerDomain,
-    Ticket,
-    aux_data,
-    is_winning,
-    new_recipient_rand,
-    recipient_rand_hash,
-    sign_ticket,
-    win_prob,
-)
+from ape_livepeer_migration.deploy import deploy_l1_protocol, deploy_ticket_broker
+from ape_livepeer_migration.scenario import mine_to_next_round
+from ape_livepeer_migration.tickets import BrokerDomain, Ticket, aux_data, draw_winning_ticket, win_prob
 
 LPT = 10**18
 ETH = 10**18
@@ -57,11 +49,7 @@ class Bench:
             genesis={self.orchestrator.address: 10_000 * LPT, self.delegator.address: 10_000 * LPT},
             round_length=ROUND_LENGTH,
         )
-        p = self.protocol
-        self.broker = project.TicketBroker.deploy(
-            p.bonding_manager, p.minter, p.rounds, UNLOCK_PERIOD, TICKET_VALIDITY_PERIOD, sender=self.deployer
-        )
-        p.bonding_manager.setTicketBroker(self.broker, sender=self.deployer)
+        self.broker = deploy_ticket_broker(self.protocol, self.deployer, UNLOCK_PERIOD, TICKET_VALIDITY_PERIOD)
         self.domain = BrokerDomain(chain.chain_id, self.broker.address)
         self.nonce = 0
 
@@ -70,29 +58,19 @@ class Bench:
 
     def next_round(self) -> None:
         rounds = self.protocol.rounds
-        start = rounds.currentRoundStartBlock()
-        self.chain.mine(start + ROUND_LENGTH - self.chain.block_number)
+        mine_to_next_round(self.chain, rounds)
         self.record("initializeRound", rounds.initializeRound(sender=self.deployer))
         self.record("anchorRound", self.broker.anchorRound(sender=self.deployer))
 
     def winning_ticket(self, face_value: int) -> tuple[Ticket, bytes, int]:
         """A signed ticket that wins (tickets are drawn at 1/2 until one wins, as the recipient would)."""
         round_ = self.protocol.rounds.currentRound()
-        while True:
-            self.nonce += 1
-            rand = new_recipient_rand()
-            ticket = Ticket(
-                recipient=self.orchestrator.address,
-                sender=self.broadcaster.address,
-                face_value=face_value,
-                win_prob=win_prob(Fraction(1, 2)),
-                sender_nonce=self.nonce,
-                recipient_rand_hash=recipient_rand_hash(rand),
-                aux_data=aux_data(round_, bytes(self.broker.roundBlockHash(round_))),
-            )
-            sig = sign_ticket(ticket, self.broadcaster, self.domain)
-            if is_winning(sig, rand, ticket.win_prob):
-                return ticket, sig, rand
+        ticket, sig, rand = draw_winning_ticket(
+            self.broadcaster, self.domain, self.orchestrator.address, face_value, win_prob(Fraction(1, 2)),
+            self.nonce + 1, aux_data(round_, bytes(self.broker.roundBlockHash(round_))),
+        )
+        self.nonce = ticket.sender_nonce
+        return ticket, sig, rand
 
     def redeem(self, key: str, face_value: int) -> None:
         ticket, sig, rand = self.winning_ticket(face_value)
@@ -146,13 +124,6 @@ def measure(steady_rounds: int = 3) -> dict[str, int]:
         return Bench(chains.l1).run(steady_rounds)
 
 
-def print_table(results: dict[str, int]) -> None:
-    width = max(len(k) for k in results)
-    print(f"{'call':<{width}}  {'gas':>9}")
-    for key in sorted(results):
-        print(f"{key:<{width}}  {results[key]:>9,}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON file to write")
@@ -161,10 +132,7 @@ def main() -> None:
     if args.steady_rounds < 1:
         parser.error("--steady-rounds must be at least 1")
 
-    results = measure(args.steady_rounds)
-    print_table(results)
-    args.out.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
-    print(f"wrote {args.out}")
+    report(measure(args.steady_rounds), args.out)
 
 
 if __name__ == "__main__":

@@ -17,22 +17,15 @@ Prints one line per measurement and writes ``bench/results-migration.json``:
 
 from __future__ import annotations
 
-import json
 import statistics
 from pathlib import Path
+
+from figures import report
 
 RESULTS = Path(__file__).with_name("results-migration.json")
 LPT = 10**18
 ROUND_LENGTH = 40
 STEADY_ROUNDS = 5
-
-
-def _next_round(chain, rounds, sender) -> None:
-    start, length = rounds.currentRoundStartBlock(), rounds.roundLength()
-    blocks = start + length - chain.block_number - 1
-    if blocks > 0:
-        chain.mine(blocks)
-    rounds.initializeRound(sender=sender)
 
 
 def _call_gas(chains, tx_hash: str, to: str) -> int:
@@ -53,6 +46,7 @@ def measure() -> dict:
 
     from ape_livepeer_migration import simulator as sim_api
     from ape_livepeer_migration.chains import TwoChains
+    from ape_livepeer_migration.scenario import next_round, register_orchestrator
     from ape_livepeer_migration.system import (
         deploy_system,
         migrate,
@@ -77,14 +71,13 @@ def measure() -> dict:
         bm, l2_gateway = s.l1.bonding_manager, str(s.bridge.l2_gateway.address)
         for a in (o1, o2, d1, d2, d3):
             s.l1.token.approve(bm.address, 2**256 - 1, sender=a)
-        _next_round(chains.l1, s.l1.rounds, gov)
-        _next_round(chains.l2, s.l2_rounds, gov)
+        next_round(chains.l1, s.l1.rounds, gov)
+        next_round(chains.l2, s.l2_rounds, gov)
         for o, stake in ((o1, 5_000), (o2, 3_000)):
-            bm.bond(stake * LPT, o, sender=o)
-            bm.transcoder(100_000, 500_000, sender=o)
+            register_orchestrator(bm, o, stake * LPT, reward_cut=100_000, fee_share=500_000)
         for d in (d1, d2, d3):
             bm.bond(500 * LPT, o1, sender=d)
-        _next_round(chains.l1, s.l1.rounds, gov)
+        next_round(chains.l1, s.l1.rounds, gov)
         bm.reward(sender=o1)
         bm.unbond(100 * LPT, sender=d2)
         bm.unbond(100 * LPT, sender=d2)
@@ -105,11 +98,11 @@ def measure() -> dict:
         record("signed_by_relayer", migrate_with_signature(s, relayer, signed, sign_migration(s, d3, signed)))
 
         l2_bm = s.l2_bonding_manager
-        _next_round(chains.l2, s.l2_rounds, gov)
+        next_round(chains.l2, s.l2_rounds, gov)
         results["l2.reward.first"] = int(l2_bm.reward(sender=o1).gas_used)
         steady = []
         for _ in range(STEADY_ROUNDS):
-            _next_round(chains.l2, s.l2_rounds, gov)
+            next_round(chains.l2, s.l2_rounds, gov)
             steady.append(int(l2_bm.reward(sender=o1).gas_used))
         results["l2.reward.steady"] = int(statistics.mean(steady))
         results["l2.reward.steady.max"] = max(steady)
@@ -117,11 +110,7 @@ def measure() -> dict:
 
 
 def main() -> None:
-    results = measure()
-    for name, value in results.items():
-        print(f"{name:45s} {value:>12,}")
-    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
-    print(f"wrote {RESULTS}")
+    report(measure(), RESULTS)
 
 
 if __name__ == "__main__":

@@ -38,13 +38,6 @@ ETH = 10**18
 DELEGATOR_STAKE = 1_000 * LPT
 
 
-def _next_round(chain, rounds, sender) -> None:
-    blocks = rounds.currentRoundStartBlock() + rounds.roundLength() - chain.block_number - 1
-    if blocks > 0:
-        chain.mine(blocks)
-    rounds.initializeRound(sender=sender)
-
-
 def measure(n: int = 200, runs: int = 3) -> dict:
     """Time ``runs`` batches of ``n`` migrations from the same state; return medians and samples."""
     if n < 1 or runs < 1:
@@ -55,6 +48,7 @@ def measure(n: int = 200, runs: int = 3) -> dict:
     from ape_livepeer_migration import simulator as sim_api
     from ape_livepeer_migration.chains import TwoChains
     from ape_livepeer_migration.relayer import Relayer, SimulatorBackend
+    from ape_livepeer_migration.scenario import next_round
     from ape_livepeer_migration.system import deploy_system, migrate
 
     logger.set_level(LogLevel.WARNING)
@@ -75,15 +69,15 @@ def measure(n: int = 200, runs: int = 3) -> dict:
             l2_params={"round_length": round_length},
         )
         bm = s.l1.bonding_manager
-        _next_round(chains.l1, s.l1.rounds, gov)
-        _next_round(chains.l2, s.l2_rounds, gov)
+        next_round(chains.l1, s.l1.rounds, gov)
+        next_round(chains.l2, s.l2_rounds, gov)
         s.l1.token.approve(bm.address, 10_000 * LPT, sender=orchestrator)
         bm.bond(10_000 * LPT, orchestrator, sender=orchestrator)
         bm.transcoder(100_000, 500_000, sender=orchestrator)
         for d in delegators:
             s.l1.token.approve(bm.address, DELEGATOR_STAKE, sender=d)
             bm.bond(DELEGATOR_STAKE, orchestrator, sender=d)
-        _next_round(chains.l1, s.l1.rounds, gov)
+        next_round(chains.l1, s.l1.rounds, gov)
         sent = migrate(s, orchestrator)
         (message,) = sim_api.fetch_retryables(s.sim, sent.receipt.block_number, sent.receipt.block_number)
         if sim_api.deliver_retryable(s.sim, message).status != sim_api.DeliveryStatus.REDEEMED:

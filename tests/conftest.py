@@ -51,6 +51,32 @@ def accounts():
     return ape_accounts.test_accounts
 
 
+#: The test account that operates the Arbitrum simulator in every area that deploys one.
+OPERATOR_INDEX = 9
+
+
+@pytest.fixture(scope="session")
+def operator(accounts):
+    """The Arbitrum simulator's operator (delivers retryables, asserts send roots)."""
+    return accounts[OPERATOR_INDEX]
+
+
+@pytest.fixture
+def set_base_fee(chains):
+    """``set_base_fee(chain, wei)``: give the next block of a layer a base fee (the local anvils run at base fee 0).
+
+    anvil keeps its base fee outside the state that snapshots restore: both layers are put back to base fee 0
+    after the test.
+    """
+
+    def set_fee(chain, wei):
+        chain.provider.make_request("anvil_setNextBlockBaseFeePerGas", [hex(wei)])
+
+    yield set_fee
+    for chain in chains.layers:
+        set_fee(chain, 0)
+
+
 @contextmanager
 def _chains_process(args, ports, env=None):
     """`ape livepeer ARGS` (a `chains` command) in its own process until its nodes listen on ``ports``; stopped

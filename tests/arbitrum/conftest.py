@@ -2,42 +2,15 @@
 test process, deployed before the per-test snapshot of both chains, and small helpers."""
 
 import pytest
-from ape import project
 
 from ape_livepeer_migration import simulator as sim_api
+from shared_fixtures import account_fixture, endpoints, simulator_fixture  # noqa: F401 (endpoints: a fixture)
 
 GAS_LIMIT = 200_000
 
 
-@pytest.fixture(scope="package")
-def operator(accounts):
-    return accounts[9]
-
-
-@pytest.fixture(scope="package")
-def user(accounts):
-    return accounts[1]
-
-
-@pytest.fixture(scope="package")
-def sim(two_chains, operator):
-    """Undone at the end of the package: the simulator's L2 precompiles are per chain, and the pair may serve other
-    areas' files next (--dist loadfile)."""
-    with two_chains.isolated():
-        yield sim_api.deploy_simulator(two_chains, operator)
-
-
-@pytest.fixture(scope="package")
-def endpoints(two_chains, sim, accounts):
-    """(L1 endpoint, L2 endpoint), each the other's counterpart; different addresses."""
-    with two_chains.l1:
-        l1 = two_chains.l1.bind(project.TestL1Endpoint.deploy(sim.inbox.address, sender=accounts[0]))
-    with two_chains.l2:
-        l2 = two_chains.l2.bind(project.TestL2Endpoint.deploy(sender=accounts[2]))
-    assert l1.address != l2.address
-    l1.setCounterpart(l2.address, sender=accounts[0])
-    l2.setCounterpart(l1.address, sender=accounts[2])
-    return l1, l2
+user = account_fixture(1)
+sim = simulator_fixture()
 
 
 @pytest.fixture
@@ -84,22 +57,6 @@ def l2_balance(chains):
 @pytest.fixture
 def l1_balance(chains):
     return lambda address: chains.l1.provider.get_balance(str(address))
-
-
-@pytest.fixture
-def set_base_fee(chains):
-    """Give the next block of a layer a base fee (the local anvils run at base fee 0).
-
-    anvil keeps its base fee outside the state that snapshots restore: both layers are put
-    back to base fee 0 after the test.
-    """
-
-    def set_fee(chain, wei):
-        chain.provider.make_request("anvil_setNextBlockBaseFeePerGas", [hex(wei)])
-
-    yield set_fee
-    for chain in chains.layers:
-        set_fee(chain, 0)
 
 
 def _normalized(value):

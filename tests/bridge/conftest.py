@@ -9,42 +9,14 @@ from ape import project
 from ape_livepeer_migration import simulator as sim_api
 from ape_livepeer_migration.bridge import Bridge, RetryableGasParams, deploy_bridge, deposit_gas_params
 from ape_livepeer_migration.deploy import deploy_l1_protocol
+from shared_fixtures import account_fixture, simulator_fixture
 
 LPT = 10**18
 GENESIS_BALANCE = 1_000_000 * LPT
 
 
-@pytest.fixture(scope="package")
-def governor(accounts):
-    return accounts[0]
-
-
-@pytest.fixture(scope="package")
-def alice(accounts):
-    return accounts[1]
-
-
-@pytest.fixture(scope="package")
-def bob(accounts):
-    return accounts[2]
-
-
-@pytest.fixture(scope="package")
-def mallory(accounts):
-    return accounts[3]
-
-
-@pytest.fixture(scope="package")
-def operator(accounts):
-    return accounts[9]
-
-
-@pytest.fixture(scope="package")
-def sim(two_chains, operator):
-    """Undone at the end of the package: the simulator's L2 precompiles are per chain, and the pair may serve other
-    areas' files next (--dist loadfile)."""
-    with two_chains.isolated():
-        yield sim_api.deploy_simulator(two_chains, operator)
+governor, alice, bob, mallory = (account_fixture(i) for i in range(4))
+sim = simulator_fixture()
 
 
 @pytest.fixture(scope="package")
@@ -141,19 +113,6 @@ def prove(chains, sim):
         return messages, execute
 
     return run
-
-
-@pytest.fixture
-def set_base_fee(chains):
-    """Give the next block of a layer a base fee; both layers go back to base fee 0 after the test
-    (anvil keeps its base fee outside the snapshots)."""
-
-    def set_fee(chain, wei):
-        chain.provider.make_request("anvil_setNextBlockBaseFeePerGas", [hex(wei)])
-
-    yield set_fee
-    for chain in chains.layers:
-        set_fee(chain, 0)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from ape_livepeer_migration._cli import cli
+from ape_livepeer_migration.scenario import mine_to_next_round, next_round, register_orchestrator
 from ape_livepeer_migration.session import Livepeer
 
 LPT = 10**18
@@ -22,13 +23,6 @@ class World:
         self.book = book
         self.governor, self.operator = accounts[0], accounts[9]
         self.o1, self.o2, self.d1, self.d3, self.nobody = accounts[2], accounts[3], accounts[4], accounts[6], accounts[8]
-
-
-def next_round(chains, rounds, layer):
-    chain = getattr(chains, layer)
-    blocks = rounds.currentRoundStartBlock() + rounds.roundLength() - chain.block_number - 1
-    if blocks > 0:
-        chain.mine(blocks)
 
 
 @pytest.fixture(scope="module")
@@ -47,16 +41,12 @@ def world(two_chains, accounts, tmp_path_factory):
         bm = s.l1.bonding_manager
         for a in holders:
             s.l1.token.approve(bm.address, 10_000 * LPT, sender=a)
-        next_round(two_chains, s.l1.rounds, "l1")
-        s.l1.rounds.initializeRound(sender=w.governor)
-        bm.bond(2_000 * LPT, w.o1, sender=w.o1)
-        bm.transcoder(100_000, 500_000, sender=w.o1)
-        bm.bond(1_000 * LPT, w.o2, sender=w.o2)
-        bm.transcoder(50_000, 250_000, sender=w.o2)
+        next_round(two_chains.l1, s.l1.rounds, w.governor)
+        register_orchestrator(bm, w.o1, 2_000 * LPT, reward_cut=100_000, fee_share=500_000)
+        register_orchestrator(bm, w.o2, 1_000 * LPT, reward_cut=50_000, fee_share=250_000)
         bm.bond(600 * LPT, w.o1, sender=w.d1)
         bm.bond(300 * LPT, w.o2, sender=w.d3)
-        next_round(two_chains, s.l1.rounds, "l1")
-        s.l1.rounds.initializeRound(sender=w.governor)
+        next_round(two_chains.l1, s.l1.rounds, w.governor)
         lp.migrate(w.o1)
         lp.relay()
         yield w
@@ -93,7 +83,7 @@ def run(chains, book):
 @pytest.fixture
 def reward_round(chains, lp):
     """Start a new L2 round without initializing it: o1 (migrated last round) is active in it."""
-    next_round(chains, lp.system.l2_rounds, "l2")
+    mine_to_next_round(chains.l2, lp.system.l2_rounds)
     chains.l2.mine(1)
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .conftest import LPT, ROUND_LENGTH, next_round
+from .conftest import LPT, ROUND_LENGTH
 
 
 # ---------------------------------------------------------------------------- deploy and the address book

@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from .conftest import LPT, next_round
+from ape_livepeer_migration.scenario import mine_to_next_round
+
+from .conftest import LPT
 
 
 def _one_line_error(result, code, text):
@@ -280,7 +282,7 @@ def test_call_reward_watch_calls_once_per_round(run, lp, world, chains, reward_r
         if len(sleeps) == 1:  # still the same round: nothing is called
             return
         if len(sleeps) == 2:
-            next_round(chains, lp.system.l2_rounds, "l2")
+            mine_to_next_round(chains.l2, lp.system.l2_rounds)
             chains.l2.mine(1)
             return
         raise KeyboardInterrupt

@@ -8,6 +8,7 @@ import pytest
 
 from ape_livepeer_migration import simulator as sim_api
 from ape_livepeer_migration.chains import TwoChains
+from ape_livepeer_migration.scenario import next_rounds, register_orchestrator
 from ape_livepeer_migration.system import System, deploy_system
 
 from .ledger import Baseline, baseline
@@ -35,18 +36,6 @@ class World:
     @property
     def people(self) -> tuple:
         return (*self.orchestrators, *self.delegators, self.fresh)
-
-
-def next_round(system: System, layers: tuple[str, ...] = ("l1", "l2")) -> None:
-    """Mine each layer to its next round's first block and initialize the round there."""
-    for layer, rounds in (("l1", system.l1.rounds), ("l2", system.l2_rounds)):
-        if layer not in layers:
-            continue
-        chain = getattr(system.chains, layer)
-        blocks = rounds.currentRoundStartBlock() + rounds.roundLength() - chain.block_number - 1
-        if blocks > 0:
-            chain.mine(blocks)
-        rounds.initializeRound(sender=system.l1.token.owner())
 
 
 def initialize_rounds(system: System) -> None:
@@ -93,13 +82,12 @@ def _deploy_world(two_chains, accounts) -> World:
     for a in (*orchestrators, *delegators, fresh):
         system.l2_token.approve(system.l2_bonding_manager.address, MAX_UINT, sender=a)
         system.l2_token.approve(system.bridge.l2_gateway.address, MAX_UINT, sender=a)
-    next_round(system)
+    next_rounds(system)
     for o, cut in zip(orchestrators, (100_000, 50_000)):
-        bm.bond(2_000 * LPT, o, sender=o)
-        bm.transcoder(cut, 500_000, sender=o)
+        register_orchestrator(bm, o, 2_000 * LPT, reward_cut=cut, fee_share=500_000)
     for i, d in enumerate(delegators):
         bm.bond((500 + 100 * i) * LPT, orchestrators[i % 2], sender=d)
-    next_round(system)
+    next_rounds(system)
     for o in orchestrators:
         bm.reward(sender=o)
     return World(system, governor, operator, orchestrators, delegators, fresh, baseline(system))

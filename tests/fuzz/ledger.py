@@ -105,6 +105,22 @@ class Snapshot:
     migrations_finalized: list  # (id, l1Delegator, l2Delegator, amount, L2 block), L2 MigrationFinalized, in order
 
 
+def _supplies_and_counters(system: System) -> dict[str, int]:
+    """The supplies, the escrow's balance and the gateways' counters, as read now: the fields :class:`Snapshot`
+    and :class:`Baseline` share."""
+    b = system.bridge
+    return {
+        "l1_supply": system.l1.token.totalSupply(),
+        "l2_supply": system.l2_token.totalSupply(),
+        "escrow_balance": system.l1.token.balanceOf(b.l1_escrow.address),
+        "l1_deposited": b.l1_gateway.totalDeposited(),
+        "l1_released": b.l1_gateway.totalReleased(),
+        "l1_shortfall_minted": b.l1_gateway.totalMinted(),
+        "l2_minted": b.l2_gateway.totalMinted(),
+        "l2_burned": b.l2_gateway.totalBurned(),
+    }
+
+
 def read_snapshot(system: System, l1_start: int, l2_start: int) -> Snapshot:
     """Everything the invariants need, read from both chains (events from ``l1_start`` / ``l2_start`` on)."""
     l1, l2 = system.chains.l1, system.chains.l2
@@ -164,14 +180,7 @@ def read_snapshot(system: System, l1_start: int, l2_start: int) -> Snapshot:
                       ["address", "uint8", "uint256"], l2_start)
     ]
     return Snapshot(
-        l1_supply=system.l1.token.totalSupply(),
-        l2_supply=system.l2_token.totalSupply(),
-        escrow_balance=system.l1.token.balanceOf(b.l1_escrow.address),
-        l1_deposited=b.l1_gateway.totalDeposited(),
-        l1_released=b.l1_gateway.totalReleased(),
-        l1_shortfall_minted=b.l1_gateway.totalMinted(),
-        l2_minted=b.l2_gateway.totalMinted(),
-        l2_burned=b.l2_gateway.totalBurned(),
+        **_supplies_and_counters(system),
         l1_inflation=total_of(l1, system.l1.minter.address, "RewardCreated(uint256)"),
         l2_inflation=total_of(l2, system.l2_minter.address, "RewardCreated(uint256)"),
         deposits_initiated=deposits_initiated,
@@ -214,18 +223,10 @@ class Baseline:
 
 def baseline(system: System) -> Baseline:
     """The current state of ``system`` as the baseline of later checks (events from the next blocks on)."""
-    b = system.bridge
     return Baseline(
         l1_start=system.chains.l1.block_number + 1,
         l2_start=system.chains.l2.block_number + 1,
-        l1_supply=system.l1.token.totalSupply(),
-        l2_supply=system.l2_token.totalSupply(),
-        escrow_balance=system.l1.token.balanceOf(b.l1_escrow.address),
-        l1_deposited=b.l1_gateway.totalDeposited(),
-        l1_released=b.l1_gateway.totalReleased(),
-        l1_shortfall_minted=b.l1_gateway.totalMinted(),
-        l2_minted=b.l2_gateway.totalMinted(),
-        l2_burned=b.l2_gateway.totalBurned(),
+        **_supplies_and_counters(system),
         l1_rewards_minted=system.l1.minter.totalRewardsMinted(),
         l2_rewards_minted=system.l2_minter.totalRewardsMinted(),
     )

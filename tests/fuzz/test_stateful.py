@@ -55,10 +55,11 @@ from ape_livepeer_migration.bridge import RetryableGasParams, bridge_in, bridge_
 from ape_livepeer_migration.journal import Status
 from ape_livepeer_migration.migration_codec import Kind
 from ape_livepeer_migration.relayer import Relayer, SimulatorBackend
+from ape_livepeer_migration.scenario import next_rounds
 from ape_livepeer_migration.system import migrate, migrate_unbonding_locks, switch_l1_inflation_off
 from protocol.helpers import reverts
 
-from .conftest import LPT, World, initialize_rounds, next_round
+from .conftest import LPT, World, initialize_rounds
 from .ledger import InvariantViolation, check_bridge_invariants, check_stake_invariant
 
 PROFILES = {
@@ -157,6 +158,20 @@ class MigrationMachine(RuleBasedStateMachine):
         initialize_rounds(self.s)
         self.touched.add(who.address)
 
+    def _act_as_staker(self, layer: str, i: int):
+        """``(who, stake)``: someone with stake on ``layer`` picked by ``i`` (on L1 among the orchestrators and
+        delegators, on L2 among everyone), its step started (:meth:`_act`); ``None`` when no one has any."""
+        if layer == "l1":
+            stakes = [(p, self._l1_stake(p)) for p in (*self.w.orchestrators, *self.w.delegators)]
+        else:
+            stakes = [(p, self._l2_stake(p.address)) for p in self.w.people]
+        stakers = [(p, stake) for p, stake in stakes if stake > 0]
+        if not stakers:
+            return None
+        who, stake = self._pick(stakers, i)
+        self._act(who)
+        return who, stake
+
     @initialize(first=st.sampled_from([None, 0, 1]), amount=AMOUNT, i=PICK)
     def start(self, first, amount, i):
         """Most sequences start with one orchestrator migrated and one deposit relayed, so L2 staking and
@@ -192,12 +207,10 @@ class MigrationMachine(RuleBasedStateMachine):
 
     @rule(i=PICK, percent=PERCENT)
     def l1_unbond(self, i, percent):
-        stakers = [p for p in (*self.w.orchestrators, *self.w.delegators) if self._l1_stake(p) > 0]
-        if not stakers:
+        picked = self._act_as_staker("l1", i)
+        if picked is None:
             return
-        who = self._pick(stakers, i)
-        stake = self._l1_stake(who)
-        self._act(who)
+        who, stake = picked
         bm = self.s.l1.bonding_manager
         amount = max(1, stake * percent // 100)
         lock_id = bm.getDelegator(who.address).nextUnbondingLockId
@@ -246,7 +259,7 @@ class MigrationMachine(RuleBasedStateMachine):
 
     @rule()
     def new_round(self):
-        next_round(self.s)
+        next_rounds(self.s)
         self._did("new_round")
 
     @precondition(lambda self: not self.switched)
@@ -261,12 +274,10 @@ class MigrationMachine(RuleBasedStateMachine):
 
     @rule(i=PICK, redirect=st.booleans(), j=PICK, to_fresh=st.booleans())
     def migrate_stake(self, i, redirect, j, to_fresh):
-        stakers = [p for p in (*self.w.orchestrators, *self.w.delegators) if self._l1_stake(p) > 0]
-        if not stakers:
+        picked = self._act_as_staker("l1", i)
+        if picked is None:
             return
-        who = self._pick(stakers, i)
-        stake = self._l1_stake(who)
-        self._act(who)
+        who, stake = picked
         bm = self.s.l1.bonding_manager
         orchestrator = bm.isRegisteredTranscoder(who.address)
         l2_delegator = who.address if orchestrator or not to_fresh else self.w.fresh.address
@@ -436,12 +447,10 @@ class MigrationMachine(RuleBasedStateMachine):
 
     @rule(i=PICK, percent=PERCENT)
     def l2_unbond(self, i, percent):
-        stakers = [p for p in self.w.people if self._l2_stake(p.address) > 0]
-        if not stakers:
+        picked = self._act_as_staker("l2", i)
+        if picked is None:
             return
-        who = self._pick(stakers, i)
-        stake = self._l2_stake(who.address)
-        self._act(who)
+        who, stake = picked
         bm = self.s.l2_bonding_manager
         amount = max(1, stake * percent // 100)
         lock_id = bm.getDelegator(who.address).nextUnbondingLockId

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from ape import project
 
-from protocol.helpers import LPT, MAX_UINT, ROUND_LENGTH
+from protocol.helpers import LPT, MAX_UINT, ROUND_LENGTH, next_round, reverts
+
+from ape_livepeer_migration.scenario import next_rounds, register_orchestrator
 
 ZERO = "0x" + "00" * 20
 
@@ -15,14 +17,16 @@ class L2:
         self.token, self.rounds, self.minter, self.bonding_manager = token, rounds, minter, bm
 
 
-def l2_next_round(chains, p, initialize=True):
-    with chains.l2:
-        start, length = p.rounds.currentRoundStartBlock(), p.rounds.roundLength()
-        blocks = start + length - chains.l2.block_number - 1
-        if blocks > 0:
-            chains.l2.mine(blocks)
-        if initialize:
-            p.rounds.initializeRound(sender=p.token.owner())
+def check_set_migrator_is_governed(bm, contract_type, accounts):
+    """On the active chain: only the owner (accounts[0]) sets ``bm``'s migrator, never to the zero address, and
+    setting it emits ``MigratorSet`` (``contract_type``: the container whose errors ``bm`` raises)."""
+    with reverts(contract_type.OwnableUnauthorizedAccount, account=accounts[9].address):
+        bm.setMigrator(accounts[9], sender=accounts[9])
+    with reverts(contract_type.ZeroAddress):
+        bm.setMigrator(ZERO, sender=accounts[0])
+    tx = bm.setMigrator(accounts[7], sender=accounts[0])
+    assert bm.migrator() == accounts[7].address
+    assert [e.migrator for e in tx.events if e.event_name == "MigratorSet"] == [accounts[7].address]
 
 
 @pytest.fixture(scope="package")
@@ -48,9 +52,8 @@ def l2(two_chains, accounts):
         token.approve(bm, MAX_UINT, sender=migrator)
         token.approve(bm, MAX_UINT, sender=native)
         p = L2(token, rounds, minter, bm)
-        l2_next_round(two_chains, p)
-        bm.bond(1_000 * LPT, native, sender=native)
-        bm.transcoder(200_000, 300_000, sender=native)
+        next_round(two_chains, p, layer="l2")
+        register_orchestrator(bm, native, 1_000 * LPT, reward_cut=200_000, fee_share=300_000)
     return p
 
 
@@ -105,31 +108,16 @@ def _deploy_system(two_chains, people):
     bm = s.l1.bonding_manager
     for a in holders:
         s.l1.token.approve(bm.address, MAX_UINT, sender=a)
-    system_next_round(two_chains, s)
-    bm.bond(2_000 * LPT, p.o1, sender=p.o1)
-    bm.transcoder(100_000, 500_000, sender=p.o1)
-    bm.bond(1_000 * LPT, p.o2, sender=p.o2)
-    bm.transcoder(50_000, 250_000, sender=p.o2)
+    next_rounds(s)
+    register_orchestrator(bm, p.o1, 2_000 * LPT, reward_cut=100_000, fee_share=500_000)
+    register_orchestrator(bm, p.o2, 1_000 * LPT, reward_cut=50_000, fee_share=250_000)
     bm.bond(600 * LPT, p.o1, sender=p.d1)
     bm.bond(400 * LPT, p.o1, sender=p.d2)
     bm.bond(300 * LPT, p.o2, sender=p.d3)
     bm.bond(50 * LPT, p.o2, sender=p.mallory)
-    system_next_round(two_chains, s)
+    next_rounds(s)
     bm.reward(sender=p.o1)
     return s
-
-
-def system_next_round(chains, s, layers=("l1", "l2")):
-    """Start the next round on each layer (the rounds of both layers are ROUND_LENGTH blocks of their own chain)."""
-    for layer, rounds in (("l1", s.l1.rounds), ("l2", s.l2_rounds)):
-        if layer not in layers:
-            continue
-        chain = getattr(chains, layer)
-        start, length = rounds.currentRoundStartBlock(), rounds.roundLength()
-        blocks = start + length - chain.block_number - 1
-        if blocks > 0:
-            chain.mine(blocks)
-        rounds.initializeRound(sender=s.l1.token.owner())
 
 
 @pytest.fixture
@@ -150,5 +138,5 @@ def _fresh_rounds(request):
     of the same process move the session's chains on (their session fixtures are not undone)."""
     if "system" not in request.fixturenames:
         return
-    chains, s = request.getfixturevalue("chains"), request.getfixturevalue("system")
-    system_next_round(chains, s)
+    request.getfixturevalue("chains")  # the per-test snapshot comes first: the new rounds are undone after the test
+    next_rounds(request.getfixturevalue("system"))

@@ -8,6 +8,8 @@ from ape import project
 from ape_livepeer_migration.deploy import deploy_l1_protocol
 from protocol.helpers import LPT, MAX_UINT, ROUND_LENGTH, next_round, reverts
 
+from .conftest import check_set_migrator_is_governed
+
 BM = project.BondingManager
 
 
@@ -41,15 +43,8 @@ def pending(p, who):
 
 
 def test_set_migrator_is_governed(chains, l1, accounts):
-    bm = l1.bonding_manager
     with chains.l1:
-        with reverts(BM.OwnableUnauthorizedAccount, account=accounts[9].address):
-            bm.setMigrator(accounts[9], sender=accounts[9])
-        with reverts(BM.ZeroAddress):
-            bm.setMigrator("0x" + "00" * 20, sender=accounts[0])
-        tx = bm.setMigrator(accounts[7], sender=accounts[0])
-        assert bm.migrator() == accounts[7].address
-        assert [e.migrator for e in tx.events if e.event_name == "MigratorSet"] == [accounts[7].address]
+        check_set_migrator_is_governed(l1.bonding_manager, BM, accounts)
 
 
 def test_only_the_migrator_migrates(chains, l1, accounts):

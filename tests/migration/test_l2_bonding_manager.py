@@ -5,24 +5,16 @@ from __future__ import annotations
 import pytest
 from ape import project
 
-from protocol.helpers import LPT, MAX_UINT, reverts
+from protocol.helpers import LPT, MAX_UINT, next_round, reverts
 
-from .conftest import ZERO, l2_next_round
+from .conftest import check_set_migrator_is_governed
 
 L2BM = project.L2BondingManager
 
 
-
 def test_set_migrator_is_governed(chains, l2, accounts):
-    bm = l2.bonding_manager
     with chains.l2:
-        with reverts(L2BM.OwnableUnauthorizedAccount, account=accounts[9].address):
-            bm.setMigrator(accounts[9], sender=accounts[9])
-        with reverts(L2BM.ZeroAddress):
-            bm.setMigrator(ZERO, sender=accounts[0])
-        tx = bm.setMigrator(accounts[7], sender=accounts[0])
-        assert bm.migrator() == accounts[7].address
-        assert [e.migrator for e in tx.events if e.event_name == "MigratorSet"] == [accounts[7].address]
+        check_set_migrator_is_governed(l2.bonding_manager, L2BM, accounts)
 
 
 def test_stake_for_by_anyone_else_reverts(chains, l2, accounts):
@@ -111,7 +103,7 @@ def test_migrated_orchestrator_is_registered_with_its_terms(chains, l2, accounts
             150_000,
             400_000,
         )
-        l2_next_round(chains, l2)
+        next_round(chains, l2, layer="l2")
         assert bm.isActiveTranscoder(orch)
         tx = bm.reward(sender=orch)
         assert [e.event_name for e in tx.events if e.event_name == "Reward"] == ["Reward"]
@@ -141,7 +133,7 @@ def test_stake_for_initializes_the_round_instead_of_failing(chains, l2, accounts
     bm = l2.bonding_manager
     migrator, native, d = accounts[1], accounts[2], accounts[5]
     with chains.l2:
-        l2_next_round(chains, l2, initialize=False)
+        next_round(chains, l2, initialize=False, layer="l2")
         chains.l2.mine(1)  # views answer for the latest block: step into the new round
         assert not l2.rounds.currentRoundInitialized()
         bm.stakeFor(d, native, 3 * LPT, sender=migrator)

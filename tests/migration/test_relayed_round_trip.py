@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ape_livepeer_migration.bridge import bridge_out
-from ape_livepeer_migration.relayer import Relayer, SimulatorBackend
+from ape_livepeer_migration.scenario import next_rounds
 from ape_livepeer_migration.system import (
     migrate,
     migrate_with_signature,
@@ -14,22 +14,13 @@ from ape_livepeer_migration.system import (
     signed_migration_for,
     switch_l1_inflation_off,
 )
-
-from .conftest import system_next_round
+from shared_fixtures import relayer, run_until_idle  # noqa: F401 (relayer: a fixture)
 
 
 @pytest.fixture
-def relayer(chains, system, tmp_path):
-    relayer = Relayer.open(SimulatorBackend(system.sim), tmp_path / "relay.db", fast_forward=True)
-    yield relayer
-    relayer.journal.close()
-
-
-def run_until_idle(relayer):
-    reports = []
-    while not (report := relayer.relay_once()).idle:
-        reports.append(report)
-    return reports
+def sim(system):
+    """The system's simulator, which the shared ``relayer`` fixture relays through."""
+    return system.sim
 
 
 def supplies(s):
@@ -59,7 +50,7 @@ def test_migrate_earn_and_return(chains, system, people, relayer):
     assert supplies(s) == (l1_supply, migrated, migrated)
 
     # L2 rewards: minted on L2 only (L1 inflation is off)
-    system_next_round(chains, s, layers=("l2",))
+    next_rounds(s, layers=("l2",))
     reward = [e.amount for e in bm2.reward(sender=p.o1).decode_logs(bm2.unwrapped.Reward)]
     assert len(reward) == 1 and reward[0] > 0
     assert supplies(s) == (l1_supply, migrated + reward[0], migrated)
@@ -70,7 +61,7 @@ def test_migrate_earn_and_return(chains, system, people, relayer):
     assert d1_stake > stakes[p.d1]  # it earned part of the reward
     bm2.unbond(d1_stake, sender=p.d1)
     for _ in range(bm2.unbondingPeriod()):
-        system_next_round(chains, s, layers=("l2",))
+        next_rounds(s, layers=("l2",))
     bm2.withdrawStake(0, sender=p.d1)
     assert s.l2_token.balanceOf(p.d1.address) == d1_stake
     l1_balance = s.l1.token.balanceOf(p.d1.address)

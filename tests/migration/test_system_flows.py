@@ -5,11 +5,11 @@ from __future__ import annotations
 from ape import project
 
 from ape_livepeer_migration.migration_codec import Kind
+from ape_livepeer_migration.scenario import next_rounds
 from ape_livepeer_migration.simulator import DeliveryStatus
 from ape_livepeer_migration.system import migrate, migrate_unbonding_locks, switch_l1_inflation_off
 from protocol.helpers import LPT, reverts
 
-from .conftest import system_next_round
 
 
 def l1_stake(s, who):
@@ -48,7 +48,7 @@ def test_wiring(chains, system, people):
 
 def test_switch_l1_inflation_off(chains, system, people):
     s = system
-    system_next_round(chains, s, layers=("l1",))
+    next_rounds(s, layers=("l1",))
     tx = switch_l1_inflation_off(s, people.governor)
     assert [e.delegate for e in tx.events if e.event_name == "MintingDelegateRemoved"] == [
         s.l1.bonding_manager.address
@@ -91,7 +91,7 @@ def test_orchestrator_then_its_delegator(chains, system, people, deliver):
     assert s.bridge.l2_gateway.totalMinted() == own + d1
 
     # the orchestrator earns on L2 next round (its L2 stake counts from then)
-    system_next_round(chains, s, layers=("l2",))
+    next_rounds(s, layers=("l2",))
     supply = s.l2_token.totalSupply()
     with chains.l2:
         tx = s.l2_bonding_manager.reward(sender=p.o1)
@@ -116,7 +116,7 @@ def test_migrated_orchestrator_leaves_its_delegators_on_l1_until_they_migrate(ch
     deliver(migrate(s, p.o2).receipt)
     stake = l1_stake(s, p.d3)
     assert bm.getDelegator(p.d3.address).delegateAddress == p.o2.address
-    system_next_round(chains, s, layers=("l1",))
+    next_rounds(s, layers=("l1",))
     assert not bm.isActiveTranscoder(p.o2.address)
     assert l1_stake(s, p.d3) == stake
     deliver(migrate(s, p.d3).receipt)

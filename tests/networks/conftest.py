@@ -12,7 +12,7 @@ from ape import project
 from ape_livepeer_migration.chains import TwoChains
 from ape_livepeer_migration.config import LivepeerConfig
 from ape_livepeer_migration.networks import ARBITRUM_ONE, ARBITRUM_ONE_CHAIN_ID, MAINNET_CHAIN_ID
-from ape_livepeer_migration.scenario import next_round
+from ape_livepeer_migration.scenario import next_round, register_orchestrator
 from ape_livepeer_migration.session import Livepeer
 from ape_livepeer_migration.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
 
@@ -132,8 +132,7 @@ def _deploy_and_stake(lp: Livepeer, cast: Cast) -> None:
     next_round(lp.chains.l1, rounds, cast.governor)
     for orchestrator, cut, share in ((cast.o1, 100_000, 500_000), (cast.o2, 50_000, 250_000)):
         s.l1.token.approve(bm.address, 2_000 * LPT, sender=orchestrator)
-        bm.bond(2_000 * LPT, orchestrator.address, sender=orchestrator)
-        bm.transcoder(cut, share, sender=orchestrator)
+        register_orchestrator(bm, orchestrator, 2_000 * LPT, reward_cut=cut, fee_share=share)
     for delegator, orchestrator, amount in ((cast.d1, cast.o1, 600), (cast.d2, cast.o1, 400), (cast.d3, cast.o2, 300)):
         s.l1.token.approve(bm.address, amount * LPT, sender=delegator)
         bm.bond(amount * LPT, orchestrator.address, sender=delegator)

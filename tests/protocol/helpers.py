@@ -10,6 +10,7 @@ from ape.exceptions import ContractLogicError, CustomError
 from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
+from ape_livepeer_migration import scenario
 from ape_livepeer_migration.deploy import L1Protocol
 
 LPT = 10**18
@@ -19,17 +20,15 @@ GENESIS_BALANCE = 1_000_000 * LPT
 MAX_UINT = 2**256 - 1
 
 
-def next_round(chains, p: L1Protocol, initialize: bool = True) -> int:
-    """Mine to the first block of the next round (optionally initializing it); returns its number."""
-    with chains.l1:
-        start = p.rounds.currentRoundStartBlock()
-        length = p.rounds.roundLength()
-        # The next transaction is mined in the block after the current head.
-        blocks = start + length - chains.l1.block_number - 1
-        if blocks > 0:
-            chains.l1.mine(blocks)
+def next_round(chains, p: Any, initialize: bool = True, layer: str = "l1") -> int:
+    """Mine to the first block of the next round of protocol ``p`` on ``layer`` (an :class:`L1Protocol`, or any
+    holder of ``rounds`` and ``token``), initializing it by the token's owner unless told not to; returns the
+    current round's number."""
+    chain = getattr(chains, layer)
+    with chain:
         if initialize:
-            p.rounds.initializeRound(sender=p.token.owner())
+            return scenario.next_round(chain, p.rounds, p.token.owner())
+        scenario.mine_to_next_round(chain, p.rounds)
         return p.rounds.currentRound()
 
 

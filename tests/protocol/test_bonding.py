@@ -5,6 +5,8 @@ from __future__ import annotations
 import ape
 import pytest
 
+from ape_livepeer_migration.scenario import register_orchestrator
+
 from .helpers import LPT, next_round, reverts
 
 PRECISION = 10**27
@@ -17,11 +19,6 @@ def bm(protocol):
 
 def current(protocol):
     return protocol.rounds.currentRound()
-
-
-def register(bm, orchestrator, amount, reward_cut=0, fee_share=0):
-    bm.bond(amount, orchestrator, sender=orchestrator)
-    bm.transcoder(reward_cut, fee_share, sender=orchestrator)
 
 
 def mintable(protocol):
@@ -58,8 +55,8 @@ def test_delegation_and_redelegation_move_stake(chains, protocol, roles, bm):
     o1, o2 = roles.orchestrators[:2]
     d = roles.delegators[0]
     with chains.l1:
-        register(bm, o1, 100 * LPT)
-        register(bm, o2, 50 * LPT)
+        register_orchestrator(bm, o1, 100 * LPT)
+        register_orchestrator(bm, o2, 50 * LPT)
         bm.bond(30 * LPT, o1, sender=d)
         assert bm.getTranscoder(o1).delegatedAmount == 130 * LPT
         tx = bm.bond(5 * LPT, o2, sender=d)  # adds 5 and moves all 35 to o2
@@ -85,7 +82,7 @@ def test_bond_reverts(chains, protocol, roles, bm):
         bm.bond(LPT, o1, sender=d)
         with reverts(bm.NothingToBond):
             bm.bond(0, o1, sender=d)  # same delegate, no amount
-        register(bm, o1, 10 * LPT)
+        register_orchestrator(bm, o1, 10 * LPT)
         with reverts(bm.TranscoderCannotRedelegate, transcoder=o1.address):
             bm.bond(0, o2, sender=o1)
 
@@ -93,7 +90,7 @@ def test_bond_reverts(chains, protocol, roles, bm):
 def test_stake_cannot_move_before_round_is_initialized(chains, protocol, roles, bm):
     o = roles.orchestrators[0]
     with chains.l1:
-        register(bm, o, 10 * LPT)
+        register_orchestrator(bm, o, 10 * LPT)
         bm.unbond(LPT, sender=o)
         next_round(chains, protocol, initialize=False)
         calls = [
@@ -139,8 +136,7 @@ def test_unbond_withdraw_after_unbonding_period(chains, protocol, roles, bm):
     o = roles.orchestrators[0]
     d = roles.delegators[0]
     with chains.l1:
-        register(bm, o, 10 * LPT)
-        bm.bond(20 * LPT, o, sender=d)
+        register_orchestrator(bm, o, 10 * LPT, (d, 20 * LPT))
         r = current(protocol)
         tx = bm.unbond(5 * LPT, sender=d)
         ev = tx.events.filter(bm.Unbond)[0]
@@ -179,8 +175,8 @@ def test_unbond_reverts(chains, protocol, roles, bm):
 def test_full_unbond_of_orchestrator_unregisters_and_deactivates_at_once(chains, protocol, roles, bm):
     o1, o2 = roles.orchestrators[:2]
     with chains.l1:
-        register(bm, o1, 10 * LPT)
-        register(bm, o2, 20 * LPT)
+        register_orchestrator(bm, o1, 10 * LPT)
+        register_orchestrator(bm, o2, 20 * LPT)
         next_round(chains, protocol)
         r = current(protocol)
         bm.unbond(10 * LPT, sender=o1)
@@ -198,8 +194,8 @@ def test_rebond_and_rebond_from_unbonded(chains, protocol, roles, bm):
     o1, o2 = roles.orchestrators[:2]
     d = roles.delegators[0]
     with chains.l1:
-        register(bm, o1, 10 * LPT)
-        register(bm, o2, 10 * LPT)
+        register_orchestrator(bm, o1, 10 * LPT)
+        register_orchestrator(bm, o2, 10 * LPT)
         bm.bond(6 * LPT, o1, sender=d)
         bm.unbond(2 * LPT, sender=d)  # lock 0
         bm.unbond(4 * LPT, sender=d)  # lock 1, now unbonded
@@ -227,7 +223,7 @@ def test_rebond_and_rebond_from_unbonded(chains, protocol, roles, bm):
 def test_orchestrator_reregisters_through_rebond_from_unbonded(chains, protocol, roles, bm):
     o = roles.orchestrators[0]
     with chains.l1:
-        register(bm, o, 10 * LPT)
+        register_orchestrator(bm, o, 10 * LPT)
         bm.unbond(10 * LPT, sender=o)
         assert bm.getTranscoderPoolSize() == 0
         r = current(protocol)
@@ -243,8 +239,8 @@ def test_orchestrator_reregisters_through_rebond_from_unbonded(chains, protocol,
 def test_reward_shares_round_mintable_by_stake_at_round_start(chains, protocol, roles, bm):
     o1, o2 = roles.orchestrators[:2]
     with chains.l1:
-        register(bm, o1, 300 * LPT)
-        register(bm, o2, 100 * LPT)
+        register_orchestrator(bm, o1, 300 * LPT)
+        register_orchestrator(bm, o2, 100 * LPT)
         next_round(chains, protocol)
         m = mintable(protocol)
         assert m > 0
@@ -271,9 +267,7 @@ def test_reward_cut_splits_between_orchestrator_and_delegators(chains, protocol,
     o = roles.orchestrators[0]
     d1, d2 = roles.delegators[:2]
     with chains.l1:
-        register(bm, o, 100 * LPT, reward_cut=250_000)
-        bm.bond(200 * LPT, o, sender=d1)
-        bm.bond(100 * LPT, o, sender=d2)
+        register_orchestrator(bm, o, 100 * LPT, (d1, 200 * LPT), (d2, 100 * LPT), reward_cut=250_000)
         next_round(chains, protocol)
         reward = bm.reward(sender=o).events.filter(bm.Reward)[0].amount
         r = current(protocol)
@@ -291,7 +285,7 @@ def test_reward_cut_splits_between_orchestrator_and_delegators(chains, protocol,
 def test_unclaimed_commission_joins_stake_at_claim(chains, protocol, roles, bm):
     o = roles.orchestrators[0]
     with chains.l1:
-        register(bm, o, 100 * LPT, reward_cut=1_000_000)
+        register_orchestrator(bm, o, 100 * LPT, reward_cut=1_000_000)
         next_round(chains, protocol)
         reward = bm.reward(sender=o).events.filter(bm.Reward)[0].amount
         assert bm.getTranscoder(o).rewardCommission == reward
@@ -308,7 +302,7 @@ def test_reward_requires_active_orchestrator(chains, protocol, roles, bm):
     with chains.l1:
         with reverts(bm.NotActiveTranscoder, account=o.address):
             bm.reward(sender=o)
-        register(bm, o, LPT)
+        register_orchestrator(bm, o, LPT)
         with reverts(bm.NotActiveTranscoder):  # active only from the next round
             bm.reward(sender=o)
 
@@ -317,9 +311,7 @@ def test_claim_cost_does_not_grow_with_rounds(chains, protocol, roles, bm):
     o = roles.orchestrators[0]
     d1, d2 = roles.delegators[:2]
     with chains.l1:
-        register(bm, o, 100 * LPT, reward_cut=100_000)
-        bm.bond(10 * LPT, o, sender=d1)
-        bm.bond(10 * LPT, o, sender=d2)
+        register_orchestrator(bm, o, 100 * LPT, (d1, 10 * LPT), (d2, 10 * LPT), reward_cut=100_000)
         next_round(chains, protocol)
         bm.reward(sender=o)
         next_round(chains, protocol)
@@ -336,7 +328,7 @@ def test_claim_cost_does_not_grow_with_rounds(chains, protocol, roles, bm):
 def test_revoking_minting_delegate_switches_inflation_off(chains, protocol, roles, bm):
     o = roles.orchestrators[0]
     with chains.l1:
-        register(bm, o, 100 * LPT)
+        register_orchestrator(bm, o, 100 * LPT)
         next_round(chains, protocol)
         protocol.minter.removeMintingDelegate(bm, sender=roles.governor)
         supply = protocol.token.totalSupply()
@@ -353,8 +345,7 @@ def test_fees_split_by_fee_share_and_withdraw(chains, protocol, roles, bm):
     d = roles.delegators[0]
     broker = roles.broker
     with chains.l1:
-        register(bm, o, 100 * LPT, fee_share=600_000)
-        bm.bond(300 * LPT, o, sender=d)
+        register_orchestrator(bm, o, 100 * LPT, (d, 300 * LPT), fee_share=600_000)
         next_round(chains, protocol)
         r = current(protocol)
         protocol.minter.depositETH(value=10**18, sender=broker)
@@ -398,9 +389,7 @@ def test_fees_after_a_delegator_left_go_to_those_still_bonded(chains, protocol, 
     o = roles.orchestrators[0]
     d1, d2 = roles.delegators[:2]
     with chains.l1:
-        register(bm, o, 100 * LPT, fee_share=1_000_000)
-        bm.bond(100 * LPT, o, sender=d1)
-        bm.bond(100 * LPT, o, sender=d2)
+        register_orchestrator(bm, o, 100 * LPT, (d1, 100 * LPT), (d2, 100 * LPT), fee_share=1_000_000)
         next_round(chains, protocol)
         r = current(protocol)
         bm.unbond(100 * LPT, sender=d2)
@@ -419,8 +408,7 @@ def test_stake_bonded_during_a_round_shares_nothing_of_that_rounds_credits(chain
     o = roles.orchestrators[0]
     d, late = roles.delegators[:2]
     with chains.l1:
-        register(bm, o, 100 * LPT, fee_share=1_000_000)
-        bm.bond(100 * LPT, o, sender=d)
+        register_orchestrator(bm, o, 100 * LPT, (d, 100 * LPT), fee_share=1_000_000)
         next_round(chains, protocol)
         r = current(protocol)
         bm.bond(10_000 * LPT, o, sender=late)
@@ -455,7 +443,7 @@ def test_joined_stake_starts_from_the_recorded_end_of_its_round(chains, protocol
     o = roles.orchestrators[0]
     d1, d2 = roles.delegators[:2]
     with chains.l1:
-        register(bm, o, 100 * LPT)
+        register_orchestrator(bm, o, 100 * LPT)
         next_round(chains, protocol)
         bm.reward(sender=o)
         bm.bond(100 * LPT, o, sender=d1)  # joins in r
@@ -476,9 +464,7 @@ def test_claiming_mid_round_keeps_the_rest_of_the_rounds_credits(chains, protoco
     o = roles.orchestrators[0]
     d1, d2 = roles.delegators[:2]
     with chains.l1:
-        register(bm, o, 100 * LPT)
-        bm.bond(100 * LPT, o, sender=d1)
-        bm.bond(100 * LPT, o, sender=d2)
+        register_orchestrator(bm, o, 100 * LPT, (d1, 100 * LPT), (d2, 100 * LPT))
         next_round(chains, protocol)
         r = current(protocol)
         bm.claimEarnings(sender=d1)  # before the reward call: d1 still earns this round's reward
@@ -493,8 +479,7 @@ def test_added_stake_joins_while_the_rest_keeps_earning(chains, protocol, roles,
     o = roles.orchestrators[0]
     d = roles.delegators[0]
     with chains.l1:
-        register(bm, o, 100 * LPT)
-        bm.bond(100 * LPT, o, sender=d)
+        register_orchestrator(bm, o, 100 * LPT, (d, 100 * LPT))
         next_round(chains, protocol)
         r = current(protocol)
         bm.bond(50 * LPT, o, sender=d)
@@ -509,8 +494,8 @@ def test_redelegated_stake_earns_at_neither_orchestrator_in_the_round_it_moves(c
     o1, o2 = roles.orchestrators[:2]
     d = roles.delegators[0]
     with chains.l1:
-        register(bm, o1, 100 * LPT)
-        register(bm, o2, 100 * LPT)
+        register_orchestrator(bm, o1, 100 * LPT)
+        register_orchestrator(bm, o2, 100 * LPT)
         bm.bond(100 * LPT, o1, sender=d)
         next_round(chains, protocol)
         r = current(protocol)
@@ -527,8 +512,7 @@ def test_fees_with_no_earning_stake_go_to_the_orchestrator(chains, protocol, rol
     o = roles.orchestrators[0]
     d = roles.delegators[0]
     with chains.l1:
-        register(bm, o, 100 * LPT, fee_share=500_000)
-        bm.bond(100 * LPT, o, sender=d)
+        register_orchestrator(bm, o, 100 * LPT, (d, 100 * LPT), fee_share=500_000)
         r = current(protocol)
         bm.updateTranscoderWithFees(o, 3000, r, sender=roles.broker)
         assert (bm.pendingFees(o, r), bm.pendingFees(d, r)) == (3000, 0)
@@ -560,8 +544,8 @@ def test_parameter_setters(chains, protocol, roles, bm):
             bm.setTicketBroker("0x0000000000000000000000000000000000000000", sender=gov)
         bm.setTicketBroker(roles.outsider, sender=gov)
         assert bm.ticketBroker() == roles.outsider.address
-        register(bm, roles.orchestrators[0], LPT)
-        register(bm, roles.orchestrators[1], LPT)
+        register_orchestrator(bm, roles.orchestrators[0], LPT)
+        register_orchestrator(bm, roles.orchestrators[1], LPT)
         with reverts(bm.InvalidNumActiveTranscoders, numActiveTranscoders=1, poolSize=2):
             bm.setNumActiveTranscoders(1, sender=gov)
         bm.setNumActiveTranscoders(2, sender=gov)

@@ -6,6 +6,8 @@ import ape
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 
+from ape_livepeer_migration.system import eip712_typed_data
+
 from .helpers import GENESIS_BALANCE, LPT, ROUND_LENGTH, next_round, reverts
 
 ZERO = "0x0000000000000000000000000000000000000000"
@@ -56,37 +58,16 @@ def test_permit_sets_allowance_from_a_signature(chains, protocol, roles):
     with chains.l1:
         t = protocol.token
         deadline = 2**64
-        message = {
-            "types": {
-                "EIP712Domain": [
-                    {"name": "name", "type": "string"},
-                    {"name": "version", "type": "string"},
-                    {"name": "chainId", "type": "uint256"},
-                    {"name": "verifyingContract", "type": "address"},
-                ],
-                "Permit": [
-                    {"name": "owner", "type": "address"},
-                    {"name": "spender", "type": "address"},
-                    {"name": "value", "type": "uint256"},
-                    {"name": "nonce", "type": "uint256"},
-                    {"name": "deadline", "type": "uint256"},
-                ],
-            },
-            "primaryType": "Permit",
-            "domain": {
-                "name": "Livepeer Token",
-                "version": "1",
-                "chainId": chains.l1.chain_id,
-                "verifyingContract": t.address,
-            },
-            "message": {
-                "owner": owner.address,
-                "spender": spender.address,
-                "value": 7,
-                "nonce": t.nonces(owner),
-                "deadline": deadline,
-            },
-        }
+        message = eip712_typed_data(
+            "Livepeer Token",
+            chains.l1.chain_id,
+            t.address,
+            "Permit",
+            [("owner", "address"), ("spender", "address"), ("value", "uint256"), ("nonce", "uint256"),
+             ("deadline", "uint256")],
+            {"owner": owner.address, "spender": spender.address, "value": 7, "nonce": t.nonces(owner),
+             "deadline": deadline},
+        )
         sig = Account.sign_message(encode_typed_data(full_message=message), owner.private_key)
         r, s = sig.r.to_bytes(32, "big"), sig.s.to_bytes(32, "big")
         t.permit(owner, spender, 7, deadline, sig.v, r, s, sender=spender)

@@ -4,40 +4,16 @@
 import json
 
 import pytest
-from ape import project
 
-from ape_livepeer_migration import simulator as sim_api
 from ape_livepeer_migration.relayer import simulator_deployment
+from shared_fixtures import endpoints, relayer, simulator_fixture  # noqa: F401 (endpoints, relayer: fixtures)
 
-OPERATOR_INDEX = 9
 GAS_LIMIT = 300_000
 MAX_FEE_PER_GAS = 10**10  # 10 gwei: above the local L2's base fee, so tickets auto-redeem
 MAX_SUBMISSION_COST = 10**15
 
 
-@pytest.fixture(scope="package")
-def operator(accounts):
-    return accounts[OPERATOR_INDEX]
-
-
-@pytest.fixture(scope="package")
-def sim(two_chains, operator):
-    """Undone at the end of the package: the simulator's L2 precompiles are per chain, and the pair may serve other
-    areas' files next (--dist loadfile)."""
-    with two_chains.isolated():
-        yield sim_api.deploy_simulator(two_chains, operator, confirm_period_blocks=20)
-
-
-@pytest.fixture(scope="package")
-def endpoints(two_chains, sim, accounts):
-    """(L1 endpoint, L2 endpoint), each the other's counterpart."""
-    with two_chains.l1:
-        l1 = two_chains.l1.bind(project.TestL1Endpoint.deploy(sim.inbox.address, sender=accounts[0]))
-    with two_chains.l2:
-        l2 = two_chains.l2.bind(project.TestL2Endpoint.deploy(sender=accounts[2]))
-    l1.setCounterpart(l2.address, sender=accounts[0])
-    l2.setCounterpart(l1.address, sender=accounts[2])
-    return l1, l2
+sim = simulator_fixture(confirm_period_blocks=20)
 
 
 @pytest.fixture

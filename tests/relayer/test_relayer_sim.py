@@ -4,23 +4,10 @@ import pytest
 
 from ape_livepeer_migration.journal import Direction, Status, load
 from ape_livepeer_migration.relayer import Relayer, SimulatorBackend, load_simulator, simulator_deployment
+from shared_fixtures import run_until_idle
 
 RECEIVED_FROM_L1 = "ReceivedFromL1(uint256,uint256,bytes)"
 RECEIVED_FROM_L2 = "ReceivedFromL2(uint256,bytes)"
-
-
-@pytest.fixture
-def relayer(chains, sim, tmp_path):
-    relayer = Relayer.open(SimulatorBackend(sim), tmp_path / "relay.db", fast_forward=True)
-    yield relayer
-    relayer.journal.close()
-
-
-def run_until_idle(relayer):
-    reports = []
-    while not (report := relayer.relay_once()).idle:
-        reports.append(report)
-    return reports
 
 
 def test_both_directions_end_to_end(chains, relayer, endpoints, send_to_l2, send_to_l1, event_payloads):

@@ -9,16 +9,8 @@ from ape import project
 from ape.exceptions import ContractLogicError
 from eth_utils import keccak
 
-from ape_livepeer_migration.tickets import (
-    UINT256_MAX,
-    BrokerDomain,
-    Ticket,
-    aux_data,
-    new_recipient_rand,
-    recipient_rand_hash,
-    sign_ticket,
-    ticket_hash,
-)
+from ape_livepeer_migration import scenario
+from ape_livepeer_migration.tickets import UINT256_MAX, BrokerDomain, Ticket, aux_data, new_ticket, ticket_hash
 
 UNLOCK_PERIOD = 2
 TICKET_VALIDITY_PERIOD = 2
@@ -75,14 +67,14 @@ class L1WithBroker:
     def round_hash(self, round_: int) -> bytes:
         return bytes(self.broker.roundBlockHash(round_))
 
-    def mine_to_next_round(self) -> None:
+    def step_into_next_round(self) -> None:
         """Mine until the latest block is the first block of the next round (left uninitialized)."""
-        start = self.rounds_manager.currentRoundStartBlock()
-        self.chain.mine(start + ROUND_LENGTH - self.chain.block_number)
+        scenario.mine_to_next_round(self.chain, self.rounds_manager)
+        self.chain.mine(1)
 
     def next_round(self, anchor: bool = True) -> None:
         """Move to the next round and initialize it (and anchor it for tickets unless told not to)."""
-        self.mine_to_next_round()
+        self.step_into_next_round()
         self.rounds_manager.initializeRound(sender=self.keeper)
         if anchor:
             self.broker.anchorRound(sender=self.keeper)
@@ -113,14 +105,4 @@ class L1WithBroker:
         round_ = self.current_round() if creation_round is None else creation_round
         if aux is None:
             aux = aux_data(round_, self.round_hash(round_) if block_hash is None else block_hash)
-        rand = new_recipient_rand()
-        ticket = Ticket(
-            recipient=recipient.address,
-            sender=sender.address if sender_address is None else sender_address,
-            face_value=face_value,
-            win_prob=win_prob,
-            sender_nonce=nonce,
-            recipient_rand_hash=recipient_rand_hash(rand),
-            aux_data=aux,
-        )
-        return ticket, sign_ticket(ticket, sender, self.domain), rand
+        return new_ticket(sender, self.domain, recipient.address, face_value, win_prob, nonce, aux, sender_address)

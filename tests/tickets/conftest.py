@@ -1,36 +1,14 @@
 """Fixtures for the TicketBroker tests: the real L1 protocol with a broker wired in."""
 
 import pytest
-from ape import project
+from shared_fixtures import account_fixture
 from tickets.broker_helpers import ROUND_LENGTH, TICKET_VALIDITY_PERIOD, UNLOCK_PERIOD, L1WithBroker
 
-from ape_livepeer_migration.deploy import deploy_l1_protocol
+from ape_livepeer_migration.deploy import deploy_l1_protocol, deploy_ticket_broker
 from ape_livepeer_migration.tickets import BrokerDomain
 
 
-@pytest.fixture(scope="package")
-def deployer(accounts):
-    return accounts[0]
-
-
-@pytest.fixture(scope="package")
-def orchestrator(accounts):
-    return accounts[1]
-
-
-@pytest.fixture(scope="package")
-def orchestrator2(accounts):
-    return accounts[2]
-
-
-@pytest.fixture(scope="package")
-def broadcaster(accounts):
-    return accounts[3]
-
-
-@pytest.fixture(scope="package")
-def delegator(accounts):
-    return accounts[4]
+deployer, orchestrator, orchestrator2, broadcaster, delegator = (account_fixture(i) for i in range(5))
 
 
 @pytest.fixture(scope="package")
@@ -44,15 +22,7 @@ def l1_with_broker(two_chains, deployer, orchestrator, orchestrator2, delegator)
             genesis={orchestrator.address: stake, orchestrator2.address: stake, delegator.address: L1WithBroker.DELEGATED},
             round_length=ROUND_LENGTH,
         )
-        broker = project.TicketBroker.deploy(
-            protocol.bonding_manager,
-            protocol.minter,
-            protocol.rounds,
-            UNLOCK_PERIOD,
-            TICKET_VALIDITY_PERIOD,
-            sender=deployer,
-        )
-        protocol.bonding_manager.setTicketBroker(broker, sender=deployer)
+        broker = deploy_ticket_broker(protocol, deployer, UNLOCK_PERIOD, TICKET_VALIDITY_PERIOD)
     bound = L1WithBroker(
         chain=l1,
         keeper=deployer,

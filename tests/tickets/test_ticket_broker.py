@@ -102,7 +102,7 @@ def test_anchor_records_previous_block_hash_once(chains, l1p):
 
 
 def test_anchor_needs_an_initialized_round(l1p):
-    l1p.mine_to_next_round()
+    l1p.step_into_next_round()
     with reverts("RoundNotInitialized", round=l1p.current_round()):
         l1p.broker.anchorRound(sender=l1p.keeper)
 
@@ -207,7 +207,7 @@ def test_inactive_recipient_rejected(l1p, broadcaster, accounts):
 def test_uninitialized_round_rejected(l1p, broadcaster, orchestrator):
     l1p.broker.fundDeposit(sender=broadcaster, value=ETH)
     ticket, sig, rand = l1p.winning_ticket(broadcaster, orchestrator)
-    l1p.mine_to_next_round()
+    l1p.step_into_next_round()
     with reverts("RoundNotInitialized", round=l1p.current_round()):
         l1p.broker.redeemWinningTicket(ticket.as_tuple(), sig, rand, sender=orchestrator)
 

@@ -15,8 +15,10 @@ from ape_livepeer_migration.tickets import (
     BrokerDomain,
     Ticket,
     aux_data,
+    draw_winning_ticket,
     is_winning,
     new_recipient_rand,
+    new_ticket,
     recipient_rand_hash,
     sign_ticket,
     ticket_hash,
@@ -149,3 +151,28 @@ def test_aux_data_layout():
 def test_recipient_rand_hash_is_keccak_of_uint256():
     assert recipient_rand_hash(1) == keccak((1).to_bytes(32, "big"))
     assert new_recipient_rand() != new_recipient_rand()
+
+
+def test_new_ticket_commits_to_its_secret_and_is_signed_by_its_sender(accounts, codec_domain):
+    signer, recipient = accounts[1], "0x" + "22" * 20
+    aux = aux_data(3, b"\xab" * 32)
+    ticket, signature, rand = new_ticket(signer, codec_domain, recipient, 10**15, 2**255, 9, aux)
+    assert ticket == Ticket(recipient, signer.address, 10**15, 2**255, 9, recipient_rand_hash(rand), aux)
+    assert signature == sign_ticket(ticket, signer, codec_domain)
+    on_behalf, _, other_rand = new_ticket(signer, codec_domain, recipient, 1, 1, 1, aux, sender_address="0x" + "44" * 20)
+    assert on_behalf.sender == "0x" + "44" * 20 and other_rand != rand
+
+
+def test_draw_winning_ticket_signs_consecutive_nonces_until_one_wins(accounts, codec_broker, codec_domain):
+    signer, recipient, aux = accounts[1], "0x" + "22" * 20, aux_data(3, b"\xab" * 32)
+    certain, _, _ = draw_winning_ticket(signer, codec_domain, recipient, 1, UINT256_MAX, 5, aux)
+    assert certain.sender_nonce == 5  # a sure win takes one ticket
+    nonces = set()
+    for _ in range(20):
+        ticket, signature, rand = draw_winning_ticket(signer, codec_domain, recipient, 1, 2**254, 5, aux)
+        assert ticket.sender_nonce >= 5 and ticket.win_prob == 2**254
+        assert signature == sign_ticket(ticket, signer, codec_domain)
+        assert codec_broker.isWinningTicket(signature, rand, ticket.win_prob) is True
+        nonces.add(ticket.sender_nonce)
+    assert len(nonces) > 1  # 20 draws at 1 in 4 all stopping at the same nonce: probability below 1e-11
+
