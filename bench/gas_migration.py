@@ -6,8 +6,10 @@ Usage (from the project root, after ``ape compile``)::
 
 Prints one line per measurement and writes ``bench/results-migration.json``:
 
-* ``l1.migrate.*``: the user's one L1 transaction (migrateStake + escrow + retryable creation), for a delegator,
-  an orchestrator, two unbonding locks, and a relayer-submitted signed migration;
+* ``l1.migrate.*``: the user's one L1 transaction (migrateStake + escrow + retryable creation), for the
+  deployment's first migration (``first``: an orchestrator without delegators, paying for the counters every later
+  migration only updates), then an orchestrator with delegators and this round's reward, a delegator, two
+  unbonding locks, and a relayer-submitted signed migration;
 * ``l2.finalize.*``: gas used by the L2 call the retryable makes (``L2LPTGateway.finalizeInboundTransfer``: mint
   through the L2 Minter, ``L2Migrator.onLPTBridged``, ``stakeFor``), read from a call trace of the simulated
   delivery (the simulator's own bookkeeping around it is excluded);
@@ -91,6 +93,7 @@ def measure() -> dict:
             results[f"l2.finalize.{name}"] = _call_gas(chains, delivery.l2_tx_hash, l2_gateway)
             results[f"l2.finalize.{name}.gas_limit_estimated"] = sent.gas.gas_limit
 
+        record("first", migrate(s, o2))
         record("orchestrator", migrate(s, o1))
         record("delegator", migrate(s, d1))
         record("unbonding_locks_2", migrate_unbonding_locks(s, d2, [0, 1], l2_orchestrator=o1.address))

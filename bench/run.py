@@ -36,10 +36,14 @@ GAS_ROWS = {
     "gas.l2.reward": ("migration", "l2.reward.steady", "L2BondingManager.reward(), mean of later rounds"),
     "gas.l1.migrate": ("migration", "l1.migrate.delegator", "L1Migrator.migrate, a delegator (one L1 tx)"),
     "gas.l1.migrate.orchestrator": ("migration", "l1.migrate.orchestrator", "L1Migrator.migrate, an orchestrator"),
+    "gas.l1.migrate.first": (
+        "migration", "l1.migrate.first", "same, the deployment's first migration (an orchestrator)"),
     "gas.l2.finalize_migrate": (
         "migration", "l2.finalize.delegator", "L2 call of the retryable: mint + stakeFor, a delegator"),
     "gas.l2.finalize_migrate.orchestrator": (
         "migration", "l2.finalize.orchestrator", "same, an orchestrator"),
+    "gas.l2.finalize_migrate.first": (
+        "migration", "l2.finalize.first", "same, the deployment's first migration (an orchestrator)"),
     "gas.l1.bridge_in": ("bridge", "l1.bridge_in.outboundTransfer", "L1LPTGateway.outboundTransfer (deposit)"),
     "gas.l2.finalize_deposit": ("bridge", "l2.finalize_deposit.plain", "L2LPTGateway.finalizeInboundTransfer"),
     "gas.l2.bridge_out": ("bridge", "l2.bridge_out.outboundTransfer", "L2LPTGateway.outboundTransfer (burn)"),
