@@ -105,3 +105,44 @@ def test_revert_is_decoded_and_not_printed(chains, accounts, capsys):
             token.mint(accounts[1], 1, sender=accounts[2])
     printed = capsys.readouterr()
     assert "Call trace" not in printed.out + printed.err
+
+
+@pytest.fixture
+def manual_l1(chains):
+    """The L1 with automine off (Ape then sends without waiting for a receipt); back on afterwards."""
+    provider = chains.l1.provider
+    provider.auto_mine = False
+    try:
+        yield chains.l1
+    finally:
+        provider.auto_mine = True
+
+
+def test_receipt_is_polled_at_short_growing_intervals(manual_l1, accounts, monkeypatch):
+    """A receipt that is not there yet is asked for again after 2, 4, 8 ... ms, not after web3's 100 ms."""
+    from ape_livepeer_migration import chains as chains_module
+
+    with manual_l1:
+        sent = accounts[0].transfer(accounts[1], 1)
+    pauses = []
+
+    def pause(seconds):  # the node mines the block during the third pause
+        pauses.append(seconds)
+        if len(pauses) == 3:
+            manual_l1.mine()
+
+    monkeypatch.setattr(chains_module.time, "sleep", pause)
+    with manual_l1:
+        receipt = manual_l1.provider.get_receipt(sent.txn_hash, timeout=30)
+    assert pauses == list(chains_module.RECEIPT_POLL_DELAYS[:3])
+    assert receipt.txn_hash == sent.txn_hash and receipt.block_number == manual_l1.block_number
+    assert receipt.status == 1 and receipt.receiver == accounts[1].address
+
+
+def test_receipt_never_mined_is_not_found_after_the_timeout(manual_l1, accounts):
+    from ape.exceptions import TransactionNotFoundError
+
+    with manual_l1:
+        sent = accounts[0].transfer(accounts[1], 1)
+        with pytest.raises(TransactionNotFoundError):
+            manual_l1.provider.get_receipt(sent.txn_hash, timeout=0.05)
