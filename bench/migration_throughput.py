@@ -252,6 +252,7 @@ def measure(n: int = 200, runs: int = 3, clients: int = DEFAULT_CLIENTS) -> dict
                     samples["total_s"].append(verified - first)
                     l1_blocks_mined.append(unstuck)
         finally:
+            start.abort()  # a client still waiting to start (another failed) stops waiting and says so
             for job in jobs:
                 job.put(None)
             for process in processes:
