@@ -243,14 +243,23 @@ def planned_migration(
     system: System, l1_delegator: str, l2_delegator: str, l2_orchestrator: str, lock_ids: Sequence[int] = ()
 ) -> Migration:
     """The record the next migration of ``l1_delegator`` will carry (its stake, or the locks ``lock_ids``), from
-    the current L1 state."""
-    bm = system.l1.bonding_manager
-    next_id = system.l1_migrator.migrationCount() + 1
+    the current L1 state (read in batches: :meth:`ape_livepeer_migration.chains.Chain.call_batch`)."""
+    bm, l1 = system.l1.bonding_manager, system.chains.l1
     if lock_ids:
-        amount = sum(bm.getDelegatorUnbondingLock(l1_delegator, i)[0] for i in lock_ids)
-        return Migration(next_id, Kind.UNBONDING_LOCKS, l1_delegator, l2_delegator, l2_orchestrator, amount)
-    amount = bm.pendingStake(l1_delegator, system.l1.rounds.currentRound())
-    if bm.isRegisteredTranscoder(l1_delegator):
+        count, *locks = l1.call_batch(
+            [(system.l1_migrator, "migrationCount", ())]
+            + [(bm, "getDelegatorUnbondingLock", (l1_delegator, i)) for i in lock_ids]
+        )
+        amount = sum(lock[0] for lock in locks)
+        return Migration(count + 1, Kind.UNBONDING_LOCKS, l1_delegator, l2_delegator, l2_orchestrator, amount)
+    # one round trip for what does not depend on the round, a second one for the stake at the round
+    count, round_, registered = l1.call_batch(
+        [(system.l1_migrator, "migrationCount", ()), (system.l1.rounds, "currentRound", ()),
+         (bm, "isRegisteredTranscoder", (l1_delegator,))]
+    )
+    next_id = count + 1
+    amount = bm.pendingStake(l1_delegator, round_)
+    if registered:
         t = bm.getTranscoder(l1_delegator)
         return Migration(
             next_id, Kind.ORCHESTRATOR, l1_delegator, l2_delegator, l2_delegator, amount, t.rewardCut, t.feeShare

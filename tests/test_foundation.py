@@ -146,3 +146,39 @@ def test_receipt_never_mined_is_not_found_after_the_timeout(manual_l1, accounts)
         sent = accounts[0].transfer(accounts[1], 1)
         with pytest.raises(TransactionNotFoundError):
             manual_l1.provider.get_receipt(sent.txn_hash, timeout=0.05)
+
+
+@pytest.fixture
+def l1_token(chains, accounts):
+    """An L1 LPT with 5 LPT minted to accounts[1], bound to the L1."""
+    with chains.l1:
+        token = project.LivepeerToken.deploy(accounts[0], sender=accounts[0])
+        token.setMinter(accounts[0], sender=accounts[0])
+        token.mint(accounts[1], 5 * 10**18, sender=accounts[0])
+    return chains.l1.bind(token)
+
+
+def test_call_batch_returns_what_apes_calls_return(chains, accounts, l1_token):
+    calls = [
+        (l1_token, "balanceOf", (accounts[1].address,)),
+        (l1_token, "totalSupply", ()),
+        (l1_token, "minter", ()),
+        (l1_token, "balanceOf", (accounts[2].address,)),
+    ]
+    assert chains.l1.call_batch(calls) == [getattr(l1_token, method)(*args) for _, method, args in calls]
+    assert chains.l1.call_batch(calls)[:3] == [5 * 10**18, 5 * 10**18, accounts[0].address]
+
+
+def test_call_batch_refuses_a_contract_without_code(chains, accounts, l1_token):
+    from ape.exceptions import ContractNotFoundError
+
+    on_l2 = chains.l2.bind(l1_token.unwrapped)  # the L2 has no code at the L1 token's address
+    with pytest.raises(ContractNotFoundError, match=str(l1_token.address)):
+        chains.l2.call_batch([(on_l2, "totalSupply", ())])
+
+
+def test_call_batch_raises_a_revert(chains, accounts, l1_token):
+    from ape.exceptions import ContractLogicError
+
+    with pytest.raises(ContractLogicError):  # only the minter mints: as a call from no one, it reverts
+        chains.l1.call_batch([(l1_token, "totalSupply", ()), (l1_token, "mint", (accounts[2].address, 1))])
