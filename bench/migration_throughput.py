@@ -278,6 +278,9 @@ def measure(n: int = 200, runs: int = 3, clients: int = DEFAULT_CLIENTS) -> dict
         # (this process), and the two nodes when their use can be read (Linux). With every CPU of the machine
         # given to this work and nothing else, N migrations need at least N * total / cpus seconds.
         "cpu_s_per_migration": {part: round(value, 4) for part, value in cpu_per_migration.items()},
+        "cpu_s_per_migration_samples": {
+            part: [round(seconds / n, 4) for seconds in per_run] for part, per_run in cpu_samples.items()
+        },
         "cpu_s_per_migration_total": round(cpu_total, 4),
         "cpus": os.cpu_count(),
         "cpu_bound_migrations_per_s": round(os.cpu_count() / cpu_total, 2),

@@ -63,6 +63,7 @@ def test_migration_throughput_migrates_and_stakes_every_delegator():
         assert total == pytest.approx(l1 + tail, abs=2e-3) and 0 < busy <= total
     cpu = results["cpu_s_per_migration"]
     assert {"user_clients", "relayer"} <= set(cpu) and all(value > 0 for value in cpu.values())
+    assert all(len(values) == 2 for values in results["cpu_s_per_migration_samples"].values())
     assert results["cpu_s_per_migration_total"] == pytest.approx(sum(cpu.values()), abs=1e-3)
     assert results["cpu_bound_migrations_per_s"] == pytest.approx(
         results["cpus"] / results["cpu_s_per_migration_total"], rel=1e-2
