@@ -21,7 +21,7 @@ gateway's alias (:func:`ape_livepeer_migration.bridge.retryable_gas_params`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from eth_account.messages import encode_typed_data
@@ -223,6 +223,13 @@ def switch_l1_inflation_off(system: System, governor: AccountAPI) -> ReceiptAPI:
 # ---------------------------------------------------------------------------- migration helpers
 
 
+#: The migration id the L2 gas estimate of a migration runs with (:func:`migration_gas_params`). The L1Migrator
+#: counts ids up from 1, so this one is never assigned and never finalized on L2; the L2 call costs the same for any
+#: fresh id (its ``isMigrated`` slot goes from 0 to 1), except its calldata, which this id (all non-zero bytes)
+#: makes slightly dearer: the estimate errs on the safe side.
+ESTIMATE_MIGRATION_ID = 2**256 - 1
+
+
 @dataclass(frozen=True)
 class MigrationSent:
     """One migration as sent on L1."""
@@ -236,14 +243,23 @@ def planned_migration(
     system: System, l1_delegator: str, l2_delegator: str, l2_orchestrator: str, lock_ids: Sequence[int] = ()
 ) -> Migration:
     """The record the next migration of ``l1_delegator`` will carry (its stake, or the locks ``lock_ids``), from
-    the current L1 state."""
-    bm = system.l1.bonding_manager
-    next_id = system.l1_migrator.migrationCount() + 1
+    the current L1 state (read in batches: :meth:`ape_livepeer_migration.chains.Chain.call_batch`)."""
+    bm, l1 = system.l1.bonding_manager, system.chains.l1
     if lock_ids:
-        amount = sum(bm.getDelegatorUnbondingLock(l1_delegator, i)[0] for i in lock_ids)
-        return Migration(next_id, Kind.UNBONDING_LOCKS, l1_delegator, l2_delegator, l2_orchestrator, amount)
-    amount = bm.pendingStake(l1_delegator, system.l1.rounds.currentRound())
-    if bm.isRegisteredTranscoder(l1_delegator):
+        count, *locks = l1.call_batch(
+            [(system.l1_migrator, "migrationCount", ())]
+            + [(bm, "getDelegatorUnbondingLock", (l1_delegator, i)) for i in lock_ids]
+        )
+        amount = sum(lock[0] for lock in locks)
+        return Migration(count + 1, Kind.UNBONDING_LOCKS, l1_delegator, l2_delegator, l2_orchestrator, amount)
+    # one round trip for what does not depend on the round, a second one for the stake at the round
+    count, round_, registered = l1.call_batch(
+        [(system.l1_migrator, "migrationCount", ()), (system.l1.rounds, "currentRound", ()),
+         (bm, "isRegisteredTranscoder", (l1_delegator,))]
+    )
+    next_id = count + 1
+    amount = bm.pendingStake(l1_delegator, round_)
+    if registered:
         t = bm.getTranscoder(l1_delegator)
         return Migration(
             next_id, Kind.ORCHESTRATOR, l1_delegator, l2_delegator, l2_delegator, amount, t.rewardCut, t.feeShare
@@ -252,13 +268,17 @@ def planned_migration(
 
 
 def migration_gas_params(system: System, migration: Migration, **margins: Any) -> RetryableGasParams:
-    """Retryable gas parameters for ``migration``: its L2 call (mint + stake) estimated from the gateway's alias."""
+    """Retryable gas parameters for ``migration``: its L2 call (mint + stake) estimated from the gateway's alias.
+
+    The call is estimated with the migration id :data:`ESTIMATE_MIGRATION_ID` instead of the planned one: the id is
+    assigned on L1 only when the migration is mined, and when other users migrate in between, the planned id goes to
+    one of them and may already be finalized on L2, where ``L2Migrator`` refuses it (``AlreadyMigrated``)."""
     calldata = finalize_deposit_calldata(
         system.bridge,
         str(system.l1_migrator.address),
         str(system.l2_migrator.address),
         migration.amount,
-        migration.encode(),
+        replace(migration, id=ESTIMATE_MIGRATION_ID).encode(),
     )
     b = system.bridge
     return retryable_gas_params(

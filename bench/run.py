@@ -6,7 +6,8 @@ and prints each figure next to its goal (met, or missed by how much). Nothing is
 reported, not raised.
 
     make bench                      # or, from the project root:
-    PYTHONPATH=$PWD .venv/bin/python bench/run.py [--migrations 200] [--migration-runs 3] [--cli-runs 7]
+    PYTHONPATH=$PWD .venv/bin/python bench/run.py [--migrations 200] [--migration-runs 3] [--migration-clients 2]
+                                                  [--cli-runs 7]
 
 Gas figures are deterministic (same code, same state, same gas); times are medians of the stated runs and
 depend on the machine (its CPU count and load are recorded).
@@ -107,7 +108,7 @@ def costs(gas: dict[str, int]) -> dict[str, dict[str, float]]:
     return out
 
 
-def run(migrations: int, migration_runs: int, cli_runs: int) -> dict:
+def run(migrations: int, migration_runs: int, cli_runs: int, migration_clients: int | None = None) -> dict:
     """Run every measurement; return the results document (also what ``results.json`` holds)."""
     import cli_help
     import gas_arbitrum
@@ -116,6 +117,7 @@ def run(migrations: int, migration_runs: int, cli_runs: int) -> dict:
     import gas_migration
     import migration_throughput
 
+    clients = migration_throughput.DEFAULT_CLIENTS if migration_clients is None else migration_clients
     sources: dict[str, dict] = {}
     seconds: dict[str, float] = {}
     steps = (
@@ -123,7 +125,7 @@ def run(migrations: int, migration_runs: int, cli_runs: int) -> dict:
         ("migration", gas_migration.measure),
         ("bridge", gas_bridge.measure),
         ("arbitrum", gas_arbitrum.measure),
-        ("migration_throughput", lambda: migration_throughput.measure(migrations, migration_runs)),
+        ("migration_throughput", lambda: migration_throughput.measure(migrations, migration_runs, clients)),
         ("cli", lambda: cli_help.measure(cli_runs)["cli"]),
     )
     for name, step in steps:
@@ -138,7 +140,8 @@ def run(migrations: int, migration_runs: int, cli_runs: int) -> dict:
     figures = {
         **gas,
         "relay.migrations_per_s": sources["migration_throughput"]["migrations_per_s"],
-        # its two parts: the users' L1 migrate transactions, and the relayer's deliveries on L2
+        # its two parts, which overlap (users and relayer run at once): the users' L1 migrate transactions (first
+        # start to last receipt), and the relayer's deliveries on L2 (over the time of its passes that did something)
         "relay.l1_migrations_per_s": sources["migration_throughput"]["l1_migrations_per_s"],
         "relay.deliveries_per_s": sources["migration_throughput"]["relay_deliveries_per_s"],
         "cli.ape_help_s": cli["ape_help_s"],
@@ -183,9 +186,10 @@ def print_table(results: dict) -> None:
     print(f"\ncost at L1 {ref['gas_price_gwei']['l1']:g} gwei, L2 {ref['gas_price_gwei']['l2']:g} gwei, "
           f"ETH ${ref['eth_usd']:g}.\nsource: {ref['source']}")
     throughput = results["details"]["migration_throughput"]
-    print(f"relay.migrations_per_s: {throughput['migrations']} migrations, median of {throughput['runs']} runs "
-          f"(L1 {throughput['median_l1_migrate_s']} s = {throughput['l1_migrations_per_s']}/s "
-          f"+ relay {throughput['median_relay_s']} s = {throughput['relay_deliveries_per_s']}/s); "
+    print(f"relay.migrations_per_s: {throughput['migrations']} migrations by {throughput['clients']} user clients, "
+          f"median of {throughput['runs']} runs: {throughput['median_total_s']} s end to end (L1 part "
+          f"{throughput['median_l1_migrate_s']} s = {throughput['l1_migrations_per_s']}/s; relayer busy "
+          f"{throughput['median_relay_busy_s']} s = {throughput['relay_deliveries_per_s']}/s, running alongside); "
           f"machine: {results['machine']['cpus']} CPUs, load {results['machine']['load_average_1m']}")
 
 
@@ -193,14 +197,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--migrations", type=int, default=200, help="migrations per throughput run")
     parser.add_argument("--migration-runs", type=int, default=3, help="throughput runs (median reported)")
+    parser.add_argument("--migration-clients", type=int, default=None, help="user client processes (default: "
+                        "migration_throughput.DEFAULT_CLIENTS)")
     parser.add_argument("--cli-runs", type=int, default=7, help="timed runs per CLI case")
     parser.add_argument("--out", type=Path, default=RESULTS, help="JSON file to write")
     args = parser.parse_args()
     args.out = args.out.resolve()
     os.chdir(BENCH.parent)  # Ape finds the project (contracts, ape-config.yaml) from the working directory
-    if min(args.migrations, args.migration_runs, args.cli_runs) < 1:
-        parser.error("--migrations, --migration-runs and --cli-runs must be at least 1")
-    results = run(args.migrations, args.migration_runs, args.cli_runs)
+    clients = [] if args.migration_clients is None else [args.migration_clients]
+    if min(args.migrations, args.migration_runs, args.cli_runs, *clients) < 1:
+        parser.error("--migrations, --migration-runs, --migration-clients and --cli-runs must be at least 1")
+    results = run(args.migrations, args.migration_runs, args.cli_runs, args.migration_clients)
     print_table(results)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {args.out}")

@@ -105,3 +105,80 @@ def test_revert_is_decoded_and_not_printed(chains, accounts, capsys):
             token.mint(accounts[1], 1, sender=accounts[2])
     printed = capsys.readouterr()
     assert "Call trace" not in printed.out + printed.err
+
+
+@pytest.fixture
+def manual_l1(chains):
+    """The L1 with automine off (Ape then sends without waiting for a receipt); back on afterwards."""
+    provider = chains.l1.provider
+    provider.auto_mine = False
+    try:
+        yield chains.l1
+    finally:
+        provider.auto_mine = True
+
+
+def test_receipt_is_polled_at_short_growing_intervals(manual_l1, accounts, monkeypatch):
+    """A receipt that is not there yet is asked for again after 2, 4, 8 ... ms, not after web3's 100 ms."""
+    from ape_livepeer_migration import chains as chains_module
+
+    with manual_l1:
+        sent = accounts[0].transfer(accounts[1], 1)
+    pauses = []
+
+    def pause(seconds):  # the node mines the block during the third pause
+        pauses.append(seconds)
+        if len(pauses) == 3:
+            manual_l1.mine()
+
+    monkeypatch.setattr(chains_module.time, "sleep", pause)
+    with manual_l1:
+        receipt = manual_l1.provider.get_receipt(sent.txn_hash, timeout=30)
+    assert pauses == list(chains_module.RECEIPT_POLL_DELAYS[:3])
+    assert receipt.txn_hash == sent.txn_hash and receipt.block_number == manual_l1.block_number
+    assert receipt.status == 1 and receipt.receiver == accounts[1].address
+
+
+def test_receipt_never_mined_is_not_found_after_the_timeout(manual_l1, accounts):
+    from ape.exceptions import TransactionNotFoundError
+
+    with manual_l1:
+        sent = accounts[0].transfer(accounts[1], 1)
+        with pytest.raises(TransactionNotFoundError):
+            manual_l1.provider.get_receipt(sent.txn_hash, timeout=0.05)
+
+
+@pytest.fixture
+def l1_token(chains, accounts):
+    """An L1 LPT with 5 LPT minted to accounts[1], bound to the L1."""
+    with chains.l1:
+        token = project.LivepeerToken.deploy(accounts[0], sender=accounts[0])
+        token.setMinter(accounts[0], sender=accounts[0])
+        token.mint(accounts[1], 5 * 10**18, sender=accounts[0])
+    return chains.l1.bind(token)
+
+
+def test_call_batch_returns_what_apes_calls_return(chains, accounts, l1_token):
+    calls = [
+        (l1_token, "balanceOf", (accounts[1].address,)),
+        (l1_token, "totalSupply", ()),
+        (l1_token, "minter", ()),
+        (l1_token, "balanceOf", (accounts[2].address,)),
+    ]
+    assert chains.l1.call_batch(calls) == [getattr(l1_token, method)(*args) for _, method, args in calls]
+    assert chains.l1.call_batch(calls)[:3] == [5 * 10**18, 5 * 10**18, accounts[0].address]
+
+
+def test_call_batch_refuses_a_contract_without_code(chains, accounts, l1_token):
+    from ape.exceptions import ContractNotFoundError
+
+    on_l2 = chains.l2.bind(l1_token.unwrapped)  # the L2 has no code at the L1 token's address
+    with pytest.raises(ContractNotFoundError, match=str(l1_token.address)):
+        chains.l2.call_batch([(on_l2, "totalSupply", ())])
+
+
+def test_call_batch_raises_a_revert(chains, accounts, l1_token):
+    from ape.exceptions import ContractLogicError
+
+    with pytest.raises(ContractLogicError):  # only the minter mints: as a call from no one, it reverts
+        chains.l1.call_batch([(l1_token, "totalSupply", ()), (l1_token, "mint", (accounts[2].address, 1))])

@@ -46,17 +46,52 @@ def test_costs_use_each_layers_reference_price():
 
 
 def test_migration_throughput_migrates_and_stakes_every_delegator():
-    """measure() raises when a delegator lacks its L2 stake after a run, so completing is the check."""
-    results = migration_throughput.measure(n=3, runs=2)
-    assert results["migrations"] == 3 and results["runs"] == 2
+    """measure() raises when a delegator lacks its L2 stake after a run or a client fails, so completing is the
+    check; two clients send at once, with the relayer running alongside."""
+    results = migration_throughput.measure(n=5, runs=2, clients=2)
+    assert results["migrations"] == 5 and results["runs"] == 2 and results["clients"] == 2
     assert all(len(values) == 2 for values in results["samples"].values())
-    # the median of two runs is their mean; the rate follows from it
+    assert len(results["l1_blocks_mined_for_stuck_transactions"]) == 2
+    # the median of two runs is their mean; the rates follow from it
     assert results["median_total_s"] == pytest.approx(sum(results["samples"]["total_s"]) / 2, abs=1e-3)
-    assert results["migrations_per_s"] == pytest.approx(3 / results["median_total_s"], rel=1e-2)
-    assert results["l1_migrations_per_s"] == pytest.approx(3 / results["median_l1_migrate_s"], rel=1e-2)
-    assert results["relay_deliveries_per_s"] == pytest.approx(3 / results["median_relay_s"], rel=1e-2)
+    assert results["migrations_per_s"] == pytest.approx(5 / results["median_total_s"], rel=1e-2)
+    assert results["l1_migrations_per_s"] == pytest.approx(5 / results["median_l1_migrate_s"], rel=1e-2)
+    assert results["relay_deliveries_per_s"] == pytest.approx(5 / results["median_relay_busy_s"], rel=1e-2)
+    # the parts overlap: the end follows the last user's receipt, and the relayer worked within the whole
+    parts = ("l1_migrate_s", "relay_tail_s", "relay_busy_s", "total_s")
+    for l1, tail, busy, total in zip(*(results["samples"][part] for part in parts)):
+        assert total == pytest.approx(l1 + tail, abs=2e-3) and 0 < busy <= total
+    cpu = results["cpu_s_per_migration"]
+    assert {"user_clients", "relayer"} <= set(cpu) and all(value > 0 for value in cpu.values())
+    assert all(len(values) == 2 for values in results["cpu_s_per_migration_samples"].values())
+    assert results["cpu_s_per_migration_total"] == pytest.approx(sum(cpu.values()), abs=1e-3)
+    assert results["cpu_bound_migrations_per_s"] == pytest.approx(
+        results["cpus"] / results["cpu_s_per_migration_total"], rel=1e-2
+    )
+
+
+class _Client:
+    def __init__(self, exitcode):
+        self.exitcode = exitcode
+
+
+def test_client_answers_are_collected_and_a_client_failure_raises():
+    import queue
+
+    answers = queue.Queue()
+    answers.put((1.0, 2.0, 3, 0.5))
+    taken = []
+    migration_throughput._take_answers(answers, [_Client(None)], taken, 2, wait=False)
+    assert taken == [(1.0, 2.0, 3, 0.5)]  # nothing more there now: returns with what it has
+    answers.put("client failed: L2CallRevertsError: ...")
+    with pytest.raises(RuntimeError, match="L2CallRevertsError"):
+        migration_throughput._take_answers(answers, [_Client(None)], taken, 2, wait=True)
+    with pytest.raises(RuntimeError, match="exited"):  # a client gone without a word does not hang the bench
+        migration_throughput._take_answers(answers, [_Client(1)], taken, 2, wait=True)
 
 
 def test_migration_throughput_rejects_empty_batches():
     with pytest.raises(ValueError):
         migration_throughput.measure(n=0)
+    with pytest.raises(ValueError):
+        migration_throughput.measure(n=1, clients=0)

@@ -7,7 +7,14 @@ from ape import project
 from ape_livepeer_migration.migration_codec import Kind
 from ape_livepeer_migration.scenario import next_rounds
 from ape_livepeer_migration.simulator import DeliveryStatus
-from ape_livepeer_migration.system import migrate, migrate_unbonding_locks, switch_l1_inflation_off
+from ape_livepeer_migration.system import (
+    ESTIMATE_MIGRATION_ID,
+    migrate,
+    migrate_unbonding_locks,
+    migration_gas_params,
+    planned_migration,
+    switch_l1_inflation_off,
+)
 from protocol.helpers import LPT, reverts
 
 
@@ -97,6 +104,26 @@ def test_orchestrator_then_its_delegator(chains, system, people, deliver):
         tx = s.l2_bonding_manager.reward(sender=p.o1)
         (reward,) = [e.amount for e in tx.events if e.event_name == "Reward"]
     assert reward > 0 and s.l2_token.totalSupply() == supply + reward
+
+
+def test_estimate_survives_another_migration_taking_the_planned_id(chains, system, people, deliver):
+    """Users migrating at once: d1 plans (id k), then d2's migration takes id k and is finalized on L2 before d1's
+    L2 gas is estimated. The estimate must not run the L2 call with id k (AlreadyMigrated on L2)."""
+    s, p = system, people
+    deliver(migrate(s, p.o1).receipt)
+    planned = planned_migration(s, p.d1.address, p.d1.address, p.o1.address)
+    taken = migrate(s, p.d2)
+    assert taken.migration.id == planned.id
+    assert deliver(taken.receipt).status == DeliveryStatus.REDEEMED and s.l2_migrator.isMigrated(planned.id)
+    stake = l1_stake(s, p.d1)
+    gas = migration_gas_params(s, planned)
+    sent = migrate(s, p.d1, gas=gas)
+    assert sent.migration.id == planned.id + 1
+    assert deliver(sent.receipt).status == DeliveryStatus.REDEEMED
+    assert l2_delegation(s, p.d1) == (p.o1.address, stake)
+    # what the estimate ran with: the same call, under an id no migration is ever given
+    assert not s.l2_migrator.isMigrated(ESTIMATE_MIGRATION_ID)
+    assert s.l1_migrator.migrationCount() < ESTIMATE_MIGRATION_ID
 
 
 def test_delegator_whose_orchestrator_stayed_picks_another(chains, system, people, deliver):
