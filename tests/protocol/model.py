@@ -5,7 +5,7 @@ that an orchestrator receives in round R is spread over its delegators in propor
 that moment, i.e. their stake minus what they bonded to it during R (stake that joins in R earns from R + 1 on;
 stake that left earns nothing more). The contract instead keeps per-orchestrator, per-round cumulative factors
 (precision 1e27) and floors when it divides. The two agree to
-within 1 wei (see ``test_model_stateful.py`` for the bound); at a claim point (any call by a delegator that
+within about 1 wei (see ``test_model_stateful.py`` for the bound); at a claim point (any call by a delegator that
 claims its earnings) the model adopts the contract's floored figures, checked to be within that bound, so that
 rounding cannot pile up across claims.
 

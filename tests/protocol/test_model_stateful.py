@@ -1,11 +1,13 @@
 """Random sequences of protocol actions against the reference model (tests/protocol/model.py).
 
-After every step each participant's pendingStake / pendingFees equal the model's to within 1 wei, and LPT and
-ETH are conserved. Why 1 wei: the contract floors twice, once when it raises a cumulative factor (precision 1e27, so
-a relative error below 1e-27 per credit: under 1e-3 wei for stakes below 1e24 wei over the steps of a run) and
-once in ``bonded * factor / factorRef`` (for a delegator whose stake partly joined in an earlier round: once for
-the sum of both parts' terms, ``_floorOfSum``); the model is exact, so the contract's figure is the floor of a value
-within a tiny fraction of a wei of the model's, i.e. within 1 wei of it.
+After every step each participant's pendingStake / pendingFees equal the model's to within TOLERANCE, and LPT and
+ETH are conserved. Why: the contract floors twice, once when it raises a cumulative factor by a credit (the factor
+is at least 1e27, so one unit of it is worth at most ``stake / 1e27`` wei: under 1e-3 wei per credit for stakes
+below 1e24 wei) and once in ``bonded * factor / factorRef`` (for a delegator whose stake partly joined in an earlier
+round: once for the sum of both parts' terms, ``_floorOfSum``). The model is exact and adopts the contract's
+figures at each claim, so the contract's figure is the floor of a value within 1e-3 wei per credit since the last
+claim of the model's: within 1 wei plus 1e-3 wei per step. (A flat 1 wei is not enough: a fee credit's factor
+floored a few 1e-8 wei below an integer once left the contract 1.0000000024 wei under the model.)
 
 Budget: LIVEPEER_FUZZ_EXAMPLES (default 15) sequences of LIVEPEER_FUZZ_STEPS (default 20) steps. A dedicated long
 run raises both: ``LIVEPEER_FUZZ_EXAMPLES=300 LIVEPEER_FUZZ_STEPS=60 pytest tests/protocol/test_model_stateful.py``.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import os
+from fractions import Fraction
 
 import pytest
 from hypothesis import HealthCheck, event, settings
@@ -34,7 +37,7 @@ STEPS = int(os.environ.get("LIVEPEER_FUZZ_STEPS", "20"))
 # Short rounds (mining many blocks gets slow on a long anvil chain) without a lock period; every rule first
 # makes sure its transactions (at most two) land in the current round.
 PARAMS = {"round_length": 20, "round_lock_amount": 0, "unbonding_period": 2, "num_active_transcoders": 3}
-TOLERANCE = 1  # wei; see the module docstring
+TOLERANCE = 1 + Fraction(STEPS, 1000)  # wei; see the module docstring
 
 
 # Every sequence starts from three registered orchestrators with delegators, one round after they bonded (so all
