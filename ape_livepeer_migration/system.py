@@ -436,7 +436,7 @@ def sign_migration(system: System, signer: AccountAPI, m: SignedMigration) -> by
     """``signer``'s EIP-712 signature (65 bytes, r || s || v) of ``m``: its own stake, or, as the owner key of a
     contract wallet ``m.l1_delegator``, the wallet's (checked by ERC-1271)."""
     sig = signer.sign_message(encode_typed_data(full_message=migration_typed_data(system, m)))
-    return bytes(sig.r) + bytes(sig.s) + bytes([sig.v])
+    return sig.encode_rsv()  # r and s padded to 32 bytes each (either may start with a zero byte)
 
 
 def migrate_with_signature(

@@ -94,6 +94,24 @@ def test_relayer_submits_a_signed_migration_once(chains, system, people, deliver
         call_signed(s, p.relayer, sent.gas, m, sig)
 
 
+@pytest.mark.parametrize("part", ["r", "s"])
+def test_a_signature_whose_r_or_s_starts_with_a_zero_byte_is_65_bytes_and_valid(chains, system, people, gas, part):
+    """About 1 signature in 128 has r (or s) below 2**248: the signature still carries all 32 bytes of it."""
+    s, p = system, people
+    start = 0 if part == "r" else 32
+    for deadline in range(FAR, FAR + 2_000):
+        m = signed(p.d3, p.d3, p.o2, gas, deadline=deadline)
+        full = p.d3.sign_message(encode_typed_data(full_message=migration_typed_data(s, m))).encode_rsv()
+        if full[start] == 0:
+            break
+    else:
+        pytest.fail(f"no signature with a zero first byte of {part} in 2,000 deadlines")
+    sig = sign_migration(s, p.d3, m)
+    assert len(sig) == 65 and sig == full
+    call_signed(s, p.relayer, gas, m, sig)
+    assert s.l1_migrator.nonces(p.d3.address) == 1
+
+
 def test_signature_checks(chains, system, people, gas):
     s, p = system, people
     m = signed(p.d3, p.d3, p.o2, gas)
