@@ -493,8 +493,7 @@ class Livepeer:
             carrier = {"sim": self._simulator_step(operator or deployer, report)}
         else:
             carrier = {"arbitrum": self._arbitrum_step(report)}
-        if DELIVERY in steps:
-            self._delivery_step(operator or deployer, carrier["arbitrum"], report)
+        delivery = self._delivery_step(operator or deployer, carrier["arbitrum"], report) if DELIVERY in steps else None
         if SYSTEM in self.book:  # taken over from upstream (`adopt`): only the delivery was missing
             report(SYSTEM, "skipped")
             self._system = None
@@ -504,8 +503,8 @@ class Livepeer:
         system = deploy_system(self.chains, deployer, genesis=genesis, l1_params=params, l2_params=params, **carrier)
         self.book.record(SYSTEM, system.addresses)
         report(SYSTEM, "done")
-        self._system = None
-        return self.system
+        self._system = system if delivery is None else replace(system, sim=delivery)
+        return self._system
 
     def _simulator_step(self, operator: AccountAPI, report: Callable[[str, str], None]) -> Any:
         """The simulator the book records, else a new one deployed by ``operator`` (journaled)."""
@@ -530,19 +529,24 @@ class Livepeer:
         report(SIMULATOR, "done")
         return sim
 
-    def _delivery_step(self, operator: AccountAPI, arbitrum: ArbitrumContracts, report: Callable[[str, str], None]) -> None:
-        """Deploy the fork's ticket delivery, run by ``operator`` (journaled), unless the book records it."""
+    def _delivery_step(
+        self, operator: AccountAPI, arbitrum: ArbitrumContracts, report: Callable[[str, str], None]
+    ) -> Any:
+        """The fork's ticket delivery the book records, else a new one run by ``operator`` (journaled)."""
         from ape_livepeer_migration import simulator as sim_api
         from ape_livepeer_migration.relayer import simulator_deployment
 
-        if DELIVERY in self.book:
+        recorded = self.book.get(DELIVERY)
+        if recorded is not None:
             report(DELIVERY, "skipped")
-            return
+            operator = self._resolve_account(recorded["operator"], "the fork delivery's operator")
+            return sim_api.attach_fork_delivery(self.chains, operator, arbitrum, recorded)
         report(DELIVERY, "started")
         self.book.begin(DELIVERY, {"account": str(operator.address), **self._nonces(operator.address)})
         delivery = sim_api.deploy_fork_delivery(self.chains, operator, arbitrum)
         self.book.record(DELIVERY, simulator_deployment(delivery))
         report(DELIVERY, "done")
+        return delivery
 
     def _arbitrum_step(self, report: Callable[[str, str], None]) -> ArbitrumContracts:
         """The real Arbitrum contracts to wire the system to (the recorded ones, else the pair's), checked on the
