@@ -357,7 +357,7 @@ class Livepeer:
         from ape_livepeer_migration.bridge import Bridge
         from ape_livepeer_migration.deploy import L1Protocol
         from ape_livepeer_migration.networks import ArbitrumContracts
-        from ape_livepeer_migration.simulator import attach_fork_delivery, attach_simulator
+        from ape_livepeer_migration.simulator import attach_simulator
         from ape_livepeer_migration.system import System
 
         carrier_step = self.deploy_steps[0]
@@ -381,10 +381,7 @@ class Livepeer:
         if carrier_step == SIMULATOR:
             sim = attach_simulator(self.chains, self._resolve_account(carrier["operator"]), carrier)
         elif delivery is not None:
-            sim = attach_fork_delivery(
-                self.chains, self._resolve_account(delivery["operator"], "the fork delivery's operator"),
-                ArbitrumContracts(**carrier), delivery,
-            )
+            sim = self._recorded_delivery(ArbitrumContracts(**carrier))
         bound = {}
         for name, (layer, contract) in CONTRACTS.items():
             chain = getattr(self.chains, layer)
@@ -536,17 +533,23 @@ class Livepeer:
         from ape_livepeer_migration import simulator as sim_api
         from ape_livepeer_migration.relayer import simulator_deployment
 
-        recorded = self.book.get(DELIVERY)
-        if recorded is not None:
+        if DELIVERY in self.book:
             report(DELIVERY, "skipped")
-            operator = self._resolve_account(recorded["operator"], "the fork delivery's operator")
-            return sim_api.attach_fork_delivery(self.chains, operator, arbitrum, recorded)
+            return self._recorded_delivery(arbitrum)
         report(DELIVERY, "started")
         self.book.begin(DELIVERY, {"account": str(operator.address), **self._nonces(operator.address)})
         delivery = sim_api.deploy_fork_delivery(self.chains, operator, arbitrum)
         self.book.record(DELIVERY, simulator_deployment(delivery))
         report(DELIVERY, "done")
         return delivery
+
+    def _recorded_delivery(self, arbitrum: ArbitrumContracts) -> Any:
+        """The fork delivery the book records, attached with its recorded operator."""
+        from ape_livepeer_migration.simulator import attach_fork_delivery
+
+        recorded = self.book.get(DELIVERY)
+        operator = self._resolve_account(recorded["operator"], "the fork delivery's operator")
+        return attach_fork_delivery(self.chains, operator, arbitrum, recorded)
 
     def _arbitrum_step(self, report: Callable[[str, str], None]) -> ArbitrumContracts:
         """The real Arbitrum contracts to wire the system to (the recorded ones, else the pair's), checked on the

@@ -293,11 +293,9 @@ def deploy_fork_delivery(chains: TwoChains, operator: AccountAPI, arbitrum: Arbi
     Nothing is planted at 0x64 or 0x6E; no L2 -> L1 message can be sent from the fork (ArbSys does not run there).
     """
     forwarder, forwarder_code, retryable_tx = _retryable_tx(chains.l2, operator, None, None)
-    return _fork_delivery(chains, operator, arbitrum, retryable_tx, str(forwarder.address), forwarder_code, {
-        # tickets sent on the L1 fork before this deployment are delivered too
-        "l1_deploy_block": _fork_block(chains.l1) + 1,
-        "l2_deploy_block": chains.l2.block_number,
-    })
+    # tickets sent on the L1 fork before this deployment are delivered too: the L1 scan starts at the fork
+    return _fork_delivery(chains, operator, arbitrum, retryable_tx, str(forwarder.address), forwarder_code,
+                          _fork_block(chains.l1) + 1, chains.l2.block_number)
 
 
 def _fork_block(chain: Chain) -> int:
@@ -323,7 +321,8 @@ def attach_fork_delivery(
     forwarder_code = _checked_forwarder(chains.l2, retryable_tx, template)
     if retryable_tx.operator() != operator.address:
         raise ValueError(f"{operator.address} is not the operator of this fork delivery")
-    return _fork_delivery(chains, operator, arbitrum, retryable_tx, template, forwarder_code, addresses)
+    return _fork_delivery(chains, operator, arbitrum, retryable_tx, template, forwarder_code,
+                          addresses["l1_deploy_block"], addresses["l2_deploy_block"])
 
 
 def _checked_forwarder(l2: Chain, retryable_tx: Any, template: str) -> bytes:
@@ -336,10 +335,10 @@ def _checked_forwarder(l2: Chain, retryable_tx: Any, template: str) -> bytes:
 
 def _fork_delivery(
     chains: TwoChains, operator: AccountAPI, arbitrum: ArbitrumContracts, retryable_tx: Any, template: str,
-    forwarder_code: bytes, blocks: dict,
+    forwarder_code: bytes, l1_deploy_block: int, l2_deploy_block: int,
 ) -> ArbitrumSimulator:
-    """An :class:`ArbitrumSimulator` over ``arbitrum``'s L1 contracts and the fork delivery's L2 ones; ``blocks``
-    holds ``l1_deploy_block`` and ``l2_deploy_block``, where the scans start."""
+    """An :class:`ArbitrumSimulator` over ``arbitrum``'s L1 contracts and the fork delivery's L2 ones; the scans
+    start at ``l1_deploy_block`` and ``l2_deploy_block``."""
     from ape import project
 
     with chains.l1:
@@ -362,8 +361,8 @@ def _fork_delivery(
         forwarder_template=template,
         forwarder_code=forwarder_code,
         confirm_period_blocks=0,  # no send roots: nothing is sent from the L2 fork
-        l1_deploy_block=blocks["l1_deploy_block"],
-        l2_deploy_block=blocks["l2_deploy_block"],
+        l1_deploy_block=l1_deploy_block,
+        l2_deploy_block=l2_deploy_block,
     )
 
 
