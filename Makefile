@@ -7,8 +7,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
+# forge from npm (package.json), compiling with the solc shim that `make setup` writes.
+FORGE      := node_modules/.bin/forge
+SOLC_SHIM  := $(HOME)/.solcx/solc-v0.8.37
+FORGE_ARGS ?=
 
-.PHONY: setup demo test compile bench clean lock
+.PHONY: setup demo test test-contracts compile bench clean lock
 
 setup: $(VENV)/.installed node_modules/.installed
 	@$(BIN)/python -m ape_livepeer_migration.toolchain >/dev/null
@@ -31,9 +35,13 @@ compile: setup
 demo: setup
 	$(BIN)/ape run demo
 
-test: setup
+test: setup test-contracts
 	$(BIN)/ape compile
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# In-process fuzzing and invariant runs of the contracts (tests/forge, see docs/security.md).
+test-contracts: setup
+	$(FORGE) test --offline --use $(SOLC_SHIM) $(FORGE_ARGS)
 
 # Gas, relay throughput and CLI timings: one table, bench/results.json (see docs/benchmarks.md).
 bench: setup
@@ -41,7 +49,7 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf .build contracts/.cache .pytest_cache .hypothesis
+	rm -rf .build .forge contracts/.cache .pytest_cache .hypothesis
 
 # Re-pin requirements.lock from the current venv (after changing setup.py's pins).
 lock:
