@@ -141,7 +141,7 @@ def deploy_bridge(
         l1_gateway = project.L1LPTGateway.deploy(
             deployer, inbox, l1_token, l2_token.address, escrow, l1_protocol.minter.address, **tx
         )
-        reporter = project.L1SupplyReporter.deploy(inbox, l1_token, escrow, l2_minter.address, **tx)
+        reporter = project.L1SupplyReporter.deploy(deployer, inbox, l1_token, escrow, l2_minter.address, **tx)
         escrow.setGateway(l1_gateway, **tx)
         l1_gateway.setCounterpartGateway(l2_gateway.address, **tx)
         l1_protocol.minter.addMintingDelegate(l1_gateway, **tx)
@@ -296,7 +296,10 @@ def bridge_out(bridge: Bridge, sender: AccountAPI, to: str, amount: int, *, appr
 
 
 def report_l1_supply(bridge: Bridge, sender: AccountAPI, *, gas: RetryableGasParams | None = None, **margins: Any):
-    """Send the L1 circulating supply to the L2 Minter (one retryable, paid by ``sender``); returns the receipt."""
+    """Send the L1 circulating supply to the L2 Minter (one retryable, paid by ``sender``); returns the receipt.
+
+    The estimated gas parameters are raised to the reporter's floors (``MIN_L2_GAS``, ``minGasPriceBid``); unused
+    L2 gas is refunded on L2 to ``sender``."""
     reporter = bridge.l1_supply_reporter
     if gas is None:
         next_sequence = reporter.reportCount() + 1
@@ -309,5 +312,12 @@ def report_l1_supply(bridge: Bridge, sender: AccountAPI, *, gas: RetryableGasPar
         )
         gas = retryable_gas_params(
             bridge.chains, bridge.inbox, str(reporter.address), str(bridge.l2_minter.address), calldata, **margins
+        )
+        # the reporter refuses reports below its floors (so that no report's ticket is made to fail on purpose)
+        min_gas, min_bid = bridge.chains.l1.call_batch(
+            [(reporter, "MIN_L2_GAS", ()), (reporter, "minGasPriceBid", ())]
+        )
+        gas = RetryableGasParams(
+            gas.max_submission_cost, max(gas.gas_limit, min_gas), max(gas.gas_price_bid, min_bid)
         )
     return reporter.reportSupply(gas.max_submission_cost, gas.gas_limit, gas.gas_price_bid, value=gas.value, sender=sender)
