@@ -194,12 +194,15 @@ def retryable_gas_params(
     gas_margin: float = L2_GAS_MARGIN,
     gas_price_margin: float = L2_GAS_PRICE_MARGIN,
     min_gas_price: int = MIN_L2_GAS_PRICE,
+    extra_gas: int = 0,
 ) -> RetryableGasParams:
     """Gas parameters for a retryable that ``l1_sender`` (a contract on L1) sends to ``l2_target`` with ``calldata``.
 
     The submission fee comes from ``Inbox.calculateRetryableSubmissionFee`` at the next L1 block's base fee; the gas
     limit from ``eth_estimateGas`` of the L2 call sent by ``l1_sender``'s alias; the gas price bid from the next L2
-    block's base fee (at least ``min_gas_price``). Each is multiplied by its margin. An L2 call that reverts
+    block's base fee (at least ``min_gas_price``). Each is multiplied by its margin. ``extra_gas`` is added to the
+    gas limit after its margin: what the call may cost beyond today's estimate once others change the L2 state it
+    reads (:func:`ape_livepeer_migration.system.active_set_gas_bound` for a call that stakes). An L2 call that reverts
     raises :class:`L2CallRevertsError`: such a ticket would not auto-redeem (pass explicit gas parameters to
     send it anyway, e.g. to redeem it once the L2 side is ready).
     """
@@ -217,7 +220,7 @@ def retryable_gas_params(
     estimate = int(estimate, 16) if isinstance(estimate, str) else int(estimate)
     return RetryableGasParams(
         max_submission_cost=int(fee * submission_margin),
-        gas_limit=int(estimate * gas_margin),
+        gas_limit=int(estimate * gas_margin) + extra_gas,
         gas_price_bid=max(int(pending_base_fee(l2) * gas_price_margin), min_gas_price),
     )
 
@@ -225,7 +228,10 @@ def retryable_gas_params(
 def deposit_gas_params(
     bridge: Bridge, l1_from: str, to: str, amount: int, call_hook_data: bytes = b"", **margins: Any
 ) -> RetryableGasParams:
-    """Gas parameters of the retryable of a deposit by ``l1_from`` (see :func:`retryable_gas_params`)."""
+    """Gas parameters of the retryable of a deposit by ``l1_from`` (see :func:`retryable_gas_params`).
+
+    A deposit whose ``call_hook_data`` makes its receiver stake (or touch the L2 active set in any other way) must pass
+    ``extra_gas=active_set_gas_bound(system)``: the estimate only covers the set as it is today."""
     calldata = finalize_deposit_calldata(bridge, l1_from, to, amount, call_hook_data)
     return retryable_gas_params(
         bridge.chains, bridge.inbox, str(bridge.l1_gateway.address), str(bridge.l2_gateway.address), calldata, **margins

@@ -15,7 +15,8 @@ role. L1 inflation stays on until governance calls
 
 The migrate helpers estimate the retryable's gas themselves: they build the exact L2 call the gateway will make
 (``finalizeInboundTransfer`` carrying the migration record the L1Migrator will send) and estimate it from the L1
-gateway's alias (:func:`ape_livepeer_migration.bridge.retryable_gas_params`).
+gateway's alias (:func:`ape_livepeer_migration.bridge.retryable_gas_params`), then add the most that changes of the
+L2 active set by others can add to it before the ticket is redeemed (:func:`active_set_gas_bound`).
 """
 
 from __future__ import annotations
@@ -230,6 +231,32 @@ def switch_l1_inflation_off(system: System, governor: AccountAPI) -> ReceiptAPI:
 ESTIMATE_MIGRATION_ID = 2**256 - 1
 
 
+#: L2 gas per member of the active set that staking may walk past. The set is a list sorted by stake: an orchestrator
+#: joining it is linked in from the tail and walks up, and one whose stake grows walks up from its old place, one
+#: member per step, each step reading the member's stake and link (two cold storage reads, 4,200 gas, plus the loop).
+#: Measured at 4,640 L2 gas per member of the migration's L2 transaction (gateway, Migrator and BondingManager calls,
+#: ``tests/migration/test_active_set_gas.py``); 5,500 keeps about 18 % in hand.
+ACTIVE_SET_STEP_GAS = 5_500
+#: L2 gas of what others' changes to the set may add to staking besides the walk: relinking an orchestrator that the
+#: estimate found in place (about 93,000, several link slots written from zero), or evicting the tail of a now full
+#: set (about 27,000) and linking the orchestrator in afresh (a new node: 44,200); and initializing the round, when a
+#: new one started before the ticket runs (about 45,000: ``L2BondingManager`` does it first). The worst of these
+#: measured together is about 140,000 (``tests/migration/test_active_set_gas.py``); 250,000 keeps a wide margin.
+ACTIVE_SET_ENTRY_GAS = 250_000
+
+
+def active_set_gas_bound(system: System) -> int:
+    """The most L2 gas that others can add to a staking call by changing the L2 active set before it runs.
+
+    Every walk of the set is bounded by its size, which the L2 BondingManager caps at ``numActiveTranscoders``
+    (read from the chain): a full set of that many members, each walked past, plus the set changes of
+    :data:`ACTIVE_SET_ENTRY_GAS`. Unused gas is refunded on L2, so covering the worst case costs the user only the
+    ETH it locks until the ticket is redeemed. It assumes the governor does not raise ``numActiveTranscoders`` while
+    the ticket is pending."""
+    members = system.l2_bonding_manager.numActiveTranscoders()
+    return members * ACTIVE_SET_STEP_GAS + ACTIVE_SET_ENTRY_GAS
+
+
 @dataclass(frozen=True)
 class MigrationSent:
     """One migration as sent on L1."""
@@ -268,7 +295,10 @@ def planned_migration(
 
 
 def migration_gas_params(system: System, migration: Migration, **margins: Any) -> RetryableGasParams:
-    """Retryable gas parameters for ``migration``: its L2 call (mint + stake) estimated from the gateway's alias.
+    """Retryable gas parameters for ``migration``: its L2 call (mint + stake) estimated from the gateway's alias on
+    today's L2 state, times the gas margin, plus :func:`active_set_gas_bound`. Whatever others do to the L2 active
+    set between the estimate and the redeem (bonding 1 wei to join it, bonding between the orchestrator's old and new
+    place), the auto-redeem has the gas for a full set walked end to end.
 
     The call is estimated with the migration id :data:`ESTIMATE_MIGRATION_ID` instead of the planned one: the id is
     assigned on L1 only when the migration is mined, and when other users migrate in between, the planned id goes to
@@ -281,6 +311,7 @@ def migration_gas_params(system: System, migration: Migration, **margins: Any) -
         replace(migration, id=ESTIMATE_MIGRATION_ID).encode(),
     )
     b = system.bridge
+    margins.setdefault("extra_gas", active_set_gas_bound(system))
     return retryable_gas_params(
         system.chains, b.inbox, str(b.l1_gateway.address), str(b.l2_gateway.address), calldata, **margins
     )
