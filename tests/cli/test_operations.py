@@ -21,15 +21,22 @@ def _one_line_error(result, code, text):
 # ---------------------------------------------------------------------------- migrate
 
 
-def test_migrate_dry_run_shows_both_layers_and_sends_nothing(run, world, nonces):
+def test_migrate_dry_run_shows_both_layers_and_sends_nothing(run, lp, world, nonces):
+    from decimal import Decimal
+
+    from ape_livepeer_migration.system import active_set_gas_bound
+
     before = nonces(world.d1)
     result = run("migrate", "--account", "test:4", "--dry-run", "--json")
     assert result.exit_code == 0, result.output
     plan = json.loads(result.output)
     assert plan["kind"] == "delegator" and plan["amount_lpt"] == "600"
     assert plan["l2_orchestrator"] == world.o1.address  # o1 migrated: the default
-    assert plan["l1"]["gas"] > 0 and plan["l2"]["gas_limit"] > 0
-    assert int(plan["l2"]["max_cost_eth"].replace(".", "")) > 0
+    # the limit shown (and paid for) covers a full L2 active set on top of today's estimate
+    l2 = plan["l2"]
+    assert plan["l1"]["gas"] > 0 and l2["gas_limit"] > active_set_gas_bound(lp.system)
+    sent_wei = l2["max_submission_cost_wei"] + l2["gas_limit"] * l2["gas_price_bid_wei"]
+    assert Decimal(l2["max_cost_eth"]) * 10**18 == sent_wei
     table = run("migrate", "--account", "test:4", "--dry-run")
     assert "Dry run: nothing sent." in table.output and "L2 gas limit" in table.output
     assert nonces(world.d1) == before
