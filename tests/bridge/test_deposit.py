@@ -65,3 +65,13 @@ def test_gas_params_come_from_the_inbox_and_an_l2_estimate(chains, sim, bridge, 
     assert 21_000 < params.gas_limit < 1_000_000
     assert params.gas_price_bid == 10**7  # the L2 base fee is 0 locally: the floor applies
     assert params.value == params.max_submission_cost + params.gas_limit * params.gas_price_bid
+
+
+def test_extra_gas_is_added_to_the_limit_after_its_margin(chains, bridge, alice):
+    """What a deposit whose hook stakes passes (the L2 active-set bound): added in full, not scaled by the margin."""
+    plain = deposit_gas_params(bridge, alice.address, alice.address, LPT, gas_margin=1.0)
+    with_margin = deposit_gas_params(bridge, alice.address, alice.address, LPT)
+    extra = deposit_gas_params(bridge, alice.address, alice.address, LPT, extra_gas=800_000)
+    assert with_margin.gas_limit == int(plain.gas_limit * 1.3)
+    assert extra.gas_limit == with_margin.gas_limit + 800_000
+    assert extra.value == extra.max_submission_cost + extra.gas_limit * extra.gas_price_bid

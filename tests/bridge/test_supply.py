@@ -8,7 +8,7 @@ from ape import project
 
 from ape_livepeer_migration import simulator as sim_api
 from ape_livepeer_migration.arbitrum import apply_l1_to_l2_alias
-from ape_livepeer_migration.bridge import RetryableGasParams, bridge_in, bridge_out, report_l1_supply
+from ape_livepeer_migration.bridge import bridge_in, bridge_out, pending_base_fee, report_l1_supply
 from ape_livepeer_migration.deploy import DEFAULT_PARAMS
 from protocol.helpers import reverts
 
@@ -31,7 +31,7 @@ def _l2_time(chains) -> int:
 def _deliver_stalled(chains, sim, receipt):
     """Deliver the report's ticket while the L2 base fee is above its bid: created, not auto-redeemed."""
     (message,) = sim_api.fetch_retryables(sim, receipt.block_number, receipt.block_number)
-    before = sim_api.rpc_int(chains.l2.provider.make_request("eth_getBlockByNumber", ["pending", False])["baseFeePerGas"])
+    before = pending_base_fee(chains.l2)
     chains.l2.provider.make_request("anvil_setNextBlockBaseFeePerGas", [hex(message.max_fee_per_gas + 1)])
     result = sim_api.deliver_retryable(sim, message)
     chains.l2.provider.make_request("anvil_setNextBlockBaseFeePerGas", [hex(before)])
@@ -145,7 +145,8 @@ def test_a_report_exactly_max_age_old_is_accepted_one_second_older_ignored(chain
     t = _l2_time(chains) + 100
     too_old = _receive_at(chains, minter, alias, t, 1, 1_000, 7, t - max_age - 1)
     (ignored,) = too_old.decode_logs(minter.unwrapped.LateL1SupplyReportIgnored)
-    assert (ignored.sequence, ignored.l1Timestamp, ignored.age, ignored.maxAge) == (1, t - max_age - 1, max_age + 1, max_age)
+    assert (ignored.sequence, ignored.l1Timestamp) == (1, t - max_age - 1)
+    assert (ignored.age, ignored.maxAge) == (max_age + 1, max_age)
     assert (minter.lastReportSequence(), minter.lastReportL1Timestamp()) == (0, 0)
     assert minter.reportAge() == 2**256 - 1  # none yet
 
