@@ -36,6 +36,8 @@ abstract contract LPTGatewayBase is Ownable2Step, Pausable {
     error CounterpartAlreadySet(address counterpart);
     /// @notice The counterpart gateway is not set yet.
     error CounterpartNotSet();
+    /// @notice `to` is a bridge or token contract: LPT sent to it would be lost.
+    error RefusedRecipient(address to);
 
     /// @param l1Token_ LPT on L1.
     /// @param l2Token_ LPT on L2.
@@ -77,10 +79,20 @@ abstract contract LPTGatewayBase is Ownable2Step, Pausable {
         return l1Token_ == l1Token ? l2Token : address(0);
     }
 
+    /// @notice Whether an outbound transfer refuses `to` as its recipient on the other chain: the zero address and
+    ///         the bridge's own contracts, where LPT would be lost (no key controls them, and none of them can pass
+    ///         LPT on).
+    /// @param to A recipient on the other chain.
+    function isRefusedRecipient(address to) public view virtual returns (bool) {
+        return to == address(0) || to == address(this) || to == counterpartGateway || to == l1Token
+            || to == l2Token;
+    }
+
     /// @dev Common checks of an outbound transfer; returns the counterpart.
     function _checkOutbound(address token, address to, uint256 amount) internal view returns (address counterpart) {
         if (token != l1Token) revert WrongToken(token);
         if (to == address(0)) revert ZeroAddress();
+        if (isRefusedRecipient(to)) revert RefusedRecipient(to);
         if (amount == 0) revert ZeroAmount();
         counterpart = counterpartGateway;
         if (counterpart == address(0)) revert CounterpartNotSet();
