@@ -129,6 +129,8 @@ contract L1LPTGateway is LPTGatewayBase, L1ArbitrumMessenger, IL1LPTGateway {
         address counterpart = _checkOutbound(token, to, amount);
         if (refundTo == address(0)) revert ZeroAddress();
         (address from, bytes memory callHookData) = _parseDeposit(gas, data);
+        // the L2Migrator keeps nothing but migrations: any other deposit to it reverts there or stays stuck in it
+        if (to == l2Migrator && (from != l1Migrator || callHookData.length == 0)) revert RefusedRecipient(to);
         totalDeposited += amount;
         IERC20(token).safeTransferFrom(from, address(escrow), amount);
         return _send(counterpart, refundTo, gas, from, to, amount, callHookData);
@@ -191,7 +193,9 @@ contract L1LPTGateway is LPTGatewayBase, L1ArbitrumMessenger, IL1LPTGateway {
     }
 
     /// @inheritdoc LPTGatewayBase
-    /// @dev Also the escrow: LPT sent to it backs nobody's L2 LPT.
+    /// @dev Also the escrow: LPT sent to it backs nobody's L2 LPT. The L2Migrator is refused too, except for the
+    ///      L1Migrator's deposits with a migration record: that depends on the sender, so `outboundTransfer`
+    ///      checks it.
     function isRefusedRecipient(address to) public view override returns (bool) {
         return to == address(escrow) || super.isRefusedRecipient(to);
     }

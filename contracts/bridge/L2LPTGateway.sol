@@ -122,9 +122,9 @@ contract L2LPTGateway is LPTGatewayBase, L2ArbitrumMessenger, IL2LPTGateway {
     }
 
     /// @inheritdoc LPTGatewayBase
-    /// @dev Also the L1 escrow: paying it to itself backs nobody.
+    /// @dev Also the L1 escrow (paying it to itself backs nobody) and the L2Migrator (no code on L1).
     function isRefusedRecipient(address to) public view override returns (bool) {
-        return to == l1Escrow || super.isRefusedRecipient(to);
+        return to == l1Escrow || to == l2Migrator || super.isRefusedRecipient(to);
     }
 
     function _l1Counterpart() internal view override returns (address) {

@@ -20,11 +20,17 @@ abstract contract LPTGatewayBase is Ownable2Step, Pausable {
     address public counterpartGateway;
     /// @notice The gateway router allowed to transfer on a user's behalf (zero: none).
     address public router;
+    /// @notice The L1Migrator (zero: not set).
+    address public l1Migrator;
+    /// @notice The L2Migrator (zero: not set).
+    address public l2Migrator;
 
     /// @notice The counterpart gateway is now `counterpart`.
     event CounterpartGatewaySet(address indexed counterpart);
     /// @notice The router is now `router` (zero: none).
     event RouterSet(address indexed router);
+    /// @notice The migrators are now `l1Migrator` and `l2Migrator`.
+    event MigratorsSet(address indexed l1Migrator, address indexed l2Migrator);
 
     /// @notice `token` is not LPT.
     error WrongToken(address token);
@@ -63,6 +69,18 @@ abstract contract LPTGatewayBase is Ownable2Step, Pausable {
         emit RouterSet(router_);
     }
 
+    /// @notice Names the stake migrators, so that transfers that would strand LPT in them are refused (governor
+    ///         only): the L2Migrator takes LPT only from the L1Migrator's deposits with a migration record, and
+    ///         neither migrator can pass on LPT sent to it otherwise.
+    /// @param l1Migrator_ The L1Migrator.
+    /// @param l2Migrator_ The L2Migrator.
+    function setMigrators(address l1Migrator_, address l2Migrator_) external onlyOwner {
+        if (l1Migrator_ == address(0) || l2Migrator_ == address(0)) revert ZeroAddress();
+        l1Migrator = l1Migrator_;
+        l2Migrator = l2Migrator_;
+        emit MigratorsSet(l1Migrator_, l2Migrator_);
+    }
+
     /// @notice Stops new outbound transfers (governor only).
     function pause() external onlyOwner {
         _pause();
@@ -81,11 +99,11 @@ abstract contract LPTGatewayBase is Ownable2Step, Pausable {
 
     /// @notice Whether an outbound transfer refuses `to` as its recipient on the other chain: the zero address and
     ///         the bridge's own contracts, where LPT would be lost (no key controls them, and none of them can pass
-    ///         LPT on).
+    ///         LPT on). The L1Migrator is one of them on both chains: it has no code on L2 and keeps stray L1 LPT.
     /// @param to A recipient on the other chain.
     function isRefusedRecipient(address to) public view virtual returns (bool) {
         return to == address(0) || to == address(this) || to == counterpartGateway || to == l1Token
-            || to == l2Token;
+            || to == l2Token || to == l1Migrator;
     }
 
     /// @dev Common checks of an outbound transfer; returns the counterpart.

@@ -281,3 +281,54 @@ def test_deposits_to_the_bridges_own_contracts_are_refused_and_escrow_nothing(
     # alice still deposits to herself with the same allowance
     deliver(bridge_in(bridge, alice, alice.address, LPT, gas=gas, approve=False).receipt)
     assert bridge.l2_token.balanceOf(alice.address) == LPT
+
+
+def test_migrators_are_set_by_the_governor_only(chains, bridge, alice, bob, mallory, governor):
+    for gw, chain in ((bridge.l1_gateway, chains.l1), (bridge.l2_gateway, chains.l2)):
+        assert (gw.l1Migrator(), gw.l2Migrator()) == (ZERO, ZERO)
+        with reverts(project.L1LPTGateway.OwnableUnauthorizedAccount, account=mallory.address):
+            gw.setMigrators(mallory.address, mallory.address, sender=mallory)
+        for pair in ((ZERO, bob.address), (alice.address, ZERO)):
+            with reverts(project.L1LPTGateway.ZeroAddress):
+                gw.setMigrators(*pair, sender=governor)
+        receipt = gw.setMigrators(alice.address, bob.address, sender=governor)
+        with chain:
+            (event,) = receipt.decode_logs(gw.unwrapped.MigratorsSet)
+        assert (event.l1Migrator, event.l2Migrator) == (alice.address, bob.address)
+        assert (gw.l1Migrator(), gw.l2Migrator()) == (alice.address, bob.address)
+
+
+def test_only_the_l1_migrators_migration_deposits_reach_the_l2_migrator(
+    sim, bridge, l1_token, receiver, alice, bob, mallory, governor, deliver
+):
+    """bob stands in for the L1Migrator and the test receiver for the L2Migrator."""
+    gw = bridge.l1_gateway
+    gw.setMigrators(bob.address, receiver.address, sender=governor)
+    l2_migrator = receiver.address
+    gas = deposit_gas_params(bridge, bob.address, l2_migrator, LPT, b"record")
+    refused = project.L1LPTGateway.RefusedRecipient
+    for depositor, hook in ((mallory, b"record"), (mallory, b""), (bob, b"")):
+        with reverts(refused, to=l2_migrator):
+            bridge_in(bridge, depositor, l2_migrator, LPT, call_hook_data=hook, gas=gas)
+    with reverts(refused, to=bob.address):  # the L1Migrator has no code on L2
+        bridge_in(bridge, alice, bob.address, LPT, gas=gas)
+    assert gw.isRefusedRecipient(bob.address) and not gw.isRefusedRecipient(l2_migrator)
+    assert l1_token.balanceOf(bridge.l1_escrow.address) == 0
+    # the migrator's own deposit with its record goes through, byte for byte as reported
+    expected = gw.getOutboundCalldata(l1_token.address, bob.address, l2_migrator, LPT, b"record")
+    deposit = bridge_in(bridge, bob, l2_migrator, LPT, call_hook_data=b"record", gas=gas)
+    assert _sent_retryable(sim, deposit.receipt).data == expected
+    (result,) = deliver(deposit.receipt)
+    assert result.status is sim_api.DeliveryStatus.REDEEMED
+    assert bridge.l2_token.balanceOf(l2_migrator) == LPT
+
+
+def test_withdrawals_to_either_migrator_are_refused(bridge, l1_token, receiver, alice, bob, governor, on_l2):
+    gw = bridge.l2_gateway
+    gw.setMigrators(bob.address, receiver.address, sender=governor)
+    bridge.l2_token.approve(gw.address, LPT, sender=alice)
+    for to in (bob.address, receiver.address):
+        assert gw.isRefusedRecipient(to)
+        with reverts(project.L2LPTGateway.RefusedRecipient, to=to):
+            gw.outboundTransfer(l1_token.address, to, LPT, b"", sender=alice)
+    assert (bridge.l2_token.balanceOf(alice.address), gw.totalBurned()) == (10 * LPT, 0)
