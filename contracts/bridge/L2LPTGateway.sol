@@ -122,9 +122,10 @@ contract L2LPTGateway is LPTGatewayBase, L2ArbitrumMessenger, IL2LPTGateway {
     }
 
     /// @inheritdoc LPTGatewayBase
-    /// @dev Also the L1 escrow (paying it to itself backs nobody) and the L2Migrator (no code on L1).
+    /// @dev Also the L1 escrow (paying it to itself backs nobody), the L1Migrator (it keeps stray L1 LPT) and the
+    ///      L2Migrator (no code on L1).
     function isRefusedRecipient(address to) public view override returns (bool) {
-        return to == l1Escrow || to == l2Migrator || super.isRefusedRecipient(to);
+        return to == l1Escrow || to == l1Migrator || to == l2Migrator || super.isRefusedRecipient(to);
     }
 
     function _l1Counterpart() internal view override returns (address) {

@@ -7,7 +7,8 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 /// @title LPTGatewayBase
 /// @notice What the L1 and L2 LPT gateways share: the token pair, the counterpart gateway on the other chain (set
 ///         once by governance, since each gateway must exist before the other can name it), an optional
-///         governance-set gateway router, and a governance pause of new outbound transfers.
+///         governance-set gateway router, the governance-named stake migrators, a governance pause of new outbound
+///         transfers, and the refusal of recipients where LPT would be lost.
 /// @dev A call from the router carries `abi.encode(address from, bytes data)` as its data: the router is trusted to
 ///      name the real sender, as in Arbitrum's gateway-router standard. With no router set, the sender is
 ///      always `msg.sender`.
@@ -42,7 +43,8 @@ abstract contract LPTGatewayBase is Ownable2Step, Pausable {
     error CounterpartAlreadySet(address counterpart);
     /// @notice The counterpart gateway is not set yet.
     error CounterpartNotSet();
-    /// @notice `to` is a bridge or token contract: LPT sent to it would be lost.
+    /// @notice LPT sent to `to` would be lost: a bridge, token or migrator contract (or the L2Migrator, for any
+    ///         deposit but the L1Migrator's migrations).
     error RefusedRecipient(address to);
 
     /// @param l1Token_ LPT on L1.
@@ -99,11 +101,11 @@ abstract contract LPTGatewayBase is Ownable2Step, Pausable {
 
     /// @notice Whether an outbound transfer refuses `to` as its recipient on the other chain: the zero address and
     ///         the bridge's own contracts, where LPT would be lost (no key controls them, and none of them can pass
-    ///         LPT on). The L1Migrator is one of them on both chains: it has no code on L2 and keeps stray L1 LPT.
+    ///         LPT on). Each gateway adds its chain's own cases.
     /// @param to A recipient on the other chain.
     function isRefusedRecipient(address to) public view virtual returns (bool) {
         return to == address(0) || to == address(this) || to == counterpartGateway || to == l1Token
-            || to == l2Token || to == l1Migrator;
+            || to == l2Token;
     }
 
     /// @dev Common checks of an outbound transfer; returns the counterpart.

@@ -332,3 +332,21 @@ def test_withdrawals_to_either_migrator_are_refused(bridge, l1_token, receiver, 
         with reverts(project.L2LPTGateway.RefusedRecipient, to=to):
             gw.outboundTransfer(l1_token.address, to, LPT, b"", sender=alice)
     assert (bridge.l2_token.balanceOf(alice.address), gw.totalBurned()) == (10 * LPT, 0)
+
+
+def test_migrators_sharing_one_address_still_migrate(
+    chains, sim, bridge, l1_token, receiver, alice, governor, impersonate, deliver
+):
+    """One deployer at the same nonce on both chains puts both migrators at one address: the L1Migrator's refusal as
+    an L2 recipient must not refuse its own migrations to the L2Migrator."""
+    shared = receiver.address
+    bridge.l1_gateway.setMigrators(shared, shared, sender=governor)
+    assert not bridge.l1_gateway.isRefusedRecipient(shared)
+    migrator = impersonate(chains.l1, shared)
+    l1_token.transfer(shared, LPT, sender=alice)
+    gas = deposit_gas_params(bridge, shared, shared, LPT, b"record")
+    with reverts(project.L1LPTGateway.RefusedRecipient, to=shared):
+        bridge_in(bridge, alice, shared, LPT, call_hook_data=b"record", gas=gas)
+    (result,) = deliver(bridge_in(bridge, migrator, shared, LPT, call_hook_data=b"record", gas=gas).receipt)
+    assert result.status is sim_api.DeliveryStatus.REDEEMED
+    assert bridge.l2_token.balanceOf(shared) == LPT
