@@ -193,11 +193,13 @@ contract L1LPTGateway is LPTGatewayBase, L1ArbitrumMessenger, IL1LPTGateway {
     }
 
     /// @inheritdoc LPTGatewayBase
-    /// @dev Also the escrow (its L1 LPT backs nobody's L2 LPT) and the L1Migrator (no code on L2), unless the
-    ///      L1Migrator shares its address with the L2Migrator. The L2Migrator is refused except for the L1Migrator's
-    ///      deposits with a migration record: that depends on the sender, so `outboundTransfer` checks it.
+    /// @dev Also the escrow (its L1 LPT backs nobody's L2 LPT) and the L1Migrator (no code on L2). Not the
+    ///      L2Migrator, even where an L1 contract shares its address (one deployer at the same nonce on both chains):
+    ///      it takes the L1Migrator's deposits with a migration record and refuses every other one, which depends on
+    ///      the depositor, so `outboundTransfer` checks it.
     function isRefusedRecipient(address to) public view override returns (bool) {
-        return to == address(escrow) || (to == l1Migrator && to != l2Migrator) || super.isRefusedRecipient(to);
+        if (to == l2Migrator && to != address(0)) return false;
+        return to == address(escrow) || to == l1Migrator || super.isRefusedRecipient(to);
     }
 
     function _l2Counterpart() internal view override returns (address) {

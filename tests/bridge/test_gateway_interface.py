@@ -334,19 +334,31 @@ def test_withdrawals_to_either_migrator_are_refused(bridge, l1_token, receiver, 
     assert (bridge.l2_token.balanceOf(alice.address), gw.totalBurned()) == (10 * LPT, 0)
 
 
-def test_migrators_sharing_one_address_still_migrate(
-    chains, sim, bridge, l1_token, receiver, alice, governor, impersonate, deliver
+@pytest.mark.parametrize("collision", ["l1_migrator", "l1_gateway"])
+def test_an_l2_migrator_sharing_an_l1_contracts_address_still_takes_migrations(
+    chains, sim, bridge, l1_token, receiver, alice, bob, governor, impersonate, deliver, collision
 ):
-    """One deployer at the same nonce on both chains puts both migrators at one address: the L1Migrator's refusal as
-    an L2 recipient must not refuse its own migrations to the L2Migrator."""
-    shared = receiver.address
-    bridge.l1_gateway.setMigrators(shared, shared, sender=governor)
-    assert not bridge.l1_gateway.isRefusedRecipient(shared)
-    migrator = impersonate(chains.l1, shared)
-    l1_token.transfer(shared, LPT, sender=alice)
-    gas = deposit_gas_params(bridge, shared, shared, LPT, b"record")
-    with reverts(project.L1LPTGateway.RefusedRecipient, to=shared):
-        bridge_in(bridge, alice, shared, LPT, call_hook_data=b"record", gas=gas)
-    (result,) = deliver(bridge_in(bridge, migrator, shared, LPT, call_hook_data=b"record", gas=gas).receipt)
-    assert result.status is sim_api.DeliveryStatus.REDEEMED
-    assert bridge.l2_token.balanceOf(shared) == LPT
+    """One deployer at the same nonce on both chains puts an L2 contract at an L1 contract's address: the L2Migrator
+    at the L1Migrator's (or at an L1 bridge contract's) address must still take the L1Migrator's migrations, and
+    nothing else."""
+    if collision == "l1_migrator":
+        l2_migrator = l1_migrator = receiver.address
+        migrator = impersonate(chains.l1, l1_migrator)
+        l1_token.transfer(l1_migrator, LPT, sender=alice)
+    else:
+        l2_migrator, l1_migrator, migrator = bridge.l1_gateway.address, bob.address, bob
+    bridge.l1_gateway.setMigrators(l1_migrator, l2_migrator, sender=governor)
+    assert not bridge.l1_gateway.isRefusedRecipient(l2_migrator)
+    gas = deposit_gas_params(bridge, l1_migrator, receiver.address, LPT, b"record")
+    for depositor, hook in ((alice, b"record"), (migrator, b"")):
+        with reverts(project.L1LPTGateway.RefusedRecipient, to=l2_migrator):
+            bridge_in(bridge, depositor, l2_migrator, LPT, call_hook_data=hook, gas=gas)
+    deposit = bridge_in(bridge, migrator, l2_migrator, LPT, call_hook_data=b"record", gas=gas)
+    assert _sent_retryable(sim, deposit.receipt).data == bridge.l1_gateway.getOutboundCalldata(
+        l1_token.address, l1_migrator, l2_migrator, LPT, b"record"
+    )
+    assert l1_token.balanceOf(bridge.l1_escrow.address) == LPT
+    if collision == "l1_migrator":  # a hook receiver lives at that address on L2
+        (result,) = deliver(deposit.receipt)
+        assert result.status is sim_api.DeliveryStatus.REDEEMED
+        assert bridge.l2_token.balanceOf(l2_migrator) == LPT
