@@ -124,20 +124,23 @@ def deploy_bridge(
     inbox = str(getattr(inbox, "address", inbox))
     l1_token = str(l1_protocol.token.address)
 
+    with l1:
+        # first: the L2 gateway refuses withdrawals to it, so it needs the address
+        escrow = project.L1Escrow.deploy(deployer, l1_token, **tx)
+
     with l2:
         l2_token = project.L2LivepeerToken.deploy(deployer, **tx)
         l2_rounds = project.RoundsManager.deploy(deployer, p["round_length"], p["round_lock_amount"], **tx)
         l2_minter = project.L2Minter.deploy(
             deployer, l2_token, l2_rounds, p["inflation"], p["inflation_change"], p["target_bonding_rate"], **tx
         )
-        l2_gateway = project.L2LPTGateway.deploy(deployer, l1_token, l2_token, l2_minter, **tx)
+        l2_gateway = project.L2LPTGateway.deploy(deployer, l1_token, l2_token, l2_minter, escrow.address, **tx)
         l2_token.setMinter(l2_minter, **tx)
         l2_token.setGateway(l2_gateway, **tx)
         l2_rounds.setMinter(l2_minter, **tx)
         l2_minter.addMintingDelegate(l2_gateway, **tx)
 
     with l1:
-        escrow = project.L1Escrow.deploy(deployer, l1_token, **tx)
         l1_gateway = project.L1LPTGateway.deploy(
             deployer, inbox, l1_token, l2_token.address, escrow, l1_protocol.minter.address, **tx
         )

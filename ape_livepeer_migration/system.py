@@ -201,8 +201,10 @@ def deploy_system(
             bridge.l2_gateway.address, l1_migrator.address, l2_bm, bridge.l2_token.address, **tx
         )
         l2_bm.setMigrator(l2_migrator, **tx)
+        bridge.l2_gateway.unwrapped.setMigrators(l1_migrator.address, l2_migrator, **tx)
     with l1:
         l1_migrator.setL2Migrator(l2_migrator.address, **tx)
+        bridge.l1_gateway.unwrapped.setMigrators(l1_migrator, l2_migrator.address, **tx)
         bound = L1Protocol(*(l1.bind(c) for c in (proto.token, proto.rounds, proto.minter, proto.bonding_manager)))
     return System(
         chains=chains,

@@ -41,4 +41,17 @@ interface IL1LPTGateway {
     function finalizeInboundTransfer(address _token, address _from, address _to, uint256 _amount, bytes calldata _data)
         external
         payable;
+
+    /// @notice The L2 calldata of the retryable a deposit with these arguments sends (Arbitrum's
+    ///         `ITokenGateway.getOutboundCalldata`; the L1 gateway router forwards to it).
+    /// @param _token L1 LPT.
+    /// @param _from The depositor.
+    /// @param _to The L2 recipient.
+    /// @param _amount Amount in wei.
+    /// @param _data The call-hook data.
+    /// @return `L2LPTGateway.finalizeInboundTransfer(_token, _from, _to, _amount, abi.encode(bytes(""), _data))`.
+    function getOutboundCalldata(address _token, address _from, address _to, uint256 _amount, bytes memory _data)
+        external
+        view
+        returns (bytes memory);
 }

@@ -38,4 +38,17 @@ interface IL2LPTGateway {
         uint256 _gasPriceBid,
         bytes calldata _data
     ) external payable returns (bytes memory);
+
+    /// @notice The L1 calldata of the L2 -> L1 message the next withdrawal with these arguments sends (Arbitrum's
+    ///         `ITokenGateway.getOutboundCalldata`; the L2 gateway router forwards to it).
+    /// @param _token L1 LPT.
+    /// @param _from The withdrawer.
+    /// @param _to The L1 recipient.
+    /// @param _amount Amount in wei.
+    /// @param _data The extra data (withdrawals take none).
+    /// @return `L1LPTGateway.finalizeInboundTransfer(_token, _from, _to, _amount, abi.encode(exitNum, _data))`.
+    function getOutboundCalldata(address _token, address _from, address _to, uint256 _amount, bytes memory _data)
+        external
+        view
+        returns (bytes memory);
 }

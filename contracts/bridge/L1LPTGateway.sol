@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
 import {IInbox} from "../arbitrum/IInbox.sol";
@@ -128,6 +129,8 @@ contract L1LPTGateway is LPTGatewayBase, L1ArbitrumMessenger, IL1LPTGateway {
         address counterpart = _checkOutbound(token, to, amount);
         if (refundTo == address(0)) revert ZeroAddress();
         (address from, bytes memory callHookData) = _parseDeposit(gas, data);
+        // the L2Migrator keeps nothing but migrations: any other deposit to it reverts there or stays stuck in it
+        if (to == l2Migrator && (from != l1Migrator || callHookData.length == 0)) revert RefusedRecipient(to);
         totalDeposited += amount;
         IERC20(token).safeTransferFrom(from, address(escrow), amount);
         return _send(counterpart, refundTo, gas, from, to, amount, callHookData);
@@ -143,9 +146,7 @@ contract L1LPTGateway is LPTGatewayBase, L1ArbitrumMessenger, IL1LPTGateway {
         uint256 amount,
         bytes memory callHookData
     ) private returns (bytes memory) {
-        bytes memory message = abi.encodeCall(
-            IL2LPTGateway.finalizeInboundTransfer, (l1Token, from, to, amount, abi.encode(bytes(""), callHookData))
-        );
+        bytes memory message = getOutboundCalldata(l1Token, from, to, amount, callHookData);
         uint256 seqNum = _sendTxToL2(counterpart, refundTo, address(this), 0, gas, message);
         emit DepositInitiated(l1Token, from, to, seqNum, amount);
         return abi.encode(seqNum);
@@ -162,6 +163,43 @@ contract L1LPTGateway is LPTGatewayBase, L1ArbitrumMessenger, IL1LPTGateway {
         (gas.maxSubmissionCost, callHookData) = abi.decode(inner, (uint256, bytes));
         uint256 expected = gas.maxSubmissionCost + gas.gasLimit * gas.maxFeePerGas;
         if (msg.value != expected) revert WrongValue(expected, msg.value);
+    }
+
+    /// @inheritdoc IL1LPTGateway
+    /// @dev The deposit's retryable carries exactly these bytes as its L2 calldata: `_data` is the call-hook data
+    ///      (not the `abi.encode(maxSubmissionCost, callHookData)` of `outboundTransfer`), wrapped with empty
+    ///      gateway data as Arbitrum's gateways do.
+    function getOutboundCalldata(address _token, address _from, address _to, uint256 _amount, bytes memory _data)
+        public
+        pure
+        returns (bytes memory)
+    {
+        return abi.encodeCall(
+            IL2LPTGateway.finalizeInboundTransfer, (_token, _from, _to, _amount, abi.encode(bytes(""), _data))
+        );
+    }
+
+    /// @notice The L2 gateway (the name Livepeer's own L1 gateway gives `counterpartGateway`).
+    function l2Counterpart() external view returns (address) {
+        return counterpartGateway;
+    }
+
+    /// @notice ERC-165: this gateway supports ERC-165 itself and `outboundTransferCustomRefund`, whose selector is
+    ///         the interface id Arbitrum's L1 gateways register for it.
+    /// @param interfaceId An ERC-165 interface id.
+    function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
+        return interfaceId == type(IERC165).interfaceId
+            || interfaceId == IL1LPTGateway.outboundTransferCustomRefund.selector;
+    }
+
+    /// @inheritdoc LPTGatewayBase
+    /// @dev Also the escrow (its L1 LPT backs nobody's L2 LPT) and the L1Migrator (no code on L2). Not the
+    ///      L2Migrator, even where an L1 contract shares its address (one deployer at the same nonce on both chains):
+    ///      it takes the L1Migrator's deposits with a migration record and refuses every other one, which depends on
+    ///      the depositor, so `outboundTransfer` checks it.
+    function isRefusedRecipient(address to) public view override returns (bool) {
+        if (to == l2Migrator && to != address(0)) return false;
+        return to == address(escrow) || to == l1Migrator || super.isRefusedRecipient(to);
     }
 
     function _l2Counterpart() internal view override returns (address) {

@@ -20,6 +20,8 @@ import {LPTGatewayBase} from "./LPTGatewayBase.sol";
 contract L2LPTGateway is LPTGatewayBase, L2ArbitrumMessenger, IL2LPTGateway {
     /// @notice The L2 Minter.
     IMintingDelegator public immutable minter;
+    /// @notice The L1 escrow: a withdrawal to it would pay the escrow to itself, backing nobody.
+    address public immutable l1Escrow;
 
     /// @notice Number of withdrawals initiated; the next withdrawal's exit number.
     uint256 public exitNum;
@@ -37,12 +39,14 @@ contract L2LPTGateway is LPTGatewayBase, L2ArbitrumMessenger, IL2LPTGateway {
     /// @param l1Token_ L1 LPT.
     /// @param l2Token_ L2 LPT (this contract must be its gateway).
     /// @param minter_ The L2 Minter (this contract must be its minting delegate).
-    constructor(address owner_, address l1Token_, address l2Token_, IMintingDelegator minter_)
+    /// @param l1Escrow_ The L1 escrow of the L1 gateway.
+    constructor(address owner_, address l1Token_, address l2Token_, IMintingDelegator minter_, address l1Escrow_)
         Ownable(owner_)
         LPTGatewayBase(l1Token_, l2Token_)
     {
-        if (address(minter_) == address(0)) revert ZeroAddress();
+        if (address(minter_) == address(0) || l1Escrow_ == address(0)) revert ZeroAddress();
         minter = minter_;
+        l1Escrow = l1Escrow_;
     }
 
     /// @inheritdoc IL2LPTGateway
@@ -89,15 +93,39 @@ contract L2LPTGateway is LPTGatewayBase, L2ArbitrumMessenger, IL2LPTGateway {
         (address from, bytes memory extra) = _senderAndData(data);
         if (extra.length > 0) revert ExtraDataNotAllowed();
 
+        // the message carries the current exit number, so it is built before the count moves on
+        bytes memory message = getOutboundCalldata(token, from, to, amount, extra);
         uint256 exit = exitNum++;
         totalBurned += amount;
         L2LivepeerToken(l2Token).burnFrom(from, amount);
-        bytes memory message = abi.encodeCall(
-            IL1LPTGateway.finalizeInboundTransfer, (token, from, to, amount, abi.encode(exit, bytes("")))
-        );
         uint256 id = _sendTxToL1(counterpart, 0, message);
         emit WithdrawalInitiated(token, from, to, id, exit, amount);
         return abi.encode(id);
+    }
+
+    /// @inheritdoc IL2LPTGateway
+    /// @dev The next withdrawal's L2 -> L1 message carries exactly these bytes: they name the current `exitNum`,
+    ///      so the answer changes after every withdrawal, as with Arbitrum's L2 gateways.
+    function getOutboundCalldata(address _token, address _from, address _to, uint256 _amount, bytes memory _data)
+        public
+        view
+        returns (bytes memory)
+    {
+        return abi.encodeCall(
+            IL1LPTGateway.finalizeInboundTransfer, (_token, _from, _to, _amount, abi.encode(exitNum, _data))
+        );
+    }
+
+    /// @notice The L1 gateway (the name Livepeer's own L2 gateway gives `counterpartGateway`).
+    function l1Counterpart() external view returns (address) {
+        return counterpartGateway;
+    }
+
+    /// @inheritdoc LPTGatewayBase
+    /// @dev Also the L1 escrow (paying it to itself backs nobody), the L1Migrator (it keeps stray L1 LPT) and the
+    ///      L2Migrator (no code on L1).
+    function isRefusedRecipient(address to) public view override returns (bool) {
+        return to == l1Escrow || to == l1Migrator || to == l2Migrator || super.isRefusedRecipient(to);
     }
 
     function _l1Counterpart() internal view override returns (address) {

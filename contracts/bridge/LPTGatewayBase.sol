@@ -7,7 +7,8 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 /// @title LPTGatewayBase
 /// @notice What the L1 and L2 LPT gateways share: the token pair, the counterpart gateway on the other chain (set
 ///         once by governance, since each gateway must exist before the other can name it), an optional
-///         governance-set gateway router, and a governance pause of new outbound transfers.
+///         governance-set gateway router, the governance-named stake migrators, a governance pause of new outbound
+///         transfers, and the refusal of recipients where LPT would be lost.
 /// @dev A call from the router carries `abi.encode(address from, bytes data)` as its data: the router is trusted to
 ///      name the real sender, as in Arbitrum's gateway-router standard. With no router set, the sender is
 ///      always `msg.sender`.
@@ -20,11 +21,17 @@ abstract contract LPTGatewayBase is Ownable2Step, Pausable {
     address public counterpartGateway;
     /// @notice The gateway router allowed to transfer on a user's behalf (zero: none).
     address public router;
+    /// @notice The L1Migrator (zero: not set).
+    address public l1Migrator;
+    /// @notice The L2Migrator (zero: not set).
+    address public l2Migrator;
 
     /// @notice The counterpart gateway is now `counterpart`.
     event CounterpartGatewaySet(address indexed counterpart);
     /// @notice The router is now `router` (zero: none).
     event RouterSet(address indexed router);
+    /// @notice The migrators are now `l1Migrator` and `l2Migrator`.
+    event MigratorsSet(address indexed l1Migrator, address indexed l2Migrator);
 
     /// @notice `token` is not LPT.
     error WrongToken(address token);
@@ -36,6 +43,9 @@ abstract contract LPTGatewayBase is Ownable2Step, Pausable {
     error CounterpartAlreadySet(address counterpart);
     /// @notice The counterpart gateway is not set yet.
     error CounterpartNotSet();
+    /// @notice LPT sent to `to` would be lost: a bridge, token or migrator contract (or the L2Migrator, for any
+    ///         deposit but the L1Migrator's migrations).
+    error RefusedRecipient(address to);
 
     /// @param l1Token_ LPT on L1.
     /// @param l2Token_ LPT on L2.
@@ -61,6 +71,18 @@ abstract contract LPTGatewayBase is Ownable2Step, Pausable {
         emit RouterSet(router_);
     }
 
+    /// @notice Names the stake migrators, so that transfers that would strand LPT in them are refused (governor
+    ///         only): the L2Migrator takes LPT only from the L1Migrator's deposits with a migration record, and
+    ///         neither migrator can pass on LPT sent to it otherwise.
+    /// @param l1Migrator_ The L1Migrator.
+    /// @param l2Migrator_ The L2Migrator.
+    function setMigrators(address l1Migrator_, address l2Migrator_) external onlyOwner {
+        if (l1Migrator_ == address(0) || l2Migrator_ == address(0)) revert ZeroAddress();
+        l1Migrator = l1Migrator_;
+        l2Migrator = l2Migrator_;
+        emit MigratorsSet(l1Migrator_, l2Migrator_);
+    }
+
     /// @notice Stops new outbound transfers (governor only).
     function pause() external onlyOwner {
         _pause();
@@ -77,10 +99,20 @@ abstract contract LPTGatewayBase is Ownable2Step, Pausable {
         return l1Token_ == l1Token ? l2Token : address(0);
     }
 
+    /// @notice Whether an outbound transfer refuses `to` as its recipient on the other chain: the zero address and
+    ///         the bridge's own contracts, where LPT would be lost (no key controls them, and none of them can pass
+    ///         LPT on). Each gateway adds its chain's own cases.
+    /// @param to A recipient on the other chain.
+    function isRefusedRecipient(address to) public view virtual returns (bool) {
+        return to == address(0) || to == address(this) || to == counterpartGateway || to == l1Token
+            || to == l2Token;
+    }
+
     /// @dev Common checks of an outbound transfer; returns the counterpart.
     function _checkOutbound(address token, address to, uint256 amount) internal view returns (address counterpart) {
         if (token != l1Token) revert WrongToken(token);
         if (to == address(0)) revert ZeroAddress();
+        if (isRefusedRecipient(to)) revert RefusedRecipient(to);
         if (amount == 0) revert ZeroAmount();
         counterpart = counterpartGateway;
         if (counterpart == address(0)) revert CounterpartNotSet();

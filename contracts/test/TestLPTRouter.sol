@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-/// @notice The 6-argument `outboundTransfer` both LPT gateways implement.
+/// @notice What Arbitrum's gateway routers call on a gateway (`outboundTransferCustomRefund`: the L1 router only).
 interface IRoutedGateway {
     function outboundTransfer(
         address l1Token,
@@ -11,6 +11,21 @@ interface IRoutedGateway {
         uint256 gasPriceBid,
         bytes calldata data
     ) external payable returns (bytes memory);
+
+    function outboundTransferCustomRefund(
+        address l1Token,
+        address refundTo,
+        address to,
+        uint256 amount,
+        uint256 maxGas,
+        uint256 gasPriceBid,
+        bytes calldata data
+    ) external payable returns (bytes memory);
+
+    function getOutboundCalldata(address token, address from, address to, uint256 amount, bytes calldata data)
+        external
+        view
+        returns (bytes memory);
 }
 
 /// @title TestLPTRouter
@@ -35,5 +50,35 @@ contract TestLPTRouter {
             l1Token, to, amount, maxGas, gasPriceBid, abi.encode(msg.sender, data)
         );
         emit Routed(address(gateway), msg.sender, result);
+    }
+
+    /// @notice Routes the caller's deposit through `gateway` with a custom refund address, as the L1 router does.
+    /// @return result The gateway's return data.
+    function outboundTransferCustomRefund(
+        IRoutedGateway gateway,
+        address l1Token,
+        address refundTo,
+        address to,
+        uint256 amount,
+        uint256 maxGas,
+        uint256 gasPriceBid,
+        bytes calldata data
+    ) external payable returns (bytes memory result) {
+        result = gateway.outboundTransferCustomRefund{value: msg.value}(
+            l1Token, refundTo, to, amount, maxGas, gasPriceBid, abi.encode(msg.sender, data)
+        );
+        emit Routed(address(gateway), msg.sender, result);
+    }
+
+    /// @notice Forwards unchanged to the gateway, as the routers' `getOutboundCalldata` does.
+    function getOutboundCalldata(
+        IRoutedGateway gateway,
+        address token,
+        address from,
+        address to,
+        uint256 amount,
+        bytes calldata data
+    ) external view returns (bytes memory) {
+        return gateway.getOutboundCalldata(token, from, to, amount, data);
     }
 }

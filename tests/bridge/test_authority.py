@@ -191,7 +191,8 @@ def test_counterpart_is_set_once_by_the_governor(chains, bridge, l1_protocol, si
             gw.setRouter(mallory.address, sender=mallory)
     with chains.l2:
         fresh = project.L2LPTGateway.deploy(
-            governor, l1_protocol.token.address, bridge.l2_token.address, bridge.l2_minter.address, sender=governor
+            governor, l1_protocol.token.address, bridge.l2_token.address, bridge.l2_minter.address,
+            bridge.l1_escrow.address, sender=governor,
         )
         with reverts(project.L2LPTGateway.ZeroAddress):
             fresh.setCounterpartGateway(ZERO, sender=governor)

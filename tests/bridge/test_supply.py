@@ -334,7 +334,8 @@ def test_inflation_applies_to_the_global_supply(chains, bridge, l1_token, alice,
         ("L1LPTGateway", lambda b, z: (b.governor, b.inbox, b.token, z, b.escrow, b.minter)),
         ("L1LPTGateway", lambda b, z: (b.governor, b.inbox, b.token, b.token, z, b.minter)),
         ("L1LPTGateway", lambda b, z: (b.governor, b.inbox, b.token, b.token, b.escrow, z)),
-        ("L2LPTGateway", lambda b, z: (b.governor, b.token, b.token, z)),
+        ("L2LPTGateway", lambda b, z: (b.governor, b.token, b.token, z, b.escrow)),
+        ("L2LPTGateway", lambda b, z: (b.governor, b.token, b.token, b.minter, z)),
     ],
 )
 def test_constructors_reject_zero_addresses(chains, bridge, l1_token, governor, name, args):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from ape import project
+from eth_abi import encode as abi_encode
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
@@ -284,18 +285,33 @@ def test_migrator_setup_guards(chains, system, people, gas):
         assert [e.l2Migrator for e in tx.events if e.event_name == "L2MigratorSet"] == [s.l2_migrator.address]
 
 
-def test_forged_migration_record_through_the_gateway_fails_on_l2(chains, system, people, deliver):
-    """Mallory deposits 1 LPT straight to the L2Migrator with a record claiming 1 LPT of migrated stake: the hook
-    rejects her (not the L1Migrator), so the mint reverts with it and the ticket waits unredeemed."""
+def test_forged_migration_record_through_the_gateway_is_refused_on_l1_and_would_fail_on_l2(chains, system, people):
+    """Mallory deposits 1 LPT straight to the L2Migrator with a record claiming 1 LPT of migrated stake: the L1
+    gateway refuses the recipient (only the L1Migrator's deposits may reach the L2Migrator) before escrowing
+    anything; and were such a message delivered, the hook would reject her (not the L1Migrator) and the mint with it."""
+    from ape import accounts as ape_accounts
+
+    from ape_livepeer_migration.arbitrum import apply_l1_to_l2_alias
+
     s, p = system, people
     record = Migration(10**6, Kind.DELEGATOR, p.mallory.address, p.mallory.address, p.o2.address, LPT).encode()
+    gas = RetryableGasParams(max_submission_cost=0, gas_limit=600_000, gas_price_bid=10**7)
+    escrowed, balance = s.l1.token.balanceOf(s.bridge.l1_escrow.address), s.l1.token.balanceOf(p.mallory.address)
+    for hook in (record, b""):
+        with reverts(project.L1LPTGateway.RefusedRecipient, to=s.l2_migrator.address):
+            bridge_in(s.bridge, p.mallory, str(s.l2_migrator.address), LPT, call_hook_data=hook, gas=gas)
+    assert s.l1.token.balanceOf(s.bridge.l1_escrow.address) == escrowed
+    assert s.l1.token.balanceOf(p.mallory.address) == balance
+
     supply = s.l2_token.totalSupply()
-    deposit = bridge_in(
-        s.bridge, p.mallory, str(s.l2_migrator.address), LPT, call_hook_data=record,
-        gas=RetryableGasParams(max_submission_cost=0, gas_limit=600_000, gas_price_bid=10**7),
-    )
-    result = deliver(deposit.receipt)
-    assert result.status == DeliveryStatus.FAILED
+    with chains.l2:
+        alias = ape_accounts[apply_l1_to_l2_alias(str(s.bridge.l1_gateway.address))]
+        chains.l2.provider.set_balance(alias.address, 10**18)
+    data = abi_encode(["bytes", "bytes"], [b"", record])
+    with reverts(project.L2Migrator.NotL1Migrator, l1From=p.mallory.address):
+        s.bridge.l2_gateway.finalizeInboundTransfer(
+            s.l1.token.address, p.mallory.address, s.l2_migrator.address, LPT, data, sender=alias
+        )
     assert s.l2_token.totalSupply() == supply
     assert l2_delegation(s, p.mallory) == (ZERO, 0)
     assert not s.l2_migrator.isMigrated(10**6)
