@@ -12,7 +12,7 @@ FORGE      := node_modules/.bin/forge
 SOLC_SHIM  := $(HOME)/.solcx/solc-v0.8.37
 FORGE_ARGS ?=
 
-.PHONY: setup demo test test-contracts compile bench clean lock
+.PHONY: setup demo test test-contracts compile artifacts bench clean lock
 
 setup: $(VENV)/.installed node_modules/.installed
 	@$(BIN)/python -m ape_livepeer_migration.toolchain >/dev/null
@@ -31,6 +31,11 @@ node_modules/.installed: package.json package-lock.json
 
 compile: setup
 	$(BIN)/ape compile
+
+# The contract types the package ships (ape_livepeer_migration/data/contracts), regenerated from contracts/:
+# run after changing a contract; tests/test_artifacts.py fails until the shipped ones match the sources.
+artifacts: setup
+	$(BIN)/python -m ape_livepeer_migration.contracts
 
 demo: setup
 	$(BIN)/ape run demo

@@ -35,7 +35,8 @@ setup(
     long_description_content_type="text/markdown",
     python_requires=">=3.10,<3.13",
     packages=find_packages(include=["ape_livepeer_migration", "ape_livepeer_migration.*"]),
-    package_data={"ape_livepeer_migration": ["py.typed", "toolchain/solc.js"]},
+    # The compiled contract types the plugin deploys (`make artifacts`): users compile nothing.
+    package_data={"ape_livepeer_migration": ["py.typed", "toolchain/solc.js", "data/contracts/*.json"]},
     include_package_data=True,
     install_requires=install_requires,
     extras_require=extras_require,

@@ -112,7 +112,7 @@ def deploy_bridge(
     L2Minter's delegate and the RoundsManager's BondingManager, and revoking the L1 BondingManager's delegation
     (which switches L1 inflation off): they belong to the full-system deployment.
     """
-    from ape import project
+    from ape_livepeer_migration.contracts import contract
 
     unknown = set(l2_params) - set(_L2_PARAM_NAMES)
     if unknown:
@@ -126,25 +126,25 @@ def deploy_bridge(
 
     with l1:
         # first: the L2 gateway refuses withdrawals to it, so it needs the address
-        escrow = project.L1Escrow.deploy(deployer, l1_token, **tx)
+        escrow = contract("L1Escrow").deploy(deployer, l1_token, **tx)
 
     with l2:
-        l2_token = project.L2LivepeerToken.deploy(deployer, **tx)
-        l2_rounds = project.RoundsManager.deploy(deployer, p["round_length"], p["round_lock_amount"], **tx)
-        l2_minter = project.L2Minter.deploy(
+        l2_token = contract("L2LivepeerToken").deploy(deployer, **tx)
+        l2_rounds = contract("RoundsManager").deploy(deployer, p["round_length"], p["round_lock_amount"], **tx)
+        l2_minter = contract("L2Minter").deploy(
             deployer, l2_token, l2_rounds, p["inflation"], p["inflation_change"], p["target_bonding_rate"], **tx
         )
-        l2_gateway = project.L2LPTGateway.deploy(deployer, l1_token, l2_token, l2_minter, escrow.address, **tx)
+        l2_gateway = contract("L2LPTGateway").deploy(deployer, l1_token, l2_token, l2_minter, escrow.address, **tx)
         l2_token.setMinter(l2_minter, **tx)
         l2_token.setGateway(l2_gateway, **tx)
         l2_rounds.setMinter(l2_minter, **tx)
         l2_minter.addMintingDelegate(l2_gateway, **tx)
 
     with l1:
-        l1_gateway = project.L1LPTGateway.deploy(
+        l1_gateway = contract("L1LPTGateway").deploy(
             deployer, inbox, l1_token, l2_token.address, escrow, l1_protocol.minter.address, **tx
         )
-        reporter = project.L1SupplyReporter.deploy(deployer, inbox, l1_token, escrow, l2_minter.address, **tx)
+        reporter = contract("L1SupplyReporter").deploy(deployer, inbox, l1_token, escrow, l2_minter.address, **tx)
         escrow.setGateway(l1_gateway, **tx)
         l1_gateway.setCounterpartGateway(l2_gateway.address, **tx)
         l1_protocol.minter.addMintingDelegate(l1_gateway, **tx)
@@ -209,12 +209,13 @@ def retryable_gas_params(
     raises :class:`L2CallRevertsError`: such a ticket would not auto-redeem (pass explicit gas parameters to
     send it anyway, e.g. to redeem it once the L2 side is ready).
     """
-    from ape import project
     from ape.exceptions import ApeException
+
+    from ape_livepeer_migration.contracts import contract
 
     l1, l2 = chains.l1, chains.l2
     with l1:
-        fee = project.IInbox.at(inbox).calculateRetryableSubmissionFee(len(calldata), pending_base_fee(l1))
+        fee = contract("IInbox").at(inbox).calculateRetryableSubmissionFee(len(calldata), pending_base_fee(l1))
     call = {"from": apply_l1_to_l2_alias(l1_sender), "to": str(l2_target), "data": "0x" + bytes(calldata).hex()}
     try:
         estimate = l2.provider.make_request("eth_estimateGas", [call])

@@ -6,7 +6,7 @@ switches the active one for the duration of a ``with`` block::
 
     with TwoChains.local() as chains:
         with chains.l1:
-            token = project.LivepeerToken.deploy(sender=owner)
+            token = contract("LivepeerToken").deploy(sender=owner)  # ape_livepeer_migration.contracts
         with chains.l2:
             chains.l2.provider.mine(5)
         l1_token = chains.l1.bind(token)  # usable from anywhere: switches to L1 per call

@@ -47,7 +47,7 @@ def deploy_l1_protocol(
     before minting is handed to the Minter. ``ticket_broker``, when given, is allowed to credit fees.
     ``params`` override :data:`DEFAULT_PARAMS`; an unknown name raises ``TypeError``.
     """
-    from ape import project
+    from ape_livepeer_migration.contracts import contract
 
     unknown = set(params) - set(DEFAULT_PARAMS)
     if unknown:
@@ -55,12 +55,12 @@ def deploy_l1_protocol(
     p = {**DEFAULT_PARAMS, **params}
     tx = {"sender": deployer}
 
-    token = project.LivepeerToken.deploy(deployer, **tx)
-    rounds = project.RoundsManager.deploy(deployer, p["round_length"], p["round_lock_amount"], **tx)
-    minter = project.Minter.deploy(
+    token = contract("LivepeerToken").deploy(deployer, **tx)
+    rounds = contract("RoundsManager").deploy(deployer, p["round_length"], p["round_lock_amount"], **tx)
+    minter = contract("Minter").deploy(
         deployer, token, rounds, p["inflation"], p["inflation_change"], p["target_bonding_rate"], **tx
     )
-    bonding_manager = project.BondingManager.deploy(
+    bonding_manager = contract("BondingManager").deploy(
         deployer, token, minter, rounds, p["unbonding_period"], p["num_active_transcoders"], **tx
     )
 
@@ -81,9 +81,9 @@ def deploy_l1_protocol(
 def deploy_ticket_broker(protocol: L1Protocol, deployer: Any, unlock_period: int, ticket_validity_period: int) -> Any:
     """Deploy a TicketBroker on ``protocol`` (periods in rounds) and allow it to credit fees in its BondingManager;
     ``deployer`` must own the BondingManager. Returns the broker."""
-    from ape import project
+    from ape_livepeer_migration.contracts import contract
 
-    broker = project.TicketBroker.deploy(
+    broker = contract("TicketBroker").deploy(
         protocol.bonding_manager.address,
         protocol.minter.address,
         protocol.rounds.address,

@@ -20,7 +20,8 @@ system missing from the chosen chains, too little ETH for the fees.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -352,9 +353,8 @@ class Livepeer:
         return None
 
     def _attach(self) -> System:
-        from ape import project
-
         from ape_livepeer_migration.bridge import Bridge
+        from ape_livepeer_migration.contracts import contract
         from ape_livepeer_migration.deploy import L1Protocol
         from ape_livepeer_migration.networks import ArbitrumContracts
         from ape_livepeer_migration.simulator import attach_simulator
@@ -383,10 +383,10 @@ class Livepeer:
         elif delivery is not None:
             sim = self._recorded_delivery(ArbitrumContracts(**carrier))
         bound = {}
-        for name, (layer, contract) in CONTRACTS.items():
+        for name, (layer, contract_name) in CONTRACTS.items():
             chain = getattr(self.chains, layer)
             with chain:
-                bound[name] = chain.bind(getattr(project, contract).at(addresses[name]))
+                bound[name] = chain.bind(contract(contract_name).at(addresses[name]))
         l1_protocol = L1Protocol(bound["l1_token"], bound["l1_rounds"], bound["l1_minter"], bound["l1_bonding_manager"])
         bridge = Bridge(
             chains=self.chains,
@@ -434,7 +434,26 @@ class Livepeer:
         return sim
 
     def _nonces(self, address: str) -> dict[str, int]:
-        return {layer.layer: int(layer.provider.get_nonce(address)) for layer in self.chains.layers}
+        """``address``'s next nonce on each layer, counting transactions sent and not yet mined."""
+        return {layer.layer: int(layer.provider.get_nonce(address, block_id="pending")) for layer in self.chains.layers}
+
+    @contextmanager
+    def _step(self, step: str, account: AccountAPI) -> Iterator[None]:
+        """Mark deploy ``step`` as started (with ``account``'s nonces) for the ``with`` block; a block that fails
+        before ``account`` sent anything on either layer leaves no mark (a re-run then simply runs it), one that
+        fails after leaves it started (its contracts may exist: see :class:`InterruptedDeployError`)."""
+        before = self._nonces(account.address)
+        self.book.begin(step, {"account": str(account.address), **before})
+        try:
+            yield
+        except BaseException:
+            try:
+                sent_nothing = self._nonces(account.address) == before
+            except Exception:  # the chains are gone: whether something was sent is unknown
+                sent_nothing = False
+            if sent_nothing:
+                self.book.forget(step)
+            raise
 
     def deploy(
         self,
@@ -496,8 +515,8 @@ class Livepeer:
             self._system = None
             return self.system
         report(SYSTEM, "started")
-        self.book.begin(SYSTEM, {"account": str(deployer.address), **self._nonces(deployer.address)})
-        system = deploy_system(self.chains, deployer, genesis=genesis, l1_params=params, l2_params=params, **carrier)
+        with self._step(SYSTEM, deployer):
+            system = deploy_system(self.chains, deployer, genesis=genesis, l1_params=params, l2_params=params, **carrier)
         self.book.record(SYSTEM, system.addresses)
         report(SYSTEM, "done")
         self._system = system if delivery is None else replace(system, sim=delivery)
@@ -513,11 +532,10 @@ class Livepeer:
             report(SIMULATOR, "skipped")
             return sim_api.attach_simulator(self.chains, self._resolve_account(recorded["operator"]), recorded)
         report(SIMULATOR, "started")
-        self.book.begin(SIMULATOR, {"account": str(operator.address), **self._nonces(operator.address)})
         try:
-            sim = sim_api.deploy_simulator(self.chains, operator)
-        except sim_api.SimulatorPresentError as err:
-            self.book.forget(SIMULATOR)  # refused before sending anything: nothing was started
+            with self._step(SIMULATOR, operator):
+                sim = sim_api.deploy_simulator(self.chains, operator)
+        except sim_api.SimulatorPresentError as err:  # refused before sending anything: nothing is marked
             raise LivepeerError(
                 f"{err}; {self.book.path} does not record it: deploy with the address book that does "
                 "(--address-book), or restart `ape livepeer chains` for empty chains"
@@ -537,8 +555,8 @@ class Livepeer:
             report(DELIVERY, "skipped")
             return self._recorded_delivery(arbitrum)
         report(DELIVERY, "started")
-        self.book.begin(DELIVERY, {"account": str(operator.address), **self._nonces(operator.address)})
-        delivery = sim_api.deploy_fork_delivery(self.chains, operator, arbitrum)
+        with self._step(DELIVERY, operator):
+            delivery = sim_api.deploy_fork_delivery(self.chains, operator, arbitrum)
         self.book.record(DELIVERY, simulator_deployment(delivery))
         report(DELIVERY, "done")
         return delivery

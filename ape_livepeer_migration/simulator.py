@@ -213,7 +213,7 @@ def deploy_simulator(
     and that storage cannot be cleared (its mappings have no list of keys). Use :func:`attach_simulator` for the
     earlier one, or fresh chains.
     """
-    from ape import project
+    from ape_livepeer_migration.contracts import contract
 
     l1, l2 = chains.l1, chains.l2
     taken = [address for address in (ARB_SYS_ADDRESS, ARB_RETRYABLE_TX_ADDRESS) if l2.get_code(address)]
@@ -222,12 +222,12 @@ def deploy_simulator(
             f"the L2 (chain {l2.chain_id}) already holds an Arbitrum simulator (code at {', '.join(taken)}): a second "
             "one would share its storage and its request ids would collide"
         )
-    bridge = _deployed(l1, project.SimBridge, sender=operator)
-    inbox = _deployed(l1, project.SimInbox, bridge.address, sender=operator)
-    outbox = _deployed(l1, project.SimOutbox, bridge.address, operator, confirm_period_blocks, sender=operator)
+    bridge = _deployed(l1, contract("SimBridge"), sender=operator)
+    inbox = _deployed(l1, contract("SimInbox"), bridge.address, sender=operator)
+    outbox = _deployed(l1, contract("SimOutbox"), bridge.address, operator, confirm_period_blocks, sender=operator)
     bridge.wire(inbox.address, outbox.address, sender=operator)
 
-    arb_sys, _ = _plant(l2, project.SimArbSys, ARB_SYS_ADDRESS, sender=operator)
+    arb_sys, _ = _plant(l2, contract("SimArbSys"), ARB_SYS_ADDRESS, sender=operator)
     forwarder, forwarder_code, retryable_tx = _retryable_tx(l2, operator, network_fee_account, ARB_RETRYABLE_TX_ADDRESS)
     return ArbitrumSimulator(
         chains=chains,
@@ -253,16 +253,16 @@ def _retryable_tx(
     The ``SimArbRetryableTx`` is planted at ``address``, or, when ``address`` is ``None``, deployed as an ordinary
     contract (by ``operator``'s nonce after the template's, the address the template is built for).
     """
-    from ape import project
+    from ape_livepeer_migration.contracts import contract
 
     target = address or create_address(operator.address, l2.provider.get_nonce(operator.address) + 1)
-    forwarder = _deployed(l2, project.SimAliasForwarder, target, sender=operator)
+    forwarder = _deployed(l2, contract("SimAliasForwarder"), target, sender=operator)
     forwarder_code = l2.get_code(forwarder.address)
     args = (operator, network_fee_account or operator.address, keccak(forwarder_code))
     if address is not None:
-        retryable_tx, _ = _plant(l2, project.SimArbRetryableTx, address, *args, sender=operator)
+        retryable_tx, _ = _plant(l2, contract("SimArbRetryableTx"), address, *args, sender=operator)
     else:
-        retryable_tx = _deployed(l2, project.SimArbRetryableTx, *args, sender=operator)
+        retryable_tx = _deployed(l2, contract("SimArbRetryableTx"), *args, sender=operator)
         if retryable_tx.address != target:
             raise RuntimeError(f"ArbRetryableTx deployed at {retryable_tx.address}, its forwarder expects {target}: "
                                f"{operator.address} sent another L2 transaction in between")
@@ -313,10 +313,10 @@ def attach_fork_delivery(
 
     Raises ``ValueError`` when the L2 does not hold it or ``operator`` does not run it.
     """
-    from ape import project
+    from ape_livepeer_migration.contracts import contract
 
     with chains.l2:
-        retryable_tx = chains.l2.bind(project.SimArbRetryableTx.at(addresses["arb_retryable_tx"]))
+        retryable_tx = chains.l2.bind(contract("SimArbRetryableTx").at(addresses["arb_retryable_tx"]))
     template = addresses["forwarder_template"]
     forwarder_code = _checked_forwarder(chains.l2, retryable_tx, template)
     if retryable_tx.operator() != operator.address:
@@ -339,17 +339,17 @@ def _fork_delivery(
 ) -> ArbitrumSimulator:
     """An :class:`ArbitrumSimulator` over ``arbitrum``'s L1 contracts and the fork delivery's L2 ones; the scans
     start at ``l1_deploy_block`` and ``l2_deploy_block``."""
-    from ape import project
+    from ape_livepeer_migration.contracts import contract
 
     with chains.l1:
         bridge, inbox, outbox = (
             chains.l1.bind(container.at(address))
             for container, address in (
-                (project.IBridge, arbitrum.bridge), (project.IInbox, arbitrum.inbox), (project.IOutbox, arbitrum.outbox)
+                (contract("IBridge"), arbitrum.bridge), (contract("IInbox"), arbitrum.inbox), (contract("IOutbox"), arbitrum.outbox)
             )
         )
     with chains.l2:
-        arb_sys = chains.l2.bind(project.IArbSys.at(ARB_SYS_ADDRESS))
+        arb_sys = chains.l2.bind(contract("IArbSys").at(ARB_SYS_ADDRESS))
     return ArbitrumSimulator(
         chains=chains,
         operator=operator,
@@ -372,17 +372,17 @@ def attach_simulator(chains: TwoChains, operator: AccountAPI, addresses: dict) -
 
     Raises ``ValueError`` when the chains do not hold that deployment.
     """
-    from ape import project
+    from ape_livepeer_migration.contracts import contract
 
     l1, l2 = chains.l1, chains.l2
     with l1:
         bridge, inbox, outbox = (
             l1.bind(container.at(addresses[key]))
-            for container, key in ((project.SimBridge, "bridge"), (project.SimInbox, "inbox"), (project.SimOutbox, "outbox"))
+            for container, key in ((contract("SimBridge"), "bridge"), (contract("SimInbox"), "inbox"), (contract("SimOutbox"), "outbox"))
         )
     with l2:
-        arb_sys = l2.bind(project.SimArbSys.at(ARB_SYS_ADDRESS))
-        retryable_tx = l2.bind(project.SimArbRetryableTx.at(ARB_RETRYABLE_TX_ADDRESS))
+        arb_sys = l2.bind(contract("SimArbSys").at(ARB_SYS_ADDRESS))
+        retryable_tx = l2.bind(contract("SimArbRetryableTx").at(ARB_RETRYABLE_TX_ADDRESS))
     forwarder_code = _checked_forwarder(l2, retryable_tx, addresses["forwarder_template"])
     if bridge.inbox() != inbox.address or bridge.outbox() != outbox.address:
         raise ValueError("the bridge is not wired to this inbox and outbox")

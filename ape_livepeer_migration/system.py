@@ -152,7 +152,7 @@ def deploy_system(
     L2BondingManager's is the L2Migrator; each Migrator knows the other. The L1 Minter keeps the L1 BondingManager
     as a delegate (L1 rewards) next to the L1 gateway until :func:`switch_l1_inflation_off`.
     """
-    from ape import project
+    from ape_livepeer_migration.contracts import contract
 
     l1_params = dict(l1_params or {})
     l2_params = dict(l2_params or {})
@@ -176,7 +176,7 @@ def deploy_system(
         proto = deploy_l1_protocol(deployer, genesis=genesis, ticket_broker=l1_ticket_broker, **l1_params)
     bridge = deploy_bridge(chains, proto, inbox, deployer, **{k: l2p[k] for k in _L2_BRIDGE_PARAMS})
     with l2:
-        l2_bm = project.L2BondingManager.deploy(
+        l2_bm = contract("L2BondingManager").deploy(
             deployer,
             bridge.l2_token.address,
             bridge.l2_minter.address,
@@ -192,12 +192,12 @@ def deploy_system(
         if l2_ticket_broker is not None:
             l2_bm.setTicketBroker(l2_ticket_broker, **tx)
     with l1:
-        l1_migrator = project.L1Migrator.deploy(
+        l1_migrator = contract("L1Migrator").deploy(
             deployer, proto.bonding_manager, proto.token, bridge.l1_gateway.address, **tx
         )
         proto.bonding_manager.setMigrator(l1_migrator, **tx)
     with l2:
-        l2_migrator = project.L2Migrator.deploy(
+        l2_migrator = contract("L2Migrator").deploy(
             bridge.l2_gateway.address, l1_migrator.address, l2_bm, bridge.l2_token.address, **tx
         )
         l2_bm.setMigrator(l2_migrator, **tx)

@@ -7,6 +7,9 @@ and makes them usable by Ape:
 * ``anvil`` / ``cast``: the real binaries inside ``@foundry-rs/<tool>-<platform>``.
   :func:`prepend_tools_to_path` puts their folder first on ``PATH`` so that
   ape-foundry (which looks ``anvil`` up on ``PATH``) starts the pinned one.
+  Where there is no such ``node_modules`` (the plugin installed in a user's own
+  project) the ones on ``PATH`` serve, as for every ape-foundry user; missing,
+  they are refused with a one-line error saying how to get them.
 * ``solc``: the npm package is the official compiler built to WebAssembly.
   :func:`install_solc_shim` writes ``solc-v<version>`` into py-solc-x's folder
   (``$SOLCX_BINARY_PATH`` or ``~/.solcx``), a two-line script running
@@ -27,6 +30,8 @@ import sys
 from pathlib import Path
 
 SHIM_MARKER = "# written by ape-livepeer-migration"
+#: The Foundry release ``package.json`` pins (npm serves it for Linux x64 only); named in the missing-tool error.
+FOUNDRY_NPM_VERSION = "1.7.1"
 WRAPPER = Path(__file__).with_name("solc.js")
 
 
@@ -65,20 +70,40 @@ def find_node_modules(start: Path | None = None) -> Path:
 def tool_path(tool: str, node_modules: Path | None = None) -> Path:
     """Path of the native ``anvil`` or ``cast`` binary.
 
-    The npm build for this platform when installed (``package.json`` pins the
-    Linux x64 one: the only Foundry build the npm registry serves), otherwise
-    the one on ``PATH`` (e.g. from ``foundryup`` on macOS).
+    The npm build for this platform when a ``node_modules`` holds it (``package.json`` pins the Linux x64 one:
+    the only Foundry build the npm registry serves): ``node_modules`` if given, else the toolchain's
+    (:func:`find_node_modules`) or any from the working directory up (a project that ran the ``npm install`` of
+    :func:`missing_tool_message`). Otherwise the one on ``PATH`` (``foundryup``): an installed plugin has no
+    checkout to look in.
     """
-    modules = node_modules or find_node_modules()
+    if node_modules is not None:
+        candidates = [node_modules]
+    else:
+        try:
+            candidates = [find_node_modules()]
+        except ToolchainError:
+            candidates = []
+        here = Path.cwd().resolve()
+        candidates.extend(p / "node_modules" for p in (here, *here.parents))
+    try:
+        build = Path("@foundry-rs") / f"{tool}-{_npm_platform()}" / "bin"
+    except ToolchainError:
+        build, candidates = Path(), []  # no npm build for this platform: PATH only
     exe = f"{tool}.exe" if platform.system() == "Windows" else tool
-    binary = modules / "@foundry-rs" / f"{tool}-{_npm_platform()}" / "bin" / exe
-    if binary.is_file():
-        return binary
+    for modules in candidates:
+        if (binary := modules / build / exe).is_file():
+            return binary
     if found := shutil.which(tool):
         return Path(found)
-    raise ToolchainError(
-        f"{tool} not found: neither {binary} (npm, Linux x64) nor `{tool}` on PATH; "
-        "run `make setup`, or install Foundry on this platform"
+    raise ToolchainError(missing_tool_message(tool))
+
+
+def missing_tool_message(tool: str) -> str:
+    """One line: ``tool`` is not on ``PATH``, and how to get it."""
+    package = f"@foundry-rs/{tool}-linux-amd64"
+    return (
+        f"{tool} (Foundry) not found on PATH: install Foundry with foundryup (https://getfoundry.sh), or on Linux x64 "
+        f"`npm install {package}@{FOUNDRY_NPM_VERSION}` in the project (or put its node_modules/{package}/bin on PATH)"
     )
 
 
