@@ -1,4 +1,5 @@
-"""A test written the way a project building on the system would: only the plugin's fixtures."""
+"""A test written the way a project building on the system would: only the fixtures the installed plugin provides
+(its pytest11 entry point); no conftest, no import of them."""
 
 LPT = 10**18
 
