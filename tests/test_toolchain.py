@@ -59,3 +59,50 @@ def test_imports_escaping_the_allowed_folders_are_refused(solc, tmp_path):
     for path in ("../outside.sol", "node_modules/../../outside.sol"):
         output = compile_json(solc, base, {"A.sol": {"content": f'import "{path}"; contract A {{}}'}})
         assert any("not found" in message for message in errors(output)), path
+
+
+def _no_checkout(start=None):
+    from ape_livepeer_migration.toolchain import ToolchainError
+
+    raise ToolchainError("node_modules with the Solidity toolchain not found")
+
+
+def test_without_anvil_anywhere_the_error_is_one_line_saying_how_to_get_it(tmp_path, monkeypatch):
+    """A user's project: no checkout's node_modules, none in the project, nothing on PATH."""
+    from ape_livepeer_migration import toolchain
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(toolchain, "find_node_modules", _no_checkout)
+    with pytest.raises(toolchain.ToolchainError) as raised:
+        toolchain.tool_path("anvil")
+    message = str(raised.value)
+    assert "\n" not in message and "foundryup" in message
+    assert "npm install @foundry-rs/anvil-linux-amd64@1.7.1" in message
+
+
+def test_anvil_from_the_projects_npm_install_then_from_path(tmp_path, monkeypatch):
+    from ape_livepeer_migration import toolchain
+
+    monkeypatch.setattr(toolchain, "find_node_modules", _no_checkout)
+    monkeypatch.setattr(toolchain, "_npm_platform", lambda: "linux-amd64")
+    project, elsewhere = tmp_path / "project", tmp_path / "bin"
+    npm_build = project / "node_modules" / "@foundry-rs" / "anvil-linux-amd64" / "bin" / "anvil"
+    for binary in (npm_build, elsewhere / "anvil"):
+        binary.parent.mkdir(parents=True)
+        binary.write_text("#!/bin/sh\n")
+        binary.chmod(0o755)
+    monkeypatch.setenv("PATH", str(elsewhere))
+    monkeypatch.chdir(project)
+    assert toolchain.tool_path("anvil") == npm_build
+    monkeypatch.chdir(tmp_path)
+    assert toolchain.tool_path("anvil") == elsewhere / "anvil"
+
+
+def test_the_version_named_in_the_error_is_the_one_package_json_pins():
+    from pathlib import Path
+
+    from ape_livepeer_migration.toolchain import FOUNDRY_NPM_VERSION
+
+    package = json.loads((Path(__file__).resolve().parents[1] / "package.json").read_text())
+    assert package["optionalDependencies"]["@foundry-rs/anvil-linux-amd64"] == FOUNDRY_NPM_VERSION
