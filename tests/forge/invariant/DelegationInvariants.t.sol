@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {BondingManagerBase} from "../../../contracts/protocol/BondingManagerBase.sol";
+import {SystemInvariantBase} from "./SystemInvariantBase.sol";
+
+/// @title Nobody's delegation is chosen or changed by anyone else
+/// @notice The handler records, per honest actor and layer, the delegate the actor chose itself (its own bond,
+///         rebond-from-unbonded, or its own migration that started its L2 delegation). A bonded honest actor must
+///         be delegated to exactly that. KNOWN BUG CLASS "pre-seeding L2 addresses via L1Migrator": on the current
+///         code the attacker migrates a little stake to a victim's L2 address naming its own orchestrator before
+///         the victim's migration lands; the victim's stake then joins the attacker's orchestrator.
+contract DelegationInvariants is SystemInvariantBase {
+    function invariant_l1DelegationIsOwnChoice() public view {
+        _check(sys.l1Bm(), true);
+    }
+
+    function invariant_l2DelegationIsOwnChoice() public view {
+        _check(sys.l2Bm(), false);
+    }
+
+    function _check(BondingManagerBase bm, bool l1) private view {
+        for (uint256 i; i < handler.N_HONEST(); ++i) {
+            address a = handler.honest(i);
+            BondingManagerBase.Delegator memory d = bm.getDelegator(a);
+            if (d.bondedAmount == 0) continue;
+            address chosen = l1 ? handler.chosenL1(a) : handler.chosenL2(a);
+            assertEq(d.delegateAddress, chosen, l1 ? "L1 delegate not chosen by its delegator" : "L2 delegate not chosen by its delegator");
+        }
+    }
+}
