@@ -18,7 +18,9 @@ KNOWN_BUG_INVARIANTS ?= DelegationInvariants
 # Slither and halmos live in their own venv (their dependency pins clash with Ape's), pinned in requirements-audit.lock.
 AUDIT_VENV ?= .venv-audit
 AUDIT_BIN  := $(AUDIT_VENV)/bin
-# Slither and halmos drive forge themselves: forge on PATH, the solc shim through Foundry's env override.
+# Slither and halmos drive forge themselves: forge on PATH, the solc shim through Foundry's env override. Each
+# builds into its own out/cache directory (their build settings differ from forge test's), so warm runs compile
+# nothing (Slither's own compile step always cleans and rebuilds: the Makefile builds for it instead).
 FORGE_ENV  := PATH="$(CURDIR)/node_modules/.bin:$$PATH" FOUNDRY_SOLC=$(SOLC_SHIM)
 SLITHER_FILTER := node_modules|tests/forge|contracts/test|contracts/simulator
 
@@ -68,11 +70,14 @@ $(AUDIT_VENV)/.installed: requirements-audit.lock
 audit: setup $(AUDIT_VENV)/.installed
 	@mkdir -p .forge
 	rm -f .forge/slither.json
-	$(FORGE_ENV) $(AUDIT_BIN)/slither . --foundry-out-directory .forge/out --filter-paths '$(SLITHER_FILTER)' \
+	$(FORGE_ENV) FOUNDRY_OUT=.forge/slither-out FOUNDRY_CACHE_PATH=.forge/slither-cache \
+		$(FORGE) build --offline --build-info --skip './tests/forge/**' --quiet
+	$(FORGE_ENV) FOUNDRY_OUT=.forge/slither-out $(AUDIT_BIN)/slither . --foundry-ignore-compile --foundry-out-directory .forge/slither-out --filter-paths '$(SLITHER_FILTER)' \
 		--exclude naming-convention --fail-none --json .forge/slither.json > .forge/slither.log 2>&1 \
 		|| { tail -20 .forge/slither.log; exit 1; }
 	$(AUDIT_BIN)/python audit/check_slither.py .forge/slither.json
-	$(FORGE_ENV) $(AUDIT_BIN)/halmos --root . --function check_ --forge-build-out .forge/out
+	$(FORGE_ENV) FOUNDRY_OUT=.forge/halmos-out FOUNDRY_CACHE_PATH=.forge/halmos-cache \
+		$(AUDIT_BIN)/halmos --root . --function check_ --forge-build-out .forge/halmos-out
 
 # Gas, relay throughput and CLI timings: one table, bench/results.json (see docs/benchmarks.md).
 bench: setup
