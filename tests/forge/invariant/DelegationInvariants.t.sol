@@ -19,6 +19,20 @@ contract DelegationInvariants is SystemInvariantBase {
         _check(sys.l2Bm(), false);
     }
 
+    /// @notice The concrete attack the invariant above finds (kept as a readable regression): the attacker's
+    ///         1-wei migration to delegator0's L2 address lands first (attacker-chosen delivery order) and makes the
+    ///         attacker delegator0's L2 orchestrator; delegator0's own migration, naming orchestrator1, then joins the
+    ///         attacker instead.
+    function test_attackerPreSeedsVictimL2Delegation() public {
+        address victim = handler.honest(2);
+        address chosen = handler.honest(1);
+        handler.migrate(2, 1); // victim migrates, naming orchestrator1 (its retryable is queued)
+        handler.attackerMigrateToOther(2, 0); // attacker sends 1 wei to the victim's L2 address
+        handler.deliverNewestRetryable(); // attacker's message first
+        handler.deliverRetryable(0); // then the victim's
+        assertEq(sys.l2Bm().getDelegator(victim).delegateAddress, chosen, "victim's L2 stake is not with its choice");
+    }
+
     function _check(BondingManagerBase bm, bool l1) private view {
         for (uint256 i; i < handler.N_HONEST(); ++i) {
             address a = handler.honest(i);
