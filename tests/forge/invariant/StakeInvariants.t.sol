@@ -24,6 +24,26 @@ contract StakeInvariants is SystemInvariantBase {
         assertLe(held - owned, handler.ghostDustBound(), "L2: Minter holds LPT nobody owns beyond rounding (lost)");
     }
 
+    /// @notice Per account: stake + locks never fall below what the account put in minus what it took out
+    ///         (its earnings can only add), beyond rounding. Catches stake moved from one account to another.
+    function invariant_nobodyLosesStake() public view {
+        address[] memory all = handler.accounts();
+        int256 dust = int256(handler.ghostDustBound());
+        for (uint256 i; i < all.length; ++i) {
+            address a = all[i];
+            int256 l1 = int256(_stake(sys.l1Bm(), sys.l1Rounds(), a) + _locks(sys.l1Bm(), a));
+            int256 l2 = int256(_stake(sys.l2Bm(), sys.l2Rounds(), a) + _locks(sys.l2Bm(), a));
+            if (l1 + dust < handler.ghostNetStakedL1(a)) revert AssertionFailed("L1 stake lost", uint256(l1), uint256(handler.ghostNetStakedL1(a)));
+            if (l2 + dust < handler.ghostNetStakedL2(a)) revert AssertionFailed("L2 stake lost", uint256(l2), uint256(handler.ghostNetStakedL2(a)));
+        }
+    }
+
+    /// @notice The L2 Minter uses the newest DELIVERED supply report, whatever order reports arrive in.
+    function invariant_supplyReportNewestWins() public view {
+        assertEq(sys.l2Minter().lastReportSequence(), handler.ghostReportSequence(), "L2 Minter's report sequence");
+        assertEq(sys.l2Minter().l1CirculatingSupply(), handler.ghostReportSupply(), "L2 Minter's L1 supply");
+    }
+
     /// @notice A migration moves the whole stake: what left L1 through the L1Migrator is what it escrowed.
     function invariant_migratedEqualsEscrowed() public view {
         assertEq(sys.l1Token().balanceOf(address(sys.l1Migrator())), 0, "LPT left in the L1Migrator");

@@ -84,6 +84,18 @@ contract SystemHandler {
     uint256 public ghostShortfall; // L1 LPT minted by the gateway when the escrow was short
     uint256 public ghostDustBound; // most LPT rounding can leave unowned in a Minter so far (per layer)
 
+    /// @notice Per account and layer: LPT it put into staking minus LPT it took out (withdrawn or migrated away);
+    ///         on L2, migrations delivered to the address count as put in. Its stake plus locks must never fall
+    ///         below this, beyond rounding: nobody loses stake to anybody else.
+    mapping(address => int256) public ghostNetStakedL1;
+    mapping(address => int256) public ghostNetStakedL2;
+
+    /// @notice Supply reports as sent (sequence, L1 circulating supply) by retryable id, and the newest delivered.
+    mapping(uint256 id => uint256) public reportSequence;
+    mapping(uint256 id => uint256) public reportSupplyOf;
+    uint256 public ghostReportSequence;
+    uint256 public ghostReportSupply;
+
     /// @notice The delegate each account chose itself on L1 / L2 (zero: none chosen, or not bonded).
     mapping(address => address) public chosenL1;
     mapping(address => address) public chosenL2;
@@ -216,8 +228,11 @@ contract SystemHandler {
         BondingManagerBase bm = l1Bm;
         uint256 n = bm.getDelegator(a).nextUnbondingLockId;
         if (n == 0) return;
+        uint256 before = l1Token.balanceOf(a);
         vm.prank(a);
-        try bm.withdrawStake(lockSeed % n) {} catch {}
+        try bm.withdrawStake(lockSeed % n) {
+            ghostNetStakedL1[a] -= int256(l1Token.balanceOf(a) - before);
+        } catch {}
     }
 
     /// @notice `actor` claims its earnings on L1 or L2.
@@ -331,6 +346,7 @@ contract SystemHandler {
         vm.prank(a);
         try l1Migrator.migrateUnbondingLocks(ids, a, orch, 0, 0, 0) {
             _recordRetryable(count, escrowed, a, orch, true, false);
+            ghostNetStakedL1[a] -= int256(sent[count].amount);
         } catch {}
     }
 
@@ -376,8 +392,11 @@ contract SystemHandler {
         BondingManagerBase bm = l2Bm;
         uint256 n = bm.getDelegator(a).nextUnbondingLockId;
         if (n == 0) return;
+        uint256 before = l2Token.balanceOf(a);
         vm.prank(a);
-        try bm.withdrawStake(lockSeed % n) {} catch {}
+        try bm.withdrawStake(lockSeed % n) {
+            ghostNetStakedL2[a] -= int256(l2Token.balanceOf(a) - before);
+        } catch {}
     }
 
     /// @notice `actor` deposits L1 LPT into the bridge (a retryable is queued).
@@ -422,6 +441,8 @@ contract SystemHandler {
         vm.prank(attacker());
         try reporter.reportSupply(0, 0, 0) {
             _recordRetryable(count, l1Token.balanceOf(address(escrow)), address(0), address(0), false, true);
+            reportSequence[count] = reporter.reportCount();
+            reportSupplyOf[count] = reporter.circulatingSupply();
         } catch {}
     }
 
@@ -517,6 +538,7 @@ contract SystemHandler {
         vm.prank(a);
         try l1Bm.bond(amount, to) {
             chosenL1[a] = l1Bm.getDelegator(a).delegateAddress;
+            ghostNetStakedL1[a] += int256(amount);
             ok = true;
         } catch {}
     }
@@ -526,6 +548,7 @@ contract SystemHandler {
         bool wasBonded = l2Bm.getDelegator(a).bondedAmount > 0;
         vm.prank(a);
         try l2Bm.bond(amount, to) {
+            ghostNetStakedL2[a] += int256(amount);
             // bonding oneself on L2 is choosing: record the choice only when it starts a delegation, so a
             // delegation that somebody else seeded is not laundered into "chosen"
             if (!wasBonded) chosenL2[a] = to;
@@ -559,6 +582,7 @@ contract SystemHandler {
         try l1Migrator.migrate(l2Delegator, orch, 0, 0, 0) {
             chosenL1[a] = address(0);
             _recordRetryable(count, escrowed, l2Delegator, orch, true, byAttacker);
+            ghostNetStakedL1[a] -= int256(sent[count].amount);
         } catch {}
     }
 
@@ -585,6 +609,12 @@ contract SystemHandler {
         if (!arb.redeem(id)) return;
         ghostInFlight12 -= s.amount;
         ghostDelivered12 += s.amount;
+        if (s.migration) ghostNetStakedL2[s.l2Delegator] += int256(s.amount);
+        uint256 seq = reportSequence[id];
+        if (seq > ghostReportSequence) {
+            ghostReportSequence = seq;
+            ghostReportSupply = reportSupplyOf[id];
+        }
         // an honest actor's own migration that starts its L2 delegation is its choice; an orchestrator's is itself
         if (s.migration && !s.byAttacker && !wasBonded) chosenL2[s.l2Delegator] = s.l2Orchestrator;
     }
