@@ -11,8 +11,21 @@ PYTEST_ARGS ?=
 FORGE      := node_modules/.bin/forge
 SOLC_SHIM  := $(HOME)/.solcx/solc-v0.8.37
 FORGE_ARGS ?=
+# Invariant suites that fail on today's contracts because the bug class they guard is still open (forge
+# --no-match-contract regex, `|`-separated). Empty it once the fixes are merged: `make test-contracts KNOWN_BUG_INVARIANTS=`.
+#   DelegationInvariants: pre-seeding L2 addresses via L1Migrator (an attacker's migration sets a victim's L2 delegate)
+#   EarningsFactorRegression: earnings factor overflow (an orchestrator with 1 wei left calls reward, then cannot claim)
+KNOWN_BUG_INVARIANTS ?= DelegationInvariants|EarningsFactorRegression
+# Slither and halmos live in their own venv (their dependency pins clash with Ape's), pinned in requirements-audit.lock.
+AUDIT_VENV ?= .venv-audit
+AUDIT_BIN  := $(AUDIT_VENV)/bin
+# Slither and halmos drive forge themselves: forge on PATH, the solc shim through Foundry's env override. Each
+# builds into its own out/cache directory (their build settings differ from forge test's), so warm runs compile
+# nothing (Slither's own compile step always cleans and rebuilds: the Makefile builds for it instead).
+FORGE_ENV  := PATH="$(CURDIR)/node_modules/.bin:$$PATH" FOUNDRY_SOLC=$(SOLC_SHIM)
+SLITHER_FILTER := node_modules|tests/forge|contracts/test|contracts/simulator
 
-.PHONY: setup demo test test-contracts compile artifacts bench clean lock
+.PHONY: setup demo test test-contracts fuzz-long audit compile artifacts bench clean lock lock-audit
 
 setup: $(VENV)/.installed node_modules/.installed
 	@$(BIN)/python -m ape_livepeer_migration.toolchain >/dev/null
@@ -40,13 +53,40 @@ artifacts: setup
 demo: setup
 	$(BIN)/ape run demo
 
-test: setup test-contracts
+test: setup test-contracts audit
 	$(BIN)/ape compile
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# In-process fuzzing and invariant runs of the contracts (tests/forge, see docs/security.md).
+# In-process fuzzing and invariant runs of the contracts (tests/forge, see docs/toolchain.md), small budget.
 test-contracts: setup
-	$(FORGE) test --offline --use $(SOLC_SHIM) $(FORGE_ARGS)
+	$(FORGE) test --offline --use $(SOLC_SHIM) $(if $(KNOWN_BUG_INVARIANTS),--no-match-contract '$(KNOWN_BUG_INVARIANTS)') $(FORGE_ARGS)
+
+# The attacker invariant suites with the long budget (foundry.toml profile `long`: 2000 runs x depth 2500 =
+# 5M handler calls per suite), known-bug suites included, with a new seed each time (make test-contracts keeps
+# foundry.toml's fixed seed, so make test is reproducible). Hours on 2 CPUs; narrow it with FORGE_ARGS='--mc ...'
+# or cap each invariant's campaign with FOUNDRY_INVARIANT_TIMEOUT=<seconds>.
+fuzz-long: setup
+	FOUNDRY_PROFILE=long $(FORGE) test --offline --use $(SOLC_SHIM) --match-path 'tests/forge/invariant/*' \
+		--fuzz-seed $$(date +%s) $(FORGE_ARGS)
+
+$(AUDIT_VENV)/.installed: requirements-audit.lock
+	test -x $(AUDIT_BIN)/python || $(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-audit.lock
+	@touch $@
+
+# Slither over the product contracts, gated by audit/slither-triage.json (any finding not triaged fails), then
+# halmos over every check_* function under tests/forge.
+audit: setup $(AUDIT_VENV)/.installed
+	@mkdir -p .forge
+	rm -f .forge/slither.json
+	$(FORGE_ENV) FOUNDRY_OUT=.forge/slither-out FOUNDRY_CACHE_PATH=.forge/slither-cache \
+		$(FORGE) build --offline --build-info --skip './tests/forge/**' --quiet
+	$(FORGE_ENV) FOUNDRY_OUT=.forge/slither-out $(AUDIT_BIN)/slither . --foundry-ignore-compile --foundry-out-directory .forge/slither-out --filter-paths '$(SLITHER_FILTER)' \
+		--exclude naming-convention --fail-none --json .forge/slither.json > .forge/slither.log 2>&1 \
+		|| { tail -20 .forge/slither.log; exit 1; }
+	$(AUDIT_BIN)/python audit/check_slither.py .forge/slither.json
+	$(FORGE_ENV) FOUNDRY_OUT=.forge/halmos-out FOUNDRY_CACHE_PATH=.forge/halmos-cache \
+		$(AUDIT_BIN)/halmos --root . --function check_ --forge-build-out .forge/halmos-out
 
 # Gas, relay throughput and CLI timings: one table, bench/results.json (see docs/benchmarks.md).
 bench: setup
@@ -60,3 +100,8 @@ clean:
 lock:
 	( head -3 requirements.lock; $(BIN)/python -m pip freeze --all --exclude-editable | grep -vE '^(ape-livepeer-migration|pip|wheel)==' ) > requirements.lock.new
 	mv requirements.lock.new requirements.lock
+
+# Re-pin requirements-audit.lock from the current audit venv.
+lock-audit:
+	( head -3 requirements-audit.lock; $(AUDIT_BIN)/python -m pip freeze --all | grep -vE '^(pip|setuptools|wheel)==' ) > requirements-audit.lock.new
+	mv requirements-audit.lock.new requirements-audit.lock

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {SystemInvariantBase} from "./SystemInvariantBase.sol";
+
+/// @title LPT is conserved on each layer and across the bridge
+/// @notice Ghosts are what the handler saw move (escrow deltas at send time, supply deltas of reward() and of
+///         executed withdrawals), not the contracts' own counters.
+contract ConservationInvariants is SystemInvariantBase {
+    /// @notice L1 supply = genesis + L1 rewards + gateway shortfall mints; nothing else mints L1 LPT.
+    function invariant_l1SupplyAccounted() public view {
+        assertEq(
+            sys.l1Token().totalSupply(),
+            sys.genesisSupply() + handler.ghostL1Rewards() + handler.ghostShortfall(),
+            "L1 supply != genesis + rewards + shortfall"
+        );
+        assertEq(sys.l1Minter().totalRewardsMinted(), handler.ghostL1Rewards(), "L1 Minter's reward count");
+    }
+
+    /// @notice L2 supply = what delivered deposits/migrations carried (as escrowed on L1) + L2 rewards - burned.
+    function invariant_l2SupplyAccounted() public view {
+        assertEq(
+            sys.l2Token().totalSupply() + handler.ghostBurned21(),
+            handler.ghostDelivered12() + handler.ghostL2Rewards(),
+            "L2 supply + burned != delivered + L2 rewards"
+        );
+    }
+
+    /// @notice Across layers: escrow + L2 rewards == L2 supply + in flight (both ways) + expired + shortfall.
+    function invariant_crossLayerConserved() public view {
+        assertEq(
+            sys.l1Token().balanceOf(address(sys.escrow())) + handler.ghostL2Rewards(),
+            sys.l2Token().totalSupply() + handler.ghostInFlight12() + handler.ghostLost12()
+                + handler.ghostInFlight21() + handler.ghostShortfall(),
+            "escrow + L2 rewards != L2 supply + in flight + expired + shortfall"
+        );
+    }
+
+    /// @notice Every LPT on each layer is held by an account, a Minter (bonded stake) or the escrow: none is stuck
+    ///         in a migrator, a gateway or a BondingManager.
+    function invariant_noLptStuck() public view {
+        address[] memory all = handler.accounts();
+        uint256 l1;
+        uint256 l2;
+        for (uint256 i; i < all.length; ++i) {
+            l1 += sys.l1Token().balanceOf(all[i]);
+            l2 += sys.l2Token().balanceOf(all[i]);
+        }
+        l1 += sys.l1Token().balanceOf(address(sys.l1Minter())) + sys.l1Token().balanceOf(address(sys.escrow()));
+        l2 += sys.l2Token().balanceOf(address(sys.l2Minter()));
+        assertEq(l1, sys.l1Token().totalSupply(), "L1 LPT outside accounts, Minter and escrow");
+        assertEq(l2, sys.l2Token().totalSupply(), "L2 LPT outside accounts and Minter");
+    }
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {SystemInvariantBase} from "./SystemInvariantBase.sol";
+
+/// @title No stake is created or lost, and earnings add up to what was minted
+/// @notice A Minter holds exactly the LPT bonded in its BondingManager: every account's stake with its pending
+///         earnings plus its unbonding locks, plus rounding dust. Earnings are floored, so dust is >= 0 (no stake is
+///         created out of thin air: the sum of claims never exceeds the rewards minted) and is bounded by the
+///         handler's `ghostDustBound` (a few wei per claim, one per delegator per reward call), so no earnings
+///         are lost beyond rounding either.
+contract StakeInvariants is SystemInvariantBase {
+    function invariant_l1StakeBacked() public view {
+        uint256 held = sys.l1Token().balanceOf(address(sys.l1Minter()));
+        uint256 owned = _owned(sys.l1Bm(), sys.l1Rounds());
+        assertGe(held, owned, "L1: stake + locks exceed the LPT the Minter holds (stake created)");
+        assertLe(held - owned, handler.ghostDustBound(), "L1: Minter holds LPT nobody owns beyond rounding (lost)");
+    }
+
+    function invariant_l2StakeBacked() public view {
+        uint256 held = sys.l2Token().balanceOf(address(sys.l2Minter()));
+        uint256 owned = _owned(sys.l2Bm(), sys.l2Rounds());
+        assertGe(held, owned, "L2: stake + locks exceed the LPT the Minter holds (stake created)");
+        assertLe(held - owned, handler.ghostDustBound(), "L2: Minter holds LPT nobody owns beyond rounding (lost)");
+    }
+
+    /// @notice Per account: stake + locks never fall below what the account put in minus what it took out
+    ///         (its earnings can only add), beyond rounding. Catches stake moved from one account to another.
+    function invariant_nobodyLosesStake() public view {
+        address[] memory all = handler.accounts();
+        int256 dust = int256(handler.ghostDustBound());
+        for (uint256 i; i < all.length; ++i) {
+            address a = all[i];
+            int256 l1 = int256(_stake(sys.l1Bm(), sys.l1Rounds(), a) + _locks(sys.l1Bm(), a));
+            int256 l2 = int256(_stake(sys.l2Bm(), sys.l2Rounds(), a) + _locks(sys.l2Bm(), a));
+            if (l1 + dust < handler.ghostNetStakedL1(a)) revert AssertionFailed("L1 stake lost", uint256(l1), uint256(handler.ghostNetStakedL1(a)));
+            if (l2 + dust < handler.ghostNetStakedL2(a)) revert AssertionFailed("L2 stake lost", uint256(l2), uint256(handler.ghostNetStakedL2(a)));
+        }
+    }
+
+    /// @notice The L2 Minter uses the newest DELIVERED supply report, whatever order reports arrive in.
+    function invariant_supplyReportNewestWins() public view {
+        assertEq(sys.l2Minter().lastReportSequence(), handler.ghostReportSequence(), "L2 Minter's report sequence");
+        assertEq(sys.l2Minter().l1CirculatingSupply(), handler.ghostReportSupply(), "L2 Minter's L1 supply");
+    }
+
+    /// @notice A migration moves the whole stake: what left L1 through the L1Migrator is what it escrowed.
+    function invariant_migratedEqualsEscrowed() public view {
+        assertEq(sys.l1Token().balanceOf(address(sys.l1Migrator())), 0, "LPT left in the L1Migrator");
+        assertEq(sys.l2Token().balanceOf(address(sys.l2Migrator())), 0, "LPT left in the L2Migrator");
+    }
+}

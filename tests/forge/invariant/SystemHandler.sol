@@ -1,0 +1,686 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {L1Escrow} from "../../../contracts/bridge/L1Escrow.sol";
+import {L1LPTGateway} from "../../../contracts/bridge/L1LPTGateway.sol";
+import {L1Migrator} from "../../../contracts/bridge/L1Migrator.sol";
+import {L1SupplyReporter} from "../../../contracts/bridge/L1SupplyReporter.sol";
+import {L2LPTGateway} from "../../../contracts/bridge/L2LPTGateway.sol";
+import {L2Migrator} from "../../../contracts/bridge/L2Migrator.sol";
+import {BondingManager} from "../../../contracts/l1/BondingManager.sol";
+import {L2BondingManager} from "../../../contracts/l2/L2BondingManager.sol";
+import {L2LivepeerToken} from "../../../contracts/l2/L2LivepeerToken.sol";
+import {L2Minter} from "../../../contracts/l2/L2Minter.sol";
+import {LivepeerToken} from "../../../contracts/protocol/LivepeerToken.sol";
+import {Minter} from "../../../contracts/protocol/Minter.sol";
+import {BondingManagerBase} from "../../../contracts/protocol/BondingManagerBase.sol";
+import {RoundsManager} from "../../../contracts/protocol/RoundsManager.sol";
+import {MockArbitrum} from "../utils/MockArbitrum.sol";
+import {LivepeerSystem} from "../utils/LivepeerSystem.sol";
+import {bound} from "../utils/TestBase.sol";
+import {vm} from "../utils/Vm.sol";
+
+/// @title Honest users and attackers acting on both layers
+/// @notice Every public function is one fuzzed action (forge picks them through the suite's `targetSelectors`).
+///         Actions never revert the run: a call the protocol refuses is simply skipped (try/catch), so the fuzzer
+///         explores sequences instead of dying on the first refused call. Ghost variables record what the
+///         handler itself saw move, independently of the contracts' own counters, for the invariants to compare.
+///         Actors: two honest orchestrators, three honest delegators, one attacker that is also an orchestrator,
+///         and sybil orchestrators the attacker spawns. Honest actors only ever act for themselves and migrate to
+///         their own L2 address; the attacker migrates to anybody's L2 address, front-runs, chooses the delivery
+///         order of messages, lets messages expire and reports supply out of order.
+contract SystemHandler {
+    LivepeerSystem public immutable sys;
+    MockArbitrum public immutable arb;
+
+    uint256 public constant N_HONEST = 5;
+    uint256 public constant GENESIS_EACH = 1_000_000e18;
+    uint256 public constant MAX_SYBILS = 30;
+
+    // The deployed contracts, read once in `bootstrap`: a `vm.prank` applies to the NEXT call, so a call to
+    // `sys.l1Bm()` between the prank and the action would consume it.
+    LivepeerToken public l1Token;
+    RoundsManager public l1Rounds;
+    Minter public l1Minter;
+    BondingManager public l1Bm;
+    L1Escrow public escrow;
+    L1LPTGateway public l1Gateway;
+    L1SupplyReporter public reporter;
+    L1Migrator public l1Migrator;
+    L2LivepeerToken public l2Token;
+    RoundsManager public l2Rounds;
+    L2Minter public l2Minter;
+    L2LPTGateway public l2Gateway;
+    L2BondingManager public l2Bm;
+    L2Migrator public l2Migrator;
+
+    /// @notice actors[0..1] honest orchestrators, [2..4] honest delegators, [5] the attacker.
+    address[6] public actors;
+    address[] public sybils;
+    /// @notice Fresh L1 delegators the attacker bonds and migrates to other actors' L2 addresses.
+    address[] public puppets;
+
+    // ------------------------------------------------------------- ghosts
+    /// @notice What a queued retryable carries, as the handler saw it sent.
+    struct SentRetryable {
+        uint256 amount; // L1 LPT escrowed for it (0 for supply reports)
+        address l2Delegator; // migrations only
+        address l2Orchestrator; // migrations only
+        bool migration;
+        bool byAttacker;
+    }
+
+    mapping(uint256 id => SentRetryable) public sent;
+    mapping(uint256 id => uint256) public outgoingAmount;
+
+    uint256 public ghostInFlight12; // escrowed on L1, not yet minted on L2 (pending retryables)
+    uint256 public ghostLost12; // escrowed on L1 for retryables that expired
+    uint256 public ghostDelivered12; // minted on L2 by delivered retryables (amounts recorded on L1)
+    uint256 public ghostInFlight21; // burned on L2, not yet executed on L1
+    uint256 public ghostBurned21; // burned on L2 by withdrawals
+    uint256 public ghostExecuted21; // L2 -> L1 withdrawals executed on L1
+    uint256 public ghostL1Rewards; // L1 LPT minted by reward() calls
+    uint256 public ghostL2Rewards; // L2 LPT minted by reward() calls
+    uint256 public ghostShortfall; // L1 LPT minted by the gateway when the escrow was short
+    uint256 public ghostDustBound; // most LPT rounding can leave unowned in a Minter so far (per layer)
+
+    /// @notice Per account and layer: LPT it put into staking minus LPT it took out (withdrawn or migrated away);
+    ///         on L2, migrations delivered to the address count as put in. Its stake plus locks must never fall
+    ///         below this, beyond rounding: nobody loses stake to anybody else.
+    mapping(address => int256) public ghostNetStakedL1;
+    mapping(address => int256) public ghostNetStakedL2;
+
+    /// @notice Supply reports as sent (sequence, L1 circulating supply) by retryable id, and the newest delivered.
+    mapping(uint256 id => uint256) public reportSequence;
+    mapping(uint256 id => uint256) public reportSupplyOf;
+    uint256 public ghostReportSequence;
+    uint256 public ghostReportSupply;
+
+    /// @notice The delegate each account chose itself on L1 / L2 (zero: none chosen, or not bonded).
+    mapping(address => address) public chosenL1;
+    mapping(address => address) public chosenL2;
+
+    /// @notice Calls per action, for the run's summary.
+    mapping(bytes32 => uint256) public calls;
+
+    constructor(LivepeerSystem sys_) {
+        sys = sys_;
+        arb = sys_.arb();
+        for (uint256 i; i < 6; ++i) {
+            actors[i] = address(uint160(0xA11CE000 + i));
+        }
+        vm.label(actors[0], "orchestrator0");
+        vm.label(actors[1], "orchestrator1");
+        vm.label(actors[2], "delegator0");
+        vm.label(actors[3], "delegator1");
+        vm.label(actors[4], "delegator2");
+        vm.label(actors[5], "attacker");
+    }
+
+    /// @notice Genesis holders and amounts (for `LivepeerSystem.deploy`).
+    function genesis() external view returns (address[] memory holders, uint256[] memory amounts) {
+        holders = new address[](6);
+        amounts = new uint256[](6);
+        for (uint256 i; i < 6; ++i) {
+            holders[i] = actors[i];
+            amounts[i] = GENESIS_EACH;
+        }
+    }
+
+    /// @notice Approvals and a starting state: three registered orchestrators, delegators bonded to two of them.
+    function bootstrap() external {
+        _cacheContracts();
+        for (uint256 i; i < 6; ++i) _approveAll(actors[i]);
+        _initRounds();
+        for (uint256 i; i < 2; ++i) _registerL1(actors[i], 1000e18, 100_000, 500_000);
+        _registerL1(actors[5], 1000e18, 1_000_000, 0);
+        for (uint256 i = 2; i < 5; ++i) _bondL1(actors[i], 100e18 * i, actors[i % 2]);
+        vm.roll(block.number + sys.ROUND_LENGTH());
+        _initRounds();
+    }
+
+    // =============================================================== views for the suite
+
+    function honest(uint256 i) external view returns (address) {
+        return actors[i];
+    }
+
+    function attacker() public view returns (address) {
+        return actors[5];
+    }
+
+    function sybilCount() external view returns (uint256) {
+        return sybils.length;
+    }
+
+    /// @notice Every account that can hold stake or LPT (actors and sybils).
+    function accounts() public view returns (address[] memory all) {
+        all = new address[](6 + sybils.length + puppets.length);
+        for (uint256 i; i < 6; ++i) all[i] = actors[i];
+        for (uint256 i; i < sybils.length; ++i) all[6 + i] = sybils[i];
+        for (uint256 i; i < puppets.length; ++i) all[6 + sybils.length + i] = puppets[i];
+    }
+
+    // =============================================================== clock
+
+    /// @notice Roll 1 block up to 3 rounds (round boundaries, the locked last tenth of a round included).
+    function advanceBlocks(uint256 blocks) external {
+        calls["advanceBlocks"]++;
+        vm.roll(block.number + bound(blocks, 1, 3 * sys.ROUND_LENGTH()));
+    }
+
+    /// @notice Roll to exactly the first block of the next round, or its last block, or its lock's first block.
+    function advanceToBoundary(uint256 which) external {
+        calls["advanceToBoundary"]++;
+        uint256 rl = sys.ROUND_LENGTH();
+        uint256 next = l1Rounds.currentRoundStartBlock() + rl;
+        uint256 w = which % 3;
+        uint256 target = w == 0 ? next : w == 1 ? next - 1 : next - rl / 10;
+        if (target > block.number) vm.roll(target);
+    }
+
+    /// @notice Anyone initializes the round on each layer.
+    function initializeRounds() external {
+        calls["initializeRounds"]++;
+        _initRounds();
+    }
+
+    // =============================================================== L1 staking
+
+    /// @notice `actor` bonds `amount` (1 wei .. all it holds) to its orchestrator (a delegator) or itself.
+    function bond(uint256 actorSeed, uint256 amount, uint256 toSeed) external {
+        calls["bond"]++;
+        address a = _anyActor(actorSeed);
+        uint256 bal = l1Token.balanceOf(a);
+        if (bal == 0) return;
+        amount = _extreme(amount, bal);
+        address to = _isOrchestratorRole(a) ? a : _orchestratorFor(a, toSeed);
+        _bondL1(a, amount, to);
+    }
+
+    /// @notice `actor` unbonds: a random part, all of it, or all but exactly 1 wei.
+    function unbond(uint256 actorSeed, uint256 amount, uint256 mode) external {
+        calls["unbond"]++;
+        address a = _anyActor(actorSeed);
+        BondingManagerBase bm = l1Bm;
+        uint256 stake = _pendingStake(bm, l1Rounds, a);
+        if (stake == 0) return;
+        uint256 m = mode % 3;
+        amount = m == 0 ? bound(amount, 1, stake) : m == 1 ? stake : (stake > 1 ? stake - 1 : stake);
+        _noteClaim();
+        vm.prank(a);
+        try bm.unbond(amount) {
+            if (amount == stake) chosenL1[a] = address(0);
+        } catch {}
+    }
+
+    /// @notice `actor` rebonds one of its locks (to its current delegate, or from unbonded to its choice).
+    function rebond(uint256 actorSeed, uint256 lockSeed, uint256 toSeed) external {
+        calls["rebond"]++;
+        address a = _anyActor(actorSeed);
+        _rebond(l1Bm, a, lockSeed, toSeed, true);
+    }
+
+    /// @notice `actor` withdraws one of its locks.
+    function withdrawStake(uint256 actorSeed, uint256 lockSeed) external {
+        calls["withdrawStake"]++;
+        address a = _anyActor(actorSeed);
+        BondingManagerBase bm = l1Bm;
+        uint256 n = bm.getDelegator(a).nextUnbondingLockId;
+        if (n == 0) return;
+        uint256 before = l1Token.balanceOf(a);
+        vm.prank(a);
+        try bm.withdrawStake(lockSeed % n) {
+            ghostNetStakedL1[a] -= int256(l1Token.balanceOf(a) - before);
+        } catch {}
+    }
+
+    /// @notice `actor` claims its earnings on L1 or L2.
+    function claimEarnings(uint256 actorSeed, bool l2) external {
+        calls["claimEarnings"]++;
+        address a = _anyActor(actorSeed);
+        BondingManagerBase bm = l2 ? BondingManagerBase(l2Bm) : BondingManagerBase(l1Bm);
+        _noteClaim();
+        vm.prank(a);
+        try bm.claimEarnings() {} catch {}
+    }
+
+    /// @notice An orchestrator (honest, the attacker or a sybil) calls reward() on L1 or L2.
+    function reward(uint256 orchSeed, bool l2) external {
+        calls["reward"]++;
+        address o = _anyOrchestrator(orchSeed);
+        if (l2) {
+            uint256 before = l2Token.totalSupply();
+            vm.prank(o);
+            try l2Bm.reward() {
+                ghostL2Rewards += l2Token.totalSupply() - before;
+                ghostDustBound += 10 + sybils.length;
+            } catch {}
+        } else {
+            uint256 before = l1Token.totalSupply();
+            vm.prank(o);
+            try l1Bm.reward() {
+                ghostL1Rewards += l1Token.totalSupply() - before;
+                ghostDustBound += 10 + sybils.length;
+            } catch {}
+        }
+    }
+
+    /// @notice An orchestrator sets its terms (extremes included) on L1 or L2.
+    function transcoderTerms(uint256 orchSeed, uint256 rewardCut, uint256 feeShare, bool l2) external {
+        calls["transcoderTerms"]++;
+        address o = _anyOrchestrator(orchSeed);
+        rewardCut = _extreme(rewardCut, 1_000_000);
+        feeShare = _extreme(feeShare, 1_000_000);
+        BondingManagerBase bm = l2 ? BondingManagerBase(l2Bm) : BondingManagerBase(l1Bm);
+        vm.prank(o);
+        try bm.transcoder(rewardCut, feeShare) {}
+        catch {}
+    }
+
+    /// @notice The attacker registers a batch of sybil orchestrators with 1 wei .. a little stake each, to grow
+    ///         the sorted active set on L1 or L2 (gas griefing of every stake-moving call).
+    function spawnSybils(uint256 count, uint256 stakeSeed, bool l2) external {
+        calls["spawnSybils"]++;
+        count = bound(count, 1, 10);
+        for (uint256 i; i < count && sybils.length < MAX_SYBILS; ++i) {
+            address s = address(uint160(0x5B1100000 + sybils.length));
+            sybils.push(s);
+            uint256 stake = bound(stakeSeed >> i, 1, 10e18);
+            if (l2) {
+                _takeL1FromAttacker(s, stake);
+                _bridgeInNow(s, stake);
+                vm.prank(s);
+                l2Token.approve(address(l2Bm), type(uint256).max);
+                _bondL2(s, stake, s);
+            } else {
+                _takeL1FromAttacker(s, stake);
+                _approveAll(s);
+                _registerL1(s, stake, 0, 1_000_000);
+            }
+        }
+    }
+
+    // =============================================================== migration
+
+    /// @notice An honest actor migrates its L1 stake to its own L2 address (a delegator names an orchestrator).
+    function migrate(uint256 actorSeed, uint256 orchSeed) external {
+        calls["migrate"]++;
+        address a = actors[actorSeed % N_HONEST];
+        // a registered orchestrator (or an orchestrator-role actor) migrates to itself; a delegator names one
+        address orch = l1Bm.isRegisteredTranscoder(a) || _isOrchestratorRole(a) ? a : actors[orchSeed % 2];
+        _migrate(a, a, orch, false);
+    }
+
+    /// @notice The attacker migrates its stake to ANOTHER actor's L2 address (orchestrator or delegator), naming
+    ///         itself as the orchestrator: it tries to seed or steer a victim's L2 delegation before the victim's
+    ///         own migration lands (front-running it when the attacker also picks the delivery order).
+    function attackerMigrateToOther(uint256 victimSeed, uint256 bondAmount) external {
+        calls["attackerMigrateToOther"]++;
+        address att = attacker();
+        address victim = actors[victimSeed % N_HONEST];
+        // the attacker's migrating account is a fresh delegator it controls (an orchestrator must migrate to itself)
+        address puppet = address(uint160(0xBAD00000 + puppets.length));
+        puppets.push(puppet);
+        uint256 amount = _extreme(bondAmount, 10e18);
+        _takeL1FromAttacker(puppet, amount);
+        _approveAll(puppet);
+        if (!_bondL1(puppet, amount, att)) return;
+        _migrate(puppet, victim, att, true);
+    }
+
+    /// @notice An honest actor migrates one of its unbonding locks to its own L2 address.
+    function migrateUnbondingLocks(uint256 actorSeed, uint256 lockSeed, uint256 orchSeed) external {
+        calls["migrateUnbondingLocks"]++;
+        address a = actors[actorSeed % N_HONEST];
+        BondingManagerBase bm = l1Bm;
+        uint256 n = bm.getDelegator(a).nextUnbondingLockId;
+        if (n == 0) return;
+        uint256[] memory ids = new uint256[](1);
+        ids[0] = lockSeed % n;
+        (uint256 amount,) = bm.getDelegatorUnbondingLock(a, ids[0]);
+        if (amount == 0) return;
+        address orch = actors[orchSeed % 2];
+        uint256 count = arb.retryableCount();
+        uint256 escrowed = l1Token.balanceOf(address(escrow));
+        vm.prank(a);
+        try l1Migrator.migrateUnbondingLocks(ids, a, orch, 0, 0, 0) {
+            _recordRetryable(count, escrowed, a, orch, true, false);
+            ghostNetStakedL1[a] -= int256(sent[count].amount);
+        } catch {}
+    }
+
+    // =============================================================== L2 staking and bridging
+
+    /// @notice `actor` bonds liquid L2 LPT on L2 (to its chosen orchestrator, or itself).
+    function bondL2(uint256 actorSeed, uint256 amount, uint256 toSeed) external {
+        calls["bondL2"]++;
+        address a = _anyActor(actorSeed);
+        uint256 bal = l2Token.balanceOf(a);
+        if (bal == 0) return;
+        address current = l2Bm.getDelegator(a).delegateAddress;
+        address to = current != address(0) ? current : _isOrchestratorRole(a) ? a : _orchestratorFor(a, toSeed);
+        _bondL2(a, _extreme(amount, bal), to);
+    }
+
+    /// @notice `actor` unbonds on L2 (random, all, all but 1 wei).
+    function unbondL2(uint256 actorSeed, uint256 amount, uint256 mode) external {
+        calls["unbondL2"]++;
+        address a = _anyActor(actorSeed);
+        BondingManagerBase bm = l2Bm;
+        uint256 stake = _pendingStake(bm, l2Rounds, a);
+        if (stake == 0) return;
+        uint256 m = mode % 3;
+        amount = m == 0 ? bound(amount, 1, stake) : m == 1 ? stake : (stake > 1 ? stake - 1 : stake);
+        _noteClaim();
+        vm.prank(a);
+        try bm.unbond(amount) {
+            if (amount == stake) chosenL2[a] = address(0);
+        } catch {}
+    }
+
+    /// @notice `actor` rebonds an L2 lock.
+    function rebondL2(uint256 actorSeed, uint256 lockSeed, uint256 toSeed) external {
+        calls["rebondL2"]++;
+        _rebond(l2Bm, _anyActor(actorSeed), lockSeed, toSeed, false);
+    }
+
+    /// @notice `actor` withdraws an L2 lock.
+    function withdrawStakeL2(uint256 actorSeed, uint256 lockSeed) external {
+        calls["withdrawStakeL2"]++;
+        address a = _anyActor(actorSeed);
+        BondingManagerBase bm = l2Bm;
+        uint256 n = bm.getDelegator(a).nextUnbondingLockId;
+        if (n == 0) return;
+        uint256 before = l2Token.balanceOf(a);
+        vm.prank(a);
+        try bm.withdrawStake(lockSeed % n) {
+            ghostNetStakedL2[a] -= int256(l2Token.balanceOf(a) - before);
+        } catch {}
+    }
+
+    /// @notice `actor` deposits L1 LPT into the bridge (a retryable is queued).
+    function bridgeIn(uint256 actorSeed, uint256 amount) external {
+        calls["bridgeIn"]++;
+        address a = _anyActor(actorSeed);
+        uint256 bal = l1Token.balanceOf(a);
+        if (bal == 0) return;
+        amount = _extreme(amount, bal);
+        uint256 count = arb.retryableCount();
+        uint256 escrowed = l1Token.balanceOf(address(escrow));
+        vm.prank(a);
+        try l1Gateway.outboundTransfer(address(l1Token), a, amount, 0, 0, abi.encode(uint256(0), bytes("")))
+        {
+            _recordRetryable(count, escrowed, address(0), address(0), false, a == attacker());
+        } catch {}
+    }
+
+    /// @notice `actor` withdraws liquid L2 LPT to L1 (an L2 -> L1 message is queued).
+    function bridgeOut(uint256 actorSeed, uint256 amount) external {
+        calls["bridgeOut"]++;
+        address a = _anyActor(actorSeed);
+        uint256 bal = l2Token.balanceOf(a);
+        if (bal == 0) return;
+        amount = _extreme(amount, bal);
+        uint256 count = arb.outgoingCount();
+        uint256 supply = l2Token.totalSupply();
+        L2LPTGateway gw = l2Gateway;
+        vm.prank(a);
+        try gw.outboundTransfer(address(l1Token), a, amount, bytes("")) {
+            uint256 burned = supply - l2Token.totalSupply();
+            ghostBurned21 += burned;
+            ghostInFlight21 += burned;
+            for (uint256 id = count; id < arb.outgoingCount(); ++id) outgoingAmount[id] = burned;
+        } catch {}
+    }
+
+    /// @notice Anyone (the attacker) reports the L1 circulating supply; reports are delivered in any order.
+    function reportSupply() external {
+        calls["reportSupply"]++;
+        uint256 count = arb.retryableCount();
+        vm.prank(attacker());
+        try reporter.reportSupply(0, 0, 0) {
+            _recordRetryable(count, l1Token.balanceOf(address(escrow)), address(0), address(0), false, true);
+            reportSequence[count] = reporter.reportCount();
+            reportSupplyOf[count] = reporter.circulatingSupply();
+        } catch {}
+    }
+
+    // =============================================================== message delivery (attacker-chosen order)
+
+    /// @notice Redeem the pending retryable nearest to `idSeed` (a failure leaves it pending).
+    function deliverRetryable(uint256 idSeed) external {
+        calls["deliverRetryable"]++;
+        (bool found, uint256 id) = _pendingId(true, idSeed);
+        if (!found) return;
+        _redeem(id);
+    }
+
+    /// @notice Redeem the NEWEST pending retryable first (out of order: front-running a victim's older message).
+    function deliverNewestRetryable() external {
+        calls["deliverNewestRetryable"]++;
+        uint256 n = arb.retryableCount();
+        for (uint256 i = n; i > 0; --i) {
+            if (!arb.retryable(i - 1).done) {
+                _redeem(i - 1);
+                return;
+            }
+        }
+    }
+
+    /// @notice Let the pending retryable nearest to `idSeed` expire.
+    function expireRetryable(uint256 idSeed) external {
+        calls["expireRetryable"]++;
+        (bool found, uint256 id) = _pendingId(true, idSeed);
+        if (!found) return;
+        arb.expire(id);
+        uint256 amount = sent[id].amount;
+        ghostInFlight12 -= amount;
+        ghostLost12 += amount;
+    }
+
+    /// @notice Execute the pending L2 -> L1 message nearest to `idSeed`.
+    function executeOutgoing(uint256 idSeed) external {
+        calls["executeOutgoing"]++;
+        (bool found, uint256 id) = _pendingId(false, idSeed);
+        if (!found) return;
+        uint256 supply = l1Token.totalSupply();
+        if (arb.execute(id)) {
+            ghostShortfall += l1Token.totalSupply() - supply;
+            ghostInFlight21 -= outgoingAmount[id];
+            ghostExecuted21 += outgoingAmount[id];
+        }
+    }
+
+    // =============================================================== internals
+
+    function _cacheContracts() private {
+        l1Token = sys.l1Token();
+        l1Rounds = sys.l1Rounds();
+        l1Minter = sys.l1Minter();
+        l1Bm = sys.l1Bm();
+        escrow = sys.escrow();
+        l1Gateway = sys.l1Gateway();
+        reporter = sys.reporter();
+        l1Migrator = sys.l1Migrator();
+        l2Token = sys.l2Token();
+        l2Rounds = sys.l2Rounds();
+        l2Minter = sys.l2Minter();
+        l2Gateway = sys.l2Gateway();
+        l2Bm = sys.l2Bm();
+        l2Migrator = sys.l2Migrator();
+    }
+
+    function _initRounds() private {
+        RoundsManager r1 = l1Rounds;
+        RoundsManager r2 = l2Rounds;
+        if (!r1.currentRoundInitialized()) try r1.initializeRound() {} catch {}
+        if (!r2.currentRoundInitialized()) try r2.initializeRound() {} catch {}
+    }
+
+    function _approveAll(address a) private {
+        vm.startPrank(a);
+        l1Token.approve(address(l1Bm), type(uint256).max);
+        l1Token.approve(address(l1Gateway), type(uint256).max);
+        l2Token.approve(address(l2Bm), type(uint256).max);
+        l2Token.approve(address(l2Gateway), type(uint256).max);
+        vm.stopPrank();
+    }
+
+    function _registerL1(address o, uint256 amount, uint256 rewardCut, uint256 feeShare) private {
+        if (!_bondL1(o, amount, o)) return;
+        vm.prank(o);
+        try l1Bm.transcoder(rewardCut, feeShare) {} catch {}
+    }
+
+    function _bondL1(address a, uint256 amount, address to) private returns (bool ok) {
+        _noteClaim();
+        vm.prank(a);
+        try l1Bm.bond(amount, to) {
+            chosenL1[a] = l1Bm.getDelegator(a).delegateAddress;
+            ghostNetStakedL1[a] += int256(amount);
+            ok = true;
+        } catch {}
+    }
+
+    function _bondL2(address a, uint256 amount, address to) private returns (bool ok) {
+        _noteClaim();
+        bool wasBonded = l2Bm.getDelegator(a).bondedAmount > 0;
+        vm.prank(a);
+        try l2Bm.bond(amount, to) {
+            ghostNetStakedL2[a] += int256(amount);
+            // bonding oneself on L2 is choosing: record the choice only when it starts a delegation, so a
+            // delegation that somebody else seeded is not laundered into "chosen"
+            if (!wasBonded) chosenL2[a] = to;
+            ok = true;
+        } catch {}
+    }
+
+    function _rebond(BondingManagerBase bm, address a, uint256 lockSeed, uint256 toSeed, bool l1) private {
+        uint256 n = bm.getDelegator(a).nextUnbondingLockId;
+        if (n == 0) return;
+        uint256 id = lockSeed % n;
+        _noteClaim();
+        bool bonded = bm.getDelegator(a).bondedAmount > 0;
+        address to = _isOrchestratorRole(a) ? a : _orchestratorFor(a, toSeed);
+        vm.prank(a);
+        if (bonded) {
+            try bm.rebond(id) {} catch {}
+        } else {
+            try bm.rebondFromUnbonded(to, id) {
+                if (l1) chosenL1[a] = to;
+                else chosenL2[a] = to;
+            } catch {}
+        }
+    }
+
+    function _migrate(address a, address l2Delegator, address orch, bool byAttacker) private {
+        uint256 count = arb.retryableCount();
+        uint256 escrowed = l1Token.balanceOf(address(escrow));
+        _noteClaim();
+        vm.prank(a);
+        try l1Migrator.migrate(l2Delegator, orch, 0, 0, 0) {
+            chosenL1[a] = address(0);
+            _recordRetryable(count, escrowed, l2Delegator, orch, true, byAttacker);
+            ghostNetStakedL1[a] -= int256(sent[count].amount);
+        } catch {}
+    }
+
+    function _recordRetryable(
+        uint256 countBefore,
+        uint256 escrowBefore,
+        address l2Delegator,
+        address orch,
+        bool migration,
+        bool byAttacker
+    ) private {
+        uint256 amount = l1Token.balanceOf(address(escrow)) - escrowBefore;
+        for (uint256 id = countBefore; id < arb.retryableCount(); ++id) {
+            sent[id] = SentRetryable(amount, l2Delegator, orch, migration, byAttacker);
+            ghostInFlight12 += amount;
+            amount = 0;
+        }
+    }
+
+    function _redeem(uint256 id) private {
+        SentRetryable memory s = sent[id];
+        bool wasBonded = s.migration && l2Bm.getDelegator(s.l2Delegator).bondedAmount > 0;
+        _noteClaim();
+        if (!arb.redeem(id)) return;
+        ghostInFlight12 -= s.amount;
+        ghostDelivered12 += s.amount;
+        if (s.migration) ghostNetStakedL2[s.l2Delegator] += int256(s.amount);
+        uint256 seq = reportSequence[id];
+        if (seq > ghostReportSequence) {
+            ghostReportSequence = seq;
+            ghostReportSupply = reportSupplyOf[id];
+        }
+        // an honest actor's own migration that starts its L2 delegation is its choice; an orchestrator's is itself
+        if (s.migration && !s.byAttacker && !wasBonded) chosenL2[s.l2Delegator] = s.l2Orchestrator;
+    }
+
+    /// @dev Bridge `amount` of `s`'s L1 LPT to its L2 address at once (a sybil's setup, not an attack step).
+    function _bridgeInNow(address s, uint256 amount) private {
+        _approveAll(s);
+        uint256 count = arb.retryableCount();
+        uint256 escrowed = l1Token.balanceOf(address(escrow));
+        vm.prank(s);
+        l1Gateway.outboundTransfer(address(l1Token), s, amount, 0, 0, abi.encode(uint256(0), bytes("")));
+        _recordRetryable(count, escrowed, address(0), address(0), false, true);
+        _redeem(count);
+    }
+
+    function _takeL1FromAttacker(address to, uint256 amount) private {
+        vm.prank(attacker());
+        l1Token.transfer(to, amount);
+    }
+
+    function _pendingId(bool retryables, uint256 seed) private view returns (bool, uint256) {
+        uint256 n = retryables ? arb.retryableCount() : arb.outgoingCount();
+        if (n == 0) return (false, 0);
+        uint256 start = seed % n;
+        for (uint256 k; k < n; ++k) {
+            uint256 id = (start + k) % n;
+            bool done = retryables ? arb.retryable(id).done : arb.outgoingMessage(id).done;
+            if (!done) return (true, id);
+        }
+        return (false, 0);
+    }
+
+    function _pendingStake(BondingManagerBase bm, RoundsManager rounds, address a) internal view returns (uint256) {
+        return bm.pendingStake(a, rounds.currentRound());
+    }
+
+    function _noteClaim() private {
+        ghostDustBound += 2;
+    }
+
+    function _anyActor(uint256 seed) private view returns (address) {
+        return actors[seed % 6];
+    }
+
+    function _anyOrchestrator(uint256 seed) private view returns (address) {
+        uint256 n = 3 + sybils.length;
+        uint256 k = seed % n;
+        if (k < 2) return actors[k];
+        if (k == 2) return actors[5];
+        return sybils[k - 3];
+    }
+
+    function _isOrchestratorRole(address a) private view returns (bool) {
+        return a == actors[0] || a == actors[1] || a == actors[5];
+    }
+
+    function _orchestratorFor(address, uint256 seed) private view returns (address) {
+        return actors[seed % 2];
+    }
+
+    /// @dev 1 wei, `max`, `max - 1`, or anything in between, so extremes come up often.
+    function _extreme(uint256 x, uint256 max) private pure returns (uint256) {
+        uint256 pick = x % 8;
+        if (pick == 0 || max <= 1) return 1;
+        if (pick == 1) return max;
+        if (pick == 2) return max - 1;
+        return bound(x >> 3, 1, max);
+    }
+}
