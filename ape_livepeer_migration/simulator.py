@@ -717,10 +717,9 @@ def submit_retryables(
 
     One entry per message: its :class:`DeliveryResult`, or the error that kept it from being
     delivered. When the node refuses a submission, that message and the rest carry the
-    refusal. The later ones the node accepted wait in its pool behind the nonce gap: none can
-    be mined before a transaction with the refused one's nonce, which is the next submission
-    of the refused message (a copy of one of them sent again is refused or replaces it: the
-    chain delivers each request once). A mined
+    refusal, and the later ones the node accepted are dropped from its pool again (they would
+    wait behind the nonce gap; a copy of one that stayed is refused by the chain, which
+    delivers each request once). A mined
     submission that reverted carries a :class:`SubmissionError` (``AlreadySubmitted`` when an
     earlier submission delivered it: the caller asks the chain, e.g. :func:`deliveries_of`).
     """
@@ -775,17 +774,29 @@ def submit_retryables(
                 "maxPriorityFeePerGas": 0,
             })))
         sent: list[tuple[RetryableMessage, str]] = []
-        for (message, _), answer in zip(chunk, rpc.batch([("eth_sendRawTransaction", [tx]) for _, tx in chunk])):
+        answers = rpc.batch([("eth_sendRawTransaction", [tx]) for _, tx in chunk])
+        for (message, _), answer in zip(chunk, answers):
             if isinstance(answer, Exception):
                 stopped = SubmissionError(f"submission of message {message.message_num} refused: {answer}")
                 break
             sent.append((message, answer))
+        if stopped is not None:
+            _drop_behind_gap(rpc, [a for a in answers[len(sent) + 1 :] if not isinstance(a, Exception)])
         for (message, tx_hash), receipt in zip(sent, _receipts(rpc, [h for _, h in sent], timeout)):
             if rpc_int(receipt["status"]) == 1:
                 results.append(_delivery_from_logs(receipt["logs"], message, already=False))
             else:
                 results.append(SubmissionError(f"submission {tx_hash} of message {message.message_num} reverted"))
     return results + [stopped] * (len(messages) - len(results))
+
+
+def _drop_behind_gap(rpc: HttpRpc, hashes: Sequence[str]) -> None:
+    """Take out of the L2 node's pool the submissions sent after a refused one: they wait behind
+    its nonce and would be mined as soon as any later transaction of the operator fills it, in
+    place of the submissions the relayer then sends for other messages. A node without
+    ``anvil_dropTransaction`` leaves them; the simulator refuses the duplicates they become."""
+    if hashes:
+        rpc.batch([("anvil_dropTransaction", [tx_hash]) for tx_hash in hashes])
 
 
 def ticket_is_live(sim: ArbitrumSimulator, ticket_id: bytes) -> bool:
