@@ -786,7 +786,11 @@ def submit_retryables(
             if rpc_int(receipt["status"]) == 1:
                 results.append(_delivery_from_logs(receipt["logs"], message, already=False))
             else:
-                results.append(SubmissionError(f"submission {tx_hash} of message {message.message_num} reverted"))
+                gas = gas_of[(message.gas_limit, len(message.data))]
+                results.append(SubmissionError(
+                    f"submission {tx_hash} of message {message.message_num} reverted "
+                    f"(gas used {rpc_int(receipt['gasUsed'])} of {gas})"
+                ))
     return results + [stopped] * (len(messages) - len(results))
 
 

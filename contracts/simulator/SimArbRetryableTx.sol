@@ -73,9 +73,12 @@ contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuard {
     uint256 private constant REDEEM_MARGIN_GAS = 20_000;
     /// @dev Gas of a submission besides the retry: checks, fee credits, events.
     uint256 private constant SUBMIT_BASE_GAS = 400_000;
-    /// @dev Gas of a submission per byte of retry calldata: 16 of transaction calldata, 200 of
-    ///      code deposit for the data chunk, and hashing and copying it into the chunk.
-    uint256 private constant SUBMIT_GAS_PER_DATA_BYTE = 220;
+    /// @dev Gas of a submission per byte of retry calldata in the transaction itself (EIP-2028),
+    ///      spent before the contract runs.
+    uint256 private constant TX_GAS_PER_DATA_BYTE = 16;
+    /// @dev Gas of a submission per byte of retry calldata kept with the ticket: 200 of code
+    ///      deposit for its data chunk, and hashing and copying it into the chunk.
+    uint256 private constant STORE_GAS_PER_DATA_BYTE = 204;
     /// @dev Gas per data chunk besides its bytes: CREATE2 and the call around it.
     uint256 private constant SUBMIT_GAS_PER_CHUNK = 40_000;
     /// @dev Gas a redeem needs per data chunk to read it back (cold account access and copy).
@@ -215,13 +218,15 @@ contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuard {
     /// @param dataLength length of the ticket's calldata
     /// @return the transaction gas
     function submissionGas(uint256 gasLimit, uint256 dataLength) public pure returns (uint256) {
-        if (dataLength > MAX_RETRY_DATA) return SUBMIT_BASE_GAS; // rejected: nothing stored or run
-        return _gasNeeded(gasLimit, dataLength) + SUBMIT_BASE_GAS + _storeGas(dataLength);
+        // rejected: nothing kept or run, only the transaction's calldata is paid for
+        if (dataLength > MAX_RETRY_DATA) return SUBMIT_BASE_GAS + TX_GAS_PER_DATA_BYTE * dataLength;
+        return _gasNeeded(gasLimit, dataLength) + SUBMIT_BASE_GAS + TX_GAS_PER_DATA_BYTE * dataLength
+            + _storeGas(dataLength);
     }
 
-    /// @dev Gas of a submission for the ticket's calldata: in the transaction and kept as code.
+    /// @dev Gas of a submission for keeping the ticket's calldata as code.
     function _storeGas(uint256 dataLength) private pure returns (uint256) {
-        return SUBMIT_GAS_PER_DATA_BYTE * dataLength + SUBMIT_GAS_PER_CHUNK * _chunkCount(dataLength);
+        return STORE_GAS_PER_DATA_BYTE * dataLength + SUBMIT_GAS_PER_CHUNK * _chunkCount(dataLength);
     }
 
     /// @inheritdoc IArbRetryableTx
