@@ -88,8 +88,16 @@ def _retryable(sim, sender, to, data, *, gas_limit=1_000_000, fee_cap=FEE_CAP, c
 #: name -> (retryable arguments given the L2 target, the attack's journal status)
 L1_TO_L2_ATTACKS = {
     "calldata-at-the-limit": (lambda t: dict(to=t, data=b"\xff" * MAX_RETRY_DATA), Status.DELIVERED),
-    "revert-data-128KiB": (lambda t: dict(to=t, data=_call("revertWith(uint256)", 128 * KIB)), Status.FAILED),
-    "revert-data-64KiB": (lambda t: dict(to=t, data=_call("revertWith(uint256)", 64 * KIB)), Status.FAILED),
+    # a gas limit just above what the destination spends: little gas comes back for copying its data
+    "revert-data-64KiB": (
+        lambda t: dict(to=t, data=_call("revertWith(uint256)", 64 * KIB), gas_limit=100_000), Status.FAILED
+    ),
+    "revert-data-128KiB": (
+        lambda t: dict(to=t, data=_call("revertWith(uint256)", 128 * KIB), gas_limit=100_000), Status.FAILED
+    ),
+    "return-bomb-128KiB": (
+        lambda t: dict(to=t, data=_call("returnWith(uint256)", 128 * KIB), gas_limit=100_000), Status.DELIVERED
+    ),
     "return-bomb-256KiB": (lambda t: dict(to=t, data=_call("returnWith(uint256)", 256 * KIB)), Status.DELIVERED),
     "burns-a-block-of-gas": (
         lambda t: dict(to=t, data=_call("burn()"), gas_limit=25_000_000), Status.FAILED
