@@ -20,7 +20,8 @@ delivers retryables (at ordinary addresses: the fork cannot run ArbOS's precompi
 L1 -> L2 primitives read the tickets that the real Inbox and Bridge record on the L1 fork.
 
 Faithful to Nitro: function selectors, events and errors of the interfaces; the Inbox's value
-and submission-fee checks, refund aliasing and message packing; the Bridge's accumulator and
+and submission-fee checks, its ``maxDataSize`` (117,964 bytes, ``DataTooLarge``), refund aliasing
+and message packing; the Bridge's accumulator and
 ``activeOutbox``; the Outbox's item hash, proof checks, ``AlreadySpent`` and execution context;
 ArbSys's ``L2ToL1Tx`` (hash and position); ticket lifetime, auto-redeem conditions (gas fee cap
 at least the base fee, gas limit at least 21000, gas paid for), submission fee charged at the
@@ -41,6 +42,9 @@ Different, by design or for lack of an ArbOS:
 * a request whose deposit cannot pay the submission fee and call value creates no ticket and
   credits the whole deposit to the sender's alias;
 * the deposit is paid by the operator with the submitting transaction, not minted;
+* a ticket's calldata is kept as contract code, paid in L2 gas by the operator's submission
+  (``submissionGas`` bounds it for every length the Inbox accepts); ``RedeemAttempted`` carries at
+  most 256 bytes of the retry's return data;
 * ``gasLimit == 1`` / ``maxFeePerGas == 1`` (``RetryableData`` estimation trick) is not handled.
 """
 

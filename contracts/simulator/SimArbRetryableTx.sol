@@ -30,7 +30,7 @@ contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuard {
         address beneficiary;
         uint64 gasLimit;
         uint256 callvalue;
-        // the calldata lives in the code of data chunks at _chunkAddress(ticketId, i)
+        // the calldata itself is the code of the contracts listed in _dataChunks[ticketId]
         uint256 dataLength;
     }
 
@@ -79,7 +79,7 @@ contract SimArbRetryableTx is IArbRetryableTx, ReentrancyGuard {
     /// @dev Gas of a submission per byte of retry calldata kept with the ticket: 200 of code
     ///      deposit for its data chunk, and hashing and copying it into the chunk.
     uint256 private constant STORE_GAS_PER_DATA_BYTE = 204;
-    /// @dev Gas per data chunk besides its bytes: CREATE2 and the call around it.
+    /// @dev Gas per data chunk besides its bytes: the CREATE and keeping the chunk's address.
     uint256 private constant SUBMIT_GAS_PER_CHUNK = 40_000;
     /// @dev Gas a redeem needs per data chunk to read it back (cold account access and copy).
     uint256 private constant LOAD_GAS_PER_CHUNK = 4_000;
