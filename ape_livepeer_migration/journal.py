@@ -45,6 +45,10 @@ class Status(str, enum.Enum):
       redeem it until ``redeemable_until`` (L2 time); the relayer does not;
     * ``rejected``: the L2 refused to create the ticket (deposit below the
       submission fee plus call value); the deposit went to the sender's alias;
+    * ``undelivered``: the operator could not get the retryable onto L2 (its
+      submission was refused by the node or reverted, twice); ``error`` says
+      why. The relayer skips it and goes on with later messages; the operator
+      puts it back to ``ready`` with :meth:`Journal.retry_undelivered`;
     * ``canceled``: the beneficiary canceled a failed ticket;
     * ``expired``: a failed ticket passed ``redeemable_until`` unredeemed;
     * ``done``: an L2 -> L1 message was executed through the Outbox, or a
@@ -56,6 +60,7 @@ class Status(str, enum.Enum):
     DELIVERED = "delivered"
     FAILED = "failed"
     REJECTED = "rejected"
+    UNDELIVERED = "undelivered"
     CANCELED = "canceled"
     EXPIRED = "expired"
     DONE = "done"
@@ -68,7 +73,8 @@ class Status(str, enum.Enum):
 #: The only status changes the journal accepts, per direction: a final status is never left.
 TRANSITIONS: dict[Direction, dict[Status, frozenset[Status]]] = {
     Direction.L1_TO_L2: {
-        Status.READY: frozenset({Status.DELIVERED, Status.FAILED, Status.REJECTED}),
+        Status.READY: frozenset({Status.DELIVERED, Status.FAILED, Status.REJECTED, Status.UNDELIVERED}),
+        Status.UNDELIVERED: frozenset({Status.READY}),
         Status.FAILED: frozenset({Status.DONE, Status.CANCELED, Status.EXPIRED}),
     },
     Direction.L2_TO_L1: {
@@ -96,6 +102,7 @@ class MessageRecord:
     redeemable_until: int | None
     root_id: int | None
     updated_at: float
+    error: str | None = None  # why the last attempt at it failed (undelivered; or an L2 -> L1 execution)
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,7 @@ CREATE TABLE IF NOT EXISTS messages (
     redeemable_until INTEGER,
     root_id INTEGER REFERENCES roots(id),
     updated_at REAL NOT NULL,
+    error TEXT,
     PRIMARY KEY (direction, id)
 );
 CREATE INDEX IF NOT EXISTS messages_by_status ON messages (direction, status, id);
@@ -153,6 +161,9 @@ class Journal:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(messages)")}
+        if "error" not in columns:  # a journal written before messages had an error column
+            self._db.execute("ALTER TABLE messages ADD COLUMN error TEXT")
         fingerprint = json.dumps(deployment, sort_keys=True)
         with self.transaction():
             row = self._db.execute("SELECT value FROM meta WHERE key = 'deployment'").fetchone()
@@ -223,8 +234,8 @@ class Journal:
             return bool(inserted)
 
     def update(self, direction: Direction, id: int, status: Status, **fields: Any) -> None:
-        """Move a message to ``status``, setting any of ticket_id, result_tx, redeemable_until, root_id."""
-        allowed = {"ticket_id", "result_tx", "redeemable_until", "root_id"}
+        """Move a message to ``status``, setting any of ticket_id, result_tx, redeemable_until, root_id, error."""
+        allowed = {"ticket_id", "result_tx", "redeemable_until", "root_id", "error"}
         if not set(fields) <= allowed:
             raise ValueError(f"unknown message fields {set(fields) - allowed}")
         assignments = "".join(f", {name} = ?" for name in fields)
@@ -242,6 +253,25 @@ class Journal:
                 (status.value, time.time(), *fields.values(), direction.value, id),
             )
             self._log(direction, id, status)
+
+    def set_error(self, direction: Direction, id: int, error: str | None) -> None:
+        """Record why the last attempt at a message failed, without changing its status."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE messages SET error = ?, updated_at = ? WHERE direction = ? AND id = ?",
+                (error, time.time(), direction.value, id),
+            )
+
+    def retry_undelivered(self, ids: list[int] | None = None) -> list[int]:
+        """Put ``undelivered`` L1 -> L2 messages (all, or those in ``ids``) back to ``ready``, so that
+        the next pass submits them again; returns the ids moved. Their last error stays recorded."""
+        moved = []
+        with self.transaction():
+            for record in self.messages(Direction.L1_TO_L2, (Status.UNDELIVERED,)):
+                if ids is None or record.id in ids:
+                    self.update(Direction.L1_TO_L2, record.id, Status.READY)
+                    moved.append(record.id)
+        return moved
 
     def _log(self, direction: Direction, id: int, status: Status) -> None:
         self._db.execute(
@@ -271,9 +301,9 @@ class Journal:
 
     @staticmethod
     def _record(row: tuple) -> MessageRecord:
-        direction, id, status, block, payload, ticket, tx, until, root, at = row
+        direction, id, status, block, payload, ticket, tx, until, root, at, error = row
         return MessageRecord(
-            Direction(direction), id, Status(status), block, json.loads(payload), ticket, tx, until, root, at
+            Direction(direction), id, Status(status), block, json.loads(payload), ticket, tx, until, root, at, error
         )
 
     def counts(self) -> dict[str, dict[str, int]]:

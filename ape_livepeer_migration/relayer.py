@@ -19,11 +19,24 @@ Retryables are delivered in batches (``deliveries_per_batch``, default 100):
 the chain is asked about the whole batch at once, the undelivered ones are
 submitted together (signed with explicit nonces, gas and fees, sent one
 block's worth per JSON-RPC batch, so the L2 mines them together, in message
-order), and each outcome is then journaled on its own, in message order. A
-submission the node refuses, or that reverts without the chain having
-delivered the message some other way, stops the pass at that message: the
-ones before it are journaled, the ones after it wait for a later pass (see
-:func:`~ape_livepeer_migration.simulator.submit_retryables`).
+order), and each outcome is then journaled on its own, in message order.
+
+No message a user can send stops the relayer. A submission the node refuses,
+or that reverts, without the chain having delivered the message some other
+way, is sent once more on its own; if that fails too, the message is journaled
+``undelivered`` with the error and skipped, and the messages after it are
+asked about and submitted again, in order (see
+:func:`~ape_livepeer_migration.simulator.submit_retryables`). The operator
+puts undelivered messages back with :meth:`Relayer.retry_undelivered` (or
+``--retry-undelivered``) once the cause is fixed. An L2 -> L1 message whose
+execution fails stays ``ready`` with its error and is tried again next pass.
+
+The two directions run independently: an error in one (a dead node, a
+journal that misses messages) is logged, the other direction still runs, and
+then :meth:`Relayer.relay_once` raises that error. :meth:`Relayer.watch`
+survives such passes: it logs the error, waits ``poll_interval`` and tries
+again, and raises only after ``max_failed_passes`` passes in a row failed
+(default 30; e.g. the L2 node is gone for good).
 
 Exactly once, whatever moment the process dies at: every state transition is
 one SQLite transaction of the :class:`~ape_livepeer_migration.journal.Journal`
@@ -138,6 +151,7 @@ class PassReport:
     delivered: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
     rejected: list[int] = field(default_factory=list)
+    undelivered: dict[int, str] = field(default_factory=dict)  # id -> error; skipped until retried
     redeemed_later: list[int] = field(default_factory=list)
     canceled: list[int] = field(default_factory=list)
     expired: list[int] = field(default_factory=list)
@@ -146,12 +160,14 @@ class PassReport:
     confirmed: list[int] = field(default_factory=list)
     executed: list[int] = field(default_factory=list)
     execution_errors: dict[int, str] = field(default_factory=dict)  # id -> error; stays ready
+    errors: dict[str, str] = field(default_factory=dict)  # direction -> error that stopped its part of the pass
 
     @property
     def idle(self) -> bool:
         """Nothing changed in this pass (execution errors alone change nothing)."""
         return not any(
-            (self.seen_l1, self.seen_l2, self.delivered, self.failed, self.rejected, self.redeemed_later,
+            (self.seen_l1, self.seen_l2, self.delivered, self.failed, self.rejected, self.undelivered,
+             self.redeemed_later,
              self.canceled, self.expired, self.roots, self.confirmed, self.executed,
              self.fast_forwarded_to is not None)
         )
@@ -185,16 +201,40 @@ class Relayer:
     # ------------------------------------------------------------ one pass
 
     def relay_once(self) -> PassReport:
-        """Scan both chains, then move every message as far as it can go now."""
+        """Scan both chains, then move every message as far as it can go now.
+
+        The two directions are independent: when one raises (an infrastructure error: no user
+        message makes either raise), the other still runs, then the first error is raised."""
         report = PassReport()
+        raised: list[Exception] = []
+        for direction, part in ((Direction.L1_TO_L2, self._relay_l1_to_l2), (Direction.L2_TO_L1, self._relay_l2_to_l1)):
+            try:
+                part(report)
+            except Exception as error:
+                report.errors[direction.value] = repr(error)
+                logger.error("%s part of the pass failed: %r", direction.value, error)
+                raised.append(error)
+        if raised:
+            raise raised[0]
+        return report
+
+    def _relay_l1_to_l2(self, report: PassReport) -> None:
         report.seen_l1 = self._scan(L1, Direction.L1_TO_L2, Status.READY, self.backend.inbound)
-        report.seen_l2 = self._scan(L2, Direction.L2_TO_L1, Status.WAITING, self.backend.outbound)
         self._deliver(report)
         self._follow_failed(report)
+
+    def _relay_l2_to_l1(self, report: PassReport) -> None:
+        report.seen_l2 = self._scan(L2, Direction.L2_TO_L1, Status.WAITING, self.backend.outbound)
         self._assert_roots(report)
         self._confirm(report)
         self._execute(report)
-        return report
+
+    def retry_undelivered(self, ids: list[int] | None = None) -> list[int]:
+        """Put ``undelivered`` retryables (all, or ``ids``) back to ``ready`` for the next pass."""
+        moved = self.journal.retry_undelivered(ids)
+        if moved:
+            logger.info("L1->L2 %s back to ready", moved)
+        return moved
 
     def _scan(self, chain: str, direction: Direction, status: Status, fetch: Callable) -> list[int]:
         seen = []
@@ -220,23 +260,48 @@ class Relayer:
 
     def _deliver_batch(self, records: list[MessageRecord], report: PassReport) -> None:
         """Ask the chain which of ``records`` it handled, submit the others together, then
-        journal each outcome in message order (one journal transaction each)."""
-        messages = [load(self.backend.inbound_type, record.payload) for record in records]
-        outcomes: list[Delivery | Exception | None] = list(self.backend.deliveries(messages))
-        unsent = [index for index, outcome in enumerate(outcomes) if outcome is None]
-        if unsent:
-            for index, outcome in zip(unsent, self.backend.deliver_batch([messages[i] for i in unsent]), strict=True):
-                outcomes[index] = outcome
-        for record, message, outcome in zip(records, messages, outcomes):
-            if isinstance(outcome, Exception):
-                # A submission that raced an earlier, unjournaled one is refused by the
-                # simulator; the chain tells which case this is. Anything else stops the
-                # pass here: later messages wait for this one.
-                (found,) = self.backend.deliveries([message])
-                if found is None:
-                    raise outcome
-                outcome = found
-            self._journal_delivery(record.id, outcome, report)
+        journal each outcome in message order (one journal transaction each).
+
+        A message neither delivered by its submission nor found delivered on the chain is
+        submitted once more alone, then journaled ``undelivered``; the messages after it are
+        asked about and submitted again (a refused submission leaves the ones sent after it
+        undelivered, and a reverted one may have been followed by delivered ones)."""
+        while records:
+            messages = [load(self.backend.inbound_type, record.payload) for record in records]
+            outcomes: list[Delivery | Exception | None] = list(self.backend.deliveries(messages))
+            unsent = [index for index, outcome in enumerate(outcomes) if outcome is None]
+            if unsent:
+                for index, outcome in zip(unsent, self.backend.deliver_batch([messages[i] for i in unsent]), strict=True):
+                    outcomes[index] = outcome
+            rest: list[MessageRecord] = []
+            for position, (record, message, outcome) in enumerate(zip(records, messages, outcomes)):
+                if isinstance(outcome, Exception):
+                    outcome = self._deliver_alone(message, outcome)
+                    if isinstance(outcome, Exception):
+                        self._journal_undelivered(record.id, outcome, report)
+                        rest = records[position + 1 :]
+                        break
+                self._journal_delivery(record.id, outcome, report)
+            records = rest
+
+    def _deliver_alone(self, message: Any, error: Exception) -> Delivery | Exception:
+        """A message whose submission in a batch failed: what the chain did with it (a submission
+        that raced an earlier, unjournaled one is refused, the first one delivered it), else the
+        outcome of one more submission on its own, else the error that kept it off the chain."""
+        (found,) = self.backend.deliveries([message])
+        if found is not None:
+            return found
+        (outcome,) = self.backend.deliver_batch([message])
+        if isinstance(outcome, Exception):
+            (found,) = self.backend.deliveries([message])
+            return outcome if found is None else found
+        return outcome
+
+    def _journal_undelivered(self, id: int, error: Exception, report: PassReport) -> None:
+        reason = f"{type(error).__name__}: {error}"
+        self.journal.update(Direction.L1_TO_L2, id, Status.UNDELIVERED, error=reason)
+        report.undelivered[id] = reason
+        logger.error("L1->L2 %d undelivered, skipped (retry with retry_undelivered): %s", id, reason)
 
     def _journal_delivery(self, id: int, outcome: Delivery, report: PassReport) -> None:
         self.journal.update(
@@ -324,6 +389,8 @@ class Relayer:
                         # The L1 call reverts (or the node failed): the message stays
                         # executable, as on Arbitrum, and is tried again next pass.
                         report.execution_errors[record.id] = repr(error)
+                        if record.error != repr(error):
+                            self.journal.set_error(Direction.L2_TO_L1, record.id, repr(error))
                         logger.warning("L2->L1 %d not executed: %r", record.id, error)
                         continue
             self.journal.update(Direction.L2_TO_L1, record.id, Status.DONE, result_tx=tx_hash)
@@ -337,11 +404,26 @@ class Relayer:
         poll_interval: float = 1.0,
         stop_event: threading.Event | None = None,
         on_pass: Callable[[PassReport], None] | None = None,
+        max_failed_passes: int = 30,
     ) -> None:
-        """Relay until ``stop_event`` is set; sleeps ``poll_interval`` only after an idle pass."""
+        """Relay until ``stop_event`` is set; sleeps ``poll_interval`` after an idle pass.
+
+        A pass that raises (see :meth:`relay_once`: a node or the journal failed, not a user's
+        message) is logged and followed by ``poll_interval`` of sleep; only ``max_failed_passes``
+        such passes in a row end the watch, with the last error."""
         stop_event = stop_event or threading.Event()
+        failed_in_a_row = 0
         while not stop_event.is_set():
-            report = self.relay_once()
+            try:
+                report = self.relay_once()
+            except Exception:
+                failed_in_a_row += 1
+                if failed_in_a_row >= max_failed_passes:
+                    raise
+                logger.warning("pass failed (%d in a row), trying again in %s s", failed_in_a_row, poll_interval)
+                stop_event.wait(poll_interval)
+                continue
+            failed_in_a_row = 0
             if on_pass is not None:
                 on_pass(report)
             if report.idle:
@@ -547,12 +629,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--fast-forward", action="store_true", help="mine the local L1 through challenge periods")
     parser.add_argument("--poll-interval", type=float, default=1.0)
     parser.add_argument("--once", action="store_true", help="one pass, then exit")
+    parser.add_argument("--retry-undelivered", action="store_true",
+                        help="put every undelivered retryable back to ready before relaying")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
 
     chains = attach(args.l1_rpc, args.l2_rpc)
     sim = load_simulator(chains, _operator(args.operator), json.loads(args.deployment.read_text()))
     relayer = Relayer.open(SimulatorBackend(sim), args.journal, fast_forward=args.fast_forward)
+    if args.retry_undelivered:
+        relayer.retry_undelivered()
     print("ready", flush=True)
 
     def show(report: PassReport) -> None:

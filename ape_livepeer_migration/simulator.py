@@ -20,7 +20,8 @@ delivers retryables (at ordinary addresses: the fork cannot run ArbOS's precompi
 L1 -> L2 primitives read the tickets that the real Inbox and Bridge record on the L1 fork.
 
 Faithful to Nitro: function selectors, events and errors of the interfaces; the Inbox's value
-and submission-fee checks, refund aliasing and message packing; the Bridge's accumulator and
+and submission-fee checks, its ``maxDataSize`` (117,964 bytes, ``DataTooLarge``), refund aliasing
+and message packing; the Bridge's accumulator and
 ``activeOutbox``; the Outbox's item hash, proof checks, ``AlreadySpent`` and execution context;
 ArbSys's ``L2ToL1Tx`` (hash and position); ticket lifetime, auto-redeem conditions (gas fee cap
 at least the base fee, gas limit at least 21000, gas paid for), submission fee charged at the
@@ -41,6 +42,9 @@ Different, by design or for lack of an ArbOS:
 * a request whose deposit cannot pay the submission fee and call value creates no ticket and
   credits the whole deposit to the sender's alias;
 * the deposit is paid by the operator with the submitting transaction, not minted;
+* a ticket's calldata is kept as contract code, paid in L2 gas by the operator's submission
+  (``submissionGas`` bounds it for every length the Inbox accepts); ``RedeemAttempted`` carries at
+  most 256 bytes of the retry's return data;
 * ``gasLimit == 1`` / ``maxFeePerGas == 1`` (``RetryableData`` estimation trick) is not handled.
 """
 
@@ -717,10 +721,9 @@ def submit_retryables(
 
     One entry per message: its :class:`DeliveryResult`, or the error that kept it from being
     delivered. When the node refuses a submission, that message and the rest carry the
-    refusal. The later ones the node accepted wait in its pool behind the nonce gap: none can
-    be mined before a transaction with the refused one's nonce, which is the next submission
-    of the refused message (a copy of one of them sent again is refused or replaces it: the
-    chain delivers each request once). A mined
+    refusal, and the later ones the node accepted are dropped from its pool again (they would
+    wait behind the nonce gap; a copy of one that stayed is refused by the chain, which
+    delivers each request once). A mined
     submission that reverted carries a :class:`SubmissionError` (``AlreadySubmitted`` when an
     earlier submission delivered it: the caller asks the chain, e.g. :func:`deliveries_of`).
     """
@@ -775,17 +778,33 @@ def submit_retryables(
                 "maxPriorityFeePerGas": 0,
             })))
         sent: list[tuple[RetryableMessage, str]] = []
-        for (message, _), answer in zip(chunk, rpc.batch([("eth_sendRawTransaction", [tx]) for _, tx in chunk])):
+        answers = rpc.batch([("eth_sendRawTransaction", [tx]) for _, tx in chunk])
+        for (message, _), answer in zip(chunk, answers):
             if isinstance(answer, Exception):
                 stopped = SubmissionError(f"submission of message {message.message_num} refused: {answer}")
                 break
             sent.append((message, answer))
+        if stopped is not None:
+            _drop_behind_gap(rpc, [a for a in answers[len(sent) + 1 :] if not isinstance(a, Exception)])
         for (message, tx_hash), receipt in zip(sent, _receipts(rpc, [h for _, h in sent], timeout)):
             if rpc_int(receipt["status"]) == 1:
                 results.append(_delivery_from_logs(receipt["logs"], message, already=False))
             else:
-                results.append(SubmissionError(f"submission {tx_hash} of message {message.message_num} reverted"))
+                gas = gas_of[(message.gas_limit, len(message.data))]
+                results.append(SubmissionError(
+                    f"submission {tx_hash} of message {message.message_num} reverted "
+                    f"(gas used {rpc_int(receipt['gasUsed'])} of {gas})"
+                ))
     return results + [stopped] * (len(messages) - len(results))
+
+
+def _drop_behind_gap(rpc: HttpRpc, hashes: Sequence[str]) -> None:
+    """Take out of the L2 node's pool the submissions sent after a refused one: they wait behind
+    its nonce and would be mined as soon as any later transaction of the operator fills it, in
+    place of the submissions the relayer then sends for other messages. A node without
+    ``anvil_dropTransaction`` leaves them; the simulator refuses the duplicates they become."""
+    if hashes:
+        rpc.batch([("anvil_dropTransaction", [tx_hash]) for tx_hash in hashes])
 
 
 def ticket_is_live(sim: ArbitrumSimulator, ticket_id: bytes) -> bool:

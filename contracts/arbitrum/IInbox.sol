@@ -16,6 +16,9 @@ interface IInbox {
     error InsufficientSubmissionCost(uint256 expected, uint256 actual);
     /// @notice The L2 gas limit does not fit in a uint64.
     error GasLimitTooLarge();
+    /// @notice The packed message (nine 32-byte words and the calldata) exceeds the Inbox's
+    ///         `maxDataSize` (Nitro's AbsInbox).
+    error DataTooLarge(uint256 dataLength, uint256 maxDataLength);
 
     /// @notice Create a retryable ticket; refund addresses that have code are aliased.
     /// @param to L2 destination of the call
@@ -69,4 +72,8 @@ interface IInbox {
     /// @notice The bridge that holds deposits and executes outbox calls.
     /// @return the bridge
     function bridge() external view returns (IBridge);
+
+    /// @notice Longest packed message the Inbox accepts, in bytes (117,964 on Arbitrum One).
+    /// @return the limit
+    function maxDataSize() external view returns (uint256);
 }

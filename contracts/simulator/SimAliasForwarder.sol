@@ -5,6 +5,11 @@ pragma solidity ^0.8.24;
 /// @notice Lets the simulated ArbRetryableTx make calls whose `msg.sender` is exactly the alias,
 ///         as ArbOS does. Anyone else sees an account that accepts ETH.
 contract SimAliasForwarder {
+    /// @notice Most bytes of a failed call's revert data passed back up. The destination chooses
+    ///         its revert data: copying all of it would let it charge the caller for megabytes of
+    ///         memory outside the ticket's gas (a "return bomb").
+    uint256 public constant MAX_REVERT_DATA = 256;
+
     /// @notice The only contract that may drive calls (the simulated ArbRetryableTx).
     address public immutable driver;
 
@@ -16,16 +21,22 @@ contract SimAliasForwarder {
         driver = driver_;
     }
 
-    /// @notice Call `to` with `msg.value` and at most `gasLimit` gas; bubbles a revert up.
+    /// @notice Call `to` with `msg.value` and at most `gasLimit` gas; on failure reverts with at
+    ///         most the first MAX_REVERT_DATA bytes of the call's revert data. Return data of a
+    ///         successful call is not copied.
     /// @param to L2 destination
     /// @param gasLimit gas for the call
     /// @param data calldata
     function forward(address to, uint256 gasLimit, bytes calldata data) external payable {
         if (msg.sender != driver) revert NotDriver(msg.sender);
-        (bool success, bytes memory returnData) = to.call{value: msg.value, gas: gasLimit}(data);
-        if (!success) {
-            assembly ("memory-safe") {
-                revert(add(returnData, 32), mload(returnData))
+        assembly ("memory-safe") {
+            let input := mload(0x40)
+            calldatacopy(input, data.offset, data.length)
+            if iszero(call(gasLimit, to, callvalue(), input, data.length, 0, 0)) {
+                let size := returndatasize()
+                if gt(size, MAX_REVERT_DATA) { size := MAX_REVERT_DATA }
+                returndatacopy(input, 0, size)
+                revert(input, size)
             }
         }
     }

@@ -11,6 +11,11 @@ import {IInbox} from "../arbitrum/IInbox.sol";
 contract SimInbox is IInbox {
     /// @notice Delayed message kind of a retryable ticket.
     uint8 public constant L1_MESSAGE_TYPE_SUBMIT_RETRYABLE = 9;
+    /// @inheritdoc IInbox
+    /// @dev Arbitrum One's Inbox is deployed with 117,964 (Nitro's AbsInbox: 90% of Geth's 128 KiB
+    ///      transaction size limit). A retryable's message is nine 32-byte words plus its calldata,
+    ///      so its calldata may be 117,676 bytes long at most.
+    uint256 public constant maxDataSize = 117_964;
 
     /// @inheritdoc IInbox
     IBridge public immutable bridge;
@@ -90,6 +95,7 @@ contract SimInbox is IInbox {
             data.length,
             data
         );
+        if (messageData.length > maxDataSize) revert DataTooLarge(messageData.length, maxDataSize);
         messageNum = bridge.enqueueDelayedMessage{value: msg.value}(
             L1_MESSAGE_TYPE_SUBMIT_RETRYABLE, AddressAlias.applyL1ToL2Alias(msg.sender), keccak256(messageData)
         );

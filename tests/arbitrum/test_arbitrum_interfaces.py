@@ -26,10 +26,12 @@ PUBLISHED = {
         "unsafeCreateRetryableTicket(address,uint256,uint256,address,address,uint256,uint256,bytes)",
         "calculateRetryableSubmissionFee(uint256,uint256)",
         "bridge()",
+        "maxDataSize()",
         "InboxMessageDelivered(uint256,bytes)",
         "InsufficientValue(uint256,uint256)",
         "InsufficientSubmissionCost(uint256,uint256)",
         "GasLimitTooLarge()",
+        "DataTooLarge(uint256,uint256)",
     },
     "IBridge": {
         "activeOutbox()",

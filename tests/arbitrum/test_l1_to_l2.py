@@ -566,3 +566,29 @@ def test_create_address_is_where_the_node_deploys(chains, user, nonce):
     with chains.l2:
         deployed = project.TestL2Endpoint.deploy(sender=user)
     assert sim_api.create_address(user.address, nonce) == deployed.address
+
+
+#: Arbitrum One's Inbox.maxDataSize (Nitro's AbsInbox) and the calldata it leaves a retryable
+#: (its message is nine 32-byte words plus the calldata).
+MAX_DATA_SIZE = 117_964
+MAX_RETRY_DATA = MAX_DATA_SIZE - 9 * 32
+
+
+def test_calldata_over_the_limit_is_refused_on_l1_as_arbitrums_inbox_does(sim, user, reverts):
+    assert sim.inbox.maxDataSize() == MAX_DATA_SIZE
+    args = (user.address, 0, 10**15, user.address, user.address, 0, 0)
+    sim.inbox.createRetryableTicket(*args, b"\xff" * MAX_RETRY_DATA, value=10**15, sender=user)
+    for create in (sim.inbox.createRetryableTicket, sim.inbox.unsafeCreateRetryableTicket):
+        with reverts("DataTooLarge", dataLength=MAX_DATA_SIZE + 1, maxDataLength=MAX_DATA_SIZE):
+            create(*args, b"\xff" * (MAX_RETRY_DATA + 1), value=10**15, sender=user)
+
+
+def test_every_ticket_the_inbox_accepts_fits_in_a_block(chains, sim):
+    """The gas a submission carries is bounded for every data length the Inbox accepts: without
+    an auto-redeem (a gas limit above a block's) even the longest calldata fits in one block."""
+    rtx = sim.arb_retryable_tx
+    block_gas = chains.l2.provider.make_request("eth_getBlockByNumber", ["latest", False])["gasLimit"]
+    assert rtx.MAX_RETRY_DATA() == MAX_RETRY_DATA
+    assert rtx.submissionGas(0, MAX_RETRY_DATA) < int(block_gas, 16) - 2_000_000
+    assert rtx.submissionGas(0, MAX_RETRY_DATA + 1) < rtx.submissionGas(0, MAX_RETRY_DATA) / 10  # refused: nothing kept
+    assert rtx.submissionGas(2**64 - 1, 0) > int(block_gas, 16)  # created, not auto-redeemed

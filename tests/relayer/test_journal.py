@@ -155,3 +155,36 @@ def test_lifecycle_refuses_other_transitions(journal, direction, path, bad):
     with pytest.raises(InvalidTransition):
         journal.update(direction, 0, bad)
     assert journal.transitions(direction, 0) == before
+
+
+def test_a_journal_written_before_the_error_column_opens_and_keeps_its_messages(tmp_path):
+    import json
+
+    from ape_livepeer_migration.journal import SCHEMA
+
+    path = tmp_path / "old.db"
+    old_schema = SCHEMA.replace("    error TEXT,\n", "")
+    assert old_schema != SCHEMA
+    with sqlite3.connect(path) as db:
+        db.executescript(old_schema)
+        db.execute("INSERT INTO meta VALUES ('deployment', ?)", (json.dumps(DEPLOYMENT, sort_keys=True),))
+        db.execute("INSERT INTO messages (direction, id, status, source_block, payload, updated_at)"
+                   " VALUES ('l1-to-l2', 0, 'ready', 5, '{}', 0)")
+    journal = Journal(path, DEPLOYMENT)
+    (record,) = journal.messages()
+    assert record.status is Status.READY and record.error is None
+    journal.update(Direction.L1_TO_L2, 0, Status.UNDELIVERED, error="refused")
+    assert journal.message(Direction.L1_TO_L2, 0).error == "refused"
+    assert journal.retry_undelivered() == [0]
+    assert journal.message(Direction.L1_TO_L2, 0).status is Status.READY
+    journal.close()
+
+
+def test_undelivered_goes_back_only_to_ready(journal):
+    journal.add(Direction.L1_TO_L2, 0, Status.READY, 5, {})
+    journal.update(Direction.L1_TO_L2, 0, Status.UNDELIVERED, error="out of gas")
+    for status in (Status.DELIVERED, Status.FAILED, Status.DONE):
+        with pytest.raises(InvalidTransition):
+            journal.update(Direction.L1_TO_L2, 0, status)
+    assert journal.retry_undelivered([1]) == []
+    assert journal.retry_undelivered([0]) == [0]

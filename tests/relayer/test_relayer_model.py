@@ -318,7 +318,9 @@ def test_rejected_submission_is_final(tmp_path):
     assert relayer.relay_once().idle
 
 
-def test_a_delivery_error_that_did_not_deliver_is_raised(tmp_path):
+def test_a_delivery_error_that_did_not_deliver_is_raised_after_the_other_direction_ran(tmp_path):
+    """The L2 node fails as a whole (an infrastructure error, not one message): nothing is journaled
+    for L1 -> L2, the pass raises, but only after the L2 -> L1 direction did all it could."""
     chains = scenario()
     backend = ModelBackend(chains)
 
@@ -326,32 +328,104 @@ def test_a_delivery_error_that_did_not_deliver_is_raised(tmp_path):
         raise ConnectionError("node went away")
 
     backend.deliver_batch = broken
-    relayer = Relayer.open(backend, tmp_path / "relay.db")
+    relayer = Relayer.open(backend, tmp_path / "relay.db", fast_forward=True)
     with pytest.raises(ConnectionError):
         relayer.relay_once()
-    assert relayer.journal.message(Direction.L1_TO_L2, 0).status is Status.READY
+    assert [r.status for r in relayer.status(Direction.L1_TO_L2)] == [Status.READY] * 4
+    assert [r.status for r in relayer.status(Direction.L2_TO_L1)] == [Status.DONE] * 4
+    assert chains.executions == {p: 1 for p in range(4)}
 
 
-def test_a_refused_submission_inside_a_batch_stops_the_messages_after_it(tmp_path):
-    """The node refuses the second submission of a batch (and so sends none after it): the
-    first is journaled, the pass raises, and the next pass delivers the rest in order."""
+def test_an_l2_to_l1_error_does_not_hold_back_deliveries(tmp_path):
+    chains = scenario()
+    backend = ModelBackend(chains)
+
+    def broken(start, end):
+        raise ConnectionError("L2 logs unavailable")
+
+    backend.outbound = broken
+    relayer = Relayer.open(backend, tmp_path / "relay.db", fast_forward=True)
+    with pytest.raises(ConnectionError, match="L2 logs"):
+        relayer.relay_once()
+    assert [r.status for r in relayer.status(Direction.L1_TO_L2)] == [Status.DELIVERED] * 2 + [
+        Status.FAILED, Status.DELIVERED
+    ]
+    assert relayer.status(Direction.L2_TO_L1) == []
+
+
+def test_a_refused_submission_inside_a_batch_is_sent_again_alone_and_the_rest_go_on(tmp_path):
+    """The node refuses every submission after the first of a batch: each refused one is sent
+    again on its own (and delivered), in message order,
+    all in one pass and each exactly once."""
     chains = scenario()
     backend = ModelBackend(chains)
     deliver_batch = backend.deliver_batch
     refusal = ConnectionError("nonce too low")
+    batches = []
 
-    def refusing_the_second(messages):
+    def refusing_all_but_the_first(messages):
+        batches.append([m.number for m in messages])
         return [*deliver_batch(messages[:1]), *[refusal] * (len(messages) - 1)]
 
-    backend.deliver_batch = refusing_the_second
+    backend.deliver_batch = refusing_all_but_the_first
     relayer = Relayer.open(backend, tmp_path / "relay.db", fast_forward=True)
-    with pytest.raises(ConnectionError):
-        relayer.relay_once()
-    assert [r.status for r in relayer.status(Direction.L1_TO_L2)] == [Status.DELIVERED, *[Status.READY] * 3]
-    backend.deliver_batch = deliver_batch
-    assert relayer.relay_once().delivered == [1, 3]
+    report = relayer.relay_once()
+    assert batches == [[0, 1, 2, 3], [1], [2], [3]]
+    assert report.delivered == [0, 1, 3] and report.failed == [2] and report.undelivered == {}
+    assert list(chains.deliveries) == [0, 1, 2, 3]
     check_exactly_once(chains, relayer)
-    assert [r.status for r in relayer.status(Direction.L1_TO_L2)] == [Status.DELIVERED] * 2 + [Status.FAILED, Status.DELIVERED]
+
+
+def test_a_message_that_cannot_be_delivered_is_journaled_undelivered_and_skipped(tmp_path):
+    """A user's message whose submission always fails (e.g. the operator's transaction runs out of
+    gas) is journaled ``undelivered`` with the error after a second try alone; the messages
+    before and after it are delivered, L2 -> L1 goes on in the same pass, later passes leave it
+    alone, and the operator's retry delivers it once the cause is gone."""
+    chains = scenario()
+    backend = ModelBackend(chains)
+    deliver_batch = backend.deliver_batch
+    attempts = []
+
+    def out_of_gas_for_message_1(messages):
+        outcomes = deliver_batch([m for m in messages if m.number != 1])
+        if any(m.number == 1 for m in messages):
+            attempts.append(1)
+            outcomes.insert([m.number for m in messages].index(1), RuntimeError("submission 0xab reverted: out of gas"))
+        return outcomes
+
+    backend.deliver_batch = out_of_gas_for_message_1
+    relayer = Relayer.open(backend, tmp_path / "relay.db", fast_forward=True)
+    report = relayer.relay_once()
+    assert report.undelivered == {1: "RuntimeError: submission 0xab reverted: out of gas"}
+    assert report.delivered == [0, 3] and report.failed == [2] and report.executed == [0, 1, 2, 3]
+    assert attempts == [1, 1]  # in the batch, then once alone
+    record = relayer.journal.message(Direction.L1_TO_L2, 1)
+    assert record.status is Status.UNDELIVERED and "out of gas" in record.error
+    assert not Status.UNDELIVERED.is_final
+    while not relayer.relay_once().idle:
+        pass
+    assert attempts == [1, 1]  # skipped by later passes
+    assert relayer.retry_undelivered() == [1]
+    assert relayer.retry_undelivered() == []
+    assert relayer.relay_once().undelivered == {1: "RuntimeError: submission 0xab reverted: out of gas"}
+    assert attempts == [1, 1, 1, 1]
+    relayer.retry_undelivered([1])
+    backend.deliver_batch = deliver_batch
+    assert relayer.relay_once().delivered == [1]
+    check_exactly_once(chains, relayer)
+    assert relayer.journal.transitions(Direction.L1_TO_L2, 1) == [
+        Status.READY, Status.UNDELIVERED, Status.READY, Status.UNDELIVERED, Status.READY, Status.DELIVERED
+    ]
+
+
+def test_every_message_undeliverable_still_finishes_the_pass(tmp_path):
+    chains = scenario()
+    backend = ModelBackend(chains)
+    backend.deliver_batch = lambda messages: [RuntimeError("refused")] * len(messages)
+    relayer = Relayer.open(backend, tmp_path / "relay.db", fast_forward=True, deliveries_per_batch=3)
+    report = relayer.relay_once()
+    assert list(report.undelivered) == [0, 1, 2, 3] and chains.deliveries == {}
+    assert report.executed == [0, 1, 2, 3]
 
 
 def test_a_duplicate_submission_refused_by_the_chain_is_journaled_from_the_chain(tmp_path):
@@ -430,3 +504,38 @@ def test_watch_stops_on_the_event(tmp_path):
     relayer.watch(poll_interval=0.01, stop_event=stop, on_pass=on_pass)
     assert not reports[0].idle and reports[-1].idle
     check_exactly_once(chains, relayer)
+
+
+def test_watch_survives_failing_passes_and_gives_up_after_max_failed_passes(tmp_path):
+    import threading
+
+    chains = scenario()
+    backend = ModelBackend(chains)
+    head = backend.head
+    outage = {"passes": 3}
+
+    def flaky_head(chain):
+        if chain == "l2" and outage["passes"] > 0:
+            outage["passes"] -= 1
+            raise ConnectionError("L2 node restarting")
+        return head(chain)
+
+    backend.head = flaky_head
+    relayer = Relayer.open(backend, tmp_path / "relay.db", fast_forward=True)
+    stop = threading.Event()
+    reports = []
+
+    def on_pass(report):
+        reports.append(report)
+        if report.idle:
+            stop.set()
+
+    relayer.watch(poll_interval=0.001, stop_event=stop, on_pass=on_pass, max_failed_passes=4)
+    assert outage["passes"] == 0 and reports[-1].idle
+    check_exactly_once(chains, relayer)
+
+    outage["passes"] = 10
+    chains.send_l2_to_l1()
+    with pytest.raises(ConnectionError, match="restarting"):
+        relayer.watch(poll_interval=0.001, stop_event=threading.Event(), max_failed_passes=4)
+    assert outage["passes"] == 6
