@@ -11,6 +11,7 @@ from ape_livepeer_migration.bridge import RetryableGasParams, bridge_in
 from ape_livepeer_migration.migration_codec import Kind, Migration
 from ape_livepeer_migration.simulator import DeliveryStatus
 from ape_livepeer_migration.system import (
+    claim_migrated_stake,
     migrate,
     SignedMigration,
     migrate_with_signature,
@@ -193,9 +194,13 @@ def test_contract_wallet_migrates_with_erc1271(chains, system, people, deliver, 
         call_signed(s, p.relayer, gas, m, sign_migration(s, p.mallory, m))
     sent = migrate_with_signature(s, p.relayer, m, sign_migration(s, p.d2, m))
     assert sent.migration == Migration(
-        sent.migration.id, Kind.DELEGATOR, wallet.address, l2_address, p.o2.address, 70 * LPT
+        sent.migration.id, Kind.DELEGATOR, wallet.address, l2_address, p.o2.address, 70 * LPT,
+        deadline=sent.migration.deadline,
     )
+    assert sent.parked  # not the wallet's own address: the L2 address claims it
     deliver(sent.receipt)
+    assert l2_delegation(s, l2_address) == (ZERO, 0)
+    claim_migrated_stake(s, p.d2, sent.migration.id)  # the suggested orchestrator by default
     assert l2_delegation(s, l2_address) == (p.o2.address, 70 * LPT)
 
 
