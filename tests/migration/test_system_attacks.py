@@ -315,6 +315,13 @@ def test_direct_hook_and_stake_for_calls_fail(chains, system, people):
         s.l2_bonding_manager.stakeFor(p.d1.address, p.mallory.address, LPT, sender=p.mallory)
     with reverts(project.L2BondingManager.NotMigrator, account=p.mallory.address):
         s.l2_bonding_manager.migrateTranscoder(p.mallory.address, LPT, 0, 0, sender=p.mallory)
+    with reverts(project.L2BondingManager.NotMigrator, account=p.mallory.address):
+        s.l2_bonding_manager.bondFor(p.d1.address, p.mallory.address, LPT, sender=p.mallory)
+    # the refund side: only the L1Migrator creates refund locks or takes LPT out of the escrow
+    with reverts(project.BondingManager.NotMigrator, account=p.mallory.address):
+        s.l1.bonding_manager.refundMigratedStake(p.mallory.address, LPT, sender=p.mallory)
+    with reverts(project.L1Escrow.NotReleaser, account=p.mallory.address):
+        s.bridge.l1_escrow.release(p.mallory.address, LPT, sender=p.mallory)
 
 
 def test_a_migration_finalizes_once(chains, system, people, deliver):

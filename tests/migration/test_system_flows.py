@@ -54,6 +54,11 @@ def test_wiring(chains, system, people):
     assert s.l2_minter.isMintingDelegate(s.l2_bonding_manager.address)
     assert s.l1.minter.isMintingDelegate(b.l1_gateway.address)
     assert s.l1.minter.isMintingDelegate(s.l1.bonding_manager.address)  # until governance switches it off
+    # refunds of expired migrations: the escrow's second releaser, minting what the escrow lacks
+    assert b.l1_escrow.migrator() == s.l1_migrator.address
+    assert s.l1.minter.isMintingDelegate(s.l1_migrator.address)
+    assert (s.l1_migrator.escrow(), s.l1_migrator.minter()) == (b.l1_escrow.address, s.l1.minter.address)
+    assert s.l1_migrator.inbox() == b.inbox
     assert set(s.addresses) >= {"l1_migrator", "l2_migrator", "l2_bonding_manager", "l1_gateway", "l2_gateway"}
 
 
