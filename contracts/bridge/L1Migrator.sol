@@ -42,7 +42,8 @@ import {MigrationCodec} from "./MigrationCodec.sol";
 ///      on L2 and refunded (the L2Migrator decides which, by its own state).
 ///      Fees. `msg.value` must equal `maxSubmissionCost + maxGas * gasPriceBid` exactly (checked here and by the
 ///      gateway); whatever the L2 does not spend is refunded on L2 to the L2 delegator. A retryable that fails its
-///      automatic redeem stays redeemable on L2 by anyone (the LPT is escrowed on L1 meanwhile).
+///      automatic redeem stays redeemable on L2 by anyone until the record's deadline (the LPT is escrowed on L1
+///      meanwhile).
 contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L1ArbitrumMessenger {
     using SafeERC20 for IERC20;
 
@@ -53,7 +54,8 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
     );
 
     /// @notice How long a migration's L2 message can finalize: Arbitrum's retryable lifetime (7 days). A ticket
-    ///         left unredeemed that long expires, and the record expires with it (keepalive cannot revive it).
+    ///         left unredeemed that long expires, and the record with it (a keepalive extends the ticket, not
+    ///         the record).
     uint256 public constant MIGRATION_LIFETIME = 7 days;
 
     /// @notice The L1 BondingManager stake is migrated from.
