@@ -9,7 +9,7 @@ from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
 from eth_utils import to_checksum_address
 
-MIGRATION_ABI = "(uint256,uint8,address,address,address,uint256,uint256,uint256)"
+MIGRATION_ABI = "(uint256,uint8,address,address,address,uint256,uint256,uint256,uint256)"
 
 
 class Kind(enum.IntEnum):
@@ -28,6 +28,13 @@ class Migration:
     amount: int
     reward_cut: int = 0
     fee_share: int = 0
+    deadline: int = 0  # last L2 timestamp at which it can finalize (L1 send time + the retryable lifetime)
+
+    @property
+    def parked(self) -> bool:
+        """Whether its LPT waits in the L2Migrator for ``l2_delegator`` to claim it (``claimStake``) instead of being
+        staked on arrival: the L2 address is not the L1 account's own."""
+        return self.l2_delegator.lower() != self.l1_delegator.lower()
 
     def encode(self) -> bytes:
         """ABI encoding, as the L1Migrator puts it in the gateway's callHookData."""
@@ -43,6 +50,7 @@ class Migration:
                     self.amount,
                     self.reward_cut,
                     self.fee_share,
+                    self.deadline,
                 )
             ],
         )

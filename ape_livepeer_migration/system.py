@@ -149,8 +149,10 @@ def deploy_system(
 
     Wiring: the L2Minter's minting delegates are the L2 gateway and the L2BondingManager; the L2 RoundsManager
     and Minter know the L2BondingManager; the L1 BondingManager's Migrator is the L1Migrator and the
-    L2BondingManager's is the L2Migrator; each Migrator knows the other. The L1 Minter keeps the L1 BondingManager
-    as a delegate (L1 rewards) next to the L1 gateway until :func:`switch_l1_inflation_off`.
+    L2BondingManager's is the L2Migrator; each Migrator knows the other. The L1Migrator is the L1Escrow's second
+    releaser and a minting delegate of the L1 Minter (refunds of expired migrations,
+    :func:`refund_expired_migration`). The L1 Minter keeps the L1 BondingManager as a delegate (L1 rewards) next to
+    the L1 gateway until :func:`switch_l1_inflation_off`.
     """
     from ape_livepeer_migration.contracts import contract
 
@@ -196,6 +198,8 @@ def deploy_system(
             deployer, proto.bonding_manager, proto.token, bridge.l1_gateway.address, **tx
         )
         proto.bonding_manager.setMigrator(l1_migrator, **tx)
+        bridge.l1_escrow.unwrapped.setMigrator(l1_migrator, **tx)
+        proto.minter.addMintingDelegate(l1_migrator, **tx)
     with l2:
         l2_migrator = contract("L2Migrator").deploy(
             bridge.l2_gateway.address, l1_migrator.address, l2_bm, bridge.l2_token.address, **tx
@@ -231,6 +235,12 @@ def switch_l1_inflation_off(system: System, governor: AccountAPI) -> ReceiptAPI:
 #: fresh id (its ``isMigrated`` slot goes from 0 to 1), except its calldata, which this id (all non-zero bytes)
 #: makes slightly dearer: the estimate errs on the safe side.
 ESTIMATE_MIGRATION_ID = 2**256 - 1
+#: The deadline the L2 gas estimate runs with: the real one is set on L1 when the migration is mined (its L1
+#: timestamp plus :data:`MIGRATION_LIFETIME`); this one is never past, and its all non-zero bytes err on the safe side.
+ESTIMATE_DEADLINE = 2**256 - 1
+#: ``L1Migrator.MIGRATION_LIFETIME``: a migration's L2 message can finalize for this long (Arbitrum's retryable
+#: lifetime, 7 days) after its L1 transaction; after it, it can only be sent back (:func:`expire_migration`).
+MIGRATION_LIFETIME = 7 * 24 * 3600
 
 
 #: L2 gas per member of the active set that staking may walk past. The set is a list sorted by stake: an orchestrator
@@ -267,12 +277,19 @@ class MigrationSent:
     migration: Migration  # the record the L2 message carries
     gas: RetryableGasParams
 
+    @property
+    def parked(self) -> bool:
+        """Whether the LPT will wait on L2 for ``migration.l2_delegator`` to claim it (:func:`claim_migrated_stake`)
+        instead of being staked on arrival."""
+        return self.migration.parked
+
 
 def planned_migration(
     system: System, l1_delegator: str, l2_delegator: str, l2_orchestrator: str, lock_ids: Sequence[int] = ()
 ) -> Migration:
     """The record the next migration of ``l1_delegator`` will carry (its stake, or the locks ``lock_ids``), from
-    the current L1 state (read in batches: :meth:`ape_livepeer_migration.chains.Chain.call_batch`)."""
+    the current L1 state (read in batches: :meth:`ape_livepeer_migration.chains.Chain.call_batch`). Its deadline is
+    left 0: the L1Migrator sets it when the migration is mined."""
     bm, l1 = system.l1.bonding_manager, system.chains.l1
     if lock_ids:
         count, *locks = l1.call_batch(
@@ -310,7 +327,7 @@ def migration_gas_params(system: System, migration: Migration, **margins: Any) -
         str(system.l1_migrator.address),
         str(system.l2_migrator.address),
         migration.amount,
-        replace(migration, id=ESTIMATE_MIGRATION_ID).encode(),
+        replace(migration, id=ESTIMATE_MIGRATION_ID, deadline=ESTIMATE_DEADLINE).encode(),
     )
     b = system.bridge
     margins.setdefault("extra_gas", active_set_gas_bound(system))
@@ -330,9 +347,13 @@ def migrate(
 ) -> MigrationSent:
     """Migrate all of ``account``'s L1 stake in one L1 transaction (``L1Migrator.migrate``).
 
-    ``l2_delegator`` defaults to ``account``'s own address. ``l2_orchestrator`` defaults to the L1 delegate (the
-    account itself for an orchestrator); a delegator whose orchestrator has not migrated can name another one.
-    ``gas`` overrides the estimated retryable parameters (see :func:`migration_gas_params`).
+    ``l2_delegator`` defaults to ``account``'s own address, where the stake is staked as soon as the L2 message
+    executes. Any other ``l2_delegator`` (say, an L2 address a contract wallet controls) is "parked until claimed":
+    the LPT waits in the L2Migrator until that address calls ``claimStake`` in its own L2 transaction
+    (:func:`claim_migrated_stake`), and ``l2_orchestrator`` is then only a suggestion (:attr:`MigrationSent.parked`).
+    ``l2_orchestrator`` defaults to the L1 delegate (the account itself for an orchestrator); a delegator whose
+    orchestrator has not migrated can name another one. ``gas`` overrides the estimated retryable parameters (see
+    :func:`migration_gas_params`).
     """
     bm = system.l1.bonding_manager
     l2_delegator = str(l2_delegator or account.address)
@@ -357,7 +378,8 @@ def migrate_unbonding_locks(
     **margins: Any,
 ) -> MigrationSent:
     """Migrate ``account``'s unbonding locks ``lock_ids`` in one L1 transaction; they are staked with
-    ``l2_orchestrator`` on L2 for ``l2_delegator`` (default: ``account``'s address)."""
+    ``l2_orchestrator`` on L2 for ``l2_delegator`` (default: ``account``'s address; any other address gets them only
+    by claiming them, as in :func:`migrate`)."""
     l2_delegator = str(l2_delegator or account.address)
     planned = planned_migration(system, account.address, l2_delegator, str(l2_orchestrator), list(lock_ids))
     gas = gas or migration_gas_params(system, planned, **margins)
@@ -503,5 +525,81 @@ def _sent_record(system: System, receipt: ReceiptAPI) -> Migration:
     with system.chains.l1:
         (e,) = receipt.decode_logs(system.l1_migrator.unwrapped.MigrationInitiated)
     return Migration(
-        e.id, Kind(e.kind), e.l1Delegator, e.l2Delegator, e.l2Orchestrator, e.amount, e.rewardCut, e.feeShare
+        e.id, Kind(e.kind), e.l1Delegator, e.l2Delegator, e.l2Orchestrator, e.amount, e.rewardCut, e.feeShare,
+        e.deadline,
     )
+
+
+# ---------------------------------------------------------------------------- on L2: claims; expiry and refund
+
+
+class MigrationError(RuntimeError):
+    """A migration step that cannot be done now (one line says why)."""
+
+
+def claimable_stake(system: System, migration_id: int) -> tuple[str, str, int]:
+    """``(l2_delegator, suggested_orchestrator, amount)`` of migration ``migration_id``'s LPT waiting in the
+    L2Migrator for its L2 delegator (amount 0: nothing waits)."""
+    p = system.l2_migrator.parked(migration_id)
+    return str(p.l2Delegator), str(p.suggestedOrchestrator), int(p.amount)
+
+
+def claim_migrated_stake(
+    system: System, account: AccountAPI, migration_id: int, orchestrator: str | None = None
+) -> ReceiptAPI:
+    """Stake migration ``migration_id``'s parked LPT for ``account`` (its L2 delegator) with ``orchestrator``
+    (default: the orchestrator the L1 delegator suggested), in ``account``'s own L2 transaction
+    (``L2Migrator.claimStake``): exactly ``account``'s own ``bond(amount, orchestrator)``. Refuses, before sending,
+    when nothing of that migration waits for ``account``."""
+    delegator, suggested, amount = claimable_stake(system, migration_id)
+    if amount == 0 or delegator.lower() != account.address.lower():
+        raise MigrationError(f"migration {migration_id} has no stake waiting on L2 for {account.address}")
+    return system.l2_migrator.claimStake(migration_id, str(orchestrator or suggested), sender=account)
+
+
+@dataclass(frozen=True)
+class ExpiredMigration:
+    """A migration sent back to L1 by ``L2Migrator.expire``."""
+
+    receipt: ReceiptAPI  # the L2 transaction
+    migration: Migration
+    l2_to_l1_position: int  # the message's position in ArbSys's send tree
+
+
+def expire_migration(system: System, sender: AccountAPI, migration: Migration) -> ExpiredMigration:
+    """Send ``migration`` (never finalized on L2 and past its deadline) back to L1 (``L2Migrator.expire``, one L2
+    transaction by ``sender``, anyone). Its refund then runs on L1 through the Outbox once the message's send root
+    is confirmed (:func:`refund_expired_migration`)."""
+    receipt = system.l2_migrator.expire(migration.encode(), sender=sender)
+    with system.chains.l2:
+        (event,) = receipt.decode_logs(system.l2_migrator.unwrapped.MigrationExpired)
+    return ExpiredMigration(receipt, migration, int(event.l2ToL1Id))
+
+
+def refund_expired_migration(system: System, sender: AccountAPI, expired: ExpiredMigration) -> ReceiptAPI:
+    """Execute ``expired``'s L2 -> L1 message through the Outbox, as a withdrawal is finalized: the L1Migrator
+    returns the migration's LPT from the escrow to its L1 delegator as a new unbonding lock (full unbonding period).
+    On the local pair the send root is asserted and the challenge period waited out here (the relayer does the
+    same); ``sender`` pays the L1 gas. Returns the L1 receipt."""
+    sim = system.sim
+    if sim is None:
+        raise MigrationError(
+            "refunding on a real Arbitrum: execute the L2 -> L1 message in Arbitrum's Outbox once its send root is "
+            "confirmed (ape_livepeer_migration.arbitrum_live.outbox_execution)"
+        )
+    messages = sim_api.fetch_l2_to_l1(sim, sim.l2_deploy_block, system.chains.l2.block_number)
+    covered = [m for m in messages if m.position <= expired.l2_to_l1_position]
+    message = covered[-1]
+    if message.position != expired.l2_to_l1_position or message.caller.lower() != str(
+        system.l2_migrator.address
+    ).lower():
+        raise MigrationError(f"L2 -> L1 message {expired.l2_to_l1_position} is not the L2Migrator's expiry")
+    if sim_api.is_executed(sim, message.index):
+        raise MigrationError(f"migration {expired.migration.id} was refunded before")
+    assertion = sim_api.assert_send_root(sim, messages)
+    sim_api.mine_l1_until(sim, assertion.confirmable_at_block)
+    result = sim_api.execute_l2_to_l1(sim, message, sim_api.proof_for(messages, message.index), sender=sender)
+    with system.chains.l1:
+        from ape import chain
+
+        return chain.provider.get_receipt(result.l1_tx_hash)

@@ -10,9 +10,14 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {IInbox} from "../arbitrum/IInbox.sol";
+import {L1ArbitrumMessenger} from "../arbitrum/L1ArbitrumMessenger.sol";
 import {BondingManager} from "../l1/BondingManager.sol";
 import {BondingManagerBase} from "../protocol/BondingManagerBase.sol";
 import {IL1LPTGateway} from "./IL1LPTGateway.sol";
+import {IMintingDelegator} from "./IMintingDelegator.sol";
+import {L1Escrow} from "./L1Escrow.sol";
+import {L1LPTGateway} from "./L1LPTGateway.sol";
 import {MigrationCodec} from "./MigrationCodec.sol";
 
 /// @title L1Migrator
@@ -26,13 +31,20 @@ import {MigrationCodec} from "./MigrationCodec.sol";
 ///      signature is invalid for every address, address(0) included. Each signature carries the signer's next
 ///      nonce and a deadline, so it is used at most once, and minimum L2 gas parameters, so that whoever submits
 ///      it cannot spend it on a ticket that was never meant to execute.
-///      Receivers. Stake sent to an L2 address never changes that address's existing delegation (see
-///      L2BondingManager) and never makes another address an orchestrator: an orchestrator migrates to its own
-///      address, and a delegator can name itself, but no other address, as its L2 orchestrator.
+///      Receivers. No L1 account creates or changes state at an L2 address other than its own: stake migrated to
+///      the L1 account's own address is staked on arrival, stake migrated to any other L2 address waits in the
+///      L2Migrator until that address claims it in its own L2 transaction (see L2Migrator). An orchestrator
+///      migrates to its own address, and a delegator can name itself, but no other address, as its L2 orchestrator.
+///      Expiry. Each record carries a deadline (the L1 time of sending plus Arbitrum's retryable lifetime) and this
+///      contract keeps the record's hash until then: after the deadline the L2Migrator refuses the record and lets
+///      anyone send it back (`L2Migrator.expire`), and `refundExpiredMigration` returns its LPT from the escrow to
+///      the L1 delegator as a new unbonding lock. Each record is refunded at most once and never both finalized
+///      on L2 and refunded (the L2Migrator decides which, by its own state).
 ///      Fees. `msg.value` must equal `maxSubmissionCost + maxGas * gasPriceBid` exactly (checked here and by the
 ///      gateway); whatever the L2 does not spend is refunded on L2 to the L2 delegator. A retryable that fails its
-///      automatic redeem stays redeemable on L2 by anyone (the LPT is escrowed on L1 meanwhile).
-contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
+///      automatic redeem stays redeemable on L2 by anyone until the record's deadline (the LPT is escrowed on L1
+///      meanwhile).
+contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L1ArbitrumMessenger {
     using SafeERC20 for IERC20;
 
     /// @notice EIP-712 type of a signed stake migration.
@@ -41,18 +53,32 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
         "uint256 minL2GasPrice,uint256 nonce,uint256 deadline)"
     );
 
+    /// @notice How long a migration's L2 message can finalize: Arbitrum's retryable lifetime (7 days). A ticket
+    ///         left unredeemed that long expires, and the record with it (a keepalive extends the ticket, not
+    ///         the record).
+    uint256 public constant MIGRATION_LIFETIME = 7 days;
+
     /// @notice The L1 BondingManager stake is migrated from.
     BondingManager public immutable bondingManager;
     /// @notice L1 LPT.
     IERC20 public immutable token;
     /// @notice The L1 LPT gateway that escrows the stake and sends the L2 message.
     IL1LPTGateway public immutable gateway;
+    /// @notice The escrow the gateway keeps migrated LPT in (this contract is one of its releasers).
+    L1Escrow public immutable escrow;
+    /// @notice The L1 Minter, which mints what the escrow lacks for a refund (this contract is one of its minting
+    ///         delegates), as the gateway does for withdrawals.
+    IMintingDelegator public immutable minter;
     /// @notice The L2Migrator receiving the LPT and the record on L2 (set once the L2 side is deployed).
     address public l2Migrator;
     /// @notice Number of migrations sent so far; the last migration's id.
     uint256 public migrationCount;
     /// @notice LPT sent to L2 by all migrations.
     uint256 public totalMigrated;
+    /// @notice LPT of expired migrations returned to L1 delegators, in total.
+    uint256 public totalRefunded;
+    /// @notice keccak256 of migration `id`'s encoded record until it is refunded (zero: unknown or refunded).
+    mapping(uint256 id => bytes32) public migrationHash;
 
     /// @notice A stake migration authorised by signature (the EIP-712 `Migration` without its nonce).
     struct SignedMigration {
@@ -83,7 +109,13 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
         MigrationCodec.Kind kind,
         uint256 amount,
         uint256 rewardCut,
-        uint256 feeShare
+        uint256 feeShare,
+        uint256 deadline
+    );
+    /// @notice Expired migration `id` of `amount` LPT came back to `l1Delegator` as its unbonding lock
+    ///         `unbondingLockId` (`minted` of it minted because the escrow lacked it).
+    event MigrationRefunded(
+        uint256 indexed id, address indexed l1Delegator, uint256 amount, uint256 unbondingLockId, uint256 minted
     );
 
     /// @notice A zero address where one is needed.
@@ -106,22 +138,24 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
     error NoUnbondingLocks();
     /// @notice Lock `unbondingLockId` appears more than once in one call.
     error DuplicateUnbondingLock(uint256 unbondingLockId);
+    /// @notice The record is not the one migration `id` sent, or `id` was refunded before.
+    error UnknownMigration(uint256 id);
 
     /// @param owner_ The governor (sets the L2Migrator).
     /// @param bondingManager_ The L1 BondingManager.
     /// @param token_ L1 LPT.
-    /// @param gateway_ The L1 LPT gateway.
+    /// @param gateway_ The L1 LPT gateway (its Inbox, escrow and Minter are this contract's too).
     constructor(address owner_, BondingManager bondingManager_, IERC20 token_, IL1LPTGateway gateway_)
         Ownable(owner_)
         EIP712("Livepeer L1Migrator", "1")
+        L1ArbitrumMessenger(_inboxOf(gateway_))
     {
-        if (address(bondingManager_) == address(0) || address(token_) == address(0) || address(gateway_) == address(0))
-        {
-            revert ZeroAddress();
-        }
+        if (address(bondingManager_) == address(0) || address(token_) == address(0)) revert ZeroAddress();
         bondingManager = bondingManager_;
         token = token_;
         gateway = gateway_;
+        escrow = L1LPTGateway(address(gateway_)).escrow();
+        minter = L1LPTGateway(address(gateway_)).minter();
     }
 
     /// @notice Sets the L2Migrator that migrations are sent to (governor only).
@@ -132,10 +166,12 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
         emit L2MigratorSet(l2Migrator_);
     }
 
-    /// @notice Migrates all of the caller's bonded stake (with its earnings) to L2 in this one transaction: it is
-    ///         staked for `l2Delegator` with `l2Orchestrator` by one L2 message. An orchestrator migrates to itself
+    /// @notice Migrates all of the caller's bonded stake (with its earnings) to L2 in this one transaction. With
+    ///         `l2Delegator` the caller's own address, one L2 message stakes it there with `l2Orchestrator`; with any
+    ///         other L2 address, the LPT waits in the L2Migrator until that address claims it (`claimStake`) and
+    ///         `l2Orchestrator` is only a suggestion. An orchestrator migrates to itself
     ///         (`l2Delegator == l2Orchestrator ==` its L1 address) and is registered on L2 with its L1 reward cut and
-    ///         fee share. A delegator may name any L2 address, but only its own as its orchestrator.
+    ///         fee share. A delegator can name itself, but no other L2 address, as its orchestrator.
     ///         `msg.value` pays the retryable: `maxSubmissionCost + maxGas * gasPriceBid`.
     /// @param l2Delegator The caller's L2 address.
     /// @param l2Orchestrator Orchestrator to stake with on L2.
@@ -153,10 +189,10 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
         return _migrateStake(msg.sender, l2Delegator, l2Orchestrator, L2Gas(maxGas, gasPriceBid, maxSubmissionCost));
     }
 
-    /// @notice `migrate` on behalf of `m.l1Delegator`, authorised by its EIP-712 `Migration` signature (ECDSA or
-    ///         ERC-1271) over `m` and its next nonce. The caller (a relayer) pays `msg.value`; the retryable's gas
-    ///         limit and gas price must be at least the signed minimums, so that whoever submits the signature
-    ///         cannot send a ticket that was never meant to execute.
+    /// @notice `migrate` on behalf of `m.l1Delegator` (same receiver rules), authorised by its EIP-712 `Migration`
+    ///         signature (ECDSA or ERC-1271) over `m` and its next nonce. The caller (a relayer) pays
+    ///         `msg.value`; the retryable's gas limit and gas price must be at least the signed minimums, so that
+    ///         whoever submits the signature cannot send a ticket that was never meant to execute.
     /// @param m The signed migration.
     /// @param signature The signature of `m.l1Delegator`.
     /// @param maxGas L2 gas limit of the retryable (at least `m.minL2GasLimit`).
@@ -183,7 +219,8 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
 
     /// @notice Migrates the caller's unbonding locks `lockIds` (each at most once, no duplicates) to L2, where their
     ///         LPT is STAKED for `l2Delegator` with `l2Orchestrator` (never liquid: that would skip the unbonding
-    ///         period). One L2 message carries their sum.
+    ///         period). One L2 message carries their sum. As in `migrate`, an `l2Delegator` other than the caller's
+    ///         own address gets the LPT only by claiming it on L2.
     /// @param lockIds The caller's unbonding locks.
     /// @param l2Delegator The caller's L2 address.
     /// @param l2Orchestrator Orchestrator to stake with on L2.
@@ -213,6 +250,33 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
             amount += bondingManager.migrateUnbondingLock(msg.sender, lockIds[i]);
         }
         return _send(MigrationCodec.Kind.UnbondingLocks, msg.sender, l2Delegator, l2Orchestrator, amount, 0, 0, gas);
+    }
+
+    /// @notice Returns the LPT of expired migration `record` from the escrow to its L1 delegator, as a new unbonding
+    ///         lock with the full unbonding period (only the L2Migrator's L2 -> L1 message, executed through the
+    ///         Outbox: see `L2Migrator.expire`). Each migration is refunded once. What the escrow lacks (it pays
+    ///         withdrawals of L2 inflation first) is minted through the L1 Minter, as the gateway does.
+    /// @param record The migration's encoded record, exactly as sent.
+    /// @return unbondingLockId The L1 delegator's new unbonding lock.
+    function refundExpiredMigration(bytes calldata record)
+        external
+        onlyL2Counterpart
+        nonReentrant
+        returns (uint256 unbondingLockId)
+    {
+        MigrationCodec.Migration memory m = MigrationCodec.decode(record);
+        bytes32 stored = migrationHash[m.id];
+        if (stored == bytes32(0) || stored != keccak256(record)) revert UnknownMigration(m.id);
+        delete migrationHash[m.id];
+        totalRefunded += m.amount;
+        uint256 escrowed = token.balanceOf(address(escrow));
+        uint256 released = m.amount < escrowed ? m.amount : escrowed;
+        uint256 shortfall = m.amount - released;
+        if (released > 0) escrow.release(address(this), released);
+        if (shortfall > 0) minter.mint(address(this), shortfall);
+        token.forceApprove(address(bondingManager), m.amount);
+        unbondingLockId = bondingManager.refundMigratedStake(m.l1Delegator, m.amount);
+        emit MigrationRefunded(m.id, m.l1Delegator, m.amount, unbondingLockId, shortfall);
     }
 
     /// @notice The EIP-712 digest an L1 delegator signs to authorise `migrateWithSignature` of `m`.
@@ -260,6 +324,16 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
         );
     }
 
+    /// @dev The Inbox of `gateway_` (the constructor's messenger base needs it before the body runs).
+    function _inboxOf(IL1LPTGateway gateway_) private view returns (IInbox) {
+        if (address(gateway_) == address(0)) revert ZeroAddress();
+        return L1LPTGateway(address(gateway_)).inbox();
+    }
+
+    function _l2Counterpart() internal view override returns (address) {
+        return l2Migrator;
+    }
+
     function _checkRequest(address l2Delegator, address l2Orchestrator, L2Gas memory gas) private view {
         if (l2Delegator == address(0) || l2Orchestrator == address(0)) revert ZeroAddress();
         if (l2Migrator == address(0)) revert L2MigratorNotSet();
@@ -290,10 +364,17 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient {
     ) private returns (uint256 id) {
         id = ++migrationCount;
         totalMigrated += amount;
+        uint256 deadline = block.timestamp + MIGRATION_LIFETIME;
         bytes memory record = MigrationCodec.encode(
-            MigrationCodec.Migration(id, kind, l1Delegator, l2Delegator, l2Orchestrator, amount, rewardCut, feeShare)
+            MigrationCodec.Migration(
+                id, kind, l1Delegator, l2Delegator, l2Orchestrator, amount, rewardCut, feeShare, deadline
+            )
         );
-        emit MigrationInitiated(id, l1Delegator, l2Delegator, l2Orchestrator, kind, amount, rewardCut, feeShare);
+        // One storage slot per migration: the refund of an expired record must recognise it exactly.
+        migrationHash[id] = keccak256(record);
+        emit MigrationInitiated(
+            id, l1Delegator, l2Delegator, l2Orchestrator, kind, amount, rewardCut, feeShare, deadline
+        );
         token.forceApprove(address(gateway), amount);
         gateway.outboundTransferCustomRefund{value: msg.value}(
             address(token), l2Delegator, l2Migrator, amount, gas.maxGas, gas.gasPriceBid,

@@ -4,36 +4,64 @@ pragma solidity ^0.8.24;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
+import {L2ArbitrumMessenger} from "../arbitrum/L2ArbitrumMessenger.sol";
 import {L2BondingManager} from "../l2/L2BondingManager.sol";
 import {IL2LPTReceiver} from "./IL2LPTReceiver.sol";
+import {L1Migrator} from "./L1Migrator.sol";
 import {MigrationCodec} from "./MigrationCodec.sol";
 
 /// @title L2Migrator
 /// @notice Landing side of stake migration. The L2 LPT gateway mints the migrated LPT to this contract and, in the
-///         same transaction, calls `onLPTBridged` with the L1Migrator's migration record; this contract stakes the
-///         LPT in the L2BondingManager for the record's L2 delegator. Mint and stake succeed or fail together.
+///         same transaction, calls `onLPTBridged` with the L1Migrator's migration record.
+///         - A record whose L2 delegator is the L1 delegator's own address is staked at once in the L2BondingManager.
+///         - A record naming any other L2 address is kept here, claimable by that address only: it stakes the LPT
+///           in its own L2 transaction (`claimStake`), with the orchestrator it chooses. Nothing at that address
+///           changes before, so no L1 account can pre-seed or alter the L2 state of an address it does not control.
+///         - When staking reverts for a reason in the receiver's L2 state, the LPT is kept claimable the same way
+///           instead of failing the migration.
+///         - A record past its deadline is refused (the gateway's mint reverts with it); anyone can then send it
+///           back to L1 (`expire`), where the L1Migrator refunds its LPT as an unbonding lock.
 /// @dev Accepts records only from the L2 gateway and only when the L1 sender is the L1Migrator; each migration id
-///      is consumed once (a replay reverts, and with it the gateway's mint).
-contract L2Migrator is IL2LPTReceiver {
+///      is finalized once (a replay reverts, and with it the gateway's mint). Finalize and expire exclude each other
+///      by this contract's state: finalize needs `block.timestamp <= deadline`, expire needs it past the deadline
+///      and the id not finalized, and L2 time never goes back. Expiry is recorded per record hash, so a forged
+///      record with a real id cannot block the real one (the L1Migrator refunds only the record it sent).
+contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
     using SafeERC20 for IERC20;
+
+    /// @notice Migrated LPT waiting for its L2 delegator to claim it.
+    struct Parked {
+        address l2Delegator; // the only address that can claim it
+        MigrationCodec.Kind kind;
+        uint32 rewardCut; // Orchestrator records: its L1 terms, applied if it claims as its own orchestrator
+        uint32 feeShare;
+        address suggestedOrchestrator; // the record's l2Orchestrator, a suggestion only
+        uint256 amount;
+    }
 
     /// @notice The L2 LPT gateway, the only caller of `onLPTBridged`.
     address public immutable l2Gateway;
-    /// @notice The L1Migrator, the only L1 sender whose records are accepted.
+    /// @notice The L1Migrator, the only L1 sender whose records are accepted, and the receiver of expired ones.
     address public immutable l1Migrator;
     /// @notice Where migrated stake is staked.
     L2BondingManager public immutable bondingManager;
     /// @notice L2 LPT.
     IERC20 public immutable token;
 
-    /// @notice Whether migration `id` was finalized.
+    /// @notice Whether migration `id` was finalized (its LPT minted here, then staked or parked).
     mapping(uint256 id => bool) public isMigrated;
+    /// @notice Migrated LPT of migration `id` waiting to be claimed (zero amount: none).
+    mapping(uint256 id => Parked) public parked;
+    /// @notice Whether the record with this keccak256 was expired and sent back to L1.
+    mapping(bytes32 recordHash => bool) public isExpired;
     /// @notice Number of migrations finalized.
     uint256 public migrationsFinalized;
-    /// @notice LPT staked by finalized migrations.
+    /// @notice LPT minted here by finalized migrations.
     uint256 public totalMigrated;
+    /// @notice LPT waiting to be claimed, in total.
+    uint256 public totalParked;
 
-    /// @notice Migration `id` staked `amount` LPT for `l2Delegator` (from `l1Delegator`).
+    /// @notice Migration `id` minted `amount` LPT here for `l2Delegator` (from `l1Delegator`).
     event MigrationFinalized(
         uint256 indexed id,
         address indexed l1Delegator,
@@ -42,17 +70,41 @@ contract L2Migrator is IL2LPTReceiver {
         MigrationCodec.Kind kind,
         uint256 amount
     );
+    /// @notice Migration `id`'s `amount` LPT wait here until `l2Delegator` claims them (`suggestedOrchestrator`:
+    ///         the orchestrator the L1 delegator asked for).
+    event StakeAwaitingClaim(
+        uint256 indexed id, address indexed l2Delegator, address suggestedOrchestrator, uint256 amount
+    );
+    /// @notice Staking migration `id` at its own L2 address reverted with `reason`; its LPT awaits a claim instead.
+    event StakingFailed(uint256 indexed id, bytes reason);
+    /// @notice `l2Delegator` claimed migration `id`'s `amount` LPT and staked them with `orchestrator`.
+    event StakeClaimed(uint256 indexed id, address indexed l2Delegator, address indexed orchestrator, uint256 amount);
+    /// @notice Migration `id` of `l1Delegator` (`amount` LPT) expired unfinalized and was sent back to L1 in L2 -> L1
+    ///         message `l2ToL1Id`.
+    event MigrationExpired(uint256 indexed id, address indexed l1Delegator, uint256 amount, uint256 l2ToL1Id);
 
     /// @notice A zero address where one is needed.
     error ZeroAddress();
     /// @notice `account` is not the L2 gateway.
     error NotL2Gateway(address account);
+    /// @notice `account` is not this contract.
+    error NotSelf(address account);
     /// @notice The LPT was bridged by `l1From`, not by the L1Migrator.
     error NotL1Migrator(address l1From);
     /// @notice Migration `id` was finalized before.
     error AlreadyMigrated(uint256 id);
     /// @notice The record says `recorded` LPT but `bridged` arrived.
     error AmountMismatch(uint256 bridged, uint256 recorded);
+    /// @notice Migration `id` expired at `deadline`: it can only be sent back to L1 (`expire`).
+    error MigrationDeadlinePassed(uint256 id, uint256 deadline);
+    /// @notice Migration `id` can finalize until `deadline`: it cannot be expired yet.
+    error MigrationNotExpired(uint256 id, uint256 deadline);
+    /// @notice This record of migration `id` was expired before.
+    error AlreadyExpired(uint256 id);
+    /// @notice Nothing of migration `id` is claimable by `account`.
+    error NotClaimable(uint256 id, address account);
+    /// @notice The staking call ran out of gas: retry the ticket with more gas rather than parking the stake.
+    error StakingOutOfGas(uint256 id);
 
     /// @param l2Gateway_ The L2 LPT gateway.
     /// @param l1Migrator_ The L1Migrator.
@@ -69,8 +121,9 @@ contract L2Migrator is IL2LPTReceiver {
         token = token_;
     }
 
-    /// @notice Stakes `amount` just-minted LPT as the migration record `data` says (L2 gateway only, for LPT
-    ///         bridged by the L1Migrator; each migration once).
+    /// @notice Finalizes migration record `data` with its `amount` just-minted LPT (L2 gateway only, for LPT bridged
+    ///         by the L1Migrator; each migration once, until its deadline): stakes it at the L1 delegator's own
+    ///         address, or keeps it claimable by the record's L2 delegator (see the contract notes).
     /// @param l1From The L1 account that bridged the LPT.
     /// @param amount LPT minted to this contract.
     /// @param data The ABI-encoded `MigrationCodec.Migration`.
@@ -80,15 +133,88 @@ contract L2Migrator is IL2LPTReceiver {
         MigrationCodec.Migration memory m = MigrationCodec.decode(data);
         if (m.amount != amount) revert AmountMismatch(amount, m.amount);
         if (isMigrated[m.id]) revert AlreadyMigrated(m.id);
+        if (block.timestamp > m.deadline) revert MigrationDeadlinePassed(m.id, m.deadline);
         isMigrated[m.id] = true;
         migrationsFinalized += 1;
         totalMigrated += amount;
         emit MigrationFinalized(m.id, m.l1Delegator, m.l2Delegator, m.l2Orchestrator, m.kind, amount);
-        token.forceApprove(address(bondingManager), amount);
-        if (m.kind == MigrationCodec.Kind.Orchestrator) {
-            bondingManager.migrateTranscoder(m.l2Delegator, amount, m.rewardCut, m.feeShare);
-        } else {
-            bondingManager.stakeFor(m.l2Delegator, m.l2Orchestrator, amount);
+        if (m.l2Delegator != m.l1Delegator) {
+            _park(m);
+            return;
         }
+        token.forceApprove(address(bondingManager), amount);
+        uint256 gasBefore = gasleft();
+        try this.stakeMigrated(m) {}
+        catch (bytes memory reason) {
+            // A call that used up the gas forwarded to it (63/64 of what was left) ran out of gas: parking then
+            // would let whoever redeems the ticket with too little gas decide that the stake is not staked.
+            if (gasleft() <= gasBefore / 63) revert StakingOutOfGas(m.id);
+            token.forceApprove(address(bondingManager), 0);
+            emit StakingFailed(m.id, reason);
+            _park(m);
+        }
+    }
+
+    /// @notice Stakes migration `m` at its own L2 address (this contract only: the guarded call of
+    ///         `onLPTBridged`, so that a revert in the L2BondingManager leaves the LPT claimable instead).
+    /// @param m The migration record.
+    function stakeMigrated(MigrationCodec.Migration calldata m) external {
+        if (msg.sender != address(this)) revert NotSelf(msg.sender);
+        if (m.kind == MigrationCodec.Kind.Orchestrator) {
+            bondingManager.migrateTranscoder(m.l2Delegator, m.amount, m.rewardCut, m.feeShare);
+        } else {
+            bondingManager.stakeFor(m.l2Delegator, m.l2Orchestrator, m.amount);
+        }
+    }
+
+    /// @notice Stakes migration `id`'s LPT, waiting here for the caller, with `orchestrator`: exactly the caller's
+    ///         own `bond(amount, orchestrator)` (all its stake moves to `orchestrator`). An orchestrator's record
+    ///         claimed with itself as `orchestrator` registers it with its L1 terms, as its migration would have.
+    ///         Only the record's L2 delegator, once.
+    /// @param id The migration id.
+    /// @param orchestrator The delegate the caller chooses.
+    function claimStake(uint256 id, address orchestrator) external {
+        Parked memory p = parked[id];
+        if (p.amount == 0 || p.l2Delegator != msg.sender) revert NotClaimable(id, msg.sender);
+        if (orchestrator == address(0)) revert ZeroAddress();
+        delete parked[id];
+        totalParked -= p.amount;
+        emit StakeClaimed(id, msg.sender, orchestrator, p.amount);
+        token.forceApprove(address(bondingManager), p.amount);
+        if (p.kind == MigrationCodec.Kind.Orchestrator && orchestrator == msg.sender) {
+            bondingManager.migrateTranscoder(msg.sender, p.amount, p.rewardCut, p.feeShare);
+        } else {
+            bondingManager.bondFor(msg.sender, orchestrator, p.amount);
+        }
+    }
+
+    /// @notice Sends migration `record`, never finalized and past its deadline, back to the L1Migrator, which
+    ///         refunds its LPT to the L1 delegator as an unbonding lock (anyone may call; one L2 -> L1 message,
+    ///         executed on L1 through the Outbox after the challenge period). From now on the record can never
+    ///         finalize here.
+    /// @param record The migration's encoded record, exactly as the L1Migrator sent it (its MigrationInitiated
+    ///        event has every field).
+    /// @return l2ToL1Id The id of the L2 -> L1 message.
+    function expire(bytes calldata record) external returns (uint256 l2ToL1Id) {
+        MigrationCodec.Migration memory m = MigrationCodec.decode(record);
+        if (block.timestamp <= m.deadline) revert MigrationNotExpired(m.id, m.deadline);
+        if (isMigrated[m.id]) revert AlreadyMigrated(m.id);
+        bytes32 recordHash = keccak256(record);
+        if (isExpired[recordHash]) revert AlreadyExpired(m.id);
+        isExpired[recordHash] = true;
+        l2ToL1Id = _sendTxToL1(l1Migrator, 0, abi.encodeCall(L1Migrator.refundExpiredMigration, (record)));
+        emit MigrationExpired(m.id, m.l1Delegator, m.amount, l2ToL1Id);
+    }
+
+    function _park(MigrationCodec.Migration memory m) private {
+        parked[m.id] = Parked(
+            m.l2Delegator, m.kind, uint32(m.rewardCut), uint32(m.feeShare), m.l2Orchestrator, m.amount
+        );
+        totalParked += m.amount;
+        emit StakeAwaitingClaim(m.id, m.l2Delegator, m.l2Orchestrator, m.amount);
+    }
+
+    function _l1Counterpart() internal view override returns (address) {
+        return l1Migrator;
     }
 }

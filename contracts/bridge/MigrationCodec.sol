@@ -3,7 +3,8 @@ pragma solidity ^0.8.24;
 
 /// @title MigrationCodec
 /// @notice The stake-migration record the L1Migrator sends as the gateway's callHookData and the L2Migrator
-///         reads back. One record travels with the LPT it describes, in one L2 message.
+///         reads back. One record travels with the LPT it describes, in one L2 message. The L1Migrator keeps the
+///         record's hash until the migration is refunded, so an expired record sent back from L2 is recognised.
 library MigrationCodec {
     /// @notice What was migrated.
     enum Kind {
@@ -22,6 +23,7 @@ library MigrationCodec {
         uint256 amount;
         uint256 rewardCut; // Orchestrator only (precision 1e6)
         uint256 feeShare; // Orchestrator only (precision 1e6)
+        uint256 deadline; // last L2 timestamp at which the migration can finalize; expirable after it
     }
 
     /// @notice ABI encoding of `m`.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
 import {BondingManagerBase} from "../protocol/BondingManagerBase.sol";
 import {ILivepeerToken} from "../protocol/interfaces/ILivepeerToken.sol";
 import {IMinter} from "../protocol/interfaces/IMinter.sol";
@@ -11,11 +13,17 @@ import {IRoundsManager} from "../protocol/interfaces/IRoundsManager.sol";
 ///         delegator's own balance, plus stake migration to L2: the governor-appointed Migrator can take a
 ///         delegator's whole bonded stake, or one of its unbonding locks, out of the protocol at once (no unbonding
 ///         period) to bridge it. ETH fees are never touched: `withdrawFees` keeps working after a migration.
+///         A migration whose L2 message expired comes back through the Migrator as a new unbonding lock.
 contract BondingManager is BondingManagerBase {
     /// @notice All of `delegator`'s bonded stake (`amount`, delegated to `delegate`) left for the Migrator.
     event StakeMigrated(address indexed delegator, address indexed delegate, uint256 amount);
     /// @notice `delegator`'s unbonding lock `unbondingLockId` (`amount`) left for the Migrator.
     event UnbondingLockMigrated(address indexed delegator, uint256 unbondingLockId, uint256 amount);
+    /// @notice `amount` LPT of an expired migration came back to `delegator` as unbonding lock `unbondingLockId`,
+    ///         withdrawable from `withdrawRound`.
+    event MigrationRefunded(
+        address indexed delegator, uint256 unbondingLockId, uint256 amount, uint256 withdrawRound
+    );
 
     /// @notice `delegator` has no bonded stake to migrate.
     error NothingToMigrate(address delegator);
@@ -62,5 +70,29 @@ contract BondingManager is BondingManagerBase {
         if (amount == 0) revert InvalidUnbondingLock(unbondingLockId);
         emit UnbondingLockMigrated(delegator, unbondingLockId, amount);
         minter.trustedTransferTokens(msg.sender, amount);
+    }
+
+    /// @notice Returns `amount` LPT, paid by the caller (approved), to `delegator` as a new unbonding lock with the
+    ///         full unbonding period (Migrator only: the refund of a migration whose L2 message expired). The lock
+    ///         is a lock like any other: withdraw it after the period, rebond it, or migrate it again.
+    /// @dev A lock rather than liquid LPT: a migration skips the unbonding period only because its LPT stays staked
+    ///      on L2; returning it liquid would let anyone unbond at once by sending a ticket that cannot execute.
+    ///      The round need not be initialized: the lock only records the round it becomes withdrawable in.
+    /// @param delegator The L1 delegator whose migration expired.
+    /// @param amount LPT in wei.
+    /// @return unbondingLockId The new lock.
+    function refundMigratedStake(address delegator, uint256 amount)
+        external
+        onlyMigrator
+        returns (uint256 unbondingLockId)
+    {
+        if (amount == 0) revert ZeroAmount();
+        Delegator storage d = _delegators[delegator];
+        unbondingLockId = d.nextUnbondingLockId++;
+        uint256 withdrawRound = roundsManager.currentRound() + unbondingPeriod;
+        _unbondingLocks[delegator][unbondingLockId] =
+            UnbondingLock(SafeCast.toUint128(amount), SafeCast.toUint64(withdrawRound));
+        emit MigrationRefunded(delegator, unbondingLockId, amount, withdrawRound);
+        _collectStake(msg.sender, amount);
     }
 }

@@ -15,15 +15,18 @@ interface IRoundInitializer {
 /// @title L2BondingManager
 /// @notice Livepeer staking on Arbitrum: the accounting of `BondingManagerBase` (same bonding, rewards, fees and
 ///         active set as L1) plus the landing side of stake migration: the L2Migrator stakes migrated LPT on
-///         behalf of delegators (`stakeFor`) and registers migrated orchestrators with their L1 terms.
-/// @dev Migration rules, chosen so that a migration can neither revert for a reason in the user's L2 state (a
-///      reverting L2 message would leave the escrowed LPT waiting for a manual redeem) nor alter anybody's choices:
-///      - a delegator without bonded stake on L2 is bonded to the requested orchestrator;
-///      - a delegator that already has bonded stake keeps its delegate: the migrated amount is ADDED to its
-///        existing delegation, and `MigratedStakeAddedToExistingDelegate` says so. Its delegate and stake change in
-///        no other way (it can re-delegate itself with `bond(0, to)` afterwards);
-///      - a migrated orchestrator gets its L1 reward cut and fee share only when it had no bonded stake on L2:
-///        terms an L2 orchestrator already set are never overwritten;
+///         behalf of delegators and registers migrated orchestrators with their L1 terms.
+/// @dev The L2Migrator calls these only for an L2 address that is the migrating L1 account's own address, or for
+///      an address that claimed its migrated LPT in its own transaction (see L2Migrator). Rules:
+///      - `stakeFor` (a migration landing at the L1 account's own address): a delegator without bonded stake on L2
+///        is bonded to the requested orchestrator; one that already has bonded stake keeps its delegate, the
+///        migrated amount is ADDED to it and `MigratedStakeAddedToExistingDelegate` says so (it can re-delegate
+///        itself with `bond(0, to)` afterwards);
+///      - `bondFor` (a claim): exactly the delegator's own `bond(amount, to)`, paid by the Migrator;
+///      - `migrateTranscoder`: the orchestrator always ends registered, self-delegated, with its L1 reward cut and
+///        fee share, whatever state its L2 address was in: stake it had delegated elsewhere moves to itself
+///        (`MigratedTranscoderStakeMovedToItself`) and terms it had set on L2 are replaced
+///        (`MigratedTranscoderTermsReplaced`);
 ///      - when the current round is not initialized yet, the migration initializes it (round initialization is
 ///        permissionless) instead of failing.
 ///      The LPT is paid by the L2Migrator (which holds the freshly minted tokens and approves this contract); it
@@ -38,8 +41,19 @@ contract L2BondingManager is BondingManagerBase {
     );
     /// @notice Migrated orchestrator `transcoder` was registered with its L1 terms.
     event TranscoderMigrated(address indexed transcoder, uint256 amount, uint256 rewardCut, uint256 feeShare);
-    /// @notice `transcoder` already had bonded stake on L2, so its L1 terms were not applied.
-    event MigratedTranscoderTermsIgnored(address indexed transcoder, uint256 rewardCut, uint256 feeShare);
+    /// @notice Migrated orchestrator `transcoder` had delegated its L2 stake (`amount`) to `previousDelegate`; that
+    ///         stake is now self-delegated with its migrated stake.
+    event MigratedTranscoderStakeMovedToItself(
+        address indexed transcoder, address indexed previousDelegate, uint256 amount
+    );
+    /// @notice Migrated orchestrator `transcoder` had set other terms on L2; its L1 terms replace them.
+    event MigratedTranscoderTermsReplaced(
+        address indexed transcoder,
+        uint256 previousRewardCut,
+        uint256 previousFeeShare,
+        uint256 rewardCut,
+        uint256 feeShare
+    );
 
     /// @param owner_ The governor.
     /// @param token_ L2 LPT.
@@ -56,39 +70,15 @@ contract L2BondingManager is BondingManagerBase {
         uint256 numActiveTranscoders_
     ) BondingManagerBase(owner_, token_, minter_, roundsManager_, unbondingPeriod_, numActiveTranscoders_) {}
 
-    /// @notice Stakes `amount` LPT, paid by the caller, for `delegator` (the Migrator only: the L2Migrator). Bonds
-    ///         to `orchestrator` when `delegator` has no bonded stake; otherwise adds to its existing delegation (see
-    ///         the contract notes). The stake earns from the next round, like any stake bonded during a round.
+    /// @notice Stakes `amount` LPT, paid by the caller, for `delegator` (the Migrator only, for a migration that
+    ///         lands at the migrating L1 account's own address). Bonds to `orchestrator` when `delegator` has no
+    ///         bonded stake; otherwise adds to its existing delegation (see the contract notes). The stake earns
+    ///         from the next round, like any stake bonded during a round.
     /// @param delegator The migrated delegator's L2 address.
     /// @param orchestrator The orchestrator it asked for.
     /// @param amount LPT in wei, approved by the caller.
     function stakeFor(address delegator, address orchestrator, uint256 amount) external onlyMigrator {
-        _stakeFor(delegator, orchestrator, amount);
-    }
-
-    /// @notice Stakes `amount` LPT, paid by the caller, for migrated orchestrator `transcoder` as its own stake and,
-    ///         when it had no bonded stake on L2, registers it with its L1 `rewardCut` and `feeShare` (the Migrator
-    ///         only). It enters the active set if its stake earns a place, active from the next round.
-    /// @param transcoder The orchestrator's L2 address.
-    /// @param amount LPT in wei, approved by the caller.
-    /// @param rewardCut Its L1 reward cut (precision 1e6).
-    /// @param feeShare Its L1 fee share (precision 1e6).
-    function migrateTranscoder(address transcoder, uint256 amount, uint256 rewardCut, uint256 feeShare)
-        external
-        onlyMigrator
-    {
-        bool fresh = _delegateOf(transcoder) == address(0);
-        _stakeFor(transcoder, transcoder, amount);
-        if (fresh) {
-            _setTranscoderTerms(transcoder, rewardCut, feeShare);
-            emit TranscoderMigrated(transcoder, amount, rewardCut, feeShare);
-        } else {
-            emit MigratedTranscoderTermsIgnored(transcoder, rewardCut, feeShare);
-        }
-    }
-
-    function _stakeFor(address delegator, address orchestrator, uint256 amount) private {
-        if (!roundsManager.currentRoundInitialized()) IRoundInitializer(address(roundsManager)).initializeRound();
+        _initializeRoundIfNeeded();
         address delegate = _delegateOf(delegator);
         if (delegate == address(0)) {
             delegate = orchestrator;
@@ -97,5 +87,53 @@ contract L2BondingManager is BondingManagerBase {
         }
         _bond(delegator, delegate, amount, msg.sender);
         emit StakedFor(delegator, delegate, amount);
+    }
+
+    /// @notice `delegator`'s own `bond(amount, to)`, paid by the caller (the Migrator only, for migrated LPT that
+    ///         `delegator` claimed in its own transaction): all its stake is delegated to `to`.
+    /// @param delegator The claiming L2 address.
+    /// @param to The delegate it chose.
+    /// @param amount LPT in wei, approved by the caller.
+    function bondFor(address delegator, address to, uint256 amount) external onlyMigrator {
+        _initializeRoundIfNeeded();
+        _bond(delegator, to, amount, msg.sender);
+        emit StakedFor(delegator, to, amount);
+    }
+
+    /// @notice Stakes `amount` LPT, paid by the caller, for migrated orchestrator `transcoder` as its own stake and
+    ///         registers it with its L1 `rewardCut` and `feeShare` (the Migrator only). Stake it had delegated
+    ///         elsewhere on L2 moves to itself, and terms it had set on L2 are replaced. It enters the active set if
+    ///         its stake earns a place, active from the next round.
+    /// @param transcoder The orchestrator's L2 address.
+    /// @param amount LPT in wei, approved by the caller.
+    /// @param rewardCut Its L1 reward cut (precision 1e6).
+    /// @param feeShare Its L1 fee share (precision 1e6).
+    function migrateTranscoder(address transcoder, uint256 amount, uint256 rewardCut, uint256 feeShare)
+        external
+        onlyMigrator
+    {
+        if (rewardCut > PERC_DIVISOR) revert InvalidRewardCut(rewardCut);
+        if (feeShare > PERC_DIVISOR) revert InvalidFeeShare(feeShare);
+        _initializeRoundIfNeeded();
+        address previous = _delegateOf(transcoder);
+        // Bonding to itself moves any stake delegated elsewhere along with the new stake (a delegator's own
+        // re-delegation), so the orchestrator always ends self-delegated, that is registered.
+        _bond(transcoder, transcoder, amount, msg.sender);
+        emit StakedFor(transcoder, transcoder, amount);
+        if (previous != address(0) && previous != transcoder) {
+            emit MigratedTranscoderStakeMovedToItself(
+                transcoder, previous, _delegators[transcoder].bondedAmount - amount
+            );
+        }
+        Transcoder storage t = _transcoders[transcoder];
+        if (previous == transcoder && (t.rewardCut != rewardCut || t.feeShare != feeShare)) {
+            emit MigratedTranscoderTermsReplaced(transcoder, t.rewardCut, t.feeShare, rewardCut, feeShare);
+        }
+        _setTranscoderTerms(transcoder, rewardCut, feeShare);
+        emit TranscoderMigrated(transcoder, amount, rewardCut, feeShare);
+    }
+
+    function _initializeRoundIfNeeded() private {
+        if (!roundsManager.currentRoundInitialized()) IRoundInitializer(address(roundsManager)).initializeRound();
     }
 }

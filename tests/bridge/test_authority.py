@@ -210,12 +210,13 @@ def test_l2_token_address_mapping(bridge, l1_token):
 
 def test_escrow_releases_only_for_its_gateway(bridge, alice, mallory, governor, on_l2):
     for account in (mallory, governor):
-        with reverts(project.L1Escrow.NotGateway, account=account.address):
+        with reverts(project.L1Escrow.NotReleaser, account=account.address):
             bridge.l1_escrow.release(account.address, LPT, sender=account)
-    with reverts(project.L1Escrow.OwnableUnauthorizedAccount, account=mallory.address):
-        bridge.l1_escrow.setGateway(mallory.address, sender=mallory)
-    with reverts(project.L1Escrow.ZeroAddress):
-        bridge.l1_escrow.setGateway(ZERO, sender=governor)
+    for setter in (bridge.l1_escrow.setGateway, bridge.l1_escrow.setMigrator):
+        with reverts(project.L1Escrow.OwnableUnauthorizedAccount, account=mallory.address):
+            setter(mallory.address, sender=mallory)
+        with reverts(project.L1Escrow.ZeroAddress):
+            setter(ZERO, sender=governor)
 
 
 def test_token_roles_are_set_by_the_governor(bridge, governor, mallory):

@@ -170,8 +170,8 @@ def read_snapshot(system: System, l1_start: int, l2_start: int) -> Snapshot:
     migrations_initiated = {
         int(e.topics[0], 16): (_word_address(e.topics[1]), _word_address(e.topics[2]), e.data[2])
         for e in logs(l1, system.l1_migrator.address,
-                      "MigrationInitiated(uint256,address,address,address,uint8,uint256,uint256,uint256)",
-                      ["address", "uint8", "uint256", "uint256", "uint256"], l1_start)
+                      "MigrationInitiated(uint256,address,address,address,uint8,uint256,uint256,uint256,uint256)",
+                      ["address", "uint8", "uint256", "uint256", "uint256", "uint256"], l1_start)
     }
     migrations_finalized = [
         (int(e.topics[0], 16), _word_address(e.topics[1]), _word_address(e.topics[2]), e.data[2], e.block)

@@ -49,9 +49,10 @@ def test_withdrawals_beyond_the_escrow_mint_the_shortfall_on_l1(chains, world):
         m.teardown()
 
 
-def test_migrations_into_one_l2_address_keep_its_delegate_and_touch_nobody_else(chains, world):
-    """Two delegators of different orchestrators migrate into the same fresh L2 address: the second stake joins the
-    first one's delegate; later migrations (an orchestrator, unbonding locks) change nobody else's delegation."""
+def test_migrations_into_another_l2_address_wait_for_its_claims_and_touch_nobody_else(chains, world):
+    """Two delegators of different orchestrators migrate into the same fresh L2 address: nothing changes there until
+    it claims them, each claim being its own bond; later migrations (an orchestrator, unbonding locks) change
+    nobody else's delegation."""
     STATS.clear()
     m = MigrationMachine(world, under_hypothesis=False)
     s, fresh = world.system, world.fresh.address
@@ -75,8 +76,11 @@ def test_migrations_into_one_l2_address_keep_its_delegate_and_touch_nobody_else(
             ("relay", {}),
         )
         bm = s.l2_bonding_manager
+        assert bm.getDelegator(fresh).bondedAmount == 0  # both stakes wait for fresh to claim them
+        run(m, ("claim_parked", {"i": 0, "j": 1}), ("claim_parked", {"i": 0, "j": 1}))
         d = bm.getDelegator(fresh)
-        assert (d.delegateAddress, d.bondedAmount) == (o1, sum(l1_stakes))
+        assert (d.delegateAddress, d.bondedAmount) == (m._l2_orchestrators()[1], sum(l1_stakes))
+        assert STATS["claim_parked"] == 2
         assert bm.isRegisteredTranscoder(o1) and bm.isRegisteredTranscoder(o2)
         assert bm.getDelegator(world.delegators[3].address).delegateAddress == o2
         assert s.l2_migrator.migrationsFinalized() == 5

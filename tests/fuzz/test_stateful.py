@@ -295,6 +295,36 @@ class MigrationMachine(RuleBasedStateMachine):
         redirected = "_redirected" if l2_orchestrator else ""
         self._did(f"migrate_{m.kind.name.lower()}{redirected}" + ("_to_fresh" if l2_delegator != who.address else ""))
 
+    @rule(i=PICK, j=PICK)
+    def claim_parked(self, i, j):
+        """The L2 address a migration named (not the L1 account's own) claims the stake waiting for it, with an L2
+        orchestrator it picks: its own bond."""
+        last = getattr(self, "last", None)  # the ledger as of the previous step's invariants
+        if last is None:
+            return
+        waiting = sorted(
+            (mid, l2_delegator) for mid, _, l2_delegator, _, _ in last.migrations_finalized
+            if self.s.l2_migrator.parked(mid).amount > 0
+        )
+        orchestrators = self._l2_orchestrators()
+        if not waiting or not orchestrators:
+            return
+        mid, l2_delegator = self._pick(waiting, i)
+        (who,) = [p for p in self.w.people if p.address.lower() == l2_delegator.lower()]
+        self._act(who)
+        bm = self.s.l2_bonding_manager
+        if bm.isRegisteredTranscoder(who.address):
+            orchestrator = who.address  # an orchestrator cannot move its own stake: it claims to itself
+        else:
+            orchestrator = self._pick(orchestrators, j)
+        amount = self.s.l2_migrator.parked(mid).amount
+        before = self._l2_stake(who.address, self.s.l2_rounds.currentRound())
+        self.s.l2_migrator.claimStake(mid, orchestrator, sender=who)
+        d = bm.getDelegator(who.address)
+        assert d.delegateAddress == orchestrator and d.bondedAmount == before + amount
+        assert self.s.l2_migrator.parked(mid).amount == 0
+        self._did("claim_parked")
+
     @rule(i=PICK, j=PICK, count=st.integers(min_value=1, max_value=3))
     def migrate_locks(self, i, j, count):
         holders = [p for p in self.w.people if self.l1_locks.get(p.address)]
@@ -538,9 +568,12 @@ class MigrationMachine(RuleBasedStateMachine):
             migrated[l2_delegator] += amount
         holdings = {}
         round_ = self.s.l2_rounds.currentRound()
+        parked = Counter()  # migrated LPT waiting in the L2Migrator for its L2 address to claim it
+        for mid, _, l2_delegator, _, _ in snapshot.migrations_finalized:
+            parked[l2_delegator] += self.s.l2_migrator.parked(mid).amount
         for p in self.w.people:
             locked = sum(bm.getDelegatorUnbondingLock(p.address, k)[0] for k in self.l2_locks.get(p.address, []))
-            holdings[p.address] = self._l2_stake(p.address, round_) + locked
+            holdings[p.address] = self._l2_stake(p.address, round_) + locked + parked[p.address]
         check_stake_invariant(holdings, migrated, self.l2_bonded_in, self.l2_withdrawn, snapshot.l2_inflation)
 
         # The L2 delegators of migrations finalized in this step may change, and the step's actor; nobody else.

@@ -109,24 +109,72 @@ def test_migrated_orchestrator_is_registered_with_its_terms(chains, l2, accounts
         assert [e.event_name for e in tx.events if e.event_name == "Reward"] == ["Reward"]
 
 
-def test_migrated_orchestrator_never_overwrites_existing_terms(chains, l2, accounts):
+def test_migrated_orchestrator_replaces_the_terms_it_set_on_l2(chains, l2, accounts):
+    """An orchestrator already registered on L2 (by its own action) that migrates keeps all its stake, adds the
+    migrated stake and runs with its L1 terms from now on; the event says which terms were replaced."""
     bm = l2.bonding_manager
-    migrator, native, d = accounts[1], accounts[2], accounts[5]
+    migrator, native = accounts[1], accounts[2]
     with chains.l2:
         own = bm.getDelegator(native).bondedAmount
         tx = bm.migrateTranscoder(native, 9 * LPT, 1_000_000, 0, sender=migrator)
         t = bm.getTranscoder(native)
-        assert (t.rewardCut, t.feeShare) == (200_000, 300_000)
+        assert (t.rewardCut, t.feeShare) == (1_000_000, 0)
+        assert bm.isRegisteredTranscoder(native)
         assert bm.getDelegator(native).bondedAmount == own + 9 * LPT
-        assert [e.event_name for e in tx.events if e.event_name.startswith("Migrated")] == [
-            "MigratedTranscoderTermsIgnored"
-        ]
-        # an L2 delegator named as a "migrated orchestrator" keeps its delegate and gets no terms
-        bm.stakeFor(d, native, 1 * LPT, sender=migrator)
-        bm.migrateTranscoder(d, 2 * LPT, 1_000_000, 0, sender=migrator)
+        (event,) = [e for e in tx.events if e.event_name == "MigratedTranscoderTermsReplaced"]
+        assert (event.transcoder, event.previousRewardCut, event.previousFeeShare, event.rewardCut, event.feeShare) == (
+            native.address, 200_000, 300_000, 1_000_000, 0
+        )
+        assert not [e for e in tx.events if e.event_name == "MigratedTranscoderStakeMovedToItself"]
+        # same terms again: nothing replaced
+        tx = bm.migrateTranscoder(native, LPT, 1_000_000, 0, sender=migrator)
+        assert not [e for e in tx.events if e.event_name == "MigratedTranscoderTermsReplaced"]
+
+
+def test_migrated_orchestrator_that_delegated_on_l2_ends_self_delegated(chains, l2, accounts):
+    """An orchestrator's L2 address that had delegated to someone else (by its own action) ends registered and
+    self-delegated with its L1 terms and all of its stake; its previous delegate loses that stake."""
+    bm = l2.bonding_manager
+    migrator, native, orch = accounts[1], accounts[2], accounts[5]
+    with chains.l2:
+        bm.stakeFor(orch, native, 3 * LPT, sender=migrator)  # delegated to native
+        native_before = bm.getTranscoder(native).delegatedAmount
+        tx = bm.migrateTranscoder(orch, 2 * LPT, 150_000, 400_000, sender=migrator)
+        d = bm.getDelegator(orch)
+        assert (d.delegateAddress, d.bondedAmount) == (orch.address, 5 * LPT)
+        assert bm.isRegisteredTranscoder(orch)
+        t = bm.getTranscoder(orch)
+        assert (t.rewardCut, t.feeShare, t.delegatedAmount) == (150_000, 400_000, 5 * LPT)
+        assert bm.getTranscoder(native).delegatedAmount == native_before - 3 * LPT
+        (event,) = [e for e in tx.events if e.event_name == "MigratedTranscoderStakeMovedToItself"]
+        assert (event.transcoder, event.previousDelegate, event.amount) == (orch.address, native.address, 3 * LPT)
+
+
+def test_migrate_transcoder_refuses_terms_above_100_percent(chains, l2, accounts):
+    bm = l2.bonding_manager
+    migrator, orch = accounts[1], accounts[5]
+    with chains.l2:
+        with reverts(L2BM.InvalidRewardCut, rewardCut=1_000_001):
+            bm.migrateTranscoder(orch, LPT, 1_000_001, 0, sender=migrator)
+        with reverts(L2BM.InvalidFeeShare, feeShare=1_000_001):
+            bm.migrateTranscoder(orch, LPT, 0, 1_000_001, sender=migrator)
+
+
+def test_bond_for_is_the_delegators_own_bond(chains, l2, accounts):
+    """``bondFor`` (a claim) moves all of the delegator's stake to the delegate it chose, like its own ``bond``."""
+    bm = l2.bonding_manager
+    migrator, native, d, o = accounts[1], accounts[2], accounts[5], accounts[6]
+    with chains.l2:
+        bm.stakeFor(o, o, 10 * LPT, sender=migrator)  # another orchestrator
+        bm.stakeFor(d, native, 3 * LPT, sender=migrator)
+        bm.bondFor(d, o, 2 * LPT, sender=migrator)
         dd = bm.getDelegator(d)
-        assert (dd.delegateAddress, dd.bondedAmount) == (native.address, 3 * LPT)
-        assert not bm.isRegisteredTranscoder(d)
+        assert (dd.delegateAddress, dd.bondedAmount) == (o.address, 5 * LPT)
+        with reverts(L2BM.NotMigrator, account=d.address):
+            bm.bondFor(d, o, LPT, sender=d)
+        # a registered orchestrator cannot move its own stake away, by claim or by bond
+        with reverts(L2BM.TranscoderCannotRedelegate, transcoder=o.address):
+            bm.bondFor(o, native, LPT, sender=migrator)
 
 
 def test_stake_for_initializes_the_round_instead_of_failing(chains, l2, accounts):

@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 from ape import project
 from ape.exceptions import ContractLogicError
+from eth_utils import keccak
 
 from ape_livepeer_migration.migration_codec import Kind, Migration
 from protocol.helpers import LPT, reverts
 
 from .conftest import ZERO
+
+L2BM_ERRORS = {"InvalidRewardCut": keccak(text="InvalidRewardCut(uint256)")[:4]}
 
 L2M = project.L2Migrator
 
@@ -36,8 +39,15 @@ def bridged(l2, m, amount, funder):
     l2.token.transfer(m, amount, sender=funder)
 
 
-def record(mid, delegator, orchestrator, amount, kind=Kind.DELEGATOR, cut=0, share=0):
-    return Migration(mid, kind, delegator.address, delegator.address, orchestrator.address, amount, cut, share).encode()
+FAR = 2**40  # a deadline far in the future
+
+
+def record(mid, delegator, orchestrator, amount, kind=Kind.DELEGATOR, cut=0, share=0, l2_delegator=None, deadline=FAR):
+    """An encoded record from ``delegator``'s L1 account to its own L2 address (or ``l2_delegator``)."""
+    l2_address = (l2_delegator or delegator).address
+    return Migration(
+        mid, kind, delegator.address, l2_address, orchestrator.address, amount, cut, share, deadline
+    ).encode()
 
 
 def test_constructor_rejects_zero_addresses(chains, l2, accounts):
@@ -86,3 +96,86 @@ def test_each_migration_id_once(chains, l2, unit, accounts):
         t = bm.getTranscoder(accounts[6])
         assert (t.rewardCut, t.feeShare) == (5, 6) and bm.isRegisteredTranscoder(accounts[6])
         assert l2.token.balanceOf(m) == LPT  # only what the records said was staked
+
+
+def test_a_record_past_its_deadline_is_refused(chains, l2, unit, accounts):
+    m, gateway, l1_migrator = unit
+    d, o, funder = accounts[5], accounts[2], accounts[1]
+    with chains.l2:
+        from ape import chain
+
+        now = chain.pending_timestamp
+        bridged(l2, m, LPT, funder)
+        with reverts(L2M.MigrationDeadlinePassed, id=3, deadline=now - 1):
+            m.onLPTBridged(l1_migrator, LPT, record(3, d, o, LPT, deadline=now - 1), sender=gateway)
+        assert not m.isMigrated(3)
+
+
+def test_stake_for_another_l2_address_waits_for_its_claim(chains, l2, unit, accounts):
+    """Nothing changes at the named L2 address until it claims; only it can claim, once, with the delegate it
+    chooses (the record's orchestrator is only a suggestion)."""
+    m, gateway, l1_migrator = unit
+    d, o, victim, funder, other = accounts[5], accounts[2], accounts[6], accounts[1], accounts[7]
+    bm = l2.bonding_manager
+    with chains.l2:
+        bridged(l2, m, 2 * LPT, funder)
+        tx = m.onLPTBridged(l1_migrator, 2 * LPT, record(9, d, o, 2 * LPT, l2_delegator=victim), sender=gateway)
+        assert m.isMigrated(9)
+        assert bm.getDelegator(victim).bondedAmount == 0 and bm.getDelegator(d).bondedAmount == 0
+        p = m.parked(9)
+        assert (p.l2Delegator, p.suggestedOrchestrator, p.amount) == (victim.address, o.address, 2 * LPT)
+        assert m.totalParked() == 2 * LPT and l2.token.balanceOf(m) == 2 * LPT
+        (event,) = [e for e in tx.events if e.event_name == "StakeAwaitingClaim"]
+        assert (event.id, event.l2Delegator, event.suggestedOrchestrator, event.amount) == (
+            9, victim.address, o.address, 2 * LPT
+        )
+        for caller in (d, other, o, accounts[0]):
+            with reverts(L2M.NotClaimable, id=9, account=caller.address):
+                m.claimStake(9, o, sender=caller)
+        with reverts(L2M.ZeroAddress):
+            m.claimStake(9, ZERO, sender=victim)
+        tx = m.claimStake(9, accounts[8], sender=victim)  # its own choice, not the suggestion
+        dd = bm.getDelegator(victim)
+        assert (dd.delegateAddress, dd.bondedAmount) == (accounts[8].address, 2 * LPT)
+        assert m.totalParked() == 0 and l2.token.balanceOf(m) == 0
+        (event,) = [e for e in tx.events if e.event_name == "StakeClaimed"]
+        assert (event.id, event.l2Delegator, event.orchestrator, event.amount) == (
+            9, victim.address, accounts[8].address, 2 * LPT
+        )
+        with reverts(L2M.NotClaimable, id=9, account=victim.address):
+            m.claimStake(9, o, sender=victim)
+        with reverts(L2M.NotClaimable, id=10, account=victim.address):
+            m.claimStake(10, o, sender=victim)
+
+
+def test_a_staking_revert_parks_the_stake_instead_of_failing(chains, l2, unit, accounts):
+    """Defence in depth: when the L2BondingManager reverts (here: terms above 100%), the migration still finalizes
+    and the LPT waits for its own L2 address to claim it."""
+    m, gateway, l1_migrator = unit
+    orch, native, funder = accounts[6], accounts[2], accounts[1]
+    bm = l2.bonding_manager
+    with chains.l2:
+        bridged(l2, m, LPT, funder)
+        bad = record(11, orch, orch, LPT, Kind.ORCHESTRATOR, 2_000_000, 0)
+        tx = m.onLPTBridged(l1_migrator, LPT, bad, sender=gateway)
+        assert m.isMigrated(11) and bm.getDelegator(orch).bondedAmount == 0
+        (failed,) = [e for e in tx.events if e.event_name == "StakingFailed"]
+        assert failed.id == 11 and bytes(failed.reason)[:4] == bytes(L2BM_ERRORS["InvalidRewardCut"])
+        assert m.parked(11).amount == LPT
+        assert l2.token.allowance(m, bm) == 0
+        with reverts(project.L2BondingManager.InvalidRewardCut, rewardCut=2_000_000):
+            m.claimStake(11, orch, sender=orch)  # as its own orchestrator: its (bad) terms apply again
+        m.claimStake(11, native, sender=orch)
+        d = bm.getDelegator(orch)
+        assert (d.delegateAddress, d.bondedAmount) == (native.address, LPT)
+
+
+def test_stake_migrated_is_internal(chains, l2, unit, accounts):
+    m, _, _ = unit
+    raw = Migration(1, Kind.DELEGATOR, accounts[5].address, accounts[5].address, accounts[2].address, LPT, 0, 0, FAR)
+    with chains.l2:
+        with reverts(L2M.NotSelf, account=accounts[5].address):
+            m.stakeMigrated(
+                (raw.id, int(raw.kind), raw.l1_delegator, raw.l2_delegator, raw.l2_orchestrator, raw.amount, 0, 0, FAR),
+                sender=accounts[5],
+            )

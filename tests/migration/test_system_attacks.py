@@ -12,6 +12,7 @@ from ape_livepeer_migration.bridge import RetryableGasParams, bridge_in
 from ape_livepeer_migration.migration_codec import Kind, Migration
 from ape_livepeer_migration.simulator import DeliveryStatus
 from ape_livepeer_migration.system import (
+    claim_migrated_stake,
     migrate,
     SignedMigration,
     migrate_with_signature,
@@ -194,9 +195,13 @@ def test_contract_wallet_migrates_with_erc1271(chains, system, people, deliver, 
         call_signed(s, p.relayer, gas, m, sign_migration(s, p.mallory, m))
     sent = migrate_with_signature(s, p.relayer, m, sign_migration(s, p.d2, m))
     assert sent.migration == Migration(
-        sent.migration.id, Kind.DELEGATOR, wallet.address, l2_address, p.o2.address, 70 * LPT
+        sent.migration.id, Kind.DELEGATOR, wallet.address, l2_address, p.o2.address, 70 * LPT,
+        deadline=sent.migration.deadline,
     )
+    assert sent.parked  # not the wallet's own address: the L2 address claims it
     deliver(sent.receipt)
+    assert l2_delegation(s, l2_address) == (ZERO, 0)
+    claim_migrated_stake(s, p.d2, sent.migration.id)  # the suggested orchestrator by default
     assert l2_delegation(s, l2_address) == (p.o2.address, 70 * LPT)
 
 
@@ -326,6 +331,13 @@ def test_direct_hook_and_stake_for_calls_fail(chains, system, people):
         s.l2_bonding_manager.stakeFor(p.d1.address, p.mallory.address, LPT, sender=p.mallory)
     with reverts(project.L2BondingManager.NotMigrator, account=p.mallory.address):
         s.l2_bonding_manager.migrateTranscoder(p.mallory.address, LPT, 0, 0, sender=p.mallory)
+    with reverts(project.L2BondingManager.NotMigrator, account=p.mallory.address):
+        s.l2_bonding_manager.bondFor(p.d1.address, p.mallory.address, LPT, sender=p.mallory)
+    # the refund side: only the L1Migrator creates refund locks or takes LPT out of the escrow
+    with reverts(project.BondingManager.NotMigrator, account=p.mallory.address):
+        s.l1.bonding_manager.refundMigratedStake(p.mallory.address, LPT, sender=p.mallory)
+    with reverts(project.L1Escrow.NotReleaser, account=p.mallory.address):
+        s.bridge.l1_escrow.release(p.mallory.address, LPT, sender=p.mallory)
 
 
 def test_a_migration_finalizes_once(chains, system, people, deliver):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from ape import project
 
 from ape_livepeer_migration.migration_codec import Kind
@@ -9,6 +10,9 @@ from ape_livepeer_migration.scenario import next_rounds
 from ape_livepeer_migration.simulator import DeliveryStatus
 from ape_livepeer_migration.system import (
     ESTIMATE_MIGRATION_ID,
+    MigrationError,
+    claim_migrated_stake,
+    claimable_stake,
     migrate,
     migrate_unbonding_locks,
     migration_gas_params,
@@ -50,6 +54,11 @@ def test_wiring(chains, system, people):
     assert s.l2_minter.isMintingDelegate(s.l2_bonding_manager.address)
     assert s.l1.minter.isMintingDelegate(b.l1_gateway.address)
     assert s.l1.minter.isMintingDelegate(s.l1.bonding_manager.address)  # until governance switches it off
+    # refunds of expired migrations: the escrow's second releaser, minting what the escrow lacks
+    assert b.l1_escrow.migrator() == s.l1_migrator.address
+    assert s.l1.minter.isMintingDelegate(s.l1_migrator.address)
+    assert (s.l1_migrator.escrow(), s.l1_migrator.minter()) == (b.l1_escrow.address, s.l1.minter.address)
+    assert s.l1_migrator.inbox() == b.inbox
     assert set(s.addresses) >= {"l1_migrator", "l2_migrator", "l2_bonding_manager", "l1_gateway", "l2_gateway"}
 
 
@@ -179,9 +188,9 @@ def test_unbonding_locks_are_staked_on_l2(chains, system, people, deliver):
     assert l2_delegation(s, p.d1) == (p.o2.address, 175 * LPT)
 
 
-def test_l2_address_already_delegating_elsewhere_keeps_its_delegate(chains, system, people, deliver):
-    """Mallory migrates her own stake naming d3's L2 address and another orchestrator: d3's delegation only grows
-    by Mallory's gift; nobody can redirect it."""
+def test_stake_sent_to_another_l2_address_waits_for_that_address_to_claim_it(chains, system, people, deliver):
+    """Mallory migrates her own stake naming d3's L2 address and another orchestrator: d3's L2 state does not
+    change at all; the LPT waits for d3, and only d3 can claim it, like its own bond."""
     s, p = system, people
     deliver(migrate(s, p.o1).receipt)
     deliver(migrate(s, p.o2).receipt)
@@ -189,17 +198,21 @@ def test_l2_address_already_delegating_elsewhere_keeps_its_delegate(chains, syst
     deliver(migrate(s, p.d3, l2_orchestrator=p.o2.address).receipt)
     gift = l1_stake(s, p.mallory)
     sent = migrate(s, p.mallory, l2_delegator=p.d3.address, l2_orchestrator=p.o1.address)
+    assert sent.parked
     result = deliver(sent.receipt)
     assert result.status == DeliveryStatus.REDEEMED  # never reverts for the receiver's state
-    assert l2_delegation(s, p.d3) == (p.o2.address, d3 + gift)
+    assert l2_delegation(s, p.d3) == (p.o2.address, d3)
     assert l2_delegation(s, p.mallory) == ("0x" + "00" * 20, 0)
-    (event,) = l2_events(chains, result, s.l2_bonding_manager.unwrapped.MigratedStakeAddedToExistingDelegate)
-    assert (event.delegator, event.delegate, event.requestedOrchestrator, event.amount) == (
-        p.d3.address,
-        p.o2.address,
-        p.o1.address,
-        gift,
-    )
+    assert claimable_stake(s, sent.migration.id) == (p.d3.address, p.o1.address, gift)
+    assert not l2_events(chains, result, s.l2_bonding_manager.unwrapped.StakedFor)
+    with reverts(project.L2Migrator.NotClaimable, id=sent.migration.id, account=p.mallory.address):
+        s.l2_migrator.claimStake(sent.migration.id, p.mallory.address, sender=p.mallory)
+    with pytest.raises(MigrationError, match="no stake waiting"):
+        claim_migrated_stake(s, p.mallory, sent.migration.id)
+    # d3 claims it with the suggested o1: like its own bond(gift, o1), all its stake moves there
+    claim_migrated_stake(s, p.d3, sent.migration.id)
+    assert l2_delegation(s, p.d3) == (p.o1.address, d3 + gift)
+    assert claimable_stake(s, sent.migration.id) == ("0x" + "00" * 20, "0x" + "00" * 20, 0)
 
 
 def test_fees_are_withdrawn_on_l1_after_migrating(chains, system, people, deliver):
