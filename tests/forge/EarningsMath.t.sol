@@ -111,6 +111,22 @@ contract EarningsMathTest {
         }
     }
 
+    /// @dev Rounding of one credit for a delegator of stake `stake` (of `earning`) whose reference is the factor
+    ///      `factor`: the contract floors the factor increase, then the delegator's value. Its gain `g` is never
+    ///      above the exact share `stake * amount / earning`, and below it by less than `1 + stake / factor` wei
+    ///      (under 2 wei for stakes below 1e27 wei, a billion LPT).
+    function _creditRoundingBounded(uint256 stake, uint256 amount, uint256 earning, uint256 factor) internal view {
+        (bool fits, uint256 increase) = this.factorIncrease(amount, factor, earning, factor);
+        if (!fits) return;
+        uint256 gain = Math.mulDiv(stake, factor + increase, factor) - stake;
+        uint256 exact = stake * amount; // the exact share times `earning`
+        assert(gain * earning <= exact);
+        // (exact - gain * earning) * factor < (factor + stake) * earning, in 512 bits
+        (uint256 lHigh, uint256 lLow) = Math.mul512(exact - gain * earning, factor);
+        (uint256 rHigh, uint256 rLow) = Math.mul512(factor + stake, earning);
+        assert(lHigh < rHigh || (lHigh == rHigh && lLow < rLow));
+    }
+
     // ------------------------------------------------------------ halmos
 
     function check_floorOfSumNeverReverts(uint256 x1, uint256 y1, uint256 d1, uint256 x2, uint256 y2, uint256 d2)
@@ -141,6 +157,32 @@ contract EarningsMathTest {
         VM.assume(minted <= STAKE_MAX && earning <= STAKE_MAX && commissionStake <= STAKE_MAX - earning);
         VM.assume(rewardCut <= 1_000_000);
         _rewardSplitBounded(minted, earning, commissionStake, rewardCut);
+    }
+
+    /// @dev Small operands: the floor of the sum matches the reference on every 8-bit input.
+    function check_floorOfSumExactSmall(uint8 x1, uint8 y1, uint8 d1, uint8 x2, uint8 y2, uint8 d2) external view {
+        VM.assume(d1 > 0 && d2 > 0);
+        _floorOfSumExact(x1, y1, d1, x2, y2, d2);
+    }
+
+    /// @dev Every stake and factor difference in range over the smallest references (the terms only shrink as a
+    ///      reference grows, so these are the worst case for overflow).
+    function check_floorOfSumNeverRevertsAtSmallestReferences(uint256 x1, uint256 y1, uint256 x2, uint256 y2)
+        external
+        view
+    {
+        VM.assume(x1 <= STAKE_MAX && x2 <= STAKE_MAX && y1 <= MAX_FACTOR && y2 <= MAX_FACTOR);
+        _floorOfSumNeverReverts(x1, y1, PRECISION, x2, y2, PRECISION + 1);
+    }
+
+    /// @dev A credit over 1, 2 or 2^128 - 1 wei of earning stake never reverts and respects the ceiling.
+    function check_factorIncreaseBoundedSmallEarning(uint256 amount, uint256 rewardFactor, uint256 current)
+        external
+        view
+    {
+        _factorIncreaseBounded(amount, rewardFactor, 1, current);
+        _factorIncreaseBounded(amount, rewardFactor, 2, current);
+        _factorIncreaseBounded(amount, rewardFactor, STAKE_MAX, current);
     }
 
     // ------------------------------------------------------------ forge fuzzing
@@ -186,6 +228,16 @@ contract EarningsMathTest {
         );
     }
 
+    function testFuzz_creditRoundingBounded(uint256 stake, uint256 amount, uint256 earning, uint256 factor)
+        external
+        view
+    {
+        earning = _bound(earning, 1, STAKE_MAX);
+        _creditRoundingBounded(
+            _bound(stake, 0, earning), _bound(amount, 0, STAKE_MAX), earning, _bound(factor, PRECISION, MAX_FACTOR)
+        );
+    }
+
     /// @dev The extremes the fuzzer may not draw: all maxima, all minima, 1 wei over the largest factors.
     function test_extremes() external view {
         _floorOfSumNeverReverts(STAKE_MAX, MAX_FACTOR, PRECISION, STAKE_MAX, MAX_FACTOR, PRECISION);
@@ -200,6 +252,10 @@ contract EarningsMathTest {
         _rewardSplitBounded(STAKE_MAX, STAKE_MAX, 0, 1_000_000);
         _rewardSplitBounded(STAKE_MAX, 1, STAKE_MAX - 1, 0);
         _rewardSplitBounded(STAKE_MAX, 0, 0, 0);
+        _creditRoundingBounded(1, 1e24, 1, PRECISION);
+        _creditRoundingBounded(STAKE_MAX, STAKE_MAX, STAKE_MAX, PRECISION);
+        _creditRoundingBounded(STAKE_MAX - 1, 1, STAKE_MAX, PRECISION + 1);
+        _creditRoundingBounded(1, STAKE_MAX, STAKE_MAX, MAX_FACTOR);
         // exact floor of the sum around a unit boundary: 1/3 + 2/3 = 1, (2^128-1)/2^128 + 1/2^128 = 1
         assert(this.floorOfSum(1, 1, 3, 2, 1, 3) == 1);
         assert(this.floorOfSum(STAKE_MAX, 1, 2 ** 128, 1, 1, 2 ** 128) == 1);
