@@ -27,12 +27,16 @@ library EarningsMath {
         returns (uint256 sum)
     {
         sum = Math.mulDiv(x1, y1, d1) + Math.mulDiv(x2, y2, d2);
-        uint256 r2 = mulmod(x2, y2, d2);
-        if (r2 == 0) return sum;
-        uint256 r1 = mulmod(x1, y1, d1);
+        if (remaindersCarry(mulmod(x1, y1, d1), d1, mulmod(x2, y2, d2), d2)) sum += 1;
+    }
+
+    /// @notice Whether `r1 / d1 + r2 / d2 >= 1` for remainders `r1 < d1` and `r2 < d2`, exactly: it compares
+    ///         `r2 * d1` with `(d1 - r1) * d2` as 512-bit numbers, so no operand size can overflow it.
+    function remaindersCarry(uint256 r1, uint256 d1, uint256 r2, uint256 d2) internal pure returns (bool) {
+        if (r2 == 0) return false;
         (uint256 leftHigh, uint256 leftLow) = Math.mul512(r2, d1);
         (uint256 rightHigh, uint256 rightLow) = Math.mul512(d1 - r1, d2);
-        if (leftHigh > rightHigh || (leftHigh == rightHigh && leftLow >= rightLow)) sum += 1;
+        return leftHigh > rightHigh || (leftHigh == rightHigh && leftLow >= rightLow);
     }
 
     /// @notice How much a credit of `amount` over `earning` stake raises a factor that stands at `current`, scaled

@@ -68,6 +68,11 @@ contract EarningsMathTest {
         assert(this.floorOfSum(x1, y1, d1, x2, y2, d2) == reference_);
     }
 
+    function _remaindersCarryExact(uint64 r1, uint64 d1, uint64 r2, uint64 d2) internal pure {
+        bool direct = uint256(r1) * d2 + uint256(r2) * d1 >= uint256(d1) * d2;
+        assert(EarningsMath.remaindersCarry(r1, d1, r2, d2) == direct);
+    }
+
     /// @dev A factor increase never reverts; a shared credit keeps the factor at most MAX_FACTOR; an unshared one
     ///      (with earning stake, from a factor within the ceiling) would have passed it.
     function _factorIncreaseBounded(uint256 amount, uint256 rewardFactor, uint256 earning, uint256 current)
@@ -159,6 +164,14 @@ contract EarningsMathTest {
         _rewardSplitBounded(minted, earning, commissionStake, rewardCut);
     }
 
+    /// @dev The exact carry test of two remainders matches the direct sum `r1 * d2 + r2 * d1 >= d1 * d2` (which
+    ///      fits in 256 bits for these operand sizes), for every 32-bit remainder and denominator (the fuzz run
+    ///      below takes 64-bit ones).
+    function check_remaindersCarryExact(uint32 r1, uint32 d1, uint32 r2, uint32 d2) external pure {
+        VM.assume(r1 < d1 && r2 < d2);
+        _remaindersCarryExact(r1, d1, r2, d2);
+    }
+
     /// @dev Small operands: the floor of the sum matches the reference on every 8-bit input.
     function check_floorOfSumExactSmall(uint8 x1, uint8 y1, uint8 d1, uint8 x2, uint8 y2, uint8 d2) external view {
         VM.assume(d1 > 0 && d2 > 0);
@@ -206,6 +219,12 @@ contract EarningsMathTest {
         view
     {
         _floorOfSumExact(x1, y1, d1 == 0 ? 1 : d1, x2, y2, d2 == 0 ? 1 : d2);
+    }
+
+    function testFuzz_remaindersCarryExact(uint64 r1, uint64 d1, uint64 r2, uint64 d2) external pure {
+        d1 = d1 == 0 ? 1 : d1;
+        d2 = d2 == 0 ? 1 : d2;
+        _remaindersCarryExact(r1 % d1, d1, r2 % d2, d2);
     }
 
     function testFuzz_factorIncreaseBounded(uint256 amount, uint256 rewardFactor, uint256 earning, uint256 current)
