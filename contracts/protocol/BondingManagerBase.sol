@@ -7,6 +7,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
+import {EarningsMath} from "./EarningsMath.sol";
 import {IBondingManager} from "./interfaces/IBondingManager.sol";
 import {ILivepeerToken} from "./interfaces/ILivepeerToken.sol";
 import {IMinter} from "./interfaces/IMinter.sol";
@@ -29,10 +30,27 @@ import {IRoundsManager} from "./interfaces/IRoundsManager.sol";
 ///      which the orchestrator records once per round in which stake joined (lazily, at its first call in a
 ///      later round, when no credit can have happened in between). Claiming is O(1) however many rounds passed.
 ///      The commission (reward cut, fee share complement) is kept apart and joins the orchestrator's own stake
-///      and fees at its next claim. Reward *amounts* use stakes fixed at round start: an orchestrator receives
-///      `mintable * stakeAtRoundStart / currentRoundTotalActiveStake`, so a round never mints more than its
-///      mintable tokens whatever stake moves during the round. When nothing delegated earns in a round (an
-///      orchestrator registered in that very round receiving fees), the delegators' share goes to the commission.
+///      and fees at its next claim.
+///      Reward sizing. An orchestrator's reward is minted on its eligible stake: its stake at round start, but no
+///      more than the stake still delegated to it and not joining (`min(stakeAtRoundStart, delegated -
+///      joining)`), since stake that left during the round earns nothing. It receives `mintable * eligible /
+///      currentRoundTotalActiveStake`: a round never mints more than its mintable tokens (the eligible stakes add
+///      up to at most the round's active stake). Of the reward, the unclaimed commission's share
+///      (`reward * commission / (delegated - joining)`) goes to the commission, the reward cut of the rest too,
+///      and what remains is shared over the earning stake `delegated - commission - joining`. Hence the reward
+///      factor grows in a round by at most `mintable / currentRoundTotalActiveStake` of itself (the round's
+///      reward rate), whatever stake moves during the round: unbonding all but 1 wei before `reward()` shrinks
+///      the reward with the stake instead of multiplying the factor.
+///      Factor ceiling. Both factors stay at most `EarningsMath.MAX_FACTOR` (2^216, from the 1e27 start a growth
+///      of 2^126: some 87,000 rounds at Livepeer's ~0.1% reward rate per round). A credit that would lift one
+///      above it (a fee credit of more than about 2^126 wei per wei of earning stake, or reward rates far above
+///      the monetary policy's usual range held for many rounds on an almost unbonded chain) goes to the
+///      commission instead, as an orchestrator may openly take with a 100% reward cut or a zero fee share.
+///      With stakes below 2^128 and references at least 1e27, every claim computation then stays below 2^255 and
+///      the sum of the two parts is compared exactly in 512 bits, so no claim, bond, unbond, rebond, fee
+///      withdrawal, migration or pending view can overflow, whatever the orchestrator does.
+///      When nothing delegated earns in a round (an orchestrator registered in that very round receiving fees),
+///      the delegators' share goes to the commission.
 ///      Every stake-moving call requires the current round to be initialized: the stakes a round starts with are
 ///      exactly those present when `initializeRound()` ran.
 abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
@@ -42,7 +60,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     /// @notice Precision of `rewardCut` and `feeShare` (1e6 = 100%).
     uint256 public constant PERC_DIVISOR = 1_000_000;
     /// @notice Precision of the cumulative factors.
-    uint256 public constant FACTOR_PRECISION = 1e27;
+    uint256 public constant FACTOR_PRECISION = EarningsMath.FACTOR_PRECISION;
 
     /// @notice Registration state of an orchestrator.
     enum TranscoderStatus {
@@ -318,8 +336,10 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     }
 
     /// @notice Mints the caller's share of this round's inflation (active orchestrators, once per round): the
-    ///         round's mintable tokens times its stake at round start over the round's total active stake. The
-    ///         reward cut goes to the orchestrator, the rest to everyone delegated to it, by stake.
+    ///         round's mintable tokens times its eligible stake (its stake at round start that is still delegated
+    ///         to it) over the round's total active stake. The unclaimed
+    ///         commission's share and the reward cut go to the orchestrator, the rest to everyone delegated to
+    ///         it, by earning stake.
     function reward() external {
         uint256 round = _initializedRound();
         Transcoder storage t = _transcoders[msg.sender];
@@ -328,12 +348,11 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         t.lastRewardRound = uint64(round);
         _recordRoundEndFactors(msg.sender, t, round);
         uint256 delegated = t.delegatedAmount;
-        uint256 activeStake = t.lastStakeChangeRound == round ? t.stakeAtRoundStart : delegated;
-        uint256 rewardTokens = minter.createReward(activeStake, currentRoundTotalActiveStake);
-        uint256 commission = (rewardTokens * t.rewardCut) / PERC_DIVISOR;
-        (uint256 increase, uint256 unshared) = _factorIncrease(t, rewardTokens - commission, round);
-        t.cumulativeRewardFactor += increase;
-        t.rewardCommission = (t.rewardCommission + commission + unshared).toUint128();
+        uint256 earning = _earningStake(t, round);
+        uint256 atRoundStart = t.lastStakeChangeRound == round ? t.stakeAtRoundStart : delegated;
+        uint256 eligible = Math.min(atRoundStart, earning + t.rewardCommission);
+        uint256 rewardTokens = minter.createReward(eligible, currentRoundTotalActiveStake);
+        _shareReward(t, rewardTokens, earning);
         _setDelegatedAmount(msg.sender, t, delegated + rewardTokens, round);
         emit Reward(msg.sender, rewardTokens);
     }
@@ -349,9 +368,12 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         Transcoder storage t = _transcoders[transcoder_];
         _recordRoundEndFactors(transcoder_, t, current);
         uint256 delegatorsFees = (fees * t.feeShare) / PERC_DIVISOR;
-        (uint256 increase, uint256 unshared) = _factorIncrease(t, delegatorsFees, current);
-        t.cumulativeFeeFactor += increase;
-        t.feeCommission = (t.feeCommission + fees - delegatorsFees + unshared).toUint128();
+        uint256 feeFactor = t.cumulativeFeeFactor;
+        (bool fits, uint256 increase) =
+            EarningsMath.factorIncrease(delegatorsFees, t.cumulativeRewardFactor, _earningStake(t, current), feeFactor);
+        if (fits) t.cumulativeFeeFactor = feeFactor + increase;
+        else delegatorsFees = 0;
+        t.feeCommission = (t.feeCommission + fees - delegatorsFees).toUint128();
         emit FeesCredited(transcoder_, fees, round);
     }
 
@@ -679,17 +701,25 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         return (f.rewardFactor, f.feeFactor);
     }
 
-    /// @dev How much a credit of `amount` to the stake earning in `round` raises a factor scaled by the reward
-    ///      factor, and what could not be shared because nothing earns (then all of `amount`).
-    function _factorIncrease(Transcoder storage t, uint256 amount, uint256 round)
-        private
-        view
-        returns (uint256 increase, uint256 unshared)
-    {
+    /// @dev Shares a reward of `rewardTokens` minted on `earning` stake plus `t`'s unclaimed commission: the
+    ///      delegators' part raises the reward factor, the rest (all of it when the factor cannot take it) goes to
+    ///      the commission.
+    function _shareReward(Transcoder storage t, uint256 rewardTokens, uint256 earning) private {
+        uint256 commissionStake = t.rewardCommission;
+        (uint256 toDelegators, uint256 commission) =
+            EarningsMath.rewardSplit(rewardTokens, earning, commissionStake, t.rewardCut);
+        uint256 rewardFactor = t.cumulativeRewardFactor;
+        (bool fits, uint256 increase) = EarningsMath.factorIncrease(toDelegators, rewardFactor, earning, rewardFactor);
+        if (fits) t.cumulativeRewardFactor = rewardFactor + increase;
+        else commission = rewardTokens;
+        t.rewardCommission = (commissionStake + commission).toUint128();
+    }
+
+    /// @dev The stake of `t` that earns the credits of `round`: delegated, minus the unclaimed reward commission,
+    ///      minus the stake that joined in `round`.
+    function _earningStake(Transcoder storage t, uint256 round) private view returns (uint256) {
         uint256 joining = t.joiningRound == round ? t.joiningAmount : 0;
-        uint256 earning = t.delegatedAmount - t.rewardCommission - joining;
-        if (earning == 0) return (0, amount);
-        return (Math.mulDiv(amount, t.cumulativeRewardFactor, earning), 0);
+        return t.delegatedAmount - t.rewardCommission - joining;
     }
 
     /// @dev The current round; reverts unless it is initialized.
@@ -733,7 +763,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
                 stake = Math.mulDiv(joining, rewardFactor, endRewardFactor);
             } else {
                 // One rounding for both parts.
-                fees += _floorOfSum(
+                fees += EarningsMath.floorOfSum(
                     earning,
                     feeFactor - d.feeFactorRef,
                     d.rewardFactorRef,
@@ -741,24 +771,13 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
                     feeFactor - endFeeFactor,
                     endRewardFactor
                 );
-                stake = _floorOfSum(earning, rewardFactor, d.rewardFactorRef, joining, rewardFactor, endRewardFactor);
+                stake = EarningsMath.floorOfSum(earning, rewardFactor, d.rewardFactorRef, joining, rewardFactor, endRewardFactor);
             }
         }
         if (delegate == delegator) {
             stake += t.rewardCommission;
             fees += t.feeCommission;
         }
-    }
-
-    /// @dev `floor(x1 * y1 / d1 + x2 * y2 / d2)` without intermediate overflow (`d1 * d2` must fit in 256 bits).
-    function _floorOfSum(uint256 x1, uint256 y1, uint256 d1, uint256 x2, uint256 y2, uint256 d2)
-        private
-        pure
-        returns (uint256 sum)
-    {
-        sum = Math.mulDiv(x1, y1, d1) + Math.mulDiv(x2, y2, d2);
-        // The two remainders add up to at most one more unit: r1 / d1 + r2 / d2 < 2.
-        if (mulmod(x1, y1, d1) * d2 + mulmod(x2, y2, d2) * d1 >= d1 * d2) sum += 1;
     }
 
     function _checkEndRound(uint256 endRound) private view {

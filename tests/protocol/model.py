@@ -312,12 +312,17 @@ class Model:
             raise Expected("NotActiveTranscoder")
         if t.last_reward_round == self.round:
             raise Expected("RewardAlreadyCalled")
-        active_stake = t.stake_at_round_start if t.last_change_round == self.round else t.delegated
-        amount = self.mintable * active_stake // self.current_total
+        at_round_start = t.stake_at_round_start if t.last_change_round == self.round else t.delegated
+        # Minted on the part of the stake at round start that is still there (and not joining).
+        still_there = t.delegated - self.transcoder_joining(addr)
+        eligible = min(at_round_start, still_there)
+        amount = self.mintable * eligible // self.current_total
         assert self.minted + amount <= self.mintable
         t.last_reward_round = self.round
-        commission = amount * t.reward_cut // PERC_DIVISOR
-        t.reward_commission += commission + self._spread(addr, amount - commission, "stake")
+        # The unclaimed commission's share is the orchestrator's; the reward cut of the rest too.
+        earned = amount * (still_there - t.reward_commission) // still_there if still_there else 0
+        to_delegators = earned - earned * t.reward_cut // PERC_DIVISOR
+        t.reward_commission += amount - to_delegators + self._spread(addr, to_delegators, "stake")
         self.minted += amount
         self.supply += amount
         self.minter_lpt += amount
