@@ -47,6 +47,23 @@ contract StakeInvariants is SystemInvariantBase {
     /// @notice A migration moves the whole stake: what left L1 through the L1Migrator is what it escrowed.
     function invariant_migratedEqualsEscrowed() public view {
         assertEq(sys.l1Token().balanceOf(address(sys.l1Migrator())), 0, "LPT left in the L1Migrator");
-        assertEq(sys.l2Token().balanceOf(address(sys.l2Migrator())), 0, "LPT left in the L2Migrator");
+    }
+
+    /// @notice The L2Migrator holds exactly the parked LPT (each amount claimable by the address its migration named).
+    function invariant_parkedHeldByL2Migrator() public view {
+        uint256 held = sys.l2Token().balanceOf(address(sys.l2Migrator()));
+        assertEq(held, handler.ghostParked(), "L2Migrator's LPT != parked");
+        assertEq(sys.l2Migrator().totalParked(), handler.ghostParked(), "L2Migrator's totalParked != parked");
+    }
+
+    /// @notice No migration is both finalized on L2 and refunded on L1.
+    function invariant_neverFinalizedAndRefunded() public view {
+        uint256 n = handler.migrationCount();
+        for (uint256 i; i < n; ++i) {
+            uint256 id = handler.migrationIdOf(handler.migrationRetryables(i));
+            if (sys.l2Migrator().isMigrated(id) && handler.refunded(id)) {
+                revert AssertionFailed("migration finalized and refunded", id, id);
+            }
+        }
     }
 }
