@@ -66,4 +66,25 @@ contract StakeInvariants is SystemInvariantBase {
             }
         }
     }
+
+    /// @notice The expiry path, concretely: delegator0's migration is never delivered; past its deadline it is sent
+    ///         back from L2, a delivery then fails, and the Outbox message refunds it on L1 as an unbonding lock (the
+    ///         escrow drops by the amount, delegator0's L1 locks grow by it) exactly once.
+    function test_expiredMigrationRefundedAsL1Lock() public {
+        address d = handler.honest(2);
+        handler.migrate(2, 1);
+        assertEq(handler.migrationCount(), 1, "migration not sent");
+        uint256 amount = sys.l1Token().balanceOf(address(sys.escrow()));
+        assertTrue(amount > 0, "nothing escrowed");
+        uint256 locksBefore = _locks(sys.l1Bm(), d);
+        handler.expireMigration(0, true);
+        assertEq(handler.fate(0), 3, "migration not expired on L2");
+        handler.deliverRetryable(0); // too late: refused
+        assertTrue(!sys.l2Migrator().isMigrated(1), "finalized after expiry");
+        handler.executeOutgoing(0);
+        assertTrue(handler.refunded(1), "refund not executed");
+        assertEq(sys.l1Token().balanceOf(address(sys.escrow())), 0, "escrow kept the refunded LPT");
+        assertEq(_locks(sys.l1Bm(), d) - locksBefore, amount, "refund is not an L1 unbonding lock");
+        assertEq(handler.ghostRefundInFlight(), 0, "refund still counted in flight");
+    }
 }
