@@ -13,9 +13,8 @@ SOLC_SHIM  := $(HOME)/.solcx/solc-v0.8.37
 FORGE_ARGS ?=
 # Invariant suites that fail on today's contracts because the bug class they guard is still open (forge
 # --no-match-contract regex, `|`-separated). Empty it once the fixes are merged: `make test-contracts KNOWN_BUG_INVARIANTS=`.
-#   DelegationInvariants: pre-seeding L2 addresses via L1Migrator (an attacker's migration sets a victim's L2 delegate)
 #   EarningsFactorRegression: earnings factor overflow (an orchestrator with 1 wei left calls reward, then cannot claim)
-KNOWN_BUG_INVARIANTS ?= DelegationInvariants|EarningsFactorRegression
+KNOWN_BUG_INVARIANTS ?= EarningsFactorRegression
 # Slither and halmos live in their own venv (their dependency pins clash with Ape's), pinned in requirements-audit.lock.
 AUDIT_VENV ?= .venv-audit
 AUDIT_BIN  := $(AUDIT_VENV)/bin

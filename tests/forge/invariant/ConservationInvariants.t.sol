@@ -26,18 +26,20 @@ contract ConservationInvariants is SystemInvariantBase {
         );
     }
 
-    /// @notice Across layers: escrow + L2 rewards == L2 supply + in flight (both ways) + expired + shortfall.
+    /// @notice Across layers: escrow + L2 rewards == L2 supply + in flight (both ways) + expired + shortfall, where
+    ///         in flight L2 -> L1 includes expired migrations sent back and not yet refunded on L1 (a refund takes
+    ///         their LPT out of the escrow into an L1 unbonding lock, minting any shortfall).
     function invariant_crossLayerConserved() public view {
         assertEq(
             sys.l1Token().balanceOf(address(sys.escrow())) + handler.ghostL2Rewards(),
             sys.l2Token().totalSupply() + handler.ghostInFlight12() + handler.ghostLost12()
-                + handler.ghostInFlight21() + handler.ghostShortfall(),
+                + handler.ghostInFlight21() + handler.ghostRefundInFlight() + handler.ghostShortfall(),
             "escrow + L2 rewards != L2 supply + in flight + expired + shortfall"
         );
     }
 
-    /// @notice Every LPT on each layer is held by an account, a Minter (bonded stake) or the escrow: none is stuck
-    ///         in a migrator, a gateway or a BondingManager.
+    /// @notice Every LPT on each layer is held by an account, a Minter (bonded stake), the escrow or, parked for the
+    ///         L2 address a migration named, the L2Migrator: none is stuck in a gateway or a BondingManager.
     function invariant_noLptStuck() public view {
         address[] memory all = handler.accounts();
         uint256 l1;
@@ -47,7 +49,7 @@ contract ConservationInvariants is SystemInvariantBase {
             l2 += sys.l2Token().balanceOf(all[i]);
         }
         l1 += sys.l1Token().balanceOf(address(sys.l1Minter())) + sys.l1Token().balanceOf(address(sys.escrow()));
-        l2 += sys.l2Token().balanceOf(address(sys.l2Minter()));
+        l2 += sys.l2Token().balanceOf(address(sys.l2Minter())) + handler.ghostParked();
         assertEq(l1, sys.l1Token().totalSupply(), "L1 LPT outside accounts, Minter and escrow");
         assertEq(l2, sys.l2Token().totalSupply(), "L2 LPT outside accounts and Minter");
     }

@@ -47,6 +47,44 @@ contract StakeInvariants is SystemInvariantBase {
     /// @notice A migration moves the whole stake: what left L1 through the L1Migrator is what it escrowed.
     function invariant_migratedEqualsEscrowed() public view {
         assertEq(sys.l1Token().balanceOf(address(sys.l1Migrator())), 0, "LPT left in the L1Migrator");
-        assertEq(sys.l2Token().balanceOf(address(sys.l2Migrator())), 0, "LPT left in the L2Migrator");
+    }
+
+    /// @notice The L2Migrator holds exactly the parked LPT (each amount claimable by the address its migration named).
+    function invariant_parkedHeldByL2Migrator() public view {
+        uint256 held = sys.l2Token().balanceOf(address(sys.l2Migrator()));
+        assertEq(held, handler.ghostParked(), "L2Migrator's LPT != parked");
+        assertEq(sys.l2Migrator().totalParked(), handler.ghostParked(), "L2Migrator's totalParked != parked");
+    }
+
+    /// @notice No migration is both finalized on L2 and refunded on L1.
+    function invariant_neverFinalizedAndRefunded() public view {
+        uint256 n = handler.migrationCount();
+        for (uint256 i; i < n; ++i) {
+            uint256 id = handler.migrationIdOf(handler.migrationRetryables(i));
+            if (sys.l2Migrator().isMigrated(id) && handler.refunded(id)) {
+                revert AssertionFailed("migration finalized and refunded", id, id);
+            }
+        }
+    }
+
+    /// @notice The expiry path, concretely: delegator0's migration is never delivered; past its deadline it is sent
+    ///         back from L2, a delivery then fails, and the Outbox message refunds it on L1 as an unbonding lock (the
+    ///         escrow drops by the amount, delegator0's L1 locks grow by it) exactly once.
+    function test_expiredMigrationRefundedAsL1Lock() public {
+        address d = handler.honest(2);
+        handler.migrate(2, 1);
+        assertEq(handler.migrationCount(), 1, "migration not sent");
+        uint256 amount = sys.l1Token().balanceOf(address(sys.escrow()));
+        assertTrue(amount > 0, "nothing escrowed");
+        uint256 locksBefore = _locks(sys.l1Bm(), d);
+        handler.expireMigration(0, true);
+        assertEq(handler.fate(0), 3, "migration not expired on L2");
+        handler.deliverRetryable(0); // too late: refused
+        assertTrue(!sys.l2Migrator().isMigrated(1), "finalized after expiry");
+        handler.executeOutgoing(0);
+        assertTrue(handler.refunded(1), "refund not executed");
+        assertEq(sys.l1Token().balanceOf(address(sys.escrow())), 0, "escrow kept the refunded LPT");
+        assertEq(_locks(sys.l1Bm(), d) - locksBefore, amount, "refund is not an L1 unbonding lock");
+        assertEq(handler.ghostRefundInFlight(), 0, "refund still counted in flight");
     }
 }

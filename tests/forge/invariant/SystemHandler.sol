@@ -7,6 +7,7 @@ import {L1Migrator} from "../../../contracts/bridge/L1Migrator.sol";
 import {L1SupplyReporter} from "../../../contracts/bridge/L1SupplyReporter.sol";
 import {L2LPTGateway} from "../../../contracts/bridge/L2LPTGateway.sol";
 import {L2Migrator} from "../../../contracts/bridge/L2Migrator.sol";
+import {MigrationCodec} from "../../../contracts/bridge/MigrationCodec.sol";
 import {BondingManager} from "../../../contracts/l1/BondingManager.sol";
 import {L2BondingManager} from "../../../contracts/l2/L2BondingManager.sol";
 import {L2LivepeerToken} from "../../../contracts/l2/L2LivepeerToken.sol";
@@ -99,6 +100,33 @@ contract SystemHandler {
     /// @notice The delegate each account chose itself on L1 / L2 (zero: none chosen, or not bonded).
     mapping(address => address) public chosenL1;
     mapping(address => address) public chosenL2;
+
+    /// @notice Per migration retryable: its L1Migrator id and its exact encoded record (empty when the handler could
+    ///         not rebuild it), and what became of it.
+    mapping(uint256 retryableId => uint256) public migrationIdOf;
+    mapping(uint256 retryableId => bytes) internal recordOf;
+    mapping(uint256 retryableId => address) public l1DelegatorOf;
+    /// @dev 0 pending, 1 delivered, 2 retryable expired (LPT lost until refunded), 3 expired on L2 (refund sent).
+    mapping(uint256 retryableId => uint8) public fate;
+    uint256[] public migrationRetryables;
+    /// @notice Refund messages (L2 -> L1) by outgoing id: the retryable whose migration they refund.
+    mapping(uint256 outgoingId => uint256) public refundOf;
+    mapping(uint256 outgoingId => bool) public isRefund;
+    /// @notice Migration ids refunded on L1 (their LPT back as an unbonding lock).
+    mapping(uint256 migrationId => bool) public refunded;
+    /// @notice Retryable id of each parked migration, in parking order (claimed ones stay listed).
+    uint256[] public parkedRetryables;
+    /// @notice LPT parked in the L2Migrator in total and per named L2 address (it belongs to that address).
+    uint256 public ghostParked;
+    mapping(address => uint256) public ghostParkedFor;
+    /// @notice LPT sent back to L1 by expired migrations, not yet refunded there.
+    uint256 public ghostRefundInFlight;
+    /// @notice Set when someone's L2 stake or delegate changed in a transaction that was not its own.
+    bool public ghostForeignL2Change;
+    /// @notice Set when an address other than a parked migration's named one claimed it.
+    bool public ghostForeignClaim;
+    /// @notice L1 timestamp each supply report was sent at, by retryable id.
+    mapping(uint256 id => uint256) public reportTime;
 
     /// @notice Calls per action, for the run's summary.
     mapping(bytes32 => uint256) public calls;
@@ -347,6 +375,11 @@ contract SystemHandler {
         try l1Migrator.migrateUnbondingLocks(ids, a, orch, 0, 0, 0) {
             _recordRetryable(count, escrowed, a, orch, true, false);
             ghostNetStakedL1[a] -= int256(sent[count].amount);
+            MigrationCodec.Migration memory m = MigrationCodec.Migration(
+                l1Migrator.migrationCount(), MigrationCodec.Kind.UnbondingLocks, a, a, orch, sent[count].amount, 0, 0,
+                block.timestamp + l1Migrator.MIGRATION_LIFETIME()
+            );
+            _noteMigration(count, m, a);
         } catch {}
     }
 
@@ -438,11 +471,16 @@ contract SystemHandler {
     function reportSupply() external {
         calls["reportSupply"]++;
         uint256 count = arb.retryableCount();
+        // the cheapest report the reporter takes (its gas floors): anyone can send one
+        uint256 gas = reporter.MIN_L2_GAS();
+        uint256 bid = reporter.minGasPriceBid();
+        vm.deal(attacker(), gas * bid);
         vm.prank(attacker());
-        try reporter.reportSupply(0, 0, 0) {
+        try reporter.reportSupply{value: gas * bid}(0, gas, bid) {
             _recordRetryable(count, l1Token.balanceOf(address(escrow)), address(0), address(0), false, true);
             reportSequence[count] = reporter.reportCount();
             reportSupplyOf[count] = reporter.circulatingSupply();
+            reportTime[count] = block.timestamp;
         } catch {}
     }
 
@@ -474,6 +512,8 @@ contract SystemHandler {
         (bool found, uint256 id) = _pendingId(true, idSeed);
         if (!found) return;
         arb.expire(id);
+        if (fate[id] == 3) return; // already sent back from L2: its LPT is counted as refunding
+        fate[id] = 2;
         uint256 amount = sent[id].amount;
         ghostInFlight12 -= amount;
         ghostLost12 += amount;
@@ -485,11 +525,105 @@ contract SystemHandler {
         (bool found, uint256 id) = _pendingId(false, idSeed);
         if (!found) return;
         uint256 supply = l1Token.totalSupply();
+        if (isRefund[id]) {
+            uint256 r = refundOf[id];
+            address l1Delegator = l1DelegatorOf[r];
+            if (arb.execute(id)) {
+                ghostShortfall += l1Token.totalSupply() - supply;
+                ghostRefundInFlight -= sent[r].amount;
+                refunded[migrationIdOf[r]] = true;
+                // the refund is an unbonding lock of the L1 delegator: its stake again, withdrawable later
+                ghostNetStakedL1[l1Delegator] += int256(sent[r].amount);
+            }
+            return;
+        }
         if (arb.execute(id)) {
             ghostShortfall += l1Token.totalSupply() - supply;
             ghostInFlight21 -= outgoingAmount[id];
             ghostExecuted21 += outgoingAmount[id];
         }
+    }
+
+    // =============================================================== parked stake, expiry and refunds
+
+    /// @notice The named L2 address of a parked migration claims it, choosing its delegate (any orchestrator, or
+    ///         itself: an orchestrator's record then registers it with its L1 terms).
+    function claimParked(uint256 idSeed, uint256 orchSeed, bool self) external {
+        calls["claimParked"]++;
+        (bool found, uint256 r) = _parkedRetryable(idSeed);
+        if (!found) return;
+        address who = sent[r].l2Delegator;
+        address orch = self ? who : _anyOrchestrator(orchSeed);
+        uint256 amount = sent[r].amount;
+        _noteClaim();
+        vm.prank(who);
+        try l2Migrator.claimStake(migrationIdOf[r], orch) {
+            ghostParked -= amount;
+            ghostParkedFor[who] -= amount;
+            ghostNetStakedL2[who] += int256(amount);
+            chosenL2[who] = orch; // its own transaction: all its stake now follows its choice
+        } catch {}
+    }
+
+    /// @notice The attacker tries to claim stake parked for someone else (with itself as the delegate).
+    function attackerClaimOthers(uint256 idSeed) external {
+        calls["attackerClaimOthers"]++;
+        (bool found, uint256 r) = _parkedRetryable(idSeed);
+        if (!found) return;
+        address att = attacker();
+        if (sent[r].l2Delegator == att) return;
+        vm.prank(att);
+        try l2Migrator.claimStake(migrationIdOf[r], att) {
+            ghostForeignClaim = true;
+        } catch {}
+    }
+
+    /// @notice Warp past a pending (or retryable-expired) migration's deadline and send it back from L2 (anyone may);
+    ///         its retryable stays redeemable in the mock, so a later delivery attempt races the expiry.
+    function expireMigration(uint256 idSeed, bool warp) external {
+        calls["expireMigration"]++;
+        uint256 n = migrationRetryables.length;
+        if (n == 0) return;
+        for (uint256 k; k < n; ++k) {
+            uint256 r = migrationRetryables[(idSeed + k) % n];
+            uint8 f = fate[r];
+            if ((f != 0 && f != 2) || recordOf[r].length == 0) continue;
+            uint256 deadline = abi.decode(recordOf[r], (MigrationCodec.Migration)).deadline;
+            if (warp && block.timestamp <= deadline) vm.warp(deadline + 1);
+            uint256 out = arb.outgoingCount();
+            vm.prank(attacker());
+            try l2Migrator.expire(recordOf[r]) {
+                if (f == 2) ghostLost12 -= sent[r].amount;
+                else ghostInFlight12 -= sent[r].amount;
+                fate[r] = 3;
+                ghostRefundInFlight += sent[r].amount;
+                for (uint256 o = out; o < arb.outgoingCount(); ++o) {
+                    isRefund[o] = true;
+                    refundOf[o] = r;
+                }
+            } catch {}
+            return;
+        }
+    }
+
+    /// @notice Move the clock (L1 and L2 share it here) by 1 s up to 8 days: late supply reports and past deadlines.
+    function warpTime(uint256 secondsSeed) external {
+        calls["warpTime"]++;
+        vm.warp(block.timestamp + bound(secondsSeed, 1, 8 days));
+    }
+
+    function migrationCount() external view returns (uint256) {
+        return migrationRetryables.length;
+    }
+
+    function _parkedRetryable(uint256 seed) private view returns (bool, uint256) {
+        uint256 n = parkedRetryables.length;
+        for (uint256 k; k < n; ++k) {
+            uint256 r = parkedRetryables[(seed + k) % n];
+            (,,,,, uint256 amount) = l2Migrator.parked(migrationIdOf[r]);
+            if (amount > 0) return (true, r);
+        }
+        return (false, 0);
     }
 
     // =============================================================== internals
@@ -577,13 +711,37 @@ contract SystemHandler {
     function _migrate(address a, address l2Delegator, address orch, bool byAttacker) private {
         uint256 count = arb.retryableCount();
         uint256 escrowed = l1Token.balanceOf(address(escrow));
+        bool orchestrator = l1Bm.isRegisteredTranscoder(a);
+        BondingManagerBase.Transcoder memory t = l1Bm.getTranscoder(a);
         _noteClaim();
         vm.prank(a);
         try l1Migrator.migrate(l2Delegator, orch, 0, 0, 0) {
             chosenL1[a] = address(0);
             _recordRetryable(count, escrowed, l2Delegator, orch, true, byAttacker);
             ghostNetStakedL1[a] -= int256(sent[count].amount);
+            MigrationCodec.Migration memory m = MigrationCodec.Migration(
+                l1Migrator.migrationCount(),
+                orchestrator ? MigrationCodec.Kind.Orchestrator : MigrationCodec.Kind.Delegator,
+                a,
+                l2Delegator,
+                orchestrator ? l2Delegator : orch,
+                sent[count].amount,
+                orchestrator ? t.rewardCut : 0,
+                orchestrator ? t.feeShare : 0,
+                block.timestamp + l1Migrator.MIGRATION_LIFETIME()
+            );
+            _noteMigration(count, m, a);
         } catch {}
+    }
+
+    /// @dev Keep migration `m` (sent as retryable `id`) for expiry, if the handler rebuilt its record exactly.
+    function _noteMigration(uint256 id, MigrationCodec.Migration memory m, address l1Delegator) private {
+        bytes memory record = MigrationCodec.encode(m);
+        migrationIdOf[id] = m.id;
+        l1DelegatorOf[id] = l1Delegator;
+        migrationRetryables.push(id);
+        if (keccak256(record) == l1Migrator.migrationHash(m.id)) recordOf[id] = record;
+        else calls["recordNotRebuilt"]++;
     }
 
     function _recordRetryable(
@@ -605,18 +763,45 @@ contract SystemHandler {
     function _redeem(uint256 id) private {
         SentRetryable memory s = sent[id];
         bool wasBonded = s.migration && l2Bm.getDelegator(s.l2Delegator).bondedAmount > 0;
+        (uint256 bondedBefore, address delegateBefore) = _l2Position(s.l2Delegator);
         _noteClaim();
         if (!arb.redeem(id)) return;
-        ghostInFlight12 -= s.amount;
+        if (fate[id] == 2) {
+            ghostLost12 -= s.amount; // the mock retryable was expired: only a redeem bug gets here
+        } else {
+            ghostInFlight12 -= s.amount;
+        }
+        fate[id] = 1;
         ghostDelivered12 += s.amount;
-        if (s.migration) ghostNetStakedL2[s.l2Delegator] += int256(s.amount);
+        if (s.migration) {
+            (,,,,, uint256 parkedAmount) = l2Migrator.parked(migrationIdOf[id]);
+            if (parkedAmount > 0) {
+                ghostParked += s.amount;
+                ghostParkedFor[s.l2Delegator] += s.amount;
+                parkedRetryables.push(id);
+            } else {
+                ghostNetStakedL2[s.l2Delegator] += int256(s.amount);
+            }
+            // a migration sent by someone else (the attacker's puppet) must not touch the named address's L2 position
+            if (s.byAttacker) {
+                (uint256 bondedAfter, address delegateAfter) = _l2Position(s.l2Delegator);
+                if (bondedAfter != bondedBefore || delegateAfter != delegateBefore) ghostForeignL2Change = true;
+            }
+        }
         uint256 seq = reportSequence[id];
-        if (seq > ghostReportSequence) {
+        // the L2 Minter takes a report only while it is at most maxReportAge old (L2 time)
+        if (seq > ghostReportSequence && block.timestamp <= reportTime[id] + l2Minter.maxReportAge()) {
             ghostReportSequence = seq;
             ghostReportSupply = reportSupplyOf[id];
         }
         // an honest actor's own migration that starts its L2 delegation is its choice; an orchestrator's is itself
         if (s.migration && !s.byAttacker && !wasBonded) chosenL2[s.l2Delegator] = s.l2Orchestrator;
+    }
+
+    function _l2Position(address a) private view returns (uint256 bonded, address delegate) {
+        if (a == address(0)) return (0, address(0));
+        BondingManagerBase.Delegator memory d = l2Bm.getDelegator(a);
+        return (d.bondedAmount, d.delegateAddress);
     }
 
     /// @dev Bridge `amount` of `s`'s L1 LPT to its L2 address at once (a sybil's setup, not an attack step).

@@ -41,7 +41,7 @@ abstract contract SystemInvariantBase is TestBase {
 
     /// @notice The handler's actions (its views and ghosts are not actions).
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory s = new bytes4[](25);
+        bytes4[] memory s = new bytes4[](30);
         s[0] = SystemHandler.advanceBlocks.selector;
         s[1] = SystemHandler.advanceToBoundary.selector;
         s[2] = SystemHandler.initializeRounds.selector;
@@ -67,6 +67,11 @@ abstract contract SystemInvariantBase is TestBase {
         s[22] = SystemHandler.deliverNewestRetryable.selector;
         s[23] = SystemHandler.expireRetryable.selector;
         s[24] = SystemHandler.executeOutgoing.selector;
+        s[25] = SystemHandler.claimParked.selector;
+        s[26] = SystemHandler.attackerClaimOthers.selector;
+        s[27] = SystemHandler.expireMigration.selector;
+        s[28] = SystemHandler.warpTime.selector;
+        s[29] = SystemHandler.deliverRetryable.selector; // deliveries twice as likely: they race expiries
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), s);
     }

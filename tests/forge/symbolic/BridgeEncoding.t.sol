@@ -30,16 +30,19 @@ contract BridgeEncodingChecks {
         address l2Orchestrator,
         uint256 amount,
         uint256 rewardCut,
-        uint256 feeShare
+        uint256 feeShare,
+        uint256 deadline
     ) public view {
         if (kind > uint8(MigrationCodec.Kind.UnbondingLocks)) return;
         MigrationCodec.Migration memory m = MigrationCodec.Migration(
-            id, MigrationCodec.Kind(kind), l1Delegator, l2Delegator, l2Orchestrator, amount, rewardCut, feeShare
+            id, MigrationCodec.Kind(kind), l1Delegator, l2Delegator, l2Orchestrator, amount, rewardCut, feeShare,
+            deadline
         );
         MigrationCodec.Migration memory back = this.decode(MigrationCodec.encode(m));
         assert(back.id == id && uint8(back.kind) == kind && back.amount == amount);
         assert(back.l1Delegator == l1Delegator && back.l2Delegator == l2Delegator);
         assert(back.l2Orchestrator == l2Orchestrator && back.rewardCut == rewardCut && back.feeShare == feeShare);
+        assert(back.deadline == deadline);
     }
 
     /// @dev The codec decodes calldata: an external self-call puts the encoding there.

@@ -94,6 +94,8 @@ contract LivepeerSystem {
     }
 
     function _deployBridge() private {
+        // first: the L2 gateway refuses withdrawals to the escrow, so it needs the address
+        escrow = new L1Escrow(address(this), IERC20(address(l1Token)));
         l2Token = new L2LivepeerToken(address(this));
         l2Rounds = new RoundsManager(address(this), ROUND_LENGTH, ROUND_LOCK_AMOUNT);
         l2Minter = new L2Minter(
@@ -101,19 +103,20 @@ contract LivepeerSystem {
             INFLATION_CHANGE, TARGET_BONDING_RATE
         );
         l2Gateway = new L2LPTGateway(
-            address(this), address(l1Token), address(l2Token), IMintingDelegator(address(l2Minter))
+            address(this), address(l1Token), address(l2Token), IMintingDelegator(address(l2Minter)),
+            address(escrow)
         );
         l2Token.setMinter(address(l2Minter));
         l2Token.setGateway(address(l2Gateway));
         l2Rounds.setMinter(address(l2Minter));
         l2Minter.addMintingDelegate(address(l2Gateway));
 
-        escrow = new L1Escrow(address(this), IERC20(address(l1Token)));
         l1Gateway = new L1LPTGateway(
             address(this), IInbox(address(arb)), address(l1Token), address(l2Token), escrow,
             IMintingDelegator(address(l1Minter))
         );
-        reporter = new L1SupplyReporter(IInbox(address(arb)), IERC20(address(l1Token)), address(escrow), address(l2Minter));
+        reporter = new L1SupplyReporter(
+            address(this), IInbox(address(arb)), IERC20(address(l1Token)), address(escrow), address(l2Minter));
         escrow.setGateway(address(l1Gateway));
         l1Gateway.setCounterpartGateway(address(l2Gateway));
         l1Minter.addMintingDelegate(address(l1Gateway));
@@ -131,8 +134,12 @@ contract LivepeerSystem {
         l2Rounds.setBondingManager(address(l2Bm));
         l1Migrator = new L1Migrator(address(this), l1Bm, IERC20(address(l1Token)), l1Gateway);
         l1Bm.setMigrator(address(l1Migrator));
+        escrow.setMigrator(address(l1Migrator));
+        l1Minter.addMintingDelegate(address(l1Migrator));
         l2Migrator = new L2Migrator(address(l2Gateway), address(l1Migrator), l2Bm, IERC20(address(l2Token)));
         l2Bm.setMigrator(address(l2Migrator));
+        l2Gateway.setMigrators(address(l1Migrator), address(l2Migrator));
         l1Migrator.setL2Migrator(address(l2Migrator));
+        l1Gateway.setMigrators(address(l1Migrator), address(l2Migrator));
     }
 }
