@@ -11,10 +11,6 @@ PYTEST_ARGS ?=
 FORGE      := node_modules/.bin/forge
 SOLC_SHIM  := $(HOME)/.solcx/solc-v0.8.37
 FORGE_ARGS ?=
-# Invariant suites that fail on today's contracts because the bug class they guard is still open (forge
-# --no-match-contract regex, `|`-separated). Empty it once the fixes are merged: `make test-contracts KNOWN_BUG_INVARIANTS=`.
-#   EarningsFactorRegression: earnings factor overflow (an orchestrator with 1 wei left calls reward, then cannot claim)
-KNOWN_BUG_INVARIANTS ?= EarningsFactorRegression
 # Slither and halmos live in their own venv (their dependency pins clash with Ape's), pinned in requirements-audit.lock.
 AUDIT_VENV ?= .venv-audit
 AUDIT_BIN  := $(AUDIT_VENV)/bin
@@ -58,10 +54,10 @@ test: setup test-contracts audit
 
 # In-process fuzzing and invariant runs of the contracts (tests/forge, see docs/toolchain.md), small budget.
 test-contracts: setup
-	$(FORGE) test --offline --use $(SOLC_SHIM) $(if $(KNOWN_BUG_INVARIANTS),--no-match-contract '$(KNOWN_BUG_INVARIANTS)') $(FORGE_ARGS)
+	$(FORGE) test --offline --use $(SOLC_SHIM) $(FORGE_ARGS)
 
 # The attacker invariant suites with the long budget (foundry.toml profile `long`: 2000 runs x depth 2500 =
-# 5M handler calls per suite), known-bug suites included, with a new seed each time (make test-contracts keeps
+# 5M handler calls per suite), with a new seed each time (make test-contracts keeps
 # foundry.toml's fixed seed, so make test is reproducible). Hours on 2 CPUs; narrow it with FORGE_ARGS='--mc ...'
 # or cap each invariant's campaign with FOUNDRY_INVARIANT_TIMEOUT=<seconds>.
 fuzz-long: setup

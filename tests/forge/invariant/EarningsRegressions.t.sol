@@ -6,11 +6,10 @@ import {vm} from "../utils/Vm.sol";
 import {SystemInvariantBase} from "./SystemInvariantBase.sol";
 
 /// @title Concrete counterexamples the long invariant run found in earnings accounting
-/// @notice KNOWN BUG CLASS "earnings factor overflow in BondingManagerBase": an orchestrator that unbonds all but
-///         1 wei and then calls reward() raises its cumulative reward factor by (rewards * factor / 1 wei); its
-///         own pendingStake and claimEarnings then revert with an arithmetic overflow, so it can neither claim nor
-///         leave. Shrunk sequence from `make fuzz-long` (StakeInvariants.invariant_l1StakeBacked), replayed
-///         through the handler. Listed in the Makefile's KNOWN_BUG_INVARIANTS until the fix lands.
+/// @notice Bug class "earnings factor overflow": an orchestrator that unbonds all but 1 wei and then calls
+///         reward() must not be able to raise its cumulative reward factor by (rewards * factor / 1 wei) and so
+///         make its own (and its delegators') pendingStake and claimEarnings overflow. Shrunk sequence from
+///         `make fuzz-long` (StakeInvariants.invariant_l1StakeBacked), replayed through the handler.
 contract EarningsFactorRegression is SystemInvariantBase {
     function test_orchestratorWithOneWeiLeftCanStillClaim() public {
         handler.unbond(1006735203878558394206796, 8825, 1); // orchestrator0 unbonds all but 1 wei

@@ -11,8 +11,7 @@ import {SystemHandler} from "./SystemHandler.sol";
 /// @title Shared setup of the attacker invariant suites
 /// @notice Deploys both layers in one EVM (`LivepeerSystem`), hands every fuzzed call to `SystemHandler`, and
 ///         offers the sums the invariants compare. Each invariant group is its own contract (the files beside
-///         this one) so that a group that fails on a known bug class can be kept out of the default run by name
-///         (Makefile: KNOWN_BUG_INVARIANTS) until its fix lands.
+///         this one), so that a failing group is named by its contract and can be run alone (`--mc`).
 abstract contract SystemInvariantBase is TestBase {
     /// @notice What forge's invariant fuzzer reads from `targetSelectors()`.
     struct FuzzSelector {
