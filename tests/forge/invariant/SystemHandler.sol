@@ -106,6 +106,7 @@ contract SystemHandler {
     mapping(uint256 retryableId => uint256) public migrationIdOf;
     mapping(uint256 retryableId => bytes) internal recordOf;
     mapping(uint256 retryableId => address) public l1DelegatorOf;
+    mapping(uint256 retryableId => bool) public orchestratorMigration;
     /// @dev 0 pending, 1 delivered, 2 retryable expired (LPT lost until refunded), 3 expired on L2 (refund sent).
     mapping(uint256 retryableId => uint8) public fate;
     uint256[] public migrationRetryables;
@@ -738,6 +739,7 @@ contract SystemHandler {
     function _noteMigration(uint256 id, MigrationCodec.Migration memory m, address l1Delegator) private {
         bytes memory record = MigrationCodec.encode(m);
         migrationIdOf[id] = m.id;
+        orchestratorMigration[id] = m.kind == MigrationCodec.Kind.Orchestrator;
         l1DelegatorOf[id] = l1Delegator;
         migrationRetryables.push(id);
         if (keccak256(record) == l1Migrator.migrationHash(m.id)) recordOf[id] = record;
@@ -796,6 +798,14 @@ contract SystemHandler {
         }
         // an honest actor's own migration that starts its L2 delegation is its choice; an orchestrator's is itself
         if (s.migration && !s.byAttacker && !wasBonded) chosenL2[s.l2Delegator] = s.l2Orchestrator;
+        // an orchestrator's own migration registers it as itself, whatever it was delegated to on L2 before
+        if (s.migration && !s.byAttacker && orchestratorMigration[id] && parkedAmountOf(id) == 0) {
+            chosenL2[s.l2Delegator] = s.l2Delegator;
+        }
+    }
+
+    function parkedAmountOf(uint256 retryableId) public view returns (uint256 amount) {
+        (,,,,, amount) = l2Migrator.parked(migrationIdOf[retryableId]);
     }
 
     function _l2Position(address a) private view returns (uint256 bonded, address delegate) {
