@@ -12,10 +12,11 @@ average is recorded next to every sample (the machine is shared).
 
 * ``ape_foundry``: the flags ape-foundry's provider starts the product's anvils with (``--steps-tracing``, a
   ``--cache-path`` of its own);
-* ``no_tracing``: the same without ``--steps-tracing``;
-* ``product``: plus ``--prune-history`` (no state kept per historical block): what
-  ``ape_livepeer_migration.chains.LocalAnvilProvider`` starts the local pair with;
-* ``no_persisted_states``: plus ``--max-persisted-states 0`` (no evicted states written to disk).
+* ``product``: plus ``--prune-history 256`` (the last 256 blocks' states kept in memory, older ones dropped
+  rather than written to disk): what ``ape_livepeer_migration.chains.LocalAnvilProvider`` starts the local
+  pair with;
+* ``prune_all``: plus ``--prune-history`` (no past block's state kept at all; a read pinned to the block
+  just mined fails with ``BlockOutOfRangeError``, so the product does not use it).
 
 Run from the repository root::
 
@@ -44,9 +45,8 @@ ROUND_LENGTH = 5760
 
 CASES = {
     "ape_foundry": ["--steps-tracing"],
-    "no_tracing": [],
-    "product": ["--steps-tracing", "--prune-history"],
-    "no_persisted_states": ["--steps-tracing", "--max-persisted-states", "0"],
+    "product": ["--steps-tracing", "--prune-history", "256"],
+    "prune_all": ["--steps-tracing", "--prune-history"],
 }
 
 
