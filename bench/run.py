@@ -7,7 +7,7 @@ reported, not raised.
 
     make bench                      # or, from the project root:
     PYTHONPATH=$PWD .venv/bin/python bench/run.py [--migrations 200] [--migration-runs 3] [--migration-clients 2]
-                                                  [--cli-runs 7]
+                                                  [--cli-runs 7] [--wait-runs 5] [--round-runs 3]
 
 Gas figures are deterministic (same code, same state, same gas); times are medians of the stated runs and
 depend on the machine (its CPU count and load are recorded).
@@ -65,6 +65,11 @@ GOALS = {
     "relay.migrations_per_s": (20, "min", "migrations/s"),
     "cli.plugin_overhead_pct": (10, "max", "%"),
     "cli.plugin_import_pct": (10, "max", "%"),
+    # where a user waits (wall seconds on the local pair; medians, see bench/user_wait.py, bench/local_round.py)
+    "wait.status_s": (1.5, "max", "s"),
+    "wait.migrate_dry_run_s": (1.5, "max", "s"),
+    "wait.deploy_s": (3, "max", "s"),
+    "wait.round_move_s": (1, "max", "s"),
 }
 
 GAS_PRICE_WEI = {layer: call.gas_price for layer, call in SEED_ERA_CALLS.items()}
@@ -108,14 +113,19 @@ def costs(gas: dict[str, int]) -> dict[str, dict[str, float]]:
     return out
 
 
-def run(migrations: int, migration_runs: int, cli_runs: int, migration_clients: int | None = None) -> dict:
+def run(
+    migrations: int, migration_runs: int, cli_runs: int, migration_clients: int | None = None,
+    wait_runs: int = 5, round_runs: int = 3,
+) -> dict:
     """Run every measurement; return the results document (also what ``results.json`` holds)."""
     import cli_help
+    import local_round
     import gas_arbitrum
     import gas_bridge
     import gas_l1
     import gas_migration
     import migration_throughput
+    import user_wait
 
     clients = migration_throughput.DEFAULT_CLIENTS if migration_clients is None else migration_clients
     sources: dict[str, dict] = {}
@@ -127,6 +137,8 @@ def run(migrations: int, migration_runs: int, cli_runs: int, migration_clients: 
         ("arbitrum", gas_arbitrum.measure),
         ("migration_throughput", lambda: migration_throughput.measure(migrations, migration_runs, clients)),
         ("cli", lambda: cli_help.measure(cli_runs)["cli"]),
+        ("user_wait", lambda: user_wait.measure(wait_runs)["user_wait"]),
+        ("local_round", lambda: local_round.measure(round_runs)["local_round"]),
     )
     for name, step in steps:
         print(f"-- {name} ...", flush=True)
@@ -151,6 +163,11 @@ def run(migrations: int, migration_runs: int, cli_runs: int, migration_clients: 
         # the same overhead measured directly: the plugin CLI module's import time over `ape --help` without it
         "cli.plugin_cli_import_s": cli["plugin_cli_import_s"],
         "cli.plugin_import_pct": round(100 * cli["plugin_cli_import_s"] / cli["ape_help_without_plugin_s"], 2),
+        "wait.status_s": sources["user_wait"]["status_s"],
+        "wait.migrate_dry_run_s": sources["user_wait"]["migrate_dry_run_s"],
+        "wait.deploy_s": sources["user_wait"]["deploy_s"],
+        # anvil_mine of one default-length round (5,760 blocks) on a node started as the product starts it
+        "wait.round_move_s": sources["local_round"]["median_s"]["product"],
     }
     return {
         "figures": figures,
@@ -200,14 +217,18 @@ def main() -> None:
     parser.add_argument("--migration-clients", type=int, default=None, help="user client processes (default: "
                         "migration_throughput.DEFAULT_CLIENTS)")
     parser.add_argument("--cli-runs", type=int, default=7, help="timed runs per CLI case")
+    parser.add_argument("--wait-runs", type=int, default=5, help="timed runs per read command (user_wait)")
+    parser.add_argument("--round-runs", type=int, default=3, help="timed rounds per anvil flag set (local_round)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="JSON file to write")
     args = parser.parse_args()
     args.out = args.out.resolve()
     os.chdir(BENCH.parent)  # Ape finds the project (contracts, ape-config.yaml) from the working directory
     clients = [] if args.migration_clients is None else [args.migration_clients]
-    if min(args.migrations, args.migration_runs, args.cli_runs, *clients) < 1:
-        parser.error("--migrations, --migration-runs, --migration-clients and --cli-runs must be at least 1")
-    results = run(args.migrations, args.migration_runs, args.cli_runs, args.migration_clients)
+    if min(args.migrations, args.migration_runs, args.cli_runs, args.wait_runs, args.round_runs, *clients) < 1:
+        parser.error("--migrations, --migration-runs, --migration-clients, --cli-runs, --wait-runs and "
+                     "--round-runs must be at least 1")
+    results = run(args.migrations, args.migration_runs, args.cli_runs, args.migration_clients,
+                  args.wait_runs, args.round_runs)
     print_table(results)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {args.out}")
