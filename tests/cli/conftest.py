@@ -88,6 +88,12 @@ def reward_round(chains, lp):
 
 
 @pytest.fixture
+def fresh_l2_round(chains, lp, world):
+    """Start and initialize a new L2 round, so that a test's transactions all land in one initialized round."""
+    next_round(chains.l2, lp.system.l2_rounds, world.governor)
+
+
+@pytest.fixture
 def nonces(chains):
     """``nonces(*accounts)``: the accounts' nonces on both chains (a refused command must not move them)."""
 

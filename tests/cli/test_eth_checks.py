@@ -95,7 +95,7 @@ def test_call_reward_estimates_what_it_will_send(
         assert data["gas_used"] < gas  # reward() alone, after its initializeRound()
 
 
-def test_withdraw_fees_needs_the_estimated_gas(run, lp, world, chains, nonces, l2_gas_price):
+def test_withdraw_fees_needs_the_estimated_gas(run, lp, world, chains, nonces, l2_gas_price, fresh_l2_round):
     s, broker = lp.system, world.operator
     s.l2_bonding_manager.setTicketBroker(broker.address, sender=world.governor)
     s.l2_bonding_manager.updateTranscoderWithFees(world.o1.address, 10**15, s.l2_rounds.currentRound(), sender=broker)

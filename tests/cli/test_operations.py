@@ -217,7 +217,7 @@ def test_call_reward_if_profitable_needs_prices(run):
 # ---------------------------------------------------------------------------- withdraw-fees
 
 
-def test_withdraw_fees(run, lp, world, chains):
+def test_withdraw_fees(run, lp, world, chains, fresh_l2_round):
     s = lp.system
     broker = world.operator
     s.l2_bonding_manager.setTicketBroker(broker.address, sender=world.governor)

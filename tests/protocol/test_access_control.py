@@ -42,6 +42,7 @@ MATRIX = [
     ("bonding_manager", "setMigrator", lambda p, r: (r.outsider,), *OWNER),
     ("bonding_manager", "migrateStake", lambda p, r: (r.delegators[0],), "NotMigrator", set()),
     ("bonding_manager", "migrateUnbondingLock", lambda p, r: (r.delegators[0], 0), "NotMigrator", set()),
+    ("bonding_manager", "refundMigratedStake", lambda p, r: (r.delegators[0], 1), "NotMigrator", set()),
     (
         "bonding_manager",
         "updateTranscoderWithFees",
