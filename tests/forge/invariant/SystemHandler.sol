@@ -230,17 +230,7 @@ contract SystemHandler {
     /// @notice `actor` unbonds: a random part, all of it, or all but exactly 1 wei.
     function unbond(uint256 actorSeed, uint256 amount, uint256 mode) external {
         calls["unbond"]++;
-        address a = _anyActor(actorSeed);
-        BondingManagerBase bm = l1Bm;
-        uint256 stake = _pendingStake(bm, l1Rounds, a);
-        if (stake == 0) return;
-        uint256 m = mode % 3;
-        amount = m == 0 ? bound(amount, 1, stake) : m == 1 ? stake : (stake > 1 ? stake - 1 : stake);
-        _noteClaim();
-        vm.prank(a);
-        try bm.unbond(amount) {
-            if (amount == stake) chosenL1[a] = address(0);
-        } catch {}
+        _unbond(l1Bm, l1Rounds, chosenL1, _anyActor(actorSeed), amount, mode);
     }
 
     /// @notice `actor` rebonds one of its locks (to its current delegate, or from unbonded to its choice).
@@ -400,17 +390,7 @@ contract SystemHandler {
     /// @notice `actor` unbonds on L2 (random, all, all but 1 wei).
     function unbondL2(uint256 actorSeed, uint256 amount, uint256 mode) external {
         calls["unbondL2"]++;
-        address a = _anyActor(actorSeed);
-        BondingManagerBase bm = l2Bm;
-        uint256 stake = _pendingStake(bm, l2Rounds, a);
-        if (stake == 0) return;
-        uint256 m = mode % 3;
-        amount = m == 0 ? bound(amount, 1, stake) : m == 1 ? stake : (stake > 1 ? stake - 1 : stake);
-        _noteClaim();
-        vm.prank(a);
-        try bm.unbond(amount) {
-            if (amount == stake) chosenL2[a] = address(0);
-        } catch {}
+        _unbond(l2Bm, l2Rounds, chosenL2, _anyActor(actorSeed), amount, mode);
     }
 
     /// @notice `actor` rebonds an L2 lock.
@@ -840,6 +820,27 @@ contract SystemHandler {
             if (!done) return (true, id);
         }
         return (false, 0);
+    }
+
+    /// @dev `a` unbonds on `bm`: a random part (mode 0), all of it (1), or all but exactly 1 wei (2); unbonding
+    ///      everything clears the delegate it chose (`chosen`).
+    function _unbond(
+        BondingManagerBase bm,
+        RoundsManager rounds,
+        mapping(address => address) storage chosen,
+        address a,
+        uint256 amount,
+        uint256 mode
+    ) private {
+        uint256 stake = _pendingStake(bm, rounds, a);
+        if (stake == 0) return;
+        uint256 m = mode % 3;
+        amount = m == 0 ? bound(amount, 1, stake) : m == 1 ? stake : (stake > 1 ? stake - 1 : stake);
+        _noteClaim();
+        vm.prank(a);
+        try bm.unbond(amount) {
+            if (amount == stake) chosen[a] = address(0);
+        } catch {}
     }
 
     function _pendingStake(BondingManagerBase bm, RoundsManager rounds, address a) internal view returns (uint256) {
