@@ -23,13 +23,14 @@ import argparse
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from ape_livepeer_migration.chains import free_port, port_is_listening
 
 REPO = Path(__file__).resolve().parents[1]
 APE = Path(sys.executable).with_name("ape")
@@ -63,18 +64,6 @@ READS = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.2)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
 def _run(command: list[str], cwd: Path, env: dict[str, str]) -> float:
     start = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
@@ -88,7 +77,7 @@ def measure(runs: int = 5) -> dict:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     with tempfile.TemporaryDirectory(prefix="user-wait-bench-") as scratch:
         project = Path(scratch)
-        l1_port, l2_port = _free_port(), _free_port()
+        l1_port, l2_port = free_port(), free_port()
         (project / "ape-config.yaml").write_text(
             f"name: user-wait-bench\nlivepeer_migration:\n  local:\n    l1_port: {l1_port}\n    l2_port: {l2_port}\n"
         )
@@ -96,7 +85,7 @@ def measure(runs: int = 5) -> dict:
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             deadline = time.monotonic() + 120
-            while not (_listening(l1_port) and _listening(l2_port)):
+            while not (port_is_listening(l1_port) and port_is_listening(l2_port)):
                 if time.monotonic() > deadline or chains.poll() is not None:
                     raise SystemExit("`ape livepeer chains` did not start the pair")
                 time.sleep(0.1)
