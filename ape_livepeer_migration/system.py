@@ -236,11 +236,9 @@ def switch_l1_inflation_off(system: System, governor: AccountAPI) -> ReceiptAPI:
 #: makes slightly dearer: the estimate errs on the safe side.
 ESTIMATE_MIGRATION_ID = 2**256 - 1
 #: The deadline the L2 gas estimate runs with: the real one is set on L1 when the migration is mined (its L1
-#: timestamp plus :data:`MIGRATION_LIFETIME`); this one is never past, and its all non-zero bytes err on the safe side.
+#: timestamp plus ``L1Migrator.MIGRATION_LIFETIME``, 7 days); this one is never past, and its all non-zero bytes err
+#: on the safe side.
 ESTIMATE_DEADLINE = 2**256 - 1
-#: ``L1Migrator.MIGRATION_LIFETIME``: a migration's L2 message can finalize for this long (Arbitrum's retryable
-#: lifetime, 7 days) after its L1 transaction; after it, it can only be sent back (:func:`expire_migration`).
-MIGRATION_LIFETIME = 7 * 24 * 3600
 
 
 #: L2 gas per member of the active set that staking may walk past. The set is a list sorted by stake: an orchestrator

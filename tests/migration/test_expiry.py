@@ -12,7 +12,6 @@ from ape_livepeer_migration.bridge import RetryableGasParams
 from ape_livepeer_migration.migration_codec import Migration
 from ape_livepeer_migration.simulator import DeliveryStatus
 from ape_livepeer_migration.system import (
-    MIGRATION_LIFETIME,
     MigrationError,
     expire_migration,
     migrate,
@@ -71,7 +70,7 @@ def test_an_expired_migration_comes_back_as_an_unbonding_lock(chains, system, pe
         from ape import chain
 
         sent_at = chain.provider.get_block(sent.receipt.block_number).timestamp
-    assert m.deadline == sent_at + MIGRATION_LIFETIME == sent_at + 604_800
+    assert m.deadline == sent_at + s.l1_migrator.MIGRATION_LIFETIME() == sent_at + 604_800
     assert s.l1_migrator.migrationHash(m.id) == keccak(m.encode())
 
     result = deliver(sent.receipt)
