@@ -42,7 +42,7 @@ setup(
     extras_require=extras_require,
     entry_points={
         "ape_cli_subcommands": ["ape_livepeer=ape_livepeer_migration._cli:cli"],
-        "pytest11": ["ape_livepeer=ape_livepeer_migration.pytest_plugin"],
+        "pytest11": ["ape_livepeer=ape_livepeer_migration.testing.fixtures"],
     },
     license="MIT",
     classifiers=[

@@ -58,7 +58,7 @@ from ape.api import PluginConfig
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from ape_livepeer_migration.networks import NetworkPair, PairKind, get_pair
+from ape_livepeer_migration.chains.networks import NetworkPair, PairKind, get_pair
 
 #: Chain id of the local L1: anvil's own local id.
 LOCAL_L1_CHAIN_ID = 31337
@@ -174,7 +174,7 @@ def resolve_pair(
     """Settings of the pair ``name`` (default: ``$APE_LIVEPEER_PAIR``, then ``pair``).
 
     ``upstreams=False``: a fork pair's upstream URLs are not needed (attaching to fork anvils that another
-    process runs) and are left out. Raises :class:`~ape_livepeer_migration.networks.UnknownPairError` for a name
+    process runs) and are left out. Raises :class:`~ape_livepeer_migration.chains.networks.UnknownPairError` for a name
     not in the registry and :class:`MissingRpcError` when a needed URL is absent.
     Nothing here connects to anything.
     """

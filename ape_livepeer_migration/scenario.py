@@ -8,13 +8,13 @@
 
 Steps (each one function taking the :class:`Scenario`):
 
-1. :func:`setup`: deploy the whole system (:func:`~ape_livepeer_migration.system.deploy_system`) and a
+1. :func:`setup`: deploy the whole system (:func:`~ape_livepeer_migration.bridge.system.deploy_system`) and a
    TicketBroker on L1; 3 orchestrators and 20 delegators get genesis LPT.
 2. :func:`stake_on_l1`: the orchestrators register, the delegators bond.
 3. :func:`run_l1_rounds`: rounds with ``reward()`` calls and winning tickets redeemed (fees accrue).
 4. :func:`migrate_to_l2`: one orchestrator and all its delegators; a delegator whose orchestrator stays on L1
    choosing the migrated one; an unbonding lock; a signed (EIP-712) migration submitted by a relayer account.
-   The L1 supply is reported to the L2 Minter; the :class:`~ape_livepeer_migration.relayer.Relayer` relays.
+   The L1 supply is reported to the L2 Minter; the :class:`~ape_livepeer_migration.relayer.core.Relayer` relays.
 5. :func:`switch_inflation_to_l2`: governance revokes L1 minting for rewards; ``reward()`` runs on L2.
 6. :func:`withdraw_fees_on_l1`: the migrated accounts withdraw their ETH fees on L1.
 7. :func:`bridge_round_trip`: an L1 holder bridges LPT in, stakes part on L2 and bridges some back out.
@@ -33,12 +33,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ape_livepeer_migration import simulator as sim_api
-from ape_livepeer_migration.arbitrum import function_selector
-from ape_livepeer_migration.bridge import bridge_in, bridge_out, report_l1_supply
-from ape_livepeer_migration.deploy import deploy_ticket_broker
-from ape_livepeer_migration.relayer import PassReport, Relayer, SimulatorBackend
-from ape_livepeer_migration.system import (
+from ape_livepeer_migration.arbitrum import simulator as sim_api
+from ape_livepeer_migration.arbitrum.messages import function_selector
+from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, report_l1_supply
+from ape_livepeer_migration.protocol.deploy import deploy_ticket_broker
+from ape_livepeer_migration.relayer.core import PassReport, Relayer, SimulatorBackend
+from ape_livepeer_migration.bridge.system import (
     System,
     deploy_system,
     migrate,
@@ -48,7 +48,7 @@ from ape_livepeer_migration.system import (
     signed_migration_for,
     switch_l1_inflation_off,
 )
-from ape_livepeer_migration.tickets import BrokerDomain, aux_data, draw_winning_ticket, win_prob
+from ape_livepeer_migration.protocol.tickets import BrokerDomain, aux_data, draw_winning_ticket, win_prob
 
 LPT = 10**18
 ETH = 10**18

@@ -30,8 +30,8 @@ def _gas(receipt) -> int:
 def measure() -> dict:
     from ape import accounts, project
 
-    from ape_livepeer_migration import simulator as sim_api
-    from ape_livepeer_migration.chains import TwoChains
+    from ape_livepeer_migration.arbitrum import simulator as sim_api
+    from ape_livepeer_migration.chains.pair import TwoChains
 
     results: dict[str, int | float] = {}
     test_accounts = accounts.test_accounts

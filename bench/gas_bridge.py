@@ -31,11 +31,11 @@ LPT = 10**18
 def measure() -> dict:
     from ape import accounts, project
 
-    from ape_livepeer_migration import simulator as sim_api
-    from ape_livepeer_migration.arbitrum import apply_l1_to_l2_alias
-    from ape_livepeer_migration.bridge import bridge_in, bridge_out, deploy_bridge, deposit_gas_params
-    from ape_livepeer_migration.chains import TwoChains
-    from ape_livepeer_migration.deploy import deploy_l1_protocol
+    from ape_livepeer_migration.arbitrum import simulator as sim_api
+    from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias
+    from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, deploy_bridge, deposit_gas_params
+    from ape_livepeer_migration.chains.pair import TwoChains
+    from ape_livepeer_migration.protocol.deploy import deploy_l1_protocol
 
     results: dict[str, int] = {}
     test = accounts.test_accounts

@@ -23,10 +23,10 @@ from ape import accounts
 from ape.logging import LogLevel, logger
 from figures import report
 
-from ape_livepeer_migration.chains import TwoChains
-from ape_livepeer_migration.deploy import deploy_l1_protocol, deploy_ticket_broker
+from ape_livepeer_migration.chains.pair import TwoChains
+from ape_livepeer_migration.protocol.deploy import deploy_l1_protocol, deploy_ticket_broker
 from ape_livepeer_migration.scenario import mine_to_next_round
-from ape_livepeer_migration.tickets import BrokerDomain, Ticket, aux_data, draw_winning_ticket, win_prob
+from ape_livepeer_migration.protocol.tickets import BrokerDomain, Ticket, aux_data, draw_winning_ticket, win_prob
 
 LPT = 10**18
 ETH = 10**18

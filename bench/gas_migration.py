@@ -46,10 +46,10 @@ def _call_gas(chains, tx_hash: str, to: str) -> int:
 def measure() -> dict:
     from ape import accounts
 
-    from ape_livepeer_migration import simulator as sim_api
-    from ape_livepeer_migration.chains import TwoChains
+    from ape_livepeer_migration.arbitrum import simulator as sim_api
+    from ape_livepeer_migration.chains.pair import TwoChains
     from ape_livepeer_migration.scenario import next_round, register_orchestrator
-    from ape_livepeer_migration.system import (
+    from ape_livepeer_migration.bridge.system import (
         deploy_system,
         migrate,
         migrate_unbonding_locks,

@@ -13,7 +13,7 @@ average is recorded next to every sample (the machine is shared).
 * ``ape_foundry``: the flags ape-foundry's provider starts the product's anvils with (``--steps-tracing``, a
   ``--cache-path`` of its own);
 * ``product``: plus ``--prune-history 256`` (the last 256 blocks' states kept in memory, older ones dropped
-  rather than written to disk): what ``ape_livepeer_migration.chains.LocalAnvilProvider`` starts the local
+  rather than written to disk): what ``ape_livepeer_migration.chains.pair.LocalAnvilProvider`` starts the local
   pair with;
 * ``prune_all``: plus ``--prune-history`` (no past block's state kept at all; a read pinned to the block
   just mined fails with ``BlockOutOfRangeError``, so the product does not use it).

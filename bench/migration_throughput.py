@@ -1,17 +1,17 @@
 """End-to-end stake migrations per second on the local L1 + L2: users' L1 migrate txs, relay, L2 stake.
 
-Starts its own L1 + L2 anvils, deploys the whole system (:func:`ape_livepeer_migration.system.deploy_system`),
+Starts its own L1 + L2 anvils, deploys the whole system (:func:`ape_livepeer_migration.bridge.system.deploy_system`),
 bonds ``N`` fresh delegators to one orchestrator on L1 and migrates the orchestrator first (none of that is
 timed), and records the deployment in an address book. ``C`` user clients, each a process of its own that
 attaches to the two anvils and opens the deployment from the book as the CLI does
-(:class:`ape_livepeer_migration.session.Livepeer`), share the delegators between them (round robin). Each run
+(:class:`ape_livepeer_migration.session.livepeer.Livepeer`), share the delegators between them (round robin). Each run
 starts from the same state (both chains snapshotted and restored); the clients start together, each sending its
-users' migrations one after the other through :func:`ape_livepeer_migration.system.migrate` (which reads the
+users' migrations one after the other through :func:`ape_livepeer_migration.bridge.system.migrate` (which reads the
 stake and estimates the retryable's L2 gas on the L2 node first, as a user's client does, then sends the L1
 transaction through Ape and waits for its receipt). Meanwhile the relayer
-(:class:`ape_livepeer_migration.relayer.Relayer` over the simulator, a fresh journal, batches of
+(:class:`ape_livepeer_migration.relayer.core.Relayer` over the simulator, a fresh journal, batches of
 ``deliveries_per_batch``, each delivery journaled on its own) runs in this process in a
-:meth:`~ape_livepeer_migration.relayer.Relayer.watch`-style loop: a pass, and a pause of ``POLL_INTERVAL_S``
+:meth:`~ape_livepeer_migration.relayer.core.Relayer.watch`-style loop: a pass, and a pause of ``POLL_INTERVAL_S``
 after a pass that found nothing to do. Each retryable is created and auto-redeemed on L2, which mints the LPT
 and stakes it for the delegator (``L2Migrator`` -> ``L2BondingManager.stakeFor``). Once every client is done
 and a later pass finds nothing to do, every delegator's L2 stake is read (one JSON-RPC batch) and checked
@@ -69,9 +69,9 @@ def _user_client(l1_port: int, l2_port: int, book: str, jobs, results, start) ->
         from ape import accounts
         from ape.logging import LogLevel, logger
 
-        from ape_livepeer_migration.chains import TwoChains
-        from ape_livepeer_migration.session import Livepeer
-        from ape_livepeer_migration.system import migrate
+        from ape_livepeer_migration.chains.pair import TwoChains
+        from ape_livepeer_migration.session.livepeer import Livepeer
+        from ape_livepeer_migration.bridge.system import migrate
 
         logger.set_level(LogLevel.WARNING)
         with TwoChains.local(l1_port, l2_port, start=False) as chains:
@@ -121,7 +121,7 @@ def _l2_stakes(system, addresses: list[str]) -> list[int]:
     """Every address's bonded amount on L2, read in one JSON-RPC batch of ``getDelegator`` calls."""
     from eth_abi import decode
 
-    from ape_livepeer_migration.simulator import l2_rpc
+    from ape_livepeer_migration.arbitrum.simulator import l2_rpc
 
     to = str(system.l2_bonding_manager.address)
     encode = system.l2_bonding_manager.getDelegator.encode_input
@@ -147,13 +147,13 @@ def measure(n: int = 200, runs: int = 3, clients: int = DEFAULT_CLIENTS) -> dict
     from ape import accounts
     from ape.logging import LogLevel, logger
 
-    from ape_livepeer_migration import simulator as sim_api
-    from ape_livepeer_migration.addressbook import AddressBook
-    from ape_livepeer_migration.chains import TwoChains
-    from ape_livepeer_migration.relayer import Relayer, SimulatorBackend, simulator_deployment
+    from ape_livepeer_migration.arbitrum import simulator as sim_api
+    from ape_livepeer_migration.session.addressbook import AddressBook
+    from ape_livepeer_migration.chains.pair import TwoChains
+    from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend, simulator_deployment
     from ape_livepeer_migration.scenario import next_round
-    from ape_livepeer_migration.session import SIMULATOR, SYSTEM
-    from ape_livepeer_migration.system import deploy_system, migrate
+    from ape_livepeer_migration.session.livepeer import SIMULATOR, SYSTEM
+    from ape_livepeer_migration.bridge.system import deploy_system, migrate
 
     logger.set_level(LogLevel.WARNING)
     t = accounts.test_accounts

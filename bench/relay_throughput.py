@@ -25,9 +25,9 @@ from pathlib import Path
 
 from ape import accounts, project
 
-from ape_livepeer_migration import simulator
-from ape_livepeer_migration.chains import TwoChains
-from ape_livepeer_migration.relayer import Relayer, SimulatorBackend
+from ape_livepeer_migration.arbitrum import simulator
+from ape_livepeer_migration.chains.pair import TwoChains
+from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend
 
 GAS_LIMIT = 300_000
 MAX_FEE_PER_GAS = 10**10

@@ -27,7 +27,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))  # the sibling bench scripts, also when imported from elsewhere
 
-from ape_livepeer_migration.economics import GWEI, SEED_ERA_CALLS, SEED_ERA_PRICES, WEI_PER_ETH  # noqa: E402
+from ape_livepeer_migration.protocol.economics import GWEI, SEED_ERA_CALLS, SEED_ERA_PRICES, WEI_PER_ETH  # noqa: E402
 
 RESULTS = BENCH / "results.json"
 
@@ -75,7 +75,7 @@ GOALS = {
 GAS_PRICE_WEI = {layer: call.gas_price for layer, call in SEED_ERA_CALLS.items()}
 ETH_USD = SEED_ERA_PRICES.eth_usd
 PRICE_SOURCE = (
-    "ape_livepeer_migration.economics seed-era reference (SEED_ERA_CALLS, SEED_ERA_PRICES): "
+    "ape_livepeer_migration.protocol.economics seed-era reference (SEED_ERA_CALLS, SEED_ERA_PRICES): "
     f"L1 {Fraction(GAS_PRICE_WEI['l1'], GWEI)} gwei (calibrated to the seed blog's L1 break-even), "
     f"L2 {float(Fraction(GAS_PRICE_WEI['l2'], GWEI))} gwei (Arbitrum One's Nitro minimum base fee, 2022-2024), "
     f"ETH ${ETH_USD} (assumed Dec 2021 - Jan 2022 figure). L2 costs are L2 execution gas only: Arbitrum's "

@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ape_livepeer_migration.chains import free_port, port_is_listening
+from ape_livepeer_migration.chains.pair import free_port, port_is_listening
 
 REPO = Path(__file__).resolve().parents[1]
 APE = Path(sys.executable).with_name("ape")
@@ -41,7 +41,7 @@ ACCOUNT_1 = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"  # test:1
 SETUP = """
 from ape import accounts
 from ape_livepeer_migration.scenario import next_round
-from ape_livepeer_migration.session import Livepeer
+from ape_livepeer_migration.session.livepeer import Livepeer
 LPT = 10**18
 o = accounts.test_accounts[1]
 with Livepeer.connect() as lp:

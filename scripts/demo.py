@@ -12,7 +12,7 @@ import time
 
 from ape.logging import LogLevel, logger
 
-from ape_livepeer_migration.chains import TwoChains
+from ape_livepeer_migration.chains.pair import TwoChains
 from ape_livepeer_migration.scenario import run, verdict
 
 

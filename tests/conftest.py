@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from ape_livepeer_migration.chains import TwoChains, free_port, port_is_listening
+from ape_livepeer_migration.chains.pair import TwoChains, free_port, port_is_listening
 
 # A downstream Ape project of its own: tests/test_installable.py runs its tests with the plugin installed from a wheel.
 collect_ignore = ["outside_project"]

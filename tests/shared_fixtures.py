@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from ape import project
 
-from ape_livepeer_migration import simulator as sim_api
-from ape_livepeer_migration.relayer import Relayer, SimulatorBackend
+from ape_livepeer_migration.arbitrum import simulator as sim_api
+from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend
 
 
 def account_fixture(index: int):
@@ -26,7 +26,7 @@ def account_fixture(index: int):
 
 def simulator_fixture(**options):
     """A package fixture ``sim``: an Arbitrum simulator operated by ``operator`` (``options`` go to
-    :func:`~ape_livepeer_migration.simulator.deploy_simulator`), undone at the end of the package: its L2
+    :func:`~ape_livepeer_migration.arbitrum.simulator.deploy_simulator`), undone at the end of the package: its L2
     precompiles are per chain, and the pair may serve other areas' files next (--dist loadfile)."""
 
     @pytest.fixture(scope="package")

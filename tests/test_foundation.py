@@ -88,7 +88,7 @@ def test_isolation_restores_both_layers(two_chains, accounts):
 def test_busy_port_is_refused_instead_of_silently_shared(two_chains):
     from urllib.parse import urlparse
 
-    from ape_livepeer_migration.chains import TwoChains
+    from ape_livepeer_migration.chains.pair import TwoChains
 
     busy = urlparse(two_chains.l1.provider.uri).port
     with pytest.raises(RuntimeError, match="already in use"):
@@ -120,7 +120,7 @@ def manual_l1(chains):
 
 def test_receipt_is_polled_at_short_growing_intervals(manual_l1, accounts, monkeypatch):
     """A receipt that is not there yet is asked for again after 2, 4, 8 ... ms, not after web3's 100 ms."""
-    from ape_livepeer_migration import chains as chains_module
+    from ape_livepeer_migration.chains import pair as chains_module
 
     with manual_l1:
         sent = accounts[0].transfer(accounts[1], 1)

@@ -3,7 +3,7 @@ test process, deployed before the per-test snapshot of both chains, and small he
 
 import pytest
 
-from ape_livepeer_migration import simulator as sim_api
+from ape_livepeer_migration.arbitrum import simulator as sim_api
 from shared_fixtures import account_fixture, endpoints, simulator_fixture  # noqa: F401 (endpoints: a fixture)
 
 GAS_LIMIT = 200_000

@@ -1,11 +1,11 @@
 """The project's Arbitrum interfaces have exactly the published signatures, and the pure
-helpers of ``ape_livepeer_migration.arbitrum`` agree with the contracts."""
+helpers of ``ape_livepeer_migration.arbitrum.messages`` agree with the contracts."""
 
 import pytest
 from ape import project
 from eth_utils import keccak
 
-from ape_livepeer_migration.arbitrum import (
+from ape_livepeer_migration.arbitrum.messages import (
     EVENT_SIGNATURES,
     SendMerkleTree,
     apply_l1_to_l2_alias,
@@ -223,7 +223,7 @@ def test_send_tree_refuses_empty_and_gapped_input():
 
 
 def test_decoding_a_foreign_log_as_l2_to_l1_is_refused():
-    from ape_livepeer_migration.arbitrum import decode_l2_to_l1_log
+    from ape_livepeer_migration.arbitrum.messages import decode_l2_to_l1_log
 
     with pytest.raises(ValueError, match="not an L2ToL1Tx"):
         decode_l2_to_l1_log([event_topic("TicketCreated(bytes32)"), bytes(32)], b"", 1, "0x00")

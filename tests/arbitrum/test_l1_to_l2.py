@@ -6,15 +6,15 @@ from ape import accounts as ape_accounts
 from ape import project
 from eth_utils import keccak
 
-from ape_livepeer_migration import simulator as sim_api
-from ape_livepeer_migration.arbitrum import (
+from ape_livepeer_migration.arbitrum import simulator as sim_api
+from ape_livepeer_migration.arbitrum.messages import (
     RETRYABLE_LIFETIME_SECONDS,
     apply_l1_to_l2_alias,
     event_topic,
     retryable_value_required,
     submission_fee,
 )
-from ape_livepeer_migration.simulator import DeliveryStatus
+from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
 
 GWEI = 10**9
 NO_DATA = b""

@@ -4,8 +4,8 @@ and execution context, and the L1 messenger's authentication of its L2 counterpa
 import pytest
 from eth_utils import keccak
 
-from ape_livepeer_migration import simulator as sim_api
-from ape_livepeer_migration.arbitrum import SendMerkleTree, event_topic, l2_to_l1_item_hash
+from ape_livepeer_migration.arbitrum import simulator as sim_api
+from ape_livepeer_migration.arbitrum.messages import SendMerkleTree, event_topic, l2_to_l1_item_hash
 
 ZERO_ADDRESS = "0x" + "00" * 20
 

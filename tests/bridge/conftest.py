@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from ape import project
 
-from ape_livepeer_migration import simulator as sim_api
-from ape_livepeer_migration.bridge import Bridge, RetryableGasParams, deploy_bridge, deposit_gas_params
-from ape_livepeer_migration.deploy import deploy_l1_protocol
+from ape_livepeer_migration.arbitrum import simulator as sim_api
+from ape_livepeer_migration.bridge.transfers import Bridge, RetryableGasParams, deploy_bridge, deposit_gas_params
+from ape_livepeer_migration.protocol.deploy import deploy_l1_protocol
 from shared_fixtures import account_fixture, simulator_fixture
 
 LPT = 10**18
@@ -76,7 +76,7 @@ def fixed_gas(bridge, sender):
 @pytest.fixture
 def on_l2(bridge, alice, deliver):
     """alice holds 10 LPT on L2 (the escrow holds 10 on L1)."""
-    from ape_livepeer_migration.bridge import bridge_in
+    from ape_livepeer_migration.bridge.transfers import bridge_in
 
     deliver(bridge_in(bridge, alice, alice.address, 10 * LPT).receipt)
 

@@ -7,9 +7,9 @@ import pytest
 from ape import project
 from eth_abi import encode as abi_encode
 
-from ape_livepeer_migration import simulator as sim_api
-from ape_livepeer_migration.arbitrum import apply_l1_to_l2_alias, function_selector
-from ape_livepeer_migration.bridge import bridge_in, bridge_out, deposit_data, deposit_gas_params
+from ape_livepeer_migration.arbitrum import simulator as sim_api
+from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias, function_selector
+from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, deposit_data, deposit_gas_params
 from protocol.helpers import reverts
 
 from .conftest import LPT

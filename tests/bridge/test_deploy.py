@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ape_livepeer_migration.bridge import deploy_bridge
-from ape_livepeer_migration.deploy import DEFAULT_PARAMS
+from ape_livepeer_migration.bridge.transfers import deploy_bridge
+from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS
 
 
 def test_wiring(bridge, l1_token, l1_minter, l1_protocol, sim, governor):

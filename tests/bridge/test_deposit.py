@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from eth_abi import decode as abi_decode
 
-from ape_livepeer_migration import simulator as sim_api
-from ape_livepeer_migration.arbitrum import apply_l1_to_l2_alias
-from ape_livepeer_migration.bridge import bridge_in, deposit_gas_params, finalize_deposit_calldata
+from ape_livepeer_migration.arbitrum import simulator as sim_api
+from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias
+from ape_livepeer_migration.bridge.transfers import bridge_in, deposit_gas_params, finalize_deposit_calldata
 
 from .conftest import LPT
 

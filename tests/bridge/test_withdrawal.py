@@ -7,8 +7,8 @@ import pytest
 from ape import project
 from eth_abi import encode as abi_encode
 
-from ape_livepeer_migration.arbitrum import function_selector
-from ape_livepeer_migration.bridge import bridge_in, bridge_out
+from ape_livepeer_migration.arbitrum.messages import function_selector
+from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out
 from protocol.helpers import reverts
 
 from .conftest import LPT
@@ -67,7 +67,7 @@ def test_withdrawal_burns_sends_one_message_and_releases_from_the_escrow(
 
 
 def test_withdrawal_waits_for_the_challenge_period(chains, sim, bridge, alice, bridged):
-    from ape_livepeer_migration import simulator as sim_api
+    from ape_livepeer_migration.arbitrum import simulator as sim_api
 
     bridge_out(bridge, alice, alice.address, LPT)
     messages = sim_api.fetch_l2_to_l1(sim, 0, chains.l2.block_number)

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from ape_livepeer_migration._cli import cli
 from ape_livepeer_migration.scenario import mine_to_next_round, next_round, register_orchestrator
-from ape_livepeer_migration.session import Livepeer
+from ape_livepeer_migration.session.livepeer import Livepeer
 
 LPT = 10**18
 ROUND_LENGTH = 20

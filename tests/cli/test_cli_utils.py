@@ -9,7 +9,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from ape_livepeer_migration._cli_utils import (
+from ape_livepeer_migration._cli.options import (
     Address,
     Amount,
     Percent,
@@ -160,7 +160,7 @@ def test_cli_modules_import_nothing_heavy():
     # `ape --help` imports the plugin's CLI: it must not pull in the model, rich or the chain code.
     code = (
         "import sys; import ape_livepeer_migration._cli; "
-        "print(sorted(m for m in ('ape_livepeer_migration.economics', 'ape_livepeer_migration.chains', 'eth_utils') "
+        "print(sorted(m for m in ('ape_livepeer_migration.protocol.economics', 'ape_livepeer_migration.chains.pair', 'eth_utils') "
         "if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)

@@ -49,7 +49,7 @@ def test_deploy_fresh_deploys_a_new_system_on_the_same_simulator(run, world, boo
 
 
 def test_deploy_fresh_after_the_chains_lost_the_simulator_deploys_both(run, lp, chains, world, book):
-    from ape_livepeer_migration.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
+    from ape_livepeer_migration.arbitrum.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
 
     recorded = lp.book.get("simulator")
     for layer, address in (("l1", recorded["inbox"]), ("l2", ARB_SYS_ADDRESS), ("l2", ARB_RETRYABLE_TX_ADDRESS)):

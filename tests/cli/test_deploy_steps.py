@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
-from ape_livepeer_migration import contracts, system
-from ape_livepeer_migration.addressbook import AddressBook
+from ape_livepeer_migration import contracts
+from ape_livepeer_migration.bridge import system
+from ape_livepeer_migration.session.addressbook import AddressBook
 
 
 def reopened(book, chains):

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ape_livepeer_migration import economics as econ
-from ape_livepeer_migration.economics import (
+from ape_livepeer_migration.protocol import economics as econ
+from ape_livepeer_migration.protocol.economics import (
     GWEI,
     LPT_UNIT,
     InputError,

@@ -24,7 +24,7 @@ def _one_line_error(result, code, text):
 def test_migrate_dry_run_shows_both_layers_and_sends_nothing(run, lp, world, nonces):
     from decimal import Decimal
 
-    from ape_livepeer_migration.system import active_set_gas_bound
+    from ape_livepeer_migration.bridge.system import active_set_gas_bound
 
     before = nonces(world.d1)
     result = run("migrate", "--account", "test:4", "--dry-run", "--json")
@@ -342,8 +342,8 @@ def test_deploy_refuses_a_pair_whose_arbitrum_is_not_on_the_chains(chains, tmp_p
     from click.testing import CliRunner
 
     from ape_livepeer_migration._cli import cli
-    from ape_livepeer_migration.chains import TwoChains
-    from ape_livepeer_migration.networks import ARBITRUM_SEPOLIA, get_pair
+    from ape_livepeer_migration.chains.pair import TwoChains
+    from ape_livepeer_migration.chains.networks import ARBITRUM_SEPOLIA, get_pair
 
     live = TwoChains(chains.l1, chains.l2, get_pair("sepolia"))
     before = nonces(world.governor)

@@ -164,7 +164,7 @@ def test_through_the_real_ape_entry_point_with_env_prices():
 def test_help_states_the_reference_defaults():
     # The CLI module may not import the model (it loads with every `ape` command), so the
     # defaults it prints are text: they must be the model's reference values.
-    from ape_livepeer_migration import economics as econ
+    from ape_livepeer_migration.protocol import economics as econ
 
     reference = econ.seed_era_inputs()
     expected = {

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ape_livepeer_migration.journal import Direction, Status
-from ape_livepeer_migration.migration_codec import Kind
+from ape_livepeer_migration.relayer.journal import Direction, Status
+from ape_livepeer_migration.bridge.codec import Kind
 from ape_livepeer_migration.scenario import (
     LPT,
     TICKET_FACE_VALUE,

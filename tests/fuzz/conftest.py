@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from ape_livepeer_migration import simulator as sim_api
-from ape_livepeer_migration.chains import TwoChains
+from ape_livepeer_migration.arbitrum import simulator as sim_api
+from ape_livepeer_migration.chains.pair import TwoChains
 from ape_livepeer_migration.scenario import next_rounds, register_orchestrator
-from ape_livepeer_migration.system import System, deploy_system
+from ape_livepeer_migration.bridge.system import System, deploy_system
 
 from .ledger import Baseline, baseline
 

@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any
 from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
-from ape_livepeer_migration.simulator import ARB_RETRYABLE_TX_ADDRESS
+from ape_livepeer_migration.arbitrum.simulator import ARB_RETRYABLE_TX_ADDRESS
 
 if TYPE_CHECKING:
-    from ape_livepeer_migration.chains import Chain
-    from ape_livepeer_migration.system import System
+    from ape_livepeer_migration.chains.pair import Chain
+    from ape_livepeer_migration.bridge.system import System
 
 
 class InvariantViolation(AssertionError):

@@ -50,13 +50,13 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from ape_livepeer_migration import simulator as sim_api
-from ape_livepeer_migration.bridge import RetryableGasParams, bridge_in, bridge_out, deposit_gas_params
-from ape_livepeer_migration.journal import Status
-from ape_livepeer_migration.migration_codec import Kind
-from ape_livepeer_migration.relayer import Relayer, SimulatorBackend
+from ape_livepeer_migration.arbitrum import simulator as sim_api
+from ape_livepeer_migration.bridge.transfers import RetryableGasParams, bridge_in, bridge_out, deposit_gas_params
+from ape_livepeer_migration.relayer.journal import Status
+from ape_livepeer_migration.bridge.codec import Kind
+from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend
 from ape_livepeer_migration.scenario import next_rounds
-from ape_livepeer_migration.system import migrate, migrate_unbonding_locks, switch_l1_inflation_off
+from ape_livepeer_migration.bridge.system import migrate, migrate_unbonding_locks, switch_l1_inflation_off
 from protocol.helpers import reverts
 
 from .conftest import LPT, World, initialize_rounds

@@ -92,7 +92,7 @@ def system(two_chains, people):
 def _deploy_system(two_chains, people):
     """Everything deployed and wired; on L1 o1 (10% cut, 50% fee share) and o2 (5%, 25%) are active, d1 and d2
     delegate to o1, d3 to o2, and o1 has called reward once; both chains' rounds are initialized."""
-    from ape_livepeer_migration.system import deploy_system
+    from ape_livepeer_migration.bridge.system import deploy_system
 
     p = people
     holders = (p.o1, p.o2, p.d1, p.d2, p.d3, p.mallory)
@@ -123,7 +123,7 @@ def _deploy_system(two_chains, people):
 @pytest.fixture
 def deliver(chains, system):
     """Deliver on L2 the retryable an L1 receipt created; returns its DeliveryResult."""
-    from ape_livepeer_migration import simulator as sim_api
+    from ape_livepeer_migration.arbitrum import simulator as sim_api
 
     def run(receipt):
         (message,) = sim_api.fetch_retryables(system.sim, receipt.block_number, receipt.block_number)

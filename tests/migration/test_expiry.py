@@ -7,11 +7,11 @@ import pytest
 from ape import project
 from eth_utils import keccak
 
-from ape_livepeer_migration import simulator as sim_api
-from ape_livepeer_migration.bridge import RetryableGasParams
-from ape_livepeer_migration.migration_codec import Migration
-from ape_livepeer_migration.simulator import DeliveryStatus
-from ape_livepeer_migration.system import (
+from ape_livepeer_migration.arbitrum import simulator as sim_api
+from ape_livepeer_migration.bridge.transfers import RetryableGasParams
+from ape_livepeer_migration.bridge.codec import Migration
+from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
+from ape_livepeer_migration.bridge.system import (
     MigrationError,
     expire_migration,
     migrate,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ape import project
 
-from ape_livepeer_migration.deploy import deploy_l1_protocol
+from ape_livepeer_migration.protocol.deploy import deploy_l1_protocol
 from protocol.helpers import LPT, MAX_UINT, ROUND_LENGTH, next_round, reverts
 
 from .conftest import check_set_migrator_is_governed

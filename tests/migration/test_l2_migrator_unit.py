@@ -7,7 +7,7 @@ from ape import project
 from ape.exceptions import ContractLogicError
 from eth_utils import keccak
 
-from ape_livepeer_migration.migration_codec import Kind, Migration
+from ape_livepeer_migration.bridge.codec import Kind, Migration
 from protocol.helpers import LPT, reverts
 
 from .conftest import ZERO

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from ape_livepeer_migration.bridge import bridge_out
+from ape_livepeer_migration.bridge.transfers import bridge_out
 from ape_livepeer_migration.scenario import next_rounds
-from ape_livepeer_migration.system import (
+from ape_livepeer_migration.bridge.system import (
     migrate,
     migrate_with_signature,
     sign_migration,

@@ -8,10 +8,10 @@ from eth_abi import encode as abi_encode
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
-from ape_livepeer_migration.bridge import RetryableGasParams, bridge_in
-from ape_livepeer_migration.migration_codec import Kind, Migration
-from ape_livepeer_migration.simulator import DeliveryStatus
-from ape_livepeer_migration.system import (
+from ape_livepeer_migration.bridge.transfers import RetryableGasParams, bridge_in
+from ape_livepeer_migration.bridge.codec import Kind, Migration
+from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
+from ape_livepeer_migration.bridge.system import (
     claim_migrated_stake,
     migrate,
     SignedMigration,
@@ -296,7 +296,7 @@ def test_forged_migration_record_through_the_gateway_is_refused_on_l1_and_would_
     anything; and were such a message delivered, the hook would reject her (not the L1Migrator) and the mint with it."""
     from ape import accounts as ape_accounts
 
-    from ape_livepeer_migration.arbitrum import apply_l1_to_l2_alias
+    from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias
 
     s, p = system, people
     record = Migration(10**6, Kind.DELEGATOR, p.mallory.address, p.mallory.address, p.o2.address, LPT).encode()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from ape import project
 
-from ape_livepeer_migration.migration_codec import Kind
+from ape_livepeer_migration.bridge.codec import Kind
 from ape_livepeer_migration.scenario import next_rounds
-from ape_livepeer_migration.simulator import DeliveryStatus
-from ape_livepeer_migration.system import (
+from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
+from ape_livepeer_migration.bridge.system import (
     ESTIMATE_MIGRATION_ID,
     MigrationError,
     claim_migrated_stake,

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from ape import project
 
-from ape_livepeer_migration.chains import TwoChains
+from ape_livepeer_migration.chains.pair import TwoChains
 from ape_livepeer_migration.config import LivepeerConfig
-from ape_livepeer_migration.networks import ARBITRUM_ONE, ARBITRUM_ONE_CHAIN_ID, MAINNET_CHAIN_ID
+from ape_livepeer_migration.chains.networks import ARBITRUM_ONE, ARBITRUM_ONE_CHAIN_ID, MAINNET_CHAIN_ID
 from ape_livepeer_migration.scenario import next_round, register_orchestrator
-from ape_livepeer_migration.session import Livepeer
-from ape_livepeer_migration.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
+from ape_livepeer_migration.session.livepeer import Livepeer
+from ape_livepeer_migration.arbitrum.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
 
 LPT = 10**18
 #: Round length (blocks) of the upstream deployment, both layers.

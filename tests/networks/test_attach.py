@@ -3,7 +3,7 @@
 
 import pytest
 
-from ape_livepeer_migration.chains import (
+from ape_livepeer_migration.chains.pair import (
     ChainIdMismatchError,
     NodeNotRunningError,
     TwoChains,

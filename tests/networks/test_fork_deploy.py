@@ -21,12 +21,12 @@ from ape import project
 from click.testing import CliRunner
 
 from ape_livepeer_migration._cli import cli
-from ape_livepeer_migration.addressbook import AddressBook
-from ape_livepeer_migration.chains import TwoChains
-from ape_livepeer_migration.networks import ARBITRUM_ONE, contract_addresses
+from ape_livepeer_migration.session.addressbook import AddressBook
+from ape_livepeer_migration.chains.pair import TwoChains
+from ape_livepeer_migration.chains.networks import ARBITRUM_ONE, contract_addresses
 from ape_livepeer_migration.scenario import next_round
-from ape_livepeer_migration.session import Livepeer
-from ape_livepeer_migration.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
+from ape_livepeer_migration.session.livepeer import Livepeer
+from ape_livepeer_migration.arbitrum.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
 
 from .conftest import ARBOS_PRECOMPILE_CODE, LPT, nonces, plant_arbitrum_one, real_forks, set_code
 
@@ -232,7 +232,7 @@ def test_chains_without_arbitrum_are_refused_and_nothing_is_recorded(forks, depl
 
 def test_an_interrupted_system_step_is_not_run_twice(forks, deployed, accounts, tmp_path, monkeypatch):
     """The deploy stops after the L1 protocol (as if the connection dropped): the book says the step never finished."""
-    from ape_livepeer_migration import system
+    from ape_livepeer_migration.bridge import system
 
     book = tmp_path / "mainnet-fork.json"
     deployer = accounts[0]

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from ape_livepeer_migration._cli import cli
-from ape_livepeer_migration.chains import NodeNotRunningError, TwoChains, free_port, port_is_listening
+from ape_livepeer_migration.chains.pair import NodeNotRunningError, TwoChains, free_port, port_is_listening
 from ape_livepeer_migration.config import LivepeerConfig
 
 from .conftest import LPT
@@ -99,7 +99,7 @@ def test_a_shell_command_reaches_the_held_forks(held, upstreams, tmp_path):
 
 def adopt_through_an_attached_pair(held, upstreams, book) -> bool:
     """Record the upstream deployment in ``book`` through a pair attached to ``held`` (sends nothing)."""
-    from ape_livepeer_migration.session import Livepeer
+    from ape_livepeer_migration.session.livepeer import Livepeer
 
     config = LivepeerConfig.model_validate({"mainnet_fork": {"l1_port": held[0], "l2_port": held[1]}})
     with TwoChains.for_pair("mainnet-fork", start=False, config=config, environ={}) as pair:
@@ -128,7 +128,7 @@ def test_nodes_with_other_chain_ids_are_refused(upstreams):
     """The upstreams swapped: the L1 port answers 42161."""
     from urllib.parse import urlparse
 
-    from ape_livepeer_migration.chains import ChainIdMismatchError
+    from ape_livepeer_migration.chains.pair import ChainIdMismatchError
 
     l1, l2 = (urlparse(chain.provider.uri).port for chain in upstreams.chains.layers)
     config = LivepeerConfig.model_validate({"mainnet_fork": {"l1_port": l2, "l2_port": l1}})

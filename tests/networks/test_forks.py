@@ -12,7 +12,7 @@ from ape import chain, project
 from ape.exceptions import NetworkMismatchError
 from ape_foundry import FoundryForkProvider
 
-from ape_livepeer_migration.chains import (
+from ape_livepeer_migration.chains.pair import (
     ChainIdMismatchError,
     TwoChains,
     UpstreamUnavailableError,
@@ -21,8 +21,8 @@ from ape_livepeer_migration.chains import (
     redact_url,
 )
 from ape_livepeer_migration.config import LivepeerConfig
-from ape_livepeer_migration.networks import ARBITRUM_ONE_CHAIN_ID, MAINNET_CHAIN_ID
-from ape_livepeer_migration.session import Livepeer, NotDeployedError
+from ape_livepeer_migration.chains.networks import ARBITRUM_ONE_CHAIN_ID, MAINNET_CHAIN_ID
+from ape_livepeer_migration.session.livepeer import Livepeer, NotDeployedError
 
 
 def test_forks_use_ape_foundrys_fork_provider_on_their_own_ports(forks, upstreams):

@@ -3,9 +3,9 @@
 import pytest
 from ape_node import Node
 
-from ape_livepeer_migration.chains import SnapshotUnsupportedError, TwoChains
+from ape_livepeer_migration.chains.pair import SnapshotUnsupportedError, TwoChains
 from ape_livepeer_migration.config import LivepeerConfig, MissingRpcError
-from ape_livepeer_migration.networks import ARBITRUM_SEPOLIA_CHAIN_ID, SEPOLIA_CHAIN_ID
+from ape_livepeer_migration.chains.networks import ARBITRUM_SEPOLIA_CHAIN_ID, SEPOLIA_CHAIN_ID
 
 L1_URL = "https://sepolia.example.invalid/v3/KEY"
 L2_URL = "https://arbitrum-sepolia.example.invalid/rpc"

@@ -7,9 +7,9 @@ undone after each test). That checks the preflight and the exact constructor wir
 
 import pytest
 
-from ape_livepeer_migration.networks import ARBITRUM_ONE
-from ape_livepeer_migration.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
-from ape_livepeer_migration.system import ArbitrumNotFoundError, deploy_system
+from ape_livepeer_migration.chains.networks import ARBITRUM_ONE
+from ape_livepeer_migration.arbitrum.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
+from ape_livepeer_migration.bridge.system import ArbitrumNotFoundError, deploy_system
 
 from .conftest import nonces, plant_arbitrum_one, real_forks, set_code
 

@@ -11,7 +11,7 @@ from ape_livepeer_migration.config import (
     MissingRpcError,
     resolve_pair,
 )
-from ape_livepeer_migration.networks import (
+from ape_livepeer_migration.chains.networks import (
     PAIRS,
     PairKind,
     UnknownPairError,

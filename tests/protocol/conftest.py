@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ape_livepeer_migration.deploy import L1Protocol, deploy_l1_protocol
+from ape_livepeer_migration.protocol.deploy import L1Protocol, deploy_l1_protocol
 
 from .helpers import GENESIS_BALANCE, MAX_UINT, ROUND_LENGTH, next_round
 

@@ -11,7 +11,7 @@ from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
 from ape_livepeer_migration import scenario
-from ape_livepeer_migration.deploy import L1Protocol
+from ape_livepeer_migration.protocol.deploy import L1Protocol
 
 LPT = 10**18
 #: Short rounds keep the tests fast: 40 blocks, the last 4 (10%) locked.

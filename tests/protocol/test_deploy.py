@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ape_livepeer_migration.deploy import DEFAULT_PARAMS, deploy_l1_protocol
+from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS, deploy_l1_protocol
 
 from .helpers import ROUND_LENGTH
 

@@ -27,7 +27,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from eth_utils import keccak
 from web3.exceptions import ContractLogicError as Web3ContractLogicError
 
-from ape_livepeer_migration.deploy import deploy_l1_protocol
+from ape_livepeer_migration.protocol.deploy import deploy_l1_protocol
 
 from .helpers import GENESIS_BALANCE, LPT, MAX_UINT, next_round
 from .model import Expected, Model

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from eth_abi import decode, encode
 
-from ape_livepeer_migration import arbitrum_live as live
-from ape_livepeer_migration.arbitrum_live import RpcError, TicketState
+from ape_livepeer_migration.arbitrum import live as live
+from ape_livepeer_migration.arbitrum.live import RpcError, TicketState
 
 TICKET = "0x" + "ab" * 32
 RETRY_1 = "0x" + "01" * 32
@@ -23,7 +23,7 @@ BENEFICIARY = "0x1111111111111111111111111111111111111111"
 
 
 class ScriptedRpc:
-    """An :class:`~ape_livepeer_migration.arbitrum_live.Rpc` answering from a script.
+    """An :class:`~ape_livepeer_migration.arbitrum.live.Rpc` answering from a script.
 
     ``calls`` maps (to, calldata hex) of an ``eth_call`` to its return data (or
     to ``RpcError`` for a revert); ``other`` maps a method to a function of its

@@ -28,8 +28,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from ape_livepeer_migration.journal import Direction, Journal, Status
-from ape_livepeer_migration.relayer import SimulatorBackend
+from ape_livepeer_migration.relayer.journal import Direction, Journal, Status
+from ape_livepeer_migration.relayer.core import SimulatorBackend
 
 SEED = 20261121
 KILLS = 55

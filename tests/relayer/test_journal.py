@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from ape_livepeer_migration.journal import (
+from ape_livepeer_migration.relayer.journal import (
     Direction,
     Journal,
     InvalidTransition,
@@ -160,7 +160,7 @@ def test_lifecycle_refuses_other_transitions(journal, direction, path, bad):
 def test_a_journal_written_before_the_error_column_opens_and_keeps_its_messages(tmp_path):
     import json
 
-    from ape_livepeer_migration.journal import SCHEMA
+    from ape_livepeer_migration.relayer.journal import SCHEMA
 
     path = tmp_path / "old.db"
     old_schema = SCHEMA.replace("    error TEXT,\n", "")

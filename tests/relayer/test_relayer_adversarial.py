@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from eth_utils import keccak
 
-from ape_livepeer_migration.journal import Direction, Status
+from ape_livepeer_migration.relayer.journal import Direction, Status
 from shared_fixtures import run_until_idle
 
 RECEIVED_FROM_L1 = "ReceivedFromL1(uint256,uint256,bytes)"

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import pytest
 from eth_utils import keccak
 
-from ape_livepeer_migration.journal import Direction, Status
-from ape_livepeer_migration.relayer import Delivery, Relayer, Seen, TicketState
+from ape_livepeer_migration.relayer.journal import Direction, Status
+from ape_livepeer_migration.relayer.core import Delivery, Relayer, Seen, TicketState
 
 CONFIRM_PERIOD = 5
 LIFETIME = 100

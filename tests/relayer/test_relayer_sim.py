@@ -2,8 +2,8 @@
 
 import pytest
 
-from ape_livepeer_migration.journal import Direction, Status, load
-from ape_livepeer_migration.relayer import Relayer, SimulatorBackend, load_simulator, simulator_deployment
+from ape_livepeer_migration.relayer.journal import Direction, Status, load
+from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend, load_simulator, simulator_deployment
 from shared_fixtures import run_until_idle
 
 RECEIVED_FROM_L1 = "ReceivedFromL1(uint256,uint256,bytes)"
@@ -94,7 +94,7 @@ def test_load_simulator_round_trips_and_checks_chains(chains, sim, accounts):
 
 
 def test_journal_of_another_deployment_is_refused(chains, sim, tmp_path):
-    from ape_livepeer_migration.journal import Journal, JournalMismatch
+    from ape_livepeer_migration.relayer.journal import Journal, JournalMismatch
 
     Journal(tmp_path / "relay.db", {"another": "deployment"}).close()
     with pytest.raises(JournalMismatch):
@@ -104,7 +104,7 @@ def test_journal_of_another_deployment_is_refused(chains, sim, tmp_path):
 def test_real_network_redeem_call_redeems_a_simulator_ticket(chains, relayer, sim, send_to_l2, accounts):
     """arbitrum_live's redeem transaction is the published redeem(bytes32) call: the simulator's
     ArbRetryableTx at 0x6E accepts it, and the relayer sees the ticket redeemed."""
-    from ape_livepeer_migration import arbitrum_live
+    from ape_livepeer_migration.arbitrum import live as arbitrum_live
 
     send_to_l2(b"redeem-me", fails=True)
     (report,) = run_until_idle(relayer)
@@ -117,7 +117,7 @@ def test_real_network_redeem_call_redeems_a_simulator_ticket(chains, relayer, si
 
 
 def test_http_rpc_returns_results_and_raises_node_errors(chains):
-    from ape_livepeer_migration.arbitrum_live import HttpRpc, RpcError
+    from ape_livepeer_migration.arbitrum.live import HttpRpc, RpcError
 
     rpc = HttpRpc(chains.l2.provider.uri)
     assert int(rpc.request("eth_chainId", []), 16) == chains.l2.chain_id
@@ -157,7 +157,7 @@ def test_a_failing_ticket_inside_a_batch_is_failed_and_the_others_delivered(
 
 def submissions(chains, sim):
     """Request numbers of every RetryableSubmitted on L2, in chain order."""
-    from ape_livepeer_migration import simulator
+    from ape_livepeer_migration.arbitrum import simulator
 
     logs = chains.l2.provider.make_request(
         "eth_getLogs",
@@ -251,7 +251,7 @@ class KeylessAccount:
 def test_an_account_without_a_clear_key_signs_through_ape(chains, sim, send_to_l2, tmp_path):
     import dataclasses
 
-    from ape_livepeer_migration.simulator import SubmissionError, l2_rpc, submit_retryables
+    from ape_livepeer_migration.arbitrum.simulator import SubmissionError, l2_rpc, submit_retryables
 
     send_to_l2(b"signed by ape")
     send_to_l2(b"not signed")

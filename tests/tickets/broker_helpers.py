@@ -10,7 +10,7 @@ from ape.exceptions import ContractLogicError
 from eth_utils import keccak
 
 from ape_livepeer_migration import scenario
-from ape_livepeer_migration.tickets import UINT256_MAX, BrokerDomain, Ticket, aux_data, new_ticket, ticket_hash
+from ape_livepeer_migration.protocol.tickets import UINT256_MAX, BrokerDomain, Ticket, aux_data, new_ticket, ticket_hash
 
 UNLOCK_PERIOD = 2
 TICKET_VALIDITY_PERIOD = 2

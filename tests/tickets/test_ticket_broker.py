@@ -2,7 +2,7 @@
 
 import pytest
 
-from ape_livepeer_migration.tickets import is_winning, sign_ticket
+from ape_livepeer_migration.protocol.tickets import is_winning, sign_ticket
 
 from tickets.broker_helpers import TICKET_VALIDITY_PERIOD, UNLOCK_PERIOD, reverts
 

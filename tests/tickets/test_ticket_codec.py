@@ -10,7 +10,7 @@ from eth_utils import keccak
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ape_livepeer_migration.tickets import (
+from ape_livepeer_migration.protocol.tickets import (
     UINT256_MAX,
     BrokerDomain,
     Ticket,

@@ -26,7 +26,7 @@ or that reverts, without the chain having delivered the message some other
 way, is sent once more on its own; if that fails too, the message is journaled
 ``undelivered`` with the error and skipped, and the messages after it are
 asked about and submitted again, in order (see
-:func:`~ape_livepeer_migration.simulator.submit_retryables`). The operator
+:func:`~ape_livepeer_migration.arbitrum.simulator.submit_retryables`). The operator
 puts undelivered messages back with :meth:`Relayer.retry_undelivered` (or
 ``--retry-undelivered``) once the cause is fixed. An L2 -> L1 message whose
 execution fails stays ``ready`` with its error and is tried again next pass.
@@ -39,7 +39,7 @@ again, and raises only after ``max_failed_passes`` passes in a row failed
 (default 30; e.g. the L2 node is gone for good).
 
 Exactly once, whatever moment the process dies at: every state transition is
-one SQLite transaction of the :class:`~ape_livepeer_migration.journal.Journal`
+one SQLite transaction of the :class:`~ape_livepeer_migration.relayer.journal.Journal`
 (scan results together with the scan cursor; a delivery together with its
 outcome). Before any transaction is sent, the chain is asked whether the step
 already happened (a ticket exists for the message, the Outbox spent the
@@ -52,7 +52,7 @@ Outbox a second execution (``AlreadySpent``); a failed send is re-checked
 against the chain before it is reported.
 
 The chain-facing side is a :class:`Backend`; :class:`SimulatorBackend` drives
-the simulator deployment (``ape_livepeer_migration.simulator``).
+the simulator deployment (``ape_livepeer_migration.arbitrum.simulator``).
 
 Run it as a process (the chains run elsewhere)::
 
@@ -76,7 +76,7 @@ from typing import Any, Protocol
 from eth_abi import decode
 from eth_utils import keccak
 
-from ape_livepeer_migration.journal import (
+from ape_livepeer_migration.relayer.journal import (
     Direction,
     Journal,
     MessageRecord,
@@ -453,11 +453,11 @@ class Relayer:
 
 
 class SimulatorBackend:
-    """:class:`Backend` over a simulator deployment (``ape_livepeer_migration.simulator``)."""
+    """:class:`Backend` over a simulator deployment (``ape_livepeer_migration.arbitrum.simulator``)."""
 
     def __init__(self, sim: Any, mining_timeout: float | None = None):
-        from ape_livepeer_migration import simulator
-        from ape_livepeer_migration.arbitrum import L2ToL1Message, RetryableMessage
+        from ape_livepeer_migration.arbitrum import simulator
+        from ape_livepeer_migration.arbitrum.messages import L2ToL1Message, RetryableMessage
 
         self.sim = sim
         self._api = simulator
@@ -527,7 +527,7 @@ class SimulatorBackend:
         return TicketState(live=False, redeemed=redeemed, canceled=canceled)
 
     def send_root(self, messages: Sequence[Any]) -> str:
-        from ape_livepeer_migration.arbitrum import SendMerkleTree
+        from ape_livepeer_migration.arbitrum.messages import SendMerkleTree
 
         return "0x" + SendMerkleTree.of_messages(list(messages)).root.hex()
 
@@ -576,7 +576,7 @@ def simulator_deployment(sim: Any) -> dict[str, Any]:
 
 def load_simulator(chains: Any, operator: Any, deployment: dict[str, Any]) -> Any:
     """The simulator a :func:`simulator_deployment` describes, on ``chains`` (whose ids must match)."""
-    from ape_livepeer_migration.simulator import attach_simulator
+    from ape_livepeer_migration.arbitrum.simulator import attach_simulator
 
     for layer, chain in (("l1", chains.l1), ("l2", chains.l2)):
         if chain.chain_id != deployment[f"{layer}_chain_id"]:
@@ -585,14 +585,14 @@ def load_simulator(chains: Any, operator: Any, deployment: dict[str, Any]) -> An
 
 
 def attach(l1_rpc: str, l2_rpc: str) -> Any:
-    """A connected :class:`~ape_livepeer_migration.chains.TwoChains` over two running anvils.
+    """A connected :class:`~ape_livepeer_migration.chains.pair.TwoChains` over two running anvils.
 
     ape-foundry connects to an anvil that already listens at its host instead of
     starting one, and leaves it running on disconnect.
     """
     from ape import networks
 
-    from ape_livepeer_migration.chains import LOCAL_PAIR, Chain, LocalAnvilProvider, TwoChains
+    from ape_livepeer_migration.chains.pair import LOCAL_PAIR, Chain, LocalAnvilProvider, TwoChains
 
     layers = []
     for layer, choice, url in (("l1", LOCAL_PAIR.l1, l1_rpc), ("l2", LOCAL_PAIR.l2, l2_rpc)):
@@ -656,6 +656,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     relayer.journal.close()
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

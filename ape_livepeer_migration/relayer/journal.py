@@ -3,7 +3,7 @@
 Every state transition of the relayer is one SQLite transaction, so a process
 killed at any instant leaves the journal at a transition boundary. What the
 journal cannot know (a transaction sent just before the kill) is recovered
-from the chains on restart; see :mod:`ape_livepeer_migration.relayer`.
+from the chains on restart; see :mod:`ape_livepeer_migration.relayer.core`.
 
 Tables:
 

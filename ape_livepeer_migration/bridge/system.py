@@ -9,13 +9,13 @@
 
 :func:`deploy_system` deploys the Arbitrum simulator (unless one is given, or the system is wired to a real
 Arbitrum's contracts instead: ``arbitrum=``), the L1 protocol, the LPT bridge with the L2 token economy
-(:func:`ape_livepeer_migration.bridge.deploy_bridge`), the L2BondingManager and both Migrators, and wires every
+(:func:`ape_livepeer_migration.bridge.transfers.deploy_bridge`), the L2BondingManager and both Migrators, and wires every
 role. L1 inflation stays on until governance calls
 :func:`switch_l1_inflation_off` (the L1 Minter's delegates are then only the L1 gateway).
 
 The migrate helpers estimate the retryable's gas themselves: they build the exact L2 call the gateway will make
 (``finalizeInboundTransfer`` carrying the migration record the L1Migrator will send) and estimate it from the L1
-gateway's alias (:func:`ape_livepeer_migration.bridge.retryable_gas_params`), then add the most that changes of the
+gateway's alias (:func:`ape_livepeer_migration.bridge.transfers.retryable_gas_params`), then add the most that changes of the
 L2 active set by others can add to it before the ticket is redeemed (:func:`active_set_gas_bound`).
 """
 
@@ -27,24 +27,24 @@ from typing import TYPE_CHECKING, Any
 
 from eth_account.messages import encode_typed_data
 
-from ape_livepeer_migration import simulator as sim_api
-from ape_livepeer_migration.arbitrum import function_selector
-from ape_livepeer_migration.bridge import (
+from ape_livepeer_migration.arbitrum import simulator as sim_api
+from ape_livepeer_migration.arbitrum.messages import function_selector
+from ape_livepeer_migration.bridge.transfers import (
     Bridge,
     RetryableGasParams,
     deploy_bridge,
     finalize_deposit_calldata,
     retryable_gas_params,
 )
-from ape_livepeer_migration.deploy import DEFAULT_PARAMS, L1Protocol, deploy_l1_protocol
-from ape_livepeer_migration.migration_codec import Kind, Migration
+from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS, L1Protocol, deploy_l1_protocol
+from ape_livepeer_migration.bridge.codec import Kind, Migration
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI, ReceiptAPI
 
-    from ape_livepeer_migration.chains import OnChain, TwoChains
-    from ape_livepeer_migration.networks import ArbitrumContracts
-    from ape_livepeer_migration.simulator import ArbitrumSimulator
+    from ape_livepeer_migration.chains.pair import OnChain, TwoChains
+    from ape_livepeer_migration.chains.networks import ArbitrumContracts
+    from ape_livepeer_migration.arbitrum.simulator import ArbitrumSimulator
 
 _L2_BRIDGE_PARAMS = ("round_length", "round_lock_amount", "inflation", "inflation_change", "target_bonding_rate")
 
@@ -145,7 +145,7 @@ def deploy_system(
     contracts send through its Inbox, the L2 ones through ArbSys at 0x64); no simulator is deployed, the returned
     system's ``sim`` is ``None``, and :func:`check_arbitrum` must pass first (:class:`ArbitrumNotFoundError`,
     nothing sent). ``genesis``: L1 LPT minted before minting is handed to the L1 Minter.
-    ``l1_params`` / ``l2_params`` override :data:`ape_livepeer_migration.deploy.DEFAULT_PARAMS` per layer.
+    ``l1_params`` / ``l2_params`` override :data:`ape_livepeer_migration.protocol.deploy.DEFAULT_PARAMS` per layer.
 
     Wiring: the L2Minter's minting delegates are the L2 gateway and the L2BondingManager; the L2 RoundsManager
     and Minter know the L2BondingManager; the L1 BondingManager's Migrator is the L1Migrator and the
@@ -286,7 +286,7 @@ def planned_migration(
     system: System, l1_delegator: str, l2_delegator: str, l2_orchestrator: str, lock_ids: Sequence[int] = ()
 ) -> Migration:
     """The record the next migration of ``l1_delegator`` will carry (its stake, or the locks ``lock_ids``), from
-    the current L1 state (read in batches: :meth:`ape_livepeer_migration.chains.Chain.call_batch`). Its deadline is
+    the current L1 state (read in batches: :meth:`ape_livepeer_migration.chains.pair.Chain.call_batch`). Its deadline is
     left 0: the L1Migrator sets it when the migration is mined."""
     bm, l1 = system.l1.bonding_manager, system.chains.l1
     if lock_ids:
@@ -583,7 +583,7 @@ def refund_expired_migration(system: System, sender: AccountAPI, expired: Expire
     if sim is None:
         raise MigrationError(
             "refunding on a real Arbitrum: execute the L2 -> L1 message in Arbitrum's Outbox once its send root is "
-            "confirmed (ape_livepeer_migration.arbitrum_live.outbox_execution)"
+            "confirmed (ape_livepeer_migration.arbitrum.live.outbox_execution)"
         )
     messages = sim_api.fetch_l2_to_l1(sim, sim.l2_deploy_block, system.chains.l2.block_number)
     covered = [m for m in messages if m.position <= expired.l2_to_l1_position]

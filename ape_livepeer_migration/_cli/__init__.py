@@ -7,7 +7,7 @@ imports only click); each command imports what it needs in its body.
 
 import click
 
-from ape_livepeer_migration._cli_utils import (
+from ape_livepeer_migration._cli.options import (
     Address,
     Amount,
     Assignment,
@@ -71,9 +71,9 @@ def chains(ctx, pair_name, l1_port, l2_port):
 
     from ape import config
 
-    from ape_livepeer_migration.chains import TwoChains, redact_url
+    from ape_livepeer_migration.chains.pair import TwoChains, redact_url
     from ape_livepeer_migration.config import resolve_pair
-    from ape_livepeer_migration.networks import PairKind
+    from ape_livepeer_migration.chains.networks import PairKind
 
     settings = config.get_config("livepeer_migration")
     with _Refusals():
@@ -161,10 +161,10 @@ def profitability(
     rest), the transaction fee, the profit, and the pool stake at which the call
     breaks even.  Unset inputs default to seed-era reference values (late 2021:
     L1 300,000 gas at 150 gwei, L2 120,000 gas at 0.1 gwei; see
-    ape_livepeer_migration.economics), under which a 25 %-cut orchestrator
+    ape_livepeer_migration.protocol.economics), under which a 25 %-cut orchestrator
     needs ~50,000 LPT of stake on L1, as Livepeer reported at the time.
     """
-    from ape_livepeer_migration import economics as econ
+    from ape_livepeer_migration.protocol import economics as econ
 
     if layer == "both" and (gas_used is not None or gas_price_gwei is not None):
         raise click.UsageError("--gas-used and --gas-price-gwei set one layer's call: add --layer l1 or --layer l2.")
@@ -198,7 +198,7 @@ def _override(value, **changes):
 
 def _profitability_json(inputs, results) -> dict:
     """JSON view: chain values as exact decimal strings, USD values as numbers."""
-    from ape_livepeer_migration import economics as econ
+    from ape_livepeer_migration.protocol import economics as econ
 
     def lpt(amount):
         return econ.to_decimal_string(amount, 18)
@@ -238,7 +238,7 @@ def _profitability_json(inputs, results) -> dict:
 
 def _profitability_table(inputs, results) -> None:
     """Table view: one column per layer."""
-    from ape_livepeer_migration import economics as econ
+    from ape_livepeer_migration.protocol import economics as econ
 
     def lpt(amount, places=4):
         return f"{amount / econ.LPT_UNIT:,.{places}f}"
@@ -296,7 +296,7 @@ class _Session:
     def __enter__(self):
         from ape.logging import LogLevel, logger
 
-        from ape_livepeer_migration.session import Livepeer
+        from ape_livepeer_migration.session.livepeer import Livepeer
 
         if self.quiet:
             self._log_level = logger.at_level(LogLevel.ERROR)
@@ -332,13 +332,13 @@ class _Refusals:
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
             return False
-        from ape_livepeer_migration.addressbook import AddressBookError
-        from ape_livepeer_migration.bridge import L2CallRevertsError
-        from ape_livepeer_migration.chains import ChainIdMismatchError, NodeNotRunningError
+        from ape_livepeer_migration.session.addressbook import AddressBookError
+        from ape_livepeer_migration.bridge.transfers import L2CallRevertsError
+        from ape_livepeer_migration.chains.pair import ChainIdMismatchError, NodeNotRunningError
         from ape_livepeer_migration.config import MissingRpcError
-        from ape_livepeer_migration.journal import JournalMismatch
-        from ape_livepeer_migration.networks import UnknownPairError
-        from ape_livepeer_migration.session import LivepeerError
+        from ape_livepeer_migration.relayer.journal import JournalMismatch
+        from ape_livepeer_migration.chains.networks import UnknownPairError
+        from ape_livepeer_migration.session.livepeer import LivepeerError
 
         if issubclass(exc_type, (LivepeerError, AddressBookError, NodeNotRunningError, ChainIdMismatchError,
                                  MissingRpcError, UnknownPairError, JournalMismatch, L2CallRevertsError)):
@@ -353,7 +353,7 @@ class _Refusals:
 
 def _lpt(amount: int) -> str:
     """Base units of an 18-decimal amount (LPT or ETH) as an exact decimal string."""
-    from ape_livepeer_migration.economics import to_decimal_string
+    from ape_livepeer_migration.protocol.economics import to_decimal_string
 
     return to_decimal_string(amount, 18)
 
@@ -402,7 +402,7 @@ def deploy(
     the upstream's address book is checked (chain ids, code on the forks) and
     its entries recorded in the fork pair's book.
     """
-    from ape_livepeer_migration.networks import PairKind
+    from ape_livepeer_migration.chains.networks import PairKind
 
     params = {name: value for name, value in (("round_length", round_length), ("unbonding_period", unbonding_period))
               if value is not None}
@@ -435,7 +435,7 @@ def deploy(
 def _deploy_steps(lp, account, operator_spec, genesis, params, redo_interrupted, yes, quiet):
     """``lp.deploy`` with the command's options, asking first unless everything is recorded; returns the system
     and each step's last state."""
-    from ape_livepeer_migration.session import ARBITRUM
+    from ape_livepeer_migration.session.livepeer import ARBITRUM
 
     deployer = resolve_account(account)
     operator = resolve_account(operator_spec, required=False)
@@ -475,7 +475,7 @@ class _StepProgress:
         return self
 
     def update(self, step: str, state: str) -> None:
-        from ape_livepeer_migration.session import ARBITRUM
+        from ape_livepeer_migration.session.livepeer import ARBITRUM
 
         self.states[step] = state
         if self._progress is None:

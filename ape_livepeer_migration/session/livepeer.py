@@ -27,15 +27,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ape_livepeer_migration.addressbook import AddressBook, default_path
+from ape_livepeer_migration.session.addressbook import AddressBook, default_path
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI
 
-    from ape_livepeer_migration.chains import TwoChains
-    from ape_livepeer_migration.networks import ArbitrumContracts
-    from ape_livepeer_migration.relayer import PassReport, Relayer
-    from ape_livepeer_migration.system import System
+    from ape_livepeer_migration.chains.pair import TwoChains
+    from ape_livepeer_migration.chains.networks import ArbitrumContracts
+    from ape_livepeer_migration.relayer.core import PassReport, Relayer
+    from ape_livepeer_migration.bridge.system import System
 
 #: Contract type of each role in :attr:`System.addresses`, and its layer.
 CONTRACTS: dict[str, tuple[str, str]] = {
@@ -60,7 +60,7 @@ SIMULATOR = "simulator"
 ARBITRUM = "arbitrum"
 SYSTEM = "system"
 #: The book entry of the L1 -> L2 ticket delivery deployed on a fork pair's L2 (the fork cannot run ArbOS; see
-#: :func:`~ape_livepeer_migration.simulator.deploy_fork_delivery`).
+#: :func:`~ape_livepeer_migration.arbitrum.simulator.deploy_fork_delivery`).
 DELIVERY = "delivery"
 #: The deploy steps of a deployment: what carries its messages first (the simulator it deploys, or a real
 #: Arbitrum's contracts, with the delivery of their tickets on a fork), then the system.
@@ -237,7 +237,7 @@ class Call:
 
 def _eth_text(wei: int, decimals: int = 18) -> str:
     """Exact decimal text of ``wei`` in ETH (``decimals=9``: in gwei)."""
-    from ape_livepeer_migration.economics import to_decimal_string
+    from ape_livepeer_migration.protocol.economics import to_decimal_string
 
     return to_decimal_string(wei, decimals)
 
@@ -274,7 +274,7 @@ class Livepeer:
 
         Call :meth:`close` (or use ``with``) to let go of the nodes.
         """
-        from ape_livepeer_migration.chains import TwoChains
+        from ape_livepeer_migration.chains.pair import TwoChains
 
         try:
             chains = TwoChains.for_pair(pair, start=False)
@@ -303,7 +303,7 @@ class Livepeer:
         """The steps of this book's deployment: :data:`SIMULATOR_STEPS` on the local pair (and for a deployment
         taken over from upstream chains that run the simulator); where the system is wired to the pair's real
         Arbitrum, :data:`FORK_STEPS` on a fork pair and :data:`ARBITRUM_STEPS` on a live one."""
-        from ape_livepeer_migration.networks import PairKind
+        from ape_livepeer_migration.chains.networks import PairKind
 
         if SIMULATOR in self.book or self.book.interrupted(SIMULATOR) is not None:
             return SIMULATOR_STEPS
@@ -353,12 +353,12 @@ class Livepeer:
         return None
 
     def _attach(self) -> System:
-        from ape_livepeer_migration.bridge import Bridge
+        from ape_livepeer_migration.bridge.transfers import Bridge
         from ape_livepeer_migration.contracts import contract
-        from ape_livepeer_migration.deploy import L1Protocol
-        from ape_livepeer_migration.networks import ArbitrumContracts
-        from ape_livepeer_migration.simulator import attach_simulator
-        from ape_livepeer_migration.system import System
+        from ape_livepeer_migration.protocol.deploy import L1Protocol
+        from ape_livepeer_migration.chains.networks import ArbitrumContracts
+        from ape_livepeer_migration.arbitrum.simulator import attach_simulator
+        from ape_livepeer_migration.bridge.system import System
 
         carrier_step = self.deploy_steps[0]
         carrier, addresses = self.book.get(carrier_step), self.book.get(SYSTEM)
@@ -408,7 +408,7 @@ class Livepeer:
 
     def _simulator_on_chain(self) -> bool:
         """Whether the simulator the book records is on the chains (its L1 contracts and L2 precompiles)."""
-        from ape_livepeer_migration.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
+        from ape_livepeer_migration.arbitrum.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
 
         entry = self.book.get(SIMULATOR)
         if entry is None:
@@ -469,7 +469,7 @@ class Livepeer:
 
         On the local pair the first step deploys the Arbitrum simulator (run by ``operator``, default
         ``deployer``). On a pair with a real Arbitrum (``mainnet-fork``, ``sepolia``) it checks that the chains
-        hold that Arbitrum's contracts (:func:`~ape_livepeer_migration.system.check_arbitrum`) and records them;
+        hold that Arbitrum's contracts (:func:`~ape_livepeer_migration.bridge.system.check_arbitrum`) and records them;
         the system is then wired to them, with no simulator: chains without them are refused with a
         :class:`LivepeerError` before anything is sent, and ``operator`` does not apply.
 
@@ -479,8 +479,8 @@ class Livepeer:
         ``redo_interrupted``. ``params`` override the protocol parameters on both layers. ``on_step(step,
         state)`` is called with state ``"skipped"``, ``"started"`` or ``"done"``.
         """
-        from ape_livepeer_migration.deploy import DEFAULT_PARAMS
-        from ape_livepeer_migration.system import deploy_system
+        from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS
+        from ape_livepeer_migration.bridge.system import deploy_system
 
         report = on_step or (lambda step, state: None)
         params = dict(params or {})
@@ -524,8 +524,8 @@ class Livepeer:
 
     def _simulator_step(self, operator: AccountAPI, report: Callable[[str, str], None]) -> Any:
         """The simulator the book records, else a new one deployed by ``operator`` (journaled)."""
-        from ape_livepeer_migration import simulator as sim_api
-        from ape_livepeer_migration.relayer import simulator_deployment
+        from ape_livepeer_migration.arbitrum import simulator as sim_api
+        from ape_livepeer_migration.relayer.core import simulator_deployment
 
         recorded = self.book.get(SIMULATOR)
         if recorded is not None:
@@ -548,8 +548,8 @@ class Livepeer:
         self, operator: AccountAPI, arbitrum: ArbitrumContracts, report: Callable[[str, str], None]
     ) -> Any:
         """The fork's ticket delivery the book records, else a new one run by ``operator`` (journaled)."""
-        from ape_livepeer_migration import simulator as sim_api
-        from ape_livepeer_migration.relayer import simulator_deployment
+        from ape_livepeer_migration.arbitrum import simulator as sim_api
+        from ape_livepeer_migration.relayer.core import simulator_deployment
 
         if DELIVERY in self.book:
             report(DELIVERY, "skipped")
@@ -563,7 +563,7 @@ class Livepeer:
 
     def _recorded_delivery(self, arbitrum: ArbitrumContracts) -> Any:
         """The fork delivery the book records, attached with its recorded operator."""
-        from ape_livepeer_migration.simulator import attach_fork_delivery
+        from ape_livepeer_migration.arbitrum.simulator import attach_fork_delivery
 
         recorded = self.book.get(DELIVERY)
         operator = self._resolve_account(recorded["operator"], "the fork delivery's operator")
@@ -572,8 +572,8 @@ class Livepeer:
     def _arbitrum_step(self, report: Callable[[str, str], None]) -> ArbitrumContracts:
         """The real Arbitrum contracts to wire the system to (the recorded ones, else the pair's), checked on the
         chains now; recorded when new. Sends nothing; refuses chains that do not hold them."""
-        from ape_livepeer_migration.networks import ArbitrumContracts, contract_addresses
-        from ape_livepeer_migration.system import ArbitrumNotFoundError, check_arbitrum
+        from ape_livepeer_migration.chains.networks import ArbitrumContracts, contract_addresses
+        from ape_livepeer_migration.bridge.system import ArbitrumNotFoundError, check_arbitrum
 
         recorded = self.book.get(ARBITRUM)
         arbitrum = ArbitrumContracts(**recorded) if recorded is not None else self.chains.pair.arbitrum
@@ -599,7 +599,7 @@ class Livepeer:
         :class:`LivepeerError` when this book already records a deployment or a step in progress,
         :class:`NotDeployedError` when the upstream book or the chains lack the deployment.
         """
-        from ape_livepeer_migration.addressbook import AddressBookError
+        from ape_livepeer_migration.session.addressbook import AddressBookError
 
         path = Path(upstream_book)
         if path.resolve() == self.book.path.resolve():
@@ -642,7 +642,7 @@ class Livepeer:
         """Drop the system from the address book (its contracts stay on chain), so that :meth:`deploy` makes a new one.
 
         The simulator is kept while the chains still hold it: a second one cannot be planted on the same L2 (see
-        :func:`~ape_livepeer_migration.simulator.deploy_simulator`), and the relayer's journal, which follows the
+        :func:`~ape_livepeer_migration.arbitrum.simulator.deploy_simulator`), and the relayer's journal, which follows the
         simulator's messages, stays too. When the chains no longer hold it (they were restarted), the simulator is
         dropped as well and the journal moved aside (``<journal>.replaced-<unix time>``)."""
         import time
@@ -687,7 +687,7 @@ class Livepeer:
 
     def pending_messages(self) -> list[PendingMessage]:
         """Cross-chain messages the local relayer's journal holds that are not final yet."""
-        from ape_livepeer_migration.journal import Journal
+        from ape_livepeer_migration.relayer.journal import Journal
 
         if not self.journal_path.is_file():
             return []
@@ -746,7 +746,7 @@ class Livepeer:
         :class:`LivepeerError`."""
         from ape.exceptions import ContractLogicError, ProviderError
 
-        from ape_livepeer_migration.simulator import rpc_int
+        from ape_livepeer_migration.arbitrum.simulator import rpc_int
 
         provider = getattr(self.chains, layer).provider
         requests = [call.request(address) for call in calls]
@@ -774,7 +774,7 @@ class Livepeer:
         block's base fee times the network's ``base_fee_multiplier``, plus the priority fee), else the gas price."""
         from ape_ethereum.transactions import StaticFeeTransaction
 
-        from ape_livepeer_migration.bridge import pending_base_fee
+        from ape_livepeer_migration.bridge.transfers import pending_base_fee
 
         chain = getattr(self.chains, layer)
         with chain:
@@ -813,7 +813,7 @@ class Livepeer:
         Raises :class:`LivepeerError` when there is nothing to migrate, the orchestrator is unknown on L2, a lock
         does not exist, or the account lacks the ETH for both layers' fees.
         """
-        from ape_livepeer_migration.system import migration_gas_params, planned_migration
+        from ape_livepeer_migration.bridge.system import migration_gas_params, planned_migration
 
         s = self.system
         address = l2_delegator = str(address)
@@ -873,10 +873,10 @@ class Livepeer:
         self, account: AccountAPI, to_orchestrator: str | None = None, lock_ids: Sequence[int] = ()
     ) -> tuple[MigrationPlan, Any]:
         """Migrate ``account``'s L1 stake (or its locks ``lock_ids``) in one L1 transaction, after
-        :meth:`plan_migration`'s checks. Returns the plan and the :class:`~ape_livepeer_migration.system.MigrationSent`.
+        :meth:`plan_migration`'s checks. Returns the plan and the :class:`~ape_livepeer_migration.bridge.system.MigrationSent`.
         """
-        from ape_livepeer_migration.bridge import RetryableGasParams
-        from ape_livepeer_migration.system import migrate, migrate_unbonding_locks
+        from ape_livepeer_migration.bridge.transfers import RetryableGasParams
+        from ape_livepeer_migration.bridge.system import migrate, migrate_unbonding_locks
 
         plan = self.plan_migration(account.address, to_orchestrator, lock_ids)
         gas = RetryableGasParams(plan.max_submission_cost, plan.l2_gas_limit, plan.l2_gas_price_bid)
@@ -891,9 +891,9 @@ class Livepeer:
     def check_bridge(self, direction: str, address: str, amount: int, to: str | None = None) -> Any:
         """Refuse a bridge ``direction`` ("in": L1 -> L2, "out": L2 -> L1) of ``amount`` that cannot succeed (amount
         not above 0 or above the balance, too little ETH for the deposit's L2 fees or for the withdrawal's estimated L2
-        gas). Returns a deposit's :class:`~ape_livepeer_migration.bridge.RetryableGasParams` (``None`` for a
+        gas). Returns a deposit's :class:`~ape_livepeer_migration.bridge.transfers.RetryableGasParams` (``None`` for a
         withdrawal); sends nothing."""
-        from ape_livepeer_migration.bridge import deposit_gas_params
+        from ape_livepeer_migration.bridge.transfers import deposit_gas_params
 
         s = self.system
         if direction == "in":
@@ -914,7 +914,7 @@ class Livepeer:
 
     def _require_withdrawal_path(self) -> None:
         """Refuse a withdrawal on a fork pair wired to a real Arbitrum: it could never be paid out on L1."""
-        from ape_livepeer_migration.simulator import ARB_SYS_ADDRESS
+        from ape_livepeer_migration.arbitrum.simulator import ARB_SYS_ADDRESS
 
         if DELIVERY in self.deploy_steps:
             raise LivepeerError(
@@ -925,7 +925,7 @@ class Livepeer:
 
     def bridge_in(self, account: AccountAPI, amount: int, to: str | None = None) -> SentTransaction:
         """Deposit ``amount`` L1 LPT of ``account`` for ``to`` (default: itself) on L2; approves the gateway if needed."""
-        from ape_livepeer_migration.bridge import bridge_in
+        from ape_livepeer_migration.bridge.transfers import bridge_in
 
         to = str(to or account.address)
         gas = self.check_bridge("in", account.address, amount, to)
@@ -939,7 +939,7 @@ class Livepeer:
         """Withdraw ``amount`` L2 LPT of ``account`` to ``to`` (default: itself) on L1; approves the gateway if needed.
 
         The L1 side pays out once the message is executed in the Outbox (``relay`` does so locally)."""
-        from ape_livepeer_migration.bridge import bridge_out
+        from ape_livepeer_migration.bridge.transfers import bridge_out
 
         to = str(to or account.address)
         self.check_bridge("out", account.address, amount, to)
@@ -962,7 +962,7 @@ class Livepeer:
         """The local relayer over this deployment, journaled next to the address book.
 
         ``operator`` must be the simulator's operator (default: the recorded one)."""
-        from ape_livepeer_migration.relayer import Relayer, SimulatorBackend
+        from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend
 
         sim = self._simulator(
             "relaying",
@@ -989,18 +989,18 @@ class Livepeer:
 
     def withdrawals(self, address: str) -> list[WithdrawalState]:
         """LPT withdrawals sent from or to ``address``, with their state (read from the chains)."""
-        from ape_livepeer_migration import simulator as sim_api
+        from ape_livepeer_migration.arbitrum import simulator as sim_api
 
         messages = self._l2_to_l1_messages()
         return [state for state, _ in self._withdrawal_states(messages, address, sim_api)]
 
     def _l2_to_l1_messages(self) -> list[Any]:
-        from ape_livepeer_migration.simulator import fetch_l2_to_l1
+        from ape_livepeer_migration.arbitrum.simulator import fetch_l2_to_l1
 
         sim = self._simulator(
             "finding and finalizing withdrawals",
             "once a withdrawal's send root is confirmed (after the challenge period), execute it in Arbitrum's "
-            "Outbox with ape_livepeer_migration.arbitrum_live.outbox_execution (not a command)",
+            "Outbox with ape_livepeer_migration.arbitrum.live.outbox_execution (not a command)",
         )
         return fetch_l2_to_l1(sim, sim.l2_deploy_block, self.chains.l2.block_number)
 
@@ -1008,7 +1008,7 @@ class Livepeer:
         from eth_abi import decode as abi_decode
         from eth_utils import to_checksum_address
 
-        from ape_livepeer_migration.arbitrum import SendMerkleTree, function_selector
+        from ape_livepeer_migration.arbitrum.messages import SendMerkleTree, function_selector
 
         s = self.system
         selector = function_selector("finalizeInboundTransfer(address,address,address,uint256,bytes)")
@@ -1046,7 +1046,7 @@ class Livepeer:
         """Execute on L1, through the Outbox, every withdrawal from or to ``account`` whose send root is confirmed
         (``account`` pays the L1 gas; the LPT goes to the withdrawal's recipient). Returns each with its L1
         transaction. Refuses when none is executable, saying why."""
-        from ape_livepeer_migration import simulator as sim_api
+        from ape_livepeer_migration.arbitrum import simulator as sim_api
 
         pending = [
             (w, found) for w, found in self._withdrawal_states(self._l2_to_l1_messages(), account.address, sim_api)
@@ -1108,9 +1108,9 @@ class Livepeer:
         return s.l2_bonding_manager.getTranscoder(address).lastRewardRound == s.l2_rounds.currentRound()
 
     def reward_economics(self, address: str, gas_used: int, lpt_usd: Any, eth_usd: Any) -> Any:
-        """:class:`~ape_livepeer_migration.economics.CallEconomics` of ``address``'s next L2 reward() at the
+        """:class:`~ape_livepeer_migration.protocol.economics.CallEconomics` of ``address``'s next L2 reward() at the
         L2's current state and gas price, for the given prices."""
-        from ape_livepeer_migration import economics as econ
+        from ape_livepeer_migration.protocol import economics as econ
 
         s = self.system
         bm, minter = s.l2_bonding_manager, s.l2_minter

@@ -3,7 +3,7 @@
 Fixtures (all prefixed ``livepeer_`` so they never shadow a project's own):
 
 * ``livepeer_chains`` (session): two fresh local anvils, an L1 and an L2;
-* ``livepeer`` (session): a :class:`~ape_livepeer_migration.session.Livepeer` session with the whole system deployed
+* ``livepeer`` (session): a :class:`~ape_livepeer_migration.session.livepeer.Livepeer` session with the whole system deployed
   on them (address book in a temporary directory; round length ``livepeer_round_length`` blocks);
 * ``livepeer_accounts`` (session): funded test accounts: each holds ``livepeer_genesis_lpt`` L1 LPT and anvil's ETH
   on both layers (Ape's test accounts 1-8; 0 is the governor and 9 the simulator's operator);
@@ -40,7 +40,7 @@ def livepeer_genesis_lpt() -> int:
 @pytest.fixture(scope="session")
 def livepeer_chains():
     """A local L1 and L2 (fresh anvils on free ports), for the whole session."""
-    from ape_livepeer_migration.chains import TwoChains
+    from ape_livepeer_migration.chains.pair import TwoChains
 
     with TwoChains.local() as chains:
         yield chains
@@ -51,7 +51,7 @@ def livepeer(livepeer_chains, livepeer_round_length, livepeer_genesis_lpt, tmp_p
     """The whole system deployed on ``livepeer_chains``; governor: test account 0, operator: test account 9."""
     from ape import accounts
 
-    from ape_livepeer_migration.session import Livepeer
+    from ape_livepeer_migration.session.livepeer import Livepeer
 
     test_accounts = accounts.test_accounts
     session = Livepeer.open(livepeer_chains, tmp_path_factory.mktemp("livepeer") / "local.json")

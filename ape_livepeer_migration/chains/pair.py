@@ -11,7 +11,7 @@ switches the active one for the duration of a ``with`` block::
             chains.l2.provider.mine(5)
         l1_token = chains.l1.bind(token)  # usable from anywhere: switches to L1 per call
 
-Ways to get a pair (see :mod:`ape_livepeer_migration.networks` for the registry
+Ways to get a pair (see :mod:`ape_livepeer_migration.chains.networks` for the registry
 and :mod:`ape_livepeer_migration.config` for the settings):
 
 * ``TwoChains.local()``: two fresh anvils on free ports (tests);
@@ -66,7 +66,7 @@ from ape_livepeer_migration.config import (
     PairSettings,
     resolve_pair,
 )
-from ape_livepeer_migration.networks import LOCAL_PAIR, NetworkPair, PairKind
+from ape_livepeer_migration.chains.networks import LOCAL_PAIR, NetworkPair, PairKind
 from ape_livepeer_migration.toolchain import prepend_tools_to_path
 
 if TYPE_CHECKING:

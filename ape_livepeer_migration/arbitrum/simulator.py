@@ -60,7 +60,7 @@ from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
 from eth_utils import keccak, to_checksum_address
 
-from ape_livepeer_migration.arbitrum import (
+from ape_livepeer_migration.arbitrum.messages import (
     EVENT_SIGNATURES,
     L1_MESSAGE_TYPE_SUBMIT_RETRYABLE,
     L2ToL1Message,
@@ -76,9 +76,9 @@ from ape_livepeer_migration.arbitrum import (
 if TYPE_CHECKING:
     from ape.api import AccountAPI
 
-    from ape_livepeer_migration.arbitrum_live import HttpRpc
-    from ape_livepeer_migration.chains import Chain, OnChain, TwoChains
-    from ape_livepeer_migration.networks import ArbitrumContracts
+    from ape_livepeer_migration.arbitrum.live import HttpRpc
+    from ape_livepeer_migration.chains.pair import Chain, OnChain, TwoChains
+    from ape_livepeer_migration.chains.networks import ArbitrumContracts
 
 ARB_SYS_ADDRESS = to_checksum_address("0x" + "64".rjust(40, "0"))
 ARB_RETRYABLE_TX_ADDRESS = to_checksum_address("0x" + "6e".rjust(40, "0"))
@@ -583,7 +583,7 @@ class SubmissionError(RuntimeError):
 
 def l2_rpc(sim: ArbitrumSimulator) -> HttpRpc:
     """A plain JSON-RPC client of the simulator's L2 node (batches, no Ape per-request work)."""
-    from ape_livepeer_migration.arbitrum_live import HttpRpc
+    from ape_livepeer_migration.arbitrum.live import HttpRpc
 
     return HttpRpc(sim.chains.l2.provider.uri)
 

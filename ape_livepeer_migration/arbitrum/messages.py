@@ -1,7 +1,7 @@
 """Arbitrum (Nitro) messaging arithmetic, with no chain needed.
 
 Everything here follows the published Nitro behaviour and is shared by the local
-simulator (:mod:`ape_livepeer_migration.simulator`) and by code that talks to the
+simulator (:mod:`ape_livepeer_migration.arbitrum.simulator`) and by code that talks to the
 real bridge:
 
 * L1 -> L2 address aliasing (:func:`apply_l1_to_l2_alias`, :func:`undo_l1_to_l2_alias`);

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from eth_abi import encode as abi_encode
 
-from ape_livepeer_migration.arbitrum import apply_l1_to_l2_alias, function_selector
-from ape_livepeer_migration.deploy import DEFAULT_PARAMS, L1Protocol
+from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias, function_selector
+from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS, L1Protocol
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI, ReceiptAPI
 
-    from ape_livepeer_migration.chains import Chain, OnChain, TwoChains
+    from ape_livepeer_migration.chains.pair import Chain, OnChain, TwoChains
 
 #: Arbitrum One's minimum L2 base fee (0.01 gwei): the floor of the gas price bid.
 MIN_L2_GAS_PRICE = 10_000_000
@@ -99,7 +99,7 @@ def deploy_bridge(
 ) -> Bridge:
     """Deploy and wire the bridge and the L2 token economy.
 
-    ``arbitrum`` is the local :class:`~ape_livepeer_migration.simulator.ArbitrumSimulator` or the address of a
+    ``arbitrum`` is the local :class:`~ape_livepeer_migration.arbitrum.simulator.ArbitrumSimulator` or the address of a
     real Arbitrum delayed Inbox.
 
     L2: L2LivepeerToken, a RoundsManager, the L2Minter (the token's only minter) and the L2LPTGateway (the
@@ -108,7 +108,7 @@ def deploy_bridge(
     L2Minter's reporter). ``deployer`` must own the L1 protocol and owns everything deployed here.
 
     ``l2_params`` override the L2 round length, round lock amount and monetary policy (names as in
-    :data:`ape_livepeer_migration.deploy.DEFAULT_PARAMS`). Not done here: adding the L2 BondingManager as the
+    :data:`ape_livepeer_migration.protocol.deploy.DEFAULT_PARAMS`). Not done here: adding the L2 BondingManager as the
     L2Minter's delegate and the RoundsManager's BondingManager, and revoking the L1 BondingManager's delegation
     (which switches L1 inflation off): they belong to the full-system deployment.
     """
@@ -205,7 +205,7 @@ def retryable_gas_params(
     limit from ``eth_estimateGas`` of the L2 call sent by ``l1_sender``'s alias; the gas price bid from the next L2
     block's base fee (at least ``min_gas_price``). Each is multiplied by its margin. ``extra_gas`` is added to the
     gas limit after its margin: what the call may cost beyond today's estimate once others change the L2 state it
-    reads (:func:`ape_livepeer_migration.system.active_set_gas_bound` for a call that stakes). An L2 call that reverts
+    reads (:func:`ape_livepeer_migration.bridge.system.active_set_gas_bound` for a call that stakes). An L2 call that reverts
     raises :class:`L2CallRevertsError`: such a ticket would not auto-redeem (pass explicit gas parameters to
     send it anyway, e.g. to redeem it once the L2 side is ready).
     """
