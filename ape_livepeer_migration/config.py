@@ -59,6 +59,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from ape_livepeer_migration.chains.networks import NetworkPair, PairKind, get_pair
+from ape_livepeer_migration.exceptions import MissingRpcError
 
 #: Chain id of the local L1: anvil's own local id.
 LOCAL_L1_CHAIN_ID = 31337
@@ -122,10 +123,6 @@ class LivepeerConfig(PluginConfig):
     sepolia: LivePairConfig = Field(default_factory=LivePairConfig)
 
     model_config = SettingsConfigDict(extra="forbid", env_prefix="APE_LIVEPEER_")
-
-
-class MissingRpcError(ValueError):
-    """A pair needs a node URL that neither the config nor the environment gives."""
 
 
 @dataclass(frozen=True)

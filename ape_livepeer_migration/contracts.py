@@ -18,6 +18,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
+from ape_livepeer_migration.exceptions import UnknownContractError
 
 if TYPE_CHECKING:
     from ape.contracts import ContractContainer
@@ -35,13 +36,6 @@ TEST_SOURCES = "contracts/test/"
 
 #: The one command that regenerates the shipped types from ``contracts/``.
 BUILD_COMMAND = "make artifacts"
-
-
-class UnknownContractError(KeyError):
-    """No contract type of that name ships with the plugin."""
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 def _folder():

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
+from ape_livepeer_migration.exceptions import LivepeerError
 from ape_livepeer_migration.arbitrum.messages import function_selector
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, report_l1_supply
 from ape_livepeer_migration.protocol.deploy import deploy_ticket_broker
@@ -205,7 +206,7 @@ def relay(s: Scenario, what: str) -> PassReport:
             getattr(total, name).extend(getattr(report, name))
         total.execution_errors.update(report.execution_errors)
     if total.failed or total.rejected or total.execution_errors:
-        raise RuntimeError(f"relaying {what}: failed {total.failed}, rejected {total.rejected}, "
+        raise LivepeerError(f"relaying {what}: failed {total.failed}, rejected {total.rejected}, "
                            f"errors {total.execution_errors}")
     s.say(f"  relayer: {len(total.delivered)} L1->L2 delivered, {len(total.executed)} L2->L1 executed "
           f"({what})")
@@ -413,7 +414,7 @@ def withdraw_fees_on_l1(s: Scenario) -> None:
         tx = bm.withdrawFees(who.address, fees, sender=who)
         after = s.chains.l1.provider.get_balance(who.address)
         if after + tx.total_fees_paid != before + fees:
-            raise RuntimeError(f"{who.address} withdrew {fees} wei of fees but its balance moved by "
+            raise LivepeerError(f"{who.address} withdrew {fees} wei of fees but its balance moved by "
                                f"{after + tx.total_fees_paid - before}")
         s.fees_withdrawn += fees
         count += 1

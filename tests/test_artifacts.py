@@ -6,7 +6,8 @@ import pytest
 from ape import project
 
 from ape_livepeer_migration import contracts
-from ape_livepeer_migration.contracts import BUILD_COMMAND, UnknownContractError
+from ape_livepeer_migration.contracts import BUILD_COMMAND
+from ape_livepeer_migration.exceptions import UnknownContractError
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import pytest
 from ape import project
 
 from ape_livepeer_migration.config import LOCAL_L1_CHAIN_ID, LOCAL_L2_CHAIN_ID
+from ape_livepeer_migration.exceptions import ChainError
 
 APE = Path(sys.executable).with_name("ape")
 
@@ -91,7 +92,7 @@ def test_busy_port_is_refused_instead_of_silently_shared(two_chains):
     from ape_livepeer_migration.chains.pair import TwoChains
 
     busy = urlparse(two_chains.l1.provider.uri).port
-    with pytest.raises(RuntimeError, match="already in use"):
+    with pytest.raises(ChainError, match="already in use"):
         TwoChains.local(l1_port=busy)
 
 

@@ -62,7 +62,7 @@ def test_imports_escaping_the_allowed_folders_are_refused(solc, tmp_path):
 
 
 def _no_checkout(start=None):
-    from ape_livepeer_migration.toolchain import ToolchainError
+    from ape_livepeer_migration.exceptions import ToolchainError
 
     raise ToolchainError("node_modules with the Solidity toolchain not found")
 

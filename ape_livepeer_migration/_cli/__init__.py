@@ -74,6 +74,7 @@ def chains(ctx, pair_name, l1_port, l2_port):
     from ape_livepeer_migration.chains.pair import TwoChains, redact_url
     from ape_livepeer_migration.config import resolve_pair
     from ape_livepeer_migration.chains.networks import PairKind
+    from ape_livepeer_migration.exceptions import LivepeerError
 
     settings = config.get_config("livepeer_migration")
     with _Refusals():
@@ -96,7 +97,7 @@ def chains(ctx, pair_name, l1_port, l2_port):
             fixed = getattr(settings, section).model_copy(update={"l1_port": ports[0], "l2_port": ports[1]})
             pair = TwoChains.for_pair(name, config=settings.model_copy(update={section: fixed}))
         pair.connect()
-    except (RuntimeError, ValueError) as err:
+    except LivepeerError as err:
         # a port in use, APE_FOUNDRY_HOST set, an upstream that does not answer or has the wrong chain id
         raise click.ClickException(str(err)) from err
     try:
@@ -164,6 +165,7 @@ def profitability(
     ape_livepeer_migration.protocol.economics), under which a 25 %-cut orchestrator
     needs ~50,000 LPT of stake on L1, as Livepeer reported at the time.
     """
+    from ape_livepeer_migration.exceptions import InputError
     from ape_livepeer_migration.protocol import economics as econ
 
     if layer == "both" and (gas_used is not None or gas_price_gwei is not None):
@@ -179,7 +181,7 @@ def profitability(
             prices=_override(reference.prices, lpt_usd=lpt_usd, eth_usd=eth_usd),
             calls=tuple(_override(call, gas_used=gas_used, gas_price=gas_price_gwei) for call in reference.calls),
         )
-    except econ.InputError as err:
+    except InputError as err:
         raise click.BadParameter(err.message, param_hint=f"'{_PROFITABILITY_OPTIONS.get(err.field, err.field)}'") from err
 
     results = econ.evaluate(inputs)
@@ -332,16 +334,9 @@ class _Refusals:
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
             return False
-        from ape_livepeer_migration.session.addressbook import AddressBookError
-        from ape_livepeer_migration.bridge.transfers import L2CallRevertsError
-        from ape_livepeer_migration.chains.pair import ChainIdMismatchError, NodeNotRunningError
-        from ape_livepeer_migration.config import MissingRpcError
-        from ape_livepeer_migration.relayer.journal import JournalMismatch
-        from ape_livepeer_migration.chains.networks import UnknownPairError
-        from ape_livepeer_migration.session.livepeer import LivepeerError
+        from ape_livepeer_migration.exceptions import LivepeerError
 
-        if issubclass(exc_type, (LivepeerError, AddressBookError, NodeNotRunningError, ChainIdMismatchError,
-                                 MissingRpcError, UnknownPairError, JournalMismatch, L2CallRevertsError)):
+        if issubclass(exc_type, LivepeerError):
             raise click.ClickException(str(exc)) from exc
         from ape.exceptions import ContractLogicError
 

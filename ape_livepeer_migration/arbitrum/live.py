@@ -29,6 +29,14 @@ from typing import Any, Protocol
 
 from eth_abi import decode, encode
 from eth_utils import keccak, to_checksum_address
+from ape_livepeer_migration.exceptions import (
+    AlreadyExecuted,
+    ArbitrumError,
+    InputError,
+    MessageNotFoundError,
+    NotConfirmedYet,
+    RpcError,
+)
 
 ARB_SYS = "0x0000000000000000000000000000000000000064"
 ARB_RETRYABLE_TX = "0x000000000000000000000000000000000000006E"
@@ -63,10 +71,6 @@ class Rpc(Protocol):
     """A JSON-RPC endpoint: ``request`` returns the ``result`` member or raises."""
 
     def request(self, method: str, params: list[Any]) -> Any: ...
-
-
-class RpcError(RuntimeError):
-    """The node answered with a JSON-RPC error (an ``eth_call`` revert, for instance)."""
 
 
 class HttpRpc:
@@ -108,7 +112,7 @@ def _hex(data: bytes) -> str:
 def _bytes32(value: str | bytes) -> bytes:
     raw = bytes.fromhex(value[2:] if value.startswith("0x") else value) if isinstance(value, str) else value
     if len(raw) != 32:
-        raise ValueError(f"expected 32 bytes, got {len(raw)}")
+        raise InputError(f"expected 32 bytes, got {len(raw)}")
     return raw
 
 
@@ -233,7 +237,7 @@ def l2_to_l1_sends(l2: Rpc, l2_tx_hash: str) -> list[L2ToL1Send]:
     """Every ``L2ToL1Tx`` that an L2 transaction emitted, in log order."""
     receipt = _receipt(l2, l2_tx_hash)
     if receipt is None:
-        raise LookupError(f"no L2 receipt for {l2_tx_hash}")
+        raise MessageNotFoundError(f"no L2 receipt for {l2_tx_hash}")
     sends = []
     for log in receipt["logs"]:
         if int(log["address"], 16) != int(ARB_SYS, 16) or log["topics"][0] != topic(L2_TO_L1_TX):
@@ -279,9 +283,9 @@ def latest_confirmed_root(l1: Rpc, l2: Rpc, outbox: str, from_block: int) -> Con
     send_root, l2_block_hash = newest["topics"][1], newest["topics"][2]
     block = l2.request("eth_getBlockByHash", [l2_block_hash, False])
     if block is None:
-        raise LookupError(f"L2 block {l2_block_hash} named by the Outbox is unknown to the L2 node")
+        raise MessageNotFoundError(f"L2 block {l2_block_hash} named by the Outbox is unknown to the L2 node")
     if _bytes32(block["extraData"]) != _bytes32(send_root):
-        raise ValueError(f"L2 block {l2_block_hash} carries another send root than the Outbox")
+        raise ArbitrumError(f"L2 block {l2_block_hash} carries another send root than the Outbox")
     send_count = int.from_bytes(_bytes32(block["mixHash"])[:8], "big")
     return ConfirmedRoot(send_root, l2_block_hash, send_count)
 
@@ -317,14 +321,6 @@ def execute_transaction_calldata(proof: list[bytes], send: L2ToL1Send) -> bytes:
     )
 
 
-class NotConfirmedYet(RuntimeError):
-    """The send is not covered by a confirmed root yet: wait for the challenge period."""
-
-
-class AlreadyExecuted(RuntimeError):
-    """The Outbox already executed this send."""
-
-
 def outbox_execution(
     l1: Rpc, l2: Rpc, outbox: str, l2_tx_hash: str, from_l1_block: int, index: int = 0
 ) -> dict[str, str]:
@@ -336,7 +332,7 @@ def outbox_execution(
     """
     sends = l2_to_l1_sends(l2, l2_tx_hash)
     if index >= len(sends):
-        raise LookupError(f"{l2_tx_hash} emitted {len(sends)} L2->L1 sends; no index {index}")
+        raise MessageNotFoundError(f"{l2_tx_hash} emitted {len(sends)} L2->L1 sends; no index {index}")
     send = sends[index]
     if is_spent(l1, outbox, send.position):
         raise AlreadyExecuted(f"outbox position {send.position} is spent")
@@ -345,7 +341,7 @@ def outbox_execution(
         raise NotConfirmedYet(f"outbox position {send.position} is not covered by a confirmed root yet")
     leaf, root, proof = construct_outbox_proof(l2, confirmed.send_count, send.position)
     if root != _bytes32(confirmed.send_root):
-        raise ValueError("NodeInterface returned a proof for another root than the confirmed one")
+        raise ArbitrumError("NodeInterface returned a proof for another root than the confirmed one")
     if int.from_bytes(leaf, "big") != send.leaf_hash:
-        raise ValueError("NodeInterface returned a proof for another leaf than the send's")
+        raise ArbitrumError("NodeInterface returned a proof for another leaf than the send's")
     return {"to": to_checksum_address(outbox), "data": _hex(execute_transaction_calldata(proof, send))}

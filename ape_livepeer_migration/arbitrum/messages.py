@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
+from ape_livepeer_migration.exceptions import InputError
 
 #: Added (mod 2**160) to an L1 sender to get its L2 ``msg.sender``.
 ALIAS_OFFSET = 0x1111000000000000000000000000000000001111
@@ -132,14 +133,14 @@ def decode_retryable_data(data: bytes) -> dict:
     """
     head = 32 * _RETRYABLE_HEAD_WORDS
     if len(data) < head:
-        raise ValueError(f"retryable data too short: {len(data)} bytes")
+        raise InputError(f"retryable data too short: {len(data)} bytes")
     words = [int.from_bytes(data[i : i + 32], "big") for i in range(0, head, 32)]
     payload = data[head:]
     if words[8] != len(payload):
-        raise ValueError(f"retryable data length word {words[8]} != {len(payload)} payload bytes")
+        raise InputError(f"retryable data length word {words[8]} != {len(payload)} payload bytes")
     for position in (0, 4, 5):
         if words[position] >= _ADDRESS_MOD:
-            raise ValueError(f"word {position} of retryable data is not an address")
+            raise InputError(f"word {position} of retryable data is not an address")
     return {
         "to": _to_address(words[0]),
         "l2_call_value": words[1],
@@ -219,7 +220,7 @@ class L2ToL1Message:
 def decode_l2_to_l1_log(topics: list[bytes], data: bytes, l2_block: int, l2_tx_hash: str) -> L2ToL1Message:
     """An :class:`L2ToL1Message` from the raw topics and data of an ``L2ToL1Tx`` log."""
     if topics[0] != event_topic(EVENT_SIGNATURES["L2ToL1Tx"]):
-        raise ValueError("not an L2ToL1Tx log")
+        raise InputError("not an L2ToL1Tx log")
     caller, arb_block, eth_block, timestamp, callvalue, payload = abi_decode(
         ["address", "uint256", "uint256", "uint256", "uint256", "bytes"], data
     )
@@ -253,7 +254,7 @@ class SendMerkleTree:
 
     def __init__(self, item_hashes: list[bytes]):
         if not item_hashes:
-            raise ValueError("a send tree needs at least one message")
+            raise InputError("a send tree needs at least one message")
         level = [keccak(bytes(h)) for h in item_hashes]
         depth = (len(level) - 1).bit_length()
         level += [_ZERO] * ((1 << depth) - len(level))
@@ -268,7 +269,7 @@ class SendMerkleTree:
         """The tree over ``messages``, which must be positions 0..n-1 in order."""
         positions = [m.position for m in messages]
         if positions != list(range(len(messages))):
-            raise ValueError("a send tree covers positions 0..n-1, in order and without gaps")
+            raise InputError("a send tree covers positions 0..n-1, in order and without gaps")
         return cls([m.item_hash for m in messages])
 
     @property

@@ -72,6 +72,12 @@ from ape_livepeer_migration.arbitrum.messages import (
     event_topic,
     undo_l1_to_l2_alias,
 )
+from ape_livepeer_migration.exceptions import (
+    ArbitrumError,
+    DeliveryTimeoutError,
+    SimulatorPresentError,
+    SubmissionError,
+)
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI
@@ -197,10 +203,6 @@ def _plant(chain: Chain, container: Any, address: str, *args: Any, sender: Accou
         return chain.bind(container.at(address)), code
 
 
-class SimulatorPresentError(RuntimeError):
-    """The L2 already holds a simulator's precompiles: a second simulator would share their storage."""
-
-
 def deploy_simulator(
     chains: TwoChains,
     operator: AccountAPI,
@@ -268,7 +270,7 @@ def _retryable_tx(
     else:
         retryable_tx = _deployed(l2, contract("SimArbRetryableTx"), *args, sender=operator)
         if retryable_tx.address != target:
-            raise RuntimeError(f"ArbRetryableTx deployed at {retryable_tx.address}, its forwarder expects {target}: "
+            raise ArbitrumError(f"ArbRetryableTx deployed at {retryable_tx.address}, its forwarder expects {target}: "
                                f"{operator.address} sent another L2 transaction in between")
     return forwarder, forwarder_code, retryable_tx
 
@@ -306,7 +308,7 @@ def _fork_block(chain: Chain) -> int:
     """The upstream block an anvil fork started from."""
     fork = chain.provider.make_request("anvil_nodeInfo", []).get("forkConfig") or {}
     if fork.get("forkBlockNumber") is None:
-        raise ValueError(f"the {chain.layer.upper()} (chain {chain.chain_id}) is not an anvil fork")
+        raise ArbitrumError(f"the {chain.layer.upper()} (chain {chain.chain_id}) is not an anvil fork")
     return int(fork["forkBlockNumber"])
 
 
@@ -324,7 +326,7 @@ def attach_fork_delivery(
     template = addresses["forwarder_template"]
     forwarder_code = _checked_forwarder(chains.l2, retryable_tx, template)
     if retryable_tx.operator() != operator.address:
-        raise ValueError(f"{operator.address} is not the operator of this fork delivery")
+        raise ArbitrumError(f"{operator.address} is not the operator of this fork delivery")
     return _fork_delivery(chains, operator, arbitrum, retryable_tx, template, forwarder_code,
                           addresses["l1_deploy_block"], addresses["l2_deploy_block"])
 
@@ -333,7 +335,7 @@ def _checked_forwarder(l2: Chain, retryable_tx: Any, template: str) -> bytes:
     """The code of the forwarder ``template``; ``ValueError`` unless it is the one ``retryable_tx`` plants."""
     code = l2.get_code(template)
     if keccak(code) != bytes(retryable_tx.forwarderCodeHash()):
-        raise ValueError("the forwarder template does not match the ArbRetryableTx on L2")
+        raise ArbitrumError("the forwarder template does not match the ArbRetryableTx on L2")
     return code
 
 
@@ -389,9 +391,9 @@ def attach_simulator(chains: TwoChains, operator: AccountAPI, addresses: dict) -
         retryable_tx = l2.bind(contract("SimArbRetryableTx").at(ARB_RETRYABLE_TX_ADDRESS))
     forwarder_code = _checked_forwarder(l2, retryable_tx, addresses["forwarder_template"])
     if bridge.inbox() != inbox.address or bridge.outbox() != outbox.address:
-        raise ValueError("the bridge is not wired to this inbox and outbox")
+        raise ArbitrumError("the bridge is not wired to this inbox and outbox")
     if retryable_tx.operator() != operator.address or outbox.operator() != operator.address:
-        raise ValueError(f"{operator.address} is not the operator of this simulator")
+        raise ArbitrumError(f"{operator.address} is not the operator of this simulator")
     return ArbitrumSimulator(
         chains=chains,
         operator=operator,
@@ -461,7 +463,7 @@ def fetch_retryables(sim: ArbitrumSimulator, from_block: int, to_block: int) -> 
         sender, data_hash, base_fee, timestamp = delivered[message_num]
         (data,) = abi_decode(["bytes"], _bytes(log["data"]))
         if keccak(data) != data_hash:
-            raise ValueError(f"message {message_num}: Inbox data does not match the Bridge's hash")
+            raise ArbitrumError(f"message {message_num}: Inbox data does not match the Bridge's hash")
         messages.append(
             RetryableMessage(
                 message_num=message_num,
@@ -492,7 +494,7 @@ def ensure_alias_forwarder(sim: ArbitrumSimulator, l1_sender: str) -> str:
     code = sim.chains.l2.get_code(alias)
     if code != sim.forwarder_code:
         if code:
-            raise RuntimeError(f"the alias {alias} of {l1_sender} holds other code on L2")
+            raise ArbitrumError(f"the alias {alias} of {l1_sender} holds other code on L2")
         _set_code(sim.chains.l2, alias, sim.forwarder_code)
     return alias
 
@@ -505,7 +507,7 @@ def _delivery_from_logs(logs: list[dict], message: RetryableMessage, already: bo
         if _bytes(log["topics"][0]) == _RETRYABLE_SUBMITTED and log["topics"][1].lower() == request_topic
     ]
     if len(submitted) != 1:
-        raise RuntimeError(f"expected one RetryableSubmitted for request {message.message_num}, saw {len(submitted)}")
+        raise ArbitrumError(f"expected one RetryableSubmitted for request {message.message_num}, saw {len(submitted)}")
     log = submitted[0]
     ticket_id = _bytes(log["topics"][2])
     (created,) = abi_decode(["bool"], _bytes(log["data"]))
@@ -576,11 +578,6 @@ def deliver_retryable(sim: ArbitrumSimulator, message: RetryableMessage) -> Deli
     return _delivery_from_logs(raw["logs"], message, already=False)
 
 
-class SubmissionError(RuntimeError):
-    """The L2 refused a retryable submission or reverted it; an earlier submission may have
-    handled the request (the simulator refuses a second one), which only the chain can tell."""
-
-
 def l2_rpc(sim: ArbitrumSimulator) -> HttpRpc:
     """A plain JSON-RPC client of the simulator's L2 node (batches, no Ape per-request work)."""
     from ape_livepeer_migration.arbitrum.live import HttpRpc
@@ -616,7 +613,7 @@ def settle_operator(sim: ArbitrumSimulator, rpc: HttpRpc, timeout: float = DEFAU
         if pending == mined:
             return
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{pending - mined} L2 transactions of the operator still pending after {timeout} s")
+            raise DeliveryTimeoutError(f"{pending - mined} L2 transactions of the operator still pending after {timeout} s")
         time.sleep(0.005)
 
 
@@ -698,7 +695,7 @@ def _receipts(rpc: HttpRpc, hashes: Sequence[str], timeout: float) -> list[dict]
                 if _answer(receipt) is not None:
                     found[tx_hash] = receipt
         elif time.monotonic() > deadline:
-            raise TimeoutError(f"{len(missing)} submissions not mined after {timeout} s")
+            raise DeliveryTimeoutError(f"{len(missing)} submissions not mined after {timeout} s")
         else:
             time.sleep(0.005)
     return [found[h] for h in hashes]

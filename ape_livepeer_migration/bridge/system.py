@@ -38,6 +38,7 @@ from ape_livepeer_migration.bridge.transfers import (
 )
 from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS, L1Protocol, deploy_l1_protocol
 from ape_livepeer_migration.bridge.codec import Kind, Migration
+from ape_livepeer_migration.exceptions import ArbitrumNotFoundError, InputError, MigrationError
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI, ReceiptAPI
@@ -94,10 +95,6 @@ class System:
             "l2_migrator": self.l2_migrator,
         }
         return {name: str(c.address) for name, c in named.items()}
-
-
-class ArbitrumNotFoundError(RuntimeError):
-    """The chains do not hold the Arbitrum contracts a deployment is to be wired to."""
 
 
 def check_arbitrum(chains: TwoChains, arbitrum: ArbitrumContracts) -> None:
@@ -160,7 +157,7 @@ def deploy_system(
     l2_params = dict(l2_params or {})
     unknown = (set(l1_params) | set(l2_params)) - set(DEFAULT_PARAMS)
     if unknown:
-        raise TypeError(f"unknown protocol parameters: {', '.join(sorted(unknown))}")
+        raise InputError(f"unknown protocol parameters: {', '.join(sorted(unknown))}")
     l2p = {**DEFAULT_PARAMS, **l2_params}
     tx = {"sender": deployer}
     l1, l2 = chains.l1, chains.l2
@@ -529,10 +526,6 @@ def _sent_record(system: System, receipt: ReceiptAPI) -> Migration:
 
 
 # ---------------------------------------------------------------------------- on L2: claims; expiry and refund
-
-
-class MigrationError(RuntimeError):
-    """A migration step that cannot be done now (one line says why)."""
 
 
 def claimable_stake(system: System, migration_id: int) -> tuple[str, str, int]:

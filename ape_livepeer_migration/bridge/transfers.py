@@ -21,6 +21,7 @@ from eth_abi import encode as abi_encode
 
 from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias, function_selector
 from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS, L1Protocol
+from ape_livepeer_migration.exceptions import InputError, L2CallRevertsError
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI, ReceiptAPI
@@ -36,10 +37,6 @@ L2_GAS_PRICE_MARGIN = 2.0
 
 _FINALIZE_SIGNATURE = "finalizeInboundTransfer(address,address,address,uint256,bytes)"
 _L2_PARAM_NAMES = ("round_length", "round_lock_amount", "inflation", "inflation_change", "target_bonding_rate")
-
-
-class L2CallRevertsError(RuntimeError):
-    """The L2 call of a retryable reverts on the L2's current state: its gas cannot be estimated."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +113,7 @@ def deploy_bridge(
 
     unknown = set(l2_params) - set(_L2_PARAM_NAMES)
     if unknown:
-        raise TypeError(f"unknown L2 parameters: {', '.join(sorted(unknown))}")
+        raise InputError(f"unknown L2 parameters: {', '.join(sorted(unknown))}")
     p = {**DEFAULT_PARAMS, **l2_params}
     tx = {"sender": deployer}
     l1, l2 = chains.l1, chains.l2

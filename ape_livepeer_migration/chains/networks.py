@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from enum import Enum
+from ape_livepeer_migration.exceptions import InputError, UnknownPairError
 
 
 class PairKind(str, Enum):
@@ -82,7 +83,7 @@ class NetworkPair:
     def choice(self, layer: str) -> str:
         """The Ape network choice of ``"l1"`` or ``"l2"``."""
         if layer not in ("l1", "l2"):
-            raise ValueError(f"layer must be 'l1' or 'l2', not {layer!r}")
+            raise InputError(f"layer must be 'l1' or 'l2', not {layer!r}")
         return getattr(self, layer)
 
     def network(self, layer: str) -> tuple[str, str, str]:
@@ -170,10 +171,6 @@ SEPOLIA_PAIR = NetworkPair(
 )
 
 PAIRS: dict[str, NetworkPair] = {pair.name: pair for pair in (LOCAL_PAIR, MAINNET_FORK_PAIR, SEPOLIA_PAIR)}
-
-
-class UnknownPairError(ValueError):
-    """A pair name that is not in :data:`PAIRS`."""
 
 
 def get_pair(name: str) -> NetworkPair:

@@ -68,6 +68,7 @@ from ape_livepeer_migration.config import (
 )
 from ape_livepeer_migration.chains.networks import LOCAL_PAIR, NetworkPair, PairKind
 from ape_livepeer_migration.toolchain import prepend_tools_to_path
+from ape_livepeer_migration.exceptions import ChainError, ChainIdMismatchError, ConfigError, NodeNotRunningError, SnapshotUnsupportedError, UpstreamUnavailableError
 
 if TYPE_CHECKING:
     from ape.api import ProviderAPI, ReceiptAPI
@@ -90,22 +91,6 @@ __all__ = [
     "port_is_listening",
     "redact_url",
 ]
-
-
-class NodeNotRunningError(RuntimeError):
-    """Attaching to a node that is not there."""
-
-
-class ChainIdMismatchError(RuntimeError):
-    """A node reports another chain id than its layer of the pair must have."""
-
-
-class UpstreamUnavailableError(RuntimeError):
-    """A fork's upstream node does not answer."""
-
-
-class SnapshotUnsupportedError(RuntimeError):
-    """Snapshots need a node that can revert (anvil, local or fork), not a live network."""
 
 
 #: Pauses between receipt polls of :meth:`LocalAnvilProvider.get_receipt` (seconds); the last one repeats.
@@ -255,7 +240,7 @@ class Chain:
             if self.provider.connection_id in ProviderContextManager.connected_providers:
                 # Ape would hand us its connected instance and, on our disconnect, drop it
                 # from under its owner.
-                raise RuntimeError(
+                raise ChainError(
                     f"the {self.layer.upper()} ({where}) is already connected in this process; "
                     "use the pair that holds it"
                 )
@@ -286,7 +271,7 @@ class Chain:
 
     def __enter__(self) -> Chain:
         if self._context is None:
-            raise RuntimeError(f"{self.layer} is not connected")
+            raise ChainError(f"{self.layer} is not connected")
         self._previous.append(networks.active_provider)
         self._activate(self.provider)
         return self
@@ -334,7 +319,7 @@ class Chain:
     def restore(self, snapshot_id: str) -> None:
         self._require_snapshots()
         if not self.provider.restore(snapshot_id):
-            raise RuntimeError(f"{self.layer}: snapshot {snapshot_id} could not be restored")
+            raise ChainError(f"{self.layer}: snapshot {snapshot_id} could not be restored")
 
     def get_code(self, address: str) -> bytes:
         return bytes(self.provider.get_code(address))
@@ -364,7 +349,7 @@ class Chain:
                 requests.append(("eth_call", [{"to": str(contract.address), "data": data}, "latest"]))
             responses = provider.web3.provider.make_batch_request(requests)
             if not isinstance(responses, list):  # the node refused the batch as a whole
-                raise RuntimeError(f"{self.layer}: a batch of {len(requests)} requests was refused: {responses}")
+                raise ChainError(f"{self.layer}: a batch of {len(requests)} requests was refused: {responses}")
             codes, answers = responses[: len(addresses)], responses[len(addresses) :]
             for address, code in zip(addresses, codes, strict=True):
                 if code.get("error") or code["result"] in ("0x", ""):
@@ -437,7 +422,7 @@ def _port_for_new_node(layer: str, port: int | None, what: str) -> int:
     prepend_tools_to_path()
     port = port or free_port()
     if port_is_listening(port):
-        raise RuntimeError(
+        raise ChainError(
             f"port {port} for the {what} {layer.upper()} is already in use; "
             "stop what listens there or choose another port"
         )
@@ -565,7 +550,7 @@ class TwoChains:
             l1_chain_id = local.l1_chain_id if l1_chain_id is None else l1_chain_id
             l2_chain_id = local.l2_chain_id if l2_chain_id is None else l2_chain_id
         if l1_chain_id == l2_chain_id:
-            raise ValueError("L1 and L2 need different chain ids")
+            raise ConfigError("L1 and L2 need different chain ids")
         return cls(
             _local_chain(L1, LOCAL_PAIR.l1, l1_port, l1_chain_id, start),
             _local_chain(L2, LOCAL_PAIR.l2, l2_port, l2_chain_id, start),
@@ -606,7 +591,7 @@ class TwoChains:
         settings = resolve_pair(config, name, env, upstreams=start)
         pair = settings.pair
         if pair.kind is not PairKind.LIVE and "APE_FOUNDRY_HOST" in env:
-            raise ValueError(
+            raise ConfigError(
                 "APE_FOUNDRY_HOST is set: ape-foundry would send both layers of the "
                 f"{pair.name} pair to that one node; unset it (ports come from livepeer_migration)"
             )
@@ -619,7 +604,7 @@ class TwoChains:
                 return cls(*_fork_chains(settings), pair)
             section = pair.name.replace("-", "_")
             if settings.l1.port is None or settings.l2.port is None:
-                raise ValueError(
+                raise ConfigError(
                     f"attaching to the {pair.name} pair's fork anvils needs their ports: set "
                     f"livepeer_migration.{section}.l1_port and l2_port (or APE_LIVEPEER_{section.upper()}_L1_PORT / "
                     f"_L2_PORT) to the ports `ape livepeer --pair {pair.name} chains` holds"
@@ -656,7 +641,7 @@ class TwoChains:
             networks.active_provider = previous
         if self.l1.chain_id == self.l2.chain_id:
             self.disconnect()
-            raise RuntimeError(
+            raise ChainError(
                 f"L1 and L2 report the same chain id ({self.l1.chain_id}): "
                 "they are probably one node"
             )

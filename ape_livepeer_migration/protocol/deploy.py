@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from ape_livepeer_migration.exceptions import InputError
 
 #: Protocol parameters of the real deployment (reference/livepeer.md); precisions in the contracts' NatSpec.
 DEFAULT_PARAMS: dict[str, int] = {
@@ -51,7 +52,7 @@ def deploy_l1_protocol(
 
     unknown = set(params) - set(DEFAULT_PARAMS)
     if unknown:
-        raise TypeError(f"unknown protocol parameters: {', '.join(sorted(unknown))}")
+        raise InputError(f"unknown protocol parameters: {', '.join(sorted(unknown))}")
     p = {**DEFAULT_PARAMS, **params}
     tx = {"sender": deployer}
 

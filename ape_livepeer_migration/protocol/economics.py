@@ -62,6 +62,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from ape_livepeer_migration.exceptions import InputError
 
 LPT_UNIT = 10**18
 WEI_PER_ETH = 10**18
@@ -72,22 +73,9 @@ REWARD_CUT_PRECISION = 10**6
 LAYERS = ("l1", "l2")
 
 
-class InputError(ValueError):
-    """An input that no real network or orchestrator could have.
-
-    ``field`` names the offending input (as in the dataclasses below), so that a
-    caller can point at it, e.g. a CLI option.
-    """
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-
 def _require(condition: bool, field: str, message: str) -> None:
     if not condition:
-        raise InputError(field, message)
+        raise InputError(message, field=field)
 
 
 def _require_int(value: object, field: str) -> None:

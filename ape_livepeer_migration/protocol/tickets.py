@@ -36,6 +36,7 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_account.signers.base import BaseAccount
 from eth_utils import keccak, to_canonical_address
+from ape_livepeer_migration.exceptions import InputError
 
 UINT256_MAX = 2**256 - 1
 AUX_DATA_LENGTH = 64
@@ -65,9 +66,9 @@ class Ticket:
         for name in ("face_value", "win_prob", "sender_nonce"):
             value = getattr(self, name)
             if not 0 <= value <= UINT256_MAX:
-                raise ValueError(f"{name} must fit in a uint256, got {value}")
+                raise InputError(f"{name} must fit in a uint256, got {value}")
         if len(self.recipient_rand_hash) != 32:
-            raise ValueError("recipient_rand_hash must be 32 bytes")
+            raise InputError("recipient_rand_hash must be 32 bytes")
 
     def as_tuple(self) -> tuple[str, str, int, int, int, bytes, bytes]:
         """The ticket as the ABI tuple that ``redeemWinningTicket`` takes."""
@@ -101,7 +102,7 @@ def win_prob(probability: Fraction | int | str) -> int:
     """The ``winProb`` for a winning chance ``probability`` (0..1): ``floor(p * 2**256)``, at most 2**256-1."""
     probability = Fraction(probability)
     if not 0 <= probability <= 1:
-        raise ValueError(f"probability must be within [0, 1], got {probability}")
+        raise InputError(f"probability must be within [0, 1], got {probability}")
     return min(int(probability * 2**256), UINT256_MAX)
 
 
@@ -133,7 +134,7 @@ def sign_ticket(ticket: Ticket, signer: Any, domain: BrokerDomain) -> bytes:
         return bytes(signer.sign_message(message).signature)
     signature = signer.sign_message(message)
     if signature is None:
-        raise ValueError(f"{signer!r} declined to sign the ticket")
+        raise InputError(f"{signer!r} declined to sign the ticket")
     return signature.encode_rsv()
 
 

@@ -85,6 +85,7 @@ from ape_livepeer_migration.relayer.journal import (
     dump,
     load,
 )
+from ape_livepeer_migration.exceptions import ChainIdMismatchError, InputError, RelayerError
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +187,7 @@ class Relayer:
         deliveries_per_batch: int = 100,
     ):
         if deliveries_per_batch < 1:
-            raise ValueError("deliveries_per_batch must be at least 1")
+            raise InputError("deliveries_per_batch must be at least 1")
         self.backend = backend
         self.journal = journal
         self.fast_forward = fast_forward
@@ -340,7 +341,7 @@ class Relayer:
             record for record in self.journal.messages(Direction.L2_TO_L1) if record.id < count
         ]
         if [record.id for record in records] != list(range(count)):
-            raise RuntimeError(f"the journal misses L2->L1 positions below {count}")
+            raise RelayerError(f"the journal misses L2->L1 positions below {count}")
         return [load(self.backend.outbound_type, record.payload) for record in records]
 
     def _assert_roots(self, report: PassReport) -> None:
@@ -580,7 +581,7 @@ def load_simulator(chains: Any, operator: Any, deployment: dict[str, Any]) -> An
 
     for layer, chain in (("l1", chains.l1), ("l2", chains.l2)):
         if chain.chain_id != deployment[f"{layer}_chain_id"]:
-            raise ValueError(f"{layer} is chain {chain.chain_id}, the deployment is on {deployment[f'{layer}_chain_id']}")
+            raise ChainIdMismatchError(f"{layer} is chain {chain.chain_id}, the deployment is on {deployment[f'{layer}_chain_id']}")
     return attach_simulator(chains, operator, deployment)
 
 

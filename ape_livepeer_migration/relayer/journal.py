@@ -26,6 +26,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from ape_livepeer_migration.exceptions import (
+    InputError,
+    InvalidTransition,
+    JournalMismatch,
+    JournalNotFoundError,
+    UnknownMessageError,
+)
 
 
 class Direction(str, enum.Enum):
@@ -82,10 +89,6 @@ TRANSITIONS: dict[Direction, dict[Status, frozenset[Status]]] = {
         Status.READY: frozenset({Status.DONE}),
     },
 }
-
-
-class InvalidTransition(RuntimeError):
-    """A status change the message's lifecycle does not allow."""
 
 
 @dataclass(frozen=True)
@@ -147,10 +150,6 @@ CREATE TABLE IF NOT EXISTS transitions (
 """
 
 
-class JournalMismatch(RuntimeError):
-    """The journal file belongs to another deployment."""
-
-
 class Journal:
     """The durable state of one relayer; see the module docstring."""
 
@@ -176,7 +175,7 @@ class Journal:
     def existing(cls, path: str | Path) -> Journal:
         """Open a journal that exists, for queries (e.g. a ``status`` command), whatever its deployment."""
         if not Path(path).is_file():
-            raise FileNotFoundError(f"no relayer journal at {path}")
+            raise JournalNotFoundError(f"no relayer journal at {path}")
         with sqlite3.connect(path) as db:
             row = db.execute("SELECT value FROM meta WHERE key = 'deployment'").fetchone()
         if row is None:
@@ -237,14 +236,14 @@ class Journal:
         """Move a message to ``status``, setting any of ticket_id, result_tx, redeemable_until, root_id, error."""
         allowed = {"ticket_id", "result_tx", "redeemable_until", "root_id", "error"}
         if not set(fields) <= allowed:
-            raise ValueError(f"unknown message fields {set(fields) - allowed}")
+            raise InputError(f"unknown message fields {set(fields) - allowed}")
         assignments = "".join(f", {name} = ?" for name in fields)
         with self.transaction() as db:
             row = db.execute(
                 "SELECT status FROM messages WHERE direction = ? AND id = ?", (direction.value, id)
             ).fetchone()
             if row is None:
-                raise KeyError(f"no {direction.value} message {id} in the journal")
+                raise UnknownMessageError(f"no {direction.value} message {id} in the journal")
             current = Status(row[0])
             if status not in TRANSITIONS[direction].get(current, frozenset()):
                 raise InvalidTransition(f"{direction.value} message {id}: {current.value} -> {status.value}")
@@ -343,7 +342,7 @@ class Journal:
     def root(self, root_id: int) -> RootRecord:
         row = self._db.execute("SELECT * FROM roots WHERE id = ?", (root_id,)).fetchone()
         if row is None:
-            raise KeyError(f"no root {root_id} in the journal")
+            raise UnknownMessageError(f"no root {root_id} in the journal")
         return RootRecord(*row)
 
 

@@ -29,16 +29,9 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any
+from ape_livepeer_migration.exceptions import AddressBookError, WrongChainError
 
 FORMAT_VERSION = 1
-
-
-class AddressBookError(RuntimeError):
-    """The address book cannot be used as asked."""
-
-
-class WrongChainError(AddressBookError):
-    """The book belongs to other chains than the ones connected."""
 
 
 def book_dir(config: Any = None) -> Path:

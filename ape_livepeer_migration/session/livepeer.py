@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ape_livepeer_migration.session.addressbook import AddressBook, default_path
+from ape_livepeer_migration.exceptions import AddressBookError, ArbitrumNotFoundError, InterruptedDeployError, LivepeerError, NoSimulatorError, NotDeployedError
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI
@@ -68,22 +69,6 @@ SIMULATOR_STEPS = (SIMULATOR, SYSTEM)
 ARBITRUM_STEPS = (ARBITRUM, SYSTEM)
 FORK_STEPS = (ARBITRUM, DELIVERY, SYSTEM)
 ALL_STEPS = (SIMULATOR, ARBITRUM, DELIVERY, SYSTEM)
-
-
-class LivepeerError(RuntimeError):
-    """A refused operation: the inputs or the chains' state do not allow it; nothing was sent."""
-
-
-class NotDeployedError(LivepeerError):
-    """The chosen chains hold no (complete) deployment."""
-
-
-class InterruptedDeployError(LivepeerError):
-    """A deploy step started earlier and never finished: running it again could deploy a second copy."""
-
-
-class NoSimulatorError(LivepeerError):
-    """An operation of the local Arbitrum simulator on a system wired to a real Arbitrum's contracts."""
 
 
 # ---------------------------------------------------------------------------- results
@@ -573,7 +558,7 @@ class Livepeer:
         """The real Arbitrum contracts to wire the system to (the recorded ones, else the pair's), checked on the
         chains now; recorded when new. Sends nothing; refuses chains that do not hold them."""
         from ape_livepeer_migration.chains.networks import ArbitrumContracts, contract_addresses
-        from ape_livepeer_migration.bridge.system import ArbitrumNotFoundError, check_arbitrum
+        from ape_livepeer_migration.bridge.system import check_arbitrum
 
         recorded = self.book.get(ARBITRUM)
         arbitrum = ArbitrumContracts(**recorded) if recorded is not None else self.chains.pair.arbitrum
@@ -599,7 +584,6 @@ class Livepeer:
         :class:`LivepeerError` when this book already records a deployment or a step in progress,
         :class:`NotDeployedError` when the upstream book or the chains lack the deployment.
         """
-        from ape_livepeer_migration.session.addressbook import AddressBookError
 
         path = Path(upstream_book)
         if path.resolve() == self.book.path.resolve():

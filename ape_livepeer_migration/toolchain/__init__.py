@@ -28,15 +28,12 @@ import shutil
 import stat
 import sys
 from pathlib import Path
+from ape_livepeer_migration.exceptions import ToolchainError
 
 SHIM_MARKER = "# written by ape-livepeer-migration"
 #: The Foundry release ``package.json`` pins (npm serves it for Linux x64 only); named in the missing-tool error.
 FOUNDRY_NPM_VERSION = "1.7.1"
 WRAPPER = Path(__file__).with_name("solc.js")
-
-
-class ToolchainError(RuntimeError):
-    """The npm toolchain is missing or incomplete; the message says how to fix it."""
 
 
 def _npm_platform() -> str:

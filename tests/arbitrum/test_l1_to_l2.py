@@ -15,6 +15,7 @@ from ape_livepeer_migration.arbitrum.messages import (
     submission_fee,
 )
 from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
+from ape_livepeer_migration.exceptions import ArbitrumError
 
 GWEI = 10**9
 NO_DATA = b""
@@ -443,7 +444,7 @@ def test_forwarder_is_driven_only_by_the_retryable_precompile(chains, sim, send_
 def test_alias_with_foreign_code_is_refused(chains, sim, user):
     victim = "0x" + "42" * 20
     chains.l2.provider.make_request("anvil_setCode", [apply_l1_to_l2_alias(victim), "0x6000"])
-    with pytest.raises(RuntimeError, match="other code"):
+    with pytest.raises(ArbitrumError, match="other code"):
         sim_api.ensure_alias_forwarder(sim, victim)
 
 
@@ -522,11 +523,11 @@ def test_simulator_can_be_attached_again_from_its_addresses(chains, sim, send_to
     assert again.addresses == sim.addresses
     assert (again.forwarder_code, again.confirm_period_blocks) == (sim.forwarder_code, sim.confirm_period_blocks)
     assert sim_api.deliver_retryable(again, send_to_l2()).status is DeliveryStatus.REDEEMED
-    with pytest.raises(ValueError, match="not the operator"):
+    with pytest.raises(ArbitrumError, match="not the operator"):
         sim_api.attach_simulator(chains, accounts[5], addresses)
-    with pytest.raises(ValueError, match="forwarder template"):
+    with pytest.raises(ArbitrumError, match="forwarder template"):
         sim_api.attach_simulator(chains, operator, {**addresses, "forwarder_template": "0x" + "33" * 20})
-    with pytest.raises(ValueError, match="not wired"):
+    with pytest.raises(ArbitrumError, match="not wired"):
         sim_api.attach_simulator(chains, operator, {**addresses, "inbox": addresses["outbox"], "outbox": addresses["inbox"]})
 
 

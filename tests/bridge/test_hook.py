@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
-from ape_livepeer_migration.bridge.transfers import L2CallRevertsError, bridge_in, deposit_gas_params
+from ape_livepeer_migration.bridge.transfers import bridge_in, deposit_gas_params
+from ape_livepeer_migration.exceptions import L2CallRevertsError
 
 from .conftest import LPT, fixed_gas
 

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from ape_livepeer_migration.session.addressbook import AddressBook, AddressBookError, WrongChainError, default_path
+from ape_livepeer_migration.session.addressbook import AddressBook, default_path
+from ape_livepeer_migration.exceptions import AddressBookError, WrongChainError
 
 
 def test_missing_book_is_empty_and_not_written(tmp_path):

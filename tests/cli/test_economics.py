@@ -9,16 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ape_livepeer_migration.protocol import economics as econ
-from ape_livepeer_migration.protocol.economics import (
-    GWEI,
-    LPT_UNIT,
-    InputError,
-    NetworkState,
-    OrchestratorPosition,
-    Prices,
-    ProfitabilityInputs,
-    RewardCallCost,
-)
+from ape_livepeer_migration.protocol.economics import GWEI, LPT_UNIT, NetworkState, OrchestratorPosition, Prices, ProfitabilityInputs, RewardCallCost
+from ape_livepeer_migration.exceptions import InputError
 
 #: The blog (seed 000): profitable L1 reward calls needed a 25 % cut and more than 50,000 LPT.
 BLOG_BREAK_EVEN_LPT = 50_000

@@ -11,14 +11,8 @@ from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.bridge.transfers import RetryableGasParams
 from ape_livepeer_migration.bridge.codec import Migration
 from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
-from ape_livepeer_migration.bridge.system import (
-    MigrationError,
-    expire_migration,
-    migrate,
-    migration_gas_params,
-    planned_migration,
-    refund_expired_migration,
-)
+from ape_livepeer_migration.bridge.system import expire_migration, migrate, migration_gas_params, planned_migration, refund_expired_migration
+from ape_livepeer_migration.exceptions import MigrationError
 from protocol.helpers import reverts
 
 L1M, L2M = project.L1Migrator, project.L2Migrator

@@ -3,13 +3,8 @@
 
 import pytest
 
-from ape_livepeer_migration.chains.pair import (
-    ChainIdMismatchError,
-    NodeNotRunningError,
-    TwoChains,
-    port_is_listening,
-    free_port,
-)
+from ape_livepeer_migration.chains.pair import TwoChains, port_is_listening, free_port
+from ape_livepeer_migration.exceptions import ChainError, ChainIdMismatchError, ConfigError, NodeNotRunningError
 from ape_livepeer_migration.config import LOCAL_L1_CHAIN_ID, LOCAL_L2_CHAIN_ID, LivepeerConfig
 
 
@@ -76,11 +71,11 @@ def test_a_pair_held_by_this_process_is_not_attached_twice(two_chains):
     from urllib.parse import urlparse
 
     ports = (urlparse(chain.provider.uri).port for chain in two_chains.layers)
-    with pytest.raises(RuntimeError, match="already connected in this process"):
+    with pytest.raises(ChainError, match="already connected in this process"):
         TwoChains.local(*ports, start=False).connect()
     assert two_chains.l1.block_number >= 0  # the holder still works
 
 
 def test_local_pair_needs_two_chain_ids():
-    with pytest.raises(ValueError, match="different chain ids"):
+    with pytest.raises(ConfigError, match="different chain ids"):
         TwoChains.local(l1_chain_id=5, l2_chain_id=5)

@@ -16,7 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from ape_livepeer_migration._cli import cli
-from ape_livepeer_migration.chains.pair import NodeNotRunningError, TwoChains, free_port, port_is_listening
+from ape_livepeer_migration.chains.pair import TwoChains, free_port, port_is_listening
+from ape_livepeer_migration.exceptions import NodeNotRunningError
 from ape_livepeer_migration.config import LivepeerConfig
 
 from .conftest import LPT
@@ -128,7 +129,7 @@ def test_nodes_with_other_chain_ids_are_refused(upstreams):
     """The upstreams swapped: the L1 port answers 42161."""
     from urllib.parse import urlparse
 
-    from ape_livepeer_migration.chains.pair import ChainIdMismatchError
+    from ape_livepeer_migration.exceptions import ChainIdMismatchError
 
     l1, l2 = (urlparse(chain.provider.uri).port for chain in upstreams.chains.layers)
     config = LivepeerConfig.model_validate({"mainnet_fork": {"l1_port": l2, "l2_port": l1}})

@@ -15,7 +15,8 @@ from ape_livepeer_migration._cli import cli
 from ape_livepeer_migration.session.addressbook import AddressBook
 from ape_livepeer_migration.chains.networks import ARBITRUM_ONE_CHAIN_ID, MAINNET_CHAIN_ID
 from ape_livepeer_migration.scenario import next_round
-from ape_livepeer_migration.session.livepeer import Livepeer, LivepeerError, NotDeployedError
+from ape_livepeer_migration.session.livepeer import Livepeer
+from ape_livepeer_migration.exceptions import LivepeerError, NotDeployedError
 
 from .conftest import LPT, UPSTREAM_REWARD_ROUNDS
 

@@ -12,17 +12,12 @@ from ape import chain, project
 from ape.exceptions import NetworkMismatchError
 from ape_foundry import FoundryForkProvider
 
-from ape_livepeer_migration.chains.pair import (
-    ChainIdMismatchError,
-    TwoChains,
-    UpstreamUnavailableError,
-    port_is_listening,
-    free_port,
-    redact_url,
-)
+from ape_livepeer_migration.chains.pair import TwoChains, port_is_listening, free_port, redact_url
+from ape_livepeer_migration.exceptions import ChainIdMismatchError, UpstreamUnavailableError
 from ape_livepeer_migration.config import LivepeerConfig
 from ape_livepeer_migration.chains.networks import ARBITRUM_ONE_CHAIN_ID, MAINNET_CHAIN_ID
-from ape_livepeer_migration.session.livepeer import Livepeer, NotDeployedError
+from ape_livepeer_migration.session.livepeer import Livepeer
+from ape_livepeer_migration.exceptions import NotDeployedError
 
 
 def test_forks_use_ape_foundrys_fork_provider_on_their_own_ports(forks, upstreams):

@@ -3,8 +3,10 @@
 import pytest
 from ape_node import Node
 
-from ape_livepeer_migration.chains.pair import SnapshotUnsupportedError, TwoChains
-from ape_livepeer_migration.config import LivepeerConfig, MissingRpcError
+from ape_livepeer_migration.chains.pair import TwoChains
+from ape_livepeer_migration.exceptions import SnapshotUnsupportedError
+from ape_livepeer_migration.config import LivepeerConfig
+from ape_livepeer_migration.exceptions import MissingRpcError
 from ape_livepeer_migration.chains.networks import ARBITRUM_SEPOLIA_CHAIN_ID, SEPOLIA_CHAIN_ID
 
 L1_URL = "https://sepolia.example.invalid/v3/KEY"

@@ -9,7 +9,8 @@ import pytest
 
 from ape_livepeer_migration.chains.networks import ARBITRUM_ONE
 from ape_livepeer_migration.arbitrum.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
-from ape_livepeer_migration.bridge.system import ArbitrumNotFoundError, deploy_system
+from ape_livepeer_migration.bridge.system import deploy_system
+from ape_livepeer_migration.exceptions import ArbitrumNotFoundError
 
 from .conftest import nonces, plant_arbitrum_one, real_forks, set_code
 

@@ -13,7 +13,8 @@ import pytest
 from eth_abi import decode, encode
 
 from ape_livepeer_migration.arbitrum import live as live
-from ape_livepeer_migration.arbitrum.live import RpcError, TicketState
+from ape_livepeer_migration.arbitrum.live import TicketState
+from ape_livepeer_migration.exceptions import ArbitrumError, RpcError
 
 TICKET = "0x" + "ab" * 32
 RETRY_1 = "0x" + "01" * 32
@@ -275,14 +276,14 @@ def test_outbox_execution_refuses_a_spent_send():
 
 def test_outbox_execution_rejects_a_proof_for_another_root():
     l1, l2, _ = withdrawal_rpcs(send_count=50, proof_root="0x" + "99" * 32)
-    with pytest.raises(ValueError, match="another root"):
+    with pytest.raises(ArbitrumError, match="another root"):
         live.outbox_execution(l1, l2, OUTBOX, L2_TX, from_l1_block=0)
 
 
 def test_outbox_execution_rejects_a_header_with_another_send_root():
     l1, l2, _ = withdrawal_rpcs(send_count=50)
     l2.other["eth_getBlockByHash"] = lambda h, full: {"extraData": "0x" + "77" * 32, "mixHash": "0x" + "00" * 32}
-    with pytest.raises(ValueError, match="another send root"):
+    with pytest.raises(ArbitrumError, match="another send root"):
         live.outbox_execution(l1, l2, OUTBOX, L2_TX, from_l1_block=0)
 
 
@@ -303,5 +304,5 @@ def test_outbox_execution_rejects_a_proof_for_another_leaf():
     key = next(iter(l2.calls))
     send, root, proof = decode(["bytes32", "bytes32", "bytes32[]"], l2.calls[key])
     l2.calls[key] = encode(["bytes32", "bytes32", "bytes32[]"], [b"\x01" * 32, root, list(proof)])
-    with pytest.raises(ValueError, match="another leaf"):
+    with pytest.raises(ArbitrumError, match="another leaf"):
         live.outbox_execution(l1, l2, OUTBOX, L2_TX, from_l1_block=0)

@@ -7,15 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from ape_livepeer_migration.relayer.journal import (
-    Direction,
-    Journal,
-    InvalidTransition,
-    JournalMismatch,
-    Status,
-    dump,
-    load,
-)
+from ape_livepeer_migration.relayer.journal import Direction, Journal, Status, dump, load
+from ape_livepeer_migration.exceptions import InputError, InvalidTransition, JournalMismatch, UnknownMessageError
 
 DEPLOYMENT = {"l1_chain_id": 31337, "l2_chain_id": 412346, "inbox": "0x01"}
 
@@ -68,15 +61,15 @@ def test_update_sets_fields_and_history(journal):
 
 
 def test_update_rejects_unknown_messages_and_fields(journal):
-    with pytest.raises(KeyError):
+    with pytest.raises(UnknownMessageError):
         journal.update(Direction.L1_TO_L2, 7, Status.DONE)
     journal.add(Direction.L1_TO_L2, 7, Status.READY, 2, {})
-    with pytest.raises(ValueError, match="unknown message fields"):
+    with pytest.raises(InputError, match="unknown message fields"):
         journal.update(Direction.L1_TO_L2, 7, Status.DONE, payload="x")
 
 
 def test_a_failed_transaction_leaves_nothing_behind(journal):
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="killed mid-transition"):
         with journal.transaction():
             journal.add(Direction.L1_TO_L2, 0, Status.READY, 1, {})
             journal.set_cursor("l1", 2)
@@ -93,7 +86,7 @@ def test_roots_attach_to_uncovered_messages_only(journal):
     assert [m.root_id for m in journal.messages(Direction.L2_TO_L1)] == [first.id, first.id, second.id, second.id]
     assert journal.roots() == [first, second]
     assert journal.root(second.id).confirmable_at == 45
-    with pytest.raises(KeyError):
+    with pytest.raises(UnknownMessageError):
         journal.root(99)
 
 

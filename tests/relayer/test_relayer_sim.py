@@ -5,6 +5,7 @@ import pytest
 from ape_livepeer_migration.relayer.journal import Direction, Status, load
 from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend, load_simulator, simulator_deployment
 from shared_fixtures import run_until_idle
+from ape_livepeer_migration.exceptions import ArbitrumError, ChainIdMismatchError
 
 RECEIVED_FROM_L1 = "ReceivedFromL1(uint256,uint256,bytes)"
 RECEIVED_FROM_L2 = "ReceivedFromL2(uint256,bytes)"
@@ -87,14 +88,15 @@ def test_a_restarted_relayer_does_not_redo_what_the_chain_did(chains, sim, send_
 def test_load_simulator_round_trips_and_checks_chains(chains, sim, accounts):
     loaded = load_simulator(chains, sim.operator, simulator_deployment(sim))
     assert simulator_deployment(loaded) == simulator_deployment(sim)
-    with pytest.raises(ValueError, match="not the operator"):
+    with pytest.raises(ArbitrumError, match="not the operator"):
         load_simulator(chains, accounts[0], simulator_deployment(sim))
-    with pytest.raises(ValueError, match="deployment is on"):
+    with pytest.raises(ChainIdMismatchError, match="deployment is on"):
         load_simulator(chains, sim.operator, {**simulator_deployment(sim), "l2_chain_id": 1})
 
 
 def test_journal_of_another_deployment_is_refused(chains, sim, tmp_path):
-    from ape_livepeer_migration.relayer.journal import Journal, JournalMismatch
+    from ape_livepeer_migration.relayer.journal import Journal
+    from ape_livepeer_migration.exceptions import JournalMismatch
 
     Journal(tmp_path / "relay.db", {"another": "deployment"}).close()
     with pytest.raises(JournalMismatch):
@@ -117,7 +119,8 @@ def test_real_network_redeem_call_redeems_a_simulator_ticket(chains, relayer, si
 
 
 def test_http_rpc_returns_results_and_raises_node_errors(chains):
-    from ape_livepeer_migration.arbitrum.live import HttpRpc, RpcError
+    from ape_livepeer_migration.arbitrum.live import HttpRpc
+    from ape_livepeer_migration.exceptions import RpcError
 
     rpc = HttpRpc(chains.l2.provider.uri)
     assert int(rpc.request("eth_chainId", []), 16) == chains.l2.chain_id
@@ -251,7 +254,8 @@ class KeylessAccount:
 def test_an_account_without_a_clear_key_signs_through_ape(chains, sim, send_to_l2, tmp_path):
     import dataclasses
 
-    from ape_livepeer_migration.arbitrum.simulator import SubmissionError, l2_rpc, submit_retryables
+    from ape_livepeer_migration.arbitrum.simulator import l2_rpc, submit_retryables
+    from ape_livepeer_migration.exceptions import SubmissionError
 
     send_to_l2(b"signed by ape")
     send_to_l2(b"not signed")
