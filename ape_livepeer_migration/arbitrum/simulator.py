@@ -72,6 +72,7 @@ from ape_livepeer_migration.arbitrum.messages import (
     event_topic,
     undo_l1_to_l2_alias,
 )
+from ape_livepeer_migration._eth import rpc_int
 from ape_livepeer_migration.exceptions import (
     ArbitrumError,
     DeliveryTimeoutError,
@@ -424,11 +425,6 @@ def _bytes(value: Any) -> bytes:
     if isinstance(value, str):
         return bytes.fromhex(value[2:] if value.startswith("0x") else value)
     return bytes(value)
-
-
-def rpc_int(value: Any) -> int:
-    """A JSON-RPC quantity (hex string or number) as an int."""
-    return int(value, 16) if isinstance(value, str) else int(value)
 
 
 def _topic_hex(topic: bytes) -> str:

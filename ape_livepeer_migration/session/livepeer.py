@@ -730,7 +730,7 @@ class Livepeer:
         :class:`LivepeerError`."""
         from ape.exceptions import ContractLogicError, ProviderError
 
-        from ape_livepeer_migration.arbitrum.simulator import rpc_int
+        from ape_livepeer_migration._eth import rpc_int
 
         provider = getattr(self.chains, layer).provider
         requests = [call.request(address) for call in calls]
