@@ -20,10 +20,13 @@ AUDIT_BIN  := $(AUDIT_VENV)/bin
 FORGE_ENV  := PATH="$(CURDIR)/node_modules/.bin:$$PATH" FOUNDRY_SOLC=$(SOLC_SHIM)
 SLITHER_FILTER := node_modules|tests/forge|contracts/test|contracts/simulator
 
-.PHONY: setup demo test test-contracts fuzz-long audit compile artifacts bench clean lock lock-audit
+.PHONY: setup demo readme test test-contracts fuzz-long audit compile artifacts bench clean lock lock-audit
 
+# anvil and cast from npm go next to ape in the venv, so that a shell with the venv active (or its bin on PATH)
+# runs the README's commands as written.
 setup: $(VENV)/.installed node_modules/.installed
 	@$(BIN)/python -m ape_livepeer_migration.toolchain >/dev/null
+	@ln -sf $(CURDIR)/node_modules/.bin/anvil $(CURDIR)/node_modules/.bin/cast $(BIN)/
 	@echo "setup: ok"
 
 $(VENV)/.installed: requirements.lock setup.py
@@ -47,6 +50,11 @@ artifacts: setup
 
 demo: setup
 	$(BIN)/ape run demo
+
+# Run the README's local session and write its commands' output into the README (after an intended change of
+# output; tests/readme fails while the README shows something else).
+readme: setup
+	$(BIN)/python tests/readme/session.py --write
 
 test: setup test-contracts audit
 	$(BIN)/ape compile
