@@ -2,7 +2,7 @@
 
 An area's conftest imports the fixtures it uses; a package-scoped fixture then belongs to that area (pytest registers
 it where it is found), so each area deploys its own simulator inside ``two_chains.isolated()`` and undoes it at its
-end, as the root conftest asks of every area that deploys one.
+end (the root conftest fails a test that runs with a simulator left outside any isolation).
 """
 
 from __future__ import annotations
