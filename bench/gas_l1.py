@@ -25,8 +25,8 @@ from figures import report
 
 from ape_livepeer_migration.chains.pair import TwoChains
 from ape_livepeer_migration.protocol.deploy import deploy_l1_protocol, deploy_ticket_broker
-from ape_livepeer_migration.scenario import mine_to_next_round
 from ape_livepeer_migration.protocol.tickets import BrokerDomain, Ticket, aux_data, draw_winning_ticket, win_prob
+from ape_livepeer_migration.testing.rounds import mine_to_next_round
 
 LPT = 10**18
 ETH = 10**18

@@ -48,7 +48,8 @@ def measure() -> dict:
 
     from ape_livepeer_migration.arbitrum import simulator as sim_api
     from ape_livepeer_migration.chains.pair import TwoChains
-    from ape_livepeer_migration.scenario import next_round, register_orchestrator
+    from ape_livepeer_migration.testing.actors import register_orchestrator
+    from ape_livepeer_migration.testing.rounds import next_round
     from ape_livepeer_migration.bridge.system import (
         deploy_system,
         migrate,

@@ -151,7 +151,7 @@ def measure(n: int = 200, runs: int = 3, clients: int = DEFAULT_CLIENTS) -> dict
     from ape_livepeer_migration.session.addressbook import AddressBook
     from ape_livepeer_migration.chains.pair import TwoChains
     from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend, simulator_deployment
-    from ape_livepeer_migration.scenario import next_round
+    from ape_livepeer_migration.testing.rounds import next_round
     from ape_livepeer_migration.session.livepeer import SIMULATOR, SYSTEM
     from ape_livepeer_migration.bridge.system import deploy_system, migrate
 

@@ -40,7 +40,7 @@ ACCOUNT_1 = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"  # test:1
 # test:1 bonds to itself and becomes an active L1 orchestrator (the README's walk-through).
 SETUP = """
 from ape import accounts
-from ape_livepeer_migration.scenario import next_round
+from ape_livepeer_migration.testing.rounds import next_round
 from ape_livepeer_migration.session.livepeer import Livepeer
 LPT = 10**18
 o = accounts.test_accounts[1]

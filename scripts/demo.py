@@ -13,7 +13,7 @@ import time
 from ape.logging import LogLevel, logger
 
 from ape_livepeer_migration.chains.pair import TwoChains
-from ape_livepeer_migration.scenario import run, verdict
+from ape_livepeer_migration.demo import run, verdict
 
 
 def _say(line: str) -> None:

@@ -7,6 +7,8 @@ ArbRetryableTx 0x6E) whose storage outlives a new deployment, and
 ``deploy_simulator`` refuses an L2 that already holds one: an area fixture that
 deploys a simulator (or a system with one) does so inside
 ``two_chains.isolated()``, so that the pair is clean again for the next area.
+:func:`_no_simulator_outside_isolation` holds every test to that: a test that
+starts or ends with a simulator on the shared L2 and no isolation open fails.
 """
 
 import os
@@ -19,10 +21,30 @@ from pathlib import Path
 
 import pytest
 
+from ape_livepeer_migration.arbitrum.simulator import ARB_SYS_ADDRESS
 from ape_livepeer_migration.chains.pair import TwoChains, free_port, port_is_listening
 
 # A downstream Ape project of its own: tests/test_installable.py runs its tests with the plugin installed from a wheel.
 collect_ignore = ["outside_project"]
+
+
+class _CountedIsolation(TwoChains):
+    """A pair that knows how many ``isolated()`` blocks are open on it."""
+
+    open_isolations = 0
+
+    @contextmanager
+    def isolated(self):
+        self.open_isolations += 1
+        try:
+            with super().isolated():
+                yield self
+        finally:
+            self.open_isolations -= 1
+
+
+#: The pair of ``two_chains`` once a test asked for it (the isolation check reads it and never starts one).
+_shared_pair: list[_CountedIsolation] = []
 
 
 @pytest.fixture(scope="session")
@@ -32,8 +54,31 @@ def two_chains():
     An area that deploys something the next area must not find (the simulator's precompiles at fixed L2
     addresses) deploys it inside ``two_chains.isolated()`` in its package fixture, so that it is gone afterwards.
     """
-    with TwoChains.local() as pair:
+    with _CountedIsolation.local() as pair:
+        _shared_pair.append(pair)
         yield pair
+        _shared_pair.clear()
+
+
+def _require_no_simulator_outside_isolation(when: str) -> None:
+    if not _shared_pair or _shared_pair[0].open_isolations:
+        return
+    if _shared_pair[0].l2.get_code(ARB_SYS_ADDRESS):
+        pytest.fail(
+            f"an Arbitrum simulator is on the shared L2 {when} this test with no two_chains.isolated() open: the "
+            "fixture or test that deployed it must do so inside two_chains.isolated(), or the next area to deploy "
+            "one on this pair finds its precompiles taken",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _no_simulator_outside_isolation():
+    """Fail a test that starts (after its package and module fixtures) or ends with a simulator left on the shared
+    L2 outside any ``two_chains.isolated()`` block."""
+    _require_no_simulator_outside_isolation("before")
+    yield
+    _require_no_simulator_outside_isolation("after")
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ ORCHESTRATOR = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"  # Ape's test accoun
 #: ``livepeer``; ``test:1`` bonds 5,000 LPT to itself on L1 and becomes an active orchestrator.
 CONSOLE_SESSION = """
 import ape_livepeer_migration; print("PACKAGE", ape_livepeer_migration.__file__)
-from ape_livepeer_migration.scenario import next_round
+from ape_livepeer_migration.testing.rounds import next_round
 o = accounts.test_accounts[1]
 s, l1 = livepeer.system, livepeer.chains.l1
 bm = s.l1.bonding_manager

@@ -3,8 +3,8 @@
 Fixtures (all prefixed ``livepeer_`` so they never shadow a project's own):
 
 * ``livepeer_chains`` (session): two fresh local anvils, an L1 and an L2;
-* ``livepeer`` (session): a :class:`~ape_livepeer_migration.session.livepeer.Livepeer` session with the whole system deployed
-  on them (address book in a temporary directory; round length ``livepeer_round_length`` blocks);
+* ``livepeer`` (session): a :class:`~ape_livepeer_migration.session.livepeer.Livepeer` session with the whole system
+  deployed on them (address book in a temporary directory; round length ``livepeer_round_length`` blocks);
 * ``livepeer_accounts`` (session): funded test accounts: each holds ``livepeer_genesis_lpt`` L1 LPT and anvil's ETH
   on both layers (Ape's test accounts 1-8; 0 is the governor and 9 the simulator's operator);
 * ``livepeer_relayer`` (function): a function that relays every pending cross-chain message once and returns the

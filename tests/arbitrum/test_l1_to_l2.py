@@ -16,6 +16,7 @@ from ape_livepeer_migration.arbitrum.messages import (
 )
 from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
 from ape_livepeer_migration.exceptions import ArbitrumError
+from ape_livepeer_migration.testing.reverts import reverts
 
 GWEI = 10**9
 NO_DATA = b""
@@ -34,7 +35,7 @@ def _events(chain, receipt, signature):
 # ------------------------------------------------------------------------------ L1 Inbox
 
 
-def test_underpaying_a_ticket_reverts_with_required_and_provided(chains, sim, user, reverts):
+def test_underpaying_a_ticket_reverts_with_required_and_provided(chains, sim, user):
     required = retryable_value_required(7, 100, 50_000, 3)
     args = (user, 7, 100, user, user, 50_000, 3, NO_DATA)
     with reverts("InsufficientValue", expected=required, actual=required - 1):
@@ -43,7 +44,7 @@ def test_underpaying_a_ticket_reverts_with_required_and_provided(chains, sim, us
 
 
 def test_underpaid_ticket_through_the_l1_messenger_reverts_and_leaves_no_eth(
-    chains, sim, endpoints, send_to_l2, user, reverts, l1_balance
+    chains, sim, endpoints, send_to_l2, user, l1_balance
 ):
     l1_endpoint, _ = endpoints
     with reverts("InsufficientValue", expected=1_009, actual=1_008):
@@ -51,7 +52,7 @@ def test_underpaid_ticket_through_the_l1_messenger_reverts_and_leaves_no_eth(
     assert l1_balance(l1_endpoint.address) == 0
 
 
-def test_submission_cost_below_the_fee_reverts(chains, sim, user, reverts, set_base_fee):
+def test_submission_cost_below_the_fee_reverts(chains, sim, user, set_base_fee):
     base_fee = 7 * GWEI
     set_base_fee(chains.l1, base_fee)
     data = b"\x01" * 68
@@ -76,7 +77,7 @@ def test_query_the_fee_with_base_fee_zero_uses_the_current_block(chains, sim, se
     assert sim.inbox.calculateRetryableSubmissionFee(10, 0) == submission_fee(10, current)
 
 
-def test_gas_limit_above_uint64_reverts(chains, sim, user, reverts):
+def test_gas_limit_above_uint64_reverts(chains, sim, user):
     with reverts("GasLimitTooLarge"):
         sim.inbox.createRetryableTicket(user, 0, 0, user, user, 2**64, 0, NO_DATA, sender=user)
 
@@ -135,7 +136,7 @@ def test_unsafe_entry_skips_the_value_check(chains, sim, user):
     assert (message.deposit, message.l2_call_value) == (1, 10**18)
 
 
-def test_bridge_accepts_messages_from_its_inbox_only_and_is_wired_once(chains, sim, operator, user, reverts):
+def test_bridge_accepts_messages_from_its_inbox_only_and_is_wired_once(chains, sim, operator, user):
     with reverts("NotDelayedInbox", sender=user):
         sim.bridge.enqueueDelayedMessage(9, user, bytes(32), sender=user)
     with reverts("NotOutbox", sender=user):
@@ -147,7 +148,7 @@ def test_bridge_accepts_messages_from_its_inbox_only_and_is_wired_once(chains, s
     assert sim.bridge.activeOutbox() == "0x" + "00" * 20
 
 
-def test_fresh_bridge_refuses_zero_wiring(chains, operator, reverts):
+def test_fresh_bridge_refuses_zero_wiring(chains, operator):
     with chains.l1:
         bridge = project.SimBridge.deploy(sender=operator)
         with reverts("ZeroAddress"):
@@ -158,7 +159,7 @@ def test_fresh_bridge_refuses_zero_wiring(chains, operator, reverts):
 
 
 def test_only_the_alias_of_the_l1_counterpart_may_call_the_l2_receiver(
-    chains, sim, endpoints, send_to_l2, reverts
+    chains, sim, endpoints, send_to_l2
 ):
     l1_endpoint, l2_endpoint = endpoints
     with chains.l2:
@@ -245,7 +246,7 @@ def test_execution_fee_is_charged_at_the_l2_base_fee(
     assert l2_balance(operator) - before[1] == -message.deposit + network_fee - gas_paid
 
 
-def test_failed_ticket_stays_redeemable_by_anyone(chains, sim, endpoints, send_to_l2, accounts, reverts):
+def test_failed_ticket_stays_redeemable_by_anyone(chains, sim, endpoints, send_to_l2, accounts):
     _, l2_endpoint = endpoints
     l2_endpoint.setRejecting(True, sender=accounts[2])
     message = send_to_l2(payload=b"retry me", l2_call_value=10, value=10**15)
@@ -317,7 +318,7 @@ def test_deposit_too_small_for_fee_and_call_value_is_rejected_and_credited_to_th
 
 
 def test_beneficiary_cancels_and_gets_the_call_value(
-    chains, sim, endpoints, send_to_l2, accounts, reverts, l2_balance
+    chains, sim, endpoints, send_to_l2, accounts, l2_balance
 ):
     _, l2_endpoint = endpoints
     beneficiary, stranger = accounts[4], accounts[5]
@@ -342,7 +343,7 @@ def _advance_l2(chains, seconds):
     chains.l2.mine()
 
 
-def test_keepalive_extends_by_one_lifetime_at_most_one_ahead(chains, sim, endpoints, send_to_l2, accounts, reverts):
+def test_keepalive_extends_by_one_lifetime_at_most_one_ahead(chains, sim, endpoints, send_to_l2, accounts):
     _, l2_endpoint = endpoints
     l2_endpoint.setRejecting(True, sender=accounts[2])
     ticket = sim_api.deliver_retryable(sim, send_to_l2()).ticket_id
@@ -359,7 +360,7 @@ def test_keepalive_extends_by_one_lifetime_at_most_one_ahead(chains, sim, endpoi
 
 
 def test_expired_ticket_returns_only_the_call_value_to_the_beneficiary(
-    chains, sim, endpoints, send_to_l2, accounts, reverts, l2_balance
+    chains, sim, endpoints, send_to_l2, accounts, l2_balance
 ):
     _, l2_endpoint = endpoints
     beneficiary, stranger = accounts[4], accounts[5]
@@ -389,7 +390,7 @@ def test_lifetime_is_seven_days(sim):
 # ------------------------------------------------------------------------------ exactly once
 
 
-def test_delivery_is_exactly_once_and_replays_report_the_first_outcome(chains, sim, send_to_l2, operator, reverts):
+def test_delivery_is_exactly_once_and_replays_report_the_first_outcome(chains, sim, send_to_l2, operator):
     message = send_to_l2(value=10**15)
     assert not sim_api.is_delivered(sim, message)
     first = sim_api.deliver_retryable(sim, message)
@@ -411,7 +412,7 @@ def _request(message):
     )
 
 
-def test_submit_guards(chains, sim, send_to_l2, operator, user, reverts):
+def test_submit_guards(chains, sim, send_to_l2, operator, user):
     message = send_to_l2(value=1_000)
     request = _request(message)
     rtx = sim.arb_retryable_tx
@@ -429,7 +430,7 @@ def test_submit_guards(chains, sim, send_to_l2, operator, user, reverts):
     assert sim_api.deliver_retryable(sim, message).status is DeliveryStatus.REDEEMED
 
 
-def test_forwarder_is_driven_only_by_the_retryable_precompile(chains, sim, send_to_l2, user, reverts):
+def test_forwarder_is_driven_only_by_the_retryable_precompile(chains, sim, send_to_l2, user):
     message = send_to_l2()
     alias = sim_api.ensure_alias_forwarder(sim, message.l1_sender)
     assert sim_api.ensure_alias_forwarder(sim, message.l1_sender) == alias  # idempotent
@@ -448,7 +449,7 @@ def test_alias_with_foreign_code_is_refused(chains, sim, user):
         sim_api.ensure_alias_forwarder(sim, victim)
 
 
-def test_manual_redeem_needs_at_least_the_ticket_gas_limit(chains, sim, endpoints, send_to_l2, accounts, reverts):
+def test_manual_redeem_needs_at_least_the_ticket_gas_limit(chains, sim, endpoints, send_to_l2, accounts):
     _, l2_endpoint = endpoints
     l2_endpoint.setRejecting(True, sender=accounts[2])
     ticket = sim_api.deliver_retryable(sim, send_to_l2(gas_limit=300_000)).ticket_id
@@ -461,7 +462,7 @@ def test_manual_redeem_needs_at_least_the_ticket_gas_limit(chains, sim, endpoint
     assert l2_endpoint.lastGasAtEntry() > 300_000  # a manual redeem donates the gas it was given
 
 
-def test_messenger_and_test_endpoint_guards(chains, endpoints, accounts, reverts):
+def test_messenger_and_test_endpoint_guards(chains, endpoints, accounts):
     from ape import project
 
     l1_endpoint, l2_endpoint = endpoints
@@ -575,7 +576,7 @@ MAX_DATA_SIZE = 117_964
 MAX_RETRY_DATA = MAX_DATA_SIZE - 9 * 32
 
 
-def test_calldata_over_the_limit_is_refused_on_l1_as_arbitrums_inbox_does(sim, user, reverts):
+def test_calldata_over_the_limit_is_refused_on_l1_as_arbitrums_inbox_does(sim, user):
     assert sim.inbox.maxDataSize() == MAX_DATA_SIZE
     args = (user.address, 0, 10**15, user.address, user.address, 0, 0)
     sim.inbox.createRetryableTicket(*args, b"\xff" * MAX_RETRY_DATA, value=10**15, sender=user)

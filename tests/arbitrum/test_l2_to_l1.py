@@ -6,6 +6,7 @@ from eth_utils import keccak
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.arbitrum.messages import SendMerkleTree, event_topic, l2_to_l1_item_hash
+from ape_livepeer_migration.testing.reverts import reverts
 
 ZERO_ADDRESS = "0x" + "00" * 20
 
@@ -60,7 +61,7 @@ def test_arbsys_block_number_chain_id_and_withdraw(chains, sim, user):
 
 
 def test_execution_waits_for_the_challenge_period_and_happens_once(
-    chains, sim, endpoints, user, reverts, l1_balance
+    chains, sim, endpoints, user, l1_balance
 ):
     l1_endpoint, l2_endpoint = endpoints
     sim.inbox.createRetryableTicket(user, 0, 0, user, user, 0, 0, b"", value=10**18, sender=user)  # bridge holds ETH
@@ -139,7 +140,7 @@ def test_a_later_root_covers_earlier_messages(chains, sim, endpoints, user, conf
 
 
 def test_forged_message_from_another_l2_sender_is_rejected_by_the_l1_base(
-    chains, sim, endpoints, user, reverts, confirmed
+    chains, sim, endpoints, user, confirmed
 ):
     l1_endpoint, _ = endpoints
     calldata = keccak(text="receiveFromL2(bytes)")[:4] + (32).to_bytes(32, "big") + (6).to_bytes(32, "big") + (
@@ -153,13 +154,13 @@ def test_forged_message_from_another_l2_sender_is_rejected_by_the_l1_base(
     assert not sim_api.is_executed(sim, 0)  # a reverted execution can be retried
 
 
-def test_direct_call_to_the_l1_receiver_is_rejected(chains, endpoints, user, reverts):
+def test_direct_call_to_the_l1_receiver_is_rejected(chains, endpoints, user):
     l1_endpoint, _ = endpoints
     with reverts("NotFromBridge", sender=user.address):
         l1_endpoint.receiveFromL2(b"direct", sender=user)
 
 
-def test_bad_proofs_are_rejected(chains, sim, endpoints, user, reverts, confirmed):
+def test_bad_proofs_are_rejected(chains, sim, endpoints, user, confirmed):
     _, l2_endpoint = endpoints
     for i in range(3):
         l2_endpoint.sendToL1(bytes([i]), sender=user)
@@ -183,7 +184,7 @@ def test_bad_proofs_are_rejected(chains, sim, endpoints, user, reverts, confirme
         sim.outbox.executeTransaction(*too_long, sender=user)
 
 
-def test_l1_call_failures_bubble_up_and_leave_the_message_executable(chains, sim, user, reverts, confirmed):
+def test_l1_call_failures_bubble_up_and_leave_the_message_executable(chains, sim, user, confirmed):
     eoa = "0x" + "77" * 20
     sim.arb_sys.sendTxToL1(eoa, b"\x01", sender=user)  # calldata to an address without code
     sim.arb_sys.sendTxToL1(sim.inbox.address, b"", value=1, sender=user)  # contract that refuses ETH
@@ -196,7 +197,7 @@ def test_l1_call_failures_bubble_up_and_leave_the_message_executable(chains, sim
     assert not sim_api.is_executed(sim, 0) and not sim_api.is_executed(sim, 1)
 
 
-def test_send_root_assertion_guards_and_idempotence(chains, sim, endpoints, operator, user, reverts):
+def test_send_root_assertion_guards_and_idempotence(chains, sim, endpoints, operator, user):
     _, l2_endpoint = endpoints
     l2_endpoint.sendToL1(b"x", sender=user)
     messages = _all_messages(sim, chains)

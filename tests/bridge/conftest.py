@@ -1,19 +1,16 @@
 """Fixtures of the bridge tests: the simulator, the L1 protocol and the bridge, deployed once per test process
-before the per-test snapshot of both chains, plus delivery helpers in both directions."""
+before the per-test snapshot of both chains, plus delivery helpers in both directions (``deliver``: shared)."""
 
 from __future__ import annotations
 
 import pytest
 from ape import project
+from shared import deliver  # noqa: F401 (a fixture)
+from shared import GENESIS_BALANCE, LPT, ROUND_LENGTH, account_fixture, simulator_fixture
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.bridge.transfers import Bridge, RetryableGasParams, deploy_bridge, deposit_gas_params
 from ape_livepeer_migration.protocol.deploy import deploy_l1_protocol
-from shared_fixtures import account_fixture, simulator_fixture
-
-LPT = 10**18
-GENESIS_BALANCE = 1_000_000 * LPT
-
 
 governor, alice, bob, mallory = (account_fixture(i) for i in range(4))
 sim = simulator_fixture()
@@ -23,7 +20,7 @@ sim = simulator_fixture()
 def l1_protocol(two_chains, governor, alice, bob, mallory):
     with two_chains.l1:
         return deploy_l1_protocol(
-            governor, genesis={a.address: GENESIS_BALANCE for a in (alice, bob, mallory)}, round_length=40
+            governor, genesis={a.address: GENESIS_BALANCE for a in (alice, bob, mallory)}, round_length=ROUND_LENGTH
         )
 
 
@@ -32,7 +29,7 @@ def bridge(two_chains, l1_protocol, sim, governor) -> Bridge:
     # the governor's nonces are equal on both chains: one transaction on L2 keeps L2 LPT off L1 LPT's address
     with two_chains.l2:
         governor.transfer(governor, 0)
-    return deploy_bridge(two_chains, l1_protocol, sim, governor, round_length=40)
+    return deploy_bridge(two_chains, l1_protocol, sim, governor, round_length=ROUND_LENGTH)
 
 
 @pytest.fixture(scope="package")
@@ -79,22 +76,6 @@ def on_l2(bridge, alice, deliver):
     from ape_livepeer_migration.bridge.transfers import bridge_in
 
     deliver(bridge_in(bridge, alice, alice.address, 10 * LPT).receipt)
-
-
-def _retryables_of(sim, receipt):
-    return sim_api.fetch_retryables(sim, receipt.block_number, receipt.block_number)
-
-
-@pytest.fixture
-def deliver(chains, sim):
-    """Deliver on L2 the retryable(s) created by an L1 receipt; returns the DeliveryResults."""
-
-    def run(receipt):
-        messages = _retryables_of(sim, receipt)
-        assert messages, "the transaction created no retryable"
-        return [sim_api.deliver_retryable(sim, m) for m in messages]
-
-    return run
 
 
 @pytest.fixture

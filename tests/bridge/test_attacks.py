@@ -6,13 +6,12 @@ from __future__ import annotations
 import pytest
 from ape import project
 from eth_abi import encode as abi_encode
+from shared import LPT
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias, function_selector
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, deposit_data, deposit_gas_params
-from protocol.helpers import reverts
-
-from .conftest import LPT
+from ape_livepeer_migration.testing.reverts import reverts
 
 ZERO = "0x" + "00" * 20
 FINALIZE = "finalizeInboundTransfer(address,address,address,uint256,bytes)"

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from ape import project
 from eth_abi import encode as abi_encode
+from shared import LPT
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, deposit_data, deposit_gas_params
-from protocol.helpers import reverts
-
-from .conftest import LPT
+from ape_livepeer_migration.testing.reverts import reverts
 
 ZERO = "0x" + "00" * 20
 
@@ -125,7 +124,7 @@ def test_deposit_through_a_registered_l1_router(sim, bridge, routers, l1_token, 
 def test_revoked_l2_gateway_cannot_mint_until_restored(sim, bridge, alice, mallory, governor, deliver):
     gas = deposit_gas_params(bridge, alice.address, alice.address, LPT)  # estimated while the gateway may mint
     bridge.l2_minter.removeMintingDelegate(bridge.l2_gateway.address, sender=governor)
-    (result,) = deliver(bridge_in(bridge, alice, alice.address, LPT, gas=gas).receipt)
+    result = deliver(bridge_in(bridge, alice, alice.address, LPT, gas=gas).receipt)
     assert result.status is sim_api.DeliveryStatus.FAILED
     assert bridge.l2_token.totalSupply() == 0
     bridge.l2_minter.addMintingDelegate(bridge.l2_gateway.address, sender=governor)

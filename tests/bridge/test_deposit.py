@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from eth_abi import decode as abi_decode
+from shared import LPT
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias
 from ape_livepeer_migration.bridge.transfers import bridge_in, deposit_gas_params, finalize_deposit_calldata
-
-from .conftest import LPT
 
 
 def test_deposit_escrows_on_l1_and_mints_to_the_receiver_on_l2(chains, sim, bridge, l1_token, alice, bob, deliver):
@@ -37,7 +36,7 @@ def test_deposit_escrows_on_l1_and_mints_to_the_receiver_on_l2(chains, sim, brid
     )
 
     assert bridge.l2_token.balanceOf(bob.address) == 0
-    (result,) = deliver(deposit.receipt)
+    result = deliver(deposit.receipt)
     assert result.status is sim_api.DeliveryStatus.REDEEMED
     assert bridge.l2_token.balanceOf(bob.address) == 5 * LPT
     assert bridge.l2_token.totalSupply() == 5 * LPT

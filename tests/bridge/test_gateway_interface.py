@@ -8,14 +8,12 @@ import pytest
 from ape import project
 from eth_abi import encode as abi_encode
 from eth_utils import keccak
+from shared import LPT
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.arbitrum.messages import function_selector
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, deposit_data, deposit_gas_params
-
-from protocol.helpers import reverts
-
-from .conftest import LPT
+from ape_livepeer_migration.testing.reverts import reverts
 
 ZERO = "0x" + "00" * 20
 FINALIZE = "finalizeInboundTransfer(address,address,address,uint256,bytes)"
@@ -150,7 +148,7 @@ def test_a_direct_deposit_sends_exactly_get_outbound_calldata(sim, bridge, l1_to
         message = _sent_retryable(sim, deposit.receipt)
         assert message.data == expected
         assert message.to == bridge.l2_gateway.address
-        (result,) = deliver(deposit.receipt)
+        result = deliver(deposit.receipt)
         assert result.status is sim_api.DeliveryStatus.REDEEMED
     assert bridge.l2_token.balanceOf(bob.address) == 2 * LPT
     # the custom-refund form sends the same bytes
@@ -318,7 +316,7 @@ def test_only_the_l1_migrators_migration_deposits_reach_the_l2_migrator(
     expected = gw.getOutboundCalldata(l1_token.address, bob.address, l2_migrator, LPT, b"record")
     deposit = bridge_in(bridge, bob, l2_migrator, LPT, call_hook_data=b"record", gas=gas)
     assert _sent_retryable(sim, deposit.receipt).data == expected
-    (result,) = deliver(deposit.receipt)
+    result = deliver(deposit.receipt)
     assert result.status is sim_api.DeliveryStatus.REDEEMED
     assert bridge.l2_token.balanceOf(l2_migrator) == LPT
 
@@ -359,6 +357,6 @@ def test_an_l2_migrator_sharing_an_l1_contracts_address_still_takes_migrations(
     )
     assert l1_token.balanceOf(bridge.l1_escrow.address) == LPT
     if collision == "l1_migrator":  # a hook receiver lives at that address on L2
-        (result,) = deliver(deposit.receipt)
+        result = deliver(deposit.receipt)
         assert result.status is sim_api.DeliveryStatus.REDEEMED
         assert bridge.l2_token.balanceOf(l2_migrator) == LPT

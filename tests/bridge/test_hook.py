@@ -4,19 +4,20 @@ ticket redeemable."""
 from __future__ import annotations
 
 import pytest
+from shared import LPT
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.bridge.transfers import bridge_in, deposit_gas_params
 from ape_livepeer_migration.exceptions import L2CallRevertsError
 
-from .conftest import LPT, fixed_gas
+from .conftest import fixed_gas
 
 HOOK = b"\x01migration record"
 
 
 def test_hook_runs_after_the_mint_in_the_same_message(chains, bridge, receiver, alice, deliver):
     deposit = bridge_in(bridge, alice, receiver.address, 3 * LPT, refund_to=alice.address, call_hook_data=HOOK)
-    (result,) = deliver(deposit.receipt)
+    result = deliver(deposit.receipt)
     assert result.status is sim_api.DeliveryStatus.REDEEMED
     assert receiver.calls() == 1
     assert (receiver.lastFrom(), receiver.lastAmount(), receiver.lastData()) == (alice.address, 3 * LPT, HOOK)
@@ -41,7 +42,7 @@ def test_reverting_hook_mints_nothing_and_the_ticket_redeems_later(chains, sim, 
     deposit = bridge_in(
         bridge, alice, receiver.address, 2 * LPT, call_hook_data=HOOK, gas=fixed_gas(bridge, alice)
     )
-    (result,) = deliver(deposit.receipt)
+    result = deliver(deposit.receipt)
     assert result.status is sim_api.DeliveryStatus.FAILED
     assert bridge.l2_token.totalSupply() == 0
     assert bridge.l2_gateway.totalMinted() == 0
@@ -58,7 +59,7 @@ def test_reverting_hook_mints_nothing_and_the_ticket_redeems_later(chains, sim, 
 
 def test_hook_data_to_an_account_without_code_fails_the_ticket(sim, bridge, alice, bob, deliver):
     deposit = bridge_in(bridge, alice, bob.address, LPT, call_hook_data=HOOK, gas=fixed_gas(bridge, alice))
-    (result,) = deliver(deposit.receipt)
+    result = deliver(deposit.receipt)
     assert result.status is sim_api.DeliveryStatus.FAILED
     assert bridge.l2_token.balanceOf(bob.address) == 0
     assert sim_api.ticket_is_live(sim, result.ticket_id)

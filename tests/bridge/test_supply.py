@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import pytest
 from ape import project
+from shared import LPT
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, pending_base_fee, report_l1_supply
 from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS
-from protocol.helpers import reverts
-
-from .conftest import LPT
+from ape_livepeer_migration.testing.reverts import reverts
 
 
 def _block(chain, number):
@@ -65,7 +64,7 @@ def test_report_sets_the_l1_circulating_supply(chains, sim, bridge, l1_token, al
     )
     assert message.call_value_refund_address == apply_l1_to_l2_alias(bridge.l1_supply_reporter.address)
     assert event.seqNum == message.message_num
-    (result,) = deliver(receipt)
+    result = deliver(receipt)
     assert result.status is sim_api.DeliveryStatus.REDEEMED
 
     minter = bridge.l2_minter
@@ -79,7 +78,7 @@ def test_report_sets_the_l1_circulating_supply(chains, sim, bridge, l1_token, al
 
 def test_a_late_report_does_not_overwrite_a_newer_one(chains, sim, bridge, l1_token, alice, bob, deliver):
     first = report_l1_supply(bridge, bob)
-    (late,) = deliver(first)
+    late = deliver(first)
     assert late.status is sim_api.DeliveryStatus.REDEEMED
     # the L2 base fee rises above the second report's bid: its ticket waits, and is redeemed after the third
     waiting = _deliver_stalled(chains, sim, report_l1_supply(bridge, bob))

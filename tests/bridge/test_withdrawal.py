@@ -6,12 +6,11 @@ from __future__ import annotations
 import pytest
 from ape import project
 from eth_abi import encode as abi_encode
+from shared import LPT
 
 from ape_livepeer_migration.arbitrum.messages import function_selector
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out
-from protocol.helpers import reverts
-
-from .conftest import LPT
+from ape_livepeer_migration.testing.reverts import reverts
 
 
 @pytest.fixture

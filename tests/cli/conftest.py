@@ -8,31 +8,29 @@ import pytest
 from click.testing import CliRunner
 
 from ape_livepeer_migration._cli import cli
-from ape_livepeer_migration.scenario import mine_to_next_round, next_round, register_orchestrator
 from ape_livepeer_migration.session.livepeer import Livepeer
+from ape_livepeer_migration.testing.actors import Cast, register_orchestrator
+from ape_livepeer_migration.testing.rounds import mine_to_next_round, next_round
 
 LPT = 10**18
 ROUND_LENGTH = 20
 
 
-class World:
-    """Who is who: a[0] governor, a[9] simulator operator, o1 an orchestrator migrated to L2 with d1 delegating to
-    it on L1, o2 an orchestrator left on L1 with d3 delegating to it, nobody an account holding nothing."""
-
-    def __init__(self, accounts, book):
-        self.book = book
-        self.governor, self.operator = accounts[0], accounts[9]
-        self.o1, self.o2, self.d1, self.d3, self.nobody = accounts[2], accounts[3], accounts[4], accounts[6], accounts[8]
+@pytest.fixture(scope="module")
+def module_book(tmp_path_factory):
+    """The address book of the module's deployment."""
+    return tmp_path_factory.mktemp("book") / "local.json"
 
 
 @pytest.fixture(scope="module")
-def world(two_chains, accounts, tmp_path_factory):
-    """Deployed once per module and undone after it: the simulator's L2 precompiles are per chain, so two modules'
-    deployments must not meet on one L2."""
+def world(two_chains, accounts, module_book) -> Cast:
+    """Who is who (:meth:`Cast.of`) in a system deployed once per module and undone after it (the simulator's L2
+    precompiles are per chain, so two modules' deployments must not meet on one L2): o1 an orchestrator migrated to
+    L2 with d1 delegating to it on L1, o2 an orchestrator left on L1 with d3 delegating to it, the outsider an
+    account holding nothing."""
     with two_chains.isolated():
-        book = tmp_path_factory.mktemp("book") / "local.json"
-        w = World(accounts, book)
-        lp = Livepeer.open(two_chains, book)
+        w = Cast.of(accounts)
+        lp = Livepeer.open(two_chains, module_book)
         holders = (w.o1, w.o2, w.d1, w.d3)
         s = lp.deploy(
             w.governor, operator=w.operator, genesis={a.address: 10_000 * LPT for a in holders},
@@ -53,11 +51,11 @@ def world(two_chains, accounts, tmp_path_factory):
 
 
 @pytest.fixture
-def book(chains, world, tmp_path):
+def book(chains, world, module_book, tmp_path):
     """A copy of the module's address book and relayer journal, so that a test's relaying is undone with it."""
     copy = tmp_path / "local.json"
-    shutil.copy(world.book, copy)
-    journal = world.book.with_suffix(".relay.db")
+    shutil.copy(module_book, copy)
+    journal = module_book.with_suffix(".relay.db")
     if journal.exists():
         shutil.copy(journal, copy.with_suffix(".relay.db"))
     return copy

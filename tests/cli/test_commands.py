@@ -22,11 +22,11 @@ def test_deploy_again_sends_nothing(run, world, nonces):
     assert nonces(world.governor, world.operator) == before
 
 
-def test_deploy_again_shows_the_recorded_addresses(run, world, book):
+def test_deploy_again_shows_the_recorded_addresses(run, world, book, module_book):
     result = run("deploy", "--account", "test:0")
     assert result.exit_code == 0, result.output
     assert "already recorded" in result.output and f"Address book: {book}" in result.output
-    assert world_addresses(world)["l1_migrator"] in result.output
+    assert world_addresses(module_book)["l1_migrator"] in result.output
 
 
 def test_deploy_settings_for_an_existing_deployment_are_refused(run, world, nonces):
@@ -37,12 +37,12 @@ def test_deploy_settings_for_an_existing_deployment_are_refused(run, world, nonc
     assert nonces(world.governor) == before
 
 
-def test_deploy_fresh_deploys_a_new_system_on_the_same_simulator(run, world, book):
+def test_deploy_fresh_deploys_a_new_system_on_the_same_simulator(run, world, book, module_book):
     result = run("deploy", "--account", "test:0", "--fresh", "--yes", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["steps"] == {"simulator": "skipped", "system": "done"}  # one simulator per L2
-    assert data["addresses"]["l1_migrator"] != world_addresses(world)["l1_migrator"]
+    assert data["addresses"]["l1_migrator"] != world_addresses(module_book)["l1_migrator"]
     assert book.with_suffix(".relay.db").exists() and not list(book.parent.glob("*.replaced-*"))
     relayed = run("relay")
     assert relayed.exit_code == 0 and "Nothing to relay." in relayed.output
@@ -74,7 +74,7 @@ def test_deploy_with_another_address_book_refuses_a_second_simulator(run, world,
     assert "started earlier" not in again.output  # the refusal left no interrupted step behind
 
 
-def test_deploy_continues_after_the_last_finished_step(run, lp, book, world, nonces, accounts):
+def test_deploy_continues_after_the_last_finished_step(run, lp, book, module_book, world, nonces, accounts):
     lp.book.forget("system")
     sim_before = lp.book.get("simulator")
     operator_nonces = nonces(world.operator)
@@ -86,11 +86,11 @@ def test_deploy_continues_after_the_last_finished_step(run, lp, book, world, non
     book_data = json.loads(book.read_text())
     assert book_data["entries"]["simulator"]["value"] == sim_before
     assert book_data["entries"]["system"]["value"]["l2_migrator"] == data["addresses"]["l2_migrator"]
-    assert data["addresses"]["l2_migrator"] != world_addresses(world)["l2_migrator"]
+    assert data["addresses"]["l2_migrator"] != world_addresses(module_book)["l2_migrator"]
 
 
-def world_addresses(world):
-    return json.loads(world.book.read_text())["entries"]["system"]["value"]
+def world_addresses(module_book):
+    return json.loads(module_book.read_text())["entries"]["system"]["value"]
 
 
 def test_deploy_refuses_an_interrupted_step(run, lp, world, nonces):

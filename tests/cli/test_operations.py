@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ape_livepeer_migration.scenario import mine_to_next_round
+from ape_livepeer_migration.testing.rounds import mine_to_next_round
 
 from .conftest import LPT
 
@@ -75,9 +75,9 @@ def test_migrate_asks_for_an_orchestrator_when_the_l1_one_did_not_migrate(run, l
 )
 def test_migrate_refusals_send_nothing(run, world, nonces, args, code, message):
     args = [{"ORCH1": world.o1.address, "ORCH2": world.o2.address}.get(a, a) for a in args]
-    before = nonces(world.d1, world.d3, world.nobody)
+    before = nonces(world.d1, world.d3, world.outsider)
     _one_line_error(run("migrate", *args), code, message)
-    assert nonces(world.d1, world.d3, world.nobody) == before
+    assert nonces(world.d1, world.d3, world.outsider) == before
 
 
 def test_migrate_unbonding_locks(run, lp, world):
@@ -94,7 +94,7 @@ def test_migrate_unbonding_locks(run, lp, world):
 
 
 def test_migrate_needs_eth_for_the_l2_fees(run, lp, world, chains, nonces):
-    s, poor = lp.system, world.nobody
+    s, poor = lp.system, world.outsider
     s.l1.token.transfer(poor.address, 10 * LPT, sender=world.d1)
     s.l1.token.approve(s.l1.bonding_manager.address, 10 * LPT, sender=poor)
     s.l1.bonding_manager.bond(10 * LPT, world.o1.address, sender=poor)
@@ -109,12 +109,12 @@ def test_migrate_needs_eth_for_the_l2_fees(run, lp, world, chains, nonces):
 
 
 def test_bridge_in_then_relay(run, lp, world):
-    result = run("bridge-in", "2.5", "--account", "test:4", "--to", world.nobody.address, "--yes", "--json")
+    result = run("bridge-in", "2.5", "--account", "test:4", "--to", world.outsider.address, "--yes", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["layer"] == "l1" and data["amount"] == str(25 * LPT // 10) and data["to"] == world.nobody.address
+    assert data["layer"] == "l1" and data["amount"] == str(25 * LPT // 10) and data["to"] == world.outsider.address
     assert "L1->L2 delivered" in run("relay").output
-    assert lp.status(world.nobody.address).lpt["l2"] == 25 * LPT // 10
+    assert lp.status(world.outsider.address).lpt["l2"] == 25 * LPT // 10
     assert lp.status(world.d1.address).lpt["l1"] == 9_400 * LPT - 25 * LPT // 10
 
 
@@ -150,11 +150,11 @@ def test_bridge_refusals_send_nothing(run, world, nonces, command, args, code, m
 
 
 def test_bridge_in_needs_eth_for_the_l2_fees(run, lp, world, chains, nonces):
-    lp.system.l1.token.transfer(world.nobody.address, 10 * LPT, sender=world.d1)
-    chains.l1.provider.set_balance(world.nobody.address, 0)
-    before = nonces(world.nobody)
+    lp.system.l1.token.transfer(world.outsider.address, 10 * LPT, sender=world.d1)
+    chains.l1.provider.set_balance(world.outsider.address, 0)
+    before = nonces(world.outsider)
     _one_line_error(run("bridge-in", "1", "--account", "test:8", "--yes"), 1, "the deposit's L2 fees needs")
-    assert nonces(world.nobody) == before
+    assert nonces(world.outsider) == before
 
 
 def test_bridge_without_yes_asks_and_a_no_sends_nothing(run, world, nonces):
@@ -225,10 +225,10 @@ def test_withdraw_fees(run, lp, world, chains, fresh_l2_round):
     s.l2_minter.depositETH(value=10**15, sender=broker)
     too_much = run("withdraw-fees", "--account", "test:2", "--amount", "1", "--yes")
     _one_line_error(too_much, 1, "ETH of pending fees on L2")
-    result = run("withdraw-fees", "--account", "test:2", "--to", world.nobody.address, "--yes", "--json")
+    result = run("withdraw-fees", "--account", "test:2", "--to", world.outsider.address, "--yes", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["recipient"] == world.nobody.address and float(data["amount_eth"]) > 0
+    assert data["recipient"] == world.outsider.address and float(data["amount_eth"]) > 0
     assert lp.status(world.o1.address).l2.pending_fees == 0
 
 
@@ -246,12 +246,12 @@ def test_withdraw_fees_without_fees(run, world, nonces):
 def test_finalize_after_the_challenge_period(run, lp, world, chains, nonces):
     assert run("bridge-in", "3", "--account", "test:4", "--yes").exit_code == 0
     run("relay")
-    assert run("bridge-out", "1", "--account", "test:4", "--to", world.nobody.address, "--yes").exit_code == 0
+    assert run("bridge-out", "1", "--account", "test:4", "--to", world.outsider.address, "--yes").exit_code == 0
     before = nonces(world.d1)
     _one_line_error(run("finalize", "--account", "test:4", "--yes"), 1, "withdrawal #0 is not covered by a send root yet")
     run("relay", "--no-fast-forward")  # asserts the root, does not wait
     (waiting,) = lp.withdrawals(world.d1.address)
-    assert waiting.state == "challenge-period" and waiting.to == world.nobody.address and waiting.amount == LPT
+    assert waiting.state == "challenge-period" and waiting.to == world.outsider.address and waiting.amount == LPT
     _one_line_error(
         run("finalize", "--account", "test:4", "--yes"), 1, f"in its challenge period until L1 block {waiting.confirmable_at}"
     )
@@ -260,9 +260,9 @@ def test_finalize_after_the_challenge_period(run, lp, world, chains, nonces):
     result = run("finalize", "--account", "test:4", "--yes", "--json")
     assert result.exit_code == 0, result.output
     (done,) = json.loads(result.output)
-    assert done["position"] == 0 and done["amount_lpt"] == "1" and done["to"] == world.nobody.address
-    assert lp.status(world.nobody.address).lpt["l1"] == LPT
-    assert [w.state for w in lp.withdrawals(world.nobody.address)] == ["executed"]
+    assert done["position"] == 0 and done["amount_lpt"] == "1" and done["to"] == world.outsider.address
+    assert lp.status(world.outsider.address).lpt["l1"] == LPT
+    assert [w.state for w in lp.withdrawals(world.outsider.address)] == ["executed"]
     assert json.loads(run("relay", "--json").output)["executed"] == [0]  # the relayer sees it done, sends nothing
     _one_line_error(run("finalize", "--account", "test:4", "--yes"), 1, "has no withdrawal waiting to be finalized")
 

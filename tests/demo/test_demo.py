@@ -1,4 +1,4 @@
-"""The demo scenario end to end (ape_livepeer_migration.scenario) and `ape run demo` as a user runs it."""
+"""The demo story end to end (ape_livepeer_migration.demo) and `ape run demo` as a user runs it."""
 
 from __future__ import annotations
 
@@ -9,29 +9,29 @@ from pathlib import Path
 
 import pytest
 
-from ape_livepeer_migration.relayer.journal import Direction, Status
 from ape_livepeer_migration.bridge.codec import Kind
-from ape_livepeer_migration.scenario import (
+from ape_livepeer_migration.demo import (
     LPT,
     TICKET_FACE_VALUE,
     check_stakes,
+    delegators_of,
     events,
     reconcile,
     run,
     verdict,
 )
+from ape_livepeer_migration.relayer.journal import Direction, Status
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def story(two_chains, tmp_path_factory):
-    """The whole scenario, run once on this worker's chains; both chains are restored afterwards."""
-    snapshot = two_chains.snapshot()
-    lines: list[str] = []
-    scenario, reconciliation = run(two_chains, tmp_path_factory.mktemp("journal"), say=lines.append)
-    yield scenario, reconciliation, lines
-    two_chains.restore(snapshot)
+    """The whole story, run once on this worker's chains; both chains are restored afterwards."""
+    with two_chains.isolated():
+        lines: list[str] = []
+        scenario, reconciliation = run(two_chains, tmp_path_factory.mktemp("journal"), say=lines.append)
+        yield scenario, reconciliation, lines
 
 
 def test_reconciliation_passes_every_invariant(story):
@@ -58,7 +58,7 @@ def test_the_story_happened_on_chain(story):
     # all four kinds of migration, one of them submitted by the relayer account for a signer
     kinds = [e.kind for e in events(s.chains.l1, system.l1_migrator, "MigrationInitiated", system.sim.l1_deploy_block)]
     assert set(kinds) == {Kind.DELEGATOR, Kind.ORCHESTRATOR, Kind.UNBONDING_LOCKS}
-    assert system.l1_migrator.nonces(s.cast.delegators_of(1)[1].address) == 1
+    assert system.l1_migrator.nonces(delegators_of(s.cast, 1)[1].address) == 1
     assert system.l2_migrator.migrationsFinalized() == system.l1_migrator.migrationCount() == len(kinds) == 11
     # the exit needed mint-on-shortfall, and only for what L2 inflation added
     assert 0 < f["minted on L1 for shortfalls"] <= f["inflation minted on L2"]
@@ -105,4 +105,4 @@ def test_stake_check_sees_stake_that_no_longer_matches(story):
     s, _, _ = story
     assert s.stake_check is not None and s.stake_check[0]
     passed, detail = check_stakes(s)
-    assert not passed and "bonded 0 != migrated" in detail
+    assert not passed and "holds 0 on L2, less than the" in detail

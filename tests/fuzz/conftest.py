@@ -5,16 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from shared import LPT, MAX_UINT
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
-from ape_livepeer_migration.chains.pair import TwoChains
-from ape_livepeer_migration.scenario import next_rounds, register_orchestrator
 from ape_livepeer_migration.bridge.system import System, deploy_system
+from ape_livepeer_migration.chains.pair import TwoChains
+from ape_livepeer_migration.testing.actors import Cast, register_orchestrator
+from ape_livepeer_migration.testing.invariants import Baseline, baseline
+from ape_livepeer_migration.testing.rounds import next_rounds
 
-from .ledger import Baseline, baseline
-
-LPT = 10**18
-MAX_UINT = 2**256 - 1
 #: Short rounds and unbonding periods on both layers, so that a 20-step sequence sees several rounds.
 ROUND_LENGTH = 40
 UNBONDING_PERIOD = 2
@@ -25,24 +24,14 @@ GENESIS = 10_000 * LPT
 
 @dataclass(frozen=True)
 class World:
+    """The deployed system, who is who in it, and the invariants' baseline.
+
+    ``cast``: the orchestrators are registered and active on L1 after the set-up, the delegators bonded on L1 to an
+    orchestrator; the outsider has nothing on either layer (an L2 destination of migrations)."""
+
     system: System
-    governor: object
-    operator: object
-    orchestrators: tuple  # registered and active on L1 after the set-up
-    delegators: tuple  # bonded on L1 to an orchestrator after the set-up
-    fresh: object  # an address with nothing on either layer (an L2 destination of migrations)
+    cast: Cast
     base: Baseline
-
-    @property
-    def people(self) -> tuple:
-        return (*self.orchestrators, *self.delegators, self.fresh)
-
-
-def initialize_rounds(system: System) -> None:
-    """Initialize the current round on each layer where nobody has yet (what a keeper does)."""
-    for rounds in (system.l1.rounds, system.l2_rounds):
-        if not rounds.currentRoundInitialized():
-            rounds.initializeRound(sender=system.l1.token.owner())
 
 
 @pytest.fixture(scope="package")
@@ -62,11 +51,13 @@ def world(two_chains, accounts):
 def _deploy_world(two_chains, accounts) -> World:
     """Two active L1 orchestrators (10% and 5% reward cut), four delegators split between them, one reward each;
     both layers' rounds initialized. The baseline is taken after the set-up."""
-    governor, operator, fresh = accounts[0], accounts[9], accounts[1]
-    orchestrators = (accounts[2], accounts[3])
-    delegators = (accounts[4], accounts[5], accounts[6], accounts[7])
+    cast = Cast(
+        governor=accounts[0], operator=accounts[9], orchestrators=(accounts[2], accounts[3]),
+        delegators=(accounts[4], accounts[5], accounts[6], accounts[7]), outsider=accounts[1],
+    )
+    governor, orchestrators, delegators = cast.governor, cast.orchestrators, cast.delegators
     params = {"round_length": ROUND_LENGTH, "unbonding_period": UNBONDING_PERIOD}
-    sim = sim_api.deploy_simulator(two_chains, operator, confirm_period_blocks=CONFIRM_PERIOD_BLOCKS)
+    sim = sim_api.deploy_simulator(two_chains, cast.operator, confirm_period_blocks=CONFIRM_PERIOD_BLOCKS)
     system = deploy_system(
         two_chains,
         governor,
@@ -79,7 +70,7 @@ def _deploy_world(two_chains, accounts) -> World:
     for a in (*orchestrators, *delegators):
         system.l1.token.approve(bm.address, MAX_UINT, sender=a)
         system.l1.token.approve(system.bridge.l1_gateway.address, MAX_UINT, sender=a)
-    for a in (*orchestrators, *delegators, fresh):
+    for a in cast.people:
         system.l2_token.approve(system.l2_bonding_manager.address, MAX_UINT, sender=a)
         system.l2_token.approve(system.bridge.l2_gateway.address, MAX_UINT, sender=a)
     next_rounds(system)
@@ -90,4 +81,4 @@ def _deploy_world(two_chains, accounts) -> World:
     next_rounds(system)
     for o in orchestrators:
         bm.reward(sender=o)
-    return World(system, governor, operator, orchestrators, delegators, fresh, baseline(system))
+    return World(system, cast, baseline(system))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from shared import LPT
 
-from .conftest import LPT
-from .ledger import InvariantViolation, check_bridge_invariants, check_stake_invariant
+from ape_livepeer_migration.testing.invariants import InvariantViolation, check_bridge_invariants, check_stake_invariant
 
 
 def test_checks_pass_after_the_set_up(chains, world):
@@ -18,7 +18,7 @@ def test_checks_pass_after_the_set_up(chains, world):
 
 def test_unbacked_l2_mint_is_caught(chains, world):
     """LPT minted on L2 by anyone but the gateway (a delegate governance added) breaks invariant 1."""
-    s, gov = world.system, world.governor
+    s, gov = world.system, world.cast.governor
     s.l2_minter.addMintingDelegate(gov.address, sender=gov)
     s.l2_minter.mint(gov.address, LPT, sender=gov)
     with pytest.raises(InvariantViolation, match="inv1: L2 Minter delegate mints"):
@@ -27,7 +27,7 @@ def test_unbacked_l2_mint_is_caught(chains, world):
 
 def test_unaccounted_l1_mint_is_caught(chains, world):
     """LPT minted on L1 outside rewards and withdrawal shortfalls breaks invariant 2 (and 3)."""
-    s, gov = world.system, world.governor
+    s, gov = world.system, world.cast.governor
     s.l1.minter.addMintingDelegate(gov.address, sender=gov)
     s.l1.minter.mint(gov.address, LPT, sender=gov)
     with pytest.raises(InvariantViolation, match="inv2: L1 Minter delegate mints"):
@@ -36,7 +36,7 @@ def test_unaccounted_l1_mint_is_caught(chains, world):
 
 def test_lpt_sent_to_the_escrow_outside_the_gateway_is_caught(chains, world):
     """The escrow must hold exactly deposits minus releases: a plain transfer into it is flagged."""
-    s, holder = world.system, world.delegators[0]
+    s, holder = world.system, world.cast.delegators[0]
     s.l1.token.transfer(s.bridge.l1_escrow.address, 1, sender=holder)
     with pytest.raises(InvariantViolation, match="inv1: escrow holds"):
         check_bridge_invariants(s, world.base)

@@ -55,9 +55,9 @@ def test_migrations_into_another_l2_address_wait_for_its_claims_and_touch_nobody
     nobody else's delegation."""
     STATS.clear()
     m = MigrationMachine(world, under_hypothesis=False)
-    s, fresh = world.system, world.fresh.address
-    o1, o2 = (o.address for o in world.orchestrators)
-    d0, d1, d2 = world.delegators[:3]
+    s, fresh = world.system, world.cast.outsider.address
+    o1, o2 = (o.address for o in world.cast.orchestrators)
+    d0, d1, d2 = world.cast.delegators[:3]
     try:
         l1_stakes = [s.l1.bonding_manager.pendingStake(d.address, s.l1.rounds.currentRound()) for d in (d0, d1)]
         run(
@@ -82,7 +82,7 @@ def test_migrations_into_another_l2_address_wait_for_its_claims_and_touch_nobody
         assert (d.delegateAddress, d.bondedAmount) == (m._l2_orchestrators()[1], sum(l1_stakes))
         assert STATS["claim_parked"] == 2
         assert bm.isRegisteredTranscoder(o1) and bm.isRegisteredTranscoder(o2)
-        assert bm.getDelegator(world.delegators[3].address).delegateAddress == o2
+        assert bm.getDelegator(world.cast.delegators[3].address).delegateAddress == o2
         assert s.l2_migrator.migrationsFinalized() == 5
         assert STATS["migrate_locks"] == 1 and STATS["restart_relayer"] == 1
         assert STATS["relayed_delivered"] == 6  # 5 migrations and 1 deposit
@@ -105,7 +105,7 @@ def test_a_failed_deposit_ticket_mints_once_when_redeemed(chains, world):
         )
         assert s.bridge.l2_gateway.totalMinted() == 0 and s.bridge.l1_gateway.totalDeposited() == 50 * 10**18
         run(m, ("restart_relayer", {}), ("redeem_failed_ticket", {"i": 0}), ("relay", {}), ("replay", {"i": 0}))
-        assert s.l2_token.balanceOf(world.delegators[0].address) == 50 * 10**18
+        assert s.l2_token.balanceOf(world.cast.delegators[0].address) == 50 * 10**18
         assert STATS["relayed_failed"] == 1 and STATS["relayed_redeemed_later"] == 1
         assert STATS["redeem_failed_ticket"] == 1 and STATS["replay_retryable_refused"] == 1
     finally:

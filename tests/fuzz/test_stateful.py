@@ -8,7 +8,7 @@ unbonding locks); bridge-in and bridge-out of LPT; relaying L1 -> L2 through the
 (``Relayer.relay_once`` with a ``SimulatorBackend`` and a journal in a temporary directory); finalizing
 L2 -> L1 after the challenge period (the relayer fast-forwards L1); relayer restarts on the same journal; L2
 bond, unbond, rebond and withdraw after migration; and replays of messages that already finalized, which must
-be refused. After every step the invariants are checked on chain (``ledger.check_bridge_invariants`` and
+be refused. After every step the invariants are checked on chain (``check_bridge_invariants`` and
 :meth:`MigrationMachine.stake_invariants`):
 
 1. every LPT minted on L2 by the gateway is backed by an L1 deposit into the escrow;
@@ -49,18 +49,19 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
+from shared import LPT
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
-from ape_livepeer_migration.bridge.transfers import RetryableGasParams, bridge_in, bridge_out, deposit_gas_params
-from ape_livepeer_migration.relayer.journal import Status
 from ape_livepeer_migration.bridge.codec import Kind
-from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend
-from ape_livepeer_migration.scenario import next_rounds
 from ape_livepeer_migration.bridge.system import migrate, migrate_unbonding_locks, switch_l1_inflation_off
-from protocol.helpers import reverts
+from ape_livepeer_migration.bridge.transfers import RetryableGasParams, bridge_in, bridge_out, deposit_gas_params
+from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend
+from ape_livepeer_migration.relayer.journal import Status
+from ape_livepeer_migration.testing.invariants import InvariantViolation, check_bridge_invariants, check_stake_invariant
+from ape_livepeer_migration.testing.reverts import reverts
+from ape_livepeer_migration.testing.rounds import initialize_rounds, next_rounds
 
-from .conftest import LPT, World, initialize_rounds
-from .ledger import InvariantViolation, check_bridge_invariants, check_stake_invariant
+from .conftest import World
 
 PROFILES = {
     "ci": {"max_examples": 10, "stateful_step_count": 25, "derandomize": True},
@@ -84,8 +85,9 @@ class MigrationMachine(RuleBasedStateMachine):
     def __init__(self, world: World, *, under_hypothesis: bool = True):
         super().__init__()
         self.under_hypothesis = under_hypothesis  # False when a test drives the rules by hand
-        self.w = world
+        self.w = world.cast
         self.s = world.system
+        self.base = world.base
         self.snapshot = self.s.chains.snapshot()
         self.journal_dir = tempfile.mkdtemp(prefix="livepeer-fuzz-")
         self.journal = os.path.join(self.journal_dir, "relay.db")
@@ -280,7 +282,7 @@ class MigrationMachine(RuleBasedStateMachine):
         who, stake = picked
         bm = self.s.l1.bonding_manager
         orchestrator = bm.isRegisteredTranscoder(who.address)
-        l2_delegator = who.address if orchestrator or not to_fresh else self.w.fresh.address
+        l2_delegator = who.address if orchestrator or not to_fresh else self.w.outsider.address
         l2_orchestrator = None
         others = [o for o in self._l2_orchestrators() if o != bm.getDelegator(who.address).delegateAddress]
         if redirect and not orchestrator and others:
@@ -350,7 +352,7 @@ class MigrationMachine(RuleBasedStateMachine):
         who = self._pick((*self.w.orchestrators, *self.w.delegators), i)
         if self.s.l1.token.balanceOf(who.address) < amount:
             return
-        to = self.w.fresh.address if to_fresh else who.address
+        to = self.w.outsider.address if to_fresh else who.address
         escrow = self.s.l1.token.balanceOf(self.s.bridge.l1_escrow.address)
         bridge_in(self.s.bridge, who, to, amount, approve=False)
         assert self.s.l1.token.balanceOf(self.s.bridge.l1_escrow.address) == escrow + amount
@@ -555,8 +557,8 @@ class MigrationMachine(RuleBasedStateMachine):
 
     @invariant()
     def on_chain_invariants(self):
-        """Invariants 1, 2, 3 and 5 (``ledger.check_bridge_invariants``), then 4 (:meth:`stake_invariants`)."""
-        self.last = check_bridge_invariants(self.s, self.w.base)
+        """Invariants 1, 2, 3 and 5 (``check_bridge_invariants``), then 4 (:meth:`stake_invariants`)."""
+        self.last = check_bridge_invariants(self.s, self.base)
         self.stake_invariants(self.last)
 
     def stake_invariants(self, snapshot):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from ape import project
+from shared import LPT, MAX_UINT, ROUND_LENGTH, deliver  # noqa: F401 (deliver)
 
-from protocol.helpers import LPT, MAX_UINT, ROUND_LENGTH, next_round, reverts
-
-from ape_livepeer_migration.scenario import next_rounds, register_orchestrator
+from ape_livepeer_migration.testing.actors import Cast, register_orchestrator
+from ape_livepeer_migration.testing.reverts import reverts
+from ape_livepeer_migration.testing.rounds import next_round, next_rounds
 
 ZERO = "0x" + "00" * 20
 
@@ -52,7 +53,7 @@ def l2(two_chains, accounts):
         token.approve(bm, MAX_UINT, sender=migrator)
         token.approve(bm, MAX_UINT, sender=native)
         p = L2(token, rounds, minter, bm)
-        next_round(two_chains, p, layer="l2")
+        next_round(two_chains.l2, p.rounds)
         register_orchestrator(bm, native, 1_000 * LPT, reward_cut=200_000, fee_share=300_000)
     return p
 
@@ -62,23 +63,11 @@ def l2(two_chains, accounts):
 # ---------------------------------------------------------------------------- full system
 
 
-class People:
-    """Who is who in the full-system tests."""
-
-    def __init__(self, accounts):
-        self.governor = accounts[0]
-        self.broker = accounts[1]  # the L1 TicketBroker's role (credits fees)
-        self.o1, self.o2 = accounts[2], accounts[3]  # L1 orchestrators
-        self.d1, self.d2 = accounts[4], accounts[5]  # delegators of o1
-        self.d3 = accounts[6]  # delegator of o2
-        self.relayer = accounts[7]
-        self.mallory = accounts[8]
-        self.operator = accounts[9]  # the simulator's operator (also used by the other test areas)
-
-
 @pytest.fixture(scope="package")
-def people(accounts):
-    return People(accounts)
+def people(accounts) -> Cast:
+    """Who is who in the full-system tests (:meth:`Cast.of`): d1 and d2 delegate to o1, d3 and the outsider (an
+    attacker) to o2; the broker account holds the L1 TicketBroker's role (credits fees)."""
+    return Cast.of(accounts)
 
 
 @pytest.fixture(scope="package")
@@ -95,7 +84,7 @@ def _deploy_system(two_chains, people):
     from ape_livepeer_migration.bridge.system import deploy_system
 
     p = people
-    holders = (p.o1, p.o2, p.d1, p.d2, p.d3, p.mallory)
+    holders = p.people
     s = deploy_system(
         two_chains,
         p.governor,
@@ -114,22 +103,16 @@ def _deploy_system(two_chains, people):
     bm.bond(600 * LPT, p.o1, sender=p.d1)
     bm.bond(400 * LPT, p.o1, sender=p.d2)
     bm.bond(300 * LPT, p.o2, sender=p.d3)
-    bm.bond(50 * LPT, p.o2, sender=p.mallory)
+    bm.bond(50 * LPT, p.o2, sender=p.outsider)
     next_rounds(s)
     bm.reward(sender=p.o1)
     return s
 
 
-@pytest.fixture
-def deliver(chains, system):
-    """Deliver on L2 the retryable an L1 receipt created; returns its DeliveryResult."""
-    from ape_livepeer_migration.arbitrum import simulator as sim_api
-
-    def run(receipt):
-        (message,) = sim_api.fetch_retryables(system.sim, receipt.block_number, receipt.block_number)
-        return sim_api.deliver_retryable(system.sim, message)
-
-    return run
+@pytest.fixture(scope="package")
+def sim(system):
+    """The system's Arbitrum simulator (what the shared ``deliver`` delivers with)."""
+    return system.sim
 
 
 @pytest.fixture(autouse=True)

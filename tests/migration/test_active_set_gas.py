@@ -15,14 +15,12 @@ from __future__ import annotations
 import time
 
 import pytest
-
-from protocol.helpers import LPT, ROUND_LENGTH
+from shared import LPT, ROUND_LENGTH, relayer, run_until_idle
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias
-from ape_livepeer_migration.bridge.transfers import bridge_in
 from ape_livepeer_migration.bridge.system import migrate
-from shared_fixtures import relayer, run_until_idle  # noqa: F401 (relayer: a fixture)
+from ape_livepeer_migration.bridge.transfers import bridge_in
 
 SET_SIZE = 40
 
@@ -103,22 +101,22 @@ def test_orchestrator_migration_survives_a_set_filled_with_one_wei_members(chain
     s, p = system, people
     bm2 = s.l2_bonding_manager
     bm2.setNumActiveTranscoders(SET_SIZE, sender=p.governor)
-    _fund_attacker(s, p.mallory, 1_000 * LPT, relayer)
+    _fund_attacker(s, p.outsider, 1_000 * LPT, relayer)
     assert bm2.getTranscoderPoolSize() == 0
 
     sent = migrate(s, p.o1)  # estimated on an empty set
-    _initialized(s, p.mallory)
+    _initialized(s, p.outsider)
     empty = _gas_needed_now(s, sent.receipt)
     half = SET_SIZE // 2
-    members = _join_set(s, p.mallory, [1] * half)
-    _initialized(s, p.mallory)
+    members = _join_set(s, p.outsider, [1] * half)
+    _initialized(s, p.outsider)
     walk_half = _gas_needed_now(s, sent.receipt)  # joins at the tail, walks up past `half` members
-    members += _join_set(s, p.mallory, [1] * (SET_SIZE - 1 - half), first=half)
-    _initialized(s, p.mallory)
+    members += _join_set(s, p.outsider, [1] * (SET_SIZE - 1 - half), first=half)
+    _initialized(s, p.outsider)
     walk = _gas_needed_now(s, sent.receipt)
-    members += _join_set(s, p.mallory, [1], first=SET_SIZE - 1)
+    members += _join_set(s, p.outsider, [1], first=SET_SIZE - 1)
     assert bm2.getTranscoderPoolSize() == SET_SIZE  # full: o1 evicts the tail, then walks up past all the others
-    _initialized(s, p.mallory)
+    _initialized(s, p.outsider)
     full = _gas_needed_now(s, sent.receipt)
     chains.l2.mine(ROUND_LENGTH)  # and a new L2 round starts: the migration initializes it
     assert not s.l2_rounds.currentRoundInitialized()
@@ -143,25 +141,25 @@ def test_delegator_migration_survives_bonds_between_its_orchestrators_old_and_ne
     s, p = system, people
     bm2 = s.l2_bonding_manager
     bm2.setNumActiveTranscoders(SET_SIZE, sender=p.governor)
-    _fund_attacker(s, p.mallory, 95_000 * LPT, relayer)
+    _fund_attacker(s, p.outsider, 95_000 * LPT, relayer)
     migrate(s, p.o1)
     _relay_one(relayer)
     before = bm2.getTranscoder(p.o1.address).delegatedAmount
     assert _pool(bm2) == [p.o1.address]
 
     sent = migrate(s, p.d1)  # estimated with o1 alone in the set
-    _initialized(s, p.mallory)
+    _initialized(s, p.outsider)
     alone = _gas_needed_now(s, sent.receipt)
     # every other place of the set, strictly between o1's stake and its stake after d1's migration
     stakes = [before + i for i in range(1, SET_SIZE)]
     assert stakes[-1] < before + sent.migration.amount
     half = SET_SIZE // 2
-    _join_set(s, p.mallory, stakes[:half])
-    _initialized(s, p.mallory)
+    _join_set(s, p.outsider, stakes[:half])
+    _initialized(s, p.outsider)
     walk_half = _gas_needed_now(s, sent.receipt)
-    _join_set(s, p.mallory, stakes[half:], first=half)
+    _join_set(s, p.outsider, stakes[half:], first=half)
     assert _pool(bm2)[-1] == p.o1.address and bm2.getTranscoderPoolSize() == SET_SIZE
-    _initialized(s, p.mallory)
+    _initialized(s, p.outsider)
     walk = _gas_needed_now(s, sent.receipt)
     chains.l2.mine(ROUND_LENGTH)
     assert not s.l2_rounds.currentRoundInitialized()

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from ape_livepeer_migration.scenario import next_rounds
+from shared import LPT
+
 from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
 from ape_livepeer_migration.bridge.system import migrate, migrate_unbonding_locks, migration_gas_params, planned_migration
-from protocol.helpers import LPT
+from ape_livepeer_migration.testing.rounds import next_rounds
 
 
 def _event(chain, tx, name):
@@ -58,19 +59,19 @@ def test_delegator_of_a_factor_inflating_l2_orchestrator_unbonds_and_withdraws(c
     """d3 migrates to Mallory's L2 orchestrator in two parts (its stake, then an unbonding lock) while Mallory
     unbonds to 1 wei and calls reward() each round; d3 then holds earning and joining stake, and still gets out."""
     s, p = system, people
-    become_l2_orchestrator(s, deliver, p.mallory)
+    become_l2_orchestrator(s, deliver, p.outsider)
     lock = _event(s.chains.l1, s.l1.bonding_manager.unbond(100 * LPT, sender=p.d3), "Unbond").unbondingLockId
     next_rounds(s)
-    first = migrate(s, p.d3, l2_orchestrator=p.mallory.address)
+    first = migrate(s, p.d3, l2_orchestrator=p.outsider.address)
     assert deliver(first.receipt).status == DeliveryStatus.REDEEMED
-    inflate_factor(s, p.mallory)
+    inflate_factor(s, p.outsider)
     next_rounds(s)
-    second = migrate_unbonding_locks(s, p.d3, [lock], p.mallory.address)
+    second = migrate_unbonding_locks(s, p.d3, [lock], p.outsider.address)
     assert deliver(second.receipt).status == DeliveryStatus.REDEEMED
-    inflate_factor(s, p.mallory)
+    inflate_factor(s, p.outsider)
     next_rounds(s)
     unbond_and_withdraw_on_l2(s, p.d3, first.migration.amount + second.migration.amount)
-    unbond_and_withdraw_on_l2(s, p.mallory, 1)
+    unbond_and_withdraw_on_l2(s, p.outsider, 1)
 
 
 def test_migration_ticket_to_a_factor_inflating_orchestrator_stakes(chains, system, people, deliver):
@@ -80,21 +81,21 @@ def test_migration_ticket_to_a_factor_inflating_orchestrator_stakes(chains, syst
     Migrator's rule; only d1's own stake is asserted.)"""
     s, p = system, people
     l1bm = s.l1.bonding_manager
-    seeds = [_event(s.chains.l1, l1bm.unbond(1, sender=p.mallory), "Unbond").unbondingLockId for _ in range(2)]
+    seeds = [_event(s.chains.l1, l1bm.unbond(1, sender=p.outsider), "Unbond").unbondingLockId for _ in range(2)]
     gas = migration_gas_params(
-        s, planned_migration(s, p.d1.address, p.d1.address, p.mallory.address), gas_margin=3.0
+        s, planned_migration(s, p.d1.address, p.d1.address, p.outsider.address), gas_margin=3.0
     )
-    become_l2_orchestrator(s, deliver, p.mallory)
+    become_l2_orchestrator(s, deliver, p.outsider)
     next_rounds(s)
     for seed in seeds:
-        deliver(migrate_unbonding_locks(s, p.mallory, [seed], p.mallory.address, l2_delegator=p.d1.address).receipt)
-        inflate_factor(s, p.mallory)
+        deliver(migrate_unbonding_locks(s, p.outsider, [seed], p.outsider.address, l2_delegator=p.d1.address).receipt)
+        inflate_factor(s, p.outsider)
         next_rounds(s)
-    victim = migrate(s, p.d1, l2_orchestrator=p.mallory.address, gas=gas)
+    victim = migrate(s, p.d1, l2_orchestrator=p.outsider.address, gas=gas)
     assert victim.migration.amount > 0
     assert deliver(victim.receipt).status == DeliveryStatus.REDEEMED
     d = s.l2_bonding_manager.getDelegator(p.d1.address)
-    assert d.delegateAddress == p.mallory.address
+    assert d.delegateAddress == p.outsider.address
     assert d.bondedAmount >= victim.migration.amount
     next_rounds(s)
     unbond_and_withdraw_on_l2(s, p.d1, victim.migration.amount)

@@ -8,12 +8,18 @@ from ape import project
 from eth_utils import keccak
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
-from ape_livepeer_migration.bridge.transfers import RetryableGasParams
-from ape_livepeer_migration.bridge.codec import Migration
 from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
-from ape_livepeer_migration.bridge.system import expire_migration, migrate, migration_gas_params, planned_migration, refund_expired_migration
+from ape_livepeer_migration.bridge.codec import Migration
+from ape_livepeer_migration.bridge.system import (
+    expire_migration,
+    migrate,
+    migration_gas_params,
+    planned_migration,
+    refund_expired_migration,
+)
+from ape_livepeer_migration.bridge.transfers import RetryableGasParams
 from ape_livepeer_migration.exceptions import MigrationError
-from protocol.helpers import reverts
+from ape_livepeer_migration.testing.reverts import reverts
 
 L1M, L2M = project.L1Migrator, project.L2Migrator
 
@@ -43,7 +49,7 @@ def starved_migration(s, p):
 
 def redeem(s, p, ticket_id):
     """A manual redeem with plenty of gas; returns (success, returnData) of its attempt."""
-    receipt = s.sim.arb_retryable_tx.redeem(ticket_id, sender=p.mallory, gas=3_000_000)
+    receipt = s.sim.arb_retryable_tx.redeem(ticket_id, sender=p.outsider, gas=3_000_000)
     with s.chains.l2:
         (attempt,) = receipt.decode_logs(s.sim.arb_retryable_tx.unwrapped.RedeemAttempted)
     return attempt.success, bytes(attempt.returnData)
@@ -70,9 +76,9 @@ def test_an_expired_migration_comes_back_as_an_unbonding_lock(chains, system, pe
     result = deliver(sent.receipt)
     assert result.status == DeliveryStatus.FAILED and sim_api.ticket_is_live(s.sim, result.ticket_id)
     # the ticket can be kept alive past the deadline: the deadline, not the ticket's lifetime, is what binds
-    s.sim.arb_retryable_tx.keepalive(result.ticket_id, sender=p.mallory)
+    s.sim.arb_retryable_tx.keepalive(result.ticket_id, sender=p.outsider)
     with reverts(L2M.MigrationNotExpired, id=m.id, deadline=m.deadline):
-        s.l2_migrator.expire(m.encode(), sender=p.mallory)
+        s.l2_migrator.expire(m.encode(), sender=p.outsider)
 
     l2_after(chains, m.deadline)
     supply = s.l2_token.totalSupply()
@@ -81,14 +87,14 @@ def test_an_expired_migration_comes_back_as_an_unbonding_lock(chains, system, pe
     assert sim_api.ticket_is_live(s.sim, result.ticket_id) and not s.l2_migrator.isMigrated(m.id)
     assert s.l2_token.totalSupply() == supply  # nothing minted
 
-    expired = expire_migration(s, p.mallory, m)  # anyone
+    expired = expire_migration(s, p.outsider, m)  # anyone
     assert s.l2_migrator.isExpired(keccak(m.encode()))
     with reverts(L2M.AlreadyExpired, id=m.id):
         s.l2_migrator.expire(m.encode(), sender=p.d3)
     success, data = redeem(s, p, result.ticket_id)  # finalize after expire fails
     assert not success and not s.l2_migrator.isMigrated(m.id)
 
-    receipt = refund_expired_migration(s, p.mallory, expired)
+    receipt = refund_expired_migration(s, p.outsider, expired)
     round_ = s.l1.rounds.currentRound()  # the refund's round (confirming the send root mined L1 blocks)
     with chains.l1:
         (event,) = receipt.decode_logs(s.l1_migrator.unwrapped.MigrationRefunded)
@@ -104,9 +110,9 @@ def test_an_expired_migration_comes_back_as_an_unbonding_lock(chains, system, pe
 
     # refunded once: the Outbox message is spent, the record is gone, and only the L2Migrator can send one
     with pytest.raises(MigrationError, match="refunded before"):
-        refund_expired_migration(s, p.mallory, expired)
-    with reverts(L1M.NotFromBridge, sender=p.mallory.address):
-        s.l1_migrator.refundExpiredMigration(m.encode(), sender=p.mallory)
+        refund_expired_migration(s, p.outsider, expired)
+    with reverts(L1M.NotFromBridge, sender=p.outsider.address):
+        s.l1_migrator.refundExpiredMigration(m.encode(), sender=p.outsider)
 
     # the lock is the delegator's like any other: it can bond it again (or migrate it again)
     bm.rebondFromUnbonded(p.o2.address, event.unbondingLockId, sender=p.d3)
@@ -119,7 +125,7 @@ def test_expire_after_finalize_fails(chains, system, people, deliver):
     assert deliver(sent.receipt).status == DeliveryStatus.REDEEMED
     l2_after(chains, sent.migration.deadline)
     with reverts(L2M.AlreadyMigrated, id=sent.migration.id):
-        s.l2_migrator.expire(sent.migration.encode(), sender=p.mallory)
+        s.l2_migrator.expire(sent.migration.encode(), sender=p.outsider)
 
 
 def test_a_forged_record_neither_blocks_nor_steals_a_migration(chains, system, people, deliver):
@@ -130,10 +136,10 @@ def test_a_forged_record_neither_blocks_nor_steals_a_migration(chains, system, p
     sent = starved_migration(s, p)
     m = sent.migration
     result = deliver(sent.receipt)
-    forged = Migration(m.id, m.kind, p.mallory.address, p.mallory.address, p.mallory.address, 10 * m.amount)
-    expired = expire_migration(s, p.mallory, forged)
+    forged = Migration(m.id, m.kind, p.outsider.address, p.outsider.address, p.outsider.address, 10 * m.amount)
+    expired = expire_migration(s, p.outsider, forged)
     with reverts(L1M.UnknownMigration, id=m.id):
-        refund_expired_migration(s, p.mallory, expired)
+        refund_expired_migration(s, p.outsider, expired)
     assert s.l1_migrator.migrationHash(m.id) == keccak(m.encode())
     success, _ = redeem(s, p, result.ticket_id)
     assert success and s.l2_migrator.isMigrated(m.id)
@@ -155,7 +161,7 @@ def test_a_refund_mints_what_the_escrow_lacks(chains, system, people, deliver):
     escrow.setGateway(s.bridge.l1_gateway.address, sender=p.governor)
     l2_after(chains, m.deadline)
     supply = token.totalSupply()
-    receipt = refund_expired_migration(s, p.mallory, expire_migration(s, p.mallory, m))
+    receipt = refund_expired_migration(s, p.outsider, expire_migration(s, p.outsider, m))
     with chains.l1:
         (event,) = receipt.decode_logs(s.l1_migrator.unwrapped.MigrationRefunded)
     assert event.minted == m.amount - m.amount // 3

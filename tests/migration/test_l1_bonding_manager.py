@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from ape import project
+from shared import LPT, MAX_UINT, ROUND_LENGTH
 
 from ape_livepeer_migration.protocol.deploy import deploy_l1_protocol
-from protocol.helpers import LPT, MAX_UINT, ROUND_LENGTH, next_round, reverts
+from ape_livepeer_migration.testing.reverts import reverts
+from ape_livepeer_migration.testing.rounds import mine_to_next_round, next_round
 
 from .conftest import check_set_migrator_is_governed
 
@@ -26,14 +28,14 @@ def l1(two_chains, accounts):
         )
         for a in (o1, o2, d1, d2):
             p.token.approve(p.bonding_manager, MAX_UINT, sender=a)
-        next_round(two_chains, p)
+        next_round(two_chains.l1, p.rounds)
         p.bonding_manager.setMigrator(migrator, sender=gov)
         for o, cut in ((o1, 100_000), (o2, 0)):
             p.bonding_manager.bond(1_000 * LPT, o, sender=o)
             p.bonding_manager.transcoder(cut, 500_000, sender=o)
         p.bonding_manager.bond(500 * LPT, o1, sender=d1)
         p.bonding_manager.bond(300 * LPT, o1, sender=d2)
-        next_round(two_chains, p)
+        next_round(two_chains.l1, p.rounds)
         p.bonding_manager.reward(sender=o1)
     return p
 
@@ -102,7 +104,7 @@ def test_orchestrator_is_deactivated_and_its_delegators_stay(chains, l1, account
         assert bm.getDelegator(d1).delegateAddress == o1.address
         d2_stake = pending(l1, d2)
         assert bm.getTranscoder(o1).delegatedAmount == delegated - own
-        next_round(chains, l1)
+        next_round(chains.l1, l1.rounds)
         assert pending(l1, d2) == d2_stake  # no more rewards through it
         assert bm.migrateStake(d2, sender=migrator).return_value == d2_stake
         # and an unregistered orchestrator cannot call reward
@@ -130,7 +132,7 @@ def test_fees_stay_withdrawable_after_migration(chains, l1, accounts):
 
 def test_migration_needs_an_initialized_round(chains, l1, accounts):
     with chains.l1:
-        next_round(chains, l1, initialize=False)
+        mine_to_next_round(chains.l1, l1.rounds)
         with reverts(BM.CurrentRoundNotInitialized):
             l1.bonding_manager.migrateStake(accounts[4], sender=accounts[1])
 
@@ -155,7 +157,7 @@ def test_unbonding_lock_migrates_once(chains, l1, accounts):
             bm.migrateUnbondingLock(d1, 7, sender=migrator)
         # a withdrawn lock cannot be migrated afterwards
         for _ in range(l1.bonding_manager.unbondingPeriod()):
-            next_round(chains, l1)
+            next_round(chains.l1, l1.rounds)
         bm.withdrawStake(0, sender=d1)
         with reverts(BM.InvalidUnbondingLock, unbondingLockId=0):
             bm.migrateUnbondingLock(d1, 0, sender=migrator)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from ape import project
+from shared import LPT, MAX_UINT
 
-from protocol.helpers import LPT, MAX_UINT, next_round, reverts
+from ape_livepeer_migration.testing.reverts import reverts
+from ape_livepeer_migration.testing.rounds import mine_to_next_round, next_round
 
 from .conftest import check_set_migrator_is_governed
 
@@ -103,7 +105,7 @@ def test_migrated_orchestrator_is_registered_with_its_terms(chains, l2, accounts
             150_000,
             400_000,
         )
-        next_round(chains, l2, layer="l2")
+        next_round(chains.l2, l2.rounds)
         assert bm.isActiveTranscoder(orch)
         tx = bm.reward(sender=orch)
         assert [e.event_name for e in tx.events if e.event_name == "Reward"] == ["Reward"]
@@ -181,7 +183,7 @@ def test_stake_for_initializes_the_round_instead_of_failing(chains, l2, accounts
     bm = l2.bonding_manager
     migrator, native, d = accounts[1], accounts[2], accounts[5]
     with chains.l2:
-        next_round(chains, l2, initialize=False, layer="l2")
+        mine_to_next_round(chains.l2, l2.rounds)
         chains.l2.mine(1)  # views answer for the latest block: step into the new round
         assert not l2.rounds.currentRoundInitialized()
         bm.stakeFor(d, native, 3 * LPT, sender=migrator)

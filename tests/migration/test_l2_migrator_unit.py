@@ -6,9 +6,10 @@ import pytest
 from ape import project
 from ape.exceptions import ContractLogicError
 from eth_utils import keccak
+from shared import LPT
 
 from ape_livepeer_migration.bridge.codec import Kind, Migration
-from protocol.helpers import LPT, reverts
+from ape_livepeer_migration.testing.reverts import reverts
 
 from .conftest import ZERO
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 from ape import project
+from shared import LPT
 
 from ape_livepeer_migration.bridge.system import (
     migrate,
@@ -21,7 +22,7 @@ from ape_livepeer_migration.bridge.system import (
     sign_migration,
     signed_migration_for,
 )
-from protocol.helpers import LPT, reverts
+from ape_livepeer_migration.testing.reverts import reverts
 
 FAR = 2**40  # a signature deadline far in the future
 ORDERS = ("attacker-first", "victim-first", "front-run, attacker's ticket first", "front-run, victim's ticket first")
@@ -40,15 +41,15 @@ def send_attack(s, p, victim, how):
     """Mallory's L1 transaction: 1 wei of hers, for ``victim``'s L2 address, delegated to herself."""
     bm = s.l1.bonding_manager
     if how == "locks":
-        bm.unbond(1, sender=p.mallory)
-        lock = bm.getDelegator(p.mallory.address).nextUnbondingLockId - 1
-        return migrate_unbonding_locks(s, p.mallory, [lock], p.mallory.address, l2_delegator=victim.address)
-    bm.unbond(l1_stake(s, p.mallory) - 1, sender=p.mallory)
-    assert l1_stake(s, p.mallory) == 1
+        bm.unbond(1, sender=p.outsider)
+        lock = bm.getDelegator(p.outsider.address).nextUnbondingLockId - 1
+        return migrate_unbonding_locks(s, p.outsider, [lock], p.outsider.address, l2_delegator=victim.address)
+    bm.unbond(l1_stake(s, p.outsider) - 1, sender=p.outsider)
+    assert l1_stake(s, p.outsider) == 1
     if how == "signature":
-        m = signed_migration_for(s, p.mallory.address, victim.address, p.mallory.address, FAR)
-        return migrate_with_signature(s, p.relayer, m, sign_migration(s, p.mallory, m))
-    return migrate(s, p.mallory, l2_delegator=victim.address, l2_orchestrator=p.mallory.address)
+        m = signed_migration_for(s, p.outsider.address, victim.address, p.outsider.address, FAR)
+        return migrate_with_signature(s, p.relayer, m, sign_migration(s, p.outsider, m))
+    return migrate(s, p.outsider, l2_delegator=victim.address, l2_orchestrator=p.outsider.address)
 
 
 def send_victim(s, p, victim, orchestrator, how):
@@ -91,9 +92,9 @@ def check_attack_waits_for_victim(s, p, victim, attack):
     """Mallory's wei is claimable by the victim only; Mallory's own L2 address got nothing either."""
     parked = s.l2_migrator.parked(attack.migration.id)
     assert (parked.l2Delegator, parked.amount) == (victim.address, 1)
-    with reverts(project.L2Migrator.NotClaimable, id=attack.migration.id, account=p.mallory.address):
-        s.l2_migrator.claimStake(attack.migration.id, p.mallory.address, sender=p.mallory)
-    assert l2_delegation(s, p.mallory) == ("0x" + "00" * 20, 0)
+    with reverts(project.L2Migrator.NotClaimable, id=attack.migration.id, account=p.outsider.address):
+        s.l2_migrator.claimStake(attack.migration.id, p.outsider.address, sender=p.outsider)
+    assert l2_delegation(s, p.outsider) == ("0x" + "00" * 20, 0)
 
 
 @pytest.mark.parametrize("order", ORDERS)
@@ -130,7 +131,7 @@ def test_delegator_cannot_be_pre_seeded(chains, system, people, deliver, order, 
         lambda: send_victim(s, p, d1, chosen, victim_how),
     )
     assert l2_delegation(s, d1) == (chosen.address, amount)  # its own choice, exactly its own stake
-    assert s.l2_bonding_manager.getTranscoder(p.mallory.address).delegatedAmount == 0
+    assert s.l2_bonding_manager.getTranscoder(p.outsider.address).delegatedAmount == 0
     check_attack_waits_for_victim(s, p, d1, attack)
 
 

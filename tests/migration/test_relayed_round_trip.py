@@ -4,9 +4,8 @@ rewards, unbond, withdraw and bridge back to L1; supply accounting checked on bo
 from __future__ import annotations
 
 import pytest
+from shared import relayer, run_until_idle  # noqa: F401 (relayer: a fixture)
 
-from ape_livepeer_migration.bridge.transfers import bridge_out
-from ape_livepeer_migration.scenario import next_rounds
 from ape_livepeer_migration.bridge.system import (
     migrate,
     migrate_with_signature,
@@ -14,7 +13,8 @@ from ape_livepeer_migration.bridge.system import (
     signed_migration_for,
     switch_l1_inflation_off,
 )
-from shared_fixtures import relayer, run_until_idle  # noqa: F401 (relayer: a fixture)
+from ape_livepeer_migration.bridge.transfers import bridge_out
+from ape_livepeer_migration.testing.rounds import next_rounds
 
 
 @pytest.fixture

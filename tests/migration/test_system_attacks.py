@@ -7,10 +7,10 @@ from ape import project
 from eth_abi import encode as abi_encode
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
+from shared import LPT, MAX_UINT
 
-from ape_livepeer_migration.bridge.transfers import RetryableGasParams, bridge_in
-from ape_livepeer_migration.bridge.codec import Kind, Migration
 from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
+from ape_livepeer_migration.bridge.codec import Kind, Migration
 from ape_livepeer_migration.bridge.system import (
     claim_migrated_stake,
     migrate,
@@ -22,7 +22,8 @@ from ape_livepeer_migration.bridge.system import (
     sign_migration,
     signed_migration_for,
 )
-from protocol.helpers import LPT, MAX_UINT, reverts
+from ape_livepeer_migration.bridge.transfers import RetryableGasParams, bridge_in
+from ape_livepeer_migration.testing.reverts import reverts
 
 from .conftest import ZERO
 
@@ -120,7 +121,7 @@ def test_signature_checks(chains, system, people, gas):
     sig = sign_migration(s, p.d3, m)
     # anything else than what was signed: L2 address, orchestrator, gas minimums, deadline
     for changed in (
-        signed(p.d3, p.mallory, p.o2, gas),
+        signed(p.d3, p.outsider, p.o2, gas),
         signed(p.d3, p.d3, p.o1, gas),
         SignedMigration(m.l1_delegator, m.l2_delegator, m.l2_orchestrator, 0, m.min_l2_gas_price, FAR),
         SignedMigration(m.l1_delegator, m.l2_delegator, m.l2_orchestrator, m.min_l2_gas_limit, 0, FAR),
@@ -129,9 +130,9 @@ def test_signature_checks(chains, system, people, gas):
         with reverts(L1M.InvalidSignature, l1Delegator=p.d3.address):
             call_signed(s, p.relayer, gas, changed, sig)
     # someone else's key
-    forged = sign_migration(s, p.mallory, signed(p.d3, p.mallory, p.o2, gas))
+    forged = sign_migration(s, p.outsider, signed(p.d3, p.outsider, p.o2, gas))
     with reverts(L1M.InvalidSignature, l1Delegator=p.d3.address):
-        call_signed(s, p.relayer, gas, signed(p.d3, p.mallory, p.o2, gas), forged)
+        call_signed(s, p.relayer, gas, signed(p.d3, p.outsider, p.o2, gas), forged)
     # expired
     now = chains.l1.provider.get_block("latest").timestamp
     old = signed(p.d3, p.d3, p.o2, gas, deadline=now - 1)
@@ -158,7 +159,7 @@ def test_submitter_cannot_lower_the_signed_gas(chains, system, people, gas):
             gasPriceBid=low.gas_price_bid,
             minL2GasPrice=gas.gas_price_bid,
         ):
-            call_signed(s, p.mallory, low, m, sig)
+            call_signed(s, p.outsider, low, m, sig)
     # more than the minimums is fine (the excess is refunded on L2 to the delegator)
     generous = RetryableGasParams(gas.max_submission_cost, gas.gas_limit + 1000, gas.gas_price_bid * 2)
     sent = migrate_with_signature(s, p.relayer, m, sig, gas=generous)
@@ -173,9 +174,9 @@ def test_submitter_cannot_lower_the_signed_gas(chains, system, people, gas):
 def test_empty_or_malformed_signature_never_authorises_address_zero(chains, system, people, gas, signature):
     s, p = system, people
     with reverts(L1M.InvalidSignature, l1Delegator=ZERO):
-        call_signed(s, p.mallory, gas, signed(ZERO, p.mallory, p.o2, gas), signature)
+        call_signed(s, p.outsider, gas, signed(ZERO, p.outsider, p.o2, gas), signature)
     with reverts(L1M.InvalidSignature, l1Delegator=p.d3.address):
-        call_signed(s, p.mallory, gas, signed(p.d3, p.mallory, p.o2, gas), signature)
+        call_signed(s, p.outsider, gas, signed(p.d3, p.outsider, p.o2, gas), signature)
 
 
 def test_contract_wallet_migrates_with_erc1271(chains, system, people, deliver, gas):
@@ -186,13 +187,13 @@ def test_contract_wallet_migrates_with_erc1271(chains, system, people, deliver, 
         token.transfer(wallet.address, 70 * LPT, sender=p.d2)
         wallet.execute(token.address, token.approve.encode_input(bm.address, MAX_UINT), sender=p.d2)
         wallet.execute(bm.address, bm.bond.encode_input(70 * LPT, p.o2.address), sender=p.d2)
-        with reverts(project.TestMigrationWallet.NotOwner, account=p.mallory.address):
-            wallet.execute(bm.address, bm.unbond.encode_input(1), sender=p.mallory)
+        with reverts(project.TestMigrationWallet.NotOwner, account=p.outsider.address):
+            wallet.execute(bm.address, bm.unbond.encode_input(1), sender=p.outsider)
     l2_address = p.d2.address  # a contract wallet names an L2 address it controls
     m = signed_migration_for(s, wallet.address, l2_address, p.o2.address, FAR)
     # the wallet's owner key signs for it; another key does not
     with reverts(L1M.InvalidSignature, l1Delegator=wallet.address):
-        call_signed(s, p.relayer, gas, m, sign_migration(s, p.mallory, m))
+        call_signed(s, p.relayer, gas, m, sign_migration(s, p.outsider, m))
     sent = migrate_with_signature(s, p.relayer, m, sign_migration(s, p.d2, m))
     assert sent.migration == Migration(
         sent.migration.id, Kind.DELEGATOR, wallet.address, l2_address, p.o2.address, 70 * LPT,
@@ -215,10 +216,10 @@ def test_only_the_callers_own_stake_moves(chains, system, people, gas):
     before = l1_stake(s, p.d1)
     with reverts(project.BondingManager.NothingToMigrate, delegator=p.relayer.address):
         call_migrate(s, p.relayer, gas, p.relayer.address, p.o1.address)
-    with reverts(project.BondingManager.NotMigrator, account=p.mallory.address):
-        s.l1.bonding_manager.migrateStake(p.d1.address, sender=p.mallory)
-    with reverts(project.BondingManager.NotMigrator, account=p.mallory.address):
-        s.l1.bonding_manager.migrateUnbondingLock(p.d1.address, 0, sender=p.mallory)
+    with reverts(project.BondingManager.NotMigrator, account=p.outsider.address):
+        s.l1.bonding_manager.migrateStake(p.d1.address, sender=p.outsider)
+    with reverts(project.BondingManager.NotMigrator, account=p.outsider.address):
+        s.l1.bonding_manager.migrateUnbondingLock(p.d1.address, 0, sender=p.outsider)
     assert l1_stake(s, p.d1) == before
 
 
@@ -240,7 +241,7 @@ def test_request_guards(chains, system, people, gas):
         call_migrate(s, p.d3, gas, ZERO, p.o2.address)
     with reverts(L1M.ZeroAddress):
         call_migrate(s, p.d3, gas, p.d3.address, ZERO)
-    for l2_delegator, l2_orchestrator in ((p.o1, p.o2), (p.mallory, p.mallory), (p.mallory, p.o1)):
+    for l2_delegator, l2_orchestrator in ((p.o1, p.o2), (p.outsider, p.outsider), (p.outsider, p.o1)):
         with reverts(
             L1M.OrchestratorMustMigrateToItself,
             l1Delegator=p.o1.address,
@@ -257,15 +258,15 @@ def test_nobody_can_make_another_address_an_orchestrator(chains, system, people,
     (d1 would become a registered orchestrator that cannot re-delegate); she can only self-delegate herself."""
     s, p = system, people
     with reverts(L1M.SelfDelegationOfAnotherAddress, l2Delegator=p.d1.address):
-        call_migrate(s, p.mallory, gas, p.d1.address, p.d1.address)
+        call_migrate(s, p.outsider, gas, p.d1.address, p.d1.address)
     with reverts(L1M.SelfDelegationOfAnotherAddress, l2Delegator=p.d1.address):
         s.l1_migrator.migrateUnbondingLocks(
             [0], p.d1, p.d1, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost, value=gas.value,
-            sender=p.mallory,
+            sender=p.outsider,
         )
-    sent = migrate(s, p.mallory, l2_orchestrator=p.mallory.address)
+    sent = migrate(s, p.outsider, l2_orchestrator=p.outsider.address)
     deliver(sent.receipt)
-    assert l2_delegation(s, p.mallory) == (p.mallory.address, sent.migration.amount)
+    assert l2_delegation(s, p.outsider) == (p.outsider.address, sent.migration.amount)
     assert l2_delegation(s, p.d1) == (ZERO, 0)
 
 
@@ -282,8 +283,8 @@ def test_migrator_setup_guards(chains, system, people, gas):
         with reverts(L1M.L2MigratorNotSet):
             fresh.migrate(p.d3, p.o2, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost, value=gas.value,
                           sender=p.d3)
-        with reverts(L1M.OwnableUnauthorizedAccount, account=p.mallory.address):
-            fresh.setL2Migrator(p.mallory, sender=p.mallory)
+        with reverts(L1M.OwnableUnauthorizedAccount, account=p.outsider.address):
+            fresh.setL2Migrator(p.outsider, sender=p.outsider)
         with reverts(L1M.ZeroAddress):
             fresh.setL2Migrator(ZERO, sender=p.governor)
         tx = fresh.setL2Migrator(s.l2_migrator.address, sender=p.governor)
@@ -299,45 +300,45 @@ def test_forged_migration_record_through_the_gateway_is_refused_on_l1_and_would_
     from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias
 
     s, p = system, people
-    record = Migration(10**6, Kind.DELEGATOR, p.mallory.address, p.mallory.address, p.o2.address, LPT).encode()
+    record = Migration(10**6, Kind.DELEGATOR, p.outsider.address, p.outsider.address, p.o2.address, LPT).encode()
     gas = RetryableGasParams(max_submission_cost=0, gas_limit=600_000, gas_price_bid=10**7)
-    escrowed, balance = s.l1.token.balanceOf(s.bridge.l1_escrow.address), s.l1.token.balanceOf(p.mallory.address)
+    escrowed, balance = s.l1.token.balanceOf(s.bridge.l1_escrow.address), s.l1.token.balanceOf(p.outsider.address)
     for hook in (record, b""):
         with reverts(project.L1LPTGateway.RefusedRecipient, to=s.l2_migrator.address):
-            bridge_in(s.bridge, p.mallory, str(s.l2_migrator.address), LPT, call_hook_data=hook, gas=gas)
+            bridge_in(s.bridge, p.outsider, str(s.l2_migrator.address), LPT, call_hook_data=hook, gas=gas)
     assert s.l1.token.balanceOf(s.bridge.l1_escrow.address) == escrowed
-    assert s.l1.token.balanceOf(p.mallory.address) == balance
+    assert s.l1.token.balanceOf(p.outsider.address) == balance
 
     supply = s.l2_token.totalSupply()
     with chains.l2:
         alias = ape_accounts[apply_l1_to_l2_alias(str(s.bridge.l1_gateway.address))]
         chains.l2.provider.set_balance(alias.address, 10**18)
     data = abi_encode(["bytes", "bytes"], [b"", record])
-    with reverts(project.L2Migrator.NotL1Migrator, l1From=p.mallory.address):
+    with reverts(project.L2Migrator.NotL1Migrator, l1From=p.outsider.address):
         s.bridge.l2_gateway.finalizeInboundTransfer(
-            s.l1.token.address, p.mallory.address, s.l2_migrator.address, LPT, data, sender=alias
+            s.l1.token.address, p.outsider.address, s.l2_migrator.address, LPT, data, sender=alias
         )
     assert s.l2_token.totalSupply() == supply
-    assert l2_delegation(s, p.mallory) == (ZERO, 0)
+    assert l2_delegation(s, p.outsider) == (ZERO, 0)
     assert not s.l2_migrator.isMigrated(10**6)
 
 
 def test_direct_hook_and_stake_for_calls_fail(chains, system, people):
     s, p = system, people
-    record = Migration(1, Kind.DELEGATOR, p.d1.address, p.mallory.address, p.mallory.address, LPT).encode()
-    with reverts(project.L2Migrator.NotL2Gateway, account=p.mallory.address):
-        s.l2_migrator.onLPTBridged(s.l1_migrator.address, LPT, record, sender=p.mallory)
-    with reverts(project.L2BondingManager.NotMigrator, account=p.mallory.address):
-        s.l2_bonding_manager.stakeFor(p.d1.address, p.mallory.address, LPT, sender=p.mallory)
-    with reverts(project.L2BondingManager.NotMigrator, account=p.mallory.address):
-        s.l2_bonding_manager.migrateTranscoder(p.mallory.address, LPT, 0, 0, sender=p.mallory)
-    with reverts(project.L2BondingManager.NotMigrator, account=p.mallory.address):
-        s.l2_bonding_manager.bondFor(p.d1.address, p.mallory.address, LPT, sender=p.mallory)
+    record = Migration(1, Kind.DELEGATOR, p.d1.address, p.outsider.address, p.outsider.address, LPT).encode()
+    with reverts(project.L2Migrator.NotL2Gateway, account=p.outsider.address):
+        s.l2_migrator.onLPTBridged(s.l1_migrator.address, LPT, record, sender=p.outsider)
+    with reverts(project.L2BondingManager.NotMigrator, account=p.outsider.address):
+        s.l2_bonding_manager.stakeFor(p.d1.address, p.outsider.address, LPT, sender=p.outsider)
+    with reverts(project.L2BondingManager.NotMigrator, account=p.outsider.address):
+        s.l2_bonding_manager.migrateTranscoder(p.outsider.address, LPT, 0, 0, sender=p.outsider)
+    with reverts(project.L2BondingManager.NotMigrator, account=p.outsider.address):
+        s.l2_bonding_manager.bondFor(p.d1.address, p.outsider.address, LPT, sender=p.outsider)
     # the refund side: only the L1Migrator creates refund locks or takes LPT out of the escrow
-    with reverts(project.BondingManager.NotMigrator, account=p.mallory.address):
-        s.l1.bonding_manager.refundMigratedStake(p.mallory.address, LPT, sender=p.mallory)
-    with reverts(project.L1Escrow.NotReleaser, account=p.mallory.address):
-        s.bridge.l1_escrow.release(p.mallory.address, LPT, sender=p.mallory)
+    with reverts(project.BondingManager.NotMigrator, account=p.outsider.address):
+        s.l1.bonding_manager.refundMigratedStake(p.outsider.address, LPT, sender=p.outsider)
+    with reverts(project.L1Escrow.NotReleaser, account=p.outsider.address):
+        s.bridge.l1_escrow.release(p.outsider.address, LPT, sender=p.outsider)
 
 
 def test_a_migration_finalizes_once(chains, system, people, deliver):
@@ -352,7 +353,7 @@ def test_a_migration_finalizes_once(chains, system, people, deliver):
     assert s.l2_migrator.migrationsFinalized() == 1
     # the ticket is gone: redeeming it by hand fails too
     with reverts(project.SimArbRetryableTx.NoTicketWithID):
-        s.sim.arb_retryable_tx.redeem(first.ticket_id, sender=p.mallory, gas=2_000_000)
+        s.sim.arb_retryable_tx.redeem(first.ticket_id, sender=p.outsider, gas=2_000_000)
     # and the L1 side cannot send it again: the stake is gone
     with reverts(project.BondingManager.NothingToMigrate, delegator=p.d3.address):
         call_migrate(s, p.d3, sent.gas, p.d3.address, p.o2.address)

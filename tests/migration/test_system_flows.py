@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import pytest
 from ape import project
+from shared import LPT
 
-from ape_livepeer_migration.bridge.codec import Kind
-from ape_livepeer_migration.scenario import next_rounds
 from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
-from ape_livepeer_migration.bridge.system import ESTIMATE_MIGRATION_ID, claim_migrated_stake, claimable_stake, migrate, migrate_unbonding_locks, migration_gas_params, planned_migration, switch_l1_inflation_off
+from ape_livepeer_migration.bridge.codec import Kind
+from ape_livepeer_migration.bridge.system import (
+    ESTIMATE_MIGRATION_ID,
+    claim_migrated_stake,
+    claimable_stake,
+    migrate,
+    migrate_unbonding_locks,
+    migration_gas_params,
+    planned_migration,
+    switch_l1_inflation_off,
+)
 from ape_livepeer_migration.exceptions import MigrationError
-from protocol.helpers import LPT, reverts
-
+from ape_livepeer_migration.testing.reverts import reverts
+from ape_livepeer_migration.testing.rounds import next_rounds
 
 
 def l1_stake(s, who):
@@ -187,19 +196,19 @@ def test_stake_sent_to_another_l2_address_waits_for_that_address_to_claim_it(cha
     deliver(migrate(s, p.o2).receipt)
     d3 = l1_stake(s, p.d3)
     deliver(migrate(s, p.d3, l2_orchestrator=p.o2.address).receipt)
-    gift = l1_stake(s, p.mallory)
-    sent = migrate(s, p.mallory, l2_delegator=p.d3.address, l2_orchestrator=p.o1.address)
+    gift = l1_stake(s, p.outsider)
+    sent = migrate(s, p.outsider, l2_delegator=p.d3.address, l2_orchestrator=p.o1.address)
     assert sent.parked
     result = deliver(sent.receipt)
     assert result.status == DeliveryStatus.REDEEMED  # never reverts for the receiver's state
     assert l2_delegation(s, p.d3) == (p.o2.address, d3)
-    assert l2_delegation(s, p.mallory) == ("0x" + "00" * 20, 0)
+    assert l2_delegation(s, p.outsider) == ("0x" + "00" * 20, 0)
     assert claimable_stake(s, sent.migration.id) == (p.d3.address, p.o1.address, gift)
     assert not l2_events(chains, result, s.l2_bonding_manager.unwrapped.StakedFor)
-    with reverts(project.L2Migrator.NotClaimable, id=sent.migration.id, account=p.mallory.address):
-        s.l2_migrator.claimStake(sent.migration.id, p.mallory.address, sender=p.mallory)
+    with reverts(project.L2Migrator.NotClaimable, id=sent.migration.id, account=p.outsider.address):
+        s.l2_migrator.claimStake(sent.migration.id, p.outsider.address, sender=p.outsider)
     with pytest.raises(MigrationError, match="no stake waiting"):
-        claim_migrated_stake(s, p.mallory, sent.migration.id)
+        claim_migrated_stake(s, p.outsider, sent.migration.id)
     # d3 claims it with the suggested o1: like its own bond(gift, o1), all its stake moves there
     claim_migrated_stake(s, p.d3, sent.migration.id)
     assert l2_delegation(s, p.d3) == (p.o1.address, d3 + gift)

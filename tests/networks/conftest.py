@@ -3,18 +3,18 @@ on sockets."""
 
 import os
 import socket
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from ape import project
 
+from ape_livepeer_migration.arbitrum.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
+from ape_livepeer_migration.chains.networks import ARBITRUM_ONE, ARBITRUM_ONE_CHAIN_ID, MAINNET_CHAIN_ID
 from ape_livepeer_migration.chains.pair import TwoChains
 from ape_livepeer_migration.config import LivepeerConfig
-from ape_livepeer_migration.chains.networks import ARBITRUM_ONE, ARBITRUM_ONE_CHAIN_ID, MAINNET_CHAIN_ID
-from ape_livepeer_migration.scenario import next_round, register_orchestrator
 from ape_livepeer_migration.session.livepeer import Livepeer
-from ape_livepeer_migration.arbitrum.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
+from ape_livepeer_migration.testing.actors import Cast, register_orchestrator
+from ape_livepeer_migration.testing.rounds import next_round
 
 LPT = 10**18
 #: Round length (blocks) of the upstream deployment, both layers.
@@ -27,30 +27,16 @@ GENESIS_LPT = 10_000 * LPT
 ARBOS_PRECOMPILE_CODE = b"\xfe"
 
 
-@dataclass(frozen=True)
-class Cast:
+def upstream_cast(accounts) -> Cast:
     """Who is who in the upstream deployment (Ape test accounts).
 
     o1 and o2 are L1 orchestrators with d1 and d2 delegating to o1 and d3 to o2; o2 migrated to L2 on the
-    upstreams already (relayed there). ``holder`` holds L1 LPT and stakes nothing.
+    upstreams already (relayed there). The outsider holds L1 LPT and stakes nothing.
     """
-
-    governor: object
-    operator: object
-    o1: object
-    o2: object
-    d1: object
-    d2: object
-    d3: object
-    holder: object
-
-    @classmethod
-    def of(cls, accounts) -> "Cast":
-        return cls(accounts[0], accounts[9], accounts[2], accounts[3], accounts[4], accounts[5], accounts[6], accounts[7])
-
-    @property
-    def holders(self) -> tuple:
-        return self.o1, self.o2, self.d1, self.d2, self.d3, self.holder
+    return Cast(
+        governor=accounts[0], operator=accounts[9], orchestrators=(accounts[2], accounts[3]),
+        delegators=(accounts[4], accounts[5], accounts[6]), outsider=accounts[7],
+    )
 
 
 class Upstreams:
@@ -80,7 +66,7 @@ class Upstreams:
         lp = self.livepeer
         return {
             "blocks": (self.chains.l1.block_number, self.chains.l2.block_number),
-            "accounts": {a.address: lp.status(a.address).as_json() for a in self.cast.holders},
+            "accounts": {a.address: lp.status(a.address).as_json() for a in self.cast.people},
         }
 
     def fork_config(self, **mainnet_fork) -> LivepeerConfig:
@@ -106,7 +92,7 @@ def upstreams(accounts, tmp_path_factory):
     simulator planted at 0x64 on these chains (and on a real Arbitrum One fork).
     """
     owner, spender = accounts[0], accounts[1]
-    cast = Cast.of(accounts)
+    cast = upstream_cast(accounts)
     with TwoChains.local(l1_chain_id=MAINNET_CHAIN_ID, l2_chain_id=ARBITRUM_ONE_CHAIN_ID) as chains:
         with chains.l1:
             l1_token = project.LivepeerToken.deploy(owner, sender=owner)
@@ -125,7 +111,7 @@ def upstreams(accounts, tmp_path_factory):
 def _deploy_and_stake(lp: Livepeer, cast: Cast) -> None:
     """The system on ``lp``'s chains, with the cast staked on L1 and rewarded, and o2 migrated and relayed."""
     s = lp.deploy(
-        cast.governor, operator=cast.operator, genesis={a.address: GENESIS_LPT for a in cast.holders},
+        cast.governor, operator=cast.operator, genesis={a.address: GENESIS_LPT for a in cast.people},
         params={"round_length": ROUND_LENGTH},
     )
     bm, rounds = s.l1.bonding_manager, s.l1.rounds

@@ -21,12 +21,12 @@ from ape import project
 from click.testing import CliRunner
 
 from ape_livepeer_migration._cli import cli
-from ape_livepeer_migration.session.addressbook import AddressBook
-from ape_livepeer_migration.chains.pair import TwoChains
-from ape_livepeer_migration.chains.networks import ARBITRUM_ONE, contract_addresses
-from ape_livepeer_migration.scenario import next_round
-from ape_livepeer_migration.session.livepeer import Livepeer
 from ape_livepeer_migration.arbitrum.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
+from ape_livepeer_migration.chains.networks import ARBITRUM_ONE, contract_addresses
+from ape_livepeer_migration.chains.pair import TwoChains
+from ape_livepeer_migration.session.addressbook import AddressBook
+from ape_livepeer_migration.session.livepeer import Livepeer
+from ape_livepeer_migration.testing.rounds import next_round
 
 from .conftest import ARBOS_PRECOMPILE_CODE, LPT, nonces, plant_arbitrum_one, real_forks, set_code
 

@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from ape_livepeer_migration._cli import cli
-from ape_livepeer_migration.session.addressbook import AddressBook
 from ape_livepeer_migration.chains.networks import ARBITRUM_ONE_CHAIN_ID, MAINNET_CHAIN_ID
-from ape_livepeer_migration.scenario import next_round
-from ape_livepeer_migration.session.livepeer import Livepeer
 from ape_livepeer_migration.exceptions import LivepeerError, NotDeployedError
+from ape_livepeer_migration.session.addressbook import AddressBook
+from ape_livepeer_migration.session.livepeer import Livepeer
+from ape_livepeer_migration.testing.rounds import next_round
 
 from .conftest import LPT, UPSTREAM_REWARD_ROUNDS
 
@@ -46,7 +46,7 @@ def test_the_forks_hold_the_upstream_deployment_and_its_history(lp, upstreams):
     assert lp.book.path.name == "mainnet-fork.json" and lp.is_deployed
     assert (lp.book.l1_chain_id, lp.book.l2_chain_id) == (MAINNET_CHAIN_ID, ARBITRUM_ONE_CHAIN_ID)
     assert lp.system.addresses == upstream.system.addresses
-    for account in cast.holders:
+    for account in cast.people:
         on_fork, on_upstream = lp.status(account.address).as_json(), upstream.status(account.address).as_json()
         # anvil funds its dev accounts (Ape's test accounts) with 10,000 ETH on a fork, whatever the upstream says
         assert on_fork.pop("eth") == {"l1": str(10_000 * 10**18), "l2": str(10_000 * 10**18)}
@@ -100,7 +100,7 @@ def test_migrations_reward_and_bridging_on_the_forks_leave_the_upstreams_alone(l
         lp.call_reward(cast.o1)
 
     # Bridge in, bridge out, and finalize after the challenge period.
-    holder = cast.holder
+    holder = cast.outsider
     l1_before = s.l1.token.balanceOf(holder.address)
     lp.bridge_in(holder, 100 * LPT)
     assert lp.relay().delivered

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import pytest
+from shared import GENESIS_BALANCE, MAX_UINT, ROUND_LENGTH
 
 from ape_livepeer_migration.protocol.deploy import L1Protocol, deploy_l1_protocol
-
-from .helpers import GENESIS_BALANCE, MAX_UINT, ROUND_LENGTH, next_round
-
-
-
-@dataclass(frozen=True)
-class Roles:
-    """Who is who in the test deployment."""
-
-    governor: Any
-    broker: Any  # stands in for the TicketBroker
-    orchestrators: tuple[Any, ...]
-    delegators: tuple[Any, ...]
-    outsider: Any
+from ape_livepeer_migration.testing.actors import Cast
+from ape_livepeer_migration.testing.rounds import next_round
 
 
 @pytest.fixture(scope="package")
-def roles(accounts) -> Roles:
-    return Roles(
+def roles(accounts) -> Cast:
+    """Who is who in the test deployment: the broker account stands in for the TicketBroker."""
+    return Cast(
         governor=accounts[0],
         broker=accounts[1],
         orchestrators=(accounts[2], accounts[3], accounts[4]),
@@ -38,7 +25,7 @@ def roles(accounts) -> Roles:
 @pytest.fixture(scope="module")
 def protocol(two_chains, roles) -> L1Protocol:
     """The L1 protocol with every participant funded and approving the BondingManager; round 2 initialized."""
-    holders = (*roles.orchestrators, *roles.delegators, roles.outsider)
+    holders = roles.people
     with two_chains.l1:
         p = deploy_l1_protocol(
             roles.governor,
@@ -48,5 +35,5 @@ def protocol(two_chains, roles) -> L1Protocol:
         )
         for h in holders:
             p.token.approve(p.bonding_manager, MAX_UINT, sender=h)
-        next_round(two_chains, p)
+        next_round(two_chains.l1, p.rounds)
     return p

@@ -4,8 +4,9 @@ reverts with the contract's own custom error naming the caller."""
 from __future__ import annotations
 
 import pytest
+from shared import LPT
 
-from .helpers import LPT, reverts
+from ape_livepeer_migration.testing.reverts import reverts
 
 ROLES = ("governor", "broker", "orchestrator", "delegator", "outsider")
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from shared import LPT
 
-from .helpers import LPT, mine_to_lock, next_round, reverts
+from ape_livepeer_migration.testing.reverts import reverts
+from ape_livepeer_migration.testing.rounds import mine_to_lock, next_round
 
 
 @pytest.fixture
@@ -55,7 +57,7 @@ def test_full_pool_evicts_lowest_only_for_more_stake(chains, protocol, roles, bm
         # Large stakes, so that o1's reward below cannot lift it back above o3.
         bm.bond(100_000 * LPT, o1, sender=o1)
         bm.bond(200_000 * LPT, o2, sender=o2)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         r = protocol.rounds.currentRound()
         bm.bond(100_000 * LPT, o3, sender=o3)  # ties with the tail: stays out
         assert check_pool(bm) == [o2.address, o1.address]
@@ -69,7 +71,7 @@ def test_full_pool_evicts_lowest_only_for_more_stake(chains, protocol, roles, bm
         assert bm.isActiveTranscoder(o1)
         assert bm.reward(sender=o1).events.filter(bm.Reward)[0].amount > 0
         assert not bm.isActiveTranscoder(o3)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         assert not bm.isActiveTranscoder(o1)
         assert bm.isActiveTranscoder(o3)
         assert bm.currentRoundTotalActiveStake() == 350_000 * LPT
@@ -91,7 +93,7 @@ def test_rejoining_in_the_eviction_round_keeps_current_activity(chains, protocol
         bm.setNumActiveTranscoders(2, sender=roles.governor)
         bm.bond(100 * LPT, o1, sender=o1)
         bm.bond(200 * LPT, o2, sender=o2)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         r = protocol.rounds.currentRound()
         bm.bond(150 * LPT, o3, sender=o3)  # evicts o1
         bm.bond(150 * LPT, o1, sender=d)  # o1: 250 > o3: 150, evicts o3, rejoins
@@ -110,8 +112,8 @@ def test_lock_period_freezes_terms_but_not_stake(chains, protocol, roles, bm):
         bm.bond(100 * LPT, o1, sender=o1)
         bm.transcoder(100_000, 500_000, sender=o1)
         bm.bond(100 * LPT, o2, sender=o2)
-        next_round(chains, protocol)
-        mine_to_lock(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
+        mine_to_lock(chains.l1, protocol.rounds)
         assert protocol.rounds.currentRoundLocked()
         with reverts(bm.CurrentRoundLocked):
             bm.transcoder(900_000, 0, sender=o1)
@@ -123,7 +125,7 @@ def test_lock_period_freezes_terms_but_not_stake(chains, protocol, roles, bm):
         assert bm.reward(sender=o2).events.filter(bm.Reward)[0].amount == mintable // 2
         t1 = bm.getTranscoder(o1)
         assert (t1.rewardCut, t1.feeShare) == (100_000, 500_000)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         assert bm.currentRoundTotalActiveStake() == 500 * LPT + mintable // 2
         assert not protocol.rounds.currentRoundLocked()
         bm.transcoder(900_000, 0, sender=o1)

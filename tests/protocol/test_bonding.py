@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ape
 import pytest
+from shared import LPT
 
-from ape_livepeer_migration.scenario import register_orchestrator
-
-from .helpers import LPT, next_round, reverts
+from ape_livepeer_migration.testing.actors import register_orchestrator
+from ape_livepeer_migration.testing.reverts import reverts
+from ape_livepeer_migration.testing.rounds import mine_to_next_round, next_round
 
 PRECISION = 10**27
 
@@ -46,7 +47,7 @@ def test_self_bond_registers_and_activates_next_round(chains, protocol, roles, b
             "TranscoderActivated",
             "Bond",
         ]
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         assert bm.isActiveTranscoder(o)
         assert bm.currentRoundTotalActiveStake() == bm.getTotalBonded() == 100 * LPT
 
@@ -92,7 +93,7 @@ def test_stake_cannot_move_before_round_is_initialized(chains, protocol, roles, 
     with chains.l1:
         register_orchestrator(bm, o, 10 * LPT)
         bm.unbond(LPT, sender=o)
-        next_round(chains, protocol, initialize=False)
+        mine_to_next_round(chains.l1, protocol.rounds)
         calls = [
             lambda: bm.bond(LPT, o, sender=o),
             lambda: bm.unbond(LPT, sender=o),
@@ -147,10 +148,10 @@ def test_unbond_withdraw_after_unbonding_period(chains, protocol, roles, bm):
         with reverts(bm.UnbondingLockNotWithdrawable, unbondingLockId=0, withdrawRound=r + 7):
             bm.withdrawStake(0, sender=d)
         for _ in range(6):
-            next_round(chains, protocol)
+            next_round(chains.l1, protocol.rounds)
         with reverts(bm.UnbondingLockNotWithdrawable):
             bm.withdrawStake(0, sender=d)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         balance = protocol.token.balanceOf(d)
         bm.withdrawStake(0, sender=d)
         assert protocol.token.balanceOf(d) == balance + 5 * LPT
@@ -177,7 +178,7 @@ def test_full_unbond_of_orchestrator_unregisters_and_deactivates_at_once(chains,
     with chains.l1:
         register_orchestrator(bm, o1, 10 * LPT)
         register_orchestrator(bm, o2, 20 * LPT)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         r = current(protocol)
         bm.unbond(10 * LPT, sender=o1)
         assert not bm.isRegisteredTranscoder(o1)
@@ -241,7 +242,7 @@ def test_reward_shares_round_mintable_by_stake_at_round_start(chains, protocol, 
     with chains.l1:
         register_orchestrator(bm, o1, 300 * LPT)
         register_orchestrator(bm, o2, 100 * LPT)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         m = mintable(protocol)
         assert m > 0
         # Stake added during the round does not change this round's shares.
@@ -254,7 +255,7 @@ def test_reward_shares_round_mintable_by_stake_at_round_start(chains, protocol, 
         assert r2 == m * 100 // 400
         assert protocol.minter.currentMintedTokens() == r1 + r2 <= m
         assert protocol.minter.totalRewardsMinted() == r1 + r2
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         assert protocol.minter.currentMintedTokens() == 0
         assert protocol.minter.totalRewardsMinted() == r1 + r2
 
@@ -268,7 +269,7 @@ def test_reward_cut_splits_between_orchestrator_and_delegators(chains, protocol,
     d1, d2 = roles.delegators[:2]
     with chains.l1:
         register_orchestrator(bm, o, 100 * LPT, (d1, 200 * LPT), (d2, 100 * LPT), reward_cut=250_000)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         reward = bm.reward(sender=o).events.filter(bm.Reward)[0].amount
         r = current(protocol)
         cut = reward * 250_000 // 1_000_000
@@ -286,7 +287,7 @@ def test_unclaimed_commission_joins_stake_at_claim(chains, protocol, roles, bm):
     o = roles.orchestrators[0]
     with chains.l1:
         register_orchestrator(bm, o, 100 * LPT, reward_cut=1_000_000)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         reward = bm.reward(sender=o).events.filter(bm.Reward)[0].amount
         assert bm.getTranscoder(o).rewardCommission == reward
         tx = bm.claimEarnings(sender=o)
@@ -312,13 +313,13 @@ def test_claim_cost_does_not_grow_with_rounds(chains, protocol, roles, bm):
     d1, d2 = roles.delegators[:2]
     with chains.l1:
         register_orchestrator(bm, o, 100 * LPT, (d1, 10 * LPT), (d2, 10 * LPT), reward_cut=100_000)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         bm.reward(sender=o)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         bm.reward(sender=o)
         gas_after_1 = bm.claimEarnings(sender=d1).gas_used
         for _ in range(15):
-            next_round(chains, protocol)
+            next_round(chains.l1, protocol.rounds)
             bm.reward(sender=o)
         gas_after_16 = bm.claimEarnings(sender=d2).gas_used
         assert gas_after_16 == gas_after_1
@@ -329,7 +330,7 @@ def test_revoking_minting_delegate_switches_inflation_off(chains, protocol, role
     o = roles.orchestrators[0]
     with chains.l1:
         register_orchestrator(bm, o, 100 * LPT)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         protocol.minter.removeMintingDelegate(bm, sender=roles.governor)
         supply = protocol.token.totalSupply()
         with reverts(protocol.minter.NotMintingDelegate, account=bm.address):
@@ -346,7 +347,7 @@ def test_fees_split_by_fee_share_and_withdraw(chains, protocol, roles, bm):
     broker = roles.broker
     with chains.l1:
         register_orchestrator(bm, o, 100 * LPT, (d, 300 * LPT), fee_share=600_000)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         r = current(protocol)
         protocol.minter.depositETH(value=10**18, sender=broker)
         tx = bm.updateTranscoderWithFees(o, 10**18, r, sender=broker)
@@ -390,7 +391,7 @@ def test_fees_after_a_delegator_left_go_to_those_still_bonded(chains, protocol, 
     d1, d2 = roles.delegators[:2]
     with chains.l1:
         register_orchestrator(bm, o, 100 * LPT, (d1, 100 * LPT), (d2, 100 * LPT), fee_share=1_000_000)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         r = current(protocol)
         bm.unbond(100 * LPT, sender=d2)
         bm.updateTranscoderWithFees(o, 2000, r, sender=roles.broker)
@@ -409,7 +410,7 @@ def test_stake_bonded_during_a_round_shares_nothing_of_that_rounds_credits(chain
     d, late = roles.delegators[:2]
     with chains.l1:
         register_orchestrator(bm, o, 100 * LPT, (d, 100 * LPT), fee_share=1_000_000)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         r = current(protocol)
         bm.bond(10_000 * LPT, o, sender=late)
         assert bm.getDelegator(late).joiningAmount == 10_000 * LPT
@@ -423,7 +424,7 @@ def test_stake_bonded_during_a_round_shares_nothing_of_that_rounds_credits(chain
 
         # Next round: the joined stake earns with everybody else, from the factors of the end of round r, which
         # the orchestrator's first call of the round records.
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         r2 = current(protocol)
         tx = bm.reward(sender=o)
         recorded = tx.events.filter(bm.RoundEndFactorsRecorded)
@@ -444,11 +445,11 @@ def test_joined_stake_starts_from_the_recorded_end_of_its_round(chains, protocol
     d1, d2 = roles.delegators[:2]
     with chains.l1:
         register_orchestrator(bm, o, 100 * LPT)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         bm.reward(sender=o)
         bm.bond(100 * LPT, o, sender=d1)  # joins in r
         r = current(protocol)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         tx = bm.bond(100 * LPT, o, sender=d2)  # joins in r + 1: records the end of r first
         assert [e.round for e in tx.events.filter(bm.RoundEndFactorsRecorded)] == [r]
         reward = bm.reward(sender=o).events.filter(bm.Reward)[0].amount
@@ -465,7 +466,7 @@ def test_claiming_mid_round_keeps_the_rest_of_the_rounds_credits(chains, protoco
     d1, d2 = roles.delegators[:2]
     with chains.l1:
         register_orchestrator(bm, o, 100 * LPT, (d1, 100 * LPT), (d2, 100 * LPT))
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         r = current(protocol)
         bm.claimEarnings(sender=d1)  # before the reward call: d1 still earns this round's reward
         reward = bm.reward(sender=o).events.filter(bm.Reward)[0].amount
@@ -480,7 +481,7 @@ def test_added_stake_joins_while_the_rest_keeps_earning(chains, protocol, roles,
     d = roles.delegators[0]
     with chains.l1:
         register_orchestrator(bm, o, 100 * LPT, (d, 100 * LPT))
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         r = current(protocol)
         bm.bond(50 * LPT, o, sender=d)
         bm.unbond(20 * LPT, sender=d)
@@ -497,7 +498,7 @@ def test_redelegated_stake_earns_at_neither_orchestrator_in_the_round_it_moves(c
         register_orchestrator(bm, o1, 100 * LPT)
         register_orchestrator(bm, o2, 100 * LPT)
         bm.bond(100 * LPT, o1, sender=d)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         r = current(protocol)
         bm.bond(0, o2, sender=d)
         r1 = bm.reward(sender=o1).events.filter(bm.Reward)[0].amount

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from shared import ROUND_LENGTH
 
 from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS, deploy_l1_protocol
-
-from .helpers import ROUND_LENGTH
 
 
 def test_wiring_and_parameters(chains, protocol, roles):

@@ -8,10 +8,10 @@ fraction of itself (see BondingManagerBase's @dev notes)."""
 from __future__ import annotations
 
 import pytest
+from shared import LPT
 
-from ape_livepeer_migration.scenario import register_orchestrator
-
-from .helpers import LPT, next_round
+from ape_livepeer_migration.testing.actors import register_orchestrator
+from ape_livepeer_migration.testing.rounds import next_round
 
 MAX_FACTOR = 2**216
 
@@ -77,7 +77,7 @@ def test_reward_after_unbonding_to_one_wei_mints_on_the_stake_still_there(
     with chains.l1:
         register_orchestrator(bm, o, 1000 * LPT, (other, 10 * LPT))
         register_orchestrator(bm, o2, 100 * LPT)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         for step in range(2):
             if at_round_end:
                 mine_to_round_end(chains, protocol, 6)
@@ -93,7 +93,7 @@ def test_reward_after_unbonding_to_one_wei_mints_on_the_stake_still_there(
             assert minted == m * still_there // total  # not m * (stake at round start) // total
             f1, _ = factors(bm, o)
             assert f1 - f0 <= f0 * m // total  # the factor grows by at most the round's reward rate
-            next_round(chains, protocol)
+            next_round(chains.l1, protocol.rounds)
         for d in (victim, other, o):
             assert_free(chains, protocol, bm, d, roles.broker)
 
@@ -105,11 +105,11 @@ def test_unclaimed_commission_earns_its_own_share_for_the_orchestrator(chains, p
     d = roles.delegators[0]
     with chains.l1:
         register_orchestrator(bm, o, 100 * LPT, (d, 100 * LPT), reward_cut=1_000_000)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         first = reward_of(bm, o)
         assert bm.getTranscoder(o).rewardCommission == first
         bm.transcoder(0, 0, sender=o)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         r = current(protocol)
         second = reward_of(bm, o)
         assert second == protocol.minter.currentMintableTokens() * (200 * LPT + first) // (
@@ -131,19 +131,19 @@ def test_huge_fees_over_one_wei_of_earning_stake(chains, protocol, roles, bm):
         register_orchestrator(bm, o, 1, fee_share=1_000_000)
         register_orchestrator(bm, o2, 1000 * LPT, (whale, 999_000 * LPT))
         bm.bond(1, o, sender=victim)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         bm.bond(1, o, sender=victim)  # 1 wei earns, 1 wei joins
         r = current(protocol)
         bm.updateTranscoderWithFees(o, 10**24, r, sender=broker)
         assert bm.pendingFees(victim, r) == 10**24 // 2
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         r = current(protocol)
         bm.updateTranscoderWithFees(o, 10**24, r, sender=broker)
         # the victim's 2 wei and o's 1 wei earn now: one rounding over both of the victim's parts
         assert bm.pendingFees(victim, r) == 10**24 // 2 + 2 * 10**24 // 3
         reward_of(bm, o)
         reward_of(bm, o2)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         for d in (victim, o, whale, o2):
             assert_free(chains, protocol, bm, d, broker)
 
@@ -157,7 +157,7 @@ def test_a_fee_credit_that_would_pass_the_factor_ceiling_goes_to_the_commission(
     with chains.l1:
         register_orchestrator(bm, o, 1, fee_share=1_000_000)
         bm.bond(1, o, sender=d)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         r = current(protocol)
         bm.updateTranscoderWithFees(o, 10**18, r, sender=broker)
         _, fee_factor = factors(bm, o)

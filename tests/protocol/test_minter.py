@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ape
 import pytest
+from shared import LPT
 
-from .helpers import LPT, next_round, reverts
+from ape_livepeer_migration.testing.reverts import reverts
+from ape_livepeer_migration.testing.rounds import next_round
 
 ZERO = "0x0000000000000000000000000000000000000000"
 PERC = 10**9
@@ -18,7 +20,7 @@ def test_inflation_rises_below_target_bonding_rate(chains, protocol):
         assert m.inflation() == 218_500 + 500
         supply = protocol.token.totalSupply()
         assert m.currentMintableTokens() == supply * 219_000 // PERC
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         assert m.inflation() == 219_500
 
 
@@ -30,13 +32,13 @@ def test_inflation_falls_above_target_and_stops_at_zero(chains, protocol, roles)
         # 8M LPT exist; bond 5M (62.5%) through one orchestrator.
         for holder in (*roles.orchestrators, *roles.delegators[:2]):
             bm.bond(1_000_000 * LPT, o, sender=holder)
-        next_round(chains, protocol)  # the bonded stake becomes active this round ...
+        next_round(chains.l1, protocol.rounds)  # the bonded stake becomes active this round ...
         assert bm.getTotalBonded() == 5_000_000 * LPT
         before = m.inflation()
-        next_round(chains, protocol)  # ... and counts for the next adjustment
+        next_round(chains.l1, protocol.rounds)  # ... and counts for the next adjustment
         assert m.inflation() == before - 500
         m.setInflationChange(PERC, sender=roles.governor)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         assert m.inflation() == 0
         assert m.currentMintableTokens() == 0
 
@@ -45,7 +47,7 @@ def test_inflation_is_capped_at_100_percent(chains, protocol, roles):
     with chains.l1:
         m = protocol.minter
         m.setInflationChange(PERC, sender=roles.governor)
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         assert m.inflation() == PERC
 
 
@@ -54,7 +56,7 @@ def test_inflation_unchanged_at_target(chains, protocol, roles):
         m = protocol.minter
         m.setTargetBondingRate(0, sender=roles.governor)  # bonding rate 0 == target 0
         before = m.inflation()
-        next_round(chains, protocol)
+        next_round(chains.l1, protocol.rounds)
         assert m.inflation() == before
 
 

@@ -21,15 +21,16 @@ import os
 from fractions import Fraction
 
 import pytest
+from eth_utils import keccak
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
-from eth_utils import keccak
+from shared import GENESIS_BALANCE, LPT, MAX_UINT
 from web3.exceptions import ContractLogicError as Web3ContractLogicError
 
 from ape_livepeer_migration.protocol.deploy import deploy_l1_protocol
+from ape_livepeer_migration.testing.rounds import next_round
 
-from .helpers import GENESIS_BALANCE, LPT, MAX_UINT, next_round
 from .model import Expected, Model
 
 EXAMPLES = int(os.environ.get("LIVEPEER_FUZZ_EXAMPLES", "15"))
@@ -80,7 +81,7 @@ def fuzz_protocol(two_chains, roles):
         )
         for h in holders:
             p.token.approve(p.bonding_manager, MAX_UINT, sender=h)
-        next_round(two_chains, p)
+        next_round(two_chains.l1, p.rounds)
         initial = {
             "round": p.rounds.currentRound(),
             "supply": p.token.totalSupply(),
@@ -97,7 +98,7 @@ def fuzz_protocol(two_chains, roles):
                 p.bonding_manager.bond(amount[0] * LPT, holders[arg], sender=holders[who])
             else:
                 p.bonding_manager.transcoder(*arg, sender=holders[who])
-        next_round(two_chains, p)
+        next_round(two_chains.l1, p.rounds)
     return p, holders, initial
 
 
@@ -319,7 +320,7 @@ def test_accounting_matches_model(chains, fuzz_protocol, roles):
 
         @rule()
         def new_round(self):
-            next_round(chains, p)
+            next_round(chains.l1, p.rounds)
             self.model.new_round()
 
         # -------------------------------------------------------- invariants

@@ -5,10 +5,11 @@ from __future__ import annotations
 import ape
 from eth_account import Account
 from eth_account.messages import encode_typed_data
+from shared import GENESIS_BALANCE, LPT, ROUND_LENGTH
 
 from ape_livepeer_migration.bridge.system import eip712_typed_data
-
-from .helpers import GENESIS_BALANCE, LPT, ROUND_LENGTH, next_round, reverts
+from ape_livepeer_migration.testing.reverts import reverts
+from ape_livepeer_migration.testing.rounds import mine_to_next_round, next_round
 
 ZERO = "0x0000000000000000000000000000000000000000"
 
@@ -102,7 +103,7 @@ def test_initialize_round_tells_bonding_manager_and_minter(chains, protocol, rol
     with chains.l1:
         bm = protocol.bonding_manager
         bm.bond(10 * LPT, o, sender=o)
-        next_round(chains, protocol, initialize=False)
+        mine_to_next_round(chains.l1, protocol.rounds)
         tx = protocol.rounds.initializeRound(sender=roles.outsider)
         assert tx.events.filter(bm.CurrentRoundTotalActiveStakeSet)[0].stake == 10 * LPT
         assert tx.events.filter(protocol.minter.SetCurrentRewardTokens)[0].mintable > 0

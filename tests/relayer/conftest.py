@@ -4,16 +4,13 @@
 import json
 
 import pytest
+from shared import endpoints, relayer, send_to_l2_fixture, simulator_fixture  # noqa: F401 (endpoints, relayer)
 
 from ape_livepeer_migration.relayer.core import simulator_deployment
-from shared_fixtures import endpoints, relayer, simulator_fixture  # noqa: F401 (endpoints, relayer: fixtures)
-
-GAS_LIMIT = 300_000
-MAX_FEE_PER_GAS = 10**10  # 10 gwei: above the local L2's base fee, so tickets auto-redeem
-MAX_SUBMISSION_COST = 10**15
-
 
 sim = simulator_fixture(confirm_period_blocks=20)
+#: 10 gwei per L2 gas: above the local L2's base fee, so tickets auto-redeem unless sent with ``fails=True``.
+send_to_l2 = send_to_l2_fixture(max_submission_cost=10**15, gas_limit=300_000, max_fee_per_gas=10**10)
 
 
 @pytest.fixture
@@ -21,22 +18,6 @@ def deployment_file(sim, tmp_path):
     path = tmp_path / "deployment.json"
     path.write_text(json.dumps(simulator_deployment(sim)))
     return path
-
-
-@pytest.fixture
-def send_to_l2(chains, endpoints, accounts):
-    """Send ``payload`` L1 -> L2; ``fails=True`` pays no gas, so the ticket is not auto-redeemed."""
-    l1_endpoint, _ = endpoints
-    user = accounts[1]
-
-    def send(payload: bytes, fails: bool = False):
-        gas_limit, fee = (0, 0) if fails else (GAS_LIMIT, MAX_FEE_PER_GAS)
-        return l1_endpoint.sendToL2(
-            payload, 0, (MAX_SUBMISSION_COST, gas_limit, fee), user.address, user.address,
-            value=MAX_SUBMISSION_COST + gas_limit * fee, sender=user,
-        )
-
-    return send
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 from eth_utils import keccak
+from shared import run_until_idle
 
 from ape_livepeer_migration.relayer.journal import Direction, Status
-from shared_fixtures import run_until_idle
 
 RECEIVED_FROM_L1 = "ReceivedFromL1(uint256,uint256,bytes)"
 #: Arbitrum One's Inbox.maxDataSize (Nitro's AbsInbox), less the nine words a retryable's message adds.

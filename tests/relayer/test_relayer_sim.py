@@ -1,11 +1,11 @@
 """The relayer against the simulator on the two local chains, in process."""
 
 import pytest
+from shared import run_until_idle
 
-from ape_livepeer_migration.relayer.journal import Direction, Status, load
 from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend, load_simulator, simulator_deployment
-from shared_fixtures import run_until_idle
 from ape_livepeer_migration.exceptions import ArbitrumError, ChainIdMismatchError
+from ape_livepeer_migration.relayer.journal import Direction, Status, load
 
 RECEIVED_FROM_L1 = "ReceivedFromL1(uint256,uint256,bytes)"
 RECEIVED_FROM_L2 = "ReceivedFromL2(uint256,bytes)"

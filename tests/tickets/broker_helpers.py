@@ -1,46 +1,16 @@
-"""Helpers for the TicketBroker tests: revert checks, round driving, ticket making."""
+"""Helpers for the TicketBroker tests: round driving, ticket making."""
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
-from ape import project
-from ape.exceptions import ContractLogicError
-from eth_utils import keccak
+from shared import LPT
 
-from ape_livepeer_migration import scenario
 from ape_livepeer_migration.protocol.tickets import UINT256_MAX, BrokerDomain, Ticket, aux_data, new_ticket, ticket_hash
+from ape_livepeer_migration.testing.rounds import mine_to_next_round
 
 UNLOCK_PERIOD = 2
 TICKET_VALIDITY_PERIOD = 2
 ROUND_LENGTH = 100
-LPT = 10**18
-
-
-def _error_name(error: ContractLogicError) -> str:
-    """The custom error's name; Ape leaves reverts of deployments undecoded, so decode those here."""
-    if type(error) is not ContractLogicError:
-        return type(error).__name__
-    selectors = {
-        "0x" + keccak(text=abi.selector)[:4].hex(): abi.name for abi in project.TicketBroker.contract_type.errors
-    }
-    return selectors.get(str(error.revert_message), "<undecoded>")
-
-
-@contextmanager
-def reverts(error_name: str, **inputs: Any):
-    """Expect a revert with custom error ``error_name`` (and these input values)."""
-    with pytest.raises(ContractLogicError) as info:
-        yield info
-    error = info.value
-    actual_name = _error_name(error)
-    assert actual_name == error_name, f"expected {error_name}, got {actual_name}: {error!r}"
-    for name, expected in inputs.items():
-        actual = error.inputs[name]
-        if isinstance(expected, bytes):
-            actual = bytes(actual)
-        assert actual == expected, f"{error_name}.{name}: expected {expected!r}, got {actual!r}"
 
 
 @dataclass
@@ -69,7 +39,7 @@ class L1WithBroker:
 
     def step_into_next_round(self) -> None:
         """Mine until the latest block is the first block of the next round (left uninitialized)."""
-        scenario.mine_to_next_round(self.chain, self.rounds_manager)
+        mine_to_next_round(self.chain, self.rounds_manager)
         self.chain.mine(1)
 
     def next_round(self, anchor: bool = True) -> None:

@@ -1,12 +1,11 @@
 """Fixtures for the TicketBroker tests: the real L1 protocol with a broker wired in."""
 
 import pytest
-from shared_fixtures import account_fixture
+from shared import account_fixture
 from tickets.broker_helpers import ROUND_LENGTH, TICKET_VALIDITY_PERIOD, UNLOCK_PERIOD, L1WithBroker
 
 from ape_livepeer_migration.protocol.deploy import deploy_l1_protocol, deploy_ticket_broker
 from ape_livepeer_migration.protocol.tickets import BrokerDomain
-
 
 deployer, orchestrator, orchestrator2, broadcaster, delegator = (account_fixture(i) for i in range(5))
 

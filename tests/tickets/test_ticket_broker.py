@@ -1,10 +1,10 @@
 """TicketBroker against the real L1 protocol: funding, redemption, reserve, unlock, every revert."""
 
 import pytest
+from tickets.broker_helpers import TICKET_VALIDITY_PERIOD, UNLOCK_PERIOD
 
 from ape_livepeer_migration.protocol.tickets import is_winning, sign_ticket
-
-from tickets.broker_helpers import TICKET_VALIDITY_PERIOD, UNLOCK_PERIOD, reverts
+from ape_livepeer_migration.testing.reverts import reverts
 
 ETH = 10**18
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141

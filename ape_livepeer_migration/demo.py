@@ -1,9 +1,9 @@
-"""The whole migration story on a local L1 + L2, as plain functions (used by ``ape run demo`` and the tests).
+"""The demo: the whole migration story on a local L1 + L2, as plain functions (what ``ape run demo`` runs).
 
 ::
 
     with TwoChains.local() as chains:
-        reconciliation = run(chains, journal_dir)   # every step below, in order
+        scenario, reconciliation = run(chains, journal_dir)   # every step below, in order
         assert reconciliation.passed
 
 Steps (each one function taking the :class:`Scenario`):
@@ -20,25 +20,21 @@ Steps (each one function taking the :class:`Scenario`):
 7. :func:`bridge_round_trip`: an L1 holder bridges LPT in, stakes part on L2 and bridges some back out.
 8. :func:`exit_to_l1`: every L2 holder unbonds and bridges everything home; as L2 inflation made the L2 supply
    larger than the escrow, the last withdrawals are paid by minting the shortfall on L1.
-9. :func:`reconcile`: supplies, escrow, inflation per layer, and every invariant checked on chain.
+9. :func:`reconcile`: supplies, escrow, inflation per layer, and every invariant checked on chain
+   (:mod:`ape_livepeer_migration.testing.invariants`).
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ape_livepeer_migration.arbitrum import simulator as sim_api
-from ape_livepeer_migration.exceptions import LivepeerError
 from ape_livepeer_migration.arbitrum.messages import function_selector
-from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, report_l1_supply
-from ape_livepeer_migration.protocol.deploy import deploy_ticket_broker
-from ape_livepeer_migration.relayer.core import PassReport, Relayer, SimulatorBackend
 from ape_livepeer_migration.bridge.system import (
     System,
     deploy_system,
@@ -49,9 +45,26 @@ from ape_livepeer_migration.bridge.system import (
     signed_migration_for,
     switch_l1_inflation_off,
 )
+from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, report_l1_supply
+from ape_livepeer_migration.exceptions import LivepeerError
+from ape_livepeer_migration.protocol.deploy import deploy_ticket_broker
 from ape_livepeer_migration.protocol.tickets import BrokerDomain, aux_data, draw_winning_ticket, win_prob
+from ape_livepeer_migration.relayer.core import PassReport, Relayer, SimulatorBackend
+from ape_livepeer_migration.testing.actors import Cast, register_orchestrator
+from ape_livepeer_migration.testing.invariants import (
+    LPT,
+    STAKE_BOUNDED,
+    Baseline,
+    Check,
+    InvariantViolation,
+    baseline,
+    bridge_checks,
+    check_stake_invariant,
+    lpt,
+)
+from ape_livepeer_migration.testing.reverts import revert_selector
+from ape_livepeer_migration.testing.rounds import initialize_rounds, next_round
 
-LPT = 10**18
 ETH = 10**18
 
 #: Blocks per round on both layers (short, so that rounds pass in a blink on anvil).
@@ -74,27 +87,17 @@ FUNDING = 1_000 * ETH
 Say = Callable[[str], None]
 
 
-@dataclass
-class Cast:
-    """Who plays which part."""
+def delegators_of(cast: Cast, index: int) -> list[Any]:
+    """The delegators of ``cast.orchestrators[index]``: in the demo, delegator i delegates to orchestrator i % 3."""
+    return [d for i, d in enumerate(cast.delegators) if i % len(cast.orchestrators) == index]
 
-    governor: Any  # owns every contract
-    operator: Any  # the Arbitrum simulator's operator (delivers retryables, asserts send roots)
-    relayer: Any  # submits the signed migration and pays for it
-    broadcaster: Any  # pays orchestrators with tickets
-    bridger: Any  # an L1 holder who bridges LPT in and out
-    orchestrators: list[Any]
-    delegators: list[Any]  # delegators[i] delegates to orchestrators[i % 3]
 
-    def delegators_of(self, index: int) -> list[Any]:
-        return [d for i, d in enumerate(self.delegators) if i % len(self.orchestrators) == index]
-
-    def name(self, address: Any) -> str:
-        """A short label for ``address``: O1..O3, D1..D20, or the role."""
-        names = {o.address: f"O{i + 1}" for i, o in enumerate(self.orchestrators)}
-        names.update({d.address: f"D{i + 1}" for i, d in enumerate(self.delegators)})
-        names.update({self.bridger.address: "bridger", self.relayer.address: "relayer"})
-        return names.get(str(address), str(address))
+def _label(cast: Cast, address: Any) -> str:
+    """A short label for ``address``: O1..O3, D1..D20, or the role."""
+    names = {o.address: f"O{i + 1}" for i, o in enumerate(cast.orchestrators)}
+    names.update({d.address: f"D{i + 1}" for i, d in enumerate(cast.delegators)})
+    names.update({cast.bridger.address: "bridger", cast.relayer.address: "relayer"})
+    return names.get(str(address), str(address))
 
 
 @dataclass
@@ -108,6 +111,7 @@ class Scenario:
     relayer: Relayer
     say: Say
     genesis_supply: int
+    base: Baseline  # the state right after the deployment: what the invariants count from
     tickets_signed: int = 0
     tickets_won: int = 0
     fees_redeemed: int = 0  # wei paid by winning tickets
@@ -132,54 +136,6 @@ class Scenario:
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
-
-
-def lpt(amount: int) -> str:
-    """``amount`` wei of LPT, readable."""
-    if 0 < amount < LPT // 10_000:
-        return f"{amount} wei LPT"
-    return f"{amount / LPT:,.4f} LPT" if amount % LPT else f"{amount // LPT:,} LPT"
-
-
-def _ensure_initialized(rounds: Any, keeper: Any) -> None:
-    """Initialize the current round of ``rounds`` unless it is."""
-    if not rounds.currentRoundInitialized():
-        rounds.initializeRound(sender=keeper)
-
-
-def mine_to_next_round(chain: Any, rounds: Any) -> None:
-    """Mine on ``chain`` so that its next transaction lands in the first block of the next round of ``rounds``."""
-    missing = rounds.currentRoundStartBlock() + rounds.roundLength() - chain.block_number - 1
-    if missing > 0:
-        chain.mine(missing)
-
-
-def next_round(chain: Any, rounds: Any, keeper: Any) -> int:
-    """Mine to the first block of the next round of ``rounds`` (on ``chain``) and initialize it; returns its number."""
-    mine_to_next_round(chain, rounds)
-    rounds.initializeRound(sender=keeper)
-    return rounds.currentRound()
-
-
-def next_rounds(system: System, layers: tuple[str, ...] = ("l1", "l2")) -> None:
-    """Start the next round on each of ``layers`` of ``system``, initialized by the L1 token's owner (the
-    governor)."""
-    for layer, rounds in (("l1", system.l1.rounds), ("l2", system.l2_rounds)):
-        if layer in layers:
-            next_round(getattr(system.chains, layer), rounds, system.l1.token.owner())
-
-
-def register_orchestrator(
-    bonding_manager: Any, orchestrator: Any, amount: int, *delegations: tuple[Any, int], reward_cut: int = 0,
-    fee_share: int = 0,
-) -> None:
-    """``orchestrator`` bonds ``amount`` to itself and sets its terms (precision 1e6), which registers it (active from
-    the next round); then each ``(delegator, amount)`` of ``delegations`` bonds that amount to it, in order. The
-    bonding manager must already be allowed to pull the LPT."""
-    bonding_manager.bond(amount, orchestrator, sender=orchestrator)
-    bonding_manager.transcoder(reward_cut, fee_share, sender=orchestrator)
-    for delegator, delegated in delegations:
-        bonding_manager.bond(delegated, orchestrator, sender=delegator)
 
 
 def events(chain: Any, contract: Any, name: str, start: int) -> list[Any]:
@@ -231,8 +187,8 @@ def make_cast(chains: Any) -> Cast:
         relayer=t[2],
         broadcaster=t[3],
         bridger=t[4],
-        orchestrators=[t[5], t[6], t[7]],
-        delegators=[_new_account(chains, accounts) for _ in range(DELEGATOR_COUNT)],
+        orchestrators=(t[5], t[6], t[7]),
+        delegators=tuple(_new_account(chains, accounts) for _ in range(DELEGATOR_COUNT)),
     )
 
 
@@ -254,6 +210,7 @@ def setup(chains: Any, journal_dir: str | Path, say: Say = print) -> Scenario:
         l1_params={"round_length": ROUND_LENGTH},
         l2_params={"round_length": ROUND_LENGTH, "unbonding_period": L2_UNBONDING_PERIOD},
     )
+    base = baseline(system)
     with chains.l1:
         broker = chains.l1.bind(deploy_ticket_broker(system.l1, cast.governor, UNLOCK_PERIOD, TICKET_VALIDITY_PERIOD))
     for name, address in {**system.addresses, "l1_ticket_broker": str(broker.address)}.items():
@@ -261,7 +218,7 @@ def setup(chains: Any, journal_dir: str | Path, say: Say = print) -> Scenario:
     journal = Path(journal_dir) / "relay.db"
     relayer = Relayer.open(SimulatorBackend(system.sim), journal, fast_forward=True)
     say(f"  relayer journal: {journal}")
-    return Scenario(chains, system, broker, cast, relayer, say, genesis_supply=sum(genesis.values()))
+    return Scenario(chains, system, broker, cast, relayer, say, genesis_supply=sum(genesis.values()), base=base)
 
 
 def stake_on_l1(s: Scenario) -> None:
@@ -280,7 +237,7 @@ def stake_on_l1(s: Scenario) -> None:
     for i, o in enumerate(c.orchestrators):
         t = bm.getTranscoder(o.address)
         say_terms = f"cut {t.rewardCut / 1e4:.0f}%, fee share {t.feeShare / 1e4:.0f}%"
-        s.say(f"  O{i + 1} {o.address}: {len(c.delegators_of(i))} delegators, "
+        s.say(f"  O{i + 1} {o.address}: {len(delegators_of(c, i))} delegators, "
               f"delegated {lpt(t.delegatedAmount)} ({say_terms})")
     s.broker.fundDepositAndReserve(20 * ETH, 5 * ETH, value=25 * ETH, sender=c.broadcaster)
 
@@ -320,7 +277,9 @@ def _migrated(s: Scenario, label: str, sent: Any, l1_amount: int) -> None:
     m = sent.migration
     s.l1_amount_before[m.id] = l1_amount
     s.chosen_orchestrator.setdefault(str(m.l2_delegator), str(m.l2_orchestrator))
-    name = s.cast.name
+    def name(address: Any) -> str:
+        return _label(s.cast, address)
+
     s.say(f"  #{m.id} {label}: {m.kind.name.lower()} {lpt(m.amount)} of {name(m.l1_delegator)} -> L2 "
           f"{name(m.l2_delegator)} with {name(m.l2_orchestrator)} (L1 gas {sent.receipt.gas_used:,})")
 
@@ -331,7 +290,7 @@ def migrate_to_l2(s: Scenario) -> None:
     bm = l1.bonding_manager
     o1, o2, o3 = c.orchestrators
     s.say("== 4. migrate to L2")
-    _ensure_initialized(l1.rounds, c.governor)
+    initialize_rounds(system, ("l1",))
     next_round(s.chains.l2, system.l2_rounds, c.governor)
 
     def stake(who: Any) -> int:
@@ -339,22 +298,22 @@ def migrate_to_l2(s: Scenario) -> None:
 
     amount = stake(o1)
     _migrated(s, "orchestrator O1", migrate(system, o1), amount)
-    for d in c.delegators_of(0):
+    for d in delegators_of(c, 0):
         amount = stake(d)
         _migrated(s, "delegator of O1", migrate(system, d), amount)
 
-    stays = c.delegators_of(1)[0]  # its orchestrator O2 stays on L1
+    stays = delegators_of(c, 1)[0]  # its orchestrator O2 stays on L1
     amount = stake(stays)
     _migrated(s, "delegator of O2, picks O1", migrate(system, stays, l2_orchestrator=o1.address), amount)
 
-    unbonder = c.delegators_of(2)[0]
+    unbonder = delegators_of(c, 2)[0]
     lock_amount = stake(unbonder) // 2
     tx = bm.unbond(lock_amount, sender=unbonder)
     (lock,) = _tx_events(s.chains.l1, tx, "Unbond")
     _migrated(s, "unbonding lock of a delegator of O3",
               migrate_unbonding_locks(system, unbonder, [lock.unbondingLockId], o1.address), lock.amount)
 
-    signer = c.delegators_of(1)[1]
+    signer = delegators_of(c, 1)[1]
     with s.chains.l1:
         from ape import chain
 
@@ -382,7 +341,7 @@ def switch_inflation_to_l2(s: Scenario, l2_rounds: int = 2) -> None:
     next_round(s.chains.l1, l1.rounds, c.governor)
     switch_l1_inflation_off(system, c.governor)
     o2 = c.orchestrators[1].address
-    selector = _revert_selector(s.chains.l1, o2, l1.bonding_manager, "reward", ())
+    selector = revert_selector(s.chains.l1, o2, l1.bonding_manager, "reward", ())
     s.l1_reward_blocked = selector == function_selector("NotMintingDelegate(address)")
     s.say("  L1 reward() by O2 now reverts: NotMintingDelegate(L1 BondingManager)" if s.l1_reward_blocked
           else f"  L1 reward() by O2 does not revert with NotMintingDelegate ({selector!r}): L1 inflation is NOT off")
@@ -402,9 +361,9 @@ def withdraw_fees_on_l1(s: Scenario) -> None:
     c, l1 = s.cast, s.l1
     bm = l1.bonding_manager
     s.say("== 6. fees withdrawn on L1 after migrating")
-    _ensure_initialized(l1.rounds, c.governor)
+    initialize_rounds(s.system, ("l1",))
     round_ = l1.rounds.currentRound()
-    migrated = [c.orchestrators[0], *c.delegators_of(0), c.delegators_of(1)[0], c.delegators_of(1)[1]]
+    migrated = [c.orchestrators[0], *delegators_of(c, 0), delegators_of(c, 1)[0], delegators_of(c, 1)[1]]
     count = 0
     for who in migrated:
         fees = bm.pendingFees(who.address, round_)
@@ -431,7 +390,7 @@ def bridge_round_trip(s: Scenario) -> None:
     deposit = bridge_in(b, bridger, bridger.address, amount)
     s.say(f"  deposit {lpt(amount)}: retryable #{deposit.sequence_number} (L1 gas {deposit.receipt.gas_used:,})")
     relay(s, "deposit")
-    _ensure_initialized(system.l2_rounds, c.governor)
+    initialize_rounds(system, ("l2",))
     system.l2_token.approve(s.l2_bm.address, amount // 2, sender=bridger)
     s.l2_bm.bond(amount // 2, c.orchestrators[0].address, sender=bridger)
     s.chosen_orchestrator.setdefault(bridger.address, c.orchestrators[0].address)
@@ -446,7 +405,7 @@ def exit_to_l1(s: Scenario) -> None:
     c, system = s.cast, s.system
     b, token, rounds = system.bridge, system.l2_token, system.l2_rounds
     s.say("== 8. everyone exits to L1 (L2 supply > escrow: mint-on-shortfall)")
-    _ensure_initialized(rounds, c.governor)
+    initialize_rounds(system, ("l2",))
     o1 = c.orchestrators[0].address
     stakers = sorted(s.chosen_orchestrator, key=lambda a: a == o1)  # the orchestrator last
     accounts = {a.address: a for a in (*c.orchestrators, *c.delegators, c.bridger)}
@@ -478,41 +437,30 @@ def exit_to_l1(s: Scenario) -> None:
 
 
 def check_stakes(s: Scenario) -> tuple[bool, str]:
-    """Invariant 4 on chain: every migrated L2 address holds exactly what its migrations moved from L1 plus its L2
-    rewards (claimed and pending), those rewards together are at most the L2 inflation, and every L2 address
-    is still delegated to the orchestrator it asked for first (no one else's migration changed it)."""
+    """Invariant 4 on chain (:func:`~ape_livepeer_migration.testing.invariants.check_stake_invariant`): every
+    migrated L2 address holds at least what its migrations moved from L1, and all of them together at most that plus
+    the L2 inflation. Around it, the story's own promises: each migration staked exactly the L1 stake it was sent
+    for, and every L2 address is still delegated to the orchestrator it asked for first (no one else's migration
+    changed it)."""
     system, bm = s.system, s.l2_bm
-    start = system.sim.l2_deploy_block
-    principal: dict[str, int] = defaultdict(int)
-    for e in events(s.chains.l2, system.l2_migrator, "MigrationFinalized", start):
+    migrated: Counter[str] = Counter()
+    for e in events(s.chains.l2, system.l2_migrator, "MigrationFinalized", s.base.l2_start):
         if s.l1_amount_before[e.id] != e.amount:
             return False, f"migration #{e.id} staked {e.amount}, its L1 stake was {s.l1_amount_before[e.id]}"
-        principal[str(e.l2Delegator)] += e.amount
-    claimed: dict[str, int] = defaultdict(int)
-    for e in events(s.chains.l2, bm, "EarningsClaimed", start):
-        claimed[str(e.delegator)] += e.rewards
+        migrated[str(e.l2Delegator)] += e.amount
     round_ = system.l2_rounds.currentRound()
-    total_rewards = 0
-    for address, amount in principal.items():
-        d = bm.getDelegator(address)
-        pending = bm.pendingStake(address, round_)
-        if d.bondedAmount != amount + claimed[address]:
-            return False, f"{address}: bonded {d.bondedAmount} != migrated {amount} + claimed {claimed[address]}"
-        if str(d.delegateAddress) != s.chosen_orchestrator[address]:
-            return False, f"{address} delegates to {d.delegateAddress}, asked for {s.chosen_orchestrator[address]}"
-        total_rewards += claimed[address] + pending - d.bondedAmount
-    l2_inflation = sum(e.amount for e in events(s.chains.l2, system.l2_minter, "RewardCreated", start))
-    if total_rewards > l2_inflation:
-        return False, f"L2 rewards held {total_rewards} > L2 inflation {l2_inflation}"
-    return True, (f"{len(principal)} L2 delegators = L1 stake migrated + {lpt(total_rewards)} L2 rewards "
+    holdings = {address: bm.pendingStake(address, round_) for address in migrated}
+    l2_inflation = system.l2_minter.totalRewardsMinted() - s.base.l2_rewards_minted
+    try:
+        rewards = check_stake_invariant(holdings, migrated, Counter(), Counter(), l2_inflation)
+    except InvariantViolation as violation:
+        return False, str(violation)
+    for address in migrated:
+        delegate = str(bm.getDelegator(address).delegateAddress)
+        if delegate != s.chosen_orchestrator[address]:
+            return False, f"{address} delegates to {delegate}, asked for {s.chosen_orchestrator[address]}"
+    return True, (f"{len(migrated)} L2 delegators = L1 stake migrated + {lpt(rewards)} L2 rewards "
                   f"(<= {lpt(l2_inflation)} minted); delegations as chosen")
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    passed: bool
-    detail: str
 
 
 @dataclass(frozen=True)
@@ -530,135 +478,35 @@ class Reconciliation:
         return rows
 
 
-def _revert_selector(chain: Any, sender: str, contract: Any, method: str, args: tuple, value: int = 0) -> bytes | None:
-    """The 4-byte error selector ``contract.method(*args)`` reverts with as an ``eth_call`` from ``sender`` (None: it
-    would succeed). A raw call: Ape would print a call trace for every expected revert."""
-    from web3.exceptions import ContractLogicError as Web3LogicError
-
-    with chain:
-        data = getattr(contract.unwrapped, method).encode_input(*args)
-    call = {"from": sender, "to": str(contract.address), "data": "0x" + bytes(data).hex(), "value": value}
-    try:
-        chain.provider.web3.eth.call(call)
-    except Web3LogicError as error:
-        revert = error.data if isinstance(error.data, str) else ""
-        return bytes.fromhex(revert[2:10]) if revert.startswith("0x") else b""
-    return None
-
-
-def _replays_refused(s: Scenario) -> tuple[int, int, list[str]]:
-    """Try every finalized cross-chain message again against the chain (as calls) and expect the simulator to
-    refuse it as already done: ``AlreadySubmitted`` for a retryable, ``AlreadySpent`` for an L2 -> L1 message.
-    Returns (retryables tried, L2 -> L1 messages tried, descriptions of any replay not refused that way)."""
-    sim, l1, l2 = s.system.sim, s.chains.l1, s.chains.l2
-    operator = str(sim.operator.address)
-    already_submitted = function_selector("AlreadySubmitted(bytes32)")
-    already_spent = function_selector("AlreadySpent(uint256)")
-    accepted: list[str] = []
-    retryables = sim_api.fetch_retryables(sim, sim.l1_deploy_block, l1.block_number)
-    for message in retryables:
-        request = (
-            message.request_id, message.base_fee_l1, message.deposit, message.l2_call_value,
-            message.max_fee_per_gas, message.gas_limit, message.max_submission_cost,
-            message.excess_fee_refund_address, message.call_value_refund_address, message.to, message.data,
-            message.l1_sender,
-        )
-        selector = _revert_selector(l2, operator, sim.arb_retryable_tx, "submitRetryable", (request,), message.deposit)
-        if selector != already_submitted:
-            accepted.append(f"retryable {bytes(message.request_id).hex()} ({selector!r})")
-    outbound = sim_api.fetch_l2_to_l1(sim, sim.l2_deploy_block, l2.block_number)
-    for message in outbound:
-        args = tuple(message.execute_args(sim_api.proof_for(outbound, message.index)))
-        selector = _revert_selector(l1, operator, sim.outbox, "executeTransaction", args)
-        if selector != already_spent:
-            accepted.append(f"L2->L1 #{message.index} ({selector!r})")
-    return len(retryables), len(outbound), accepted
-
-
 def reconcile(s: Scenario) -> Reconciliation:
     """Supplies, escrow and inflation per layer, the five invariants of the design and the ETH fee balance, read
     on chain."""
-    system, l1, l2 = s.system, s.chains.l1, s.chains.l2
-    b = system.bridge
-    l1_start, l2_start = system.sim.l1_deploy_block, system.sim.l2_deploy_block
-
-    def total(chain: Any, contract: Any, event: str, attr: str, where: Callable[[Any], bool] = lambda e: True) -> int:
-        return sum(getattr(e, attr) for e in events(chain, contract, event, l1_start if chain is l1 else l2_start)
-                   if where(e))
-
-    l1_supply, l2_supply = s.l1.token.totalSupply(), system.l2_token.totalSupply()
-    escrow = s.l1.token.balanceOf(b.l1_escrow.address)
-    l1_inflation = total(l1, s.l1.minter, "RewardCreated", "amount")
-    l2_inflation = total(l2, system.l2_minter, "RewardCreated", "amount")
-    burned = total(l1, s.l1.minter, "TokensBurned", "amount") + total(l2, system.l2_minter, "TokensBurned", "amount")
-    deposited, minted_l2 = b.l1_gateway.totalDeposited(), b.l2_gateway.totalMinted()
-    released, minted_l1 = b.l1_gateway.totalReleased(), b.l1_gateway.totalMinted()
-    burned_l2 = b.l2_gateway.totalBurned()
-    gateway = str(b.l1_gateway.address)
-    l1_delegate_minted = total(l1, s.l1.minter, "DelegateMinted", "amount", lambda e: str(e.delegate) == gateway)
-    l2_gateway_minted = total(
-        l2, system.l2_minter, "DelegateMinted", "amount", lambda e: str(e.delegate) == str(b.l2_gateway.address)
-    )
-    deposits_sent = total(l1, b.l1_gateway, "DepositInitiated", "_amount")
-    withdrawals_burned = total(l2, b.l2_gateway, "WithdrawalInitiated", "_amount")
-    finalized = events(l1, b.l1_gateway, "WithdrawalFinalized", l1_start)
-    exits = [e._exitNum for e in finalized]
+    snapshot, bridge = bridge_checks(s.system, s.base, settled=True)
     figures = {
         "genesis supply (L1)": s.genesis_supply,
-        "L1 supply": l1_supply,
-        "L2 supply": l2_supply,
-        "escrow": escrow,
-        "inflation minted on L1": l1_inflation,
-        "inflation minted on L2": l2_inflation,
-        "bridged in (deposited on L1)": deposited,
-        "minted on L2 by the gateway": minted_l2,
-        "burned on L2 for withdrawals": burned_l2,
-        "released from escrow": released,
-        "minted on L1 for shortfalls": minted_l1,
+        "L1 supply": snapshot.l1_supply,
+        "L2 supply": snapshot.l2_supply,
+        "escrow": snapshot.escrow_balance,
+        "inflation minted on L1": snapshot.l1_inflation,
+        "inflation minted on L2": snapshot.l2_inflation,
+        "bridged in (deposited on L1)": snapshot.l1_deposited,
+        "minted on L2 by the gateway": snapshot.l2_minted,
+        "burned on L2 for withdrawals": snapshot.l2_burned,
+        "released from escrow": snapshot.l1_released,
+        "minted on L1 for shortfalls": snapshot.l1_shortfall_minted,
     }
-    checks = []
-    checks.append(Check(
-        "1 L2 gateway mints are backed by L1 deposits",
-        minted_l2 == l2_gateway_minted == deposited == deposits_sent and escrow + released == deposited,
-        f"L2 minted {lpt(minted_l2)} (Minter events {lpt(l2_gateway_minted)}) = deposited {lpt(deposited)} "
-        f"(events {lpt(deposits_sent)}); escrow {lpt(escrow)} + released {lpt(released)}",
-    ))
-    checks.append(Check(
-        "2 L1 released + minted = L2 burned for finalized withdrawals",
-        released + minted_l1 == burned_l2 == withdrawals_burned == sum(e._amount for e in finalized)
-        and minted_l1 == l1_delegate_minted,
-        f"{lpt(released)} + {lpt(minted_l1)} = {lpt(released + minted_l1)}; burned {lpt(burned_l2)}; "
-        f"L1 Minter minted {lpt(l1_delegate_minted)} for the gateway",
-    ))
-    lhs = l1_supply + l2_supply - escrow
-    rhs = s.genesis_supply + l1_inflation + l2_inflation - burned
-    checks.append(Check(
-        "3 L1 supply + L2 supply - escrow = genesis + inflation",
-        lhs == rhs,
-        f"{lpt(lhs)} vs {lpt(rhs)}",
-    ))
     passed, detail = s.stake_check if s.stake_check is not None else (False, "never checked (no L2 rewards step)")
-    checks.append(Check("4 no one gains L2 stake beyond L1 stake + L2 rewards", passed, detail))
-    retryables, outbound, accepted = _replays_refused(s)
-    migrations = [e.id for e in events(l2, system.l2_migrator, "MigrationFinalized", l2_start)]
-    once = (
-        len(set(exits)) == len(exits) == b.l2_gateway.exitNum()
-        and len(set(migrations)) == len(migrations) == system.l1_migrator.migrationCount()
-        and not accepted
-    )
-    checks.append(Check(
-        "5 every cross-chain message finalizes at most once",
-        once,
-        f"{len(migrations)} migrations, {len(exits)} withdrawals finalized once each; replaying "
-        f"{retryables} retryables and {outbound} L2->L1 messages on chain: "
-        + ("all refused as already done" if not accepted else f"NOT REFUSED {', '.join(accepted)}"),
-    ))
-    held = l1.provider.get_balance(str(s.l1.minter.address))
-    checks.append(Check(
-        "fees: ETH paid by winning tickets = withdrawn on L1 + still held by the L1 Minter",
-        s.fees_redeemed == s.fees_withdrawn + held,
-        f"{s.fees_redeemed / ETH:.6f} ETH paid = {s.fees_withdrawn / ETH:.6f} withdrawn + {held / ETH:.6f} held",
-    ))
+    held = s.chains.l1.provider.get_balance(str(s.l1.minter.address))
+    checks = [
+        *bridge[:3],
+        Check(STAKE_BOUNDED, passed, detail),
+        *bridge[3:],
+        Check(
+            "fees: ETH paid by winning tickets = withdrawn on L1 + still held by the L1 Minter",
+            s.fees_redeemed == s.fees_withdrawn + held,
+            f"{s.fees_redeemed / ETH:.6f} ETH paid = {s.fees_withdrawn / ETH:.6f} withdrawn + {held / ETH:.6f} held",
+        ),
+    ]
     return Reconciliation(figures, checks)
 
 

@@ -1,15 +1,21 @@
-"""On-chain bookkeeping of the migration system, read from both chains, and the invariants over it.
+"""The invariants of the migration system, read from both chains: one copy, for the demo's reconciliation and the
+fuzz suite.
+
+1. every LPT minted on L2 by the gateway is backed by an L1 deposit into the escrow;
+2. L1 LPT released or minted by the L1 gateway equals the LPT burned on L2 for finalized withdrawals;
+3. L1 supply + L2 supply - escrow = initial supply + inflation (counting LPT in flight either way);
+4. nobody gains L2 stake beyond what it brought plus L2 rewards (:func:`check_stake_invariant`);
+5. every cross-chain message finalizes at most once.
 
 Everything here is read from the chains: the counters the contracts expose (``totalDeposited``,
-``totalMinted``...) and, where no counter exists, the events the contracts emitted (inflation minted by each
-Minter, deposits and withdrawals one by one, retryable redeems, Outbox executions). The events are fetched with
-raw ``eth_getLogs`` from the deployment's first block, so a check never depends on what a test remembered.
-
-:func:`check_bridge_invariants` checks invariants 1, 2, 3 and 5 of the design (``migration-common.md``); the
-per-account invariant 4 needs what each account put in on L2 and lives with the state machine.
+``totalMinted``...) and, where no counter exists, the events the contracts emitted (inflation minted and tokens
+burned by each Minter, deposits and withdrawals one by one, retryable redeems, Outbox executions). The events are
+fetched with raw ``eth_getLogs`` from a :class:`Baseline`'s blocks on, so a check never depends on what a test
+remembered. :func:`bridge_checks` reports invariants 1, 2, 3 and 5 one by one; :func:`check_bridge_invariants`
+raises at the first that fails. Invariant 4 needs what each account put in on L2, which only its caller knows.
 
 Inflation is summed from ``RewardCreated`` and cross-checked against the Minter's ``totalRewardsMinted``.
-Counters that would have made this simpler (each is now summed from events on every check): a
+Counters that would make this simpler (each is summed from events on every check): a
 ``totalMintedByDelegate(address)`` on the Minter (the L1 gateway's shortfall mints and the L2 gateway's mints are
 cross-checked against ``DelegateMinted``), a count of deposits finalized on the L2 gateway, and the sequence number
 in ``DepositFinalized`` (deposits are matched to L1 by (from, to, amount) multisets, which is exact for the
@@ -25,15 +31,44 @@ from typing import TYPE_CHECKING, Any
 from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
+from ape_livepeer_migration.arbitrum import simulator as sim_api
+from ape_livepeer_migration.arbitrum.messages import function_selector
 from ape_livepeer_migration.arbitrum.simulator import ARB_RETRYABLE_TX_ADDRESS
+from ape_livepeer_migration.testing.reverts import revert_selector
 
 if TYPE_CHECKING:
-    from ape_livepeer_migration.chains.pair import Chain
     from ape_livepeer_migration.bridge.system import System
+    from ape_livepeer_migration.chains.pair import Chain
+
+
+LPT = 10**18
+
+#: The names the invariants are reported under, in order.
+BACKED_MINTS = "1 L2 gateway mints are backed by L1 deposits"
+WITHDRAWALS_PAID = "2 L1 released + minted = L2 burned for finalized withdrawals"
+SUPPLY_CONSERVED = "3 L1 supply + L2 supply - escrow = genesis + inflation"
+STAKE_BOUNDED = "4 no one gains L2 stake beyond L1 stake + L2 rewards"
+FINALIZED_ONCE = "5 every cross-chain message finalizes at most once"
 
 
 class InvariantViolation(AssertionError):
     """An invariant of the migration system does not hold on chain."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One invariant as checked: its name, whether it holds, and what was found (the violation when it does not)."""
+
+    name: str
+    passed: bool
+    detail: str
+
+
+def lpt(amount: int) -> str:
+    """``amount`` wei of LPT, readable."""
+    if 0 < amount < LPT // 10_000:
+        return f"{amount} wei LPT"
+    return f"{amount / LPT:,.4f} LPT" if amount % LPT else f"{amount // LPT:,} LPT"
 
 
 def _topic(signature: str) -> str:
@@ -92,6 +127,8 @@ class Snapshot:
     l2_burned: int  # L2LPTGateway.totalBurned
     l1_inflation: int  # sum of the L1 Minter's RewardCreated
     l2_inflation: int  # sum of the L2 Minter's RewardCreated
+    l1_minter_burned: int  # sum of the L1 Minter's TokensBurned
+    l2_minter_burned: int  # sum of the L2 Minter's TokensBurned
     deposits_initiated: Counter  # (from, to, amount) of L1 DepositInitiated
     deposits_finalized: Counter  # (from, to, amount) of L2 DepositFinalized
     l1_delegate_mints: Counter  # delegate -> amount minted through the L1 Minter's mint()
@@ -100,6 +137,7 @@ class Snapshot:
     withdrawals_initiated: dict  # exitNum -> (from, to, amount), L2 WithdrawalInitiated
     withdrawals_finalized: list  # (exitNum, from, to, amount) of L1 WithdrawalFinalized, in order
     successful_redeems: list  # ticket ids of RedeemAttempted(success=true), in order
+    supply_reports: int  # L1 supply reports the L2 Minter handled (accepted or ignored), each one redeem
     outbox_executions: list  # transaction indexes of OutBoxTransactionExecuted, in order
     migrations_initiated: dict  # id -> (l1Delegator, l2Delegator, amount), L1 MigrationInitiated
     migrations_finalized: list  # (id, l1Delegator, l2Delegator, amount, L2 block), L2 MigrationFinalized, in order
@@ -162,6 +200,14 @@ def read_snapshot(system: System, l1_start: int, l2_start: int) -> Snapshot:
                       l2_start)
         if e.data[0]
     ]
+    supply_reports = sum(
+        len(logs(l2, system.l2_minter.address, signature, [], l2_start))
+        for signature in (
+            "L1SupplyReported(uint256,uint256,uint256,uint256)",
+            "StaleL1SupplyReportIgnored(uint256,uint256)",
+            "LateL1SupplyReportIgnored(uint256,uint256,uint256,uint256)",
+        )
+    )
     outbox_executions = [
         e.data[0]
         for e in logs(l1, system.sim.outbox.address, "OutBoxTransactionExecuted(address,address,uint256,uint256)",
@@ -183,6 +229,8 @@ def read_snapshot(system: System, l1_start: int, l2_start: int) -> Snapshot:
         **_supplies_and_counters(system),
         l1_inflation=total_of(l1, system.l1.minter.address, "RewardCreated(uint256)"),
         l2_inflation=total_of(l2, system.l2_minter.address, "RewardCreated(uint256)"),
+        l1_minter_burned=total_of(l1, system.l1.minter.address, "TokensBurned(uint256)"),
+        l2_minter_burned=total_of(l2, system.l2_minter.address, "TokensBurned(uint256)"),
         deposits_initiated=deposits_initiated,
         deposits_finalized=deposits_finalized,
         l1_delegate_mints=delegate_mints(l1, system.l1.minter.address, l1_start),
@@ -191,6 +239,7 @@ def read_snapshot(system: System, l1_start: int, l2_start: int) -> Snapshot:
         withdrawals_initiated=withdrawals_initiated,
         withdrawals_finalized=withdrawals_finalized,
         successful_redeems=successful_redeems,
+        supply_reports=supply_reports,
         outbox_executions=outbox_executions,
         migrations_initiated=migrations_initiated,
         migrations_finalized=migrations_finalized,
@@ -232,52 +281,72 @@ def baseline(system: System) -> Baseline:
     )
 
 
-def check_bridge_invariants(system: System, base: Baseline) -> Snapshot:
-    """Check invariants 1, 2, 3 and 5 on chain; raise :class:`InvariantViolation` naming the first that fails.
+@dataclass(frozen=True)
+class _Reading:
+    """What one check works on: the snapshot, and the gateways' counters as increases over the baseline."""
 
-    Counters are compared as increases over ``base`` (the set-up may have used the bridge), events are those
-    emitted since ``base``. Returns the snapshot read.
-    """
-    s = read_snapshot(system, base.l1_start, base.l2_start)
-    b = system.bridge
-    l1_gateway, l2_gateway = str(b.l1_gateway.address), str(b.l2_gateway.address)
-    deposited = s.l1_deposited - base.l1_deposited
-    released = s.l1_released - base.l1_released
-    shortfall = s.l1_shortfall_minted - base.l1_shortfall_minted
-    minted_l2 = s.l2_minted - base.l2_minted
-    burned_l2 = s.l2_burned - base.l2_burned
+    s: Snapshot
+    base: Baseline
+    deposited: int
+    released: int
+    shortfall: int
+    minted_l2: int
+    burned_l2: int
 
-    # 1. Every LPT minted on L2 by the gateway is backed by an L1 deposit into the escrow.
-    _require(deposited == sum(a * n for (_, _, a), n in s.deposits_initiated.items()),
-             f"inv1: L1 totalDeposited grew by {deposited}, DepositInitiated events sum to another amount")
-    _require(minted_l2 == sum(a * n for (_, _, a), n in s.deposits_finalized.items()),
-             f"inv1: L2 gateway totalMinted grew by {minted_l2}, DepositFinalized events sum to another amount")
-    _require(s.l2_delegate_mints == Counter({l2_gateway: minted_l2}) if minted_l2 else not s.l2_delegate_mints,
-             f"inv1: L2 Minter delegate mints {dict(s.l2_delegate_mints)} are not exactly the gateway's {minted_l2}")
+
+def _backed_mints(system: System, r: _Reading, settled: bool) -> str:
+    """Invariant 1: every LPT minted on L2 by the gateway is backed by an L1 deposit into the escrow."""
+    s, base = r.s, r.base
+    l2_gateway = str(system.bridge.l2_gateway.address)
+    deposits_sent = sum(a * n for (_, _, a), n in s.deposits_initiated.items())
+    _require(r.deposited == deposits_sent,
+             f"inv1: L1 totalDeposited grew by {r.deposited}, DepositInitiated events sum to another amount")
+    _require(r.minted_l2 == sum(a * n for (_, _, a), n in s.deposits_finalized.items()),
+             f"inv1: L2 gateway totalMinted grew by {r.minted_l2}, DepositFinalized events sum to another amount")
+    _require(s.l2_delegate_mints == Counter({l2_gateway: r.minted_l2}) if r.minted_l2 else not s.l2_delegate_mints,
+             f"inv1: L2 Minter delegate mints {dict(s.l2_delegate_mints)} are not exactly the gateway's {r.minted_l2}")
     unbacked = s.deposits_finalized - s.deposits_initiated
     _require(not unbacked, f"inv1: L2 deposits finalized with no L1 deposit: {dict(unbacked)}")
-    _require(minted_l2 <= deposited, f"inv1: L2 minted {minted_l2} > L1 deposited {deposited}")
-    _require(s.escrow_balance == base.escrow_balance + deposited - released,
+    _require(r.minted_l2 <= r.deposited, f"inv1: L2 minted {r.minted_l2} > L1 deposited {r.deposited}")
+    _require(s.escrow_balance == base.escrow_balance + r.deposited - r.released,
              f"inv1: escrow holds {s.escrow_balance}, deposits - releases give "
-             f"{base.escrow_balance + deposited - released}")
+             f"{base.escrow_balance + r.deposited - r.released}")
+    _require(not settled or r.minted_l2 == r.deposited,
+             f"inv1: {r.deposited - r.minted_l2} deposited on L1 is not minted on L2 after relaying everything")
+    return (f"L2 minted {lpt(r.minted_l2)} (Minter events {lpt(s.l2_delegate_mints[l2_gateway])}) = deposited "
+            f"{lpt(r.deposited)} (events {lpt(deposits_sent)}); escrow {lpt(s.escrow_balance)} + released "
+            f"{lpt(r.released)}")
 
-    # 2. L1 LPT released or minted by the L1 gateway equals the LPT burned on L2 for finalized withdrawals.
+
+def _withdrawals_paid(system: System, r: _Reading, settled: bool) -> str:
+    """Invariant 2: L1 LPT released or minted by the L1 gateway equals the LPT burned on L2 for finalized
+    withdrawals."""
+    s = r.s
+    l1_gateway = str(system.bridge.l1_gateway.address)
     finalized_amount = 0
     for exit_num, sender, to, amount in s.withdrawals_finalized:
         _require(s.withdrawals_initiated.get(exit_num) == (sender, to, amount),
                  f"inv2: L1 finalized withdrawal {exit_num} ({sender} -> {to}, {amount}) that L2 never initiated "
                  f"as such ({s.withdrawals_initiated.get(exit_num)})")
         finalized_amount += amount
-    _require(released + shortfall == finalized_amount,
-             f"inv2: L1 released {released} + minted {shortfall} != {finalized_amount} burned for finalized "
+    _require(r.released + r.shortfall == finalized_amount,
+             f"inv2: L1 released {r.released} + minted {r.shortfall} != {finalized_amount} burned for finalized "
              "withdrawals")
-    _require(s.escrow_released == released, f"inv2: escrow Released events {s.escrow_released} != {released}")
-    _require(s.l1_delegate_mints == Counter({l1_gateway: shortfall}) if shortfall else not s.l1_delegate_mints,
-             f"inv2: L1 Minter delegate mints {dict(s.l1_delegate_mints)} are not exactly the gateway's {shortfall}")
-    _require(burned_l2 == sum(a for _, _, a in s.withdrawals_initiated.values()),
-             f"inv2: L2 totalBurned grew by {burned_l2}, WithdrawalInitiated events sum to another amount")
+    _require(s.escrow_released == r.released, f"inv2: escrow Released events {s.escrow_released} != {r.released}")
+    _require(s.l1_delegate_mints == Counter({l1_gateway: r.shortfall}) if r.shortfall else not s.l1_delegate_mints,
+             f"inv2: L1 Minter delegate mints {dict(s.l1_delegate_mints)} are not exactly the gateway's {r.shortfall}")
+    _require(r.burned_l2 == sum(a for _, _, a in s.withdrawals_initiated.values()),
+             f"inv2: L2 totalBurned grew by {r.burned_l2}, WithdrawalInitiated events sum to another amount")
+    _require(not settled or r.burned_l2 == finalized_amount,
+             f"inv2: {r.burned_l2 - finalized_amount} burned on L2 is not paid on L1 after relaying everything")
+    return (f"{lpt(r.released)} + {lpt(r.shortfall)} = {lpt(r.released + r.shortfall)}; burned {lpt(r.burned_l2)}; "
+            f"L1 Minter minted {lpt(s.l1_delegate_mints[l1_gateway])} for the gateway")
 
-    # 3. L1 supply + L2 supply - escrow = initial supply + inflation, counting LPT in flight either way.
+
+def _supply_conserved(system: System, r: _Reading, settled: bool) -> str:
+    """Invariant 3: L1 supply + L2 supply - escrow = initial supply + inflation, counting LPT in flight either
+    way."""
+    s, base = r.s, r.base
     for layer, minter, before, events in (
         ("L1", system.l1.minter, base.l1_rewards_minted, s.l1_inflation),
         ("L2", system.l2_minter, base.l2_rewards_minted, s.l2_inflation),
@@ -285,28 +354,36 @@ def check_bridge_invariants(system: System, base: Baseline) -> Snapshot:
         counted = minter.totalRewardsMinted() - before
         _require(counted == events, f"inv3: {layer} Minter.totalRewardsMinted grew by {counted}, RewardCreated "
                                     f"events sum to {events}")
-    in_flight_in = deposited - minted_l2
-    in_flight_out = burned_l2 - released - shortfall
+    in_flight_in = r.deposited - r.minted_l2
+    in_flight_out = r.burned_l2 - r.released - r.shortfall
     _require(in_flight_out >= 0, f"inv3: more paid out on L1 than burned on L2 ({-in_flight_out})")
     initial = base.l1_supply + base.l2_supply - base.escrow_balance
+    burned = s.l1_minter_burned + s.l2_minter_burned
     now = s.l1_supply + s.l2_supply - s.escrow_balance + in_flight_in + in_flight_out
-    _require(now == initial + s.l1_inflation + s.l2_inflation,
+    expected = initial + s.l1_inflation + s.l2_inflation - burned
+    _require(now == expected,
              f"inv3: L1 {s.l1_supply} + L2 {s.l2_supply} - escrow {s.escrow_balance} + in flight "
              f"{in_flight_in}/{in_flight_out} = {now} != initial {initial} + inflation "
-             f"{s.l1_inflation} (L1) + {s.l2_inflation} (L2)")
-    _require(s.l1_supply == base.l1_supply + s.l1_inflation + shortfall,
+             f"{s.l1_inflation} (L1) + {s.l2_inflation} (L2) - burned {burned}")
+    _require(s.l1_supply == base.l1_supply + s.l1_inflation + r.shortfall - s.l1_minter_burned,
              f"inv3: L1 supply {s.l1_supply} != {base.l1_supply} + L1 inflation {s.l1_inflation} + shortfall "
-             f"minted {shortfall}")
-    _require(s.l2_supply == base.l2_supply + s.l2_inflation + minted_l2 - burned_l2,
+             f"minted {r.shortfall} - burned {s.l1_minter_burned}")
+    _require(s.l2_supply == base.l2_supply + s.l2_inflation + r.minted_l2 - r.burned_l2 - s.l2_minter_burned,
              f"inv3: L2 supply {s.l2_supply} != {base.l2_supply} + L2 inflation {s.l2_inflation} + bridged "
-             f"{minted_l2} - burned {burned_l2}")
+             f"{r.minted_l2} - burned {r.burned_l2} - burned by the Minter {s.l2_minter_burned}")
+    return f"{lpt(now)} vs {lpt(expected)}"
 
-    # 5. Every cross-chain message finalizes at most once.
+
+def _finalized_once(system: System, r: _Reading, settled: bool) -> str:
+    """Invariant 5: every cross-chain message finalizes at most once. Settled: every message did finalize, and
+    replaying each on chain is refused as already done."""
+    s = r.s
     twice = [t for t, n in Counter(s.successful_redeems).items() if n > 1]
     _require(not twice, f"inv5: retryables redeemed more than once: {twice}")
-    _require(len(s.successful_redeems) == sum(s.deposits_finalized.values()),
-             f"inv5: {len(s.successful_redeems)} successful redeems but "
-             f"{sum(s.deposits_finalized.values())} L2 deposits finalized")
+    deposits = sum(s.deposits_finalized.values())
+    _require(len(s.successful_redeems) == deposits + s.supply_reports,
+             f"inv5: {len(s.successful_redeems)} successful redeems but {deposits} L2 deposits finalized and "
+             f"{s.supply_reports} supply reports handled")
     twice = [i for i, n in Counter(s.outbox_executions).items() if n > 1]
     _require(not twice, f"inv5: Outbox executed positions more than once: {twice}")
     exits = [w[0] for w in s.withdrawals_finalized]
@@ -321,13 +398,97 @@ def check_bridge_invariants(system: System, base: Baseline) -> Snapshot:
                  f"{s.migrations_initiated.get(mid)}")
     _require(system.l2_migrator.migrationsFinalized() == len(ids),
              f"inv5: L2Migrator.migrationsFinalized {system.l2_migrator.migrationsFinalized()} != {len(ids)} events")
+    found = f"{len(ids)} migrations, {len(exits)} withdrawals finalized once each"
+    if not settled:
+        return found
+    _require(len(exits) == len(s.withdrawals_initiated) and len(ids) == len(s.migrations_initiated),
+             f"inv5: {len(exits)} of {len(s.withdrawals_initiated)} withdrawals and {len(ids)} of "
+             f"{len(s.migrations_initiated)} migrations finalized after relaying everything")
+    retryables, outbound, accepted = _replays_refused(system, r.base)
+    _require(not accepted, f"inv5: replaying on chain is NOT REFUSED: {', '.join(accepted)}")
+    return (f"{found}; replaying {retryables} retryables and {outbound} L2->L1 messages on chain: all refused as "
+            "already done")
+
+
+def _replays_refused(system: System, base: Baseline) -> tuple[int, int, list[str]]:
+    """Try every cross-chain message since ``base`` again against the chain (as calls) and expect the simulator to
+    refuse it as already done: ``AlreadySubmitted`` for a retryable, ``AlreadySpent`` for an L2 -> L1 message.
+    Returns (retryables tried, L2 -> L1 messages tried, descriptions of any replay not refused that way)."""
+    sim, l1, l2 = system.sim, system.chains.l1, system.chains.l2
+    operator = str(sim.operator.address)
+    already_submitted = function_selector("AlreadySubmitted(bytes32)")
+    already_spent = function_selector("AlreadySpent(uint256)")
+    accepted: list[str] = []
+    retryables = sim_api.fetch_retryables(sim, base.l1_start, l1.block_number)
+    for message in retryables:
+        request = (
+            message.request_id, message.base_fee_l1, message.deposit, message.l2_call_value,
+            message.max_fee_per_gas, message.gas_limit, message.max_submission_cost,
+            message.excess_fee_refund_address, message.call_value_refund_address, message.to, message.data,
+            message.l1_sender,
+        )
+        selector = revert_selector(l2, operator, sim.arb_retryable_tx, "submitRetryable", (request,), message.deposit)
+        if selector != already_submitted:
+            accepted.append(f"retryable {bytes(message.request_id).hex()} ({selector!r})")
+    outbound = sim_api.fetch_l2_to_l1(sim, base.l2_start, l2.block_number)
+    for message in outbound:
+        args = tuple(message.execute_args(sim_api.proof_for(outbound, message.index)))
+        selector = revert_selector(l1, operator, sim.outbox, "executeTransaction", args)
+        if selector != already_spent:
+            accepted.append(f"L2->L1 #{message.index} ({selector!r})")
+    return len(retryables), len(outbound), accepted
+
+
+#: Invariants 1, 2, 3 and 5 in order, each a function of the system and a reading that raises
+#: :class:`InvariantViolation` or returns what it found.
+BRIDGE_INVARIANTS = (
+    (BACKED_MINTS, _backed_mints),
+    (WITHDRAWALS_PAID, _withdrawals_paid),
+    (SUPPLY_CONSERVED, _supply_conserved),
+    (FINALIZED_ONCE, _finalized_once),
+)
+
+
+def bridge_checks(system: System, base: Baseline, *, settled: bool = False) -> tuple[Snapshot, list[Check]]:
+    """Invariants 1, 2, 3 and 5 on chain, each reported as a :class:`Check`; returns the snapshot read too.
+
+    Counters are compared as increases over ``base`` (the set-up may have used the bridge), events are those
+    emitted since ``base``. ``settled``: every message has been relayed (the end of a story), so nothing may be in
+    flight, and replaying each finalized message on chain must be refused as already done.
+    """
+    s = read_snapshot(system, base.l1_start, base.l2_start)
+    reading = _Reading(
+        s, base,
+        deposited=s.l1_deposited - base.l1_deposited,
+        released=s.l1_released - base.l1_released,
+        shortfall=s.l1_shortfall_minted - base.l1_shortfall_minted,
+        minted_l2=s.l2_minted - base.l2_minted,
+        burned_l2=s.l2_burned - base.l2_burned,
+    )
+    checks = []
+    for name, invariant in BRIDGE_INVARIANTS:
+        try:
+            checks.append(Check(name, True, invariant(system, reading, settled)))
+        except InvariantViolation as violation:
+            checks.append(Check(name, False, str(violation)))
+    return s, checks
+
+
+def check_bridge_invariants(system: System, base: Baseline) -> Snapshot:
+    """Check invariants 1, 2, 3 and 5 on chain (see :func:`bridge_checks`); raise :class:`InvariantViolation` naming
+    the first that fails. Returns the snapshot read."""
+    s, checks = bridge_checks(system, base)
+    for check in checks:
+        if not check.passed:
+            raise InvariantViolation(check.detail)
     return s
 
 
 def check_stake_invariant(
     holdings: dict[str, int], migrated: Counter, bonded_in: Counter, withdrawn: Counter, l2_inflation: int
-) -> None:
-    """Invariant 4 over L2 staking: nobody holds more stake on L2 than it brought plus L2 rewards.
+) -> int:
+    """Invariant 4 over L2 staking: nobody holds more stake on L2 than it brought plus L2 rewards; returns the
+    surpluses together (the L2 rewards held).
 
     ``holdings``: each account's L2 stake (with unclaimed rewards) plus its unbonding locks. What it brought:
     ``migrated`` (L1 stake finalized on L2 for it) + ``bonded_in`` (LPT it bonded on L2) - ``withdrawn`` (locks
@@ -343,3 +504,4 @@ def check_stake_invariant(
                  f"inv4: {address} holds {have} on L2, {surplus} more than it brought, with no L2 inflation")
         total += surplus
     _require(total <= l2_inflation, f"inv4: L2 stake exceeds what was brought by {total} > L2 inflation {l2_inflation}")
+    return total
