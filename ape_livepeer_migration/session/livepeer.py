@@ -946,7 +946,8 @@ class Livepeer:
         """The local relayer over this deployment, journaled next to the address book.
 
         ``operator`` must be the simulator's operator (default: the recorded one)."""
-        from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend
+        from ape_livepeer_migration.relayer.core import Relayer
+        from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
 
         sim = self._simulator(
             "relaying",
