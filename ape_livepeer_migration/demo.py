@@ -34,22 +34,21 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ape_livepeer_migration.arbitrum.messages import function_selector
-from ape_livepeer_migration.bridge.system import (
-    System,
-    deploy_system,
+from ape_livepeer_migration._eth import function_selector
+from ape_livepeer_migration.bridge.migration import (
     migrate,
     migrate_unbonding_locks,
     migrate_with_signature,
     sign_migration,
     signed_migration_for,
-    switch_l1_inflation_off,
 )
+from ape_livepeer_migration.bridge.system import System, deploy_system, switch_l1_inflation_off
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, report_l1_supply
 from ape_livepeer_migration.exceptions import LivepeerError
 from ape_livepeer_migration.protocol.deploy import deploy_ticket_broker
 from ape_livepeer_migration.protocol.tickets import BrokerDomain, aux_data, draw_winning_ticket, win_prob
-from ape_livepeer_migration.relayer.core import PassReport, Relayer, SimulatorBackend
+from ape_livepeer_migration.relayer.core import PassReport, Relayer
+from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
 from ape_livepeer_migration.testing.actors import Cast, register_orchestrator
 from ape_livepeer_migration.testing.invariants import (
     LPT,

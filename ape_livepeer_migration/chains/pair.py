@@ -60,15 +60,23 @@ from eth_utils import to_hex
 from hexbytes import HexBytes
 from web3 import HTTPProvider, Web3
 
+from ape_livepeer_migration._eth import hex_text, rpc_int
 from ape_livepeer_migration.config import (
     LayerSettings,
     LivepeerConfig,
     PairSettings,
     resolve_pair,
 )
-from ape_livepeer_migration.chains.networks import LOCAL_PAIR, NetworkPair, PairKind
+from ape_livepeer_migration.chains.networks import LOCAL_PAIR, NetworkPair, PairKind, split_choice
 from ape_livepeer_migration.toolchain import prepend_tools_to_path
-from ape_livepeer_migration.exceptions import ChainError, ChainIdMismatchError, ConfigError, NodeNotRunningError, SnapshotUnsupportedError, UpstreamUnavailableError
+from ape_livepeer_migration.exceptions import (
+    ChainError,
+    ChainIdMismatchError,
+    ConfigError,
+    NodeNotRunningError,
+    SnapshotUnsupportedError,
+    UpstreamUnavailableError,
+)
 
 if TYPE_CHECKING:
     from ape.api import ProviderAPI, ReceiptAPI
@@ -134,13 +142,13 @@ class LocalAnvilProvider(FoundryProvider):
         if chain_id is not None:
             command.extend(("--chain-id", str(chain_id)))
         # anvil writes the states it evicts from memory under --cache-path (by default ~/.foundry/anvil/tmp) and
-        # deletes them only when it exits cleanly, which a stopped node often does not: a test run left gigabytes
-        # there. Each node we start gets a directory of its own, removed in disconnect().
+        # deletes them only when it exits cleanly, which a stopped node often does not, so they pile up across runs.
+        # Each node started here gets a directory of its own, removed in disconnect().
         if self._state_dir is None:
             self._state_dir = tempfile.mkdtemp(prefix="ape-livepeer-anvil-")
         command.extend(("--cache-path", self._state_dir))
         # anvil keeps the state of recent blocks in memory and writes older ones to disk, one write per mined
-        # block: moving through a 5,760-block round spent most of its time there. With --prune-history 256 the
+        # block, where moving through a 5,760-block round spends most of its time. With --prune-history 256 the
         # last 256 blocks' states stay in memory and older ones are dropped, not written (a round: 35.0 -> 26.8 s
         # at load 4.2, bench/local_round.py). Nothing here reads state more than a few blocks back; without the
         # 256, no past state at all is kept and a read pinned to the block just mined fails (BlockOutOfRangeError).
@@ -232,10 +240,12 @@ class Chain:
         if self._context is None:
             where = self.where  # also fixes the provider's host, part of its connection id
             if self.attaches and not port_is_listening(urlparse(self.provider.uri).port):
-                command = "ape livepeer chains" if self.pair == LOCAL_PAIR.name else f"ape livepeer --pair {self.pair} chains"
+                command = (
+                    "ape livepeer chains" if self.pair == LOCAL_PAIR.name else f"ape livepeer --pair {self.pair} chains"
+                )
                 raise NodeNotRunningError(
-                    f"no node listens for the {self.layer.upper()} ({where}); start the {self.pair} "
-                    f"pair with `{command}` (ports: livepeer_migration.{self.pair.replace('-', '_')} in ape-config.yaml)"
+                    f"no node listens for the {self.layer.upper()} ({where}); start the {self.pair} pair with "
+                    f"`{command}` (ports: livepeer_migration.{self.pair.replace('-', '_')} in ape-config.yaml)"
                 )
             if self.provider.connection_id in ProviderContextManager.connected_providers:
                 # Ape would hand us its connected instance and, on our disconnect, drop it
@@ -295,7 +305,7 @@ class Chain:
 
     @property
     def block_number(self) -> int:
-        return int(self.provider.make_request("eth_blockNumber", []), 16)
+        return rpc_int(self.request("eth_blockNumber", []))
 
     def mine(self, blocks: int = 1) -> None:
         self.provider.mine(blocks)
@@ -321,6 +331,10 @@ class Chain:
         if not self.provider.restore(snapshot_id):
             raise ChainError(f"{self.layer}: snapshot {snapshot_id} could not be restored")
 
+    def request(self, method: str, params: list[Any]) -> Any:
+        """One JSON-RPC request to this chain's node: a chain is an :class:`~ape_livepeer_migration._eth.Rpc`."""
+        return self.provider.make_request(method, params)
+
     def get_code(self, address: str) -> bytes:
         return bytes(self.provider.get_code(address))
 
@@ -345,7 +359,7 @@ class Chain:
                 handler = getattr(getattr(contract, "unwrapped", contract), method)
                 (abi,) = handler.abis
                 abis.append(abi)
-                data = "0x" + bytes(handler.encode_input(*args)).hex()
+                data = hex_text(handler.encode_input(*args))
                 requests.append(("eth_call", [{"to": str(contract.address), "data": data}, "latest"]))
             responses = provider.web3.provider.make_batch_request(requests)
             if not isinstance(responses, list):  # the node refused the batch as a whole
@@ -412,8 +426,9 @@ class OnChain:
         return self._target
 
 
-def _network(choice: str):
-    ecosystem, network_name, _ = choice.split(":")
+def ape_network(choice: str):
+    """Ape's network object of the choice ``ecosystem:network:provider``."""
+    ecosystem, network_name, _ = split_choice(choice)
     return networks.get_ecosystem(ecosystem).get_network(network_name)
 
 
@@ -439,7 +454,7 @@ def _local_chain(
     settings: dict[str, Any] = {"host": f"http://127.0.0.1:{port}", "chain_id": chain_id}
     if not start:
         settings["manage_process"] = False
-    provider = LocalAnvilProvider(name="foundry", network=_network(choice), provider_settings=settings)
+    provider = LocalAnvilProvider(name="foundry", network=ape_network(choice), provider_settings=settings)
     return Chain(layer, provider, expected_chain_id=chain_id, pair=pair)
 
 
@@ -460,7 +475,7 @@ def _fork_chains(settings: PairSettings) -> tuple[Chain, Chain]:
     """
     chains = []
     for layer, choice, layer_settings in ((L1, settings.pair.l1, settings.l1), (L2, settings.pair.l2, settings.l2)):
-        network = _network(choice)
+        network = ape_network(choice)
         fork: dict[str, Any] = {"upstream_provider": layer_settings.url}
         if layer_settings.block_number is not None:
             fork["block_number"] = layer_settings.block_number
@@ -476,8 +491,8 @@ def _fork_chains(settings: PairSettings) -> tuple[Chain, Chain]:
 
 def _live_chain(layer: str, choice: str, settings: LayerSettings) -> Chain:
     """Ape's ``node`` provider at the configured URL; connecting starts nothing."""
-    _, _, provider_name = choice.split(":")
-    provider = _network(choice).get_provider(provider_name, provider_settings={"uri": settings.url})
+    _, _, provider_name = split_choice(choice)
+    provider = ape_network(choice).get_provider(provider_name, provider_settings={"uri": settings.url})
     return Chain(layer, provider, expected_chain_id=settings.chain_id)
 
 

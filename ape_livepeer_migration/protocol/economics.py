@@ -62,6 +62,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+
+from ape_livepeer_migration._eth import amount_text
 from ape_livepeer_migration.exceptions import InputError
 
 LPT_UNIT = 10**18
@@ -100,7 +102,9 @@ class NetworkState:
         for name in ("total_supply", "inflation", "total_active_stake"):
             _require_int(getattr(self, name), name)
         _require(self.total_supply > 0, "total_supply", "must be greater than 0")
-        _require(0 < self.inflation <= INFLATION_PRECISION, "inflation", "must be above 0 % and at most 100 % per round")
+        _require(
+            0 < self.inflation <= INFLATION_PRECISION, "inflation", "must be above 0 % and at most 100 % per round"
+        )
         _require(self.total_active_stake > 0, "total_active_stake", "must be greater than 0")
         _require(
             self.total_active_stake <= self.total_supply,
@@ -152,7 +156,8 @@ class Prices:
     def __post_init__(self) -> None:
         for name in ("lpt_usd", "eth_usd"):
             value = getattr(self, name)
-            _require(isinstance(value, (int, Fraction)) and not isinstance(value, bool), name, "must be exact (int or Fraction)")
+            exact = isinstance(value, (int, Fraction)) and not isinstance(value, bool)
+            _require(exact, name, "must be exact (int or Fraction)")
             _require(value > 0, name, "must be greater than 0")
             object.__setattr__(self, name, Fraction(value))
 
@@ -350,12 +355,9 @@ def evaluate(inputs: ProfitabilityInputs) -> tuple[CallEconomics, ...]:
     return tuple(evaluate_call(inputs.network, inputs.orchestrator, inputs.prices, call) for call in inputs.calls)
 
 
-def to_decimal_string(amount: int, decimals: int) -> str:
-    """Exact decimal text of ``amount`` base units with ``decimals`` decimals ("5.25", "-0.0014", "50000")."""
-    sign = "-" if amount < 0 else ""
-    whole, fraction = divmod(abs(amount), 10**decimals)
-    digits = str(fraction).rjust(decimals, "0").rstrip("0") if decimals else ""
-    return f"{sign}{whole}.{digits}" if digits else f"{sign}{whole}"
+#: Exact decimal text of an amount: :func:`ape_livepeer_migration._eth.amount_text`, under the name _cli/ uses
+#: until it imports ``amount_text`` from ``_eth``.
+to_decimal_string = amount_text
 
 
 # --------------------------------------------------------------------------------------

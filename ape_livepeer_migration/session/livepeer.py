@@ -510,7 +510,7 @@ class Livepeer:
     def _simulator_step(self, operator: AccountAPI, report: Callable[[str, str], None]) -> Any:
         """The simulator the book records, else a new one deployed by ``operator`` (journaled)."""
         from ape_livepeer_migration.arbitrum import simulator as sim_api
-        from ape_livepeer_migration.relayer.core import simulator_deployment
+        from ape_livepeer_migration.arbitrum.simulator import simulator_deployment
 
         recorded = self.book.get(SIMULATOR)
         if recorded is not None:
@@ -534,7 +534,7 @@ class Livepeer:
     ) -> Any:
         """The fork's ticket delivery the book records, else a new one run by ``operator`` (journaled)."""
         from ape_livepeer_migration.arbitrum import simulator as sim_api
-        from ape_livepeer_migration.relayer.core import simulator_deployment
+        from ape_livepeer_migration.arbitrum.simulator import simulator_deployment
 
         if DELIVERY in self.book:
             report(DELIVERY, "skipped")
@@ -946,7 +946,8 @@ class Livepeer:
         """The local relayer over this deployment, journaled next to the address book.
 
         ``operator`` must be the simulator's operator (default: the recorded one)."""
-        from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend
+        from ape_livepeer_migration.relayer.core import Relayer
+        from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
 
         sim = self._simulator(
             "relaying",

@@ -32,7 +32,7 @@ from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
-from ape_livepeer_migration.arbitrum.messages import function_selector
+from ape_livepeer_migration._eth import function_selector
 from ape_livepeer_migration.arbitrum.simulator import ARB_RETRYABLE_TX_ADDRESS
 from ape_livepeer_migration.testing.reverts import revert_selector
 

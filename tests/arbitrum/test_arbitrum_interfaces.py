@@ -5,13 +5,12 @@ import pytest
 from ape import project
 from eth_utils import keccak
 
+from ape_livepeer_migration._eth import event_topic, function_selector
 from ape_livepeer_migration.arbitrum.messages import (
     EVENT_SIGNATURES,
     SendMerkleTree,
     apply_l1_to_l2_alias,
     decode_retryable_data,
-    event_topic,
-    function_selector,
     merkle_root_from_proof,
     retryable_value_required,
     submission_fee,

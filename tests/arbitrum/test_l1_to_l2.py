@@ -7,10 +7,10 @@ from ape import project
 from eth_utils import keccak
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
+from ape_livepeer_migration._eth import event_topic
 from ape_livepeer_migration.arbitrum.messages import (
     RETRYABLE_LIFETIME_SECONDS,
     apply_l1_to_l2_alias,
-    event_topic,
     retryable_value_required,
     submission_fee,
 )

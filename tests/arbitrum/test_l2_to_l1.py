@@ -5,7 +5,8 @@ import pytest
 from eth_utils import keccak
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
-from ape_livepeer_migration.arbitrum.messages import SendMerkleTree, event_topic, l2_to_l1_item_hash
+from ape_livepeer_migration._eth import event_topic
+from ape_livepeer_migration.arbitrum.messages import SendMerkleTree, l2_to_l1_item_hash
 from ape_livepeer_migration.testing.reverts import reverts
 
 ZERO_ADDRESS = "0x" + "00" * 20

@@ -9,7 +9,8 @@ from eth_abi import encode as abi_encode
 from shared import LPT
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
-from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias, function_selector
+from ape_livepeer_migration._eth import function_selector
+from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, deposit_data, deposit_gas_params
 from ape_livepeer_migration.testing.reverts import reverts
 

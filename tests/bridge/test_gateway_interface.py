@@ -11,7 +11,7 @@ from eth_utils import keccak
 from shared import LPT
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
-from ape_livepeer_migration.arbitrum.messages import function_selector
+from ape_livepeer_migration._eth import function_selector
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, deposit_data, deposit_gas_params
 from ape_livepeer_migration.testing.reverts import reverts
 

@@ -8,7 +8,7 @@ from ape import project
 from eth_abi import encode as abi_encode
 from shared import LPT
 
-from ape_livepeer_migration.arbitrum.messages import function_selector
+from ape_livepeer_migration._eth import function_selector
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out
 from ape_livepeer_migration.testing.reverts import reverts
 

@@ -6,7 +6,12 @@ from __future__ import annotations
 from shared import LPT
 
 from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
-from ape_livepeer_migration.bridge.system import migrate, migrate_unbonding_locks, migration_gas_params, planned_migration
+from ape_livepeer_migration.bridge.migration import (
+    migrate,
+    migrate_unbonding_locks,
+    migration_gas_params,
+    planned_migration,
+)
 from ape_livepeer_migration.testing.rounds import next_rounds
 
 

@@ -15,7 +15,7 @@ import pytest
 from ape import project
 from shared import LPT
 
-from ape_livepeer_migration.bridge.system import (
+from ape_livepeer_migration.bridge.migration import (
     migrate,
     migrate_unbonding_locks,
     migrate_with_signature,

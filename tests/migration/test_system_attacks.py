@@ -11,18 +11,17 @@ from shared import LPT, MAX_UINT
 
 from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
 from ape_livepeer_migration.bridge.codec import Kind, Migration
-from ape_livepeer_migration.bridge.system import (
-    claim_migrated_stake,
+from ape_livepeer_migration.bridge.migration import (
     migrate,
-    SignedMigration,
     migrate_with_signature,
     migration_gas_params,
-    migration_typed_data,
     planned_migration,
     sign_migration,
     signed_migration_for,
 )
-from ape_livepeer_migration.bridge.transfers import RetryableGasParams, bridge_in
+from ape_livepeer_migration.bridge.migration import claim_migrated_stake, SignedMigration, migration_typed_data
+from ape_livepeer_migration.bridge.gas import RetryableGasParams
+from ape_livepeer_migration.bridge.transfers import bridge_in
 from ape_livepeer_migration.testing.reverts import reverts
 
 from .conftest import ZERO

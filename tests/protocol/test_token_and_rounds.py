@@ -7,7 +7,7 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from shared import GENESIS_BALANCE, LPT, ROUND_LENGTH
 
-from ape_livepeer_migration.bridge.system import eip712_typed_data
+from ape_livepeer_migration.bridge.migration import eip712_typed_data
 from ape_livepeer_migration.testing.reverts import reverts
 from ape_livepeer_migration.testing.rounds import mine_to_next_round, next_round
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from shared import endpoints, relayer, send_to_l2_fixture, simulator_fixture  # noqa: F401 (endpoints, relayer)
 
-from ape_livepeer_migration.relayer.core import simulator_deployment
+from ape_livepeer_migration.arbitrum.simulator.deploy import simulator_deployment
 
 sim = simulator_fixture(confirm_period_blocks=20)
 #: 10 gwei per L2 gas: above the local L2's base fee, so tickets auto-redeem unless sent with ``fails=True``.
