@@ -74,7 +74,7 @@ class HttpRpc:
         """
         if not calls:
             return []
-        responses = self._provider.make_batch_request(calls)
+        responses = self._provider.make_batch_request(calls)  # type: ignore[arg-type]  # method names are plain str
         if not isinstance(responses, list):  # the node refused the batch as a whole
             raise RpcError(f"batch of {len(calls)}: {responses.get('error')}")
         return [

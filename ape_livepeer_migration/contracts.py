@@ -114,7 +114,9 @@ def compiled_contract_types(project: Any = None, *, from_scratch: bool = False) 
     contracts importing them, whose metadata hash (so bytecode) changes as well.
     """
     if project is None:
-        from ape import project
+        from ape import project as ape_project
+
+        project = ape_project
     return [container.contract_type for container in project.load_contracts(use_cache=not from_scratch).values()]
 
 

@@ -56,7 +56,7 @@ from ape.api.networks import ProviderContextManager
 from ape.exceptions import ContractLogicError, TransactionError
 from ape.managers.chain import ChainManager
 from ape_foundry import FoundryProvider
-from eth_utils import to_hex
+from eth_utils import to_checksum_address, to_hex
 from hexbytes import HexBytes
 from web3 import HTTPProvider, Web3
 
@@ -163,7 +163,7 @@ class LocalAnvilProvider(FoundryProvider):
                 shutil.rmtree(self._state_dir, ignore_errors=True)
                 self._state_dir = None
 
-    def _handle_execution_reverted(  # type: ignore[override]
+    def _handle_execution_reverted(
         self, exception: Exception, revert_message: str | None = None, **kwargs: Any
     ) -> ContractLogicError:
         """The revert as Ape's enriched error (custom errors decoded), without printing it.
@@ -353,7 +353,7 @@ class Chain:
             provider = self.provider
             ecosystem = provider.network.ecosystem
             addresses = list(dict.fromkeys(str(contract.address) for contract, _, _ in calls))
-            requests = [("eth_getCode", [address, "latest"]) for address in addresses]
+            requests: list[tuple[str, list[Any]]] = [("eth_getCode", [address, "latest"]) for address in addresses]
             abis = []
             for contract, method, args in calls:
                 handler = getattr(getattr(contract, "unwrapped", contract), method)
@@ -367,12 +367,14 @@ class Chain:
             codes, answers = responses[: len(addresses)], responses[len(addresses) :]
             for address, code in zip(addresses, codes, strict=True):
                 if code.get("error") or code["result"] in ("0x", ""):
-                    raise ContractNotFoundError(address, provider.network.explorer is not None, provider.network_choice)
+                    raise ContractNotFoundError(
+                        to_checksum_address(address), provider.network.explorer is not None, provider.network_choice
+                    )
             results = []
             for (contract, method, _), abi, answer in zip(calls, abis, answers, strict=True):
                 if answer.get("error"):
                     message = answer["error"].get("message", "execution reverted")
-                    raise ContractLogicError(revert_message=message, contract_address=str(contract.address))
+                    raise ContractLogicError(revert_message=message, contract_address=contract.address)
                 values = ecosystem.decode_returndata(abi, HexBytes(answer["result"]))
                 results.append(values[0] if len(values) == 1 else tuple(values))
             return results
@@ -445,7 +447,7 @@ def _port_for_new_node(layer: str, port: int | None, what: str) -> int:
 
 
 def _local_chain(
-    layer: str, choice: str, port: int | None, chain_id: int, start: bool, pair: str = LOCAL_PAIR.name
+    layer: str, choice: str, port: int | None, chain_id: int | None, start: bool, pair: str = LOCAL_PAIR.name
 ) -> Chain:
     """A local anvil of ``pair`` (this process starts it, or attaches to it when not ``start``); fork pairs attach
     to their fork anvils this way too: the anvil already forks, so the attaching provider needs no upstream."""

@@ -265,8 +265,9 @@ class Relayer:
                 sent = self.backend.deliver_batch([messages[i] for i in unsent])
                 for index, outcome in zip(unsent, sent, strict=True):
                     outcomes[index] = outcome
+            delivered: list[Delivery | Exception] = [outcome for outcome in outcomes if outcome is not None]
             rest: list[MessageRecord] = []
-            for position, (record, message, outcome) in enumerate(zip(records, messages, outcomes)):
+            for position, (record, message, outcome) in enumerate(zip(records, messages, delivered, strict=True)):
                 if isinstance(outcome, Exception):
                     outcome = self._deliver_alone(message, outcome)
                     if isinstance(outcome, Exception):
@@ -314,6 +315,7 @@ class Relayer:
 
     def _follow_failed(self, report: PassReport) -> None:
         for record in self.journal.messages(Direction.L1_TO_L2, (Status.FAILED,)):
+            assert record.ticket_id is not None  # a failed delivery has its ticket
             state = self.backend.ticket(record.ticket_id)
             if state.live:
                 continue
@@ -371,6 +373,7 @@ class Relayer:
         for record in self.journal.messages(Direction.L2_TO_L1, (Status.READY,)):
             message = load(self.backend.outbound_type, record.payload)
             tx_hash = None
+            assert record.root_id is not None  # a ready message is covered by a root
             if not self.backend.is_executed(message):
                 if record.root_id not in covered_by_root:
                     covered_by_root[record.root_id] = self._outbound(self.journal.root(record.root_id).send_count)

@@ -334,6 +334,7 @@ class Journal:
                 "UPDATE messages SET root_id = ?, updated_at = ? WHERE direction = ? AND id < ? AND root_id IS NULL",
                 (root_id, time.time(), Direction.L2_TO_L1.value, send_count),
             )
+        assert root_id is not None  # an INSERT always sets lastrowid
         return RootRecord(root_id, send_count, root, confirmable_at)
 
     def roots(self) -> list[RootRecord]:

@@ -40,8 +40,8 @@ class SimulatorBackend:
         self._rpc = simulator.l2_rpc(sim)
         #: seconds to wait for submissions to be mined
         self.mining_timeout = simulator.DEFAULT_MINING_TIMEOUT if mining_timeout is None else mining_timeout
-        self.inbound_type = RetryableMessage
-        self.outbound_type = L2ToL1Message
+        self.inbound_type: type = RetryableMessage
+        self.outbound_type: type = L2ToL1Message
 
     def deployment(self) -> dict[str, Any]:
         return simulator_deployment(self.sim)
@@ -119,6 +119,7 @@ class SimulatorBackend:
     def execute(self, message: Any, covered: Sequence[Any]) -> str:
         proof = self._api.proof_for(list(covered), message.index)
         result = self._api.execute_l2_to_l1(self.sim, message, proof)
+        assert result.l1_tx_hash is not None  # sent by this call
         return result.l1_tx_hash
 
     def fast_forward_l1(self, to_block: int) -> None:

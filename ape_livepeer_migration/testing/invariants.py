@@ -33,10 +33,12 @@ from eth_utils import keccak, to_checksum_address
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration._eth import function_selector
-from ape_livepeer_migration.arbitrum.simulator import ARB_RETRYABLE_TX_ADDRESS
+from ape_livepeer_migration.arbitrum.messages import ARB_RETRYABLE_TX_ADDRESS
+from ape_livepeer_migration.exceptions import NoSimulatorError
 from ape_livepeer_migration.testing.reverts import revert_selector
 
 if TYPE_CHECKING:
+    from ape_livepeer_migration.arbitrum.simulator import ArbitrumSimulator
     from ape_livepeer_migration.bridge.system import System
     from ape_livepeer_migration.chains.pair import Chain
 
@@ -210,7 +212,7 @@ def read_snapshot(system: System, l1_start: int, l2_start: int) -> Snapshot:
     )
     outbox_executions = [
         e.data[0]
-        for e in logs(l1, system.sim.outbox.address, "OutBoxTransactionExecuted(address,address,uint256,uint256)",
+        for e in logs(l1, _simulator(system).outbox.address, "OutBoxTransactionExecuted(address,address,uint256,uint256)",
                       ["uint256"], l1_start)
     ]
     migrations_initiated = {
@@ -410,11 +412,18 @@ def _finalized_once(system: System, r: _Reading, settled: bool) -> str:
             "already done")
 
 
+def _simulator(system: System) -> ArbitrumSimulator:
+    """The system's Arbitrum simulator: the ledger reads its Inbox, Outbox and ArbRetryableTx."""
+    if system.sim is None:
+        raise NoSimulatorError("the bridge invariants read the local Arbitrum simulator; this system has none")
+    return system.sim
+
+
 def _replays_refused(system: System, base: Baseline) -> tuple[int, int, list[str]]:
     """Try every cross-chain message since ``base`` again against the chain (as calls) and expect the simulator to
     refuse it as already done: ``AlreadySubmitted`` for a retryable, ``AlreadySpent`` for an L2 -> L1 message.
     Returns (retryables tried, L2 -> L1 messages tried, descriptions of any replay not refused that way)."""
-    sim, l1, l2 = system.sim, system.chains.l1, system.chains.l2
+    sim, l1, l2 = _simulator(system), system.chains.l1, system.chains.l2
     operator = str(sim.operator.address)
     already_submitted = function_selector("AlreadySubmitted(bytes32)")
     already_spent = function_selector("AlreadySpent(uint256)")
@@ -431,11 +440,11 @@ def _replays_refused(system: System, base: Baseline) -> tuple[int, int, list[str
         if selector != already_submitted:
             accepted.append(f"retryable {bytes(message.request_id).hex()} ({selector!r})")
     outbound = sim_api.fetch_l2_to_l1(sim, base.l2_start, l2.block_number)
-    for message in outbound:
-        args = tuple(message.execute_args(sim_api.proof_for(outbound, message.index)))
+    for send in outbound:
+        args = tuple(send.execute_args(sim_api.proof_for(outbound, send.index)))
         selector = revert_selector(l1, operator, sim.outbox, "executeTransaction", args)
         if selector != already_spent:
-            accepted.append(f"L2->L1 #{message.index} ({selector!r})")
+            accepted.append(f"L2->L1 #{send.index} ({selector!r})")
     return len(retryables), len(outbound), accepted
 
 

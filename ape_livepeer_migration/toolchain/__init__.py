@@ -51,7 +51,7 @@ def find_node_modules(start: Path | None = None) -> Path:
     Looked up from ``start`` (default: the working directory) towards the root,
     then beside this package's source tree (an editable install of this repo).
     """
-    candidates = []
+    candidates: list[Path] = []
     here = (start or Path.cwd()).resolve()
     candidates.extend(p / "node_modules" for p in (here, *here.parents))
     candidates.append(Path(__file__).resolve().parents[2] / "node_modules")

@@ -52,7 +52,7 @@ class ArbitrumSimulator:
             "outbox": str(self.outbox.address),
             "arb_sys": ARB_SYS_ADDRESS,
             "arb_retryable_tx": str(self.arb_retryable_tx.address),
-            "forwarder_template": self.forwarder_template,
+            "forwarder_template": self.forwarder_template or "",
             "l1_deploy_block": self.l1_deploy_block,
             "l2_deploy_block": self.l2_deploy_block,
         }

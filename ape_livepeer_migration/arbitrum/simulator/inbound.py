@@ -276,7 +276,8 @@ def _plant_forwarders(sim: ArbitrumSimulator, rpc: HttpRpc, l1_senders: Sequence
     not serve (their alias holds other code), each with its error."""
     aliases = {sender: apply_l1_to_l2_alias(sender) for sender in dict.fromkeys(l1_senders)}
     codes = rpc.batch([("eth_getCode", [alias, "latest"]) for alias in aliases.values()])
-    missing, refused = [], {}
+    missing: list[str] = []
+    refused: dict[str, Exception] = {}
     for (sender, alias), code in zip(aliases.items(), codes):
         code = hex_bytes(_answer(code))
         if not code:
@@ -425,6 +426,8 @@ def submit_retryables(
                     f"submission {tx_hash} of message {message.message_num} reverted "
                     f"(gas used {rpc_int(receipt['gasUsed'])} of {gas})"
                 ))
+    if stopped is None:  # every message has its result
+        return results
     return results + [stopped] * (len(messages) - len(results))
 
 
