@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ape_livepeer_migration.chains.pair import free_port, port_is_listening
+from ape_livepeer_migration.chains.provider import free_port, port_is_listening
 
 REPO = Path(__file__).resolve().parents[1]
 APE = Path(sys.executable).with_name("ape")

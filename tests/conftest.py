@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from ape_livepeer_migration.arbitrum.simulator import ARB_SYS_ADDRESS
-from ape_livepeer_migration.chains.pair import TwoChains, free_port, port_is_listening
+from ape_livepeer_migration.chains.pair import TwoChains
+from ape_livepeer_migration.chains.provider import free_port, port_is_listening
 
 # A downstream Ape project of its own: tests/test_installable.py runs its tests with the plugin installed from a wheel.
 collect_ignore = ["outside_project"]

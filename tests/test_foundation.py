@@ -121,7 +121,7 @@ def manual_l1(chains):
 
 def test_receipt_is_polled_at_short_growing_intervals(manual_l1, accounts, monkeypatch):
     """A receipt that is not there yet is asked for again after 2, 4, 8 ... ms, not after web3's 100 ms."""
-    from ape_livepeer_migration.chains import pair as chains_module
+    from ape_livepeer_migration.chains import provider as provider_module
 
     with manual_l1:
         sent = accounts[0].transfer(accounts[1], 1)
@@ -132,10 +132,10 @@ def test_receipt_is_polled_at_short_growing_intervals(manual_l1, accounts, monke
         if len(pauses) == 3:
             manual_l1.mine()
 
-    monkeypatch.setattr(chains_module.time, "sleep", pause)
+    monkeypatch.setattr(provider_module.time, "sleep", pause)
     with manual_l1:
         receipt = manual_l1.provider.get_receipt(sent.txn_hash, timeout=30)
-    assert pauses == list(chains_module.RECEIPT_POLL_DELAYS[:3])
+    assert pauses == list(provider_module.RECEIPT_POLL_DELAYS[:3])
     assert receipt.txn_hash == sent.txn_hash and receipt.block_number == manual_l1.block_number
     assert receipt.status == 1 and receipt.receiver == accounts[1].address
 

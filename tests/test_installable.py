@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ape_livepeer_migration.chains.pair import free_port, port_is_listening
+from ape_livepeer_migration.chains.provider import free_port, port_is_listening
 from ape_livepeer_migration.toolchain import tool_path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -40,10 +40,6 @@ Traps of running two chains through one Ape process, handled here:
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import tempfile
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -53,22 +49,25 @@ from ape import config as ape_config
 from ape import networks
 from ape.api import TestProviderAPI
 from ape.api.networks import ProviderContextManager
-from ape.exceptions import ContractLogicError, TransactionError
-from ape.managers.chain import ChainManager
+from ape.exceptions import ContractLogicError
 from ape_foundry import FoundryProvider
-from eth_utils import to_checksum_address, to_hex
+from eth_utils import to_checksum_address
 from hexbytes import HexBytes
 from web3 import HTTPProvider, Web3
 
 from ape_livepeer_migration._eth import hex_text, rpc_int
 from ape_livepeer_migration.config import (
-    LayerSettings,
     LivepeerConfig,
-    PairSettings,
     resolve_pair,
 )
-from ape_livepeer_migration.chains.networks import LOCAL_PAIR, NetworkPair, PairKind, split_choice
-from ape_livepeer_migration.toolchain import prepend_tools_to_path
+from ape_livepeer_migration.chains.networks import LOCAL_PAIR, NetworkPair, PairKind
+from ape_livepeer_migration.chains.provider import (
+    fork_provider,
+    forget_cached_chain_id,
+    live_provider,
+    local_provider,
+    port_is_listening,
+)
 from ape_livepeer_migration.exceptions import (
     ChainError,
     ChainIdMismatchError,
@@ -79,7 +78,7 @@ from ape_livepeer_migration.exceptions import (
 )
 
 if TYPE_CHECKING:
-    from ape.api import ProviderAPI, ReceiptAPI
+    from ape.api import ProviderAPI
 
 L1 = "l1"
 L2 = "l2"
@@ -88,110 +87,14 @@ __all__ = [
     "LOCAL_PAIR",
     "Chain",
     "ChainIdMismatchError",
-    "LocalAnvilProvider",
     "NetworkPair",
     "NodeNotRunningError",
     "OnChain",
     "SnapshotUnsupportedError",
     "TwoChains",
     "UpstreamUnavailableError",
-    "free_port",
-    "port_is_listening",
     "redact_url",
 ]
-
-
-#: Pauses between receipt polls of :meth:`LocalAnvilProvider.get_receipt` (seconds); the last one repeats.
-RECEIPT_POLL_DELAYS = (0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.1)
-
-
-class LocalAnvilProvider(FoundryProvider):
-    """ape-foundry's provider, plus a chain id of our choosing (``chain_id`` setting), a state directory of the
-    node's own that goes when we let go of it, reverts reported without printing their call trace, and receipts
-    polled without a needless 100 ms pause."""
-
-    _state_dir: str | None = None
-
-    def get_receipt(
-        self, txn_hash: str, required_confirmations: int = 0, timeout: int | None = None, **kwargs: Any
-    ) -> ReceiptAPI:
-        """Ape's receipt, polled first at short, growing intervals (:data:`RECEIPT_POLL_DELAYS`).
-
-        anvil answers ``eth_sendRawTransaction`` before its automine has mined the block, so Ape's receipt wait
-        (web3's, which sleeps 100 ms between polls) nearly always found nothing at its first poll and slept: about
-        half the time of a user's transaction. Here the receipt is polled after 2, 4, 8, ... ms (at most every
-        100 ms, as before) until it is there or ``timeout`` (default: the network's acceptance timeout) has passed;
-        Ape then builds the receipt as usual, with what is left of the timeout.
-        """
-        if timeout is None:
-            timeout = self.network.transaction_acceptance_timeout
-        deadline = time.monotonic() + timeout
-        request = [to_hex(HexBytes(txn_hash))]
-        delays = iter(RECEIPT_POLL_DELAYS)
-        while self.make_request("eth_getTransactionReceipt", request) is None:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            time.sleep(min(next(delays, RECEIPT_POLL_DELAYS[-1]), left))
-        left = max(deadline - time.monotonic(), 0.0)
-        return super().get_receipt(txn_hash, required_confirmations=required_confirmations, timeout=left, **kwargs)
-
-    def build_command(self) -> list[str]:
-        command = super().build_command()
-        chain_id = (self.settings.model_extra or {}).get("chain_id")
-        if chain_id is not None:
-            command.extend(("--chain-id", str(chain_id)))
-        # anvil writes the states it evicts from memory under --cache-path (by default ~/.foundry/anvil/tmp) and
-        # deletes them only when it exits cleanly, which a stopped node often does not, so they pile up across runs.
-        # Each node started here gets a directory of its own, removed in disconnect().
-        if self._state_dir is None:
-            self._state_dir = tempfile.mkdtemp(prefix="ape-livepeer-anvil-")
-        command.extend(("--cache-path", self._state_dir))
-        # anvil keeps the state of recent blocks in memory and writes older ones to disk, one write per mined
-        # block, where moving through a 5,760-block round spends most of its time. With --prune-history 256 the
-        # last 256 blocks' states stay in memory and older ones are dropped, not written (a round: 35.0 -> 26.8 s
-        # at load 4.2, bench/local_round.py). Nothing here reads state more than a few blocks back; without the
-        # 256, no past state at all is kept and a read pinned to the block just mined fails (BlockOutOfRangeError).
-        command.extend(("--prune-history", "256"))
-        return command
-
-    def disconnect(self) -> None:
-        try:
-            super().disconnect()
-        finally:
-            if self._state_dir is not None:
-                shutil.rmtree(self._state_dir, ignore_errors=True)
-                self._state_dir = None
-
-    def _handle_execution_reverted(
-        self, exception: Exception, revert_message: str | None = None, **kwargs: Any
-    ) -> ContractLogicError:
-        """The revert as Ape's enriched error (custom errors decoded), without printing it.
-
-        ape-foundry prints the whole call trace of every revert to stdout: noise
-        where an error must be one line (the CLI), and about 0.3 s per revert in
-        tests. The trace stays reachable from the error's transaction.
-        """
-        if not revert_message or revert_message == "0x":
-            revert_message = TransactionError.DEFAULT_MESSAGE
-        error = ContractLogicError(
-            base_err=exception, revert_message=revert_message.removeprefix("revert: "), **kwargs
-        )
-        return self.compiler_manager.enrich_error(error)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def port_is_listening(port: int) -> bool:
-    """``True`` when something accepts TCP connections on 127.0.0.1:``port``."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.settimeout(0.2)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 class Chain:
@@ -263,7 +166,7 @@ class Chain:
                 raise
             self._context = context
             # push_provider made us active; callers activate explicitly.
-            _forget_cached_chain_id(self.provider)
+            forget_cached_chain_id(self.provider)
 
     def disconnect(self) -> None:
         """Let go of the node; stops it only if this process started it."""
@@ -297,7 +200,7 @@ class Chain:
     def _activate(provider: ProviderAPI) -> None:
         if networks.active_provider is not provider:
             networks.active_provider = provider
-            _forget_cached_chain_id(provider)
+            forget_cached_chain_id(provider)
 
     @property
     def chain_id(self) -> int:
@@ -384,11 +287,6 @@ class Chain:
         return OnChain(self, contract)
 
 
-def _forget_cached_chain_id(provider: ProviderAPI) -> None:
-    """Drop Ape's chain-id cache entry, which is shared by same-named networks."""
-    ChainManager._chain_id_cache.pop(ChainManager._chain_id_cache.key_for(provider), None)
-
-
 class OnChain:
     """Proxy that runs every call, transaction and event query on one chain."""
 
@@ -426,76 +324,6 @@ class OnChain:
     @property
     def unwrapped(self) -> Any:
         return self._target
-
-
-def ape_network(choice: str):
-    """Ape's network object of the choice ``ecosystem:network:provider``."""
-    ecosystem, network_name, _ = split_choice(choice)
-    return networks.get_ecosystem(ecosystem).get_network(network_name)
-
-
-def _port_for_new_node(layer: str, port: int | None, what: str) -> int:
-    """A port for an anvil this process starts: the pinned anvil goes first on PATH."""
-    prepend_tools_to_path()
-    port = port or free_port()
-    if port_is_listening(port):
-        raise ChainError(
-            f"port {port} for the {what} {layer.upper()} is already in use; "
-            "stop what listens there or choose another port"
-        )
-    return port
-
-
-def _local_chain(
-    layer: str, choice: str, port: int | None, chain_id: int | None, start: bool, pair: str = LOCAL_PAIR.name
-) -> Chain:
-    """A local anvil of ``pair`` (this process starts it, or attaches to it when not ``start``); fork pairs attach
-    to their fork anvils this way too: the anvil already forks, so the attaching provider needs no upstream."""
-    if start:
-        port = _port_for_new_node(layer, port, "local")
-    settings: dict[str, Any] = {"host": f"http://127.0.0.1:{port}", "chain_id": chain_id}
-    if not start:
-        settings["manage_process"] = False
-    provider = LocalAnvilProvider(name="foundry", network=ape_network(choice), provider_settings=settings)
-    return Chain(layer, provider, expected_chain_id=chain_id, pair=pair)
-
-
-def _fork_chains(settings: PairSettings) -> tuple[Chain, Chain]:
-    """ape-foundry's own fork provider on each layer, pointed at the configured upstreams.
-
-    The upstream goes in as ape-foundry's ``fork.<ecosystem>.<network>.upstream_provider``
-    setting with a URL as the value: Ape then reaches it through its ``node``
-    provider at exactly that URL (never a public RPC of its choosing), and the
-    anvil gets ``--fork-url`` with it. Note that ape-foundry records the
-    upstream on the ecosystem's network config, which is process-wide: the last
-    fork pair built decides the upstream of any later, unconfigured fork provider.
-
-    The upstream must be the forked network: :meth:`TwoChains.connect` asks it
-    for its chain id first (1 for Ethereum mainnet, 42161 for Arbitrum One), and
-    Ape's ``node`` provider, which ape-foundry uses to reach it, refuses any
-    other chain id as well.
-    """
-    chains = []
-    for layer, choice, layer_settings in ((L1, settings.pair.l1, settings.l1), (L2, settings.pair.l2, settings.l2)):
-        network = ape_network(choice)
-        fork: dict[str, Any] = {"upstream_provider": layer_settings.url}
-        if layer_settings.block_number is not None:
-            fork["block_number"] = layer_settings.block_number
-        port = _port_for_new_node(layer, layer_settings.port, settings.pair.name)
-        provider_settings = {
-            "host": f"http://127.0.0.1:{port}",
-            "fork": {network.ecosystem.name: {network.upstream_network.name: fork}},
-        }
-        provider = network.get_provider("foundry", provider_settings=provider_settings)
-        chains.append(Chain(layer, provider, expected_chain_id=layer_settings.chain_id, pair=settings.pair.name))
-    return chains[0], chains[1]
-
-
-def _live_chain(layer: str, choice: str, settings: LayerSettings) -> Chain:
-    """Ape's ``node`` provider at the configured URL; connecting starts nothing."""
-    _, _, provider_name = split_choice(choice)
-    provider = ape_network(choice).get_provider(provider_name, provider_settings={"uri": settings.url})
-    return Chain(layer, provider, expected_chain_id=settings.chain_id)
 
 
 def redact_url(url: str) -> str:
@@ -569,8 +397,8 @@ class TwoChains:
         if l1_chain_id == l2_chain_id:
             raise ConfigError("L1 and L2 need different chain ids")
         return cls(
-            _local_chain(L1, LOCAL_PAIR.l1, l1_port, l1_chain_id, start),
-            _local_chain(L2, LOCAL_PAIR.l2, l2_port, l2_chain_id, start),
+            Chain(L1, local_provider(L1, LOCAL_PAIR.l1, l1_port, l1_chain_id, start), expected_chain_id=l1_chain_id),
+            Chain(L2, local_provider(L2, LOCAL_PAIR.l2, l2_port, l2_chain_id, start), expected_chain_id=l2_chain_id),
             LOCAL_PAIR,
         )
 
@@ -618,7 +446,11 @@ class TwoChains:
             )
         if pair.kind is PairKind.FORK:
             if start:
-                return cls(*_fork_chains(settings), pair)
+                return cls(
+                    Chain(L1, fork_provider(L1, pair.l1, settings.l1, pair.name), settings.l1.chain_id, pair.name),
+                    Chain(L2, fork_provider(L2, pair.l2, settings.l2, pair.name), settings.l2.chain_id, pair.name),
+                    pair,
+                )
             section = pair.name.replace("-", "_")
             if settings.l1.port is None or settings.l2.port is None:
                 raise ConfigError(
@@ -627,13 +459,15 @@ class TwoChains:
                     f"_L2_PORT) to the ports `ape livepeer --pair {pair.name} chains` holds"
                 )
             return cls(
-                _local_chain(L1, pair.l1, settings.l1.port, settings.l1.chain_id, False, pair.name),
-                _local_chain(L2, pair.l2, settings.l2.port, settings.l2.chain_id, False, pair.name),
+                Chain(L1, local_provider(L1, pair.l1, settings.l1.port, settings.l1.chain_id, False),
+                      settings.l1.chain_id, pair.name),
+                Chain(L2, local_provider(L2, pair.l2, settings.l2.port, settings.l2.chain_id, False),
+                      settings.l2.chain_id, pair.name),
                 pair,
             )
         return cls(
-            _live_chain(L1, pair.l1, settings.l1),
-            _live_chain(L2, pair.l2, settings.l2),
+            Chain(L1, live_provider(pair.l1, settings.l1), settings.l1.chain_id),
+            Chain(L2, live_provider(pair.l2, settings.l2), settings.l2.chain_id),
             pair,
         )
 

@@ -136,13 +136,12 @@ def attach(l1_rpc: str, l2_rpc: str) -> Any:
     ape-foundry connects to an anvil that already listens at its host instead of
     starting one, and leaves it running on disconnect.
     """
-    from ape_livepeer_migration.chains.pair import LOCAL_PAIR, Chain, LocalAnvilProvider, TwoChains, ape_network
+    from ape_livepeer_migration.chains.pair import LOCAL_PAIR, Chain, TwoChains
+    from ape_livepeer_migration.chains.provider import attached_provider
 
-    layers = []
-    for layer, choice, url in (("l1", LOCAL_PAIR.l1, l1_rpc), ("l2", LOCAL_PAIR.l2, l2_rpc)):
-        provider = LocalAnvilProvider(name="foundry", network=ape_network(choice), provider_settings={"host": url})
-        layers.append(Chain(layer, provider))
-    return TwoChains(layers[0], layers[1], LOCAL_PAIR).connect()
+    l1 = Chain("l1", attached_provider(LOCAL_PAIR.l1, l1_rpc))
+    l2 = Chain("l2", attached_provider(LOCAL_PAIR.l2, l2_rpc))
+    return TwoChains(l1, l2, LOCAL_PAIR).connect()
 
 
 # ---------------------------------------------------------------------- command line

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from ape_livepeer_migration._cli import cli
-from ape_livepeer_migration.chains.pair import free_port
+from ape_livepeer_migration.chains.provider import free_port
 
 
 @pytest.fixture

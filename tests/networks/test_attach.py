@@ -3,7 +3,8 @@
 
 import pytest
 
-from ape_livepeer_migration.chains.pair import TwoChains, port_is_listening, free_port
+from ape_livepeer_migration.chains.pair import TwoChains
+from ape_livepeer_migration.chains.provider import port_is_listening, free_port
 from ape_livepeer_migration.exceptions import ChainError, ChainIdMismatchError, ConfigError, NodeNotRunningError
 from ape_livepeer_migration.config import LOCAL_L1_CHAIN_ID, LOCAL_L2_CHAIN_ID, LivepeerConfig
 

@@ -16,7 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from ape_livepeer_migration._cli import cli
-from ape_livepeer_migration.chains.pair import TwoChains, free_port, port_is_listening
+from ape_livepeer_migration.chains.pair import TwoChains
+from ape_livepeer_migration.chains.provider import free_port, port_is_listening
 from ape_livepeer_migration.exceptions import NodeNotRunningError
 from ape_livepeer_migration.config import LivepeerConfig
 

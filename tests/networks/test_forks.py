@@ -12,7 +12,8 @@ from ape import chain, project
 from ape.exceptions import NetworkMismatchError
 from ape_foundry import FoundryForkProvider
 
-from ape_livepeer_migration.chains.pair import TwoChains, port_is_listening, free_port, redact_url
+from ape_livepeer_migration.chains.pair import TwoChains, redact_url
+from ape_livepeer_migration.chains.provider import port_is_listening, free_port
 from ape_livepeer_migration.exceptions import ChainIdMismatchError, UpstreamUnavailableError
 from ape_livepeer_migration.config import LivepeerConfig
 from ape_livepeer_migration.chains.networks import ARBITRUM_ONE_CHAIN_ID, MAINNET_CHAIN_ID

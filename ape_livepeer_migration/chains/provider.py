@@ -1,0 +1,196 @@
+"""Ape providers for the layers of a pair: the only module that reaches into Ape's and ape-foundry's internals.
+
+A local layer is ape-foundry's provider with a chain id of its own (:class:`LocalAnvilProvider`), a fork layer
+ape-foundry's fork provider pointed at a configured upstream, a live layer Ape's ``node`` provider at a configured
+URL. :mod:`ape_livepeer_migration.chains.pair` wraps each in a :class:`~ape_livepeer_migration.chains.pair.Chain`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+import time
+from typing import TYPE_CHECKING, Any
+
+from ape import networks
+from ape.exceptions import ContractLogicError, TransactionError
+from ape.managers.chain import ChainManager
+from ape_foundry import FoundryProvider
+from eth_utils import to_hex
+from hexbytes import HexBytes
+
+from ape_livepeer_migration.chains.networks import split_choice
+from ape_livepeer_migration.exceptions import ChainError
+from ape_livepeer_migration.toolchain import prepend_tools_to_path
+
+if TYPE_CHECKING:
+    from ape.api import ProviderAPI, ReceiptAPI
+
+    from ape_livepeer_migration.config import LayerSettings
+
+
+#: Pauses between receipt polls of :meth:`LocalAnvilProvider.get_receipt` (seconds); the last one repeats.
+RECEIPT_POLL_DELAYS = (0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.1)
+
+
+class LocalAnvilProvider(FoundryProvider):
+    """ape-foundry's provider, plus a chain id of our choosing (``chain_id`` setting), a state directory of the
+    node's own that goes when we let go of it, reverts reported without printing their call trace, and receipts
+    polled without a needless 100 ms pause."""
+
+    _state_dir: str | None = None
+
+    def get_receipt(
+        self, txn_hash: str, required_confirmations: int = 0, timeout: int | None = None, **kwargs: Any
+    ) -> ReceiptAPI:
+        """Ape's receipt, polled first at short, growing intervals (:data:`RECEIPT_POLL_DELAYS`).
+
+        anvil answers ``eth_sendRawTransaction`` before its automine has mined the block, so Ape's receipt wait
+        (web3's, which sleeps 100 ms between polls) nearly always found nothing at its first poll and slept: about
+        half the time of a user's transaction. Here the receipt is polled after 2, 4, 8, ... ms (at most every
+        100 ms, as before) until it is there or ``timeout`` (default: the network's acceptance timeout) has passed;
+        Ape then builds the receipt as usual, with what is left of the timeout.
+        """
+        if timeout is None:
+            timeout = self.network.transaction_acceptance_timeout
+        deadline = time.monotonic() + timeout
+        request = [to_hex(HexBytes(txn_hash))]
+        delays = iter(RECEIPT_POLL_DELAYS)
+        while self.make_request("eth_getTransactionReceipt", request) is None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            time.sleep(min(next(delays, RECEIPT_POLL_DELAYS[-1]), left))
+        left = max(deadline - time.monotonic(), 0.0)
+        return super().get_receipt(txn_hash, required_confirmations=required_confirmations, timeout=left, **kwargs)
+
+    def build_command(self) -> list[str]:
+        command = super().build_command()
+        chain_id = (self.settings.model_extra or {}).get("chain_id")
+        if chain_id is not None:
+            command.extend(("--chain-id", str(chain_id)))
+        # anvil writes the states it evicts from memory under --cache-path (by default ~/.foundry/anvil/tmp) and
+        # deletes them only when it exits cleanly, which a stopped node often does not, so they pile up across runs.
+        # Each node started here gets a directory of its own, removed in disconnect().
+        if self._state_dir is None:
+            self._state_dir = tempfile.mkdtemp(prefix="ape-livepeer-anvil-")
+        command.extend(("--cache-path", self._state_dir))
+        # anvil keeps the state of recent blocks in memory and writes older ones to disk, one write per mined
+        # block, where moving through a 5,760-block round spends most of its time. With --prune-history 256 the
+        # last 256 blocks' states stay in memory and older ones are dropped, not written (a round: 35.0 -> 26.8 s
+        # at load 4.2, bench/local_round.py). Nothing here reads state more than a few blocks back; without the
+        # 256, no past state at all is kept and a read pinned to the block just mined fails (BlockOutOfRangeError).
+        command.extend(("--prune-history", "256"))
+        return command
+
+    def disconnect(self) -> None:
+        try:
+            super().disconnect()
+        finally:
+            if self._state_dir is not None:
+                shutil.rmtree(self._state_dir, ignore_errors=True)
+                self._state_dir = None
+
+    def _handle_execution_reverted(
+        self, exception: Exception, revert_message: str | None = None, **kwargs: Any
+    ) -> ContractLogicError:
+        """The revert as Ape's enriched error (custom errors decoded), without printing it.
+
+        ape-foundry prints the whole call trace of every revert to stdout: noise
+        where an error must be one line (the CLI), and about 0.3 s per revert in
+        tests. The trace stays reachable from the error's transaction.
+        """
+        if not revert_message or revert_message == "0x":
+            revert_message = TransactionError.DEFAULT_MESSAGE
+        error = ContractLogicError(
+            base_err=exception, revert_message=revert_message.removeprefix("revert: "), **kwargs
+        )
+        return self.compiler_manager.enrich_error(error)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_is_listening(port: int) -> bool:
+    """``True`` when something accepts TCP connections on 127.0.0.1:``port``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def forget_cached_chain_id(provider: ProviderAPI) -> None:
+    """Drop Ape's chain-id cache entry, which is shared by same-named networks."""
+    ChainManager._chain_id_cache.pop(ChainManager._chain_id_cache.key_for(provider), None)
+
+
+def ape_network(choice: str):
+    """Ape's network object of the choice ``ecosystem:network:provider``."""
+    ecosystem, network_name, _ = split_choice(choice)
+    return networks.get_ecosystem(ecosystem).get_network(network_name)
+
+
+def port_for_new_node(layer: str, port: int | None, what: str) -> int:
+    """A port for an anvil this process starts: the pinned anvil goes first on PATH."""
+    prepend_tools_to_path()
+    port = port or free_port()
+    if port_is_listening(port):
+        raise ChainError(
+            f"port {port} for the {what} {layer.upper()} is already in use; "
+            "stop what listens there or choose another port"
+        )
+    return port
+
+
+def local_provider(layer: str, choice: str, port: int | None, chain_id: int | None, start: bool) -> ProviderAPI:
+    """A local anvil (this process starts it, or attaches to it when not ``start``); fork pairs attach to their
+    fork anvils this way too: the anvil already forks, so the attaching provider needs no upstream."""
+    if start:
+        port = port_for_new_node(layer, port, "local")
+    settings: dict[str, Any] = {"host": f"http://127.0.0.1:{port}", "chain_id": chain_id}
+    if not start:
+        settings["manage_process"] = False
+    return LocalAnvilProvider(name="foundry", network=ape_network(choice), provider_settings=settings)
+
+
+def attached_provider(choice: str, url: str) -> ProviderAPI:
+    """An anvil already listening at ``url``: ape-foundry connects to it instead of starting one, and leaves it
+    running on disconnect."""
+    return LocalAnvilProvider(name="foundry", network=ape_network(choice), provider_settings={"host": url})
+
+
+def fork_provider(layer: str, choice: str, settings: LayerSettings, pair_name: str) -> ProviderAPI:
+    """ape-foundry's own fork provider of one layer, pointed at the configured upstream.
+
+    The upstream goes in as ape-foundry's ``fork.<ecosystem>.<network>.upstream_provider``
+    setting with a URL as the value: Ape then reaches it through its ``node``
+    provider at exactly that URL (never a public RPC of its choosing), and the
+    anvil gets ``--fork-url`` with it. Note that ape-foundry records the
+    upstream on the ecosystem's network config, which is process-wide: the last
+    fork pair built decides the upstream of any later, unconfigured fork provider.
+
+    The upstream must be the forked network: :meth:`TwoChains.connect` asks it
+    for its chain id first (1 for Ethereum mainnet, 42161 for Arbitrum One), and
+    Ape's ``node`` provider, which ape-foundry uses to reach it, refuses any
+    other chain id as well.
+    """
+    network = ape_network(choice)
+    fork: dict[str, Any] = {"upstream_provider": settings.url}
+    if settings.block_number is not None:
+        fork["block_number"] = settings.block_number
+    port = port_for_new_node(layer, settings.port, pair_name)
+    provider_settings = {
+        "host": f"http://127.0.0.1:{port}",
+        "fork": {network.ecosystem.name: {network.upstream_network.name: fork}},
+    }
+    return network.get_provider("foundry", provider_settings=provider_settings)
+
+
+def live_provider(choice: str, settings: LayerSettings) -> ProviderAPI:
+    """Ape's ``node`` provider at the configured URL; connecting starts nothing."""
+    _, _, provider_name = split_choice(choice)
+    return ape_network(choice).get_provider(provider_name, provider_settings={"uri": settings.url})
