@@ -203,7 +203,7 @@ def echo_table(columns: list[str], rows: list[list[str]], *, caption: str | None
 
 
 #: ``--account``: the Ape account that signs (parameter ``account``): ``test:N`` (Ape's N-th test account),
-#: an address Ape holds a key for, or an account alias. Resolved by :func:`resolve_account`.
+#: an address Ape holds a key for, or an account alias. Resolved by :func:`~ape_livepeer_migration._cli.context.signer`.
 account_option = click.option(
     "--account",
     "account",
@@ -212,36 +212,6 @@ account_option = click.option(
     metavar="ALIAS|ADDRESS|test:N",
     help="Account that signs: an Ape account alias, its address, or test:N (Ape's N-th test account).",
 )
-
-
-def resolve_account(spec: str | None, *, required: bool = True):
-    """The Ape account ``spec`` names (see :data:`account_option`), or ``None`` when absent and not required.
-
-    Fails with a one-line usage error for a missing or unknown account.
-    """
-    if spec is None:
-        if required:
-            raise click.UsageError("choose the account that signs with --account (or APE_LIVEPEER_ACCOUNT)")
-        return None
-    from ape import accounts
-
-    test_accounts = accounts.test_accounts
-    if spec.startswith("test:"):
-        index = spec[5:]
-        if not index.isdigit() or int(index) >= len(test_accounts):
-            raise click.BadParameter(f"{spec!r}: there are test:0 to test:{len(test_accounts) - 1}", param_hint="'--account'")
-        return test_accounts[int(index)]
-    if _ADDRESS.fullmatch(spec):
-        for account in test_accounts:
-            if account.address.lower() == spec.lower():
-                return account
-        try:
-            return accounts[spec]
-        except (KeyError, IndexError) as err:
-            raise click.BadParameter(f"Ape holds no key for {spec}", param_hint="'--account'") from err
-    if spec not in accounts.aliases:
-        raise click.BadParameter(f"no Ape account is called {spec!r}", param_hint="'--account'")
-    return accounts.load(spec)
 
 
 class Assignment(click.ParamType):
