@@ -16,7 +16,9 @@ from ape_livepeer_migration._cli.staking import migrate, status
 
 
 @click.group(name="livepeer")
-@click.option("--pair", envvar="APE_LIVEPEER_PAIR", show_envvar=True, help="Network pair [config: livepeer_migration.pair].")
+@click.option(
+    "--pair", envvar="APE_LIVEPEER_PAIR", show_envvar=True, help="Network pair [config: livepeer_migration.pair]."
+)
 @click.option(
     "--address-book",
     type=click.Path(dir_okay=False),
@@ -43,6 +45,17 @@ def cli(ctx, pair, address_book):
     ctx.obj.setdefault("address_book", address_book)
 
 
-for command in (chains, profitability, deploy, status, migrate, bridge_in, bridge_out, relay, finalize, call_reward,
-                withdraw_fees):
+for command in (
+    chains,
+    profitability,
+    deploy,
+    status,
+    migrate,
+    bridge_in,
+    bridge_out,
+    relay,
+    finalize,
+    call_reward,
+    withdraw_fees,
+):
     cli.add_command(command)

@@ -3,7 +3,15 @@
 import click
 
 from ape_livepeer_migration._cli.context import Refusals, Session, signer
-from ape_livepeer_migration._cli.options import Address, Amount, account_option, confirm, echo_json, json_option, yes_option
+from ape_livepeer_migration._cli.options import (
+    Address,
+    Amount,
+    account_option,
+    confirm,
+    echo_json,
+    json_option,
+    yes_option,
+)
 
 
 def _bridge_command(direction: str):
@@ -29,14 +37,18 @@ def _bridge_command(direction: str):
         if as_json:
             echo_json(sent.as_json())
         else:
-            click.echo(f"Sent {amount_text(amount)} LPT in {sent.tx_hash} ({sent.gas_used:,} {layer_from} gas); {then}.")
+            click.echo(
+                f"Sent {amount_text(amount)} LPT in {sent.tx_hash} ({sent.gas_used:,} {layer_from} gas); {then}."
+            )
 
     command.__doc__ = (
         f"Move AMOUNT LPT from {layer_from} to {layer_to}.\n\n"
-        + ("Escrows the LPT on L1 and sends one retryable ticket (its L2 fees paid in ETH\n"
-           "with the L1 transaction) that mints it on L2. " if direction == "in" else
-           "Burns the LPT on L2 and sends one L2-to-L1 message that releases it from the\n"
-           "L1 escrow. ")
+        + (
+            "Escrows the LPT on L1 and sends one retryable ticket (its L2 fees paid in ETH\n"
+            "with the L1 transaction) that mints it on L2. "
+            if direction == "in"
+            else "Burns the LPT on L2 and sends one L2-to-L1 message that releases it from the\nL1 escrow. "
+        )
         + "The gateway's allowance is approved first when short."
     )
     return command

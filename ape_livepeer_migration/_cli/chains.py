@@ -6,9 +6,15 @@ from ape_livepeer_migration._cli.context import Refusals
 
 
 @click.command()
-@click.option("--pair", "pair_name", help="local or mainnet-fork [default: the group's --pair, $APE_LIVEPEER_PAIR, the config].")
-@click.option("--l1-port", type=int, default=None, help="Port of the L1 anvil [config: livepeer_migration.<pair>.l1_port].")
-@click.option("--l2-port", type=int, default=None, help="Port of the L2 anvil [config: livepeer_migration.<pair>.l2_port].")
+@click.option(
+    "--pair", "pair_name", help="local or mainnet-fork [default: the group's --pair, $APE_LIVEPEER_PAIR, the config]."
+)
+@click.option(
+    "--l1-port", type=int, default=None, help="Port of the L1 anvil [config: livepeer_migration.<pair>.l1_port]."
+)
+@click.option(
+    "--l2-port", type=int, default=None, help="Port of the L2 anvil [config: livepeer_migration.<pair>.l2_port]."
+)
 @click.pass_context
 def chains(ctx, pair_name, l1_port, l2_port):
     """Run the pair's L1 and L2 anvils until interrupted (Ctrl-C).
@@ -34,7 +40,9 @@ def chains(ctx, pair_name, l1_port, l2_port):
     try:
         for chain, layer in zip(pair.layers, (resolved.l1, resolved.l2)):
             forking = f"  forking {redact_url(layer.url)}" if layer.url else ""
-            click.echo(f"{chain.layer.upper()}  {chain.choice:30} chain id {chain.chain_id:<8} {chain.provider.uri}{forking}")
+            click.echo(
+                f"{chain.layer.upper()}  {chain.choice:30} chain id {chain.chain_id:<8} {chain.provider.uri}{forking}"
+            )
         click.echo("Running; press Ctrl-C to stop both nodes.")
         while True:
             time.sleep(1)

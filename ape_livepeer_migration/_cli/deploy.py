@@ -3,15 +3,34 @@
 import click
 
 from ape_livepeer_migration._cli.context import Refusals, Session, signer
-from ape_livepeer_migration._cli.options import Assignment, account_option, confirm, echo_json, echo_table, json_option, yes_option
+from ape_livepeer_migration._cli.options import (
+    Assignment,
+    account_option,
+    confirm,
+    echo_json,
+    echo_table,
+    json_option,
+    operator_option,
+    yes_option,
+)
 
 
 @click.command(short_help="Deploy the system and record it in the address book.")
 @account_option
-@click.option("--operator", "operator_spec", metavar="ALIAS|ADDRESS|test:N", help="Local and fork pairs: account that runs the Arbitrum simulator (the fork's ticket delivery) and relays [default: --account].")
-@click.option("--genesis", type=Assignment(), multiple=True, help="ADDRESS=AMOUNT: L1 LPT minted to ADDRESS at deployment (repeatable).")
+@operator_option(
+    "Local and fork pairs: account that runs the Arbitrum simulator (the fork's ticket delivery) and relays "
+    "[default: --account].",
+)
+@click.option(
+    "--genesis",
+    type=Assignment(),
+    multiple=True,
+    help="ADDRESS=AMOUNT: L1 LPT minted to ADDRESS at deployment (repeatable).",
+)
 @click.option("--round-length", type=click.IntRange(min=1), help="Round length in blocks, both layers [default: 5760].")
-@click.option("--unbonding-period", type=click.IntRange(min=1), help="Unbonding period in rounds, both layers [default: 7].")
+@click.option(
+    "--unbonding-period", type=click.IntRange(min=1), help="Unbonding period in rounds, both layers [default: 7]."
+)
 @click.option("--fresh", is_flag=True, help="Forget the address book's deployment first and deploy a new system.")
 @click.option("--redo-interrupted", is_flag=True, help="Run again a step an earlier deploy started and never finished.")
 @click.option(
@@ -24,7 +43,16 @@ from ape_livepeer_migration._cli.options import Assignment, account_option, conf
 @json_option
 @click.pass_context
 def deploy(
-    ctx, account, operator_spec, genesis, round_length, unbonding_period, fresh, redo_interrupted, upstream_book, yes,
+    ctx,
+    account,
+    operator_spec,
+    genesis,
+    round_length,
+    unbonding_period,
+    fresh,
+    redo_interrupted,
+    upstream_book,
+    yes,
     as_json,
 ):
     """Deploy the whole system on the pair and record it in its address book.
@@ -49,8 +77,11 @@ def deploy(
     from ape_livepeer_migration.chains.networks import PairKind
     from ape_livepeer_migration.session.results import Deployed
 
-    params = {name: value for name, value in (("round_length", round_length), ("unbonding_period", unbonding_period))
-              if value is not None}
+    params = {
+        name: value
+        for name, value in (("round_length", round_length), ("unbonding_period", unbonding_period))
+        if value is not None
+    }
     if upstream_book is not None and (genesis or params or operator_spec or redo_interrupted):
         raise click.UsageError(
             "--from-upstream records an existing deployment: --genesis, --operator, --round-length, "
@@ -72,8 +103,11 @@ def deploy(
     if as_json:
         echo_json(deployed.as_json())
     else:
-        echo_table(["Contract", "Address"], [[name, address] for name, address in deployed.addresses.items()],
-                   caption=f"Address book: {deployed.address_book}")
+        echo_table(
+            ["Contract", "Address"],
+            [[name, address] for name, address in deployed.addresses.items()],
+            caption=f"Address book: {deployed.address_book}",
+        )
 
 
 def _deploy_steps(lp, account, operator_spec, genesis, params, redo_interrupted, yes, quiet):
@@ -95,8 +129,12 @@ def _deploy_steps(lp, account, operator_spec, genesis, params, redo_interrupted,
     steps = _StepProgress(quiet)
     with steps:
         system = lp.deploy(
-            deployer, operator=operator, genesis=dict(genesis), params=params,
-            on_step=steps.update, redo_interrupted=redo_interrupted,
+            deployer,
+            operator=operator,
+            genesis=dict(genesis),
+            params=params,
+            on_step=steps.update,
+            redo_interrupted=redo_interrupted,
         )
     return system, steps.states
 
@@ -124,7 +162,9 @@ class _StepProgress:
         self.states[step] = state
         if self._progress is None:
             return
-        started, done = ("checking Arbitrum's contracts", "checked") if step == ARBITRUM else (f"deploying {step}", "deployed")
+        started, done = (
+            ("checking Arbitrum's contracts", "checked") if step == ARBITRUM else (f"deploying {step}", "deployed")
+        )
         text = {"started": started, "done": f"{step}: {done}", "skipped": f"{step}: already recorded"}
         if step not in self._tasks:
             self._tasks[step] = self._progress.add_task(text[state], total=1)

@@ -214,6 +214,28 @@ account_option = click.option(
 )
 
 
+def operator_option(help: str):
+    """``--operator``: the account that runs the Arbitrum simulator (parameter ``operator_spec``, named like
+    ``--account``)."""
+    return click.option("--operator", "operator_spec", metavar="ALIAS|ADDRESS|test:N", help=help)
+
+
+def interval_option(default: float, help: str):
+    """``--interval``: seconds between the checks of a ``--watch`` loop (parameter ``interval``)."""
+    return click.option("--interval", type=click.FloatRange(min=0.1), default=default, show_default=True, help=help)
+
+
+def price_option(token: str, help_tail: str):
+    """``--<token>-usd``: the token's price in USD (:class:`Price`), also from ``$APE_LIVEPEER_<TOKEN>_USD``."""
+    return click.option(
+        f"--{token}-usd",
+        type=Price(),
+        envvar=f"APE_LIVEPEER_{token.upper()}_USD",
+        show_envvar=True,
+        help=f"{token.upper()} price, USD{help_tail}",
+    )
+
+
 class Assignment(click.ParamType):
     """``ADDRESS=AMOUNT`` (whole tokens), converted to ``(checksummed address, base units)``."""
 

@@ -3,13 +3,13 @@
 import click
 
 from ape_livepeer_migration._cli.context import Refusals, Session, signer
-from ape_livepeer_migration._cli.options import echo_json, json_option
+from ape_livepeer_migration._cli.options import echo_json, interval_option, json_option, operator_option
 
 
 @click.command(short_help="Deliver cross-chain messages (local and fork pairs).")
-@click.option("--operator", "operator_spec", metavar="ALIAS|ADDRESS|test:N", help="The simulator's (or fork delivery's) operator [default: the recorded one].")
+@operator_option("The simulator's (or fork delivery's) operator [default: the recorded one].")
 @click.option("--watch", is_flag=True, help="Keep relaying until interrupted (Ctrl-C).")
-@click.option("--interval", type=click.FloatRange(min=0.1), default=1.0, show_default=True, help="Seconds between idle passes with --watch.")
+@interval_option(1.0, "Seconds between idle passes with --watch.")
 @click.option("--no-fast-forward", is_flag=True, help="Wait for the L1 challenge period instead of mining through it.")
 @json_option
 @click.pass_context
@@ -53,9 +53,13 @@ def _show_pass(report, as_json: bool) -> None:
     if report.idle and not report.execution_errors:
         click.echo("Nothing to relay.")
         return
-    for label, ids in (("L1->L2 delivered", report.delivered), ("L1->L2 failed (redeemable)", report.failed),
-                       ("L1->L2 rejected", report.rejected), ("L2->L1 executed", report.executed),
-                       ("L2->L1 waiting for confirmation", [i for i in report.seen_l2 if i not in report.executed])):
+    for label, ids in (
+        ("L1->L2 delivered", report.delivered),
+        ("L1->L2 failed (redeemable)", report.failed),
+        ("L1->L2 rejected", report.rejected),
+        ("L2->L1 executed", report.executed),
+        ("L2->L1 waiting for confirmation", [i for i in report.seen_l2 if i not in report.executed]),
+    ):
         if ids:
             click.echo(f"{label}: {', '.join(map(str, ids))}")
     for message_id, error in report.execution_errors.items():

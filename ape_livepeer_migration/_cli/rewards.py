@@ -7,12 +7,13 @@ from ape_livepeer_migration._cli.options import (
     Address,
     Amount,
     Percent,
-    Price,
     account_option,
     confirm,
     echo_json,
     echo_table,
+    interval_option,
     json_option,
+    price_option,
     yes_option,
 )
 
@@ -33,16 +34,26 @@ _PROFITABILITY_OPTIONS = {
 
 @click.command(short_help="Does calling reward() pay, on L1 and on L2?")
 @click.option("--stake", type=Amount(), help="Orchestrator's pool stake (self + delegated), LPT. [default: 50000]")
-@click.option("--self-stake", type=Amount(allow_zero=True), help="Orchestrator's own stake, part of --stake, LPT. [default: 0]")
+@click.option(
+    "--self-stake", type=Amount(allow_zero=True), help="Orchestrator's own stake, part of --stake, LPT. [default: 0]"
+)
 @click.option("--reward-cut", type=Percent(10**6), help="Reward cut (commission), percent. [default: 25]")
 @click.option("--gas-used", type=click.IntRange(min=1), help="Gas used by reward() on the chosen --layer.")
 @click.option("--gas-price-gwei", type=Amount(decimals=9), help="Gas price on the chosen --layer, gwei.")
-@click.option("--lpt-usd", type=Price(), envvar="APE_LIVEPEER_LPT_USD", show_envvar=True, help="LPT price, USD. [default: 30]")
-@click.option("--eth-usd", type=Price(), envvar="APE_LIVEPEER_ETH_USD", show_envvar=True, help="ETH price, USD. [default: 3500]")
+@price_option("lpt", ". [default: 30]")
+@price_option("eth", ". [default: 3500]")
 @click.option("--total-supply", type=Amount(), help="LPT total supply, LPT. [default: 25000000]")
-@click.option("--inflation", type=Percent(10**9, allow_zero=False), help="Inflation per round, percent. [default: 0.02185]")
+@click.option(
+    "--inflation", type=Percent(10**9, allow_zero=False), help="Inflation per round, percent. [default: 0.02185]"
+)
 @click.option("--total-active-stake", type=Amount(), help="Total active stake, LPT. [default: 13000000]")
-@click.option("--layer", type=click.Choice(["l1", "l2", "both"]), default="both", show_default=True, help="Which chain's reward() to cost.")
+@click.option(
+    "--layer",
+    type=click.Choice(["l1", "l2", "both"]),
+    default="both",
+    show_default=True,
+    help="Which chain's reward() to cost.",
+)
 @json_option
 def profitability(
     stake,
@@ -77,12 +88,21 @@ def profitability(
     try:
         estimate = evaluate(
             LAYERS if layer == "both" else (layer,),
-            stake=stake, self_stake=self_stake, reward_cut=reward_cut, total_supply=total_supply, inflation=inflation,
-            total_active_stake=total_active_stake, lpt_usd=lpt_usd, eth_usd=eth_usd, gas_used=gas_used,
+            stake=stake,
+            self_stake=self_stake,
+            reward_cut=reward_cut,
+            total_supply=total_supply,
+            inflation=inflation,
+            total_active_stake=total_active_stake,
+            lpt_usd=lpt_usd,
+            eth_usd=eth_usd,
+            gas_used=gas_used,
             gas_price=gas_price_gwei,
         )
     except InputError as err:
-        raise click.BadParameter(err.message, param_hint=f"'{_PROFITABILITY_OPTIONS.get(err.field, err.field)}'") from err
+        raise click.BadParameter(
+            err.message, param_hint=f"'{_PROFITABILITY_OPTIONS.get(err.field, err.field)}'"
+        ) from err
     if as_json:
         echo_json(estimate.as_json())
     else:
@@ -120,7 +140,8 @@ def _profitability_table(estimate) -> None:
     ]
     orchestrator, network, prices = estimate.inputs.orchestrator, estimate.inputs.network, estimate.inputs.prices
     caption = (
-        f"reward() profitability: pool {lpt(orchestrator.stake, 2)} LPT, self-stake {lpt(orchestrator.self_stake, 2)} LPT, "
+        f"reward() profitability: pool {lpt(orchestrator.stake, 2)} LPT, "
+        f"self-stake {lpt(orchestrator.self_stake, 2)} LPT, "
         f"cut {amount_text(orchestrator.reward_cut, 4)} %\n"
         f"supply {lpt(network.total_supply, 0)} LPT, inflation {amount_text(network.inflation, 7)} %/round, "
         f"mintable {lpt(network.mintable, 2)} LPT, active stake {lpt(network.total_active_stake, 0)} LPT; "
@@ -136,11 +157,21 @@ def _profitability_table(estimate) -> None:
 @click.command(name="call-reward")
 @account_option
 @click.option("--watch", is_flag=True, help="Call once per round, until interrupted (Ctrl-C).")
-@click.option("--interval", type=click.FloatRange(min=0.1), default=5.0, show_default=True, help="Seconds between checks with --watch.")
-@click.option("--if-profitable", is_flag=True, help="Call only when the minted LPT pays for the gas (needs --lpt-usd and --eth-usd).")
-@click.option("--lpt-usd", type=Price(), envvar="APE_LIVEPEER_LPT_USD", show_envvar=True, help="LPT price, USD (--if-profitable).")
-@click.option("--eth-usd", type=Price(), envvar="APE_LIVEPEER_ETH_USD", show_envvar=True, help="ETH price, USD (--if-profitable).")
-@click.option("--gas-used", type=click.IntRange(min=1), default=110_000, show_default=True, help="Gas reward() is assumed to use (--if-profitable).")
+@interval_option(5.0, "Seconds between checks with --watch.")
+@click.option(
+    "--if-profitable",
+    is_flag=True,
+    help="Call only when the minted LPT pays for the gas (needs --lpt-usd and --eth-usd).",
+)
+@price_option("lpt", " (--if-profitable).")
+@price_option("eth", " (--if-profitable).")
+@click.option(
+    "--gas-used",
+    type=click.IntRange(min=1),
+    default=110_000,
+    show_default=True,
+    help="Gas reward() is assumed to use (--if-profitable).",
+)
 @json_option
 @click.pass_context
 def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, gas_used, as_json):
@@ -189,15 +220,19 @@ def _show_reward(result, as_json: bool) -> None:
         click.echo(f"Skipped: {result.reason}.")
     else:
         initialized = " (initialized the round first)" if result.initialized_round else ""
-        click.echo(f"Round {result.round}: reward() minted {amount_text(result.minted)} LPT, {result.gas_used:,} L2 gas"
-                   f"{initialized}; {result.tx_hash}")
+        click.echo(
+            f"Round {result.round}: reward() minted {amount_text(result.minted)} LPT, {result.gas_used:,} L2 gas"
+            f"{initialized}; {result.tx_hash}"
+        )
 
 
 @click.command(name="withdraw-fees", short_help="Withdraw earned ETH fees (L2 or L1).")
 @account_option
 @click.option("--amount", type=Amount(), help="ETH to withdraw [default: all pending fees].")
 @click.option("--to", type=Address(), help="Recipient [default: the account].")
-@click.option("--layer", type=click.Choice(["l1", "l2"]), default="l2", show_default=True, help="Layer whose fees to withdraw.")
+@click.option(
+    "--layer", type=click.Choice(["l1", "l2"]), default="l2", show_default=True, help="Layer whose fees to withdraw."
+)
 @yes_option
 @json_option
 @click.pass_context
@@ -217,4 +252,6 @@ def withdraw_fees(ctx, account, amount, to, layer, yes, as_json):
     if as_json:
         echo_json(sent.as_json())
     else:
-        click.echo(f"Withdrew {amount_text(sent.details['amount'])} ETH to {sent.details['recipient']} in {sent.tx_hash}.")
+        click.echo(
+            f"Withdrew {amount_text(sent.details['amount'])} ETH to {sent.details['recipient']} in {sent.tx_hash}."
+        )

@@ -44,27 +44,41 @@ def status(ctx, address, account, as_json):
         ("Stake (LPT)", lambda x: amount_text(x.stake)),
         ("  pending rewards (LPT)", lambda x: amount_text(x.pending_rewards)),
         ("Pending fees (ETH)", lambda x: amount_text(x.pending_fees)),
-        ("Unbonding locks", lambda x: ", ".join(
-            f"#{lock['id']}: {amount_text(lock['amount'])} LPT from round {lock['withdraw_round']}"
-            for lock in x.unbonding_locks
-        ) or "-"),
+        (
+            "Unbonding locks",
+            lambda x: (
+                ", ".join(
+                    f"#{lock['id']}: {amount_text(lock['amount'])} LPT from round {lock['withdraw_round']}"
+                    for lock in x.unbonding_locks
+                )
+                or "-"
+            ),
+        ),
     ):
         rows.append([label, cell(st.l1), cell(st.l2)])
     rows.append(["LPT balance", amount_text(st.lpt["l1"]), amount_text(st.lpt["l2"])])
     rows.append(["ETH balance", amount_text(st.eth["l1"]), amount_text(st.eth["l2"])])
     echo_table(["", "L1", "L2"], rows, caption=f"Account {st.account}")
     if st.messages:
-        echo_table(["Message", "Status", "Source block"],
-                   [[f"{m.direction} #{m.id}", m.status, str(m.source_block)] for m in st.messages],
-                   caption="Cross-chain messages in flight (relayer journal)")
+        echo_table(
+            ["Message", "Status", "Source block"],
+            [[f"{m.direction} #{m.id}", m.status, str(m.source_block)] for m in st.messages],
+            caption="Cross-chain messages in flight (relayer journal)",
+        )
     else:
         click.echo("No cross-chain messages in flight.")
 
 
 @click.command()
 @account_option
-@click.option("--to-orchestrator", type=Address(), help="L2 orchestrator to stake with [default: the L1 orchestrator, if it migrated].")
-@click.option("--locks", "lock_ids", type=LockIds(), help="Migrate these unbonding locks (e.g. 0,2) instead of the bonded stake.")
+@click.option(
+    "--to-orchestrator",
+    type=Address(),
+    help="L2 orchestrator to stake with [default: the L1 orchestrator, if it migrated].",
+)
+@click.option(
+    "--locks", "lock_ids", type=LockIds(), help="Migrate these unbonding locks (e.g. 0,2) instead of the bonded stake."
+)
 @click.option("--dry-run", is_flag=True, help="Show what would be sent and its cost on both layers; send nothing.")
 @yes_option
 @json_option
@@ -105,8 +119,10 @@ def migrate(ctx, account, to_orchestrator, lock_ids, dry_run, yes, as_json):
     if as_json:
         echo_json(plan.as_json(sent))
     else:
-        click.echo(f"Migration #{sent.migration.id} sent in {sent.receipt.txn_hash} ({sent.receipt.gas_used:,} L1 gas); "
-                   f"{then}.")
+        click.echo(
+            f"Migration #{sent.migration.id} sent in {sent.receipt.txn_hash} ({sent.receipt.gas_used:,} L1 gas); "
+            f"{then}."
+        )
 
 
 def _plan_table(plan) -> None:

@@ -55,7 +55,9 @@ def bridge_in(
     gas = check_bridge(deployment, preflight, "in", account.address, amount, to)
     deposit = send_deposit(deployment.system.bridge, account, to, amount, gas=gas)
     return SentTransaction(
-        "l1", deposit.receipt.txn_hash, deposit.receipt.gas_used,
+        "l1",
+        deposit.receipt.txn_hash,
+        deposit.receipt.gas_used,
         {"to": to, "amount": amount, "sequence_number": deposit.sequence_number, "retryable_value": gas.value},
     )
 
@@ -72,7 +74,9 @@ def bridge_out(
     check_bridge(deployment, preflight, "out", account.address, amount, to)
     withdrawal = send_withdrawal(deployment.system.bridge, account, to, amount)
     return SentTransaction(
-        "l2", withdrawal.receipt.txn_hash, withdrawal.receipt.gas_used,
+        "l2",
+        withdrawal.receipt.txn_hash,
+        withdrawal.receipt.gas_used,
         {"to": to, "amount": amount, "exit_num": withdrawal.exit_num, "l2_to_l1_id": withdrawal.l2_to_l1_id},
     )
 
@@ -85,12 +89,16 @@ def next_step(deployment: Deployment, direction: str) -> str:
     if direction == "in" and relayed:
         return "run `ape livepeer relay` to deliver it on L2"
     if direction == "in":
-        return (f"on {deployment.chains.pair.name} Arbitrum delivers the ticket on L2 itself (redeemed when its gas "
-                "suffices); check it with `ape livepeer status`")
+        return (
+            f"on {deployment.chains.pair.name} Arbitrum delivers the ticket on L2 itself (redeemed when its gas "
+            "suffices); check it with `ape livepeer status`"
+        )
     if relayed:
         return "it pays out on L1 once the relayer executes it after the challenge period"
-    return ("it becomes executable in Arbitrum's Outbox after the challenge period "
-            "(arbitrum_live.outbox_execution; `finalize` works with the local simulator only)")
+    return (
+        "it becomes executable in Arbitrum's Outbox after the challenge period "
+        "(arbitrum_live.outbox_execution; `finalize` works with the local simulator only)"
+    )
 
 
 def relayer(deployment: Deployment, operator: AccountAPI | None = None, fast_forward: bool = True) -> Relayer:

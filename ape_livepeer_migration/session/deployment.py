@@ -52,7 +52,8 @@ CONTRACTS: dict[str, tuple[str, str]] = {
 }
 
 SIMULATOR = "simulator"
-#: The book entry of the real Arbitrum contracts a system is wired to (recorded after ``check_arbitrum``; sends nothing).
+#: The book entry of the real Arbitrum contracts a system is wired to (recorded after ``check_arbitrum``; sends
+#: nothing).
 ARBITRUM = "arbitrum"
 SYSTEM = "system"
 #: The book entry of the L1 -> L2 ticket delivery deployed on a fork pair's L2 (the fork cannot run ArbOS; see
@@ -74,7 +75,6 @@ class Deployment:
         self.book = book
         self.journal_path = journal_path
         self._system: System | None = None
-
 
     @property
     def deploy_steps(self) -> tuple[str, ...]:
@@ -123,16 +123,17 @@ class Deployment:
             for name, layer in layers.items():
                 chain = getattr(self.chains, layer)
                 if not chain.get_code(entry[name]):
-                    return f"{name} at {entry[name]}, but the {layer.upper()} (chain {chain.chain_id}) has no contract there"
+                    where = f"the {layer.upper()} (chain {chain.chain_id})"
+                    return f"{name} at {entry[name]}, but {where} has no contract there"
         return None
 
     def _attach(self) -> System:
-        from ape_livepeer_migration.bridge.transfers import Bridge
-        from ape_livepeer_migration.contracts import contract
-        from ape_livepeer_migration.protocol.deploy import L1Protocol
-        from ape_livepeer_migration.chains.networks import ArbitrumContracts
         from ape_livepeer_migration.arbitrum.simulator import attach_simulator
         from ape_livepeer_migration.bridge.system import System
+        from ape_livepeer_migration.bridge.transfers import Bridge
+        from ape_livepeer_migration.chains.networks import ArbitrumContracts
+        from ape_livepeer_migration.contracts import contract
+        from ape_livepeer_migration.protocol.deploy import L1Protocol
 
         carrier_step = self.deploy_steps[0]
         carrier, addresses = self.book.get(carrier_step), self.book.get(SYSTEM)
@@ -166,9 +167,18 @@ class Deployment:
             chains=self.chains,
             l1_protocol=l1_protocol,
             inbox=carrier["inbox"],
-            **{name: bound[name] for name in (
-                "l1_escrow", "l1_gateway", "l1_supply_reporter", "l2_token", "l2_rounds", "l2_minter", "l2_gateway"
-            )},
+            **{
+                name: bound[name]
+                for name in (
+                    "l1_escrow",
+                    "l1_gateway",
+                    "l1_supply_reporter",
+                    "l2_token",
+                    "l2_rounds",
+                    "l2_minter",
+                    "l2_gateway",
+                )
+            },
         )
         return System(
             chains=self.chains,
@@ -253,8 +263,8 @@ class Deployment:
         ``redo_interrupted``. ``params`` override the protocol parameters on both layers. ``on_step(step,
         state)`` is called with state ``"skipped"``, ``"started"`` or ``"done"``.
         """
-        from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS
         from ape_livepeer_migration.bridge.system import deploy_system
+        from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS
 
         report = on_step or (lambda step, state: None)
         params = dict(params or {})
@@ -290,7 +300,9 @@ class Deployment:
             return self.system
         report(SYSTEM, "started")
         with self._step(SYSTEM, deployer):
-            system = deploy_system(self.chains, deployer, genesis=genesis, l1_params=params, l2_params=params, **carrier)
+            system = deploy_system(
+                self.chains, deployer, genesis=genesis, l1_params=params, l2_params=params, **carrier
+            )
         self.book.record(SYSTEM, system.addresses)
         report(SYSTEM, "done")
         self._system = system if delivery is None else replace(system, sim=delivery)
@@ -346,8 +358,8 @@ class Deployment:
     def _arbitrum_step(self, report: Callable[[str, str], None]) -> ArbitrumContracts:
         """The real Arbitrum contracts to wire the system to (the recorded ones, else the pair's), checked on the
         chains now; recorded when new. Sends nothing; refuses chains that do not hold them."""
-        from ape_livepeer_migration.chains.networks import ArbitrumContracts, contract_addresses
         from ape_livepeer_migration.bridge.system import check_arbitrum
+        from ape_livepeer_migration.chains.networks import ArbitrumContracts, contract_addresses
 
         recorded = self.book.get(ARBITRUM)
         arbitrum = ArbitrumContracts(**recorded) if recorded is not None else self.chains.pair.arbitrum
@@ -386,8 +398,9 @@ class Deployment:
         upstream_steps = SIMULATOR_STEPS if SIMULATOR in source else ARBITRUM_STEPS
         unfinished = [step for step in upstream_steps if step not in source]
         if unfinished:
-            raise NotDeployedError(f"the address book {path} does not record the deploy step {', '.join(unfinished)} "
-                                   "as finished")
+            raise NotDeployedError(
+                f"the address book {path} does not record the deploy step {', '.join(unfinished)} as finished"
+            )
         # A simulator entry that `forget_deployment` kept (still on the chains) may stay if it is the upstream's.
         held = [
             step
@@ -412,11 +425,12 @@ class Deployment:
         return self.system
 
     def forget_deployment(self) -> None:
-        """Drop the system from the address book (its contracts stay on chain), so that :meth:`deploy` makes a new one.
+        """Drop the system from the address book (its contracts stay on chain), so that :meth:`deploy` makes a new
+        one.
 
         The simulator is kept while the chains still hold it: a second one cannot be planted on the same L2 (see
-        :func:`~ape_livepeer_migration.arbitrum.simulator.deploy_simulator`), and the relayer's journal, which follows the
-        simulator's messages, stays too. When the chains no longer hold it (they were restarted), the simulator is
+        :func:`~ape_livepeer_migration.arbitrum.simulator.deploy_simulator`), and the relayer's journal, which follows
+        the simulator's messages, stays too. When the chains no longer hold it (they were restarted), the simulator is
         dropped as well and the journal moved aside (``<journal>.replaced-<unix time>``)."""
         import time
 
@@ -430,4 +444,3 @@ class Deployment:
         for path in (self.journal_path, *(Path(f"{self.journal_path}{end}") for end in ("-wal", "-shm"))):
             if path.exists():
                 path.rename(f"{path}{suffix}")
-

@@ -23,7 +23,7 @@ views are in :mod:`~ape_livepeer_migration.session.results`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,9 +65,27 @@ if TYPE_CHECKING:
     from ape_livepeer_migration.relayer.core import PassReport, Relayer
 
 __all__ = [
-    "ALL_STEPS", "ARBITRUM", "ARBITRUM_STEPS", "CONTRACTS", "DELIVERY", "FORK_STEPS", "SIMULATOR", "SIMULATOR_STEPS",
-    "SYSTEM", "AccountStatus", "Call", "FeeWithdrawal", "Finalized", "LayerStake", "Livepeer", "MigrationPlan",
-    "PendingMessage", "RewardResult", "RewardSkipped", "SentTransaction", "WithdrawalState",
+    "ALL_STEPS",
+    "ARBITRUM",
+    "ARBITRUM_STEPS",
+    "CONTRACTS",
+    "DELIVERY",
+    "FORK_STEPS",
+    "SIMULATOR",
+    "SIMULATOR_STEPS",
+    "SYSTEM",
+    "AccountStatus",
+    "Call",
+    "FeeWithdrawal",
+    "Finalized",
+    "LayerStake",
+    "Livepeer",
+    "MigrationPlan",
+    "PendingMessage",
+    "RewardResult",
+    "RewardSkipped",
+    "SentTransaction",
+    "WithdrawalState",
 ]
 
 
@@ -139,22 +157,10 @@ class Livepeer:
         """
         return self.deployment.system
 
-    def deploy(
-        self,
-        deployer: AccountAPI,
-        *,
-        operator: AccountAPI | None = None,
-        genesis: Mapping[str, int] | None = None,
-        params: Mapping[str, int] | None = None,
-        on_step: Callable[[str, str], None] | None = None,
-        redo_interrupted: bool = False,
-    ) -> System:
-        """Deploy the whole system, recording each step in the address book as it finishes (see
-        :meth:`Deployment.deploy`)."""
-        return self.deployment.deploy(
-            deployer, operator=operator, genesis=genesis, params=params, on_step=on_step,
-            redo_interrupted=redo_interrupted,
-        )
+    def deploy(self, deployer: AccountAPI, **options: Any) -> System:
+        """Deploy the whole system, recording each step in the address book as it finishes; ``options`` are
+        :meth:`Deployment.deploy`'s (``operator``, ``genesis``, ``params``, ``on_step``, ``redo_interrupted``)."""
+        return self.deployment.deploy(deployer, **options)
 
     def adopt(self, upstream_book: str | Path) -> System:
         """Record in this pair's book the deployment that ``upstream_book`` records, and attach to it (see
@@ -216,7 +222,8 @@ class Livepeer:
         return bridging.check_bridge(self.deployment, self.preflight, direction, address, amount, to)
 
     def bridge_in(self, account: AccountAPI, amount: int, to: str | None = None) -> SentTransaction:
-        """Deposit ``amount`` L1 LPT of ``account`` for ``to`` (default: itself) on L2; approves the gateway if needed."""
+        """Deposit ``amount`` L1 LPT of ``account`` for ``to`` (default: itself) on L2; approves the gateway if
+        needed."""
         return bridging.bridge_in(self.deployment, self.preflight, account, amount, to)
 
     def bridge_out(self, account: AccountAPI, amount: int, to: str | None = None) -> SentTransaction:

@@ -35,8 +35,12 @@ class Call:
     def request(self, sender: str) -> dict[str, str]:
         """The JSON-RPC call object of this transaction sent by ``sender``."""
         data = getattr(self.contract, self.method).encode_input(*self.args)
-        return {"from": str(sender), "to": str(self.contract.address), "data": "0x" + bytes(data).hex(),
-                "value": hex(self.value)}
+        return {
+            "from": str(sender),
+            "to": str(self.contract.address),
+            "data": "0x" + bytes(data).hex(),
+            "value": hex(self.value),
+        }
 
 
 def require_amount(amount: int, available: int, what: str, owner: str) -> None:

@@ -123,8 +123,9 @@ class MigrationPlan:
             "total_eth": amount_text(self.total_eth),
         }
         if sent is not None:
-            view.update(tx_hash=sent.receipt.txn_hash, l1_gas_used=sent.receipt.gas_used,
-                        migration_id=sent.migration.id)
+            view.update(
+                tx_hash=sent.receipt.txn_hash, l1_gas_used=sent.receipt.gas_used, migration_id=sent.migration.id
+            )
         return view
 
 
@@ -137,8 +138,14 @@ class RewardResult:
     tx_hash: str
 
     def as_json(self) -> dict[str, Any]:
-        return {"called": True, "round": self.round, "minted_lpt": amount_text(self.minted),
-                "gas_used": self.gas_used, "initialized_round": self.initialized_round, "tx_hash": self.tx_hash}
+        return {
+            "called": True,
+            "round": self.round,
+            "minted_lpt": amount_text(self.minted),
+            "gas_used": self.gas_used,
+            "initialized_round": self.initialized_round,
+            "tx_hash": self.tx_hash,
+        }
 
 
 @dataclass(frozen=True)
@@ -149,8 +156,10 @@ class RewardSkipped:
 
     @property
     def reason(self) -> str:
-        return (f"reward() would mint {amount_text(self.economics.reward)} LPT, the orchestrator's share is worth "
-                f"less than the fee of {amount_text(self.economics.cost_wei)} ETH")
+        return (
+            f"reward() would mint {amount_text(self.economics.reward)} LPT, the orchestrator's share is worth "
+            f"less than the fee of {amount_text(self.economics.cost_wei)} ETH"
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {"called": False, "reason": f"Skipped: {self.reason}."}
@@ -193,8 +202,12 @@ class SentTransaction:
 
     def as_json(self) -> dict[str, Any]:
         """The transaction, with its integer details (amounts in base units) as decimal strings."""
-        return {"layer": self.layer, "tx_hash": self.tx_hash, "gas_used": self.gas_used,
-                **{k: (str(v) if isinstance(v, int) else v) for k, v in self.details.items()}}
+        return {
+            "layer": self.layer,
+            "tx_hash": self.tx_hash,
+            "gas_used": self.gas_used,
+            **{k: (str(v) if isinstance(v, int) else v) for k, v in self.details.items()},
+        }
 
 
 @dataclass(frozen=True)
@@ -202,8 +215,13 @@ class FeeWithdrawal(SentTransaction):
     """A withdrawal of earned ETH fees; ``details``: ``recipient`` and ``amount`` (wei)."""
 
     def as_json(self) -> dict[str, Any]:
-        return {"layer": self.layer, "tx_hash": self.tx_hash, "gas_used": self.gas_used,
-                "recipient": self.details["recipient"], "amount_eth": amount_text(self.details["amount"])}
+        return {
+            "layer": self.layer,
+            "tx_hash": self.tx_hash,
+            "gas_used": self.gas_used,
+            "recipient": self.details["recipient"],
+            "amount_eth": amount_text(self.details["amount"]),
+        }
 
 
 @dataclass(frozen=True)
@@ -255,7 +273,8 @@ class Profitability:
                     "profit_lpt": amount_text(result.profit_lpt),
                     "profit_usd": float(result.profit_usd),
                     "profitable": result.profitable,
-                    "break_even_stake_lpt": None if result.break_even_stake is None
+                    "break_even_stake_lpt": None
+                    if result.break_even_stake is None
                     else amount_text(result.break_even_stake),
                 }
                 for result in self.results

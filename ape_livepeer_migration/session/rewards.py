@@ -108,7 +108,11 @@ def _fees_bonding_manager(system: System, layer: str) -> Any:
 
 
 def check_fee_withdrawal(
-    deployment: Deployment, preflight: Preflight, address: str, amount: int | None = None, layer: str = "l2",
+    deployment: Deployment,
+    preflight: Preflight,
+    address: str,
+    amount: int | None = None,
+    layer: str = "l2",
     recipient: str | None = None,
 ) -> int:
     """The fees (wei) a withdrawal of ``amount`` (default: all pending) on ``layer`` to ``recipient`` (default:
@@ -128,8 +132,12 @@ def check_fee_withdrawal(
 
 
 def withdraw_fees(
-    deployment: Deployment, preflight: Preflight, account: AccountAPI, amount: int | None = None,
-    recipient: str | None = None, layer: str = "l2",
+    deployment: Deployment,
+    preflight: Preflight,
+    account: AccountAPI,
+    amount: int | None = None,
+    recipient: str | None = None,
+    layer: str = "l2",
 ) -> FeeWithdrawal:
     """Withdraw ``amount`` (default: all) of ``account``'s pending ETH fees on ``layer`` to ``recipient``."""
     amount = check_fee_withdrawal(deployment, preflight, account.address, amount, layer, recipient)

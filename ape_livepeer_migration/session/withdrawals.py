@@ -74,8 +74,13 @@ def _withdrawal_states(deployment: Deployment, address: str) -> list[tuple[Withd
                         state = "challenge-period"
                     break
         withdrawal = WithdrawalState(
-            message.position, to_checksum_address(sender), to_checksum_address(to), amount, message.l2_tx_hash,
-            state, confirmable,
+            message.position,
+            to_checksum_address(sender),
+            to_checksum_address(to),
+            amount,
+            message.l2_tx_hash,
+            state,
+            confirmable,
         )
         found.append((withdrawal, (message, proof)))
     return found
@@ -107,7 +112,9 @@ def finalize(deployment: Deployment, preflight: Preflight, account: AccountAPI) 
         )
     sim = deployment.system.sim
     preflight.require_gas(
-        "l1", account.address, f"finalizing {len(executable)} withdrawal(s)",
+        "l1",
+        account.address,
+        f"finalizing {len(executable)} withdrawal(s)",
         [Call(sim.outbox, "executeTransaction", message.execute_args(proof)) for _, (message, proof) in executable],
         fee_per_gas=sim_api.fee_kwargs(deployment.chains.l1)["max_fee"],
     )
