@@ -24,6 +24,7 @@ from ape_livepeer_migration.exceptions import (
 )
 from ape_livepeer_migration.session.accounts import resolve_account
 from ape_livepeer_migration.session.addressbook import AddressBook
+from ape_livepeer_migration.session.attach import bind_system, missing_contract
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI
@@ -32,24 +33,6 @@ if TYPE_CHECKING:
     from ape_livepeer_migration.chains.networks import ArbitrumContracts
     from ape_livepeer_migration.chains.pair import TwoChains
 
-
-#: Contract type of each role in :attr:`System.addresses`, and its layer.
-CONTRACTS: dict[str, tuple[str, str]] = {
-    "l1_token": ("l1", "LivepeerToken"),
-    "l1_rounds": ("l1", "RoundsManager"),
-    "l1_minter": ("l1", "Minter"),
-    "l1_bonding_manager": ("l1", "BondingManager"),
-    "l1_escrow": ("l1", "L1Escrow"),
-    "l1_gateway": ("l1", "L1LPTGateway"),
-    "l1_supply_reporter": ("l1", "L1SupplyReporter"),
-    "l1_migrator": ("l1", "L1Migrator"),
-    "l2_token": ("l2", "L2LivepeerToken"),
-    "l2_rounds": ("l2", "RoundsManager"),
-    "l2_minter": ("l2", "L2Minter"),
-    "l2_gateway": ("l2", "L2LPTGateway"),
-    "l2_bonding_manager": ("l2", "L2BondingManager"),
-    "l2_migrator": ("l2", "L2Migrator"),
-}
 
 SIMULATOR = "simulator"
 #: The book entry of the real Arbitrum contracts a system is wired to (recorded after ``check_arbitrum``; sends
@@ -111,29 +94,9 @@ class Deployment:
         except LivepeerError as err:
             raise LivepeerError(f"{role} {address} is not an account Ape can sign with") from err
 
-    def _missing_contract(self, carrier: Mapping[str, Any], addresses: Mapping[str, str]) -> str | None:
-        """``"<name> at <address>, but the <layer> (chain <id>) has no contract there"`` for the first recorded
-        contract the chains lack (the simulator's or real Arbitrum's Inbox, Bridge and Outbox, then the system),
-        ``None`` when every one has code."""
-        recorded = [
-            (carrier, {"inbox": "l1", "bridge": "l1", "outbox": "l1"}),
-            (addresses, {name: layer for name, (layer, _) in CONTRACTS.items()}),
-        ]
-        for entry, layers in recorded:
-            for name, layer in layers.items():
-                chain = getattr(self.chains, layer)
-                if not chain.get_code(entry[name]):
-                    where = f"the {layer.upper()} (chain {chain.chain_id})"
-                    return f"{name} at {entry[name]}, but {where} has no contract there"
-        return None
-
     def _attach(self) -> System:
         from ape_livepeer_migration.arbitrum.simulator import attach_simulator
-        from ape_livepeer_migration.bridge.system import System
-        from ape_livepeer_migration.bridge.transfers import Bridge
         from ape_livepeer_migration.chains.networks import ArbitrumContracts
-        from ape_livepeer_migration.contracts import contract
-        from ape_livepeer_migration.protocol.deploy import L1Protocol
 
         carrier_step = self.deploy_steps[0]
         carrier, addresses = self.book.get(carrier_step), self.book.get(SYSTEM)
@@ -144,7 +107,7 @@ class Deployment:
                 "run `ape livepeer deploy`"
             )
         delivery = self.book.get(DELIVERY)
-        missing = self._missing_contract(carrier, addresses)
+        missing = missing_contract(self.chains, carrier, addresses)
         if not missing and delivery is not None and not self.chains.l2.get_code(delivery["arb_retryable_tx"]):
             missing = f"the fork's ticket delivery at {delivery['arb_retryable_tx']}, but the L2 has no contract there"
         if missing:
@@ -157,38 +120,7 @@ class Deployment:
             sim = attach_simulator(self.chains, self._signer(carrier["operator"]), carrier)
         elif delivery is not None:
             sim = self._recorded_delivery(ArbitrumContracts(**carrier))
-        bound = {}
-        for name, (layer, contract_name) in CONTRACTS.items():
-            chain = getattr(self.chains, layer)
-            with chain:
-                bound[name] = chain.bind(contract(contract_name).at(addresses[name]))
-        l1_protocol = L1Protocol(bound["l1_token"], bound["l1_rounds"], bound["l1_minter"], bound["l1_bonding_manager"])
-        bridge = Bridge(
-            chains=self.chains,
-            l1_protocol=l1_protocol,
-            inbox=carrier["inbox"],
-            **{
-                name: bound[name]
-                for name in (
-                    "l1_escrow",
-                    "l1_gateway",
-                    "l1_supply_reporter",
-                    "l2_token",
-                    "l2_rounds",
-                    "l2_minter",
-                    "l2_gateway",
-                )
-            },
-        )
-        return System(
-            chains=self.chains,
-            sim=sim,
-            l1=l1_protocol,
-            bridge=bridge,
-            l2_bonding_manager=bound["l2_bonding_manager"],
-            l1_migrator=bound["l1_migrator"],
-            l2_migrator=bound["l2_migrator"],
-        )
+        return bind_system(self.chains, carrier, addresses, sim)
 
     def _simulator_on_chain(self) -> bool:
         """Whether the simulator the book records is on the chains (its L1 contracts and L2 precompiles)."""
@@ -413,7 +345,7 @@ class Deployment:
                 f"the address book {self.book.path} already records the deploy step {', '.join(held)}: "
                 "forget it first (deploy --fresh)"
             )
-        missing = self._missing_contract(source.get(upstream_steps[0]), source.get(SYSTEM))
+        missing = missing_contract(self.chains, source.get(upstream_steps[0]), source.get(SYSTEM))
         if missing:
             raise NotDeployedError(
                 f"these chains do not hold the deployment that {path} records (forked before it was deployed, or "

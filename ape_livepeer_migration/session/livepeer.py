@@ -30,11 +30,11 @@ from typing import TYPE_CHECKING, Any
 from ape_livepeer_migration.exceptions import LivepeerError
 from ape_livepeer_migration.session import bridging, migration, rewards, status, withdrawals
 from ape_livepeer_migration.session.addressbook import AddressBook, default_path
+from ape_livepeer_migration.session.attach import CONTRACTS
 from ape_livepeer_migration.session.deployment import (
     ALL_STEPS,
     ARBITRUM,
     ARBITRUM_STEPS,
-    CONTRACTS,
     DELIVERY,
     FORK_STEPS,
     SIMULATOR,
