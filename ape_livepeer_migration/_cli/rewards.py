@@ -192,7 +192,7 @@ def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, 
     with Session(ctx, as_json) as lp, Refusals():
         skipped_round = None  # with --watch, a round judged unprofitable is not judged again
         while True:
-            current = lp.system.l2_rounds.currentRound()
+            current = lp.current_round("l2")
             if not (watch and (skipped_round == current or lp.reward_called(sender.address))):
                 if if_profitable:
                     result = lp.call_reward_if_profitable(sender, gas_used, lpt_usd, eth_usd)

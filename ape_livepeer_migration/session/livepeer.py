@@ -28,7 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ape_livepeer_migration.exceptions import LivepeerError
-from ape_livepeer_migration.session import bridging, migration, rewards, status, withdrawals
+from ape_livepeer_migration.session import bridging, migration, rewards
+from ape_livepeer_migration.session import status as reads  # the module; Livepeer.status is a method
+from ape_livepeer_migration.session import withdrawals as outbound  # the module; Livepeer.withdrawals is a method
 from ape_livepeer_migration.session.addressbook import AddressBook, default_path
 from ape_livepeer_migration.session.attach import CONTRACTS
 from ape_livepeer_migration.session.deployment import (
@@ -175,11 +177,15 @@ class Livepeer:
 
     def pending_messages(self) -> list[PendingMessage]:
         """Cross-chain messages the local relayer's journal holds that are not final yet."""
-        return status.pending_messages(self.journal_path)
+        return reads.pending_messages(self.journal_path)
+
+    def current_round(self, layer: str = "l2") -> int:
+        """The current round of ``layer`` ("l1" or "l2")."""
+        return reads.current_round(self.system, layer)
 
     def status(self, address: str) -> AccountStatus:
         """Round, stake, delegate, pending rewards and fees, unbonding locks on both layers; balances; messages."""
-        return status.account_status(self.deployment, address)
+        return reads.account_status(self.deployment, address)
 
     def estimate_gas(self, layer: str, address: str, calls: Sequence[Call]) -> int:
         """Gas of sending ``calls`` from ``address`` on ``layer`` (see :meth:`Preflight.estimate_gas`)."""
@@ -254,12 +260,12 @@ class Livepeer:
 
     def withdrawals(self, address: str) -> list[WithdrawalState]:
         """LPT withdrawals sent from or to ``address``, with their state (read from the chains)."""
-        return withdrawals.withdrawals(self.deployment, address)
+        return outbound.withdrawals(self.deployment, address)
 
     def finalize(self, account: AccountAPI) -> list[Finalized]:
         """Execute on L1 every withdrawal from or to ``account`` whose send root is confirmed; each comes back with
         its L1 transaction (see :func:`~ape_livepeer_migration.session.withdrawals.finalize`)."""
-        return withdrawals.finalize(self.deployment, self.preflight, account)
+        return outbound.finalize(self.deployment, self.preflight, account)
 
     # ------------------------------------------------------------------ orchestrators on L2
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ape_livepeer_migration.exceptions import LivepeerError
 from ape_livepeer_migration.session.preflight import Call, require_amount
 from ape_livepeer_migration.session.results import FeeWithdrawal, Profitability, RewardResult, RewardSkipped
+from ape_livepeer_migration.session.status import staking_contracts
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI
@@ -101,12 +102,6 @@ def call_reward_if_profitable(
     return call_reward(deployment, preflight, account)
 
 
-def _fees_bonding_manager(system: System, layer: str) -> Any:
-    if layer not in ("l1", "l2"):
-        raise LivepeerError(f"unknown layer {layer!r} (l1 or l2)")
-    return system.l2_bonding_manager if layer == "l2" else system.l1.bonding_manager
-
-
 def check_fee_withdrawal(
     deployment: Deployment,
     preflight: Preflight,
@@ -118,9 +113,7 @@ def check_fee_withdrawal(
     """The fees (wei) a withdrawal of ``amount`` (default: all pending) on ``layer`` to ``recipient`` (default:
     ``address``) takes; refuses none pending, an amount not above 0 or above the pending fees, too little ETH for
     the gas. Sends nothing."""
-    s = deployment.system
-    bm = _fees_bonding_manager(s, layer)
-    rounds = s.l2_rounds if layer == "l2" else s.l1.rounds
+    bm, rounds = staking_contracts(deployment.system, layer)
     pending = bm.pendingFees(address, rounds.currentRound())
     if pending == 0:
         raise LivepeerError(f"{address} has no fees to withdraw on {layer.upper()}")
@@ -141,7 +134,7 @@ def withdraw_fees(
 ) -> FeeWithdrawal:
     """Withdraw ``amount`` (default: all) of ``account``'s pending ETH fees on ``layer`` to ``recipient``."""
     amount = check_fee_withdrawal(deployment, preflight, account.address, amount, layer, recipient)
-    bm = _fees_bonding_manager(deployment.system, layer)
+    bm, _ = staking_contracts(deployment.system, layer)
     recipient = str(recipient or account.address)
     receipt = bm.withdrawFees(recipient, amount, sender=account)
     return FeeWithdrawal(layer, receipt.txn_hash, receipt.gas_used, {"recipient": recipient, "amount": amount})

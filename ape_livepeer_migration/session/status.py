@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ape_livepeer_migration.exceptions import LivepeerError
 from ape_livepeer_migration.session.results import AccountStatus, LayerStake, PendingMessage
@@ -13,10 +13,24 @@ if TYPE_CHECKING:
     from ape_livepeer_migration.session.deployment import Deployment
 
 
+def staking_contracts(system: System, layer: str) -> tuple[Any, Any]:
+    """The BondingManager and RoundsManager of ``layer`` ("l1" or "l2")."""
+    if layer not in ("l1", "l2"):
+        raise LivepeerError(f"unknown layer {layer!r} (l1 or l2)")
+    if layer == "l1":
+        return system.l1.bonding_manager, system.l1.rounds
+    return system.l2_bonding_manager, system.l2_rounds
+
+
+def current_round(system: System, layer: str) -> int:
+    """The current round of ``layer``."""
+    _, rounds = staking_contracts(system, layer)
+    return rounds.currentRound()
+
+
 def layer_stake(system: System, layer: str, address: str) -> LayerStake:
     """``address``'s round, stake, delegate, pending rewards and fees and unbonding locks on ``layer``."""
-    s = system
-    bm, rounds = (s.l1.bonding_manager, s.l1.rounds) if layer == "l1" else (s.l2_bonding_manager, s.l2_rounds)
+    bm, rounds = staking_contracts(system, layer)
     current = rounds.currentRound()
     d = bm.getDelegator(address)
     stake = bm.pendingStake(address, current)
