@@ -17,7 +17,7 @@ does exactly that with plain JSON-RPC calls, so it runs against any node:
   ``NodeInterface(0xC8).constructOutboxProof(size, leaf)``, and the
   ``executeTransaction`` calldata.
 
-Every chain access goes through an :class:`Rpc` (``request(method, params)``
+Every chain access goes through an :class:`~ape_livepeer_migration._eth.Rpc` (``request(method, params)``
 returning the JSON-RPC result), so the exact calls can be checked offline.
 """
 
@@ -25,10 +25,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from eth_abi import decode, encode
-from eth_utils import keccak, to_checksum_address
+from eth_utils import to_checksum_address
+
+from ape_livepeer_migration._eth import Rpc, event_topic, function_selector, hex_bytes, hex_text, rpc_int
+from ape_livepeer_migration.arbitrum.messages import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS, NODE_INTERFACE_ADDRESS
 from ape_livepeer_migration.exceptions import (
     AlreadyExecuted,
     ArbitrumError,
@@ -37,21 +40,6 @@ from ape_livepeer_migration.exceptions import (
     NotConfirmedYet,
     RpcError,
 )
-
-ARB_SYS = "0x0000000000000000000000000000000000000064"
-ARB_RETRYABLE_TX = "0x000000000000000000000000000000000000006E"
-NODE_INTERFACE = "0x00000000000000000000000000000000000000C8"
-
-
-def selector(signature: str) -> bytes:
-    """First four bytes of the keccak of a canonical function signature."""
-    return keccak(text=signature)[:4]
-
-
-def topic(signature: str) -> str:
-    """Topic 0 of an event, as a 0x-prefixed hex string."""
-    return "0x" + keccak(text=signature).hex()
-
 
 GET_TIMEOUT = "getTimeout(bytes32)"
 GET_BENEFICIARY = "getBeneficiary(bytes32)"
@@ -67,58 +55,20 @@ SEND_ROOT_UPDATED = "SendRootUpdated(bytes32,bytes32)"
 L2_TO_L1_TX = "L2ToL1Tx(address,address,uint256,uint256,uint256,uint256,uint256,uint256,bytes)"
 
 
-class Rpc(Protocol):
-    """A JSON-RPC endpoint: ``request`` returns the ``result`` member or raises."""
-
-    def request(self, method: str, params: list[Any]) -> Any: ...
-
-
-class HttpRpc:
-    """:class:`Rpc` over HTTP through web3's provider (no middleware, raw results)."""
-
-    def __init__(self, url: str, timeout: float = 30.0):
-        from web3 import HTTPProvider
-
-        self.url = url
-        self._provider = HTTPProvider(url, request_kwargs={"timeout": timeout})
-
-    def request(self, method: str, params: list[Any]) -> Any:
-        response = self._provider.make_request(method, params)
-        if response.get("error"):
-            raise RpcError(f"{method}: {response['error']}")
-        return response["result"]
-
-    def batch(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
-        """Several requests in one HTTP round trip (a JSON-RPC batch): their results, in order.
-
-        An error answer is returned in its slot as an :class:`RpcError`, not raised: the other
-        requests of the batch were handled all the same.
-        """
-        if not calls:
-            return []
-        responses = self._provider.make_batch_request(calls)
-        if not isinstance(responses, list):  # the node refused the batch as a whole
-            raise RpcError(f"batch of {len(calls)}: {responses.get('error')}")
-        return [
-            RpcError(f"{method}: {response['error']}") if response.get("error") else response["result"]
-            for (method, _), response in zip(calls, responses, strict=True)
-        ]
-
-
-def _hex(data: bytes) -> str:
-    return "0x" + data.hex()
+def _topic(signature: str) -> str:
+    """Topic 0 of an event as the hex text JSON-RPC logs carry."""
+    return hex_text(event_topic(signature))
 
 
 def _bytes32(value: str | bytes) -> bytes:
-    raw = bytes.fromhex(value[2:] if value.startswith("0x") else value) if isinstance(value, str) else value
+    raw = hex_bytes(value)
     if len(raw) != 32:
         raise InputError(f"expected 32 bytes, got {len(raw)}")
     return raw
 
 
 def _call(rpc: Rpc, to: str, data: bytes, block: str = "latest") -> bytes:
-    result = rpc.request("eth_call", [{"to": to, "data": _hex(data)}, block])
-    return bytes.fromhex(result[2:])
+    return hex_bytes(rpc.request("eth_call", [{"to": to, "data": hex_text(data)}, block]))
 
 
 # ---------------------------------------------------------------- retryables
@@ -167,26 +117,26 @@ def retryable_status(l2: Rpc, ticket_id: str) -> RetryableStatus:
     exists (REDEEMABLE) and reverts once it is gone (CANCELED if a ``Canceled``
     log says so, else EXPIRED).
     """
-    ticket = _hex(_bytes32(ticket_id))
+    ticket = hex_text(_bytes32(ticket_id))
     creation = _receipt(l2, ticket)
     if creation is None:
         return RetryableStatus(ticket, TicketState.NOT_YET_CREATED)
-    if int(creation["status"], 16) != 1:
+    if rpc_int(creation["status"]) != 1:
         return RetryableStatus(ticket, TicketState.CREATION_FAILED)
-    start = int(creation["blockNumber"], 16)
+    start = rpc_int(creation["blockNumber"])
     attempts = tuple(
         log["topics"][2]
-        for log in _logs(l2, ARB_RETRYABLE_TX, [topic(REDEEM_SCHEDULED), ticket], start)
+        for log in _logs(l2, ARB_RETRYABLE_TX_ADDRESS, [_topic(REDEEM_SCHEDULED), ticket], start)
     )
     for attempt in attempts:
         receipt = _receipt(l2, attempt)
-        if receipt is not None and int(receipt["status"], 16) == 1:
+        if receipt is not None and rpc_int(receipt["status"]) == 1:
             return RetryableStatus(ticket, TicketState.REDEEMED, attempts, attempt)
     try:
-        raw_timeout = _call(l2, ARB_RETRYABLE_TX, selector(GET_TIMEOUT) + _bytes32(ticket))
-        raw_beneficiary = _call(l2, ARB_RETRYABLE_TX, selector(GET_BENEFICIARY) + _bytes32(ticket))
+        raw_timeout = _call(l2, ARB_RETRYABLE_TX_ADDRESS, function_selector(GET_TIMEOUT) + _bytes32(ticket))
+        raw_beneficiary = _call(l2, ARB_RETRYABLE_TX_ADDRESS, function_selector(GET_BENEFICIARY) + _bytes32(ticket))
     except RpcError:
-        canceled = _logs(l2, ARB_RETRYABLE_TX, [topic(CANCELED), ticket], start)
+        canceled = _logs(l2, ARB_RETRYABLE_TX_ADDRESS, [_topic(CANCELED), ticket], start)
         state = TicketState.CANCELED if canceled else TicketState.EXPIRED
         return RetryableStatus(ticket, state, attempts)
     (timeout,) = decode(["uint256"], raw_timeout)
@@ -202,7 +152,7 @@ def retryable_status(l2: Rpc, ticket_id: str) -> RetryableStatus:
 
 def redeem_transaction(ticket_id: str) -> dict[str, str]:
     """The transaction (``to``, ``data``) that redeems a ticket by hand; anyone may send it."""
-    return {"to": ARB_RETRYABLE_TX, "data": _hex(selector(REDEEM) + _bytes32(ticket_id))}
+    return {"to": ARB_RETRYABLE_TX_ADDRESS, "data": hex_text(function_selector(REDEEM) + _bytes32(ticket_id))}
 
 
 def send(sender: Any, tx: dict[str, str]) -> Any:
@@ -240,15 +190,15 @@ def l2_to_l1_sends(l2: Rpc, l2_tx_hash: str) -> list[L2ToL1Send]:
         raise MessageNotFoundError(f"no L2 receipt for {l2_tx_hash}")
     sends = []
     for log in receipt["logs"]:
-        if int(log["address"], 16) != int(ARB_SYS, 16) or log["topics"][0] != topic(L2_TO_L1_TX):
+        if log["address"].lower() != ARB_SYS_ADDRESS.lower() or log["topics"][0] != _topic(L2_TO_L1_TX):
             continue
         caller, arb_block, eth_block, timestamp, callvalue, data = decode(
             ["address", "uint256", "uint256", "uint256", "uint256", "bytes"],
-            bytes.fromhex(log["data"][2:]),
+            hex_bytes(log["data"]),
         )
         sends.append(
             L2ToL1Send(
-                position=int(log["topics"][3], 16),
+                position=rpc_int(log["topics"][3]),
                 caller=to_checksum_address(caller),
                 destination=to_checksum_address("0x" + log["topics"][1][-40:]),
                 arb_block=arb_block,
@@ -256,7 +206,7 @@ def l2_to_l1_sends(l2: Rpc, l2_tx_hash: str) -> list[L2ToL1Send]:
                 timestamp=timestamp,
                 callvalue=callvalue,
                 data=data,
-                leaf_hash=int(log["topics"][2], 16),
+                leaf_hash=rpc_int(log["topics"][2]),
             )
         )
     return sends
@@ -276,7 +226,7 @@ def latest_confirmed_root(l1: Rpc, l2: Rpc, outbox: str, from_block: int) -> Con
     ``sendRoot`` as ``extraData`` and ``sendCount`` as the first 8 bytes of
     ``mixHash``; the header's root must equal the Outbox's.
     """
-    logs = _logs(l1, outbox, [topic(SEND_ROOT_UPDATED)], from_block)
+    logs = _logs(l1, outbox, [_topic(SEND_ROOT_UPDATED)], from_block)
     if not logs:
         return None
     newest = logs[-1]
@@ -292,20 +242,21 @@ def latest_confirmed_root(l1: Rpc, l2: Rpc, outbox: str, from_block: int) -> Con
 
 def construct_outbox_proof(l2: Rpc, size: int, leaf: int) -> tuple[bytes, bytes, list[bytes]]:
     """``NodeInterface.constructOutboxProof(size, leaf)`` -> (send hash, root, proof)."""
-    raw = _call(l2, NODE_INTERFACE, selector(CONSTRUCT_OUTBOX_PROOF) + encode(["uint64", "uint64"], [size, leaf]))
+    call = function_selector(CONSTRUCT_OUTBOX_PROOF) + encode(["uint64", "uint64"], [size, leaf])
+    raw = _call(l2, NODE_INTERFACE_ADDRESS, call)
     send, root, proof = decode(["bytes32", "bytes32", "bytes32[]"], raw)
     return send, root, list(proof)
 
 
 def is_spent(l1: Rpc, outbox: str, position: int) -> bool:
     """Whether the Outbox already executed the message at ``position``."""
-    (spent,) = decode(["bool"], _call(l1, outbox, selector(OUTBOX_IS_SPENT) + encode(["uint256"], [position])))
+    (spent,) = decode(["bool"], _call(l1, outbox, function_selector(OUTBOX_IS_SPENT) + encode(["uint256"], [position])))
     return spent
 
 
 def execute_transaction_calldata(proof: list[bytes], send: L2ToL1Send) -> bytes:
     """Calldata of ``Outbox.executeTransaction`` for one send (argument order as published)."""
-    return selector(EXECUTE_TRANSACTION) + encode(
+    return function_selector(EXECUTE_TRANSACTION) + encode(
         ["bytes32[]", "uint256", "address", "address", "uint256", "uint256", "uint256", "uint256", "bytes"],
         [
             proof,
@@ -344,4 +295,4 @@ def outbox_execution(
         raise ArbitrumError("NodeInterface returned a proof for another root than the confirmed one")
     if int.from_bytes(leaf, "big") != send.leaf_hash:
         raise ArbitrumError("NodeInterface returned a proof for another leaf than the send's")
-    return {"to": to_checksum_address(outbox), "data": _hex(execute_transaction_calldata(proof, send))}
+    return {"to": to_checksum_address(outbox), "data": hex_text(execute_transaction_calldata(proof, send))}

@@ -18,7 +18,17 @@ from dataclasses import dataclass
 
 from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
+
+from ape_livepeer_migration._eth import event_topic, function_selector  # noqa: F401
+
+# function_selector is re-exported for session/ and scenario.py until they import it from _eth.
 from ape_livepeer_migration.exceptions import InputError
+
+#: ArbOS precompiles: ArbSys sends L2 -> L1 messages, ArbRetryableTx holds retryable tickets,
+#: NodeInterface answers queries a node computes (outbox proofs).
+ARB_SYS_ADDRESS = "0x0000000000000000000000000000000000000064"
+ARB_RETRYABLE_TX_ADDRESS = "0x000000000000000000000000000000000000006E"
+NODE_INTERFACE_ADDRESS = "0x00000000000000000000000000000000000000C8"
 
 #: Added (mod 2**160) to an L1 sender to get its L2 ``msg.sender``.
 ALIAS_OFFSET = 0x1111000000000000000000000000000000001111
@@ -77,16 +87,6 @@ def retryable_value_required(
 ) -> int:
     """The least ``msg.value`` ``createRetryableTicket`` accepts."""
     return max_submission_cost + l2_call_value + gas_limit * max_fee_per_gas
-
-
-def event_topic(signature: str) -> bytes:
-    """topic0 of an event from its canonical signature."""
-    return keccak(text=signature)
-
-
-def function_selector(signature: str) -> bytes:
-    """The 4-byte selector of a function from its canonical signature."""
-    return keccak(text=signature)[:4]
 
 
 # Retryable data: nine 32-byte words (to, l2CallValue, deposit, maxSubmissionCost,

@@ -88,8 +88,16 @@ class NetworkPair:
 
     def network(self, layer: str) -> tuple[str, str, str]:
         """``(ecosystem, network, provider)`` of one layer."""
-        ecosystem, network, provider = self.choice(layer).split(":")
-        return ecosystem, network, provider
+        return split_choice(self.choice(layer))
+
+
+def split_choice(choice: str) -> tuple[str, str, str]:
+    """``(ecosystem, network, provider)`` of an Ape network choice ``ecosystem:network:provider``."""
+    parts = choice.split(":")
+    if len(parts) != 3 or not all(parts):
+        raise InputError(f"a network choice is ecosystem:network:provider, not {choice!r}")
+    ecosystem, network, provider = parts
+    return ecosystem, network, provider
 
 
 # Arbitrum One (42161) settling on Ethereum mainnet (1): shared/reference/arbitrum.md.

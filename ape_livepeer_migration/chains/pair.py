@@ -66,7 +66,7 @@ from ape_livepeer_migration.config import (
     PairSettings,
     resolve_pair,
 )
-from ape_livepeer_migration.chains.networks import LOCAL_PAIR, NetworkPair, PairKind
+from ape_livepeer_migration.chains.networks import LOCAL_PAIR, NetworkPair, PairKind, split_choice
 from ape_livepeer_migration.toolchain import prepend_tools_to_path
 from ape_livepeer_migration.exceptions import ChainError, ChainIdMismatchError, ConfigError, NodeNotRunningError, SnapshotUnsupportedError, UpstreamUnavailableError
 
@@ -321,6 +321,10 @@ class Chain:
         if not self.provider.restore(snapshot_id):
             raise ChainError(f"{self.layer}: snapshot {snapshot_id} could not be restored")
 
+    def request(self, method: str, params: list[Any]) -> Any:
+        """One JSON-RPC request to this chain's node: a chain is an :class:`~ape_livepeer_migration._eth.Rpc`."""
+        return self.provider.make_request(method, params)
+
     def get_code(self, address: str) -> bytes:
         return bytes(self.provider.get_code(address))
 
@@ -412,8 +416,9 @@ class OnChain:
         return self._target
 
 
-def _network(choice: str):
-    ecosystem, network_name, _ = choice.split(":")
+def ape_network(choice: str):
+    """Ape's network object of the choice ``ecosystem:network:provider``."""
+    ecosystem, network_name, _ = split_choice(choice)
     return networks.get_ecosystem(ecosystem).get_network(network_name)
 
 
@@ -439,7 +444,7 @@ def _local_chain(
     settings: dict[str, Any] = {"host": f"http://127.0.0.1:{port}", "chain_id": chain_id}
     if not start:
         settings["manage_process"] = False
-    provider = LocalAnvilProvider(name="foundry", network=_network(choice), provider_settings=settings)
+    provider = LocalAnvilProvider(name="foundry", network=ape_network(choice), provider_settings=settings)
     return Chain(layer, provider, expected_chain_id=chain_id, pair=pair)
 
 
@@ -460,7 +465,7 @@ def _fork_chains(settings: PairSettings) -> tuple[Chain, Chain]:
     """
     chains = []
     for layer, choice, layer_settings in ((L1, settings.pair.l1, settings.l1), (L2, settings.pair.l2, settings.l2)):
-        network = _network(choice)
+        network = ape_network(choice)
         fork: dict[str, Any] = {"upstream_provider": layer_settings.url}
         if layer_settings.block_number is not None:
             fork["block_number"] = layer_settings.block_number
@@ -476,8 +481,8 @@ def _fork_chains(settings: PairSettings) -> tuple[Chain, Chain]:
 
 def _live_chain(layer: str, choice: str, settings: LayerSettings) -> Chain:
     """Ape's ``node`` provider at the configured URL; connecting starts nothing."""
-    _, _, provider_name = choice.split(":")
-    provider = _network(choice).get_provider(provider_name, provider_settings={"uri": settings.url})
+    _, _, provider_name = split_choice(choice)
+    provider = ape_network(choice).get_provider(provider_name, provider_settings={"uri": settings.url})
     return Chain(layer, provider, expected_chain_id=settings.chain_id)
 
 

@@ -74,7 +74,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from eth_abi import decode
-from eth_utils import keccak
+
+from ape_livepeer_migration._eth import event_topic, hex_bytes, hex_text
+from ape_livepeer_migration.arbitrum.simulator import load_simulator, simulator_deployment
 
 from ape_livepeer_migration.relayer.journal import (
     Direction,
@@ -85,7 +87,7 @@ from ape_livepeer_migration.relayer.journal import (
     dump,
     load,
 )
-from ape_livepeer_migration.exceptions import ChainIdMismatchError, InputError, RelayerError
+from ape_livepeer_migration.exceptions import InputError, RelayerError
 
 logger = logging.getLogger(__name__)
 
@@ -492,7 +494,7 @@ class SimulatorBackend:
         until = None
         if outcome is Status.FAILED:
             until = int(self.sim.arb_retryable_tx.getTimeout(result.ticket_id))
-        return Delivery("0x" + result.ticket_id.hex(), outcome, result.l2_tx_hash, until)
+        return Delivery(hex_text(result.ticket_id), outcome, result.l2_tx_hash, until)
 
     def deliveries(self, messages: Sequence[Any]) -> list[Delivery | None]:
         return [
@@ -507,7 +509,7 @@ class SimulatorBackend:
         ]
 
     def ticket(self, ticket_id: str) -> TicketState:
-        ticket = bytes.fromhex(ticket_id[2:])
+        ticket = hex_bytes(ticket_id)
         if self._api.ticket_is_live(self.sim, ticket):
             return TicketState(live=True, redeemed=False, canceled=False)
         l2 = self.sim.chains.l2
@@ -515,25 +517,25 @@ class SimulatorBackend:
             "eth_getLogs",
             [{
                 "address": str(self.sim.arb_retryable_tx.address),
-                "topics": [[_topic(REDEEM_ATTEMPTED), _topic(CANCELED)], ticket_id],
+                "topics": [[REDEEM_ATTEMPTED, CANCELED], ticket_id],
                 "fromBlock": hex(self.sim.l2_deploy_block),
                 "toBlock": hex(l2.block_number),
             }],
         )
         redeemed = any(
-            log["topics"][0] == _topic(REDEEM_ATTEMPTED) and decode(["bool", "bytes"], _raw(log["data"]))[0]
+            log["topics"][0] == REDEEM_ATTEMPTED and decode(["bool", "bytes"], hex_bytes(log["data"]))[0]
             for log in logs
         )
-        canceled = any(log["topics"][0] == _topic(CANCELED) for log in logs)
+        canceled = any(log["topics"][0] == CANCELED for log in logs)
         return TicketState(live=False, redeemed=redeemed, canceled=canceled)
 
     def send_root(self, messages: Sequence[Any]) -> str:
         from ape_livepeer_migration.arbitrum.messages import SendMerkleTree
 
-        return "0x" + SendMerkleTree.of_messages(list(messages)).root.hex()
+        return hex_text(SendMerkleTree.of_messages(list(messages)).root)
 
     def root_confirmable_at(self, root: str) -> int | None:
-        return self._api.confirmable_at(self.sim, bytes.fromhex(root[2:]))
+        return self._api.confirmable_at(self.sim, hex_bytes(root))
 
     def assert_root(self, messages: Sequence[Any]) -> int:
         return self._api.assert_send_root(self.sim, list(messages)).confirmable_at_block
@@ -550,39 +552,8 @@ class SimulatorBackend:
         self._api.mine_l1_until(self.sim, to_block)
 
 
-REDEEM_ATTEMPTED = "RedeemAttempted(bytes32,uint64,bool,bytes)"
-CANCELED = "Canceled(bytes32)"
-
-
-def _topic(signature: str) -> str:
-    return "0x" + keccak(text=signature).hex()
-
-
-def _raw(data: str) -> bytes:
-    return bytes.fromhex(data[2:])
-
-
-def simulator_deployment(sim: Any) -> dict[str, Any]:
-    """A simulator deployment as JSON-able data: its chains, operator and addresses.
-
-    It is the journal's fingerprint and what another process loads with :func:`load_simulator`.
-    """
-    return {
-        "l1_chain_id": sim.chains.l1.chain_id,
-        "l2_chain_id": sim.chains.l2.chain_id,
-        "operator": str(sim.operator.address),
-        **sim.addresses,
-    }
-
-
-def load_simulator(chains: Any, operator: Any, deployment: dict[str, Any]) -> Any:
-    """The simulator a :func:`simulator_deployment` describes, on ``chains`` (whose ids must match)."""
-    from ape_livepeer_migration.arbitrum.simulator import attach_simulator
-
-    for layer, chain in (("l1", chains.l1), ("l2", chains.l2)):
-        if chain.chain_id != deployment[f"{layer}_chain_id"]:
-            raise ChainIdMismatchError(f"{layer} is chain {chain.chain_id}, the deployment is on {deployment[f'{layer}_chain_id']}")
-    return attach_simulator(chains, operator, deployment)
+REDEEM_ATTEMPTED = hex_text(event_topic("RedeemAttempted(bytes32,uint64,bool,bytes)"))
+CANCELED = hex_text(event_topic("Canceled(bytes32)"))
 
 
 def attach(l1_rpc: str, l2_rpc: str) -> Any:
@@ -591,15 +562,11 @@ def attach(l1_rpc: str, l2_rpc: str) -> Any:
     ape-foundry connects to an anvil that already listens at its host instead of
     starting one, and leaves it running on disconnect.
     """
-    from ape import networks
-
-    from ape_livepeer_migration.chains.pair import LOCAL_PAIR, Chain, LocalAnvilProvider, TwoChains
+    from ape_livepeer_migration.chains.pair import LOCAL_PAIR, Chain, LocalAnvilProvider, TwoChains, ape_network
 
     layers = []
     for layer, choice, url in (("l1", LOCAL_PAIR.l1, l1_rpc), ("l2", LOCAL_PAIR.l2, l2_rpc)):
-        ecosystem, network_name, _ = choice.split(":")
-        network = networks.get_ecosystem(ecosystem).get_network(network_name)
-        provider = LocalAnvilProvider(name="foundry", network=network, provider_settings={"host": url})
+        provider = LocalAnvilProvider(name="foundry", network=ape_network(choice), provider_settings={"host": url})
         layers.append(Chain(layer, provider))
     return TwoChains(layers[0], layers[1], LOCAL_PAIR).connect()
 

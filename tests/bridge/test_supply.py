@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from ape import project
 
+from ape_livepeer_migration._eth import rpc_int
 from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, pending_base_fee, report_l1_supply
@@ -25,7 +26,7 @@ def _block(chain, number):
 def _l2_time(chains) -> int:
     """The timestamp of the L2's latest block."""
     block = chains.l2.provider.make_request("eth_getBlockByNumber", ["latest", False])
-    return sim_api.rpc_int(block["timestamp"])
+    return rpc_int(block["timestamp"])
 
 
 def _deliver_stalled(chains, sim, receipt):
@@ -262,7 +263,7 @@ def test_the_report_gas_floor_covers_the_l2_call(chains, sim, bridge, alice, bob
 
     def estimate(sequence):
         data = minter.unwrapped.receiveL1Supply.encode_input(sequence, 10**24, 10**8, _l2_time(chains))
-        return sim_api.rpc_int(chains.l2.provider.make_request(
+        return rpc_int(chains.l2.provider.make_request(
             "eth_estimateGas", [{"from": alias, "to": minter.address, "data": "0x" + bytes(data).hex()}]
         ))
 

@@ -18,6 +18,7 @@ import pytest
 
 from protocol.helpers import LPT, ROUND_LENGTH
 
+from ape_livepeer_migration._eth import rpc_int
 from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias
 from ape_livepeer_migration.bridge.transfers import bridge_in
@@ -45,7 +46,7 @@ def _send(chain, sender: str, to: str, data: bytes) -> None:
             break
         time.sleep(0.01)
     assert receipt is not None, f"attacker transaction {tx} was not mined"
-    assert sim_api.rpc_int(receipt["status"]) == 1, f"attacker transaction from {sender} reverted"
+    assert rpc_int(receipt["status"]) == 1, f"attacker transaction from {sender} reverted"
 
 
 def _join_set(s, funder, stakes: list[int], first: int = 0) -> list[str]:
@@ -76,7 +77,7 @@ def _gas_needed_now(s, receipt) -> int:
     """``eth_estimateGas`` of the migration's L2 call on the L2 state as it is now (the state it will run on)."""
     (message,) = sim_api.fetch_retryables(s.sim, receipt.block_number, receipt.block_number)
     call = {"from": apply_l1_to_l2_alias(message.l1_sender), "to": message.to, "data": "0x" + message.data.hex()}
-    return sim_api.rpc_int(s.chains.l2.provider.make_request("eth_estimateGas", [call]))
+    return rpc_int(s.chains.l2.provider.make_request("eth_estimateGas", [call]))
 
 
 def _initialized(s, sender) -> None:

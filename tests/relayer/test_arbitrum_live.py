@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 from eth_abi import decode, encode
 
+from ape_livepeer_migration._eth import event_topic, function_selector, hex_text
 from ape_livepeer_migration.arbitrum import live as live
 from ape_livepeer_migration.arbitrum.live import TicketState
+from ape_livepeer_migration.arbitrum.messages import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS, NODE_INTERFACE_ADDRESS
 from ape_livepeer_migration.exceptions import ArbitrumError, RpcError
 
 TICKET = "0x" + "ab" * 32
@@ -23,8 +25,12 @@ OUTBOX = "0x0B9857ae2D4A3DBe74ffE1d7DF045bb7F96E4840"  # Arbitrum One's Outbox
 BENEFICIARY = "0x1111111111111111111111111111111111111111"
 
 
+def topic(signature: str) -> str:
+    return hex_text(event_topic(signature))
+
+
 class ScriptedRpc:
-    """An :class:`~ape_livepeer_migration.arbitrum.live.Rpc` answering from a script.
+    """An :class:`~ape_livepeer_migration._eth.Rpc` answering from a script.
 
     ``calls`` maps (to, calldata hex) of an ``eth_call`` to its return data (or
     to ``RpcError`` for a revert); ``other`` maps a method to a function of its
@@ -59,7 +65,7 @@ def receipt(status: int, block: int = 100, logs: list | None = None) -> dict[str
 
 
 def redeem_log(retry: str) -> dict[str, Any]:
-    return {"topics": [live.topic(live.REDEEM_SCHEDULED), TICKET, retry, "0x" + "00" * 31 + "07"]}
+    return {"topics": [topic(live.REDEEM_SCHEDULED), TICKET, retry, "0x" + "00" * 31 + "07"]}
 
 
 # Published selectors / topics (Arbitrum's precompiles and Outbox): the strings
@@ -76,11 +82,11 @@ def redeem_log(retry: str) -> dict[str, Any]:
     ],
 )
 def test_selectors_are_the_published_ones(signature, expected):
-    assert live.selector(signature).hex() == expected
+    assert function_selector(signature).hex() == expected
 
 
 def test_l2_to_l1_topic_is_the_published_one():
-    assert live.topic(live.L2_TO_L1_TX) == "0x3e7aafa77dbf186b7fd488006beff893744caa3c4f6f299e8a709fa2087374fc"
+    assert topic(live.L2_TO_L1_TX) == "0x3e7aafa77dbf186b7fd488006beff893744caa3c4f6f299e8a709fa2087374fc"
 
 
 def status_rpc(creation, redeem_logs, retry_receipts, timeout_answer, beneficiary_answer, cancel_logs=()):
@@ -90,18 +96,18 @@ def status_rpc(creation, redeem_logs, retry_receipts, timeout_answer, beneficiar
         return retry_receipts.get(tx_hash)
 
     def get_logs(filter_):
-        assert filter_["address"] == live.ARB_RETRYABLE_TX
+        assert filter_["address"] == ARB_RETRYABLE_TX_ADDRESS
         assert filter_["fromBlock"] == hex(100) and filter_["toBlock"] == "latest"
-        if filter_["topics"] == [live.topic(live.REDEEM_SCHEDULED), TICKET]:
+        if filter_["topics"] == [topic(live.REDEEM_SCHEDULED), TICKET]:
             return list(redeem_logs)
-        assert filter_["topics"] == [live.topic(live.CANCELED), TICKET]
+        assert filter_["topics"] == [topic(live.CANCELED), TICKET]
         return list(cancel_logs)
 
     ticket = bytes.fromhex(TICKET[2:])
     return ScriptedRpc(
         {
-            (live.ARB_RETRYABLE_TX, "0x9f1025c6" + ticket.hex()): timeout_answer,
-            (live.ARB_RETRYABLE_TX, "0xba20dda4" + ticket.hex()): beneficiary_answer,
+            (ARB_RETRYABLE_TX_ADDRESS, "0x9f1025c6" + ticket.hex()): timeout_answer,
+            (ARB_RETRYABLE_TX_ADDRESS, "0xba20dda4" + ticket.hex()): beneficiary_answer,
         },
         eth_getTransactionReceipt=get_receipt,
         eth_getLogs=get_logs,
@@ -155,7 +161,7 @@ def test_failed_ticket_is_redeemable_until_its_timeout():
     assert status.beneficiary == BENEFICIARY
     calls = [params[0] for method, params in rpc.requests if method == "eth_call"]
     assert [call["data"][:10] for call in calls] == ["0x9f1025c6", "0xba20dda4"]
-    assert all(call["to"] == live.ARB_RETRYABLE_TX for call in calls)
+    assert all(call["to"] == ARB_RETRYABLE_TX_ADDRESS for call in calls)
 
 
 @pytest.mark.parametrize("cancel_logs, state", [([{"topics": []}], TicketState.CANCELED), ([], TicketState.EXPIRED)])
@@ -171,7 +177,7 @@ def test_ticket_id_must_be_32_bytes():
 
 def test_redeem_transaction_calls_arb_retryable_tx():
     tx = live.redeem_transaction(TICKET)
-    assert tx == {"to": live.ARB_RETRYABLE_TX, "data": "0xeda1122c" + "ab" * 32}
+    assert tx == {"to": ARB_RETRYABLE_TX_ADDRESS, "data": "0xeda1122c" + "ab" * 32}
 
 
 # ---------------------------------------------------------------- L2 -> L1
@@ -191,9 +197,9 @@ def l2_to_l1_log(position: int = POSITION) -> dict[str, Any]:
         [CALLER, 700, 19_000_000, 1_700_000_000, 5, b"\x12\x34"],
     )
     return {
-        "address": live.ARB_SYS,
+        "address": ARB_SYS_ADDRESS,
         "topics": [
-            live.topic(live.L2_TO_L1_TX),
+            topic(live.L2_TO_L1_TX),
             "0x" + "00" * 12 + DESTINATION[2:].lower(),
             "0x" + LEAF.to_bytes(32, "big").hex(),
             "0x" + position.to_bytes(32, "big").hex(),
@@ -203,12 +209,12 @@ def l2_to_l1_log(position: int = POSITION) -> dict[str, Any]:
 
 
 def withdrawal_rpcs(send_count: int, spent: bool = False, proof_root: str = SEND_ROOT, roots=True):
-    other_contract_log = {"address": DESTINATION, "topics": [live.topic(live.L2_TO_L1_TX)], "data": "0x"}
+    other_contract_log = {"address": DESTINATION, "topics": [topic(live.L2_TO_L1_TX)], "data": "0x"}
     proof = [bytes([i]) * 32 for i in range(1, 4)]
     size_leaf = encode(["uint64", "uint64"], [send_count, POSITION]).hex()
     l2 = ScriptedRpc(
         {
-            (live.NODE_INTERFACE, "0x42696350" + size_leaf): encode(
+            (NODE_INTERFACE_ADDRESS, "0x42696350" + size_leaf): encode(
                 ["bytes32", "bytes32", "bytes32[]"],
                 [LEAF.to_bytes(32, "big"), bytes.fromhex(proof_root[2:]), proof],
             )
@@ -219,7 +225,7 @@ def withdrawal_rpcs(send_count: int, spent: bool = False, proof_root: str = SEND
             "mixHash": "0x" + send_count.to_bytes(8, "big").hex() + "00" * 24,
         },
     )
-    updated = {"topics": [live.topic(live.SEND_ROOT_UPDATED), SEND_ROOT, L2_BLOCK_HASH]}
+    updated = {"topics": [topic(live.SEND_ROOT_UPDATED), SEND_ROOT, L2_BLOCK_HASH]}
     l1 = ScriptedRpc(
         {(OUTBOX, "0x5a129efe" + encode(["uint256"], [POSITION]).hex()): encode(["bool"], [spent])},
         eth_getLogs=lambda f: [updated] if roots else [],
@@ -249,12 +255,12 @@ def test_outbox_execution_builds_the_published_call():
     assert args[1:] == (POSITION, CALLER.lower(), DESTINATION.lower(), 700, 19_000_000, 1_700_000_000, 5, b"\x12\x34")
     # The proof was asked of the node for (size = confirmed send count, leaf = position).
     node_call = next(params[0] for method, params in l2.requests if method == "eth_call")
-    assert node_call["to"] == live.NODE_INTERFACE
+    assert node_call["to"] == NODE_INTERFACE_ADDRESS
     assert decode(["uint64", "uint64"], bytes.fromhex(node_call["data"][10:])) == (50, POSITION)
     log_filter = next(params[0] for method, params in l1.requests if method == "eth_getLogs")
     assert log_filter == {
         "address": OUTBOX,
-        "topics": [live.topic(live.SEND_ROOT_UPDATED)],
+        "topics": [topic(live.SEND_ROOT_UPDATED)],
         "fromBlock": hex(18_000_000),
         "toBlock": "latest",
     }

@@ -28,6 +28,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from ape_livepeer_migration._eth import event_topic, hex_text
 from ape_livepeer_migration.relayer.journal import Direction, Journal, Status
 from ape_livepeer_migration.relayer.core import SimulatorBackend
 
@@ -147,7 +148,7 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     submitted = chains.l2.provider.make_request(
         "eth_getLogs",
         [{"address": str(sim.arb_retryable_tx.address), "fromBlock": "0x0", "toBlock": "latest",
-          "topics": ["0x" + SimulatorBackend(sim)._api._RETRYABLE_SUBMITTED.hex()]}],
+          "topics": [hex_text(event_topic("RetryableSubmitted(bytes32,bytes32,bool)"))]}],
     )
     assert sorted(int(log["topics"][1], 16) for log in submitted) == list(range(MESSAGES_PER_DIRECTION))
     assert all(sim.outbox.isSpent(position) for position in range(MESSAGES_PER_DIRECTION))

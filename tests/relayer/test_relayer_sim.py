@@ -2,6 +2,7 @@
 
 import pytest
 
+from ape_livepeer_migration._eth import event_topic, hex_text
 from ape_livepeer_migration.relayer.journal import Direction, Status, load
 from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend, load_simulator, simulator_deployment
 from shared_fixtures import run_until_idle
@@ -119,7 +120,7 @@ def test_real_network_redeem_call_redeems_a_simulator_ticket(chains, relayer, si
 
 
 def test_http_rpc_returns_results_and_raises_node_errors(chains):
-    from ape_livepeer_migration.arbitrum.live import HttpRpc
+    from ape_livepeer_migration._eth import HttpRpc
     from ape_livepeer_migration.exceptions import RpcError
 
     rpc = HttpRpc(chains.l2.provider.uri)
@@ -160,12 +161,10 @@ def test_a_failing_ticket_inside_a_batch_is_failed_and_the_others_delivered(
 
 def submissions(chains, sim):
     """Request numbers of every RetryableSubmitted on L2, in chain order."""
-    from ape_livepeer_migration.arbitrum import simulator
-
     logs = chains.l2.provider.make_request(
         "eth_getLogs",
         [{"address": str(sim.arb_retryable_tx.address), "fromBlock": "0x0", "toBlock": "latest",
-          "topics": ["0x" + simulator._RETRYABLE_SUBMITTED.hex()]}],
+          "topics": [hex_text(event_topic("RetryableSubmitted(bytes32,bytes32,bool)"))]}],
     )
     return [(log["topics"][1], log["transactionHash"]) for log in logs]
 
