@@ -124,7 +124,7 @@ class Deployment:
 
     def _simulator_on_chain(self) -> bool:
         """Whether the simulator the book records is on the chains (its L1 contracts and L2 precompiles)."""
-        from ape_livepeer_migration.arbitrum.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
+        from ape_livepeer_migration.arbitrum.messages import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
 
         entry = self.book.get(SIMULATOR)
         if entry is None:
@@ -243,7 +243,6 @@ class Deployment:
     def _simulator_step(self, operator: AccountAPI, report: Callable[[str, str], None]) -> Any:
         """The simulator the book records, else a new one deployed by ``operator`` (journaled)."""
         from ape_livepeer_migration.arbitrum import simulator as sim_api
-        from ape_livepeer_migration.relayer.core import simulator_deployment
 
         recorded = self.book.get(SIMULATOR)
         if recorded is not None:
@@ -258,7 +257,7 @@ class Deployment:
                 f"{err}; {self.book.path} does not record it: deploy with the address book that does "
                 "(--address-book), or restart `ape livepeer chains` for empty chains"
             ) from err
-        self.book.record(SIMULATOR, simulator_deployment(sim))
+        self.book.record(SIMULATOR, sim_api.simulator_deployment(sim))
         report(SIMULATOR, "done")
         return sim
 
@@ -267,7 +266,6 @@ class Deployment:
     ) -> Any:
         """The fork's ticket delivery the book records, else a new one run by ``operator`` (journaled)."""
         from ape_livepeer_migration.arbitrum import simulator as sim_api
-        from ape_livepeer_migration.relayer.core import simulator_deployment
 
         if DELIVERY in self.book:
             report(DELIVERY, "skipped")
@@ -275,7 +273,7 @@ class Deployment:
         report(DELIVERY, "started")
         with self._step(DELIVERY, operator):
             delivery = sim_api.deploy_fork_delivery(self.chains, operator, arbitrum)
-        self.book.record(DELIVERY, simulator_deployment(delivery))
+        self.book.record(DELIVERY, sim_api.simulator_deployment(delivery))
         report(DELIVERY, "done")
         return delivery
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ape_livepeer_migration._eth import GWEI_DECIMALS, amount_text, rpc_int
+from ape_livepeer_migration._eth import GWEI_DECIMALS, amount_text, hex_text, pending_base_fee, rpc_int
 from ape_livepeer_migration.exceptions import LivepeerError
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class Call:
         return {
             "from": str(sender),
             "to": str(self.contract.address),
-            "data": "0x" + bytes(data).hex(),
+            "data": hex_text(data),
             "value": hex(self.value),
         }
 
@@ -117,8 +117,6 @@ class Preflight:
         """The most a transaction Ape sends on ``layer`` pays per gas: the max fee of an EIP-1559 transaction (the next
         block's base fee times the network's ``base_fee_multiplier``, plus the priority fee), else the gas price."""
         from ape_ethereum.transactions import StaticFeeTransaction
-
-        from ape_livepeer_migration.bridge.transfers import pending_base_fee
 
         chain = getattr(self.chains, layer)
         with chain:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def require_withdrawal_path(deployment: Deployment) -> None:
     """Refuse a withdrawal on a fork pair wired to a real Arbitrum: it could never be paid out on L1."""
-    from ape_livepeer_migration.arbitrum.simulator import ARB_SYS_ADDRESS
+    from ape_livepeer_migration.arbitrum.messages import ARB_SYS_ADDRESS
     from ape_livepeer_migration.session.deployment import DELIVERY
 
     if DELIVERY in deployment.deploy_steps:
@@ -44,8 +44,9 @@ def _withdrawal_states(deployment: Deployment, address: str) -> list[tuple[Withd
     from eth_abi import decode as abi_decode
     from eth_utils import to_checksum_address
 
+    from ape_livepeer_migration._eth import function_selector
     from ape_livepeer_migration.arbitrum import simulator as sim_api
-    from ape_livepeer_migration.arbitrum.messages import SendMerkleTree, function_selector
+    from ape_livepeer_migration.arbitrum.messages import SendMerkleTree
 
     messages = _l2_to_l1_messages(deployment)
     s = deployment.system
