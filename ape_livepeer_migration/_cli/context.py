@@ -69,14 +69,14 @@ class Refusals:
 
 
 def signer(spec: str | None, option: str = "--account", *, required: bool = True):
-    """The Ape account ``spec`` names (:func:`~ape_livepeer_migration.session.accounts.resolve_account`), given
+    """The Ape account ``spec`` names (:func:`~ape_livepeer_migration.accounts.resolve_account`), given
     with ``option``; ``None`` when absent and not required. A missing or unknown account is a usage error."""
     if spec is None:
         if required:
             raise click.UsageError("choose the account that signs with --account (or APE_LIVEPEER_ACCOUNT)")
         return None
     from ape_livepeer_migration.exceptions import LivepeerError
-    from ape_livepeer_migration.session.accounts import resolve_account
+    from ape_livepeer_migration.accounts import resolve_account
 
     try:
         return resolve_account(spec)

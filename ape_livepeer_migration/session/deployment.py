@@ -22,7 +22,7 @@ from ape_livepeer_migration.exceptions import (
     NotDeployedError,
     SimulatorPresentError,
 )
-from ape_livepeer_migration.session.accounts import resolve_account
+from ape_livepeer_migration.accounts import resolve_account
 from ape_livepeer_migration.session.addressbook import AddressBook
 from ape_livepeer_migration.session.attach import bind_system, missing_contract
 

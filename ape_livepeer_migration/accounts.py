@@ -1,4 +1,8 @@
-"""Which Ape account signs: the one home of turning a name (``test:N``, an address, an alias) into an account."""
+"""Which Ape account signs: the one home of turning a name (``test:N``, an address, an alias) into an account.
+
+The CLI's ``--account`` and ``--operator``, the operators a deployment records and the relayer's command line all
+resolve their accounts here.
+"""
 
 from __future__ import annotations
 
