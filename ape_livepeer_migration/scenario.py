@@ -38,7 +38,8 @@ from ape_livepeer_migration.exceptions import LivepeerError
 from ape_livepeer_migration.arbitrum.messages import function_selector
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, report_l1_supply
 from ape_livepeer_migration.protocol.deploy import deploy_ticket_broker
-from ape_livepeer_migration.relayer.core import PassReport, Relayer, SimulatorBackend
+from ape_livepeer_migration.relayer.core import PassReport, Relayer
+from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
 from ape_livepeer_migration.bridge.system import (
     System,
     deploy_system,

@@ -49,8 +49,8 @@ def measure() -> dict:
     from ape_livepeer_migration.arbitrum import simulator as sim_api
     from ape_livepeer_migration.chains.pair import TwoChains
     from ape_livepeer_migration.scenario import next_round, register_orchestrator
-    from ape_livepeer_migration.bridge.system import (
-        deploy_system,
+    from ape_livepeer_migration.bridge.system import deploy_system
+    from ape_livepeer_migration.bridge.migration import (
         migrate,
         migrate_unbonding_locks,
         migrate_with_signature,

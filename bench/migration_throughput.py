@@ -71,7 +71,7 @@ def _user_client(l1_port: int, l2_port: int, book: str, jobs, results, start) ->
 
         from ape_livepeer_migration.chains.pair import TwoChains
         from ape_livepeer_migration.session.livepeer import Livepeer
-        from ape_livepeer_migration.bridge.system import migrate
+        from ape_livepeer_migration.bridge.migration import migrate
 
         logger.set_level(LogLevel.WARNING)
         with TwoChains.local(l1_port, l2_port, start=False) as chains:
@@ -150,10 +150,13 @@ def measure(n: int = 200, runs: int = 3, clients: int = DEFAULT_CLIENTS) -> dict
     from ape_livepeer_migration.arbitrum import simulator as sim_api
     from ape_livepeer_migration.session.addressbook import AddressBook
     from ape_livepeer_migration.chains.pair import TwoChains
-    from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend, simulator_deployment
+    from ape_livepeer_migration.arbitrum.simulator import simulator_deployment
+    from ape_livepeer_migration.relayer.core import Relayer
+    from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
     from ape_livepeer_migration.scenario import next_round
     from ape_livepeer_migration.session.livepeer import SIMULATOR, SYSTEM
-    from ape_livepeer_migration.bridge.system import deploy_system, migrate
+    from ape_livepeer_migration.bridge.system import deploy_system
+    from ape_livepeer_migration.bridge.migration import migrate
 
     logger.set_level(LogLevel.WARNING)
     t = accounts.test_accounts

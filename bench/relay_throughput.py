@@ -27,7 +27,8 @@ from ape import accounts, project
 
 from ape_livepeer_migration.arbitrum import simulator
 from ape_livepeer_migration.chains.pair import TwoChains
-from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend
+from ape_livepeer_migration.relayer.core import Relayer
+from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
 
 GAS_LIMIT = 300_000
 MAX_FEE_PER_GAS = 10**10

@@ -11,7 +11,8 @@ import pytest
 from ape import project
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
-from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend
+from ape_livepeer_migration.relayer.core import Relayer
+from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
 
 
 def account_fixture(index: int):

@@ -75,8 +75,8 @@ def signer(spec: str | None, option: str = "--account", *, required: bool = True
         if required:
             raise click.UsageError("choose the account that signs with --account (or APE_LIVEPEER_ACCOUNT)")
         return None
-    from ape_livepeer_migration.exceptions import LivepeerError
     from ape_livepeer_migration.accounts import resolve_account
+    from ape_livepeer_migration.exceptions import LivepeerError
 
     try:
         return resolve_account(spec)

@@ -1,53 +1,71 @@
-"""The whole system on both chains, and the user-facing stake migration helpers.
+"""The whole system on both chains: its deployment, and every contract by role.
 
 ::
 
     system = deploy_system(chains, governor, genesis={alice.address: 10**21})
-    ...                                                   # alice bonds on L1, rounds pass
-    sent = migrate(system, alice)                         # ONE L1 transaction: stake -> escrow -> one retryable
-    # a relayer (or the simulator primitives in tests) delivers the retryable: LPT minted and staked on L2
 
 :func:`deploy_system` deploys the Arbitrum simulator (unless one is given, or the system is wired to a real
 Arbitrum's contracts instead: ``arbitrum=``), the L1 protocol, the LPT bridge with the L2 token economy
-(:func:`ape_livepeer_migration.bridge.transfers.deploy_bridge`), the L2BondingManager and both Migrators, and wires every
-role. L1 inflation stays on until governance calls
-:func:`switch_l1_inflation_off` (the L1 Minter's delegates are then only the L1 gateway).
-
-The migrate helpers estimate the retryable's gas themselves: they build the exact L2 call the gateway will make
-(``finalizeInboundTransfer`` carrying the migration record the L1Migrator will send) and estimate it from the L1
-gateway's alias (:func:`ape_livepeer_migration.bridge.transfers.retryable_gas_params`), then add the most that changes of the
-L2 active set by others can add to it before the ticket is redeemed (:func:`active_set_gas_bound`).
+(:func:`ape_livepeer_migration.bridge.transfers.deploy_bridge`), the L2BondingManager and both Migrators, and wires
+every role. L1 inflation stays on until governance calls :func:`switch_l1_inflation_off` (the L1 Minter's delegates
+are then only the L1 gateway). Migrating stake is :mod:`ape_livepeer_migration.bridge.migration`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
-from eth_account.messages import encode_typed_data
-
+from ape_livepeer_migration._eth import function_selector, hex_bytes, hex_text
 from ape_livepeer_migration.arbitrum import simulator as sim_api
-from ape_livepeer_migration.arbitrum.messages import function_selector
-from ape_livepeer_migration.bridge.transfers import (
-    Bridge,
-    RetryableGasParams,
-    deploy_bridge,
-    finalize_deposit_calldata,
-    retryable_gas_params,
+from ape_livepeer_migration.arbitrum.messages import ARB_SYS_ADDRESS
+from ape_livepeer_migration.bridge.transfers import Bridge, deploy_bridge
+from ape_livepeer_migration.exceptions import ArbitrumNotFoundError
+from ape_livepeer_migration.protocol.deploy import (
+    L2_ECONOMY_PARAMS,
+    L1Protocol,
+    deploy_l1_protocol,
+    protocol_params,
 )
-from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS, L1Protocol, deploy_l1_protocol
-from ape_livepeer_migration.bridge.codec import Kind, Migration
-from ape_livepeer_migration.exceptions import ArbitrumNotFoundError, InputError, MigrationError
+
+# Re-exported for session/ and scenario.py until they import these from bridge.migration.
+from ape_livepeer_migration.bridge.migration import (  # noqa: F401, E402
+    migrate,
+    migrate_unbonding_locks,
+    migrate_with_signature,
+    migration_gas_params,
+    planned_migration,
+    sign_migration,
+    signed_migration_for,
+)
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI, ReceiptAPI
 
-    from ape_livepeer_migration.chains.pair import OnChain, TwoChains
-    from ape_livepeer_migration.chains.networks import ArbitrumContracts
     from ape_livepeer_migration.arbitrum.simulator import ArbitrumSimulator
+    from ape_livepeer_migration.chains.networks import ArbitrumContracts
+    from ape_livepeer_migration.chains.pair import Chain, OnChain, TwoChains
 
-_L2_BRIDGE_PARAMS = ("round_length", "round_lock_amount", "inflation", "inflation_change", "target_bonding_rate")
+#: Every contract of the system by role: its layer and contract type. A role is the name of the field that holds the
+#: contract (in :class:`System`, its :class:`~ape_livepeer_migration.bridge.transfers.Bridge`, or, ``l1_`` + field,
+#: its :class:`~ape_livepeer_migration.protocol.deploy.L1Protocol`) and the key of :attr:`System.addresses`.
+CONTRACTS: dict[str, tuple[str, str]] = {
+    "l1_token": ("l1", "LivepeerToken"),
+    "l1_rounds": ("l1", "RoundsManager"),
+    "l1_minter": ("l1", "Minter"),
+    "l1_bonding_manager": ("l1", "BondingManager"),
+    "l1_escrow": ("l1", "L1Escrow"),
+    "l1_gateway": ("l1", "L1LPTGateway"),
+    "l1_supply_reporter": ("l1", "L1SupplyReporter"),
+    "l1_migrator": ("l1", "L1Migrator"),
+    "l2_token": ("l2", "L2LivepeerToken"),
+    "l2_rounds": ("l2", "RoundsManager"),
+    "l2_minter": ("l2", "L2Minter"),
+    "l2_gateway": ("l2", "L2LPTGateway"),
+    "l2_bonding_manager": ("l2", "L2BondingManager"),
+    "l2_migrator": ("l2", "L2Migrator"),
+}
 
 
 @dataclass(frozen=True)
@@ -76,25 +94,39 @@ class System:
 
     @property
     def addresses(self) -> dict[str, str]:
-        """Every contract address by role (JSON-friendly)."""
-        b = self.bridge
+        """Every contract address by role (JSON-friendly), in the order of :data:`CONTRACTS`."""
         named = {
-            "l1_token": self.l1.token,
-            "l1_rounds": self.l1.rounds,
-            "l1_minter": self.l1.minter,
-            "l1_bonding_manager": self.l1.bonding_manager,
-            "l1_escrow": b.l1_escrow,
-            "l1_gateway": b.l1_gateway,
-            "l1_supply_reporter": b.l1_supply_reporter,
-            "l1_migrator": self.l1_migrator,
-            "l2_token": b.l2_token,
-            "l2_rounds": b.l2_rounds,
-            "l2_minter": b.l2_minter,
-            "l2_gateway": b.l2_gateway,
-            "l2_bonding_manager": self.l2_bonding_manager,
-            "l2_migrator": self.l2_migrator,
+            **{f"l1_{field.name}": getattr(self.l1, field.name) for field in fields(L1Protocol)},
+            **{field.name: getattr(self.bridge, field.name) for field in fields(Bridge)},
+            **{field.name: getattr(self, field.name) for field in fields(self)},
         }
-        return {name: str(c.address) for name, c in named.items()}
+        return {role: str(named[role].address) for role in CONTRACTS}
+
+
+    @classmethod
+    def at(
+        cls, chains: TwoChains, sim: ArbitrumSimulator | None, inbox: str, addresses: Mapping[str, str]
+    ) -> System:
+        """The system whose contracts are at ``addresses`` (by role, as :attr:`addresses` gives them), bound to
+        ``chains``; ``inbox`` is the Arbitrum Inbox its bridge sends through, ``sim`` the simulator carrying its
+        messages (``None``: a real Arbitrum's). Reads nothing from the chains."""
+        from ape_livepeer_migration.contracts import contract
+
+        bound = {}
+        for role, (layer, contract_name) in CONTRACTS.items():
+            chain: Chain = getattr(chains, layer)
+            with chain:
+                bound[role] = chain.bind(contract(contract_name).at(addresses[role]))
+        l1 = L1Protocol(**{field.name: bound[f"l1_{field.name}"] for field in fields(L1Protocol)})
+        bridge = Bridge(
+            chains=chains, l1_protocol=l1, inbox=inbox, **_roles_of(Bridge, bound)
+        )
+        return cls(chains=chains, sim=sim, l1=l1, bridge=bridge, **_roles_of(cls, bound))
+
+
+def _roles_of(holder: type, bound: Mapping[str, OnChain]) -> dict[str, OnChain]:
+    """The contracts of ``bound`` that are fields of the dataclass ``holder``, by field name."""
+    return {field.name: bound[field.name] for field in fields(holder) if field.name in CONTRACTS}
 
 
 def check_arbitrum(chains: TwoChains, arbitrum: ArbitrumContracts) -> None:
@@ -104,7 +136,7 @@ def check_arbitrum(chains: TwoChains, arbitrum: ArbitrumContracts) -> None:
         ("l1", "Inbox", arbitrum.inbox),
         ("l1", "Bridge", arbitrum.bridge),
         ("l1", "Outbox", arbitrum.outbox),
-        ("l2", "ArbSys", sim_api.ARB_SYS_ADDRESS),
+        ("l2", "ArbSys", ARB_SYS_ADDRESS),
     )
     for layer, name, address in wanted:
         chain = getattr(chains, layer)
@@ -113,9 +145,8 @@ def check_arbitrum(chains: TwoChains, arbitrum: ArbitrumContracts) -> None:
                 f"the {layer.upper()} (chain {chain.chain_id}) has no contract at Arbitrum's {name} {address}: "
                 "it is not a chain these Arbitrum addresses belong to"
             )
-    call = {"to": arbitrum.inbox, "data": "0x" + function_selector("bridge()").hex()}
-    answer = chains.l1.provider.make_request("eth_call", [call, "latest"])
-    reported = "0x" + bytes.fromhex(answer[2:])[-20:].hex()
+    call = {"to": arbitrum.inbox, "data": hex_text(function_selector("bridge()"))}
+    reported = hex_text(hex_bytes(chains.l1.request("eth_call", [call, "latest"]))[-20:])
     if reported.lower() != arbitrum.bridge.lower():
         raise ArbitrumNotFoundError(
             f"Arbitrum's Inbox {arbitrum.inbox} on the L1 reports the bridge {reported}, expected {arbitrum.bridge}"
@@ -154,11 +185,8 @@ def deploy_system(
     from ape_livepeer_migration.contracts import contract
 
     l1_params = dict(l1_params or {})
-    l2_params = dict(l2_params or {})
-    unknown = (set(l1_params) | set(l2_params)) - set(DEFAULT_PARAMS)
-    if unknown:
-        raise InputError(f"unknown protocol parameters: {', '.join(sorted(unknown))}")
-    l2p = {**DEFAULT_PARAMS, **l2_params}
+    protocol_params(l1_params)
+    l2p = protocol_params(l2_params)
     tx = {"sender": deployer}
     l1, l2 = chains.l1, chains.l2
 
@@ -173,7 +201,7 @@ def deploy_system(
         inbox = str(sim.inbox.address)
     with l1:
         proto = deploy_l1_protocol(deployer, genesis=genesis, ticket_broker=l1_ticket_broker, **l1_params)
-    bridge = deploy_bridge(chains, proto, inbox, deployer, **{k: l2p[k] for k in _L2_BRIDGE_PARAMS})
+    bridge = deploy_bridge(chains, proto, inbox, deployer, **{k: l2p[k] for k in L2_ECONOMY_PARAMS})
     with l2:
         l2_bm = contract("L2BondingManager").deploy(
             deployer,
@@ -222,375 +250,3 @@ def switch_l1_inflation_off(system: System, governor: AccountAPI) -> ReceiptAPI:
     """Governance step: revoke the L1 BondingManager's minting delegation, so the L1 Minter mints only for the L1
     gateway (withdrawal shortfalls) and L1 ``reward()`` reverts. Returns the receipt."""
     return system.l1.minter.removeMintingDelegate(system.l1.bonding_manager.address, sender=governor)
-
-
-# ---------------------------------------------------------------------------- migration helpers
-
-
-#: The migration id the L2 gas estimate of a migration runs with (:func:`migration_gas_params`). The L1Migrator
-#: counts ids up from 1, so this one is never assigned and never finalized on L2; the L2 call costs the same for any
-#: fresh id (its ``isMigrated`` slot goes from 0 to 1), except its calldata, which this id (all non-zero bytes)
-#: makes slightly dearer: the estimate errs on the safe side.
-ESTIMATE_MIGRATION_ID = 2**256 - 1
-#: The deadline the L2 gas estimate runs with: the real one is set on L1 when the migration is mined (its L1
-#: timestamp plus ``L1Migrator.MIGRATION_LIFETIME``, 7 days); this one is never past, and its all non-zero bytes err
-#: on the safe side.
-ESTIMATE_DEADLINE = 2**256 - 1
-
-
-#: L2 gas per member of the active set that staking may walk past. The set is a list sorted by stake: an orchestrator
-#: joining it is linked in from the tail and walks up, and one whose stake grows walks up from its old place, one
-#: member per step, each step reading the member's stake and link (two cold storage reads, 4,200 gas, plus the loop).
-#: Measured at 4,640 L2 gas per member of the migration's L2 transaction (gateway, Migrator and BondingManager calls,
-#: ``tests/migration/test_active_set_gas.py``); 5,500 keeps about 18 % in hand.
-ACTIVE_SET_STEP_GAS = 5_500
-#: L2 gas of what others' changes to the set may add to staking besides the walk: relinking an orchestrator that the
-#: estimate found in place (about 93,000, several link slots written from zero), or evicting the tail of a now full
-#: set (about 27,000) and linking the orchestrator in afresh (a new node: 44,200); and initializing the round, when a
-#: new one started before the ticket runs (about 45,000: ``L2BondingManager`` does it first). The worst of these
-#: measured together is about 140,000 (``tests/migration/test_active_set_gas.py``); 250,000 keeps a wide margin.
-ACTIVE_SET_ENTRY_GAS = 250_000
-
-
-def active_set_gas_bound(system: System) -> int:
-    """The most L2 gas that others can add to a staking call by changing the L2 active set before it runs.
-
-    Every walk of the set is bounded by its size, which the L2 BondingManager caps at ``numActiveTranscoders``
-    (read from the chain): a full set of that many members, each walked past, plus the set changes of
-    :data:`ACTIVE_SET_ENTRY_GAS`. Unused gas is refunded on L2, so covering the worst case costs the user only the
-    ETH it locks until the ticket is redeemed. It assumes the governor does not raise ``numActiveTranscoders`` while
-    the ticket is pending."""
-    members = system.l2_bonding_manager.numActiveTranscoders()
-    return members * ACTIVE_SET_STEP_GAS + ACTIVE_SET_ENTRY_GAS
-
-
-@dataclass(frozen=True)
-class MigrationSent:
-    """One migration as sent on L1."""
-
-    receipt: ReceiptAPI
-    migration: Migration  # the record the L2 message carries
-    gas: RetryableGasParams
-
-    @property
-    def parked(self) -> bool:
-        """Whether the LPT will wait on L2 for ``migration.l2_delegator`` to claim it (:func:`claim_migrated_stake`)
-        instead of being staked on arrival."""
-        return self.migration.parked
-
-
-def planned_migration(
-    system: System, l1_delegator: str, l2_delegator: str, l2_orchestrator: str, lock_ids: Sequence[int] = ()
-) -> Migration:
-    """The record the next migration of ``l1_delegator`` will carry (its stake, or the locks ``lock_ids``), from
-    the current L1 state (read in batches: :meth:`ape_livepeer_migration.chains.pair.Chain.call_batch`). Its deadline is
-    left 0: the L1Migrator sets it when the migration is mined."""
-    bm, l1 = system.l1.bonding_manager, system.chains.l1
-    if lock_ids:
-        count, *locks = l1.call_batch(
-            [(system.l1_migrator, "migrationCount", ())]
-            + [(bm, "getDelegatorUnbondingLock", (l1_delegator, i)) for i in lock_ids]
-        )
-        amount = sum(lock[0] for lock in locks)
-        return Migration(count + 1, Kind.UNBONDING_LOCKS, l1_delegator, l2_delegator, l2_orchestrator, amount)
-    # one round trip for what does not depend on the round, a second one for the stake at the round
-    count, round_, registered = l1.call_batch(
-        [(system.l1_migrator, "migrationCount", ()), (system.l1.rounds, "currentRound", ()),
-         (bm, "isRegisteredTranscoder", (l1_delegator,))]
-    )
-    next_id = count + 1
-    amount = bm.pendingStake(l1_delegator, round_)
-    if registered:
-        t = bm.getTranscoder(l1_delegator)
-        return Migration(
-            next_id, Kind.ORCHESTRATOR, l1_delegator, l2_delegator, l2_delegator, amount, t.rewardCut, t.feeShare
-        )
-    return Migration(next_id, Kind.DELEGATOR, l1_delegator, l2_delegator, l2_orchestrator, amount)
-
-
-def migration_gas_params(system: System, migration: Migration, **margins: Any) -> RetryableGasParams:
-    """Retryable gas parameters for ``migration``: its L2 call (mint + stake) estimated from the gateway's alias on
-    today's L2 state, times the gas margin, plus :func:`active_set_gas_bound`. Whatever others do to the L2 active
-    set between the estimate and the redeem (bonding 1 wei to join it, bonding between the orchestrator's old and new
-    place), the auto-redeem has the gas for a full set walked end to end.
-
-    The call is estimated with the migration id :data:`ESTIMATE_MIGRATION_ID` instead of the planned one: the id is
-    assigned on L1 only when the migration is mined, and when other users migrate in between, the planned id goes to
-    one of them and may already be finalized on L2, where ``L2Migrator`` refuses it (``AlreadyMigrated``)."""
-    calldata = finalize_deposit_calldata(
-        system.bridge,
-        str(system.l1_migrator.address),
-        str(system.l2_migrator.address),
-        migration.amount,
-        replace(migration, id=ESTIMATE_MIGRATION_ID, deadline=ESTIMATE_DEADLINE).encode(),
-    )
-    b = system.bridge
-    margins.setdefault("extra_gas", active_set_gas_bound(system))
-    return retryable_gas_params(
-        system.chains, b.inbox, str(b.l1_gateway.address), str(b.l2_gateway.address), calldata, **margins
-    )
-
-
-def migrate(
-    system: System,
-    account: AccountAPI,
-    l2_delegator: str | None = None,
-    l2_orchestrator: str | None = None,
-    *,
-    gas: RetryableGasParams | None = None,
-    **margins: Any,
-) -> MigrationSent:
-    """Migrate all of ``account``'s L1 stake in one L1 transaction (``L1Migrator.migrate``).
-
-    ``l2_delegator`` defaults to ``account``'s own address, where the stake is staked as soon as the L2 message
-    executes. Any other ``l2_delegator`` (say, an L2 address a contract wallet controls) is "parked until claimed":
-    the LPT waits in the L2Migrator until that address calls ``claimStake`` in its own L2 transaction
-    (:func:`claim_migrated_stake`), and ``l2_orchestrator`` is then only a suggestion (:attr:`MigrationSent.parked`).
-    ``l2_orchestrator`` defaults to the L1 delegate (the account itself for an orchestrator); a delegator whose
-    orchestrator has not migrated can name another one. ``gas`` overrides the estimated retryable parameters (see
-    :func:`migration_gas_params`).
-    """
-    bm = system.l1.bonding_manager
-    l2_delegator = str(l2_delegator or account.address)
-    l2_orchestrator = str(l2_orchestrator or bm.getDelegator(account.address).delegateAddress)
-    planned = planned_migration(system, account.address, l2_delegator, l2_orchestrator)
-    gas = gas or migration_gas_params(system, planned, **margins)
-    receipt = system.l1_migrator.migrate(
-        l2_delegator, l2_orchestrator, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost,
-        value=gas.value, sender=account,
-    )
-    return MigrationSent(receipt, _sent_record(system, receipt), gas)
-
-
-def migrate_unbonding_locks(
-    system: System,
-    account: AccountAPI,
-    lock_ids: Sequence[int],
-    l2_orchestrator: str,
-    l2_delegator: str | None = None,
-    *,
-    gas: RetryableGasParams | None = None,
-    **margins: Any,
-) -> MigrationSent:
-    """Migrate ``account``'s unbonding locks ``lock_ids`` in one L1 transaction; they are staked with
-    ``l2_orchestrator`` on L2 for ``l2_delegator`` (default: ``account``'s address; any other address gets them only
-    by claiming them, as in :func:`migrate`)."""
-    l2_delegator = str(l2_delegator or account.address)
-    planned = planned_migration(system, account.address, l2_delegator, str(l2_orchestrator), list(lock_ids))
-    gas = gas or migration_gas_params(system, planned, **margins)
-    receipt = system.l1_migrator.migrateUnbondingLocks(
-        list(lock_ids), l2_delegator, str(l2_orchestrator), gas.gas_limit, gas.gas_price_bid,
-        gas.max_submission_cost, value=gas.value, sender=account,
-    )
-    return MigrationSent(receipt, _sent_record(system, receipt), gas)
-
-
-@dataclass(frozen=True)
-class SignedMigration:
-    """``L1Migrator.SignedMigration``: what an L1 delegator signs so that a relayer can migrate its stake."""
-
-    l1_delegator: str
-    l2_delegator: str
-    l2_orchestrator: str
-    min_l2_gas_limit: int  # the relayer's retryable must have at least this gas limit
-    min_l2_gas_price: int  # and at least this gas price bid
-    deadline: int  # last valid L1 timestamp
-
-    def as_tuple(self) -> tuple:
-        return (
-            self.l1_delegator,
-            self.l2_delegator,
-            self.l2_orchestrator,
-            self.min_l2_gas_limit,
-            self.min_l2_gas_price,
-            self.deadline,
-        )
-
-
-def signed_migration_for(
-    system: System, l1_delegator: str, l2_delegator: str, l2_orchestrator: str, deadline: int, **margins: Any
-) -> SignedMigration:
-    """A :class:`SignedMigration` whose gas minimums are today's estimate for it (see :func:`migration_gas_params`)."""
-    planned = planned_migration(system, str(l1_delegator), str(l2_delegator), str(l2_orchestrator))
-    gas = migration_gas_params(system, planned, **margins)
-    return SignedMigration(
-        str(l1_delegator), str(l2_delegator), str(l2_orchestrator), gas.gas_limit, gas.gas_price_bid, deadline
-    )
-
-
-def eip712_typed_data(
-    domain_name: str,
-    chain_id: int,
-    verifying_contract: str,
-    primary_type: str,
-    fields: list[tuple[str, str]],
-    message: dict[str, Any],
-    version: str = "1",
-) -> dict:
-    """EIP-712 typed data (as ``encode_typed_data(full_message=...)`` takes it) of one ``primary_type`` struct with
-    ``fields`` (``(name, type)`` in order) and values ``message``, for a contract whose domain has a name, a
-    version, a chain id and its address (OpenZeppelin's ``EIP712``)."""
-    return {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            primary_type: [{"name": name, "type": type_} for name, type_ in fields],
-        },
-        "primaryType": primary_type,
-        "domain": {
-            "name": domain_name,
-            "version": version,
-            "chainId": chain_id,
-            "verifyingContract": str(verifying_contract),
-        },
-        "message": message,
-    }
-
-
-def migration_typed_data(system: System, m: SignedMigration, nonce: int | None = None) -> dict:
-    """The EIP-712 typed data that authorises ``migrateWithSignature(m)`` (the signer's next nonce unless given)."""
-    migrator = system.l1_migrator
-    if nonce is None:
-        nonce = migrator.nonces(m.l1_delegator)
-    return eip712_typed_data(
-        "Livepeer L1Migrator",
-        system.chains.l1.chain_id,
-        migrator.address,
-        "Migration",
-        [
-            ("l1Delegator", "address"),
-            ("l2Delegator", "address"),
-            ("l2Orchestrator", "address"),
-            ("minL2GasLimit", "uint256"),
-            ("minL2GasPrice", "uint256"),
-            ("nonce", "uint256"),
-            ("deadline", "uint256"),
-        ],
-        {
-            "l1Delegator": m.l1_delegator,
-            "l2Delegator": m.l2_delegator,
-            "l2Orchestrator": m.l2_orchestrator,
-            "minL2GasLimit": m.min_l2_gas_limit,
-            "minL2GasPrice": m.min_l2_gas_price,
-            "nonce": nonce,
-            "deadline": m.deadline,
-        },
-    )
-
-
-def sign_migration(system: System, signer: AccountAPI, m: SignedMigration) -> bytes:
-    """``signer``'s EIP-712 signature (65 bytes, r || s || v) of ``m``: its own stake, or, as the owner key of a
-    contract wallet ``m.l1_delegator``, the wallet's (checked by ERC-1271)."""
-    sig = signer.sign_message(encode_typed_data(full_message=migration_typed_data(system, m)))
-    return sig.encode_rsv()  # r and s padded to 32 bytes each (either may start with a zero byte)
-
-
-def migrate_with_signature(
-    system: System,
-    relayer: AccountAPI,
-    m: SignedMigration,
-    signature: bytes,
-    *,
-    gas: RetryableGasParams | None = None,
-    **margins: Any,
-) -> MigrationSent:
-    """Submit the signed migration ``m``; ``relayer`` pays the L1 transaction and the retryable. By default the gas
-    parameters are estimated now and raised to the signed minimums where below them."""
-    if gas is None:
-        planned = planned_migration(system, m.l1_delegator, m.l2_delegator, m.l2_orchestrator)
-        estimate = migration_gas_params(system, planned, **margins)
-        gas = RetryableGasParams(
-            estimate.max_submission_cost,
-            max(estimate.gas_limit, m.min_l2_gas_limit),
-            max(estimate.gas_price_bid, m.min_l2_gas_price),
-        )
-    receipt = system.l1_migrator.migrateWithSignature(
-        m.as_tuple(), signature, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost,
-        value=gas.value, sender=relayer,
-    )
-    return MigrationSent(receipt, _sent_record(system, receipt), gas)
-
-
-def _sent_record(system: System, receipt: ReceiptAPI) -> Migration:
-    """The migration record a receipt of the L1Migrator sent (from its MigrationInitiated event)."""
-    with system.chains.l1:
-        (e,) = receipt.decode_logs(system.l1_migrator.unwrapped.MigrationInitiated)
-    return Migration(
-        e.id, Kind(e.kind), e.l1Delegator, e.l2Delegator, e.l2Orchestrator, e.amount, e.rewardCut, e.feeShare,
-        e.deadline,
-    )
-
-
-# ---------------------------------------------------------------------------- on L2: claims; expiry and refund
-
-
-def claimable_stake(system: System, migration_id: int) -> tuple[str, str, int]:
-    """``(l2_delegator, suggested_orchestrator, amount)`` of migration ``migration_id``'s LPT waiting in the
-    L2Migrator for its L2 delegator (amount 0: nothing waits)."""
-    p = system.l2_migrator.parked(migration_id)
-    return str(p.l2Delegator), str(p.suggestedOrchestrator), int(p.amount)
-
-
-def claim_migrated_stake(
-    system: System, account: AccountAPI, migration_id: int, orchestrator: str | None = None
-) -> ReceiptAPI:
-    """Stake migration ``migration_id``'s parked LPT for ``account`` (its L2 delegator) with ``orchestrator``
-    (default: the orchestrator the L1 delegator suggested), in ``account``'s own L2 transaction
-    (``L2Migrator.claimStake``): exactly ``account``'s own ``bond(amount, orchestrator)``. Refuses, before sending,
-    when nothing of that migration waits for ``account``."""
-    delegator, suggested, amount = claimable_stake(system, migration_id)
-    if amount == 0 or delegator.lower() != account.address.lower():
-        raise MigrationError(f"migration {migration_id} has no stake waiting on L2 for {account.address}")
-    return system.l2_migrator.claimStake(migration_id, str(orchestrator or suggested), sender=account)
-
-
-@dataclass(frozen=True)
-class ExpiredMigration:
-    """A migration sent back to L1 by ``L2Migrator.expire``."""
-
-    receipt: ReceiptAPI  # the L2 transaction
-    migration: Migration
-    l2_to_l1_position: int  # the message's position in ArbSys's send tree
-
-
-def expire_migration(system: System, sender: AccountAPI, migration: Migration) -> ExpiredMigration:
-    """Send ``migration`` (never finalized on L2 and past its deadline) back to L1 (``L2Migrator.expire``, one L2
-    transaction by ``sender``, anyone). Its refund then runs on L1 through the Outbox once the message's send root
-    is confirmed (:func:`refund_expired_migration`)."""
-    receipt = system.l2_migrator.expire(migration.encode(), sender=sender)
-    with system.chains.l2:
-        (event,) = receipt.decode_logs(system.l2_migrator.unwrapped.MigrationExpired)
-    return ExpiredMigration(receipt, migration, int(event.l2ToL1Id))
-
-
-def refund_expired_migration(system: System, sender: AccountAPI, expired: ExpiredMigration) -> ReceiptAPI:
-    """Execute ``expired``'s L2 -> L1 message through the Outbox, as a withdrawal is finalized: the L1Migrator
-    returns the migration's LPT from the escrow to its L1 delegator as a new unbonding lock (full unbonding period).
-    On the local pair the send root is asserted and the challenge period waited out here (the relayer does the
-    same); ``sender`` pays the L1 gas. Returns the L1 receipt."""
-    sim = system.sim
-    if sim is None:
-        raise MigrationError(
-            "refunding on a real Arbitrum: execute the L2 -> L1 message in Arbitrum's Outbox once its send root is "
-            "confirmed (ape_livepeer_migration.arbitrum.live.outbox_execution)"
-        )
-    messages = sim_api.fetch_l2_to_l1(sim, sim.l2_deploy_block, system.chains.l2.block_number)
-    covered = [m for m in messages if m.position <= expired.l2_to_l1_position]
-    message = covered[-1]
-    if message.position != expired.l2_to_l1_position or message.caller.lower() != str(
-        system.l2_migrator.address
-    ).lower():
-        raise MigrationError(f"L2 -> L1 message {expired.l2_to_l1_position} is not the L2Migrator's expiry")
-    if sim_api.is_executed(sim, message.index):
-        raise MigrationError(f"migration {expired.migration.id} was refunded before")
-    assertion = sim_api.assert_send_root(sim, messages)
-    sim_api.mine_l1_until(sim, assertion.confirmable_at_block)
-    result = sim_api.execute_l2_to_l1(sim, message, sim_api.proof_for(messages, message.index), sender=sender)
-    with system.chains.l1:
-        from ape import chain
-
-        return chain.provider.get_receipt(result.l1_tx_hash)

@@ -19,24 +19,19 @@ from typing import TYPE_CHECKING, Any
 
 from eth_abi import encode as abi_encode
 
-from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias, function_selector
-from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS, L1Protocol
-from ape_livepeer_migration.exceptions import InputError, L2CallRevertsError
+from ape_livepeer_migration._eth import function_selector
+from ape_livepeer_migration.bridge.gas import RetryableGasParams, retryable_gas_params
+from ape_livepeer_migration.protocol.deploy import L2_ECONOMY_PARAMS, L1Protocol, protocol_params
+
+# Re-exported for session/ until it imports it from _eth.
+from ape_livepeer_migration._eth import pending_base_fee  # noqa: F401, E402
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI, ReceiptAPI
 
-    from ape_livepeer_migration.chains.pair import Chain, OnChain, TwoChains
-
-#: Arbitrum One's minimum L2 base fee (0.01 gwei): the floor of the gas price bid.
-MIN_L2_GAS_PRICE = 10_000_000
-#: Default margins: the L1 base fee may rise before the deposit is mined, and gas estimates are not exact.
-SUBMISSION_FEE_MARGIN = 2.0
-L2_GAS_MARGIN = 1.3
-L2_GAS_PRICE_MARGIN = 2.0
+    from ape_livepeer_migration.chains.pair import OnChain, TwoChains
 
 _FINALIZE_SIGNATURE = "finalizeInboundTransfer(address,address,address,uint256,bytes)"
-_L2_PARAM_NAMES = ("round_length", "round_lock_amount", "inflation", "inflation_change", "target_bonding_rate")
 
 
 @dataclass(frozen=True)
@@ -59,18 +54,6 @@ class Bridge:
         """L1 LPT, bound to the L1."""
         return self.chains.l1.bind(self.l1_protocol.token)
 
-
-@dataclass(frozen=True)
-class RetryableGasParams:
-    """L2 gas parameters of one retryable ticket and the exact ``msg.value`` they need."""
-
-    max_submission_cost: int
-    gas_limit: int
-    gas_price_bid: int
-
-    @property
-    def value(self) -> int:
-        return self.max_submission_cost + self.gas_limit * self.gas_price_bid
 
 
 @dataclass(frozen=True)
@@ -111,10 +94,7 @@ def deploy_bridge(
     """
     from ape_livepeer_migration.contracts import contract
 
-    unknown = set(l2_params) - set(_L2_PARAM_NAMES)
-    if unknown:
-        raise InputError(f"unknown L2 parameters: {', '.join(sorted(unknown))}")
-    p = {**DEFAULT_PARAMS, **l2_params}
+    p = protocol_params(l2_params, L2_ECONOMY_PARAMS)
     tx = {"sender": deployer}
     l1, l2 = chains.l1, chains.l2
     inbox = getattr(arbitrum, "inbox", arbitrum)
@@ -164,16 +144,6 @@ def deploy_bridge(
     )
 
 
-# ---------------------------------------------------------------------------- gas parameters
-
-
-def pending_base_fee(chain: Chain) -> int:
-    """The base fee of ``chain``'s next block (0 before London)."""
-    block = chain.provider.make_request("eth_getBlockByNumber", ["pending", False])
-    value = block.get("baseFeePerGas") or 0
-    return int(value, 16) if isinstance(value, str) else int(value)
-
-
 def finalize_deposit_calldata(bridge: Bridge, l1_from: str, to: str, amount: int, call_hook_data: bytes = b"") -> bytes:
     """The L2 call a deposit's retryable makes: ``L2LPTGateway.finalizeInboundTransfer``."""
     gateway_data = abi_encode(["bytes", "bytes"], [b"", bytes(call_hook_data)])
@@ -182,48 +152,6 @@ def finalize_deposit_calldata(bridge: Bridge, l1_from: str, to: str, amount: int
         [str(bridge.l1_token.address), str(l1_from), str(to), amount, gateway_data],
     )
 
-
-def retryable_gas_params(
-    chains: TwoChains,
-    inbox: str,
-    l1_sender: str,
-    l2_target: str,
-    calldata: bytes,
-    *,
-    submission_margin: float = SUBMISSION_FEE_MARGIN,
-    gas_margin: float = L2_GAS_MARGIN,
-    gas_price_margin: float = L2_GAS_PRICE_MARGIN,
-    min_gas_price: int = MIN_L2_GAS_PRICE,
-    extra_gas: int = 0,
-) -> RetryableGasParams:
-    """Gas parameters for a retryable that ``l1_sender`` (a contract on L1) sends to ``l2_target`` with ``calldata``.
-
-    The submission fee comes from ``Inbox.calculateRetryableSubmissionFee`` at the next L1 block's base fee; the gas
-    limit from ``eth_estimateGas`` of the L2 call sent by ``l1_sender``'s alias; the gas price bid from the next L2
-    block's base fee (at least ``min_gas_price``). Each is multiplied by its margin. ``extra_gas`` is added to the
-    gas limit after its margin: what the call may cost beyond today's estimate once others change the L2 state it
-    reads (:func:`ape_livepeer_migration.bridge.system.active_set_gas_bound` for a call that stakes). An L2 call that reverts
-    raises :class:`L2CallRevertsError`: such a ticket would not auto-redeem (pass explicit gas parameters to
-    send it anyway, e.g. to redeem it once the L2 side is ready).
-    """
-    from ape.exceptions import ApeException
-
-    from ape_livepeer_migration.contracts import contract
-
-    l1, l2 = chains.l1, chains.l2
-    with l1:
-        fee = contract("IInbox").at(inbox).calculateRetryableSubmissionFee(len(calldata), pending_base_fee(l1))
-    call = {"from": apply_l1_to_l2_alias(l1_sender), "to": str(l2_target), "data": "0x" + bytes(calldata).hex()}
-    try:
-        estimate = l2.provider.make_request("eth_estimateGas", [call])
-    except ApeException as exc:
-        raise L2CallRevertsError(f"the L2 call to {l2_target} reverts: {exc}") from exc
-    estimate = int(estimate, 16) if isinstance(estimate, str) else int(estimate)
-    return RetryableGasParams(
-        max_submission_cost=int(fee * submission_margin),
-        gas_limit=int(estimate * gas_margin) + extra_gas,
-        gas_price_bid=max(int(pending_base_fee(l2) * gas_price_margin), min_gas_price),
-    )
 
 
 def deposit_gas_params(
@@ -327,4 +255,6 @@ def report_l1_supply(bridge: Bridge, sender: AccountAPI, *, gas: RetryableGasPar
         gas = RetryableGasParams(
             gas.max_submission_cost, max(gas.gas_limit, min_gas), max(gas.gas_price_bid, min_bid)
         )
-    return reporter.reportSupply(gas.max_submission_cost, gas.gas_limit, gas.gas_price_bid, value=gas.value, sender=sender)
+    return reporter.reportSupply(
+        gas.max_submission_cost, gas.gas_limit, gas.gas_price_bid, value=gas.value, sender=sender
+    )

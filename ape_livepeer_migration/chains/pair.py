@@ -68,7 +68,14 @@ from ape_livepeer_migration.config import (
 )
 from ape_livepeer_migration.chains.networks import LOCAL_PAIR, NetworkPair, PairKind, split_choice
 from ape_livepeer_migration.toolchain import prepend_tools_to_path
-from ape_livepeer_migration.exceptions import ChainError, ChainIdMismatchError, ConfigError, NodeNotRunningError, SnapshotUnsupportedError, UpstreamUnavailableError
+from ape_livepeer_migration.exceptions import (
+    ChainError,
+    ChainIdMismatchError,
+    ConfigError,
+    NodeNotRunningError,
+    SnapshotUnsupportedError,
+    UpstreamUnavailableError,
+)
 
 if TYPE_CHECKING:
     from ape.api import ProviderAPI, ReceiptAPI
@@ -232,10 +239,12 @@ class Chain:
         if self._context is None:
             where = self.where  # also fixes the provider's host, part of its connection id
             if self.attaches and not port_is_listening(urlparse(self.provider.uri).port):
-                command = "ape livepeer chains" if self.pair == LOCAL_PAIR.name else f"ape livepeer --pair {self.pair} chains"
+                command = (
+                    "ape livepeer chains" if self.pair == LOCAL_PAIR.name else f"ape livepeer --pair {self.pair} chains"
+                )
                 raise NodeNotRunningError(
-                    f"no node listens for the {self.layer.upper()} ({where}); start the {self.pair} "
-                    f"pair with `{command}` (ports: livepeer_migration.{self.pair.replace('-', '_')} in ape-config.yaml)"
+                    f"no node listens for the {self.layer.upper()} ({where}); start the {self.pair} pair with "
+                    f"`{command}` (ports: livepeer_migration.{self.pair.replace('-', '_')} in ape-config.yaml)"
                 )
             if self.provider.connection_id in ProviderContextManager.connected_providers:
                 # Ape would hand us its connected instance and, on our disconnect, drop it

@@ -9,12 +9,13 @@ Run inside the chain it deploys to (``with chains.l1:`` in tests, or an ``ape`` 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
+
 from ape_livepeer_migration.exceptions import InputError
 
-#: Protocol parameters of the real deployment (reference/livepeer.md); precisions in the contracts' NatSpec.
+#: Protocol parameters of the real Livepeer deployment; precisions in the contracts' NatSpec.
 DEFAULT_PARAMS: dict[str, int] = {
     "round_length": 5760,  # blocks
     "round_lock_amount": 100_000,  # last 10% of a round is locked (precision 1e6)
@@ -24,6 +25,21 @@ DEFAULT_PARAMS: dict[str, int] = {
     "inflation_change": 500,  # precision 1e9
     "target_bonding_rate": 500_000_000,  # precision 1e9
 }
+
+
+#: The parameters of the L2 round length and monetary policy (the L2 BondingManager takes the other two).
+L2_ECONOMY_PARAMS = ("round_length", "round_lock_amount", "inflation", "inflation_change", "target_bonding_rate")
+
+
+def protocol_params(
+    overrides: Mapping[str, int] | None = None, names: Collection[str] = DEFAULT_PARAMS
+) -> dict[str, int]:
+    """:data:`DEFAULT_PARAMS` with ``overrides`` applied; refuses (:class:`InputError`) a name not in ``names``."""
+    overrides = dict(overrides or {})
+    unknown = set(overrides) - set(names)
+    if unknown:
+        raise InputError(f"unknown protocol parameters: {', '.join(sorted(unknown))}")
+    return {**DEFAULT_PARAMS, **overrides}
 
 
 @dataclass(frozen=True)
@@ -46,14 +62,11 @@ def deploy_l1_protocol(
 
     ``deployer`` becomes the owner (governor) of all four contracts. ``genesis`` maps addresses to LPT minted
     before minting is handed to the Minter. ``ticket_broker``, when given, is allowed to credit fees.
-    ``params`` override :data:`DEFAULT_PARAMS`; an unknown name raises ``TypeError``.
+    ``params`` override :data:`DEFAULT_PARAMS`; an unknown name raises :class:`InputError`.
     """
     from ape_livepeer_migration.contracts import contract
 
-    unknown = set(params) - set(DEFAULT_PARAMS)
-    if unknown:
-        raise InputError(f"unknown protocol parameters: {', '.join(sorted(unknown))}")
-    p = {**DEFAULT_PARAMS, **params}
+    p = protocol_params(params)
     tx = {"sender": deployer}
 
     token = contract("LivepeerToken").deploy(deployer, **tx)

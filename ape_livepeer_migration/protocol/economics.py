@@ -100,7 +100,9 @@ class NetworkState:
         for name in ("total_supply", "inflation", "total_active_stake"):
             _require_int(getattr(self, name), name)
         _require(self.total_supply > 0, "total_supply", "must be greater than 0")
-        _require(0 < self.inflation <= INFLATION_PRECISION, "inflation", "must be above 0 % and at most 100 % per round")
+        _require(
+            0 < self.inflation <= INFLATION_PRECISION, "inflation", "must be above 0 % and at most 100 % per round"
+        )
         _require(self.total_active_stake > 0, "total_active_stake", "must be greater than 0")
         _require(
             self.total_active_stake <= self.total_supply,
@@ -152,7 +154,8 @@ class Prices:
     def __post_init__(self) -> None:
         for name in ("lpt_usd", "eth_usd"):
             value = getattr(self, name)
-            _require(isinstance(value, (int, Fraction)) and not isinstance(value, bool), name, "must be exact (int or Fraction)")
+            exact = isinstance(value, (int, Fraction)) and not isinstance(value, bool)
+            _require(exact, name, "must be exact (int or Fraction)")
             _require(value > 0, name, "must be greater than 0")
             object.__setattr__(self, name, Fraction(value))
 

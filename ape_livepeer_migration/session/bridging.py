@@ -23,7 +23,7 @@ def check_bridge(
 ) -> Any:
     """Refuse a bridge ``direction`` ("in": L1 -> L2, "out": L2 -> L1) of ``amount`` that cannot succeed (amount
     not above 0 or above the balance, too little ETH for the deposit's L2 fees or for the withdrawal's estimated L2
-    gas). Returns a deposit's :class:`~ape_livepeer_migration.bridge.transfers.RetryableGasParams` (``None`` for a
+    gas). Returns a deposit's :class:`~ape_livepeer_migration.bridge.gas.RetryableGasParams` (``None`` for a
     withdrawal); sends nothing."""
     from ape_livepeer_migration.bridge.transfers import deposit_gas_params
 
@@ -105,7 +105,8 @@ def relayer(deployment: Deployment, operator: AccountAPI | None = None, fast_for
     """The local relayer over this deployment, journaled next to the address book.
 
     ``operator`` must be the simulator's operator (default: the recorded one)."""
-    from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend
+    from ape_livepeer_migration.relayer.core import Relayer
+    from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
 
     sim = deployment.simulator(
         "relaying",

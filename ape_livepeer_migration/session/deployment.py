@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ape_livepeer_migration.accounts import resolve_account
 from ape_livepeer_migration.exceptions import (
     AddressBookError,
     ArbitrumNotFoundError,
@@ -22,9 +23,7 @@ from ape_livepeer_migration.exceptions import (
     NotDeployedError,
     SimulatorPresentError,
 )
-from ape_livepeer_migration.accounts import resolve_account
 from ape_livepeer_migration.session.addressbook import AddressBook
-from ape_livepeer_migration.session.attach import bind_system, missing_contract
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI
@@ -48,6 +47,25 @@ SIMULATOR_STEPS = (SIMULATOR, SYSTEM)
 ARBITRUM_STEPS = (ARBITRUM, SYSTEM)
 FORK_STEPS = (ARBITRUM, DELIVERY, SYSTEM)
 ALL_STEPS = (SIMULATOR, ARBITRUM, DELIVERY, SYSTEM)
+
+
+def missing_contract(chains: TwoChains, carrier: Mapping[str, Any], addresses: Mapping[str, str]) -> str | None:
+    """``"<name> at <address>, but the <layer> (chain <id>) has no contract there"`` for the first recorded
+    contract the chains lack (the simulator's or real Arbitrum's Inbox, Bridge and Outbox, then the system),
+    ``None`` when every one has code."""
+    from ape_livepeer_migration.bridge.system import CONTRACTS
+
+    recorded = [
+        (carrier, {"inbox": "l1", "bridge": "l1", "outbox": "l1"}),
+        (addresses, {name: layer for name, (layer, _) in CONTRACTS.items()}),
+    ]
+    for entry, layers in recorded:
+        for name, layer in layers.items():
+            chain = getattr(chains, layer)
+            if not chain.get_code(entry[name]):
+                where = f"the {layer.upper()} (chain {chain.chain_id})"
+                return f"{name} at {entry[name]}, but {where} has no contract there"
+    return None
 
 
 class Deployment:
@@ -96,6 +114,7 @@ class Deployment:
 
     def _attach(self) -> System:
         from ape_livepeer_migration.arbitrum.simulator import attach_simulator
+        from ape_livepeer_migration.bridge.system import System
         from ape_livepeer_migration.chains.networks import ArbitrumContracts
 
         carrier_step = self.deploy_steps[0]
@@ -120,7 +139,7 @@ class Deployment:
             sim = attach_simulator(self.chains, self._signer(carrier["operator"]), carrier)
         elif delivery is not None:
             sim = self._recorded_delivery(ArbitrumContracts(**carrier))
-        return bind_system(self.chains, carrier, addresses, sim)
+        return System.at(self.chains, sim, carrier["inbox"], addresses)
 
     def _simulator_on_chain(self) -> bool:
         """Whether the simulator the book records is on the chains (its L1 contracts and L2 precompiles)."""

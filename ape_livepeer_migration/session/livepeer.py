@@ -32,7 +32,6 @@ from ape_livepeer_migration.session import bridging, migration, rewards
 from ape_livepeer_migration.session import status as reads  # the module; Livepeer.status is a method
 from ape_livepeer_migration.session import withdrawals as outbound  # the module; Livepeer.withdrawals is a method
 from ape_livepeer_migration.session.addressbook import AddressBook, default_path
-from ape_livepeer_migration.session.attach import CONTRACTS
 from ape_livepeer_migration.session.deployment import (
     ALL_STEPS,
     ARBITRUM,
@@ -70,7 +69,6 @@ __all__ = [
     "ALL_STEPS",
     "ARBITRUM",
     "ARBITRUM_STEPS",
-    "CONTRACTS",
     "DELIVERY",
     "FORK_STEPS",
     "SIMULATOR",
@@ -217,7 +215,7 @@ class Livepeer:
     ) -> tuple[MigrationPlan, Any]:
         """Migrate ``account``'s L1 stake (or its locks ``lock_ids``) in one L1 transaction, after
         :meth:`plan_migration`'s checks. Returns the plan and the
-        :class:`~ape_livepeer_migration.bridge.system.MigrationSent`."""
+        :class:`~ape_livepeer_migration.bridge.migration.MigrationSent`."""
         return migration.migrate(self.deployment, self.preflight, account, to_orchestrator, lock_ids)
 
     # ------------------------------------------------------------------ bridge and relaying

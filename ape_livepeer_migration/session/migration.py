@@ -54,7 +54,7 @@ def plan_migration(
     Raises :class:`LivepeerError` when there is nothing to migrate, the orchestrator is unknown on L2, a lock
     does not exist, or the account lacks the ETH for both layers' fees.
     """
-    from ape_livepeer_migration.bridge.system import migration_gas_params, planned_migration
+    from ape_livepeer_migration.bridge.migration import migration_gas_params, planned_migration
 
     s = deployment.system
     address = l2_delegator = str(address)
@@ -115,10 +115,10 @@ def migrate(
 ) -> tuple[MigrationPlan, Any]:
     """Migrate ``account``'s L1 stake (or its locks ``lock_ids``) in one L1 transaction, after
     :func:`plan_migration`'s checks. Returns the plan and the
-    :class:`~ape_livepeer_migration.bridge.system.MigrationSent`."""
-    from ape_livepeer_migration.bridge.system import migrate as send_migration
-    from ape_livepeer_migration.bridge.system import migrate_unbonding_locks
-    from ape_livepeer_migration.bridge.transfers import RetryableGasParams
+    :class:`~ape_livepeer_migration.bridge.migration.MigrationSent`."""
+    from ape_livepeer_migration.bridge.gas import RetryableGasParams
+    from ape_livepeer_migration.bridge.migration import migrate as send_migration
+    from ape_livepeer_migration.bridge.migration import migrate_unbonding_locks
 
     plan = plan_migration(deployment, preflight, account.address, to_orchestrator, lock_ids)
     gas = RetryableGasParams(plan.max_submission_cost, plan.l2_gas_limit, plan.l2_gas_price_bid)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ape_livepeer_migration._eth import GWEI_DECIMALS, amount_text
 
 if TYPE_CHECKING:
-    from ape_livepeer_migration.bridge.system import MigrationSent
+    from ape_livepeer_migration.bridge.migration import MigrationSent
     from ape_livepeer_migration.protocol.economics import CallEconomics, ProfitabilityInputs
 
 

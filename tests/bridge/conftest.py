@@ -7,7 +7,8 @@ import pytest
 from ape import project
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
-from ape_livepeer_migration.bridge.transfers import Bridge, RetryableGasParams, deploy_bridge, deposit_gas_params
+from ape_livepeer_migration.bridge.transfers import Bridge, deploy_bridge, deposit_gas_params
+from ape_livepeer_migration.bridge.gas import RetryableGasParams
 from ape_livepeer_migration.protocol.deploy import deploy_l1_protocol
 from shared_fixtures import account_fixture, simulator_fixture
 

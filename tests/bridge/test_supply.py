@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from ape import project
 
-from ape_livepeer_migration._eth import rpc_int
+from ape_livepeer_migration._eth import pending_base_fee, rpc_int
 from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias
-from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, pending_base_fee, report_l1_supply
+from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, report_l1_supply
 from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS
 from protocol.helpers import reverts
 

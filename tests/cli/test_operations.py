@@ -24,7 +24,7 @@ def _one_line_error(result, code, text):
 def test_migrate_dry_run_shows_both_layers_and_sends_nothing(run, lp, world, nonces):
     from decimal import Decimal
 
-    from ape_livepeer_migration.bridge.system import active_set_gas_bound
+    from ape_livepeer_migration.bridge.gas import active_set_gas_bound
 
     before = nonces(world.d1)
     result = run("migrate", "--account", "test:4", "--dry-run", "--json")

@@ -51,12 +51,15 @@ from hypothesis.stateful import (
 )
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
-from ape_livepeer_migration.bridge.transfers import RetryableGasParams, bridge_in, bridge_out, deposit_gas_params
+from ape_livepeer_migration.bridge.gas import RetryableGasParams
+from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, deposit_gas_params
 from ape_livepeer_migration.relayer.journal import Status
 from ape_livepeer_migration.bridge.codec import Kind
-from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend
+from ape_livepeer_migration.relayer.core import Relayer
+from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
 from ape_livepeer_migration.scenario import next_rounds
-from ape_livepeer_migration.bridge.system import migrate, migrate_unbonding_locks, switch_l1_inflation_off
+from ape_livepeer_migration.bridge.migration import migrate, migrate_unbonding_locks
+from ape_livepeer_migration.bridge.system import switch_l1_inflation_off
 from protocol.helpers import reverts
 
 from .conftest import LPT, World, initialize_rounds

@@ -22,7 +22,7 @@ from ape_livepeer_migration._eth import rpc_int
 from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias
 from ape_livepeer_migration.bridge.transfers import bridge_in
-from ape_livepeer_migration.bridge.system import migrate
+from ape_livepeer_migration.bridge.migration import migrate
 from shared_fixtures import relayer, run_until_idle  # noqa: F401 (relayer: a fixture)
 
 SET_SIZE = 40
@@ -188,7 +188,7 @@ _NEW_NODE_GAS = 2 * 22_100
 def _check_constants(step: float, growth: int) -> None:
     """The library's documented costs cover what was measured: the per-member cost, and the whole growth of the L2
     call over its estimate within the bound before any margin (imported here: the bound is new with them)."""
-    from ape_livepeer_migration.bridge.system import ACTIVE_SET_ENTRY_GAS, ACTIVE_SET_STEP_GAS
+    from ape_livepeer_migration.bridge.gas import ACTIVE_SET_ENTRY_GAS, ACTIVE_SET_STEP_GAS
 
     assert step <= ACTIVE_SET_STEP_GAS
     assert growth <= SET_SIZE * ACTIVE_SET_STEP_GAS + ACTIVE_SET_ENTRY_GAS

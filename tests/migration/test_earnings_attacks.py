@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from ape_livepeer_migration.scenario import next_rounds
 from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
-from ape_livepeer_migration.bridge.system import migrate, migrate_unbonding_locks, migration_gas_params, planned_migration
+from ape_livepeer_migration.bridge.migration import (
+    migrate,
+    migrate_unbonding_locks,
+    migration_gas_params,
+    planned_migration,
+)
 from protocol.helpers import LPT
 
 

@@ -8,10 +8,16 @@ from ape import project
 from eth_utils import keccak
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
-from ape_livepeer_migration.bridge.transfers import RetryableGasParams
+from ape_livepeer_migration.bridge.gas import RetryableGasParams
 from ape_livepeer_migration.bridge.codec import Migration
 from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
-from ape_livepeer_migration.bridge.system import expire_migration, migrate, migration_gas_params, planned_migration, refund_expired_migration
+from ape_livepeer_migration.bridge.migration import (
+    expire_migration,
+    migrate,
+    migration_gas_params,
+    planned_migration,
+    refund_expired_migration,
+)
 from ape_livepeer_migration.exceptions import MigrationError
 from protocol.helpers import reverts
 

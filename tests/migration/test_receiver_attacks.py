@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 from ape import project
 
-from ape_livepeer_migration.bridge.system import (
+from ape_livepeer_migration.bridge.migration import (
     migrate,
     migrate_unbonding_locks,
     migrate_with_signature,

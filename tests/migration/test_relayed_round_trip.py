@@ -7,13 +7,13 @@ import pytest
 
 from ape_livepeer_migration.bridge.transfers import bridge_out
 from ape_livepeer_migration.scenario import next_rounds
-from ape_livepeer_migration.bridge.system import (
+from ape_livepeer_migration.bridge.migration import (
     migrate,
     migrate_with_signature,
     sign_migration,
     signed_migration_for,
-    switch_l1_inflation_off,
 )
+from ape_livepeer_migration.bridge.system import switch_l1_inflation_off
 from shared_fixtures import relayer, run_until_idle  # noqa: F401 (relayer: a fixture)
 
 

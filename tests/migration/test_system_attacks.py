@@ -8,10 +8,11 @@ from eth_abi import encode as abi_encode
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
-from ape_livepeer_migration.bridge.transfers import RetryableGasParams, bridge_in
+from ape_livepeer_migration.bridge.gas import RetryableGasParams
+from ape_livepeer_migration.bridge.transfers import bridge_in
 from ape_livepeer_migration.bridge.codec import Kind, Migration
 from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
-from ape_livepeer_migration.bridge.system import (
+from ape_livepeer_migration.bridge.migration import (
     claim_migrated_stake,
     migrate,
     SignedMigration,

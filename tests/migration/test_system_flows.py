@@ -8,7 +8,16 @@ from ape import project
 from ape_livepeer_migration.bridge.codec import Kind
 from ape_livepeer_migration.scenario import next_rounds
 from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
-from ape_livepeer_migration.bridge.system import ESTIMATE_MIGRATION_ID, claim_migrated_stake, claimable_stake, migrate, migrate_unbonding_locks, migration_gas_params, planned_migration, switch_l1_inflation_off
+from ape_livepeer_migration.bridge.migration import (
+    ESTIMATE_MIGRATION_ID,
+    claim_migrated_stake,
+    claimable_stake,
+    migrate,
+    migrate_unbonding_locks,
+    migration_gas_params,
+    planned_migration,
+)
+from ape_livepeer_migration.bridge.system import switch_l1_inflation_off
 from ape_livepeer_migration.exceptions import MigrationError
 from protocol.helpers import LPT, reverts
 

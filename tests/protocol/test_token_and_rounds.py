@@ -6,7 +6,7 @@ import ape
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 
-from ape_livepeer_migration.bridge.system import eip712_typed_data
+from ape_livepeer_migration.bridge.migration import eip712_typed_data
 
 from .helpers import GENESIS_BALANCE, LPT, ROUND_LENGTH, next_round, reverts
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from ape_livepeer_migration.relayer.core import simulator_deployment
+from ape_livepeer_migration.arbitrum.simulator import simulator_deployment
 from shared_fixtures import endpoints, relayer, simulator_fixture  # noqa: F401 (endpoints, relayer: fixtures)
 
 GAS_LIMIT = 300_000

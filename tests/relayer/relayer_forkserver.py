@@ -3,7 +3,7 @@
 Importing Ape and connecting its network machinery takes seconds per process;
 the crash test starts the relayer 55 times. This server pays the imports once,
 then for each JSON argument list on stdin forks a child that runs exactly
-``ape_livepeer_migration.relayer.core.main(argv)``, the code behind
+``ape_livepeer_migration.relayer.simulator_backend.main(argv)``, the code behind
 ``python -m ape_livepeer_migration.relayer``. Nothing is connected before the
 fork; each child attaches to the chains and opens the journal itself, and dies
 alone when the test SIGKILLs its pid.
@@ -21,7 +21,7 @@ import sys
 from ape import accounts, networks, project  # noqa: F401  (the heavy imports, done once)
 
 from ape_livepeer_migration.arbitrum import simulator  # noqa: F401
-from ape_livepeer_migration.relayer import core as relayer  # noqa: F401
+from ape_livepeer_migration.relayer import simulator_backend as relayer  # noqa: F401
 
 networks.get_ecosystem("ethereum").get_network("local")
 networks.get_ecosystem("arbitrum").get_network("local")

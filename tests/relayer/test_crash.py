@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ape_livepeer_migration._eth import event_topic, hex_text
 from ape_livepeer_migration.relayer.journal import Direction, Journal, Status
-from ape_livepeer_migration.relayer.core import SimulatorBackend
+from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
 
 SEED = 20261121
 KILLS = 55

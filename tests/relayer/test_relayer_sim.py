@@ -4,7 +4,9 @@ import pytest
 
 from ape_livepeer_migration._eth import event_topic, hex_text
 from ape_livepeer_migration.relayer.journal import Direction, Status, load
-from ape_livepeer_migration.relayer.core import Relayer, SimulatorBackend, load_simulator, simulator_deployment
+from ape_livepeer_migration.arbitrum.simulator import load_simulator, simulator_deployment
+from ape_livepeer_migration.relayer.core import Relayer
+from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
 from shared_fixtures import run_until_idle
 from ape_livepeer_migration.exceptions import ArbitrumError, ChainIdMismatchError
 

@@ -222,7 +222,7 @@ def attach_fork_delivery(
 
 
 def _checked_forwarder(l2: Chain, retryable_tx: Any, template: str) -> bytes:
-    """The code of the forwarder ``template``; refuses it (:class:`ArbitrumError`) unless it is the one ``retryable_tx`` plants."""
+    """The code of the forwarder ``template``; :class:`ArbitrumError` unless it is the one ``retryable_tx`` plants."""
     code = l2.get_code(template)
     if keccak(code) != bytes(retryable_tx.forwarderCodeHash()):
         raise ArbitrumError("the forwarder template does not match the ArbRetryableTx on L2")
@@ -241,7 +241,9 @@ def _fork_delivery(
         bridge, inbox, outbox = (
             chains.l1.bind(container.at(address))
             for container, address in (
-                (contract("IBridge"), arbitrum.bridge), (contract("IInbox"), arbitrum.inbox), (contract("IOutbox"), arbitrum.outbox)
+                (contract("IBridge"), arbitrum.bridge),
+                (contract("IInbox"), arbitrum.inbox),
+                (contract("IOutbox"), arbitrum.outbox),
             )
         )
     with chains.l2:
@@ -274,7 +276,9 @@ def attach_simulator(chains: TwoChains, operator: AccountAPI, addresses: dict) -
     with l1:
         bridge, inbox, outbox = (
             l1.bind(container.at(addresses[key]))
-            for container, key in ((contract("SimBridge"), "bridge"), (contract("SimInbox"), "inbox"), (contract("SimOutbox"), "outbox"))
+            for container, key in (
+                (contract("SimBridge"), "bridge"), (contract("SimInbox"), "inbox"), (contract("SimOutbox"), "outbox")
+            )
         )
     with l2:
         arb_sys = l2.bind(contract("SimArbSys").at(ARB_SYS_ADDRESS))

@@ -241,7 +241,9 @@ def settle_operator(sim: ArbitrumSimulator, rpc: HttpRpc, timeout: float = DEFAU
         if pending == mined:
             return
         if time.monotonic() > deadline:
-            raise DeliveryTimeoutError(f"{pending - mined} L2 transactions of the operator still pending after {timeout} s")
+            raise DeliveryTimeoutError(
+                f"{pending - mined} L2 transactions of the operator still pending after {timeout} s"
+            )
         time.sleep(0.005)
 
 
@@ -260,7 +262,8 @@ def deliveries_of(
     if not messages:
         return []
     settle_operator(sim, rpc, timeout)
-    checks = rpc.batch([_eth_call(sim.arb_retryable_tx.address, _REQUEST_SUBMITTED_CALL + m.request_id) for m in messages])
+    retryable_tx = sim.arb_retryable_tx.address
+    checks = rpc.batch([_eth_call(retryable_tx, _REQUEST_SUBMITTED_CALL + m.request_id) for m in messages])
     submitted = [bool(rpc_int(_answer(answer))) for answer in checks]
     if not any(submitted):
         return [None] * len(messages)
@@ -364,7 +367,9 @@ def submit_retryables(
             ("eth_getBlockByNumber", ["latest", False]),
             ("eth_getTransactionCount", [operator, "pending"]),
             *(
-                _eth_call(sim.arb_retryable_tx.address, _SUBMISSION_GAS_CALL + abi_encode(["uint256", "uint256"], shape))
+                _eth_call(
+                    sim.arb_retryable_tx.address, _SUBMISSION_GAS_CALL + abi_encode(["uint256", "uint256"], shape)
+                )
                 for shape in shapes
             ),
         ])

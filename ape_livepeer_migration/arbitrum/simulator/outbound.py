@@ -42,7 +42,10 @@ def fetch_l2_to_l1(sim: ArbitrumSimulator, from_block: int, to_block: int) -> li
     )
     messages = [
         decode_l2_to_l1_log(
-            [hex_bytes(t) for t in log["topics"]], hex_bytes(log["data"]), rpc_int(log["blockNumber"]), log["transactionHash"]
+            [hex_bytes(t) for t in log["topics"]],
+            hex_bytes(log["data"]),
+            rpc_int(log["blockNumber"]),
+            log["transactionHash"],
         )
         for log in logs
     ]
