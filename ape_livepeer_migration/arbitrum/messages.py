@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
-from ape_livepeer_migration._eth import event_topic, function_selector  # noqa: F401
-
-# function_selector is re-exported for session/ and scenario.py until they import it from _eth.
+from ape_livepeer_migration._eth import event_topic, hex_bytes
 from ape_livepeer_migration.exceptions import InputError
+
+# Re-exported for session/ and scenario.py until they import it from _eth.
+from ape_livepeer_migration._eth import function_selector  # noqa: F401, E402
 
 #: ArbOS precompiles: ArbSys sends L2 -> L1 messages, ArbRetryableTx holds retryable tickets,
 #: NodeInterface answers queries a node computes (outbox proofs).
@@ -165,8 +166,8 @@ def l2_to_l1_item_hash(
 ) -> bytes:
     """The item hash of an L2 -> L1 message (``hash`` in ``L2ToL1Tx``, Outbox ``calculateItemHash``)."""
     packed = (
-        bytes.fromhex(str(caller)[2:])
-        + bytes.fromhex(str(destination)[2:])
+        hex_bytes(str(caller))
+        + hex_bytes(str(destination))
         + b"".join(v.to_bytes(32, "big") for v in (arb_block_num, eth_block_num, timestamp, callvalue))
         + bytes(data)
     )

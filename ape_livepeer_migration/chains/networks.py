@@ -14,9 +14,7 @@ Pairs:
 * ``sepolia``: the live testnets through Ape's ``node`` provider (no process).
   Livepeer has no deployment there.
 
-Sources of the figures: ``shared/reference/arbitrum.md`` ("Real addresses",
-"Challenge period") and ``shared/reference/livepeer.md`` ("Real addresses"),
-both collected from Arbitrum's and Livepeer's public documentation.
+The addresses and challenge periods are the ones Arbitrum's and Livepeer's public documentation publish.
 """
 
 from __future__ import annotations
@@ -100,7 +98,7 @@ def split_choice(choice: str) -> tuple[str, str, str]:
     return ecosystem, network, provider
 
 
-# Arbitrum One (42161) settling on Ethereum mainnet (1): shared/reference/arbitrum.md.
+# Arbitrum One (42161) settling on Ethereum mainnet (1).
 ARBITRUM_ONE = ArbitrumContracts(
     inbox="0x4Dbd4fc535Ac27206064B68FfCf827b0A60BAB3f",
     bridge="0x8315177aB297bA92A06054cE80a67Ed4DBd7ed3a",
@@ -109,7 +107,7 @@ ARBITRUM_ONE = ArbitrumContracts(
     l2_gateway_router="0x5288c571Fd7aD117beA99bF60FE0846C4E84F933",
 )
 
-# Arbitrum Sepolia (421614) settling on Ethereum Sepolia (11155111): same source.
+# Arbitrum Sepolia (421614) settling on Ethereum Sepolia (11155111).
 ARBITRUM_SEPOLIA = ArbitrumContracts(
     inbox="0xaAe29B0366299461418F5324a79Afc425BE5ae21",
     bridge="0x38f918D0E9F1b721EDaA41302E399fa1B79333a9",
@@ -118,7 +116,7 @@ ARBITRUM_SEPOLIA = ArbitrumContracts(
     l2_gateway_router="0x9fDD1C4E4AA24EEc1d913FABea925594a20d43C7",
 )
 
-# Livepeer on Ethereum mainnet and Arbitrum One: shared/reference/livepeer.md.
+# Livepeer on Ethereum mainnet and Arbitrum One.
 # Proxies where the protocol uses them (BondingManager, L2Migrator).
 LIVEPEER_MAINNET = LivepeerContracts(
     l1_token="0x58b6A8A3302369DAEc383334672404Ee733aB239",
@@ -149,10 +147,10 @@ LOCAL_PAIR = NetworkPair("local", "ethereum:local:foundry", "arbitrum:local:foun
 
 # On the Arbitrum One fork, 0x64 holds what the real chain reports for its ArbSys
 # precompile (a stub, not the precompile): anvil implements no Arbitrum precompile,
-# so L2->L1 sends need a simulator planted with anvil_setCode. anvil 1.7.1 (the
-# pinned build, May 2026) leaves 0x64 alone; builds after July 2026 inject an ArbSys
-# answering only arbBlockNumber() on official Arbitrum chain ids such as 42161, which
-# would shadow a planted simulator on this fork.
+# so L2->L1 sends need a simulator planted with anvil_setCode. The pinned anvil
+# leaves 0x64 alone; newer anvils inject an ArbSys answering only arbBlockNumber()
+# on official Arbitrum chain ids such as 42161, which would shadow a planted
+# simulator on this fork.
 MAINNET_FORK_PAIR = NetworkPair(
     "mainnet-fork",
     "ethereum:mainnet-fork:foundry",

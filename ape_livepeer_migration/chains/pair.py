@@ -60,6 +60,7 @@ from eth_utils import to_hex
 from hexbytes import HexBytes
 from web3 import HTTPProvider, Web3
 
+from ape_livepeer_migration._eth import hex_text, rpc_int
 from ape_livepeer_migration.config import (
     LayerSettings,
     LivepeerConfig,
@@ -141,13 +142,13 @@ class LocalAnvilProvider(FoundryProvider):
         if chain_id is not None:
             command.extend(("--chain-id", str(chain_id)))
         # anvil writes the states it evicts from memory under --cache-path (by default ~/.foundry/anvil/tmp) and
-        # deletes them only when it exits cleanly, which a stopped node often does not: a test run left gigabytes
-        # there. Each node we start gets a directory of its own, removed in disconnect().
+        # deletes them only when it exits cleanly, which a stopped node often does not, so they pile up across runs.
+        # Each node started here gets a directory of its own, removed in disconnect().
         if self._state_dir is None:
             self._state_dir = tempfile.mkdtemp(prefix="ape-livepeer-anvil-")
         command.extend(("--cache-path", self._state_dir))
         # anvil keeps the state of recent blocks in memory and writes older ones to disk, one write per mined
-        # block: moving through a 5,760-block round spent most of its time there. With --prune-history 256 the
+        # block, where moving through a 5,760-block round spends most of its time. With --prune-history 256 the
         # last 256 blocks' states stay in memory and older ones are dropped, not written (a round: 35.0 -> 26.8 s
         # at load 4.2, bench/local_round.py). Nothing here reads state more than a few blocks back; without the
         # 256, no past state at all is kept and a read pinned to the block just mined fails (BlockOutOfRangeError).
@@ -304,7 +305,7 @@ class Chain:
 
     @property
     def block_number(self) -> int:
-        return int(self.provider.make_request("eth_blockNumber", []), 16)
+        return rpc_int(self.request("eth_blockNumber", []))
 
     def mine(self, blocks: int = 1) -> None:
         self.provider.mine(blocks)
@@ -358,7 +359,7 @@ class Chain:
                 handler = getattr(getattr(contract, "unwrapped", contract), method)
                 (abi,) = handler.abis
                 abis.append(abi)
-                data = "0x" + bytes(handler.encode_input(*args)).hex()
+                data = hex_text(handler.encode_input(*args))
                 requests.append(("eth_call", [{"to": str(contract.address), "data": data}, "latest"]))
             responses = provider.web3.provider.make_batch_request(requests)
             if not isinstance(responses, list):  # the node refused the batch as a whole

@@ -62,6 +62,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+
+from ape_livepeer_migration._eth import amount_text
 from ape_livepeer_migration.exceptions import InputError
 
 LPT_UNIT = 10**18
@@ -353,12 +355,9 @@ def evaluate(inputs: ProfitabilityInputs) -> tuple[CallEconomics, ...]:
     return tuple(evaluate_call(inputs.network, inputs.orchestrator, inputs.prices, call) for call in inputs.calls)
 
 
-def to_decimal_string(amount: int, decimals: int) -> str:
-    """Exact decimal text of ``amount`` base units with ``decimals`` decimals ("5.25", "-0.0014", "50000")."""
-    sign = "-" if amount < 0 else ""
-    whole, fraction = divmod(abs(amount), 10**decimals)
-    digits = str(fraction).rjust(decimals, "0").rstrip("0") if decimals else ""
-    return f"{sign}{whole}.{digits}" if digits else f"{sign}{whole}"
+#: Exact decimal text of an amount: :func:`ape_livepeer_migration._eth.amount_text`, under the name _cli/ uses
+#: until it imports ``amount_text`` from ``_eth``.
+to_decimal_string = amount_text
 
 
 # --------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ape_livepeer_migration.bridge.transfers import deploy_bridge
+from ape_livepeer_migration.exceptions import InputError
 from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS
 
 
@@ -29,5 +30,5 @@ def test_wiring(bridge, l1_token, l1_minter, l1_protocol, sim, governor):
 
 
 def test_unknown_l2_parameter_is_refused(chains, l1_protocol, sim, governor):
-    with pytest.raises(TypeError, match="unbonding_period"):
+    with pytest.raises(InputError, match="unbonding_period"):
         deploy_bridge(chains, l1_protocol, sim, governor, unbonding_period=3)

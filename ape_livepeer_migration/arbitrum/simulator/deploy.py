@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from eth_utils import keccak, to_checksum_address
 
-from ape_livepeer_migration._eth import hex_text, pending_base_fee
+from ape_livepeer_migration._eth import hex_bytes, hex_text, pending_base_fee
 from ape_livepeer_migration.arbitrum.messages import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
 from ape_livepeer_migration.exceptions import ArbitrumError, ChainIdMismatchError, SimulatorPresentError
 
@@ -168,7 +168,7 @@ def _retryable_tx(
 def create_address(sender: str, nonce: int) -> str:
     """The address of the contract that ``sender``'s transaction with ``nonce`` creates (CREATE)."""
     encoded_nonce = b"\x80" if nonce == 0 else _rlp_string(nonce.to_bytes((nonce.bit_length() + 7) // 8, "big"))
-    body = _rlp_string(bytes.fromhex(sender[2:])) + encoded_nonce
+    body = _rlp_string(hex_bytes(sender)) + encoded_nonce
     return to_checksum_address(keccak(bytes([0xC0 + len(body)]) + body)[12:])
 
 

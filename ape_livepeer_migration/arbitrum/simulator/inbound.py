@@ -300,14 +300,14 @@ def _signer(account: AccountAPI) -> Callable[[dict], str]:
         from eth_account import Account
 
         local = Account.from_key(key)
-        return lambda txn: "0x" + local.sign_transaction(txn).raw_transaction.hex()
+        return lambda txn: hex_text(local.sign_transaction(txn).raw_transaction)
     ecosystem = account.provider.network.ecosystem
 
     def through_ape(txn: dict) -> str:
         signed = account.sign_transaction(ecosystem.create_transaction(**txn))
         if signed is None:
             raise SubmissionError(f"{account.address} did not sign the submission")
-        return "0x" + signed.serialize_transaction().hex()
+        return hex_text(signed.serialize_transaction())
 
     return through_ape
 
