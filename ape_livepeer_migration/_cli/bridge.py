@@ -75,7 +75,7 @@ def finalize(ctx, account, yes, as_json):
 
     sender = signer(account)
     with Session(ctx, as_json) as lp, Refusals():
-        executable = [w for w in lp.withdrawals(sender.address) if w.state == "executable"]
+        executable = [w for w in lp.withdrawals(sender.address) if w.executable]
         if executable:
             total = sum(w.amount for w in executable)
             confirm(f"Finalize {len(executable)} withdrawal(s) of {amount_text(total)} LPT in total on L1?", yes)

@@ -179,6 +179,11 @@ class WithdrawalState:
     state: str
     confirmable_at: int | None
 
+    @property
+    def executable(self) -> bool:
+        """Whether :meth:`Livepeer.finalize` pays it out now."""
+        return self.state == "executable"
+
 
 class Finalized(NamedTuple):
     """A withdrawal paid out on L1 by :meth:`Livepeer.finalize`, and the L1 transaction that did it."""

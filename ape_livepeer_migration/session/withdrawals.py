@@ -99,7 +99,7 @@ def finalize(deployment: Deployment, preflight: Preflight, account: AccountAPI) 
     from ape_livepeer_migration.arbitrum import simulator as sim_api
 
     pending = [(w, found) for w, found in _withdrawal_states(deployment, account.address) if w.state != "executed"]
-    executable = [(w, found) for w, found in pending if w.state == "executable"]
+    executable = [(w, found) for w, found in pending if w.executable]
     if not executable:
         if not pending:
             raise LivepeerError(f"{account.address} has no withdrawal waiting to be finalized")
