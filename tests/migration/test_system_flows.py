@@ -17,7 +17,7 @@ from ape_livepeer_migration.bridge.migration import (
     migration_gas_params,
     planned_migration,
 )
-from ape_livepeer_migration.bridge.system import switch_l1_inflation_off
+from ape_livepeer_migration.bridge.system import CONTRACTS, System, switch_l1_inflation_off
 from ape_livepeer_migration.exceptions import MigrationError
 from protocol.helpers import LPT, reverts
 
@@ -231,3 +231,14 @@ def test_fees_are_withdrawn_on_l1_after_migrating(chains, system, people, delive
         before = chains.l1.provider.get_balance(p.relayer.address)
         bm.withdrawFees(p.relayer.address, amount, sender=who)
         assert chains.l1.provider.get_balance(p.relayer.address) == before + amount
+
+
+def test_a_system_bound_from_its_addresses_is_the_same_system(system):
+    s = system
+    assert list(s.addresses) == list(CONTRACTS)
+    bound = System.at(s.chains, s.sim, s.bridge.inbox, s.addresses)
+    assert bound.addresses == s.addresses
+    # each contract is bound to its own chain: these calls reach the L1 and the L2 contracts
+    assert bound.l1.token.totalSupply() == s.l1.token.totalSupply()
+    assert bound.l2_bonding_manager.numActiveTranscoders() == s.l2_bonding_manager.numActiveTranscoders()
+    assert bound.l2_migrator.l1Migrator() == s.l1_migrator.address

@@ -6,8 +6,8 @@ from eth_utils import is_checksum_address
 
 from ape_livepeer_migration.config import LOCAL_L1_CHAIN_ID, LOCAL_L2_CHAIN_ID, LivepeerConfig, resolve_pair
 from ape_livepeer_migration.exceptions import MissingRpcError
-from ape_livepeer_migration.chains.networks import PAIRS, PairKind, contract_addresses, get_pair
-from ape_livepeer_migration.exceptions import UnknownPairError
+from ape_livepeer_migration.chains.networks import PAIRS, PairKind, contract_addresses, get_pair, split_choice
+from ape_livepeer_migration.exceptions import InputError, UnknownPairError
 
 
 def test_registry_names_the_three_pairs_and_their_ape_networks():
@@ -67,6 +67,13 @@ def test_unknown_pair_lists_the_choices():
         get_pair("goerli")
     with pytest.raises(UnknownPairError):
         resolve_pair(LivepeerConfig(), environ={"APE_LIVEPEER_PAIR": "holesky"})
+
+
+@pytest.mark.parametrize("choice", ["ethereum:local", "ethereum:local:foundry:extra", "ethereum::foundry", ""])
+def test_a_network_choice_has_three_nonempty_parts(choice):
+    assert split_choice("arbitrum:mainnet-fork:foundry") == ("arbitrum", "mainnet-fork", "foundry")
+    with pytest.raises(InputError, match="ecosystem:network:provider"):
+        split_choice(choice)
 
 
 def test_layer_must_be_l1_or_l2():

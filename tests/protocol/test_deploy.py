@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ape_livepeer_migration.exceptions import InputError
 from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS, deploy_l1_protocol
 
 from .helpers import ROUND_LENGTH
@@ -40,5 +41,5 @@ def test_without_genesis_or_broker_nothing_is_minted(chains, roles):
 
 
 def test_unknown_parameter_is_rejected(chains, roles):
-    with chains.l1, pytest.raises(TypeError, match="round_lenght"):
+    with chains.l1, pytest.raises(InputError, match="round_lenght"):
         deploy_l1_protocol(roles.governor, round_lenght=10)
