@@ -1,8 +1,8 @@
 """``livepeer`` in ``ape console``.
 
 Ape's console runs ``ape_init_extras`` from a project's ``ape_console_extras.py`` and adds what it returns to the
-namespace. To get ``livepeer`` (a :class:`~ape_livepeer_migration.session.livepeer.Livepeer` over the configured pair, e.g.
-the anvils of ``ape livepeer chains``), put this line in ``ape_console_extras.py`` at the project's root::
+namespace. To get ``livepeer`` (a :class:`~ape_livepeer_migration.session.livepeer.Livepeer` over the configured
+pair, e.g. the anvils of ``ape livepeer chains``), put this line in ``ape_console_extras.py`` at the project's root::
 
     from ape_livepeer_migration.console import ape_init_extras
 

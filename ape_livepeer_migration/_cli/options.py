@@ -203,7 +203,7 @@ def echo_table(columns: list[str], rows: list[list[str]], *, caption: str | None
 
 
 #: ``--account``: the Ape account that signs (parameter ``account``): ``test:N`` (Ape's N-th test account),
-#: an address Ape holds a key for, or an account alias. Resolved by :func:`resolve_account`.
+#: an address Ape holds a key for, or an account alias. Resolved by :func:`~ape_livepeer_migration._cli.context.signer`.
 account_option = click.option(
     "--account",
     "account",
@@ -214,34 +214,26 @@ account_option = click.option(
 )
 
 
-def resolve_account(spec: str | None, *, required: bool = True):
-    """The Ape account ``spec`` names (see :data:`account_option`), or ``None`` when absent and not required.
+def operator_option(help: str):
+    """``--operator``: the account that runs the Arbitrum simulator (parameter ``operator_spec``, named like
+    ``--account``)."""
+    return click.option("--operator", "operator_spec", metavar="ALIAS|ADDRESS|test:N", help=help)
 
-    Fails with a one-line usage error for a missing or unknown account.
-    """
-    if spec is None:
-        if required:
-            raise click.UsageError("choose the account that signs with --account (or APE_LIVEPEER_ACCOUNT)")
-        return None
-    from ape import accounts
 
-    test_accounts = accounts.test_accounts
-    if spec.startswith("test:"):
-        index = spec[5:]
-        if not index.isdigit() or int(index) >= len(test_accounts):
-            raise click.BadParameter(f"{spec!r}: there are test:0 to test:{len(test_accounts) - 1}", param_hint="'--account'")
-        return test_accounts[int(index)]
-    if _ADDRESS.fullmatch(spec):
-        for account in test_accounts:
-            if account.address.lower() == spec.lower():
-                return account
-        try:
-            return accounts[spec]
-        except (KeyError, IndexError) as err:
-            raise click.BadParameter(f"Ape holds no key for {spec}", param_hint="'--account'") from err
-    if spec not in accounts.aliases:
-        raise click.BadParameter(f"no Ape account is called {spec!r}", param_hint="'--account'")
-    return accounts.load(spec)
+def interval_option(default: float, help: str):
+    """``--interval``: seconds between the checks of a ``--watch`` loop (parameter ``interval``)."""
+    return click.option("--interval", type=click.FloatRange(min=0.1), default=default, show_default=True, help=help)
+
+
+def price_option(token: str, help_tail: str):
+    """``--<token>-usd``: the token's price in USD (:class:`Price`), also from ``$APE_LIVEPEER_<TOKEN>_USD``."""
+    return click.option(
+        f"--{token}-usd",
+        type=Price(),
+        envvar=f"APE_LIVEPEER_{token.upper()}_USD",
+        show_envvar=True,
+        help=f"{token.upper()} price, USD{help_tail}",
+    )
 
 
 class Assignment(click.ParamType):

@@ -147,19 +147,12 @@ def attach(l1_rpc: str, l2_rpc: str) -> Any:
 # ---------------------------------------------------------------------- command line
 
 
-def _operator(spec: str) -> Any:
-    """``test:N`` (Ape's N-th test account) or the alias of an Ape account."""
-    from ape import accounts
-
-    if spec.startswith("test:"):
-        return accounts.test_accounts[int(spec[5:])]
-    return accounts.load(spec)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     import argparse
     import json
     import sys
+
+    from ape_livepeer_migration.accounts import resolve_account
 
     parser = argparse.ArgumentParser(
         prog="python -m ape_livepeer_migration.relayer",
@@ -179,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
 
     chains = attach(args.l1_rpc, args.l2_rpc)
-    sim = load_simulator(chains, _operator(args.operator), json.loads(args.deployment.read_text()))
+    sim = load_simulator(chains, resolve_account(args.operator), json.loads(args.deployment.read_text()))
     relayer = Relayer.open(SimulatorBackend(sim), args.journal, fast_forward=args.fast_forward)
     if args.retry_undelivered:
         relayer.retry_undelivered()

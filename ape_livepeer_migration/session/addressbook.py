@@ -29,6 +29,7 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any
+
 from ape_livepeer_migration.exceptions import AddressBookError, WrongChainError
 
 FORMAT_VERSION = 1

@@ -231,19 +231,3 @@ def test_seed_era_inputs_follow_the_requested_layers():
     assert [call.layer for call in econ.seed_era_inputs().calls] == ["l1", "l2"]
     assert [call.layer for call in econ.seed_era_inputs(("l2", "l1")).calls] == ["l2", "l1"]
     assert [call.layer for call in econ.seed_era_inputs(("l2",)).calls] == ["l2"]
-
-
-@pytest.mark.parametrize(
-    "amount,decimals,text",
-    [
-        (0, 18, "0"),
-        (50_000 * LPT_UNIT, 18, "50000"),
-        (525 * LPT_UNIT // 100, 18, "5.25"),
-        (-14 * LPT_UNIT // 10_000, 18, "-0.0014"),
-        (1, 18, "0.000000000000000001"),
-        (218_500, 7, "0.02185"),
-        (7, 0, "7"),
-    ],
-)
-def test_to_decimal_string_is_exact(amount, decimals, text):
-    assert econ.to_decimal_string(amount, decimals) == text

@@ -164,18 +164,19 @@ def test_through_the_real_ape_entry_point_with_env_prices():
 def test_help_states_the_reference_defaults():
     # The CLI module may not import the model (it loads with every `ape` command), so the
     # defaults it prints are text: they must be the model's reference values.
+    from ape_livepeer_migration._eth import amount_text
     from ape_livepeer_migration.protocol import economics as econ
 
     reference = econ.seed_era_inputs()
     expected = {
-        "--stake": econ.to_decimal_string(reference.orchestrator.stake, 18),
-        "--self-stake": econ.to_decimal_string(reference.orchestrator.self_stake, 18),
-        "--reward-cut": econ.to_decimal_string(reference.orchestrator.reward_cut, 4),
+        "--stake": amount_text(reference.orchestrator.stake, 18),
+        "--self-stake": amount_text(reference.orchestrator.self_stake, 18),
+        "--reward-cut": amount_text(reference.orchestrator.reward_cut, 4),
         "--lpt-usd": str(reference.prices.lpt_usd),
         "--eth-usd": str(reference.prices.eth_usd),
-        "--total-supply": econ.to_decimal_string(reference.network.total_supply, 18),
-        "--inflation": econ.to_decimal_string(reference.network.inflation, 7),
-        "--total-active-stake": econ.to_decimal_string(reference.network.total_active_stake, 18),
+        "--total-supply": amount_text(reference.network.total_supply, 18),
+        "--inflation": amount_text(reference.network.inflation, 7),
+        "--total-active-stake": amount_text(reference.network.total_active_stake, 18),
     }
     command = cli.commands["profitability"]
     stated = {
@@ -186,5 +187,5 @@ def test_help_states_the_reference_defaults():
     assert stated == expected
     docstring = " ".join(command.help.split())
     for call in reference.calls:
-        gwei = econ.to_decimal_string(call.gas_price, 9)
+        gwei = amount_text(call.gas_price, 9)
         assert f"{call.layer.upper()} {call.gas_used:,} gas at {gwei} gwei" in docstring

@@ -1,0 +1,175 @@
+"""``ape livepeer deploy``: the system on the pair, recorded in its address book."""
+
+import click
+
+from ape_livepeer_migration._cli.context import Refusals, Session, signer
+from ape_livepeer_migration._cli.options import (
+    Assignment,
+    account_option,
+    confirm,
+    echo_json,
+    echo_table,
+    json_option,
+    operator_option,
+    yes_option,
+)
+
+
+@click.command(short_help="Deploy the system and record it in the address book.")
+@account_option
+@operator_option(
+    "Local and fork pairs: account that runs the Arbitrum simulator (the fork's ticket delivery) and relays "
+    "[default: --account].",
+)
+@click.option(
+    "--genesis",
+    type=Assignment(),
+    multiple=True,
+    help="ADDRESS=AMOUNT: L1 LPT minted to ADDRESS at deployment (repeatable).",
+)
+@click.option("--round-length", type=click.IntRange(min=1), help="Round length in blocks, both layers [default: 5760].")
+@click.option(
+    "--unbonding-period", type=click.IntRange(min=1), help="Unbonding period in rounds, both layers [default: 7]."
+)
+@click.option("--fresh", is_flag=True, help="Forget the address book's deployment first and deploy a new system.")
+@click.option("--redo-interrupted", is_flag=True, help="Run again a step an earlier deploy started and never finished.")
+@click.option(
+    "--from-upstream",
+    "upstream_book",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Fork pairs: record the deployment of this address book (written on the forked chains); sends nothing.",
+)
+@yes_option
+@json_option
+@click.pass_context
+def deploy(
+    ctx,
+    account,
+    operator_spec,
+    genesis,
+    round_length,
+    unbonding_period,
+    fresh,
+    redo_interrupted,
+    upstream_book,
+    yes,
+    as_json,
+):
+    """Deploy the whole system on the pair and record it in its address book.
+
+    On the local pair the first step deploys the Arbitrum simulator. On
+    mainnet-fork and sepolia it checks that the chains hold Arbitrum's real
+    Inbox, Bridge and Outbox (and ArbSys on L2) and records them; the system is
+    wired to them, with no simulator (chains without them are refused, nothing
+    sent). On mainnet-fork a "delivery" step then deploys, on the L2 fork, what
+    turns the real Inbox's tickets into L2 calls for `relay`. Then the system
+    (L1 protocol, bridge, L2 staking, Migrators).
+
+    Each step is recorded in the address book as soon as it finishes. A re-run
+    continues after the last finished step and sends nothing when all are done.
+    A step that started and never finished is not run again unless
+    --redo-interrupted says so: its contracts may already exist.
+
+    A fork pair finds the system its upstream chains hold with --from-upstream:
+    the upstream's address book is checked (chain ids, code on the forks) and
+    its entries recorded in the fork pair's book.
+    """
+    from ape_livepeer_migration.chains.networks import PairKind
+    from ape_livepeer_migration.session.results import Deployed
+
+    params = {
+        name: value
+        for name, value in (("round_length", round_length), ("unbonding_period", unbonding_period))
+        if value is not None
+    }
+    if upstream_book is not None and (genesis or params or operator_spec or redo_interrupted):
+        raise click.UsageError(
+            "--from-upstream records an existing deployment: --genesis, --operator, --round-length, "
+            "--unbonding-period and --redo-interrupted do not apply"
+        )
+    with Session(ctx, as_json) as lp, Refusals():
+        if upstream_book is not None and lp.chains.pair.kind is not PairKind.FORK:
+            raise click.ClickException(f"--from-upstream is for fork pairs; {lp.chains.pair.name} is not one")
+        if fresh:
+            if lp.is_deployed:
+                confirm(f"Forget the deployment recorded in {lp.book.path} and deploy a new one?", yes)
+            lp.forget_deployment()
+        if upstream_book is not None:
+            system = lp.adopt(upstream_book)
+            states = {step: "recorded from upstream" for step in lp.deploy_steps}
+        else:
+            system, states = _deploy_steps(lp, account, operator_spec, genesis, params, redo_interrupted, yes, as_json)
+        deployed = Deployed(str(lp.book.path), states, system.addresses)
+    if as_json:
+        echo_json(deployed.as_json())
+    else:
+        echo_table(
+            ["Contract", "Address"],
+            [[name, address] for name, address in deployed.addresses.items()],
+            caption=f"Address book: {deployed.address_book}",
+        )
+
+
+def _deploy_steps(lp, account, operator_spec, genesis, params, redo_interrupted, yes, quiet):
+    """``lp.deploy`` with the command's options, asking first unless everything is recorded; returns the system
+    and each step's last state."""
+    from ape_livepeer_migration.session.deployment import ARBITRUM
+
+    deployer = signer(account)
+    operator = signer(operator_spec, "--operator", required=False)
+    if lp.is_deployed and (genesis or params or operator_spec):
+        raise click.UsageError(
+            "the system is already deployed: --genesis, --operator, --round-length and --unbonding-period "
+            "apply to a new deployment (--fresh)"
+        )
+    if not lp.is_deployed:
+        arbitrum = lp.chains.pair.arbitrum
+        wired = f", wired to Arbitrum's real Inbox {arbitrum.inbox}" if ARBITRUM in lp.deploy_steps else ""
+        confirm(f"Deploy the Livepeer system on {lp.chains.pair.name}{wired} as {deployer.address}?", yes)
+    steps = _StepProgress(quiet)
+    with steps:
+        system = lp.deploy(
+            deployer,
+            operator=operator,
+            genesis=dict(genesis),
+            params=params,
+            on_step=steps.update,
+            redo_interrupted=redo_interrupted,
+        )
+    return system, steps.states
+
+
+class _StepProgress:
+    """A progress display of the deploy steps (nothing shown with --json); records each step's last state."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.states: dict[str, str] = {}
+        self._progress = None
+        self._tasks: dict[str, int] = {}
+
+    def __enter__(self):
+        if not self.quiet:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+            self._progress.start()
+        return self
+
+    def update(self, step: str, state: str) -> None:
+        from ape_livepeer_migration.session.deployment import ARBITRUM
+
+        self.states[step] = state
+        if self._progress is None:
+            return
+        started, done = (
+            ("checking Arbitrum's contracts", "checked") if step == ARBITRUM else (f"deploying {step}", "deployed")
+        )
+        text = {"started": started, "done": f"{step}: {done}", "skipped": f"{step}: already recorded"}
+        if step not in self._tasks:
+            self._tasks[step] = self._progress.add_task(text[state], total=1)
+        self._progress.update(self._tasks[step], description=text[state], completed=0 if state == "started" else 1)
+
+    def __exit__(self, *exc_info):
+        if self._progress is not None:
+            self._progress.stop()

@@ -1,0 +1,257 @@
+"""``ape livepeer profitability``, ``call-reward`` and ``withdraw-fees``: an orchestrator's earnings."""
+
+import click
+
+from ape_livepeer_migration._cli.context import Refusals, Session, signer
+from ape_livepeer_migration._cli.options import (
+    Address,
+    Amount,
+    Percent,
+    account_option,
+    confirm,
+    echo_json,
+    echo_table,
+    interval_option,
+    json_option,
+    price_option,
+    yes_option,
+)
+
+#: Where ``InputError.field`` names an input, the option that sets it.
+_PROFITABILITY_OPTIONS = {
+    "stake": "--stake",
+    "self_stake": "--self-stake",
+    "reward_cut": "--reward-cut",
+    "total_supply": "--total-supply",
+    "inflation": "--inflation",
+    "total_active_stake": "--total-active-stake",
+    "gas_used": "--gas-used",
+    "gas_price": "--gas-price-gwei",
+    "lpt_usd": "--lpt-usd",
+    "eth_usd": "--eth-usd",
+}
+
+
+@click.command(short_help="Does calling reward() pay, on L1 and on L2?")
+@click.option("--stake", type=Amount(), help="Orchestrator's pool stake (self + delegated), LPT. [default: 50000]")
+@click.option(
+    "--self-stake", type=Amount(allow_zero=True), help="Orchestrator's own stake, part of --stake, LPT. [default: 0]"
+)
+@click.option("--reward-cut", type=Percent(10**6), help="Reward cut (commission), percent. [default: 25]")
+@click.option("--gas-used", type=click.IntRange(min=1), help="Gas used by reward() on the chosen --layer.")
+@click.option("--gas-price-gwei", type=Amount(decimals=9), help="Gas price on the chosen --layer, gwei.")
+@price_option("lpt", ". [default: 30]")
+@price_option("eth", ". [default: 3500]")
+@click.option("--total-supply", type=Amount(), help="LPT total supply, LPT. [default: 25000000]")
+@click.option(
+    "--inflation", type=Percent(10**9, allow_zero=False), help="Inflation per round, percent. [default: 0.02185]"
+)
+@click.option("--total-active-stake", type=Amount(), help="Total active stake, LPT. [default: 13000000]")
+@click.option(
+    "--layer",
+    type=click.Choice(["l1", "l2", "both"]),
+    default="both",
+    show_default=True,
+    help="Which chain's reward() to cost.",
+)
+@json_option
+def profitability(
+    stake,
+    self_stake,
+    reward_cut,
+    gas_used,
+    gas_price_gwei,
+    lpt_usd,
+    eth_usd,
+    total_supply,
+    inflation,
+    total_active_stake,
+    layer,
+    as_json,
+):
+    """Does calling reward() pay for the orchestrator, on L1 and on L2?
+
+    Estimates one reward() call: the LPT it mints for the pool, what the
+    orchestrator earns from it (its cut, plus its self-stake's share of the
+    rest), the transaction fee, the profit, and the pool stake at which the call
+    breaks even.  Unset inputs default to seed-era reference values (late 2021:
+    L1 300,000 gas at 150 gwei, L2 120,000 gas at 0.1 gwei; see
+    ape_livepeer_migration.protocol.economics), under which a 25 %-cut orchestrator
+    needs ~50,000 LPT of stake on L1, as Livepeer reported at the time.
+    """
+    from ape_livepeer_migration.exceptions import InputError
+    from ape_livepeer_migration.protocol.economics import LAYERS
+    from ape_livepeer_migration.session.rewards import profitability as evaluate
+
+    if layer == "both" and (gas_used is not None or gas_price_gwei is not None):
+        raise click.UsageError("--gas-used and --gas-price-gwei set one layer's call: add --layer l1 or --layer l2.")
+    try:
+        estimate = evaluate(
+            LAYERS if layer == "both" else (layer,),
+            stake=stake,
+            self_stake=self_stake,
+            reward_cut=reward_cut,
+            total_supply=total_supply,
+            inflation=inflation,
+            total_active_stake=total_active_stake,
+            lpt_usd=lpt_usd,
+            eth_usd=eth_usd,
+            gas_used=gas_used,
+            gas_price=gas_price_gwei,
+        )
+    except InputError as err:
+        raise click.BadParameter(
+            err.message, param_hint=f"'{_PROFITABILITY_OPTIONS.get(err.field, err.field)}'"
+        ) from err
+    if as_json:
+        echo_json(estimate.as_json())
+    else:
+        _profitability_table(estimate)
+
+
+def _profitability_table(estimate) -> None:
+    """Table view: one column per layer."""
+    from ape_livepeer_migration._eth import GWEI_DECIMALS, UNIT, amount_text
+
+    def lpt(amount, places=4):
+        return amount_text(amount, places=places, grouped=True)
+
+    def usd(value):
+        return f"-${-value:,.2f}" if value < 0 else f"${value:,.2f}"
+
+    def break_even(result):
+        if result.break_even_stake is None:
+            return "unreachable"
+        return lpt(result.break_even_stake, 0 if result.break_even_stake >= 1000 * UNIT else 2)
+
+    rows = [
+        ("Reward minted by the call (LPT)", lambda r: lpt(r.reward)),
+        ("  orchestrator earns (LPT)", lambda r: lpt(r.orchestrator_earnings)),
+        ("  orchestrator earns (USD)", lambda r: usd(float(r.lpt_to_usd(r.orchestrator_earnings)))),
+        ("Gas used", lambda r: f"{r.gas_used:,}"),
+        ("Gas price (gwei)", lambda r: amount_text(r.gas_price, GWEI_DECIMALS)),
+        ("Call cost (ETH)", lambda r: amount_text(r.cost_wei)),
+        ("Call cost (USD)", lambda r: usd(float(r.cost_usd))),
+        ("Call cost (LPT)", lambda r: lpt(r.cost_lpt)),
+        ("Profit per call (LPT)", lambda r: lpt(r.profit_lpt)),
+        ("Profit per call (USD)", lambda r: usd(float(r.profit_usd))),
+        ("Profitable", lambda r: "yes" if r.profitable else "no"),
+        ("Break-even pool stake (LPT)", break_even),
+    ]
+    orchestrator, network, prices = estimate.inputs.orchestrator, estimate.inputs.network, estimate.inputs.prices
+    caption = (
+        f"reward() profitability: pool {lpt(orchestrator.stake, 2)} LPT, "
+        f"self-stake {lpt(orchestrator.self_stake, 2)} LPT, "
+        f"cut {amount_text(orchestrator.reward_cut, 4)} %\n"
+        f"supply {lpt(network.total_supply, 0)} LPT, inflation {amount_text(network.inflation, 7)} %/round, "
+        f"mintable {lpt(network.mintable, 2)} LPT, active stake {lpt(network.total_active_stake, 0)} LPT; "
+        f"LPT {usd(float(prices.lpt_usd))}, ETH {usd(float(prices.eth_usd))}"
+    )
+    echo_table(
+        [""] + [result.layer.upper() for result in estimate.results],
+        [[label] + [cell(result) for result in estimate.results] for label, cell in rows],
+        caption=caption,
+    )
+
+
+@click.command(name="call-reward")
+@account_option
+@click.option("--watch", is_flag=True, help="Call once per round, until interrupted (Ctrl-C).")
+@interval_option(5.0, "Seconds between checks with --watch.")
+@click.option(
+    "--if-profitable",
+    is_flag=True,
+    help="Call only when the minted LPT pays for the gas (needs --lpt-usd and --eth-usd).",
+)
+@price_option("lpt", " (--if-profitable).")
+@price_option("eth", " (--if-profitable).")
+@click.option(
+    "--gas-used",
+    type=click.IntRange(min=1),
+    default=110_000,
+    show_default=True,
+    help="Gas reward() is assumed to use (--if-profitable).",
+)
+@json_option
+@click.pass_context
+def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, gas_used, as_json):
+    """Call reward() on L2 for an active orchestrator.
+
+    Initializes the round first when nobody has, refuses a second call in the
+    same round, and reports the LPT minted and the gas used. --watch calls once
+    per round; --if-profitable skips rounds in which the orchestrator's share of
+    the minted LPT is worth less than the transaction fee.
+    """
+    import time
+
+    from ape_livepeer_migration.session.results import RewardSkipped
+
+    if if_profitable and (lpt_usd is None or eth_usd is None):
+        raise click.UsageError("--if-profitable needs --lpt-usd and --eth-usd")
+    sender = signer(account)
+    with Session(ctx, as_json) as lp, Refusals():
+        skipped_round = None  # with --watch, a round judged unprofitable is not judged again
+        while True:
+            current = lp.current_round("l2")
+            if not (watch and (skipped_round == current or lp.reward_called(sender.address))):
+                if if_profitable:
+                    result = lp.call_reward_if_profitable(sender, gas_used, lpt_usd, eth_usd)
+                else:
+                    result = lp.call_reward(sender)
+                if isinstance(result, RewardSkipped):
+                    skipped_round = current
+                _show_reward(result, as_json)
+            if not watch:
+                return
+            try:
+                time.sleep(interval)
+            except KeyboardInterrupt:
+                return
+
+
+def _show_reward(result, as_json: bool) -> None:
+    """A reward() call's result, or why it was skipped."""
+    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration.session.results import RewardSkipped
+
+    if as_json:
+        echo_json(result.as_json())
+    elif isinstance(result, RewardSkipped):
+        click.echo(f"Skipped: {result.reason}.")
+    else:
+        initialized = " (initialized the round first)" if result.initialized_round else ""
+        click.echo(
+            f"Round {result.round}: reward() minted {amount_text(result.minted)} LPT, {result.gas_used:,} L2 gas"
+            f"{initialized}; {result.tx_hash}"
+        )
+
+
+@click.command(name="withdraw-fees", short_help="Withdraw earned ETH fees (L2 or L1).")
+@account_option
+@click.option("--amount", type=Amount(), help="ETH to withdraw [default: all pending fees].")
+@click.option("--to", type=Address(), help="Recipient [default: the account].")
+@click.option(
+    "--layer", type=click.Choice(["l1", "l2"]), default="l2", show_default=True, help="Layer whose fees to withdraw."
+)
+@yes_option
+@json_option
+@click.pass_context
+def withdraw_fees(ctx, account, amount, to, layer, yes, as_json):
+    """Withdraw the account's earned ETH fees from a BondingManager.
+
+    Fees accrue where the orchestrator's winning tickets are redeemed; fees
+    earned on L1 stay withdrawable there after migrating (--layer l1).
+    """
+    from ape_livepeer_migration._eth import amount_text
+
+    sender = signer(account)
+    with Session(ctx, as_json) as lp, Refusals():
+        amount = lp.check_fee_withdrawal(sender.address, amount, layer, to)
+        confirm(f"Withdraw {amount_text(amount)} ETH of fees on {layer.upper()} to {to or sender.address}?", yes)
+        sent = lp.withdraw_fees(sender, amount, to, layer)
+    if as_json:
+        echo_json(sent.as_json())
+    else:
+        click.echo(
+            f"Withdrew {amount_text(sent.details['amount'])} ETH to {sent.details['recipient']} in {sent.tx_hash}."
+        )

@@ -1,0 +1,395 @@
+"""The deployment of a pair: its deploy-step state machine over the address book, and the system attached from it.
+
+A deployment is made in steps (:data:`SIMULATOR_STEPS`, :data:`ARBITRUM_STEPS`, :data:`FORK_STEPS`), each recorded
+in the address book as it finishes, so that a re-run continues where an earlier one stopped and a step that started
+and never finished is not run twice by accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ape_livepeer_migration.accounts import resolve_account
+from ape_livepeer_migration.exceptions import (
+    AddressBookError,
+    ArbitrumNotFoundError,
+    InterruptedDeployError,
+    LivepeerError,
+    NoSimulatorError,
+    NotDeployedError,
+    SimulatorPresentError,
+)
+from ape_livepeer_migration.session.addressbook import AddressBook
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI
+
+    from ape_livepeer_migration.bridge.system import System
+    from ape_livepeer_migration.chains.networks import ArbitrumContracts
+    from ape_livepeer_migration.chains.pair import TwoChains
+
+
+SIMULATOR = "simulator"
+#: The book entry of the real Arbitrum contracts a system is wired to (recorded after ``check_arbitrum``; sends
+#: nothing).
+ARBITRUM = "arbitrum"
+SYSTEM = "system"
+#: The book entry of the L1 -> L2 ticket delivery deployed on a fork pair's L2 (the fork cannot run ArbOS; see
+#: :func:`~ape_livepeer_migration.arbitrum.simulator.deploy_fork_delivery`).
+DELIVERY = "delivery"
+#: The deploy steps of a deployment: what carries its messages first (the simulator it deploys, or a real
+#: Arbitrum's contracts, with the delivery of their tickets on a fork), then the system.
+SIMULATOR_STEPS = (SIMULATOR, SYSTEM)
+ARBITRUM_STEPS = (ARBITRUM, SYSTEM)
+FORK_STEPS = (ARBITRUM, DELIVERY, SYSTEM)
+ALL_STEPS = (SIMULATOR, ARBITRUM, DELIVERY, SYSTEM)
+
+
+def missing_contract(chains: TwoChains, carrier: Mapping[str, Any], addresses: Mapping[str, str]) -> str | None:
+    """``"<name> at <address>, but the <layer> (chain <id>) has no contract there"`` for the first recorded
+    contract the chains lack (the simulator's or real Arbitrum's Inbox, Bridge and Outbox, then the system),
+    ``None`` when every one has code."""
+    from ape_livepeer_migration.bridge.system import CONTRACTS
+
+    recorded = [
+        (carrier, {"inbox": "l1", "bridge": "l1", "outbox": "l1"}),
+        (addresses, {name: layer for name, (layer, _) in CONTRACTS.items()}),
+    ]
+    for entry, layers in recorded:
+        for name, layer in layers.items():
+            chain = getattr(chains, layer)
+            if not chain.get_code(entry[name]):
+                where = f"the {layer.upper()} (chain {chain.chain_id})"
+                return f"{name} at {entry[name]}, but {where} has no contract there"
+    return None
+
+
+class Deployment:
+    """The deployment an address book records on a pair's chains: made, taken over from upstream, or forgotten."""
+
+    def __init__(self, chains: TwoChains, book: AddressBook, journal_path: Path):
+        self.chains = chains
+        self.book = book
+        self.journal_path = journal_path
+        self._system: System | None = None
+
+    @property
+    def deploy_steps(self) -> tuple[str, ...]:
+        """The steps of this book's deployment: :data:`SIMULATOR_STEPS` on the local pair (and for a deployment
+        taken over from upstream chains that run the simulator); where the system is wired to the pair's real
+        Arbitrum, :data:`FORK_STEPS` on a fork pair and :data:`ARBITRUM_STEPS` on a live one."""
+        from ape_livepeer_migration.chains.networks import PairKind
+
+        if SIMULATOR in self.book or self.book.interrupted(SIMULATOR) is not None:
+            return SIMULATOR_STEPS
+        if ARBITRUM in self.book or self.chains.pair.arbitrum is not None:
+            return FORK_STEPS if self.chains.pair.kind is PairKind.FORK else ARBITRUM_STEPS
+        return SIMULATOR_STEPS
+
+    @property
+    def is_deployed(self) -> bool:
+        return all(step in self.book for step in self.deploy_steps)
+
+    @property
+    def system(self) -> System:
+        """The deployed system (attached from the address book on first use).
+
+        Raises :class:`NotDeployedError` when the book has no deployment or the chains do not hold it.
+        """
+        if self._system is None:
+            self._system = self._attach()
+        return self._system
+
+    @staticmethod
+    def _signer(address: str, role: str = "the simulator's operator") -> AccountAPI:
+        """The account a deployment records as ``role``, which must be one Ape can sign with."""
+        try:
+            return resolve_account(address)
+        except LivepeerError as err:
+            raise LivepeerError(f"{role} {address} is not an account Ape can sign with") from err
+
+    def _attach(self) -> System:
+        from ape_livepeer_migration.arbitrum.simulator import attach_simulator
+        from ape_livepeer_migration.bridge.system import System
+        from ape_livepeer_migration.chains.networks import ArbitrumContracts
+
+        carrier_step = self.deploy_steps[0]
+        carrier, addresses = self.book.get(carrier_step), self.book.get(SYSTEM)
+        if carrier is None or addresses is None:
+            raise NotDeployedError(
+                f"no Livepeer system is deployed on the {self.chains.pair.name} pair "
+                f"(L1 {self.chains.l1.chain_id} / L2 {self.chains.l2.chain_id}) according to {self.book.path}; "
+                "run `ape livepeer deploy`"
+            )
+        delivery = self.book.get(DELIVERY)
+        missing = missing_contract(self.chains, carrier, addresses)
+        if not missing and delivery is not None and not self.chains.l2.get_code(delivery["arb_retryable_tx"]):
+            missing = f"the fork's ticket delivery at {delivery['arb_retryable_tx']}, but the L2 has no contract there"
+        if missing:
+            raise NotDeployedError(
+                f"the address book {self.book.path} records {missing}: the chains were reset; "
+                "deploy again with `ape livepeer deploy --fresh`"
+            )
+        sim = None
+        if carrier_step == SIMULATOR:
+            sim = attach_simulator(self.chains, self._signer(carrier["operator"]), carrier)
+        elif delivery is not None:
+            sim = self._recorded_delivery(ArbitrumContracts(**carrier))
+        return System.at(self.chains, sim, carrier["inbox"], addresses)
+
+    def _simulator_on_chain(self) -> bool:
+        """Whether the simulator the book records is on the chains (its L1 contracts and L2 precompiles)."""
+        from ape_livepeer_migration.arbitrum.messages import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
+
+        entry = self.book.get(SIMULATOR)
+        if entry is None:
+            return False
+        l1 = all(self.chains.l1.get_code(entry[name]) for name in ("bridge", "inbox", "outbox"))
+        return l1 and all(self.chains.l2.get_code(address) for address in (ARB_SYS_ADDRESS, ARB_RETRYABLE_TX_ADDRESS))
+
+    def simulator(self, what: str, instead: str) -> Any:
+        """The system's simulator (or a fork's ticket delivery); :class:`NoSimulatorError` (``what`` needs the local
+        simulator; ``instead``: what happens on a real Arbitrum) when the system is wired to a real Arbitrum's
+        contracts with neither."""
+        sim = self.system.sim
+        if sim is None and DELIVERY in self.deploy_steps:
+            raise NoSimulatorError(
+                f"{what} needs the ticket delivery on the {self.chains.pair.name} pair's L2 fork, and {self.book.path} "
+                "records none (the system was taken over from upstream): deploy it with `ape livepeer deploy`"
+            )
+        if sim is None:
+            raise NoSimulatorError(
+                f"{what} goes through the local Arbitrum simulator, and the {self.chains.pair.name} pair's system is "
+                f"wired to Arbitrum's real contracts (Inbox {self.system.bridge.inbox}): {instead}"
+            )
+        return sim
+
+    def _nonces(self, address: str) -> dict[str, int]:
+        """``address``'s next nonce on each layer, counting transactions sent and not yet mined."""
+        return {layer.layer: int(layer.provider.get_nonce(address, block_id="pending")) for layer in self.chains.layers}
+
+    @contextmanager
+    def _step(self, step: str, account: AccountAPI) -> Iterator[None]:
+        """Mark deploy ``step`` as started (with ``account``'s nonces) for the ``with`` block; a block that fails
+        before ``account`` sent anything on either layer leaves no mark (a re-run then simply runs it), one that
+        fails after leaves it started (its contracts may exist: see :class:`InterruptedDeployError`)."""
+        before = self._nonces(account.address)
+        self.book.begin(step, {"account": str(account.address), **before})
+        try:
+            yield
+        except BaseException:
+            try:
+                sent_nothing = self._nonces(account.address) == before
+            except Exception:  # the chains are gone: whether something was sent is unknown
+                sent_nothing = False
+            if sent_nothing:
+                self.book.forget(step)
+            raise
+
+    def deploy(
+        self,
+        deployer: AccountAPI,
+        *,
+        operator: AccountAPI | None = None,
+        genesis: Mapping[str, int] | None = None,
+        params: Mapping[str, int] | None = None,
+        on_step: Callable[[str, str], None] | None = None,
+        redo_interrupted: bool = False,
+    ) -> System:
+        """Deploy the whole system, recording each step in the address book as it finishes.
+
+        On the local pair the first step deploys the Arbitrum simulator (run by ``operator``, default
+        ``deployer``). On a pair with a real Arbitrum (``mainnet-fork``, ``sepolia``) it checks that the chains
+        hold that Arbitrum's contracts (:func:`~ape_livepeer_migration.bridge.system.check_arbitrum`) and records them;
+        the system is then wired to them, with no simulator: chains without them are refused with a
+        :class:`LivepeerError` before anything is sent, and ``operator`` does not apply.
+
+        A step already recorded is skipped, so a re-run after a failure continues where it stopped; a run
+        finding everything recorded sends nothing. A step that started and never finished raises
+        :class:`InterruptedDeployError` (it may have deployed contracts that the book does not know) unless
+        ``redo_interrupted``. ``params`` override the protocol parameters on both layers. ``on_step(step,
+        state)`` is called with state ``"skipped"``, ``"started"`` or ``"done"``.
+        """
+        from ape_livepeer_migration.bridge.system import deploy_system
+        from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS
+
+        report = on_step or (lambda step, state: None)
+        params = dict(params or {})
+        unknown = set(params) - set(DEFAULT_PARAMS)
+        if unknown:
+            raise LivepeerError(f"unknown protocol parameters: {', '.join(sorted(unknown))}")
+        steps = self.deploy_steps
+        if steps == ARBITRUM_STEPS and operator is not None:
+            raise LivepeerError(
+                f"the {self.chains.pair.name} pair's system is wired to Arbitrum's real contracts, which deliver its "
+                "messages: it has no simulator, so no operator"
+            )
+        for step in steps:
+            note = self.book.interrupted(step)
+            if note is not None and not redo_interrupted:
+                raise InterruptedDeployError(
+                    f"the deploy step '{step}' started earlier (nonces {note}) and never finished; its contracts may "
+                    "exist without being recorded: check, then re-run with --redo-interrupted (or deploy --fresh)"
+                )
+        if self.is_deployed:
+            for step in steps:
+                report(step, "skipped")
+            return self.system
+
+        if SIMULATOR in steps:
+            carrier = {"sim": self._simulator_step(operator or deployer, report)}
+        else:
+            carrier = {"arbitrum": self._arbitrum_step(report)}
+        delivery = self._delivery_step(operator or deployer, carrier["arbitrum"], report) if DELIVERY in steps else None
+        if SYSTEM in self.book:  # taken over from upstream (`adopt`): only the delivery was missing
+            report(SYSTEM, "skipped")
+            self._system = None
+            return self.system
+        report(SYSTEM, "started")
+        with self._step(SYSTEM, deployer):
+            system = deploy_system(
+                self.chains, deployer, genesis=genesis, l1_params=params, l2_params=params, **carrier
+            )
+        self.book.record(SYSTEM, system.addresses)
+        report(SYSTEM, "done")
+        self._system = system if delivery is None else replace(system, sim=delivery)
+        return self._system
+
+    def _simulator_step(self, operator: AccountAPI, report: Callable[[str, str], None]) -> Any:
+        """The simulator the book records, else a new one deployed by ``operator`` (journaled)."""
+        from ape_livepeer_migration.arbitrum import simulator as sim_api
+
+        recorded = self.book.get(SIMULATOR)
+        if recorded is not None:
+            report(SIMULATOR, "skipped")
+            return sim_api.attach_simulator(self.chains, self._signer(recorded["operator"]), recorded)
+        report(SIMULATOR, "started")
+        try:
+            with self._step(SIMULATOR, operator):
+                sim = sim_api.deploy_simulator(self.chains, operator)
+        except SimulatorPresentError as err:  # refused before sending anything: nothing is marked
+            raise LivepeerError(
+                f"{err}; {self.book.path} does not record it: deploy with the address book that does "
+                "(--address-book), or restart `ape livepeer chains` for empty chains"
+            ) from err
+        self.book.record(SIMULATOR, sim_api.simulator_deployment(sim))
+        report(SIMULATOR, "done")
+        return sim
+
+    def _delivery_step(
+        self, operator: AccountAPI, arbitrum: ArbitrumContracts, report: Callable[[str, str], None]
+    ) -> Any:
+        """The fork's ticket delivery the book records, else a new one run by ``operator`` (journaled)."""
+        from ape_livepeer_migration.arbitrum import simulator as sim_api
+
+        if DELIVERY in self.book:
+            report(DELIVERY, "skipped")
+            return self._recorded_delivery(arbitrum)
+        report(DELIVERY, "started")
+        with self._step(DELIVERY, operator):
+            delivery = sim_api.deploy_fork_delivery(self.chains, operator, arbitrum)
+        self.book.record(DELIVERY, sim_api.simulator_deployment(delivery))
+        report(DELIVERY, "done")
+        return delivery
+
+    def _recorded_delivery(self, arbitrum: ArbitrumContracts) -> Any:
+        """The fork delivery the book records, attached with its recorded operator."""
+        from ape_livepeer_migration.arbitrum.simulator import attach_fork_delivery
+
+        recorded = self.book.get(DELIVERY)
+        operator = self._signer(recorded["operator"], "the fork delivery's operator")
+        return attach_fork_delivery(self.chains, operator, arbitrum, recorded)
+
+    def _arbitrum_step(self, report: Callable[[str, str], None]) -> ArbitrumContracts:
+        """The real Arbitrum contracts to wire the system to (the recorded ones, else the pair's), checked on the
+        chains now; recorded when new. Sends nothing; refuses chains that do not hold them."""
+        from ape_livepeer_migration.bridge.system import check_arbitrum
+        from ape_livepeer_migration.chains.networks import ArbitrumContracts, contract_addresses
+
+        recorded = self.book.get(ARBITRUM)
+        arbitrum = ArbitrumContracts(**recorded) if recorded is not None else self.chains.pair.arbitrum
+        try:
+            check_arbitrum(self.chains, arbitrum)
+        except ArbitrumNotFoundError as err:
+            raise LivepeerError(f"cannot deploy on the {self.chains.pair.name} pair: {err}") from err
+        if recorded is not None:
+            report(ARBITRUM, "skipped")
+        else:
+            report(ARBITRUM, "started")
+            self.book.record(ARBITRUM, contract_addresses(arbitrum))
+            report(ARBITRUM, "done")
+        return arbitrum
+
+    def adopt(self, upstream_book: str | Path) -> System:
+        """Record in this pair's book the deployment that ``upstream_book`` records, and attach to it.
+
+        For a fork pair: the chains it forks hold a deployment (made there and recorded in ``upstream_book``), so
+        the forks hold it too, at the same addresses. The upstream book must be written for the chain ids of these
+        chains and record every deploy step finished; the recorded contracts must have code on these chains (a fork
+        taken before the deployment has none). Nothing is sent and the upstream book is only read. Raises
+        :class:`LivepeerError` when this book already records a deployment or a step in progress,
+        :class:`NotDeployedError` when the upstream book or the chains lack the deployment.
+        """
+
+        path = Path(upstream_book)
+        if path.resolve() == self.book.path.resolve():
+            raise LivepeerError(f"{path} is this pair's own address book")
+        if not path.is_file():
+            raise NotDeployedError(f"no address book at {path}")
+        try:
+            source = AddressBook.open(path, self.book.pair, self.book.l1_chain_id, self.book.l2_chain_id)
+        except AddressBookError as err:
+            raise LivepeerError(str(err)) from err
+        upstream_steps = SIMULATOR_STEPS if SIMULATOR in source else ARBITRUM_STEPS
+        unfinished = [step for step in upstream_steps if step not in source]
+        if unfinished:
+            raise NotDeployedError(
+                f"the address book {path} does not record the deploy step {', '.join(unfinished)} as finished"
+            )
+        # A simulator entry that `forget_deployment` kept (still on the chains) may stay if it is the upstream's.
+        held = [
+            step
+            for step in ALL_STEPS
+            if (step in self.book and (step != SIMULATOR or self.book.get(step) != source.get(step)))
+            or self.book.interrupted(step) is not None
+        ]
+        if held:
+            raise LivepeerError(
+                f"the address book {self.book.path} already records the deploy step {', '.join(held)}: "
+                "forget it first (deploy --fresh)"
+            )
+        missing = missing_contract(self.chains, source.get(upstream_steps[0]), source.get(SYSTEM))
+        if missing:
+            raise NotDeployedError(
+                f"these chains do not hold the deployment that {path} records (forked before it was deployed, or "
+                f"from other nodes): it records {missing}"
+            )
+        for step in upstream_steps:
+            self.book.record(step, source.get(step))
+        self._system = None
+        return self.system
+
+    def forget_deployment(self) -> None:
+        """Drop the system from the address book (its contracts stay on chain), so that :meth:`deploy` makes a new
+        one.
+
+        The simulator is kept while the chains still hold it: a second one cannot be planted on the same L2 (see
+        :func:`~ape_livepeer_migration.arbitrum.simulator.deploy_simulator`), and the relayer's journal, which follows
+        the simulator's messages, stays too. When the chains no longer hold it (they were restarted), the simulator is
+        dropped as well and the journal moved aside (``<journal>.replaced-<unix time>``)."""
+        import time
+
+        for step in (ARBITRUM, DELIVERY, SYSTEM):
+            self.book.forget(step)
+        self._system = None
+        if self._simulator_on_chain():
+            return
+        self.book.forget(SIMULATOR)
+        suffix = f".replaced-{int(time.time())}"
+        for path in (self.journal_path, *(Path(f"{self.journal_path}{end}") for end in ("-wal", "-shm"))):
+            if path.exists():
+                path.rename(f"{path}{suffix}")

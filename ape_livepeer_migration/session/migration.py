@@ -1,0 +1,130 @@
+"""Migration planning: where an account's L1 stake goes on L2, what the one L1 transaction sends, what it costs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from ape_livepeer_migration.exceptions import LivepeerError
+from ape_livepeer_migration.session.results import MigrationPlan
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI
+
+    from ape_livepeer_migration.bridge.system import System
+    from ape_livepeer_migration.session.deployment import Deployment
+    from ape_livepeer_migration.session.preflight import Preflight
+
+
+def l2_orchestrator_for(system: System, address: str) -> str | None:
+    """The L2 orchestrator a migration of ``address`` goes to by default: its L1 delegate when that one is a
+    registered orchestrator on L2 (an L1 orchestrator migrates to itself), else ``None``."""
+    bm = system.l1.bonding_manager
+    if bm.isRegisteredTranscoder(address):
+        return str(address)
+    delegate = str(bm.getDelegator(address).delegateAddress)
+    if int(delegate, 16) and system.l2_bonding_manager.isRegisteredTranscoder(delegate):
+        return delegate
+    return None
+
+
+def migration_orchestrator(
+    system: System, address: str, to_orchestrator: str | None = None, lock_ids: Sequence[int] = ()
+) -> str | None:
+    """The L2 orchestrator a migration of ``address`` (or of its unbonding locks ``lock_ids``) stakes with: an L1
+    orchestrator's own stake goes to itself (with its terms); otherwise ``to_orchestrator`` when given, else for a
+    stake (not locks) :func:`l2_orchestrator_for`. ``None``: one must be chosen."""
+    if not lock_ids and system.l1.bonding_manager.isRegisteredTranscoder(address):
+        return str(address)
+    if to_orchestrator is not None or lock_ids:
+        return to_orchestrator
+    return l2_orchestrator_for(system, address)
+
+
+def plan_migration(
+    deployment: Deployment,
+    preflight: Preflight,
+    address: str,
+    to_orchestrator: str | None = None,
+    lock_ids: Sequence[int] = (),
+) -> MigrationPlan:
+    """What migrating ``address``'s stake (or its unbonding locks ``lock_ids``) to the same address on L2 would
+    send and cost; sends nothing. Only ``address`` itself can send it, so it needs no key here.
+
+    Raises :class:`LivepeerError` when there is nothing to migrate, the orchestrator is unknown on L2, a lock
+    does not exist, or the account lacks the ETH for both layers' fees.
+    """
+    from ape_livepeer_migration.bridge.migration import migration_gas_params, planned_migration
+
+    s = deployment.system
+    address = l2_delegator = str(address)
+    bm = s.l1.bonding_manager
+    if lock_ids:
+        if to_orchestrator is None:
+            raise LivepeerError("migrating unbonding locks needs the L2 orchestrator to stake them with")
+        for lock_id in lock_ids:
+            if not bm.getDelegatorUnbondingLock(address, lock_id)[0]:
+                raise LivepeerError(f"{address} has no unbonding lock {lock_id} on L1")
+    elif not bm.pendingStake(address, s.l1.rounds.currentRound()):
+        raise LivepeerError(f"{address} has no stake to migrate on L1")
+    orchestrator = migration_orchestrator(s, address, to_orchestrator, lock_ids)
+    if orchestrator is None:
+        raise LivepeerError(f"{address}'s L1 orchestrator has not migrated to L2: choose a registered L2 orchestrator")
+    moves_itself = not lock_ids and bool(bm.isRegisteredTranscoder(address))  # with its terms, registering on L2
+    if not moves_itself and not s.l2_bonding_manager.isRegisteredTranscoder(orchestrator):
+        raise LivepeerError(f"{orchestrator} is not a registered orchestrator on L2")
+    record = planned_migration(s, address, l2_delegator, orchestrator, list(lock_ids))
+    gas = migration_gas_params(s, record)
+    migrator = s.l1_migrator
+    args = (gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost)
+    preflight.require_eth("l1", address, gas.value, "the migration's L2 fees")
+    sender = address  # an estimate needs the sender's address only
+    with deployment.chains.l1:
+        if lock_ids:
+            l1_gas = migrator.unwrapped.migrateUnbondingLocks.estimate_gas_cost(
+                list(lock_ids), l2_delegator, orchestrator, *args, value=gas.value, sender=sender
+            )
+        else:
+            l1_gas = migrator.unwrapped.migrate.estimate_gas_cost(
+                l2_delegator, orchestrator, *args, value=gas.value, sender=sender
+            )
+    plan = MigrationPlan(
+        account=address,
+        kind=record.kind.name.lower().replace("_", "-"),
+        amount=record.amount,
+        l2_delegator=l2_delegator,
+        l2_orchestrator=orchestrator,
+        lock_ids=tuple(lock_ids),
+        l1_gas=int(l1_gas),
+        l1_gas_price=preflight.gas_price("l1"),
+        l2_gas_limit=gas.gas_limit,
+        l2_gas_price_bid=gas.gas_price_bid,
+        max_submission_cost=gas.max_submission_cost,
+        retryable_value=gas.value,
+    )
+    preflight.require_eth("l1", address, plan.total_eth, "the migration (L1 gas and L2 fees)")
+    return plan
+
+
+def migrate(
+    deployment: Deployment,
+    preflight: Preflight,
+    account: AccountAPI,
+    to_orchestrator: str | None = None,
+    lock_ids: Sequence[int] = (),
+) -> tuple[MigrationPlan, Any]:
+    """Migrate ``account``'s L1 stake (or its locks ``lock_ids``) in one L1 transaction, after
+    :func:`plan_migration`'s checks. Returns the plan and the
+    :class:`~ape_livepeer_migration.bridge.migration.MigrationSent`."""
+    from ape_livepeer_migration.bridge.gas import RetryableGasParams
+    from ape_livepeer_migration.bridge.migration import migrate as send_migration
+    from ape_livepeer_migration.bridge.migration import migrate_unbonding_locks
+
+    plan = plan_migration(deployment, preflight, account.address, to_orchestrator, lock_ids)
+    gas = RetryableGasParams(plan.max_submission_cost, plan.l2_gas_limit, plan.l2_gas_price_bid)
+    system = deployment.system
+    if lock_ids:
+        sent = migrate_unbonding_locks(system, account, list(lock_ids), plan.l2_orchestrator, gas=gas)
+    else:
+        sent = send_migration(system, account, l2_orchestrator=plan.l2_orchestrator, gas=gas)
+    return plan, sent

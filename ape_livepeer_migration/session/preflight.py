@@ -1,0 +1,132 @@
+"""The checks every sending operation runs before it sends: amounts, ETH balances, estimated gas.
+
+Each raises :class:`~ape_livepeer_migration.exceptions.LivepeerError` (one line, nothing sent) when the transaction
+could not succeed or the account could not pay for it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ape_livepeer_migration._eth import GWEI_DECIMALS, amount_text, hex_text, pending_base_fee, rpc_int
+from ape_livepeer_migration.exceptions import LivepeerError
+
+if TYPE_CHECKING:
+    from ape_livepeer_migration.chains.pair import TwoChains
+
+
+@dataclass(frozen=True)
+class Call:
+    """A transaction to estimate before sending it: ``method`` of a chain-bound contract with ``args`` and ``value``."""
+
+    contract: Any
+    method: str
+    args: tuple[Any, ...] = ()
+    value: int = 0
+
+    @property
+    def name(self) -> str:
+        return f"{self.method}()"
+
+    def request(self, sender: str) -> dict[str, str]:
+        """The JSON-RPC call object of this transaction sent by ``sender``."""
+        data = getattr(self.contract, self.method).encode_input(*self.args)
+        return {
+            "from": str(sender),
+            "to": str(self.contract.address),
+            "data": hex_text(data),
+            "value": hex(self.value),
+        }
+
+
+def require_amount(amount: int, available: int, what: str, owner: str) -> None:
+    """Refuse an ``amount`` that is not a positive int or exceeds what ``owner`` has of ``what``."""
+    if not isinstance(amount, int) or amount <= 0:
+        raise LivepeerError(f"the amount must be greater than 0, got {amount}")
+    if amount > available:
+        raise LivepeerError(
+            f"{owner} has {amount_text(available, places=6, grouped=True)} {what}, "
+            f"less than {amount_text(amount, places=6, grouped=True)}"
+        )
+
+
+class Preflight:
+    """The balance and gas checks on both chains of a pair."""
+
+    def __init__(self, chains: TwoChains):
+        self.chains = chains
+
+    def require_eth(self, layer: str, address: str, needed: int, what: str) -> None:
+        """Refuse when ``address`` has less than ``needed`` wei on ``layer``."""
+        balance = int(getattr(self.chains, layer).provider.get_balance(address))
+        if balance < needed:
+            raise LivepeerError(
+                f"{address} has {amount_text(balance)} ETH on {layer.upper()}, {what} needs about "
+                f"{amount_text(needed)} ETH"
+            )
+
+    def require_gas(
+        self, layer: str, address: str, what: str, calls: Sequence[Call], fee_per_gas: int | None = None
+    ) -> None:
+        """Refuse unless ``address`` holds on ``layer`` what sending ``calls`` (in order) costs: their estimated gas
+        (:meth:`estimate_gas`) times the fee per gas of the transactions (default: :meth:`fee_per_gas`) times the
+        configured ``gas_margin``, plus the ETH they send. Sends nothing."""
+        from ape import config
+
+        margin = config.get_config("livepeer_migration").gas_margin
+        price = self.fee_per_gas(layer) if fee_per_gas is None else fee_per_gas
+        gas = self.estimate_gas(layer, address, calls)
+        needed = math.ceil(gas * price * Decimal(str(margin))) + sum(call.value for call in calls)
+        self.require_eth(
+            layer, address, needed, f"{what} ({gas:,} gas at {amount_text(price, GWEI_DECIMALS)} gwei, x{margin:g})"
+        )
+
+    def estimate_gas(self, layer: str, address: str, calls: Sequence[Call]) -> int:
+        """Gas of sending ``calls`` from ``address`` on ``layer``, one transaction each, in order: ``eth_estimateGas``
+        of a single call; for a sequence (whose later calls may need the earlier ones' effects, e.g. an approval or
+        a round initialization) the gas each uses in one ``eth_simulateV1`` block. A call that reverts raises
+        :class:`LivepeerError`."""
+        from ape.exceptions import ContractLogicError, ProviderError
+
+        provider = getattr(self.chains, layer).provider
+        requests = [call.request(address) for call in calls]
+        if len(calls) == 1:
+            # no gas price in the request: the node estimates without capping the gas at what the balance pays for
+            try:
+                return rpc_int(provider.make_request("eth_estimateGas", requests))
+            except (ContractLogicError, ProviderError) as err:
+                if "revert" not in str(err):
+                    raise
+                raise LivepeerError(f"{calls[0].name} would revert on {layer.upper()}: {err}") from err
+        (block,) = provider.make_request(
+            "eth_simulateV1", [{"blockStateCalls": [{"calls": requests}], "validation": False}, "latest"]
+        )
+        total = 0
+        for call, result in zip(calls, block["calls"]):
+            if rpc_int(result["status"]) != 1:
+                error = result.get("error") or {}
+                raise LivepeerError(f"{call.name} would revert on {layer.upper()}: {error.get('message', 'no reason')}")
+            total += rpc_int(result["gasUsed"])
+        return total
+
+    def fee_per_gas(self, layer: str) -> int:
+        """The most a transaction Ape sends on ``layer`` pays per gas: the max fee of an EIP-1559 transaction (the next
+        block's base fee times the network's ``base_fee_multiplier``, plus the priority fee), else the gas price."""
+        from ape_ethereum.transactions import StaticFeeTransaction
+
+        chain = getattr(self.chains, layer)
+        with chain:
+            provider = chain.provider
+            if isinstance(provider.network.ecosystem.create_transaction(), StaticFeeTransaction):
+                return int(provider.gas_price)
+            return int(pending_base_fee(chain) * provider.network.base_fee_multiplier + provider.priority_fee)
+
+    def gas_price(self, layer: str) -> int:
+        """The gas price the node of ``layer`` quotes."""
+        chain = getattr(self.chains, layer)
+        with chain:
+            return int(chain.provider.gas_price)

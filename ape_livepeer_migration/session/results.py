@@ -1,0 +1,287 @@
+"""What the session's operations return, each with its JSON view (``as_json``).
+
+The JSON views are the ones ``ape livepeer ... --json`` prints: the CLI renders them and decides nothing about
+their shape. LPT and ETH amounts named ``*_lpt`` / ``*_eth`` are exact decimal text of whole tokens; other
+amounts are decimal strings of base units; rounds, ids and gas are numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ape_livepeer_migration._eth import GWEI_DECIMALS, amount_text
+
+if TYPE_CHECKING:
+    from ape_livepeer_migration.bridge.migration import MigrationSent
+    from ape_livepeer_migration.protocol.economics import CallEconomics, ProfitabilityInputs
+
+
+@dataclass(frozen=True)
+class LayerStake:
+    """An account's staking position on one layer."""
+
+    round: int
+    round_initialized: bool
+    delegate: str | None
+    stake: int  # bonded stake including pending rewards
+    bonded: int  # stake as of the last claim
+    pending_rewards: int
+    pending_fees: int  # wei
+    orchestrator: bool
+    active: bool
+    unbonding_locks: list[dict[str, int]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "round": self.round,
+            "round_initialized": self.round_initialized,
+            "delegate": self.delegate,
+            "stake": str(self.stake),
+            "bonded": str(self.bonded),
+            "pending_rewards": str(self.pending_rewards),
+            "pending_fees": str(self.pending_fees),
+            "orchestrator": self.orchestrator,
+            "active": self.active,
+            "unbonding_locks": [
+                {"id": lock["id"], "amount": str(lock["amount"]), "withdraw_round": lock["withdraw_round"]}
+                for lock in self.unbonding_locks
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class PendingMessage:
+    direction: str
+    id: int
+    status: str
+    source_block: int
+
+
+@dataclass(frozen=True)
+class AccountStatus:
+    account: str
+    l1: LayerStake
+    l2: LayerStake
+    lpt: dict[str, int]  # balance per layer
+    eth: dict[str, int]  # balance per layer
+    messages: list[PendingMessage] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """JSON-friendly: amounts (LPT and wei) as decimal strings of base units, exact; rounds and ids as numbers."""
+        return {
+            "account": self.account,
+            "l1": self.l1.as_json(),
+            "l2": self.l2.as_json(),
+            "lpt": {name: str(value) for name, value in self.lpt.items()},
+            "eth": {name: str(value) for name, value in self.eth.items()},
+            "messages": [asdict(message) for message in self.messages],
+        }
+
+
+@dataclass(frozen=True)
+class MigrationPlan:
+    """What :meth:`Livepeer.migrate` will send, and what it costs on both layers."""
+
+    account: str
+    kind: str  # delegator | orchestrator | unbonding-locks
+    amount: int
+    l2_delegator: str
+    l2_orchestrator: str
+    lock_ids: tuple[int, ...]
+    l1_gas: int  # estimated gas of the L1 transaction
+    l1_gas_price: int
+    l2_gas_limit: int
+    l2_gas_price_bid: int
+    max_submission_cost: int
+    retryable_value: int  # ETH sent with the L1 transaction: pays the L2 side at most this
+
+    @property
+    def l1_cost(self) -> int:
+        return self.l1_gas * self.l1_gas_price
+
+    @property
+    def total_eth(self) -> int:
+        return self.l1_cost + self.retryable_value
+
+    def as_json(self, sent: MigrationSent | None = None) -> dict[str, Any]:
+        """The plan; with ``sent`` (what :meth:`Livepeer.migrate` returns with it), also its L1 transaction."""
+        view: dict[str, Any] = {
+            "account": self.account,
+            "kind": self.kind,
+            "amount_lpt": amount_text(self.amount),
+            "l2_delegator": self.l2_delegator,
+            "l2_orchestrator": self.l2_orchestrator,
+            "lock_ids": list(self.lock_ids),
+            "l1": {"gas": self.l1_gas, "gas_price_wei": self.l1_gas_price, "cost_eth": amount_text(self.l1_cost)},
+            "l2": {
+                "gas_limit": self.l2_gas_limit,
+                "gas_price_bid_wei": self.l2_gas_price_bid,
+                "max_submission_cost_wei": self.max_submission_cost,
+                "max_cost_eth": amount_text(self.retryable_value),
+            },
+            "total_eth": amount_text(self.total_eth),
+        }
+        if sent is not None:
+            view.update(
+                tx_hash=sent.receipt.txn_hash, l1_gas_used=sent.receipt.gas_used, migration_id=sent.migration.id
+            )
+        return view
+
+
+@dataclass(frozen=True)
+class RewardResult:
+    round: int
+    minted: int
+    gas_used: int
+    initialized_round: bool
+    tx_hash: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "called": True,
+            "round": self.round,
+            "minted_lpt": amount_text(self.minted),
+            "gas_used": self.gas_used,
+            "initialized_round": self.initialized_round,
+            "tx_hash": self.tx_hash,
+        }
+
+
+@dataclass(frozen=True)
+class RewardSkipped:
+    """A reward() call not sent because the orchestrator's share of what it mints is worth less than its fee."""
+
+    economics: CallEconomics
+
+    @property
+    def reason(self) -> str:
+        return (
+            f"reward() would mint {amount_text(self.economics.reward)} LPT, the orchestrator's share is worth "
+            f"less than the fee of {amount_text(self.economics.cost_wei)} ETH"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {"called": False, "reason": f"Skipped: {self.reason}."}
+
+
+@dataclass(frozen=True)
+class WithdrawalState:
+    """An LPT withdrawal (L2 -> L1) and how far it is: ``executed``, ``executable`` (its send root is confirmed),
+    ``challenge-period`` (asserted, confirmable at L1 block ``confirmable_at``) or ``no-root`` (the relayer has not
+    asserted a send root covering it yet)."""
+
+    position: int
+    sender: str
+    to: str
+    amount: int
+    l2_tx_hash: str
+    state: str
+    confirmable_at: int | None
+
+    @property
+    def executable(self) -> bool:
+        """Whether :meth:`Livepeer.finalize` pays it out now."""
+        return self.state == "executable"
+
+
+class Finalized(NamedTuple):
+    """A withdrawal paid out on L1 by :meth:`Livepeer.finalize`, and the L1 transaction that did it."""
+
+    withdrawal: WithdrawalState
+    l1_tx_hash: str
+
+    def as_json(self) -> dict[str, Any]:
+        w = self.withdrawal
+        return {"position": w.position, "to": w.to, "amount_lpt": amount_text(w.amount), "l1_tx_hash": self.l1_tx_hash}
+
+
+@dataclass(frozen=True)
+class SentTransaction:
+    """A user transaction that was sent (bridge, fees)."""
+
+    layer: str
+    tx_hash: str
+    gas_used: int
+    details: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        """The transaction, with its integer details (amounts in base units) as decimal strings."""
+        return {
+            "layer": self.layer,
+            "tx_hash": self.tx_hash,
+            "gas_used": self.gas_used,
+            **{k: (str(v) if isinstance(v, int) else v) for k, v in self.details.items()},
+        }
+
+
+@dataclass(frozen=True)
+class FeeWithdrawal(SentTransaction):
+    """A withdrawal of earned ETH fees; ``details``: ``recipient`` and ``amount`` (wei)."""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "layer": self.layer,
+            "tx_hash": self.tx_hash,
+            "gas_used": self.gas_used,
+            "recipient": self.details["recipient"],
+            "amount_eth": amount_text(self.details["amount"]),
+        }
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """A deployment as recorded in the address book: the last state of each deploy step and the system's
+    contracts."""
+
+    address_book: str
+    steps: dict[str, str]
+    addresses: dict[str, str]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"address_book": self.address_book, "steps": self.steps, "addresses": self.addresses}
+
+
+@dataclass(frozen=True)
+class Profitability:
+    """The economics of one reward() call per layer, for the inputs they derive from."""
+
+    inputs: ProfitabilityInputs
+    results: tuple[CallEconomics, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """Chain values as exact decimal strings, USD values as numbers."""
+        orchestrator, network, prices = self.inputs.orchestrator, self.inputs.network, self.inputs.prices
+        return {
+            "inputs": {
+                "stake_lpt": amount_text(orchestrator.stake),
+                "self_stake_lpt": amount_text(orchestrator.self_stake),
+                "reward_cut_percent": amount_text(orchestrator.reward_cut, 4),
+                "total_supply_lpt": amount_text(network.total_supply),
+                "inflation_percent_per_round": amount_text(network.inflation, 7),
+                "total_active_stake_lpt": amount_text(network.total_active_stake),
+                "lpt_usd": float(prices.lpt_usd),
+                "eth_usd": float(prices.eth_usd),
+            },
+            "layers": {
+                result.layer: {
+                    "gas_used": result.gas_used,
+                    "gas_price_gwei": amount_text(result.gas_price, GWEI_DECIMALS),
+                    "cost_eth": amount_text(result.cost_wei),
+                    "cost_lpt": amount_text(result.cost_lpt),
+                    "cost_usd": float(result.cost_usd),
+                    "mintable_lpt": amount_text(result.mintable),
+                    "reward_lpt": amount_text(result.reward),
+                    "orchestrator_earnings_lpt": amount_text(result.orchestrator_earnings),
+                    "orchestrator_earnings_usd": float(result.lpt_to_usd(result.orchestrator_earnings)),
+                    "delegator_earnings_lpt": amount_text(result.delegator_earnings),
+                    "profit_lpt": amount_text(result.profit_lpt),
+                    "profit_usd": float(result.profit_usd),
+                    "profitable": result.profitable,
+                    "break_even_stake_lpt": None
+                    if result.break_even_stake is None
+                    else amount_text(result.break_even_stake),
+                }
+                for result in self.results
+            },
+        }
