@@ -22,8 +22,6 @@ from eth_utils import keccak, to_checksum_address
 from ape_livepeer_migration._eth import event_topic, hex_bytes
 from ape_livepeer_migration.exceptions import InputError
 
-# Re-exported for session/ and scenario.py until they import it from _eth.
-from ape_livepeer_migration._eth import function_selector  # noqa: F401, E402
 
 #: ArbOS precompiles: ArbSys sends L2 -> L1 messages, ArbRetryableTx holds retryable tickets,
 #: NodeInterface answers queries a node computes (outbox proofs).

@@ -29,17 +29,6 @@ from ape_livepeer_migration.protocol.deploy import (
     protocol_params,
 )
 
-# Re-exported for session/ and scenario.py until they import these from bridge.migration.
-from ape_livepeer_migration.bridge.migration import (  # noqa: F401, E402
-    migrate,
-    migrate_unbonding_locks,
-    migrate_with_signature,
-    migration_gas_params,
-    planned_migration,
-    sign_migration,
-    signed_migration_for,
-)
-
 if TYPE_CHECKING:
     from ape.api import AccountAPI, ReceiptAPI
 

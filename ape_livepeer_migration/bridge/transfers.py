@@ -23,8 +23,6 @@ from ape_livepeer_migration._eth import function_selector
 from ape_livepeer_migration.bridge.gas import RetryableGasParams, retryable_gas_params
 from ape_livepeer_migration.protocol.deploy import L2_ECONOMY_PARAMS, L1Protocol, protocol_params
 
-# Re-exported for session/ until it imports it from _eth.
-from ape_livepeer_migration._eth import pending_base_fee  # noqa: F401, E402
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI, ReceiptAPI

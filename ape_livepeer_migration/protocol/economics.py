@@ -355,10 +355,6 @@ def evaluate(inputs: ProfitabilityInputs) -> tuple[CallEconomics, ...]:
     return tuple(evaluate_call(inputs.network, inputs.orchestrator, inputs.prices, call) for call in inputs.calls)
 
 
-#: Exact decimal text of an amount: :func:`ape_livepeer_migration._eth.amount_text`, under the name _cli/ uses
-#: until it imports ``amount_text`` from ``_eth``.
-to_decimal_string = amount_text
-
 
 # --------------------------------------------------------------------------------------
 # Seed-era reference inputs

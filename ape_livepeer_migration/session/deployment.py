@@ -312,6 +312,8 @@ class Deployment:
 
         recorded = self.book.get(ARBITRUM)
         arbitrum = ArbitrumContracts(**recorded) if recorded is not None else self.chains.pair.arbitrum
+        if arbitrum is None:
+            raise LivepeerError(f"the {self.chains.pair.name} pair names no Arbitrum contracts to wire the system to")
         try:
             check_arbitrum(self.chains, arbitrum)
         except ArbitrumNotFoundError as err:

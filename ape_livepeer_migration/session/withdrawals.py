@@ -28,15 +28,13 @@ def require_withdrawal_path(deployment: Deployment) -> None:
         )
 
 
-def _l2_to_l1_messages(deployment: Deployment) -> list[Any]:
-    from ape_livepeer_migration.arbitrum.simulator import fetch_l2_to_l1
-
-    sim = deployment.simulator(
+def _simulator(deployment: Deployment) -> Any:
+    """The simulator whose Outbox pays withdrawals out (refused on a real Arbitrum, saying what to do there)."""
+    return deployment.simulator(
         "finding and finalizing withdrawals",
         "once a withdrawal's send root is confirmed (after the challenge period), execute it in Arbitrum's "
         "Outbox with ape_livepeer_migration.arbitrum.live.outbox_execution (not a command)",
     )
-    return fetch_l2_to_l1(sim, sim.l2_deploy_block, deployment.chains.l2.block_number)
 
 
 def _withdrawal_states(deployment: Deployment, address: str) -> list[tuple[WithdrawalState, Any]]:
@@ -48,7 +46,8 @@ def _withdrawal_states(deployment: Deployment, address: str) -> list[tuple[Withd
     from ape_livepeer_migration.arbitrum import simulator as sim_api
     from ape_livepeer_migration.arbitrum.messages import SendMerkleTree
 
-    messages = _l2_to_l1_messages(deployment)
+    sim = _simulator(deployment)
+    messages = sim_api.fetch_l2_to_l1(sim, sim.l2_deploy_block, deployment.chains.l2.block_number)
     s = deployment.system
     selector = function_selector("finalizeInboundTransfer(address,address,address,uint256,bytes)")
     gateways = (str(s.bridge.l2_gateway.address).lower(), str(s.bridge.l1_gateway.address).lower())
@@ -60,13 +59,13 @@ def _withdrawal_states(deployment: Deployment, address: str) -> list[tuple[Withd
         if address.lower() not in (sender.lower(), to.lower()):
             continue
         state, confirmable, proof = "no-root", None, None
-        if sim_api.is_executed(s.sim, message.index):
+        if sim_api.is_executed(sim, message.index):
             state = "executed"
         else:
             # the latest asserted root that covers the message (roots cover the first n messages)
             for count in range(len(messages), message.position, -1):
                 covered = messages[:count]
-                at = sim_api.confirmable_at(s.sim, SendMerkleTree.of_messages(covered).root)
+                at = sim_api.confirmable_at(sim, SendMerkleTree.of_messages(covered).root)
                 if at:
                     confirmable = at
                     if at <= deployment.chains.l1.block_number:
@@ -111,7 +110,7 @@ def finalize(deployment: Deployment, preflight: Preflight, account: AccountAPI) 
             "nothing to finalize: "
             + "; ".join(f"withdrawal #{w.position} is {reasons[w.state](w)}" for w, _ in pending)
         )
-    sim = deployment.system.sim
+    sim = _simulator(deployment)
     preflight.require_gas(
         "l1",
         account.address,
@@ -122,5 +121,6 @@ def finalize(deployment: Deployment, preflight: Preflight, account: AccountAPI) 
     done = []
     for withdrawal, (message, proof) in executable:
         result = sim_api.execute_l2_to_l1(sim, message, proof, sender=account)
+        assert result.l1_tx_hash is not None  # sent by this call
         done.append(Finalized(withdrawal, result.l1_tx_hash))
     return done
