@@ -6,6 +6,7 @@ import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
 import {IBondingManager} from "./interfaces/IBondingManager.sol";
 import {IMinter} from "./interfaces/IMinter.sol";
+import {IRoundInitializer} from "./interfaces/IRoundInitializer.sol";
 import {IRoundsManager} from "./interfaces/IRoundsManager.sol";
 
 /// @title RoundsManager
@@ -17,7 +18,7 @@ import {IRoundsManager} from "./interfaces/IRoundsManager.sol";
 ///      terms. Bonding, unbonding and rebonding stay open: a stake change in round N changes the active set and
 ///      stakes that round N+1 starts with (fixed at its initialization); round N's reward shares keep using the
 ///      stakes fixed when round N started.
-contract RoundsManager is Ownable2Step, IRoundsManager {
+contract RoundsManager is Ownable2Step, IRoundsManager, IRoundInitializer {
     /// @notice Precision of `roundLockAmount` (1e6 = the whole round).
     uint256 public constant PERC_DIVISOR = 1_000_000;
 
