@@ -719,8 +719,9 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
 
     /// @dev The current round; reverts unless it is initialized.
     function _initializedRound() internal view returns (uint256) {
-        if (!roundsManager.currentRoundInitialized()) revert CurrentRoundNotInitialized();
-        return roundsManager.currentRound();
+        (uint256 round, bool initialized) = roundsManager.currentRoundState();
+        if (!initialized) revert CurrentRoundNotInitialized();
+        return round;
     }
 
     function _rebond(address delegator, address to, uint256 unbondingLockId, uint256 round) private {
@@ -801,7 +802,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         t.delegatedAmount = amount.toUint128();
         if (_pool.contains(addr)) {
             nextRoundTotalActiveStake = nextRoundTotalActiveStake + amount - previous;
-            _pool.reposition(addr, amount, _stakeOf);
+            _pool.reposition(addr, previous, amount, _stakeOf);
         } else if (amount > previous && isRegisteredTranscoder(addr)) {
             _tryToJoinPool(addr, round);
         }

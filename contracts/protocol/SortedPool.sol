@@ -54,21 +54,29 @@ library SortedPool {
         self.size -= 1;
     }
 
-    /// @notice Moves `member` to its place after its key changed to `key`, searching from its old neighbours.
+    /// @notice Moves `member` to its place after its key changed from `oldKey` to `newKey`, searching from its old
+    ///         neighbours. Only the neighbour on the side the key moved to is read while the order still holds (a
+    ///         reward raises the head's key: one link read, no key read).
     /// @param keyOf The key of a member already in the list.
     function reposition(
         Pool storage self,
         address member,
-        uint256 key,
+        uint256 oldKey,
+        uint256 newKey,
         function(address) view returns (uint256) keyOf
     ) internal {
-        Node memory node = self.nodes[member];
-        if (node.prev == address(0) && (member == address(0) || self.head != member)) revert NotInPool(member);
-        bool aboveOk = node.prev == address(0) || keyOf(node.prev) >= key;
-        bool belowOk = node.next == address(0) || keyOf(node.next) <= key;
-        if (aboveOk && belowOk) return;
-        _unlink(self, node);
-        _link(self, member, key, node.prev, node.next, keyOf);
+        Node storage node = self.nodes[member];
+        address prev = node.prev;
+        if (prev == address(0) && (member == address(0) || self.head != member)) revert NotInPool(member);
+        if (newKey >= oldKey) {
+            if (prev == address(0) || keyOf(prev) >= newKey) return;
+        } else {
+            address next_ = node.next;
+            if (next_ == address(0) || keyOf(next_) <= newKey) return;
+        }
+        Node memory old = node;
+        _unlink(self, old);
+        _link(self, member, newKey, old.prev, old.next, keyOf);
     }
 
     /// @notice The member after `member`, by decreasing key (zero at the end or for a non-member).
