@@ -132,10 +132,11 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     uint64 public unbondingPeriod;
     /// @notice Maximum size of the active set.
     uint256 public numActiveTranscoders;
+    // The two totals share a slot: reward() reads both and writes one.
     /// @notice Stake of the active set this round (fixed at round initialization).
-    uint256 public currentRoundTotalActiveStake;
+    uint128 public currentRoundTotalActiveStake;
     /// @notice Stake of the active set as it stands for the next round.
-    uint256 public nextRoundTotalActiveStake;
+    uint128 public nextRoundTotalActiveStake;
 
     mapping(address => Transcoder) internal _transcoders;
     mapping(address => Delegator) internal _delegators;
@@ -801,7 +802,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         }
         t.delegatedAmount = amount.toUint128();
         if (_pool.contains(addr)) {
-            nextRoundTotalActiveStake = nextRoundTotalActiveStake + amount - previous;
+            nextRoundTotalActiveStake = (nextRoundTotalActiveStake + amount - previous).toUint128();
             _pool.reposition(addr, previous, amount, _stakeOf);
         } else if (amount > previous && isRegisteredTranscoder(addr)) {
             _tryToJoinPool(addr, round);
@@ -825,7 +826,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
             _leavePool(tail, round);
         }
         _pool.insert(addr, stake, _stakeOf);
-        nextRoundTotalActiveStake += stake;
+        nextRoundTotalActiveStake = (nextRoundTotalActiveStake + stake).toUint128();
         Transcoder storage t = _transcoders[addr];
         if (!_isActive(t, round)) t.activationRound = uint64(round + 1);
         t.deactivationRound = type(uint64).max;

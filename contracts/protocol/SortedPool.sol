@@ -55,8 +55,7 @@ library SortedPool {
     }
 
     /// @notice Moves `member` to its place after its key changed from `oldKey` to `newKey`, searching from its old
-    ///         neighbours. Only the neighbour on the side the key moved to is read while the order still holds (a
-    ///         reward raises the head's key: one link read, no key read).
+    ///         neighbours. Only the neighbour on the side the key moved to is read while the order still holds.
     /// @param keyOf The key of a member already in the list.
     function reposition(
         Pool storage self,
@@ -65,6 +64,8 @@ library SortedPool {
         uint256 newKey,
         function(address) view returns (uint256) keyOf
     ) internal {
+        // The head's key rising is the commonest change (its reward): no link to read then.
+        if (newKey >= oldKey && member != address(0) && self.head == member) return;
         Node storage node = self.nodes[member];
         address prev = node.prev;
         if (prev == address(0) && (member == address(0) || self.head != member)) revert NotInPool(member);
