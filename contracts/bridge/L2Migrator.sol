@@ -103,6 +103,8 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
     error AlreadyExpired(uint256 id);
     /// @notice Nothing of migration `id` is claimable by `account`.
     error NotClaimable(uint256 id, address account);
+    /// @notice The L2 token refused the temporary approval of the BondingManager.
+    error ApprovalFailed();
     /// @notice The staking call ran out of gas: retry the ticket with more gas rather than parking the stake.
     error StakingOutOfGas(uint256 id);
 
@@ -142,15 +144,14 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
             _park(m);
             return;
         }
-        // A temporary (transaction-long) allowance: nothing is stored, and nothing is left when staking fails.
-        IERC7674(address(token)).temporaryApprove(address(bondingManager), amount);
+        _approveStaking(amount);
         uint256 gasBefore = gasleft();
         try this.stakeMigrated(m) {}
         catch (bytes memory reason) {
             // A call that used up the gas forwarded to it (63/64 of what was left) ran out of gas: parking then
             // would let whoever redeems the ticket with too little gas decide that the stake is not staked.
             if (gasleft() <= gasBefore / 63) revert StakingOutOfGas(m.id);
-            IERC7674(address(token)).temporaryApprove(address(bondingManager), 0);
+            _approveStaking(0);
             emit StakingFailed(m.id, reason);
             _park(m);
         }
@@ -181,7 +182,7 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
         delete parked[id];
         totalParked -= p.amount;
         emit StakeClaimed(id, msg.sender, orchestrator, p.amount);
-        IERC7674(address(token)).temporaryApprove(address(bondingManager), p.amount);
+        _approveStaking(p.amount);
         if (p.kind == MigrationCodec.Kind.Orchestrator && orchestrator == msg.sender) {
             bondingManager.migrateTranscoder(msg.sender, p.amount, p.rewardCut, p.feeShare);
         } else {
@@ -211,6 +212,12 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
     /// @param id The migration id.
     function isMigrated(uint256 id) public view returns (bool) {
         return _migratedBits[id >> 8] & (1 << (id & 0xff)) != 0;
+    }
+
+    /// @dev Lets the BondingManager take `amount` of this contract's LPT in this transaction only (an ERC-7674
+    ///      temporary approval: nothing is stored, and nothing is left over when staking fails).
+    function _approveStaking(uint256 amount) private {
+        if (!IERC7674(address(token)).temporaryApprove(address(bondingManager), amount)) revert ApprovalFailed();
     }
 
     function _park(MigrationCodec.Migration memory m) private {

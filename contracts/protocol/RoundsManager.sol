@@ -128,20 +128,24 @@ contract RoundsManager is Ownable2Step, IRoundsManager, IRoundInitializer {
     }
 
     /// @inheritdoc IRoundsManager
-    function currentRoundInitialized() external view returns (bool) {
-        return lastInitializedRound == currentRound();
+    function currentRoundInitialized() external view returns (bool initialized) {
+        (, initialized) = _currentRoundState();
     }
 
     /// @inheritdoc IRoundsManager
     function currentRoundState() external view returns (uint256 round, bool initialized) {
-        round = currentRound();
-        initialized = lastInitializedRound == round;
+        return _currentRoundState();
     }
 
     /// @inheritdoc IRoundsManager
     function currentRoundLocked() external view returns (bool) {
         uint256 lockedBlocks = (roundLength * roundLockAmount) / PERC_DIVISOR;
         return block.number >= currentRoundStartBlock() + roundLength - lockedBlocks;
+    }
+
+    function _currentRoundState() private view returns (uint256 round, bool initialized) {
+        round = currentRound();
+        initialized = lastInitializedRound == round;
     }
 
     function _setRoundLength(uint256 newRoundLength) private {
