@@ -19,8 +19,10 @@ abstract contract L1ArbitrumMessenger {
     /// @notice The Arbitrum delayed Inbox.
     IInbox public immutable inbox;
 
-    /// @notice A retryable ticket to `to` was created with delayed message number `seqNum`.
-    event TxToL2(address indexed from, address indexed to, uint256 indexed seqNum, bytes data);
+    /// @notice A retryable ticket to `to` was created with delayed message number `seqNum`. Its L2 calldata is in
+    ///         the Inbox's `InboxMessageDelivered` event of the same message: logging it twice would charge every
+    ///         sender some 8 gas a byte again.
+    event TxToL2(address indexed from, address indexed to, uint256 indexed seqNum);
 
     /// @notice The inbox address is zero.
     error ZeroInbox();
@@ -81,6 +83,6 @@ abstract contract L1ArbitrumMessenger {
             gas.maxFeePerGas,
             data
         );
-        emit TxToL2(msg.sender, to, seqNum, data);
+        emit TxToL2(msg.sender, to, seqNum);
     }
 }

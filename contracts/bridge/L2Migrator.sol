@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IERC7674} from "@openzeppelin/contracts/interfaces/draft-IERC7674.sol";
 
 import {L2ArbitrumMessenger} from "../arbitrum/L2ArbitrumMessenger.sol";
 import {L2BondingManager} from "../l2/L2BondingManager.sol";
@@ -27,7 +27,6 @@ import {MigrationCodec} from "./MigrationCodec.sol";
 ///      and the id not finalized, and L2 time never goes back. Expiry is recorded per record hash, so a forged
 ///      record with a real id cannot block the real one (the L1Migrator refunds only the record it sent).
 contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
-    using SafeERC20 for IERC20;
 
     /// @notice Migrated LPT waiting for its L2 delegator to claim it.
     struct Parked {
@@ -48,8 +47,9 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
     /// @notice L2 LPT.
     IERC20 public immutable token;
 
-    /// @notice Whether migration `id` was finalized (its LPT minted here, then staked or parked).
-    mapping(uint256 id => bool) public isMigrated;
+    // Finalized migration ids, 256 to a word: ids are consecutive, so most finalizations set a bit in a word
+    // that is already non-zero instead of writing a fresh slot.
+    mapping(uint256 word => uint256 bits) private _migratedBits;
     /// @notice Migrated LPT of migration `id` waiting to be claimed (zero amount: none).
     mapping(uint256 id => Parked) public parked;
     /// @notice Whether the record with this keccak256 was expired and sent back to L1.
@@ -103,6 +103,8 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
     error AlreadyExpired(uint256 id);
     /// @notice Nothing of migration `id` is claimable by `account`.
     error NotClaimable(uint256 id, address account);
+    /// @notice The L2 token refused the temporary approval of the BondingManager.
+    error ApprovalFailed();
     /// @notice The staking call ran out of gas: retry the ticket with more gas rather than parking the stake.
     error StakingOutOfGas(uint256 id);
 
@@ -132,9 +134,9 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
         if (l1From != l1Migrator) revert NotL1Migrator(l1From);
         MigrationCodec.Migration memory m = MigrationCodec.decode(data);
         if (m.amount != amount) revert AmountMismatch(amount, m.amount);
-        if (isMigrated[m.id]) revert AlreadyMigrated(m.id);
+        if (isMigrated(m.id)) revert AlreadyMigrated(m.id);
         if (block.timestamp > m.deadline) revert MigrationDeadlinePassed(m.id, m.deadline);
-        isMigrated[m.id] = true;
+        _migratedBits[m.id >> 8] |= 1 << (m.id & 0xff);
         migrationsFinalized += 1;
         totalMigrated += amount;
         emit MigrationFinalized(m.id, m.l1Delegator, m.l2Delegator, m.l2Orchestrator, m.kind, amount);
@@ -142,14 +144,14 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
             _park(m);
             return;
         }
-        token.forceApprove(address(bondingManager), amount);
+        _approveStaking(amount);
         uint256 gasBefore = gasleft();
         try this.stakeMigrated(m) {}
         catch (bytes memory reason) {
             // A call that used up the gas forwarded to it (63/64 of what was left) ran out of gas: parking then
             // would let whoever redeems the ticket with too little gas decide that the stake is not staked.
             if (gasleft() <= gasBefore / 63) revert StakingOutOfGas(m.id);
-            token.forceApprove(address(bondingManager), 0);
+            _approveStaking(0);
             emit StakingFailed(m.id, reason);
             _park(m);
         }
@@ -180,7 +182,7 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
         delete parked[id];
         totalParked -= p.amount;
         emit StakeClaimed(id, msg.sender, orchestrator, p.amount);
-        token.forceApprove(address(bondingManager), p.amount);
+        _approveStaking(p.amount);
         if (p.kind == MigrationCodec.Kind.Orchestrator && orchestrator == msg.sender) {
             bondingManager.migrateTranscoder(msg.sender, p.amount, p.rewardCut, p.feeShare);
         } else {
@@ -198,12 +200,24 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
     function expire(bytes calldata record) external returns (uint256 l2ToL1Id) {
         MigrationCodec.Migration memory m = MigrationCodec.decode(record);
         if (block.timestamp <= m.deadline) revert MigrationNotExpired(m.id, m.deadline);
-        if (isMigrated[m.id]) revert AlreadyMigrated(m.id);
+        if (isMigrated(m.id)) revert AlreadyMigrated(m.id);
         bytes32 recordHash = keccak256(record);
         if (isExpired[recordHash]) revert AlreadyExpired(m.id);
         isExpired[recordHash] = true;
         l2ToL1Id = _sendTxToL1(l1Migrator, 0, abi.encodeCall(L1Migrator.refundExpiredMigration, (record)));
         emit MigrationExpired(m.id, m.l1Delegator, m.amount, l2ToL1Id);
+    }
+
+    /// @notice Whether migration `id` was finalized (its LPT minted here, then staked or parked).
+    /// @param id The migration id.
+    function isMigrated(uint256 id) public view returns (bool) {
+        return _migratedBits[id >> 8] & (1 << (id & 0xff)) != 0;
+    }
+
+    /// @dev Lets the BondingManager take `amount` of this contract's LPT in this transaction only (an ERC-7674
+    ///      temporary approval: nothing is stored, and nothing is left over when staking fails).
+    function _approveStaking(uint256 amount) private {
+        if (!IERC7674(address(token)).temporaryApprove(address(bondingManager), amount)) revert ApprovalFailed();
     }
 
     function _park(MigrationCodec.Migration memory m) private {

@@ -4,13 +4,8 @@ pragma solidity ^0.8.24;
 import {BondingManagerBase} from "../protocol/BondingManagerBase.sol";
 import {ILivepeerToken} from "../protocol/interfaces/ILivepeerToken.sol";
 import {IMinter} from "../protocol/interfaces/IMinter.sol";
+import {IRoundInitializer} from "../protocol/interfaces/IRoundInitializer.sol";
 import {IRoundsManager} from "../protocol/interfaces/IRoundsManager.sol";
-
-/// @notice The RoundsManager's permissionless round start.
-interface IRoundInitializer {
-    /// @notice Starts the current round.
-    function initializeRound() external;
-}
 
 /// @title L2BondingManager
 /// @notice Livepeer staking on Arbitrum: the accounting of `BondingManagerBase` (same bonding, rewards, fees and

@@ -12,6 +12,7 @@ import {IBondingManager} from "./interfaces/IBondingManager.sol";
 import {ILivepeerToken} from "./interfaces/ILivepeerToken.sol";
 import {IMinter} from "./interfaces/IMinter.sol";
 import {IRoundsManager} from "./interfaces/IRoundsManager.sol";
+import {SortedPool} from "./SortedPool.sol";
 
 /// @title BondingManagerBase
 /// @notice Staking accounting shared by the L1 and L2 BondingManagers: delegation, unbonding locks, the active
@@ -56,6 +57,7 @@ import {IRoundsManager} from "./interfaces/IRoundsManager.sol";
 abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     using SafeERC20 for ILivepeerToken;
     using SafeCast for uint256;
+    using SortedPool for SortedPool.Pool;
 
     /// @notice Precision of `rewardCut` and `feeShare` (1e6 = 100%).
     uint256 public constant PERC_DIVISOR = 1_000_000;
@@ -114,11 +116,6 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         uint64 withdrawRound;
     }
 
-    struct PoolNode {
-        address prev;
-        address next;
-    }
-
     /// @notice LPT.
     ILivepeerToken public immutable token;
     /// @notice Holder of bonded LPT and fee ETH; mints rewards.
@@ -135,10 +132,11 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     uint64 public unbondingPeriod;
     /// @notice Maximum size of the active set.
     uint256 public numActiveTranscoders;
+    // The two totals share a slot: reward() reads both and writes one.
     /// @notice Stake of the active set this round (fixed at round initialization).
-    uint256 public currentRoundTotalActiveStake;
+    uint128 public currentRoundTotalActiveStake;
     /// @notice Stake of the active set as it stands for the next round.
-    uint256 public nextRoundTotalActiveStake;
+    uint128 public nextRoundTotalActiveStake;
 
     mapping(address => Transcoder) internal _transcoders;
     mapping(address => Delegator) internal _delegators;
@@ -146,11 +144,8 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     // Factors of an orchestrator at the end of a round in which stake joined it.
     mapping(address => mapping(uint256 => Factors)) private _roundEndFactors;
 
-    // Active set: a doubly linked list sorted by delegated stake, highest first.
-    mapping(address => PoolNode) private _pool;
-    address private _poolHead;
-    address private _poolTail;
-    uint256 private _poolSize;
+    // Active set, sorted by delegated stake, highest first.
+    SortedPool.Pool private _pool;
 
     /// @notice `delegator` bonded `additionalAmount` to `newDelegate` (from `oldDelegate`); now `bondedAmount`.
     event Bond(
@@ -306,7 +301,8 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     /// @notice Sets the maximum size of the active set; never below its current size (governor only).
     /// @param numActiveTranscoders_ New limit.
     function setNumActiveTranscoders(uint256 numActiveTranscoders_) external onlyOwner {
-        if (numActiveTranscoders_ < _poolSize) revert InvalidNumActiveTranscoders(numActiveTranscoders_, _poolSize);
+        uint256 poolSize = _pool.size;
+        if (numActiveTranscoders_ < poolSize) revert InvalidNumActiveTranscoders(numActiveTranscoders_, poolSize);
         numActiveTranscoders = numActiveTranscoders_;
         emit NumActiveTranscodersSet(numActiveTranscoders_);
     }
@@ -332,7 +328,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         if (rewardCut > PERC_DIVISOR) revert InvalidRewardCut(rewardCut);
         if (feeShare > PERC_DIVISOR) revert InvalidFeeShare(feeShare);
         _setTranscoderTerms(msg.sender, rewardCut, feeShare);
-        if (!_inPool(msg.sender)) _tryToJoinPool(msg.sender, round);
+        if (!_pool.contains(msg.sender)) _tryToJoinPool(msg.sender, round);
     }
 
     /// @notice Mints the caller's share of this round's inflation (active orchestrators, once per round): the
@@ -514,18 +510,18 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
 
     /// @notice Number of orchestrators in the active set for the next round.
     function getTranscoderPoolSize() external view returns (uint256) {
-        return _poolSize;
+        return _pool.size;
     }
 
     /// @notice Orchestrator with the most stake in the set (zero when empty).
     function getFirstTranscoderInPool() external view returns (address) {
-        return _poolHead;
+        return _pool.head;
     }
 
     /// @notice Orchestrator after `transcoder_` in the set, by decreasing stake (zero at the end).
     /// @param transcoder_ A member of the set.
     function getNextTranscoderInPool(address transcoder_) external view returns (address) {
-        return _pool[transcoder_].next;
+        return _pool.next(transcoder_);
     }
 
     // ---------------------------------------------------------------- internal accounting
@@ -603,7 +599,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
 
     /// @dev Unregisters `transcoder_` (its own stake is gone): it leaves the set and is inactive at once.
     function _resign(address transcoder_, uint256 round) internal {
-        if (_inPool(transcoder_)) _leavePool(transcoder_, round);
+        if (_pool.contains(transcoder_)) _leavePool(transcoder_, round);
         Transcoder storage t = _transcoders[transcoder_];
         if (t.deactivationRound > round) {
             t.deactivationRound = uint64(round);
@@ -724,8 +720,9 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
 
     /// @dev The current round; reverts unless it is initialized.
     function _initializedRound() internal view returns (uint256) {
-        if (!roundsManager.currentRoundInitialized()) revert CurrentRoundNotInitialized();
-        return roundsManager.currentRound();
+        (uint256 round, bool initialized) = roundsManager.currentRoundState();
+        if (!initialized) revert CurrentRoundNotInitialized();
+        return round;
     }
 
     function _rebond(address delegator, address to, uint256 unbondingLockId, uint256 round) private {
@@ -804,9 +801,9 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
             t.lastStakeChangeRound = uint64(round);
         }
         t.delegatedAmount = amount.toUint128();
-        if (_inPool(addr)) {
-            nextRoundTotalActiveStake = nextRoundTotalActiveStake + amount - previous;
-            _reposition(addr, amount);
+        if (_pool.contains(addr)) {
+            nextRoundTotalActiveStake = (nextRoundTotalActiveStake + amount - previous).toUint128();
+            _pool.reposition(addr, previous, amount, _stakeOf);
         } else if (amount > previous && isRegisteredTranscoder(addr)) {
             _tryToJoinPool(addr, round);
         }
@@ -814,68 +811,34 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
 
     // ---------------------------------------------------------------- active set
 
-    function _inPool(address addr) private view returns (bool) {
-        return _poolHead == addr ? addr != address(0) : _pool[addr].prev != address(0);
+    /// @dev The key the active set is sorted by: delegated stake.
+    function _stakeOf(address addr) private view returns (uint256) {
+        return _transcoders[addr].delegatedAmount;
     }
 
+    /// @dev Adds registered `addr` to the active set when there is room or it outweighs the set's last member
+    ///      (which then leaves); it is active from the next round unless it is active already.
     function _tryToJoinPool(address addr, uint256 round) private {
-        uint256 stake = _transcoders[addr].delegatedAmount;
-        if (_poolSize >= numActiveTranscoders) {
-            address tail = _poolTail;
-            if (tail == address(0) || stake <= _transcoders[tail].delegatedAmount) return;
+        uint256 stake = _stakeOf(addr);
+        if (_pool.size >= numActiveTranscoders) {
+            address tail = _pool.tail;
+            if (tail == address(0) || stake <= _stakeOf(tail)) return;
             _leavePool(tail, round);
         }
-        _insert(addr, stake, _poolTail, address(0));
-        _poolSize += 1;
-        nextRoundTotalActiveStake += stake;
+        _pool.insert(addr, stake, _stakeOf);
+        nextRoundTotalActiveStake = (nextRoundTotalActiveStake + stake).toUint128();
         Transcoder storage t = _transcoders[addr];
         if (!_isActive(t, round)) t.activationRound = uint64(round + 1);
         t.deactivationRound = type(uint64).max;
         emit TranscoderActivated(addr, t.activationRound);
     }
 
+    /// @dev Takes `addr` out of the active set; it is inactive from the next round.
     function _leavePool(address addr, uint256 round) private {
-        PoolNode memory node = _pool[addr];
-        if (node.prev == address(0)) _poolHead = node.next;
-        else _pool[node.prev].next = node.next;
-        if (node.next == address(0)) _poolTail = node.prev;
-        else _pool[node.next].prev = node.prev;
-        delete _pool[addr];
-        _poolSize -= 1;
+        _pool.remove(addr);
         Transcoder storage t = _transcoders[addr];
         nextRoundTotalActiveStake -= t.delegatedAmount;
         t.deactivationRound = uint64(round + 1);
         emit TranscoderDeactivated(addr, round + 1);
-    }
-
-    /// @dev Moves `addr` to its place after a stake change, walking from its old neighbours.
-    function _reposition(address addr, uint256 stake) private {
-        PoolNode memory node = _pool[addr];
-        bool aboveOk = node.prev == address(0) || _transcoders[node.prev].delegatedAmount >= stake;
-        bool belowOk = node.next == address(0) || _transcoders[node.next].delegatedAmount <= stake;
-        if (aboveOk && belowOk) return;
-        if (node.prev == address(0)) _poolHead = node.next;
-        else _pool[node.prev].next = node.next;
-        if (node.next == address(0)) _poolTail = node.prev;
-        else _pool[node.next].prev = node.prev;
-        _insert(addr, stake, node.prev, node.next);
-    }
-
-    /// @dev Links `addr` (with `stake`) into the list, searching from the gap between the adjacent `prev` and
-    ///      `next` (either zero at an end). Equal stakes keep their arrival order.
-    function _insert(address addr, uint256 stake, address prev, address next) private {
-        while (prev != address(0) && _transcoders[prev].delegatedAmount < stake) {
-            next = prev;
-            prev = _pool[prev].prev;
-        }
-        while (next != address(0) && _transcoders[next].delegatedAmount >= stake) {
-            prev = next;
-            next = _pool[next].next;
-        }
-        _pool[addr] = PoolNode(prev, next);
-        if (prev == address(0)) _poolHead = addr;
-        else _pool[prev].next = addr;
-        if (next == address(0)) _poolTail = addr;
-        else _pool[next].prev = addr;
     }
 }

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
 import {IBondingManager} from "./interfaces/IBondingManager.sol";
@@ -18,6 +19,8 @@ import {IRoundsManager} from "./interfaces/IRoundsManager.sol";
 /// @dev Inflation rewards are minted through `createReward`, which the BondingManager may call only while it is
 ///      itself a minting delegate: revoking it switches inflation off on this chain.
 contract Minter is Ownable2Step, IMinter {
+    using SafeCast for uint256;
+
     using SafeERC20 for ILivepeerToken;
 
     /// @notice Precision of `inflation`, `inflationChange` and `targetBondingRate` (1e9 = 100%).
@@ -37,12 +40,13 @@ contract Minter is Ownable2Step, IMinter {
     /// @notice Bonded share of the supply that inflation steers towards (precision 1e9).
     uint256 public targetBondingRate;
     /// @notice Tokens mintable as rewards in the current round.
-    uint256 public currentMintableTokens;
+    uint128 public currentMintableTokens;
+    /// @dev `totalRewardsMinted` when the current round started. Keeping a running total (instead of a per-round
+    ///      counter reset to zero) spares the round's first `reward()` a zero-to-nonzero storage write; sharing a
+    ///      slot with `currentMintableTokens` spares every `reward()` one cold storage read.
+    uint128 private _rewardsMintedAtRoundStart;
     /// @notice Reward tokens minted through `createReward` since deployment.
     uint256 public totalRewardsMinted;
-    /// @dev `totalRewardsMinted` when the current round started. Keeping a running total (instead of a per-round
-    ///      counter reset to zero) spares the round's first `reward()` a zero-to-nonzero storage write.
-    uint256 private _rewardsMintedAtRoundStart;
 
     /// @notice Addresses allowed to mint through `mint`.
     mapping(address delegate => bool) public isMintingDelegate;
@@ -184,9 +188,10 @@ contract Minter is Ownable2Step, IMinter {
             rate = rate > inflationChange ? rate - inflationChange : 0;
         }
         inflation = rate;
-        currentMintableTokens = (supply * rate) / PERC_DIVISOR;
-        _rewardsMintedAtRoundStart = totalRewardsMinted;
-        emit SetCurrentRewardTokens(currentMintableTokens, rate);
+        uint256 mintable = (supply * rate) / PERC_DIVISOR;
+        currentMintableTokens = mintable.toUint128();
+        _rewardsMintedAtRoundStart = totalRewardsMinted.toUint128();
+        emit SetCurrentRewardTokens(mintable, rate);
     }
 
     /// @inheritdoc IMinter
@@ -195,8 +200,9 @@ contract Minter is Ownable2Step, IMinter {
     function createReward(uint256 fracNum, uint256 fracDenom) external onlyBondingManager returns (uint256) {
         if (!isMintingDelegate[msg.sender]) revert NotMintingDelegate(msg.sender);
         if (fracDenom == 0 || fracNum > fracDenom) revert InvalidFraction(fracNum, fracDenom);
-        uint256 amount = (currentMintableTokens * fracNum) / fracDenom;
-        uint256 remaining = currentMintableTokens - currentMintedTokens();
+        uint256 mintable = currentMintableTokens;
+        uint256 amount = (mintable * fracNum) / fracDenom;
+        uint256 remaining = mintable - currentMintedTokens();
         if (amount > remaining) revert MintableExceeded(amount, remaining);
         totalRewardsMinted += amount;
         emit RewardCreated(amount);

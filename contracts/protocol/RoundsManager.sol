@@ -3,9 +3,11 @@ pragma solidity ^0.8.24;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IBondingManager} from "./interfaces/IBondingManager.sol";
 import {IMinter} from "./interfaces/IMinter.sol";
+import {IRoundInitializer} from "./interfaces/IRoundInitializer.sol";
 import {IRoundsManager} from "./interfaces/IRoundsManager.sol";
 
 /// @title RoundsManager
@@ -17,20 +19,23 @@ import {IRoundsManager} from "./interfaces/IRoundsManager.sol";
 ///      terms. Bonding, unbonding and rebonding stay open: a stake change in round N changes the active set and
 ///      stakes that round N+1 starts with (fixed at its initialization); round N's reward shares keep using the
 ///      stakes fixed when round N started.
-contract RoundsManager is Ownable2Step, IRoundsManager {
+contract RoundsManager is Ownable2Step, IRoundsManager, IRoundInitializer {
+    using SafeCast for uint256;
+
     /// @notice Precision of `roundLockAmount` (1e6 = the whole round).
     uint256 public constant PERC_DIVISOR = 1_000_000;
 
+    // The clock's four fields share one slot: every stake-moving call of the BondingManager reads them all.
     /// @notice Length of a round in blocks.
-    uint256 public roundLength;
+    uint64 public roundLength;
+    /// @notice Last round for which `initializeRound()` ran (0: none yet).
+    uint64 public lastInitializedRound;
+    /// @notice Round and start block from which `roundLength` applies.
+    uint64 public lastRoundLengthUpdateRound;
+    /// @notice First block of `lastRoundLengthUpdateRound`.
+    uint64 public lastRoundLengthUpdateStartBlock;
     /// @notice Share of a round, at its end, during which it is locked (precision 1e6).
     uint256 public roundLockAmount;
-    /// @notice Last round for which `initializeRound()` ran (0: none yet).
-    uint256 public lastInitializedRound;
-    /// @notice Round and start block from which `roundLength` applies.
-    uint256 public lastRoundLengthUpdateRound;
-    /// @notice First block of `lastRoundLengthUpdateRound`.
-    uint256 public lastRoundLengthUpdateStartBlock;
 
     /// @notice The BondingManager told about new rounds.
     IBondingManager public bondingManager;
@@ -64,7 +69,7 @@ contract RoundsManager is Ownable2Step, IRoundsManager {
     /// @param roundLockAmount_ Locked share of a round (precision 1e6).
     constructor(address owner_, uint256 roundLength_, uint256 roundLockAmount_) Ownable(owner_) {
         lastRoundLengthUpdateRound = 1;
-        lastRoundLengthUpdateStartBlock = block.number;
+        lastRoundLengthUpdateStartBlock = block.number.toUint64();
         _setRoundLength(roundLength_);
         _setRoundLockAmount(roundLockAmount_);
     }
@@ -90,8 +95,8 @@ contract RoundsManager is Ownable2Step, IRoundsManager {
     /// @param newRoundLength Blocks per round.
     function setRoundLength(uint256 newRoundLength) external onlyOwner {
         uint256 round = currentRound();
-        lastRoundLengthUpdateStartBlock = currentRoundStartBlock();
-        lastRoundLengthUpdateRound = round;
+        lastRoundLengthUpdateStartBlock = currentRoundStartBlock().toUint64();
+        lastRoundLengthUpdateRound = round.toUint64();
         _setRoundLength(newRoundLength);
     }
 
@@ -106,7 +111,7 @@ contract RoundsManager is Ownable2Step, IRoundsManager {
         uint256 round = currentRound();
         if (lastInitializedRound == round) revert RoundAlreadyInitialized(round);
         if (address(bondingManager) == address(0) || address(minter) == address(0)) revert NotWired();
-        lastInitializedRound = round;
+        lastInitializedRound = round.toUint64();
         emit NewRound(round);
         bondingManager.setCurrentRoundTotalActiveStake();
         minter.setCurrentRewardTokens();
@@ -123,8 +128,13 @@ contract RoundsManager is Ownable2Step, IRoundsManager {
     }
 
     /// @inheritdoc IRoundsManager
-    function currentRoundInitialized() external view returns (bool) {
-        return lastInitializedRound == currentRound();
+    function currentRoundInitialized() external view returns (bool initialized) {
+        (, initialized) = _currentRoundState();
+    }
+
+    /// @inheritdoc IRoundsManager
+    function currentRoundState() external view returns (uint256 round, bool initialized) {
+        return _currentRoundState();
     }
 
     /// @inheritdoc IRoundsManager
@@ -133,9 +143,14 @@ contract RoundsManager is Ownable2Step, IRoundsManager {
         return block.number >= currentRoundStartBlock() + roundLength - lockedBlocks;
     }
 
+    function _currentRoundState() private view returns (uint256 round, bool initialized) {
+        round = currentRound();
+        initialized = lastInitializedRound == round;
+    }
+
     function _setRoundLength(uint256 newRoundLength) private {
         if (newRoundLength == 0) revert InvalidRoundLength();
-        roundLength = newRoundLength;
+        roundLength = newRoundLength.toUint64();
         emit RoundLengthSet(newRoundLength, lastRoundLengthUpdateRound);
     }
 

@@ -14,8 +14,10 @@ import run  # noqa: E402
 @pytest.mark.parametrize(
     "key, value, expected",
     [
-        ("gas.l2.reward", 120_000, "goal <= 120,000 gas: met"),
-        ("gas.l2.reward", 130_000, "goal <= 120,000 gas: missed by 10,000 gas (8.3 % above it)"),
+        ("gas.l2.reward", 100_000, "goal <= 100,000 gas: met"),
+        ("gas.l2.reward", 110_000, "goal <= 100,000 gas: missed by 10,000 gas (10.0 % above it)"),
+        ("gas.l1.migrate", 201_726, "goal < 201,727 gas: met"),
+        ("gas.l1.migrate", 201_727, "goal < 201,727 gas: missed by 1 gas (0.0 % above it)"),
         ("relay.migrations_per_s", 20, "goal >= 20 migrations/s: met"),
         ("relay.migrations_per_s", 5.0, "goal >= 20 migrations/s: missed by 15.00 migrations/s (75.0 % below it)"),
         ("cli.plugin_overhead_pct", 12.5, "goal <= 10 %: missed by 2.50 % (25.0 % above it)"),
@@ -33,6 +35,13 @@ def test_every_required_key_is_a_figure_or_a_goal():
     }
     assert required <= set(run.GAS_ROWS)
     assert {"relay.migrations_per_s", "cli.plugin_overhead_pct"} <= set(run.GOALS)
+
+
+def test_every_gas_goal_has_the_real_livepeer_figure_beside_it():
+    gas_goals = {key for key, (_, _, unit) in run.GOALS.items() if unit == "gas"}
+    assert gas_goals <= set(run.REAL_GAS) <= set(run.GAS_ROWS)
+    row = run.against_real({key: real // 2 for key, real in run.REAL_GAS.items()})["gas.l2.reward"]
+    assert row == {"project": 265_357, "real": 530_715, "ratio": 0.5}
 
 
 def test_costs_use_each_layers_reference_price():

@@ -32,12 +32,13 @@ def check_set_migrator_is_governed(bm, contract_type, accounts):
 
 @pytest.fixture(scope="package")
 def l2(two_chains, accounts):
-    """Unit-test L2 staking: the protocol's own token, rounds and Minter on the L2 chain around an
-    L2BondingManager (its migration rules do not depend on the L2 token or Minter flavour; the full system
-    tests use those). accounts[1] is the L2 migrator (funded, approving); accounts[2] an L2-native orchestrator with its own terms."""
+    """Unit-test L2 staking: the L2 token (the L2Migrator pays stake with its ERC-7674 temporary approvals),
+    the protocol's own rounds and Minter on the L2 chain around an L2BondingManager (its migration rules do not
+    depend on the Minter flavour; the full system tests use the L2 one). accounts[1] is the L2 migrator (funded,
+    approving); accounts[2] an L2-native orchestrator with its own terms."""
     gov, migrator, native = accounts[0], accounts[1], accounts[2]
     with two_chains.l2:
-        token = project.LivepeerToken.deploy(gov, sender=gov)
+        token = project.L2LivepeerToken.deploy(gov, sender=gov)
         rounds = project.RoundsManager.deploy(gov, ROUND_LENGTH, 100_000, sender=gov)
         minter = project.Minter.deploy(gov, token, rounds, 218_500, 500, 500_000_000, sender=gov)
         bm = project.L2BondingManager.deploy(gov, token, minter, rounds, 7, 100, sender=gov)

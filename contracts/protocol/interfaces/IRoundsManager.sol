@@ -13,6 +13,9 @@ interface IRoundsManager {
     /// @notice Whether `initializeRound()` has run for the current round.
     function currentRoundInitialized() external view returns (bool);
 
+    /// @notice The current round and whether `initializeRound()` has run for it, in one call.
+    function currentRoundState() external view returns (uint256 round, bool initialized);
+
     /// @notice Whether the current round is in its lock period (its last blocks).
     function currentRoundLocked() external view returns (bool);
 }
