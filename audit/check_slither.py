@@ -5,9 +5,9 @@ Usage: python audit/check_slither.py SLITHER_JSON [TRIAGE_JSON]
 A finding's key is its detector (``check``) and the first line of its description with every source location
 ``(path#12-34)`` removed, e.g. ``reentrancy-events Reentrancy in L1Migrator._migrateStake(address,...)``: it names
 the function or variable, not line numbers, so unrelated edits above it keep the triage valid. Exit 0 when every
-finding has a triage entry, 1 when some do not (each printed with its key, ready to paste into the triage file),
-2 when Slither itself failed. Triage entries that match nothing are listed as stale (a fix removed the finding), so
-the file can be pruned, but do not fail the run.
+finding has a triage entry and every entry a finding; 1 when a finding has none (printed with its key, ready to paste
+into the triage file) or an entry matches nothing (stale: a fix removed the finding, so its reason no longer
+describes the code and goes); 2 when Slither itself failed.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def main(argv: list[str]) -> int:
     for key in missing:
         print(f"UNTRIAGED: {key}")
     print(f"slither: {len(keys)} findings, {len(set(keys))} distinct keys, {len(missing)} untriaged, {len(stale)} stale")
-    return 1 if missing else 0
+    return 1 if missing or stale else 0
 
 
 if __name__ == "__main__":

@@ -41,6 +41,14 @@ def test_untriaged_finding_fails(tmp_path, capsys, triaged, code):
     assert ("stale triage entry" in out) is (not triaged)
 
 
+def test_stale_triage_entry_fails(tmp_path, capsys):
+    report = write(tmp_path, "slither.json", {"success": True, "results": {"detectors": [FINDING]}})
+    keys = [check_slither.finding_key(FINDING), "reentrancy-benign Reentrancy in Gone.function():"]
+    triage = write(tmp_path, "triage.json", {"findings": [{"key": k, "reason": "why"} for k in keys]})
+    assert check_slither.main(["check_slither.py", report, triage]) == 1
+    assert "stale triage entry (no such finding now): reentrancy-benign Reentrancy in Gone" in capsys.readouterr().out
+
+
 def test_failed_slither_run_fails(tmp_path):
     report = write(tmp_path, "slither.json", {"success": False, "error": "compile failed"})
     assert check_slither.main(["check_slither.py", report, write(tmp_path, "t.json", {"findings": []})]) == 2

@@ -19,10 +19,11 @@ abstract contract L1ArbitrumMessenger {
     /// @notice The Arbitrum delayed Inbox.
     IInbox public immutable inbox;
 
-    /// @notice A retryable ticket to `to` was created with delayed message number `seqNum`. Its L2 calldata is in
-    ///         the Inbox's `InboxMessageDelivered` event of the same message: logging it twice would charge every
-    ///         sender some 8 gas a byte again.
-    event TxToL2(address indexed from, address indexed to, uint256 indexed seqNum);
+    /// @notice A retryable ticket to `to` was created with delayed message number `seqNum`, carrying `data` to L2.
+    /// @dev The signature of Arbitrum's and Livepeer's bridge messengers, which indexers and the Arbitrum SDK's
+    ///      users read; the Inbox's own event carries the data as well, but keeping this one whole keeps that
+    ///      public interface.
+    event TxToL2(address indexed from, address indexed to, uint256 indexed seqNum, bytes data);
 
     /// @notice The inbox address is zero.
     error ZeroInbox();
@@ -83,6 +84,6 @@ abstract contract L1ArbitrumMessenger {
             gas.maxFeePerGas,
             data
         );
-        emit TxToL2(msg.sender, to, seqNum);
+        emit TxToL2(msg.sender, to, seqNum, data);
     }
 }

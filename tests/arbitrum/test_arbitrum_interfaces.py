@@ -226,3 +226,18 @@ def test_decoding_a_foreign_log_as_l2_to_l1_is_refused():
 
     with pytest.raises(ValueError, match="not an L2ToL1Tx"):
         decode_l2_to_l1_log([event_topic("TicketCreated(bytes32)"), bytes(32)], b"", 1, "0x00")
+
+
+# The events of Arbitrum's token-bridge messengers (arbitrum-sdk's L1ArbitrumMessenger / L2ArbitrumMessenger, also
+# inherited by Livepeer's arbitrum-lpt-bridge), which indexers read: the project's messengers emit exactly these.
+MESSENGER_EVENTS = {
+    "L1ArbitrumMessenger": "TxToL2(address,address,uint256,bytes)",
+    "L2ArbitrumMessenger": "TxToL1(address,address,uint256,bytes)",
+}
+
+
+@pytest.mark.parametrize("name", sorted(MESSENGER_EVENTS))
+def test_messenger_events_are_arbitrums(name):
+    events = [item for item in getattr(project, name).contract_type.abi if item.type == "event"]
+    assert [event.selector for event in events] == [MESSENGER_EVENTS[name]]
+    assert [input.indexed for input in events[0].inputs] == [True, True, True, False]
