@@ -15,12 +15,13 @@ FORGE_ARGS ?=
 AUDIT_VENV ?= .venv-audit
 AUDIT_BIN  := $(AUDIT_VENV)/bin
 # Slither and halmos drive forge themselves: forge on PATH, the solc shim through Foundry's env override. Each
-# builds into its own out/cache directory (their build settings differ from forge test's), so warm runs compile
-# nothing (Slither's own compile step always cleans and rebuilds: the Makefile builds for it instead).
+# builds into its own out/cache directory (their build settings differ from forge test's). Slither's build is
+# always from scratch (--force): an incremental build leaves the build-info of replaced sources behind, and
+# Slither would report findings in code that no longer exists.
 FORGE_ENV  := PATH="$(CURDIR)/node_modules/.bin:$$PATH" FOUNDRY_SOLC=$(SOLC_SHIM)
 SLITHER_FILTER := node_modules|tests/forge|contracts/test|contracts/simulator
 
-.PHONY: setup demo readme test test-contracts fuzz-long audit compile artifacts bench clean lock lock-audit
+.PHONY: setup demo readme lint test test-contracts fuzz-long audit compile artifacts bench clean lock lock-audit
 
 # anvil and cast from npm go next to ape in the venv, so that a shell with the venv active (or its bin on PATH)
 # runs the README's commands as written.
@@ -56,9 +57,15 @@ demo: setup
 readme: setup
 	$(BIN)/python tests/readme/session.py --write
 
-test: setup test-contracts audit
+test: setup lint test-contracts audit
 	$(BIN)/ape compile
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Lint, format and types of the Python code (pyproject.toml configures ruff and mypy).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # In-process fuzzing and invariant runs of the contracts (tests/forge, see docs/toolchain.md), small budget.
 test-contracts: setup
@@ -83,7 +90,7 @@ audit: setup $(AUDIT_VENV)/.installed
 	@mkdir -p .forge
 	rm -f .forge/slither.json
 	$(FORGE_ENV) FOUNDRY_OUT=.forge/slither-out FOUNDRY_CACHE_PATH=.forge/slither-cache \
-		$(FORGE) build --offline --build-info --skip './tests/forge/**' --quiet
+		$(FORGE) build --offline --build-info --force --skip './tests/forge/**' --quiet
 	$(FORGE_ENV) FOUNDRY_OUT=.forge/slither-out $(AUDIT_BIN)/slither . --foundry-ignore-compile --foundry-out-directory .forge/slither-out --filter-paths '$(SLITHER_FILTER)' \
 		--exclude naming-convention --fail-none --json .forge/slither.json > .forge/slither.log 2>&1 \
 		|| { tail -20 .forge/slither.log; exit 1; }

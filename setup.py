@@ -25,6 +25,10 @@ extras_require = {
         "pytest-xdist==3.8.0",
         "hypothesis>=6.100,<7",
     ],
+    "lint": [
+        "ruff==0.17.6",
+        "mypy==2.4.1",
+    ],
 }
 
 setup(

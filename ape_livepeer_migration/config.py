@@ -148,9 +148,7 @@ class PairSettings:
     l2: LayerSettings
 
 
-def _node_url(
-    section: PluginConfig, key: str, env_name: str, pair: NetworkPair, environ: Mapping[str, str]
-) -> str:
+def _node_url(section: PluginConfig, key: str, env_name: str, pair: NetworkPair, environ: Mapping[str, str]) -> str:
     """The environment's URL, else the section's ``key``; a clear error when neither is set."""
     if url := environ.get(env_name) or getattr(section, key):
         return url

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
+
 from ape_livepeer_migration.exceptions import UnknownContractError
 
 if TYPE_CHECKING:
@@ -137,8 +139,10 @@ def main() -> int:
     module (Ape's ``.build`` is rewritten too, so the tests then run the same bytecode)."""
     package = Path(__file__).resolve().parent
     if not (package.parent / "contracts").is_dir() or not (package.parent / "setup.py").is_file():
-        print(f"error: {package} is not in an ape-livepeer-migration checkout; run `{BUILD_COMMAND}` in one",
-              file=sys.stderr)
+        print(
+            f"error: {package} is not in an ape-livepeer-migration checkout; run `{BUILD_COMMAND}` in one",
+            file=sys.stderr,
+        )
         return 1
     written = write_artifacts(package.joinpath(*DATA), compiled_contract_types(from_scratch=True))
     print(f"{len(written)} contract types written to {package.joinpath(*DATA)}")

@@ -161,10 +161,10 @@ def relay(s: Scenario, what: str) -> PassReport:
             getattr(total, name).extend(getattr(report, name))
         total.execution_errors.update(report.execution_errors)
     if total.failed or total.rejected or total.execution_errors:
-        raise LivepeerError(f"relaying {what}: failed {total.failed}, rejected {total.rejected}, "
-                           f"errors {total.execution_errors}")
-    s.say(f"  relayer: {len(total.delivered)} L1->L2 delivered, {len(total.executed)} L2->L1 executed "
-          f"({what})")
+        raise LivepeerError(
+            f"relaying {what}: failed {total.failed}, rejected {total.rejected}, errors {total.execution_errors}"
+        )
+    s.say(f"  relayer: {len(total.delivered)} L1->L2 delivered, {len(total.executed)} L2->L1 executed ({what})")
     return total
 
 
@@ -226,7 +226,7 @@ def stake_on_l1(s: Scenario) -> None:
     bm = l1.bonding_manager
     s.say("== 2. stake on L1")
     next_round(s.chains.l1, l1.rounds, c.governor)
-    for o, (cut, share) in zip(c.orchestrators, ORCHESTRATOR_TERMS):
+    for o, (cut, share) in zip(c.orchestrators, ORCHESTRATOR_TERMS, strict=True):
         l1.token.approve(bm.address, ORCHESTRATOR_STAKE, sender=o)
         register_orchestrator(bm, o, ORCHESTRATOR_STAKE, reward_cut=cut, fee_share=share)
     for i, d in enumerate(c.delegators):
@@ -236,8 +236,10 @@ def stake_on_l1(s: Scenario) -> None:
     for i, o in enumerate(c.orchestrators):
         t = bm.getTranscoder(o.address)
         say_terms = f"cut {t.rewardCut / 1e4:.0f}%, fee share {t.feeShare / 1e4:.0f}%"
-        s.say(f"  O{i + 1} {o.address}: {len(delegators_of(c, i))} delegators, "
-              f"delegated {lpt(t.delegatedAmount)} ({say_terms})")
+        s.say(
+            f"  O{i + 1} {o.address}: {len(delegators_of(c, i))} delegators, "
+            f"delegated {lpt(t.delegatedAmount)} ({say_terms})"
+        )
     s.broker.fundDepositAndReserve(20 * ETH, 5 * ETH, value=25 * ETH, sender=c.broadcaster)
 
 
@@ -246,8 +248,13 @@ def _pay_with_tickets(s: Scenario, orchestrator: Any, round_: int) -> None:
     domain = BrokerDomain(s.chains.l1.chain_id, str(s.broker.address))
     aux = aux_data(round_, bytes(s.broker.roundBlockHash(round_)))
     ticket, signature, rand = draw_winning_ticket(
-        s.cast.broadcaster, domain, orchestrator.address, TICKET_FACE_VALUE, win_prob(TICKET_WIN_CHANCE),
-        s.tickets_signed + 1, aux,
+        s.cast.broadcaster,
+        domain,
+        orchestrator.address,
+        TICKET_FACE_VALUE,
+        win_prob(TICKET_WIN_CHANCE),
+        s.tickets_signed + 1,
+        aux,
     )
     s.tickets_signed = ticket.sender_nonce
     tx = s.broker.redeemWinningTicket(ticket.as_tuple(), signature, rand, sender=orchestrator)
@@ -268,19 +275,24 @@ def run_l1_rounds(s: Scenario, rounds: int = 3) -> None:
             tx = l1.bonding_manager.reward(sender=o)
             minted += sum(e.amount for e in _tx_events(s.chains.l1, tx, "Reward"))
             _pay_with_tickets(s, o, round_)
-        s.say(f"  L1 round {round_}: rewards {lpt(minted)}, supply {lpt(l1.token.totalSupply())}, "
-              f"tickets signed so far {s.tickets_signed}, won {s.tickets_won}")
+        s.say(
+            f"  L1 round {round_}: rewards {lpt(minted)}, supply {lpt(l1.token.totalSupply())}, "
+            f"tickets signed so far {s.tickets_signed}, won {s.tickets_won}"
+        )
 
 
 def _migrated(s: Scenario, label: str, sent: Any, l1_amount: int) -> None:
     m = sent.migration
     s.l1_amount_before[m.id] = l1_amount
     s.chosen_orchestrator.setdefault(str(m.l2_delegator), str(m.l2_orchestrator))
+
     def name(address: Any) -> str:
         return _label(s.cast, address)
 
-    s.say(f"  #{m.id} {label}: {m.kind.name.lower()} {lpt(m.amount)} of {name(m.l1_delegator)} -> L2 "
-          f"{name(m.l2_delegator)} with {name(m.l2_orchestrator)} (L1 gas {sent.receipt.gas_used:,})")
+    s.say(
+        f"  #{m.id} {label}: {m.kind.name.lower()} {lpt(m.amount)} of {name(m.l1_delegator)} -> L2 "
+        f"{name(m.l2_delegator)} with {name(m.l2_orchestrator)} (L1 gas {sent.receipt.gas_used:,})"
+    )
 
 
 def migrate_to_l2(s: Scenario) -> None:
@@ -309,8 +321,12 @@ def migrate_to_l2(s: Scenario) -> None:
     lock_amount = stake(unbonder) // 2
     tx = bm.unbond(lock_amount, sender=unbonder)
     (lock,) = _tx_events(s.chains.l1, tx, "Unbond")
-    _migrated(s, "unbonding lock of a delegator of O3",
-              migrate_unbonding_locks(system, unbonder, [lock.unbondingLockId], o1.address), lock.amount)
+    _migrated(
+        s,
+        "unbonding lock of a delegator of O3",
+        migrate_unbonding_locks(system, unbonder, [lock.unbondingLockId], o1.address),
+        lock.amount,
+    )
 
     signer = delegators_of(c, 1)[1]
     with s.chains.l1:
@@ -324,13 +340,17 @@ def migrate_to_l2(s: Scenario) -> None:
     _migrated(s, "signed by a delegator of O2, sent by the relayer", sent, amount)
 
     report_l1_supply(system.bridge, c.operator)
-    s.say(f"  L1 circulating supply reported to the L2 Minter: "
-          f"{lpt(system.bridge.l1_supply_reporter.circulatingSupply())}")
+    s.say(
+        f"  L1 circulating supply reported to the L2 Minter: "
+        f"{lpt(system.bridge.l1_supply_reporter.circulatingSupply())}"
+    )
     relay(s, "migrations and the supply report")
-    s.say(f"  on L2: {system.l2_migrator.migrationsFinalized()} migrations finalized, "
-          f"{lpt(system.l2_migrator.totalMigrated())} staked; O1 delegated "
-          f"{lpt(s.l2_bm.getTranscoder(o1.address).delegatedAmount)}; escrow "
-          f"{lpt(l1.token.balanceOf(system.bridge.l1_escrow.address))}")
+    s.say(
+        f"  on L2: {system.l2_migrator.migrationsFinalized()} migrations finalized, "
+        f"{lpt(system.l2_migrator.totalMigrated())} staked; O1 delegated "
+        f"{lpt(s.l2_bm.getTranscoder(o1.address).delegatedAmount)}; escrow "
+        f"{lpt(l1.token.balanceOf(system.bridge.l1_escrow.address))}"
+    )
 
 
 def switch_inflation_to_l2(s: Scenario, l2_rounds: int = 2) -> None:
@@ -342,16 +362,21 @@ def switch_inflation_to_l2(s: Scenario, l2_rounds: int = 2) -> None:
     o2 = c.orchestrators[1].address
     selector = revert_selector(s.chains.l1, o2, l1.bonding_manager, "reward", ())
     s.l1_reward_blocked = selector == function_selector("NotMintingDelegate(address)")
-    s.say("  L1 reward() by O2 now reverts: NotMintingDelegate(L1 BondingManager)" if s.l1_reward_blocked
-          else f"  L1 reward() by O2 does not revert with NotMintingDelegate ({selector!r}): L1 inflation is NOT off")
+    s.say(
+        "  L1 reward() by O2 now reverts: NotMintingDelegate(L1 BondingManager)"
+        if s.l1_reward_blocked
+        else f"  L1 reward() by O2 does not revert with NotMintingDelegate ({selector!r}): L1 inflation is NOT off"
+    )
     o1 = c.orchestrators[0]
     for _ in range(l2_rounds):
         round_ = next_round(s.chains.l2, system.l2_rounds, c.governor)
         tx = s.l2_bm.reward(sender=o1)
         (amount,) = [e.amount for e in _tx_events(s.chains.l2, tx, "Reward")]
         s.l2_reward_gas.append(tx.gas_used)
-        s.say(f"  L2 round {round_}: O1 reward() minted {lpt(amount)}, gas {tx.gas_used:,}; "
-              f"L2 supply {lpt(system.l2_token.totalSupply())}")
+        s.say(
+            f"  L2 round {round_}: O1 reward() minted {lpt(amount)}, gas {tx.gas_used:,}; "
+            f"L2 supply {lpt(system.l2_token.totalSupply())}"
+        )
     s.stake_check = check_stakes(s)
 
 
@@ -372,12 +397,16 @@ def withdraw_fees_on_l1(s: Scenario) -> None:
         tx = bm.withdrawFees(who.address, fees, sender=who)
         after = s.chains.l1.provider.get_balance(who.address)
         if after + tx.total_fees_paid != before + fees:
-            raise LivepeerError(f"{who.address} withdrew {fees} wei of fees but its balance moved by "
-                               f"{after + tx.total_fees_paid - before}")
+            raise LivepeerError(
+                f"{who.address} withdrew {fees} wei of fees but its balance moved by "
+                f"{after + tx.total_fees_paid - before}"
+            )
         s.fees_withdrawn += fees
         count += 1
-    s.say(f"  {count} accounts withdrew {s.fees_withdrawn / ETH:.6f} ETH of fees "
-          f"(tickets paid {s.fees_redeemed / ETH:.6f} ETH in all)")
+    s.say(
+        f"  {count} accounts withdrew {s.fees_withdrawn / ETH:.6f} ETH of fees "
+        f"(tickets paid {s.fees_redeemed / ETH:.6f} ETH in all)"
+    )
 
 
 def bridge_round_trip(s: Scenario) -> None:
@@ -428,8 +457,10 @@ def exit_to_l1(s: Scenario) -> None:
         outgoing += balance
     s.say(f"  {len(stakers)} holders withdraw {lpt(outgoing)}; escrow holds {lpt(escrow)}")
     relay(s, "exit")
-    s.say(f"  L1 gateway: released {lpt(b.l1_gateway.totalReleased())} from escrow, "
-          f"minted {lpt(b.l1_gateway.totalMinted())} on L1 for the shortfall")
+    s.say(
+        f"  L1 gateway: released {lpt(b.l1_gateway.totalReleased())} from escrow, "
+        f"minted {lpt(b.l1_gateway.totalMinted())} on L1 for the shortfall"
+    )
 
 
 # ---------------------------------------------------------------------------------------------------- checks
@@ -458,8 +489,10 @@ def check_stakes(s: Scenario) -> tuple[bool, str]:
         delegate = str(bm.getDelegator(address).delegateAddress)
         if delegate != s.chosen_orchestrator[address]:
             return False, f"{address} delegates to {delegate}, asked for {s.chosen_orchestrator[address]}"
-    return True, (f"{len(migrated)} L2 delegators = L1 stake migrated + {lpt(rewards)} L2 rewards "
-                  f"(<= {lpt(l2_inflation)} minted); delegations as chosen")
+    return True, (
+        f"{len(migrated)} L2 delegators = L1 stake migrated + {lpt(rewards)} L2 rewards "
+        f"(<= {lpt(l2_inflation)} minted); delegations as chosen"
+    )
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,9 @@ def main(argv: list[str]) -> int:
         print(f"stale triage entry (no such finding now): {key}")
     for key in missing:
         print(f"UNTRIAGED: {key}")
-    print(f"slither: {len(keys)} findings, {len(set(keys))} distinct keys, {len(missing)} untriaged, {len(stale)} stale")
+    print(
+        f"slither: {len(keys)} findings, {len(set(keys))} distinct keys, {len(missing)} untriaged, {len(stale)} stale"
+    )
     return 1 if missing or stale else 0
 
 

@@ -99,7 +99,11 @@ def cases(workdir: Path) -> dict[str, tuple[list[str], dict[str, str], str]]:
             {**base, "PYTHONPATH": str(REPO)},
             "`ape --help`, venv console script",
         ),
-        "livepeer_help_s": ([str(APE), "livepeer", "--help"], {**base, "PYTHONPATH": str(REPO)}, "`ape livepeer --help`"),
+        "livepeer_help_s": (
+            [str(APE), "livepeer", "--help"],
+            {**base, "PYTHONPATH": str(REPO)},
+            "`ape livepeer --help`",
+        ),
         "plugin_cli_import_s": (
             [sys.executable, "-c", IMPORT_TIMER],
             {**base, "PYTHONPATH": str(REPO)},

@@ -77,7 +77,9 @@ def measure() -> dict:
             results["l2.finalize_deposit.plain"] = int(receipt.gas_used)
             hook = abi_encode(["bytes", "bytes"], [b"", b"\x01" * 160])
             gateway.finalizeInboundTransfer(l1_token.address, alice, receiver.address, LPT, hook, sender=alias)
-            receipt = gateway.finalizeInboundTransfer(l1_token.address, alice, receiver.address, LPT, hook, sender=alias)
+            receipt = gateway.finalizeInboundTransfer(
+                l1_token.address, alice, receiver.address, LPT, hook, sender=alias
+            )
             results["l2.finalize_deposit.with_recording_hook_160_bytes"] = int(receipt.gas_used)
         results["l1.bridge_in.estimated_l2_gas_limit_with_hook"] = deposit_gas_params(
             bridge, alice.address, receiver.address, LPT, b"\x01" * 160

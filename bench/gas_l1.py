@@ -66,8 +66,13 @@ class Bench:
         """A signed ticket that wins (tickets are drawn at 1/2 until one wins, as the recipient would)."""
         round_ = self.protocol.rounds.currentRound()
         ticket, sig, rand = draw_winning_ticket(
-            self.broadcaster, self.domain, self.orchestrator.address, face_value, win_prob(Fraction(1, 2)),
-            self.nonce + 1, aux_data(round_, bytes(self.broker.roundBlockHash(round_))),
+            self.broadcaster,
+            self.domain,
+            self.orchestrator.address,
+            face_value,
+            win_prob(Fraction(1, 2)),
+            self.nonce + 1,
+            aux_data(round_, bytes(self.broker.roundBlockHash(round_))),
         )
         self.nonce = ticket.sender_nonce
         return ticket, sig, rand

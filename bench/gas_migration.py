@@ -47,9 +47,6 @@ def measure() -> dict:
     from ape import accounts
 
     from ape_livepeer_migration.arbitrum import simulator as sim_api
-    from ape_livepeer_migration.chains.pair import TwoChains
-    from ape_livepeer_migration.testing.actors import register_orchestrator
-    from ape_livepeer_migration.testing.rounds import next_round
     from ape_livepeer_migration.bridge.migration import (
         migrate,
         migrate_unbonding_locks,
@@ -58,6 +55,9 @@ def measure() -> dict:
         signed_migration_for,
     )
     from ape_livepeer_migration.bridge.system import deploy_system
+    from ape_livepeer_migration.chains.pair import TwoChains
+    from ape_livepeer_migration.testing.actors import register_orchestrator
+    from ape_livepeer_migration.testing.rounds import next_round
 
     t = accounts.test_accounts
     gov, o1, o2, d1, d2, d3, relayer, operator = t[0], t[2], t[3], t[4], t[5], t[6], t[7], t[9]

@@ -75,7 +75,8 @@ def mine_once(flags: list[str], blocks: int) -> dict:
     port, cache = _free_port(), tempfile.mkdtemp(prefix="local-round-bench-")
     node = subprocess.Popen(
         [str(ANVIL), "--port", str(port), "--silent", "--cache-path", cache, *flags],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         for _ in range(400):

@@ -69,9 +69,9 @@ def _user_client(l1_port: int, l2_port: int, book: str, jobs, results, start) ->
         from ape import accounts
         from ape.logging import LogLevel, logger
 
+        from ape_livepeer_migration.bridge.migration import migrate
         from ape_livepeer_migration.chains.pair import TwoChains
         from ape_livepeer_migration.session.livepeer import Livepeer
-        from ape_livepeer_migration.bridge.migration import migrate
 
         logger.set_level(LogLevel.WARNING)
         with TwoChains.local(l1_port, l2_port, start=False) as chains:
@@ -148,15 +148,15 @@ def measure(n: int = 200, runs: int = 3, clients: int = DEFAULT_CLIENTS) -> dict
     from ape.logging import LogLevel, logger
 
     from ape_livepeer_migration.arbitrum import simulator as sim_api
-    from ape_livepeer_migration.session.addressbook import AddressBook
-    from ape_livepeer_migration.chains.pair import TwoChains
     from ape_livepeer_migration.arbitrum.simulator.deploy import simulator_deployment
+    from ape_livepeer_migration.bridge.migration import migrate
+    from ape_livepeer_migration.bridge.system import deploy_system
+    from ape_livepeer_migration.chains.pair import TwoChains
     from ape_livepeer_migration.relayer.core import Relayer
     from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
-    from ape_livepeer_migration.testing.rounds import next_round
+    from ape_livepeer_migration.session.addressbook import AddressBook
     from ape_livepeer_migration.session.livepeer import SIMULATOR, SYSTEM
-    from ape_livepeer_migration.bridge.system import deploy_system
-    from ape_livepeer_migration.bridge.migration import migrate
+    from ape_livepeer_migration.testing.rounds import next_round
 
     logger.set_level(LogLevel.WARNING)
     t = accounts.test_accounts
@@ -164,7 +164,10 @@ def measure(n: int = 200, runs: int = 3, clients: int = DEFAULT_CLIENTS) -> dict
     delegators = [t.generate_test_account() for _ in range(n)]
     round_length = 4 * n + 50  # bonding (2n txs) and a run's migrations (n) each fit in one round
     samples: dict[str, list[float]] = {
-        "l1_migrate_s": [], "relay_busy_s": [], "relay_tail_s": [], "total_s": [],
+        "l1_migrate_s": [],
+        "relay_busy_s": [],
+        "relay_tail_s": [],
+        "total_s": [],
     }
     l1_blocks_mined: list[int] = []  # per run: blocks mined for transactions anvil's automine left in its pool
     cpu_samples: dict[str, list[float]] = {}  # per part: CPU seconds per run
@@ -223,11 +226,12 @@ def measure(n: int = 200, runs: int = 3, clients: int = DEFAULT_CLIENTS) -> dict
                     relayer_cpu = time.process_time() - relayer_cpu
                     nodes_cpu = [
                         None if before is None else _node_cpu_s(chain) - before
-                        for chain, before in zip(chains.layers, nodes_cpu)
+                        for chain, before in zip(chains.layers, nodes_cpu, strict=True)
                     ]
                     relayer.journal.close()
                     short = [
-                        d.address for d, stake in zip(delegators, _l2_stakes(s, [d.address for d in delegators]))
+                        d.address
+                        for d, stake in zip(delegators, _l2_stakes(s, [d.address for d in delegators]), strict=True)
                         if stake != DELEGATOR_STAKE
                     ]
                     verified = time.monotonic()

@@ -61,8 +61,13 @@ def measure(n: int = 200) -> dict:
 
         for i in range(n):
             l1.sendToL2(
-                f"to-l2 {i}".encode(), 0, (MAX_SUBMISSION_COST, GAS_LIMIT, MAX_FEE_PER_GAS), user.address,
-                user.address, value=MAX_SUBMISSION_COST + GAS_LIMIT * MAX_FEE_PER_GAS, sender=user,
+                f"to-l2 {i}".encode(),
+                0,
+                (MAX_SUBMISSION_COST, GAS_LIMIT, MAX_FEE_PER_GAS),
+                user.address,
+                user.address,
+                value=MAX_SUBMISSION_COST + GAS_LIMIT * MAX_FEE_PER_GAS,
+                sender=user,
             )
         l1_to_l2_seconds, l1_to_l2_passes = relay_until_idle(relayer)
         assert int(l2.receivedCount()) == n, "not every L1 -> L2 message arrived"

@@ -38,24 +38,41 @@ GAS_ROWS = {
     "gas.l1.migrate": ("migration", "l1.migrate.delegator", "L1Migrator.migrate, a delegator (one L1 tx)"),
     "gas.l1.migrate.orchestrator": ("migration", "l1.migrate.orchestrator", "L1Migrator.migrate, an orchestrator"),
     "gas.l1.migrate.first": (
-        "migration", "l1.migrate.first", "same, the deployment's first migration (an orchestrator)"),
+        "migration",
+        "l1.migrate.first",
+        "same, the deployment's first migration (an orchestrator)",
+    ),
     "gas.l2.finalize_migrate": (
-        "migration", "l2.finalize.delegator", "L2 call of the retryable: mint + stakeFor, a delegator"),
-    "gas.l2.finalize_migrate.orchestrator": (
-        "migration", "l2.finalize.orchestrator", "same, an orchestrator"),
+        "migration",
+        "l2.finalize.delegator",
+        "L2 call of the retryable: mint + stakeFor, a delegator",
+    ),
+    "gas.l2.finalize_migrate.orchestrator": ("migration", "l2.finalize.orchestrator", "same, an orchestrator"),
     "gas.l2.finalize_migrate.first": (
-        "migration", "l2.finalize.first", "same, the deployment's first migration (an orchestrator)"),
+        "migration",
+        "l2.finalize.first",
+        "same, the deployment's first migration (an orchestrator)",
+    ),
     "gas.l1.bridge_in": ("bridge", "l1.bridge_in.outboundTransfer", "L1LPTGateway.outboundTransfer (deposit)"),
     "gas.l2.finalize_deposit": ("bridge", "l2.finalize_deposit.plain", "L2LPTGateway.finalizeInboundTransfer"),
     "gas.l2.bridge_out": ("bridge", "l2.bridge_out.outboundTransfer", "L2LPTGateway.outboundTransfer (burn)"),
     "gas.l1.finalize_withdrawal": (
-        "bridge", "l1.finalize_withdrawal.from_escrow", "Outbox execution paying out of the escrow"),
+        "bridge",
+        "l1.finalize_withdrawal.from_escrow",
+        "Outbox execution paying out of the escrow",
+    ),
     "gas.l1.finalize_withdrawal.partly_minted": (
-        "bridge", "l1.finalize_withdrawal.partly_minted", "same, escrow short: the rest minted on L1"),
+        "bridge",
+        "l1.finalize_withdrawal.partly_minted",
+        "same, escrow short: the rest minted on L1",
+    ),
     "gas.l1.withdraw_fees": ("l1", "gas.l1.withdrawFees", "L1 BondingManager.withdrawFees"),
     "gas.l2.reward.first": ("migration", "l2.reward.first", "L2BondingManager.reward(), an orchestrator's first"),
     "gas.l1.migrate.unbonding_locks_2": (
-        "migration", "l1.migrate.unbonding_locks_2", "L1Migrator.migrateUnbondingLocks, two locks"),
+        "migration",
+        "l1.migrate.unbonding_locks_2",
+        "L1Migrator.migrateUnbondingLocks, two locks",
+    ),
     "gas.l1.bond": ("l1", "gas.l1.bond", "BondingManager.bond, a new delegator (L1; L2 runs the same code)"),
     "gas.l1.unbond": ("l1", "gas.l1.unbond", "BondingManager.unbond, part of a delegator's stake"),
     "gas.l1.claim_earnings": ("l1", "gas.l1.claimEarnings", "BondingManager.claimEarnings, rounds of rewards"),
@@ -133,8 +150,7 @@ def verdict(key: str, value: float) -> str:
 def against_real(gas: dict[str, int]) -> dict[str, dict[str, float]]:
     """Each gas figure that has a real Livepeer counterpart, with that figure and the ratio of the two."""
     return {
-        key: {"project": gas[key], "real": real, "ratio": round(gas[key] / real, 3)}
-        for key, real in REAL_GAS.items()
+        key: {"project": gas[key], "real": real, "ratio": round(gas[key] / real, 3)} for key, real in REAL_GAS.items()
     }
 
 
@@ -155,16 +171,20 @@ def costs(gas: dict[str, int]) -> dict[str, dict[str, float]]:
 
 
 def run(
-    migrations: int, migration_runs: int, cli_runs: int, migration_clients: int | None = None,
-    wait_runs: int = 5, round_runs: int = 3,
+    migrations: int,
+    migration_runs: int,
+    cli_runs: int,
+    migration_clients: int | None = None,
+    wait_runs: int = 5,
+    round_runs: int = 3,
 ) -> dict:
     """Run every measurement; return the results document (also what ``results.json`` holds)."""
     import cli_help
-    import local_round
     import gas_arbitrum
     import gas_bridge
     import gas_l1
     import gas_migration
+    import local_round
     import migration_throughput
     import user_wait
 
@@ -246,22 +266,30 @@ def print_table(results: dict) -> None:
         print(f"{key:<{width}} {shown:>12}  {priced}  {versus}  {verdict(key, value)}")
     print(f"real: Livepeer's own contracts, ratio = value / real. source: {results['real_source']}")
     ref = results["cost_reference"]
-    print(f"\ncost at L1 {ref['gas_price_gwei']['l1']:g} gwei, L2 {ref['gas_price_gwei']['l2']:g} gwei, "
-          f"ETH ${ref['eth_usd']:g}.\nsource: {ref['source']}")
+    print(
+        f"\ncost at L1 {ref['gas_price_gwei']['l1']:g} gwei, L2 {ref['gas_price_gwei']['l2']:g} gwei, "
+        f"ETH ${ref['eth_usd']:g}.\nsource: {ref['source']}"
+    )
     throughput = results["details"]["migration_throughput"]
-    print(f"relay.migrations_per_s: {throughput['migrations']} migrations by {throughput['clients']} user clients, "
-          f"median of {throughput['runs']} runs: {throughput['median_total_s']} s end to end (L1 part "
-          f"{throughput['median_l1_migrate_s']} s = {throughput['l1_migrations_per_s']}/s; relayer busy "
-          f"{throughput['median_relay_busy_s']} s = {throughput['relay_deliveries_per_s']}/s, running alongside); "
-          f"machine: {results['machine']['cpus']} CPUs, load {results['machine']['load_average_1m']}")
+    print(
+        f"relay.migrations_per_s: {throughput['migrations']} migrations by {throughput['clients']} user clients, "
+        f"median of {throughput['runs']} runs: {throughput['median_total_s']} s end to end (L1 part "
+        f"{throughput['median_l1_migrate_s']} s = {throughput['l1_migrations_per_s']}/s; relayer busy "
+        f"{throughput['median_relay_busy_s']} s = {throughput['relay_deliveries_per_s']}/s, running alongside); "
+        f"machine: {results['machine']['cpus']} CPUs, load {results['machine']['load_average_1m']}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--migrations", type=int, default=200, help="migrations per throughput run")
     parser.add_argument("--migration-runs", type=int, default=3, help="throughput runs (median reported)")
-    parser.add_argument("--migration-clients", type=int, default=None, help="user client processes (default: "
-                        "migration_throughput.DEFAULT_CLIENTS)")
+    parser.add_argument(
+        "--migration-clients",
+        type=int,
+        default=None,
+        help="user client processes (default: migration_throughput.DEFAULT_CLIENTS)",
+    )
     parser.add_argument("--cli-runs", type=int, default=7, help="timed runs per CLI case")
     parser.add_argument("--wait-runs", type=int, default=5, help="timed runs per read command (user_wait)")
     parser.add_argument("--round-runs", type=int, default=3, help="timed rounds per anvil flag set (local_round)")
@@ -271,10 +299,13 @@ def main() -> None:
     os.chdir(BENCH.parent)  # Ape finds the project (contracts, ape-config.yaml) from the working directory
     clients = [] if args.migration_clients is None else [args.migration_clients]
     if min(args.migrations, args.migration_runs, args.cli_runs, args.wait_runs, args.round_runs, *clients) < 1:
-        parser.error("--migrations, --migration-runs, --migration-clients, --cli-runs, --wait-runs and "
-                     "--round-runs must be at least 1")
-    results = run(args.migrations, args.migration_runs, args.cli_runs, args.migration_clients,
-                  args.wait_runs, args.round_runs)
+        parser.error(
+            "--migrations, --migration-runs, --migration-clients, --cli-runs, --wait-runs and "
+            "--round-runs must be at least 1"
+        )
+    results = run(
+        args.migrations, args.migration_runs, args.cli_runs, args.migration_clients, args.wait_runs, args.round_runs
+    )
     print_table(results)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {args.out}")

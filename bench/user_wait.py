@@ -81,8 +81,14 @@ def measure(runs: int = 5) -> dict:
         (project / "ape-config.yaml").write_text(
             f"name: user-wait-bench\nlivepeer_migration:\n  local:\n    l1_port: {l1_port}\n    l2_port: {l2_port}\n"
         )
-        chains = subprocess.Popen([str(APE), "livepeer", "chains"], cwd=project, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        chains = subprocess.Popen(
+            [str(APE), "livepeer", "chains"],
+            cwd=project,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             deadline = time.monotonic() + 120
             while not (port_is_listening(l1_port) and port_is_listening(l2_port)):
@@ -91,9 +97,24 @@ def measure(runs: int = 5) -> dict:
                 time.sleep(0.1)
             time.sleep(1)  # let both nodes finish starting
             deploy_load = os.getloadavg()[0]
-            deploy_s = _run([str(APE), "livepeer", "deploy", "--account", "test:0", "--operator", "test:9",
-                             "--round-length", str(SETUP_ROUND_LENGTH),
-                             "--genesis", f"{ACCOUNT_1}=10000", "--yes"], project, env)
+            deploy_s = _run(
+                [
+                    str(APE),
+                    "livepeer",
+                    "deploy",
+                    "--account",
+                    "test:0",
+                    "--operator",
+                    "test:9",
+                    "--round-length",
+                    str(SETUP_ROUND_LENGTH),
+                    "--genesis",
+                    f"{ACCOUNT_1}=10000",
+                    "--yes",
+                ],
+                project,
+                env,
+            )
             _run([sys.executable, "-c", SETUP], project, env)
             samples: dict[str, list[dict]] = {name: [] for name in READS}
             for round_number in range(runs + 1):

@@ -28,8 +28,9 @@ def main():
             _say(f"{chain.layer.upper()}: {chain.choice} (chain id {chain.chain_id})")
         scenario, reconciliation = run(chains, journal_dir, say=_say)
     gas = ", ".join(f"{g:,}" for g in scenario.l2_reward_gas)
-    _say(f"L2 reward() gas: {gas}; relayer passes: {scenario.relay_passes}; "
-         f"wall time {time.monotonic() - started:.1f} s")
+    _say(
+        f"L2 reward() gas: {gas}; relayer passes: {scenario.relay_passes}; wall time {time.monotonic() - started:.1f} s"
+    )
     status = verdict(reconciliation, say=_say)
     if status:
         sys.exit(status)

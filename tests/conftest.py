@@ -134,7 +134,9 @@ def _chains_process(args, ports, env=None):
     ape = Path(sys.executable).with_name("ape")
     command = [str(ape), "livepeer", *map(str, args)]
     full_env = {**os.environ, "PYTHONPATH": str(root), **(env or {})}
-    process = subprocess.Popen(command, cwd=root, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        command, cwd=root, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     try:
         deadline = time.monotonic() + 60
         while not all(map(port_is_listening, ports)):

@@ -94,11 +94,23 @@ def send_to_l2_fixture(max_submission_cost: int = 0, gas_limit: int = 200_000, m
     @pytest.fixture
     def send_to_l2(chains, sim, endpoints, accounts):
         l1_endpoint, _ = endpoints
-        area_terms = {"max_submission_cost": max_submission_cost, "gas_limit": gas_limit,
-                      "max_fee_per_gas": max_fee_per_gas}
+        area_terms = {
+            "max_submission_cost": max_submission_cost,
+            "gas_limit": gas_limit,
+            "max_fee_per_gas": max_fee_per_gas,
+        }
 
-        def send(payload=b"payload", l2_call_value=0, *, fails=False, value=None, refund=None, beneficiary=None,
-                 sender=None, **overrides):
+        def send(
+            payload=b"payload",
+            l2_call_value=0,
+            *,
+            fails=False,
+            value=None,
+            refund=None,
+            beneficiary=None,
+            sender=None,
+            **overrides,
+        ):
             terms = {**area_terms, **{k: overrides.pop(k) for k in area_terms if k in overrides}}
             if fails:
                 terms.update(gas_limit=0, max_fee_per_gas=0)

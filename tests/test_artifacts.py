@@ -32,7 +32,9 @@ def test_the_comparison_catches_an_edited_a_missing_and_an_extra_type(compiled, 
     (tmp_path / "SimOutbox.json").unlink()
     (tmp_path / "Removed.json").write_text("{}")
     assert contracts.artifact_differences(compiled, tmp_path) == [
-        "stale: SimInbox.json", "not shipped: SimOutbox.json", "shipped without a source: Removed.json"
+        "stale: SimInbox.json",
+        "not shipped: SimOutbox.json",
+        "shipped without a source: Removed.json",
     ]
 
 
@@ -56,7 +58,9 @@ def test_a_shipped_type_is_the_compiled_one_cut_to_what_ape_needs(compiled):
 
 
 def test_an_unknown_name_is_one_clear_error():
-    with pytest.raises(UnknownContractError, match="no contract type 'TestLPTRouter' ships with ape-livepeer-migration"):
+    with pytest.raises(
+        UnknownContractError, match="no contract type 'TestLPTRouter' ships with ape-livepeer-migration"
+    ):
         contracts.contract("TestLPTRouter")
 
 

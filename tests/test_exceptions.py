@@ -22,7 +22,9 @@ def _modules():
 
 
 def test_every_error_class_is_a_livepeer_error_and_an_ape_exception():
-    classes = [cls for _, cls in inspect.getmembers(exceptions, inspect.isclass) if cls.__module__ == exceptions.__name__]
+    classes = [
+        cls for _, cls in inspect.getmembers(exceptions, inspect.isclass) if cls.__module__ == exceptions.__name__
+    ]
     assert len(classes) > 20
     for cls in classes:
         assert issubclass(cls, exceptions.LivepeerError) and issubclass(cls, ApeException), cls

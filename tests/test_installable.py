@@ -61,12 +61,30 @@ def _build_wheel(dist: Path, scratch: Path) -> Path:
     source.mkdir()
     for name in ("setup.py", "README.md"):
         shutil.copy(ROOT / name, source / name)
-    shutil.copytree(ROOT / "ape_livepeer_migration", source / "ape_livepeer_migration",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        ROOT / "ape_livepeer_migration",
+        source / "ape_livepeer_migration",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-         "--disable-pip-version-check", "--quiet", "--wheel-dir", str(dist), str(source)],
-        check=True, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--disable-pip-version-check",
+            "--quiet",
+            "--wheel-dir",
+            str(dist),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     (wheel,) = dist.glob("ape_livepeer_migration-*.whl")
     return wheel
@@ -76,10 +94,14 @@ def _fresh_venv(venv: Path, wheel: Path) -> Path:
     """A new venv holding this venv's dependencies (linked) and the wheel (installed); returns its bin folder."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=60)
     python = venv / "bin" / "python"
-    site = Path(subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
-    ).stdout.strip())
+    site = Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
     ours = Path(sysconfig.get_paths()["purelib"])
     for entry in ours.iterdir():
         name = entry.name
@@ -87,12 +109,28 @@ def _fresh_venv(venv: Path, wheel: Path) -> Path:
             continue
         (site / name).symlink_to(entry)
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index",
-         "--disable-pip-version-check", "--quiet", str(wheel)],
-        check=True, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--disable-pip-version-check",
+            "--quiet",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     # eth-ape's console script, as pip writes it for a full install
-    (script,) = [ep for ep in metadata.distribution("eth-ape").entry_points if ep.group == "console_scripts" and ep.name == "ape"]
+    (script,) = [
+        ep for ep in metadata.distribution("eth-ape").entry_points if ep.group == "console_scripts" and ep.name == "ape"
+    ]
     module, function = script.value.split(":")
     ape = venv / "bin" / "ape"
     ape.write_text(f"#!{python}\nimport sys\nfrom {module} import {function}\nsys.exit({function}())\n")
@@ -110,7 +148,8 @@ def installed(tmp_path_factory):
     ours = str(Path(sys.executable).parent)
     system_path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and p != ours]
     env = {
-        key: value for key, value in os.environ.items()
+        key: value
+        for key, value in os.environ.items()
         if not key.startswith(("PYTEST", "APE_LIVEPEER", "VIRTUAL_ENV", "PYTHON"))
     }
     env["PATH"] = os.pathsep.join([str(bin_folder), str(tool_path("anvil").parent), *system_path])
@@ -124,9 +163,12 @@ def installed(tmp_path_factory):
 
 
 def ape(env, project, *args, input=None, timeout=120):
-    result = subprocess.run(["ape", *args], cwd=project, env=env, input=input, capture_output=True, text=True,
-                            timeout=timeout)
-    assert result.returncode == 0, f"`ape {' '.join(args)}` exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
+    result = subprocess.run(
+        ["ape", *args], cwd=project, env=env, input=input, capture_output=True, text=True, timeout=timeout
+    )
+    assert result.returncode == 0, (
+        f"`ape {' '.join(args)}` exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
+    )
     return result.stdout
 
 
@@ -134,27 +176,56 @@ def test_the_wheel_works_in_a_project_of_its_own(installed):
     env, project, venv = installed
     imported = subprocess.run(
         ["python", "-c", "import ape_livepeer_migration as p; print(p.__file__)"],
-        cwd=project, env=env, capture_output=True, text=True, check=True,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     assert Path(imported).is_relative_to(venv), imported  # the wheel's copy, not this checkout's
     assert "contracts" not in os.listdir(project) and not (project / "node_modules").exists()
 
     # the downstream test file, on anvils of its own, while the CLI session runs
-    tests = subprocess.Popen(["ape", "test", "tests", "-p", "no:cacheprovider", "-q"], cwd=project, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    tests = subprocess.Popen(
+        ["ape", "test", "tests", "-p", "no:cacheprovider", "-q"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         assert "migrate" in ape(env, project, "livepeer", "--help")
         config = yaml.safe_load((project / "ape-config.yaml").read_text())["livepeer_migration"]["local"]
         ports = (config["l1_port"], config["l2_port"])
-        chains = subprocess.Popen(["ape", "livepeer", "chains"], cwd=project, env=env,
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        chains = subprocess.Popen(
+            ["ape", "livepeer", "chains"],
+            cwd=project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
             deadline = time.monotonic() + 60
             while not all(map(port_is_listening, ports)):
                 assert chains.poll() is None and time.monotonic() < deadline, chains.stdout.read()
                 time.sleep(0.2)
-            deployed = ape(env, project, "livepeer", "deploy", "--account", "test:0", "--operator", "test:9",
-                           "--round-length", "50", "--genesis", f"{ORCHESTRATOR}=10000", "--yes")
+            deployed = ape(
+                env,
+                project,
+                "livepeer",
+                "deploy",
+                "--account",
+                "test:0",
+                "--operator",
+                "test:9",
+                "--round-length",
+                "50",
+                "--genesis",
+                f"{ORCHESTRATOR}=10000",
+                "--yes",
+            )
             assert f"{project}/.build/livepeer/local.json" in deployed
             console = ape(env, project, "console", input=CONSOLE_SESSION)
             assert f"PACKAGE {venv}" in console and "ACTIVE True" in console, console

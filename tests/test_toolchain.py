@@ -17,7 +17,11 @@ def compile_json(solc, base_path, sources):
     request = {"language": "Solidity", "sources": sources, "settings": {"outputSelection": {"*": {"*": ["abi"]}}}}
     result = subprocess.run(
         [str(solc), "--standard-json", "--base-path", str(base_path)],
-        input=json.dumps(request), capture_output=True, text=True, timeout=120, check=True,
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     return json.loads(result.stdout)
 
@@ -41,11 +45,17 @@ def test_a_shim_whose_checkout_is_gone_says_so(solc, tmp_path):
     stale.chmod(0o755)
     result = subprocess.run([str(stale), "--version"], capture_output=True, text=True, timeout=30)
     assert result.returncode == 127
-    assert f"{tmp_path / 'gone' / 'solc.js'} is gone (the checkout that wrote this shim moved or was removed)" in result.stderr
+    assert (
+        f"{tmp_path / 'gone' / 'solc.js'} is gone (the checkout that wrote this shim moved or was removed)"
+        in result.stderr
+    )
 
 
 def test_node_modules_import_resolves_from_a_folder_without_node_modules(solc, tmp_path):
-    source = 'pragma solidity ^0.8.24; import {IERC20} from "node_modules/@openzeppelin/contracts/token/ERC20/IERC20.sol"; contract A {}'
+    source = (
+        'pragma solidity ^0.8.24; import {IERC20} from "node_modules/@openzeppelin/contracts/token/ERC20/IERC20.sol"; '
+        "contract A {}"
+    )
     output = compile_json(solc, tmp_path, {"A.sol": {"content": source}})
     assert errors(output) == []
     assert "A" in output["contracts"]["A.sol"]

@@ -38,7 +38,7 @@ def chains(ctx, pair_name, l1_port, l2_port):
         except ConfigError as err:  # the pair cannot run nodes as asked: the command line or config is wrong
             raise click.UsageError(str(err)) from err
     try:
-        for chain, layer in zip(pair.layers, (resolved.l1, resolved.l2)):
+        for chain, layer in zip(pair.layers, (resolved.l1, resolved.l2), strict=True):
             forking = f"  forking {redact_url(layer.url)}" if layer.url else ""
             click.echo(
                 f"{chain.layer.upper()}  {chain.choice:30} chain id {chain.chain_id:<8} {chain.provider.uri}{forking}"

@@ -96,7 +96,7 @@ def deploy(
             lp.forget_deployment()
         if upstream_book is not None:
             system = lp.adopt(upstream_book)
-            states = {step: "recorded from upstream" for step in lp.deploy_steps}
+            states = dict.fromkeys(lp.deploy_steps, "recorded from upstream")
         else:
             system, states = _deploy_steps(lp, account, operator_spec, genesis, params, redo_interrupted, yes, as_json)
         deployed = Deployed(str(lp.book.path), states, system.addresses)

@@ -46,9 +46,7 @@ GET_BENEFICIARY = "getBeneficiary(bytes32)"
 REDEEM = "redeem(bytes32)"
 CONSTRUCT_OUTBOX_PROOF = "constructOutboxProof(uint64,uint64)"
 OUTBOX_IS_SPENT = "isSpent(uint256)"
-EXECUTE_TRANSACTION = (
-    "executeTransaction(bytes32[],uint256,address,address,uint256,uint256,uint256,uint256,bytes)"
-)
+EXECUTE_TRANSACTION = "executeTransaction(bytes32[],uint256,address,address,uint256,uint256,uint256,uint256,bytes)"
 REDEEM_SCHEDULED = "RedeemScheduled(bytes32,bytes32,uint64,uint64,address,uint256,uint256)"
 CANCELED = "Canceled(bytes32)"
 SEND_ROOT_UPDATED = "SendRootUpdated(bytes32,bytes32)"
@@ -125,8 +123,7 @@ def retryable_status(l2: Rpc, ticket_id: str) -> RetryableStatus:
         return RetryableStatus(ticket, TicketState.CREATION_FAILED)
     start = rpc_int(creation["blockNumber"])
     attempts = tuple(
-        log["topics"][2]
-        for log in _logs(l2, ARB_RETRYABLE_TX_ADDRESS, [_topic(REDEEM_SCHEDULED), ticket], start)
+        log["topics"][2] for log in _logs(l2, ARB_RETRYABLE_TX_ADDRESS, [_topic(REDEEM_SCHEDULED), ticket], start)
     )
     for attempt in attempts:
         receipt = _receipt(l2, attempt)

@@ -22,7 +22,6 @@ from eth_utils import keccak, to_checksum_address
 from ape_livepeer_migration._eth import event_topic, hex_bytes
 from ape_livepeer_migration.exceptions import InputError
 
-
 #: ArbOS precompiles: ArbSys sends L2 -> L1 messages, ArbRetryableTx holds retryable tickets,
 #: NodeInterface answers queries a node computes (outbox proofs).
 ARB_SYS_ADDRESS = "0x0000000000000000000000000000000000000064"
@@ -81,9 +80,7 @@ def submission_fee(data_length: int, base_fee: int) -> int:
     return (1400 + 6 * data_length) * base_fee
 
 
-def retryable_value_required(
-    l2_call_value: int, max_submission_cost: int, gas_limit: int, max_fee_per_gas: int
-) -> int:
+def retryable_value_required(l2_call_value: int, max_submission_cost: int, gas_limit: int, max_fee_per_gas: int) -> int:
     """The least ``msg.value`` ``createRetryableTicket`` accepts."""
     return max_submission_cost + l2_call_value + gas_limit * max_fee_per_gas
 

@@ -74,8 +74,11 @@ def planned_migration(
         return Migration(count + 1, Kind.UNBONDING_LOCKS, l1_delegator, l2_delegator, l2_orchestrator, amount)
     # one round trip for what does not depend on the round, a second one for the stake at the round
     count, round_, registered = l1.call_batch(
-        [(system.l1_migrator, "migrationCount", ()), (system.l1.rounds, "currentRound", ()),
-         (bm, "isRegisteredTranscoder", (l1_delegator,))]
+        [
+            (system.l1_migrator, "migrationCount", ()),
+            (system.l1.rounds, "currentRound", ()),
+            (bm, "isRegisteredTranscoder", (l1_delegator,)),
+        ]
     )
     next_id = count + 1
     amount = bm.pendingStake(l1_delegator, round_)
@@ -135,8 +138,13 @@ def migrate(
     planned = planned_migration(system, account.address, l2_delegator, l2_orchestrator)
     gas = gas or migration_gas_params(system, planned, **margins)
     receipt = system.l1_migrator.migrate(
-        l2_delegator, l2_orchestrator, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost,
-        value=gas.value, sender=account,
+        l2_delegator,
+        l2_orchestrator,
+        gas.gas_limit,
+        gas.gas_price_bid,
+        gas.max_submission_cost,
+        value=gas.value,
+        sender=account,
     )
     return MigrationSent(receipt, _sent_record(system, receipt), gas)
 
@@ -158,8 +166,14 @@ def migrate_unbonding_locks(
     planned = planned_migration(system, account.address, l2_delegator, str(l2_orchestrator), list(lock_ids))
     gas = gas or migration_gas_params(system, planned, **margins)
     receipt = system.l1_migrator.migrateUnbondingLocks(
-        list(lock_ids), l2_delegator, str(l2_orchestrator), gas.gas_limit, gas.gas_price_bid,
-        gas.max_submission_cost, value=gas.value, sender=account,
+        list(lock_ids),
+        l2_delegator,
+        str(l2_orchestrator),
+        gas.gas_limit,
+        gas.gas_price_bid,
+        gas.max_submission_cost,
+        value=gas.value,
+        sender=account,
     )
     return MigrationSent(receipt, _sent_record(system, receipt), gas)
 
@@ -288,8 +302,13 @@ def migrate_with_signature(
             max(estimate.gas_price_bid, m.min_l2_gas_price),
         )
     receipt = system.l1_migrator.migrateWithSignature(
-        m.as_tuple(), signature, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost,
-        value=gas.value, sender=relayer,
+        m.as_tuple(),
+        signature,
+        gas.gas_limit,
+        gas.gas_price_bid,
+        gas.max_submission_cost,
+        value=gas.value,
+        sender=relayer,
     )
     return MigrationSent(receipt, _sent_record(system, receipt), gas)
 
@@ -299,10 +318,16 @@ def _sent_record(system: System, receipt: ReceiptAPI) -> Migration:
     with system.chains.l1:
         (e,) = receipt.decode_logs(system.l1_migrator.unwrapped.MigrationInitiated)
     return Migration(
-        e.id, Kind(e.kind), e.l1Delegator, e.l2Delegator, e.l2Orchestrator, e.amount, e.rewardCut, e.feeShare,
+        e.id,
+        Kind(e.kind),
+        e.l1Delegator,
+        e.l2Delegator,
+        e.l2Orchestrator,
+        e.amount,
+        e.rewardCut,
+        e.feeShare,
         e.deadline,
     )
-
 
 
 # ---------------------------------------------------------------------------- on L2: claims; expiry and refund
@@ -361,9 +386,10 @@ def refund_expired_migration(system: System, sender: AccountAPI, expired: Expire
     messages = sim_api.fetch_l2_to_l1(sim, sim.l2_deploy_block, system.chains.l2.block_number)
     covered = [m for m in messages if m.position <= expired.l2_to_l1_position]
     message = covered[-1]
-    if message.position != expired.l2_to_l1_position or message.caller.lower() != str(
-        system.l2_migrator.address
-    ).lower():
+    if (
+        message.position != expired.l2_to_l1_position
+        or message.caller.lower() != str(system.l2_migrator.address).lower()
+    ):
         raise MigrationError(f"L2 -> L1 message {expired.l2_to_l1_position} is not the L2Migrator's expiry")
     if sim_api.is_executed(sim, message.index):
         raise MigrationError(f"migration {expired.migration.id} was refunded before")

@@ -91,11 +91,8 @@ class System:
         }
         return {role: str(named[role].address) for role in CONTRACTS}
 
-
     @classmethod
-    def at(
-        cls, chains: TwoChains, sim: ArbitrumSimulator | None, inbox: str, addresses: Mapping[str, str]
-    ) -> System:
+    def at(cls, chains: TwoChains, sim: ArbitrumSimulator | None, inbox: str, addresses: Mapping[str, str]) -> System:
         """The system whose contracts are at ``addresses`` (by role, as :attr:`addresses` gives them), bound to
         ``chains``; ``inbox`` is the Arbitrum Inbox its bridge sends through, ``sim`` the simulator carrying its
         messages (``None``: a real Arbitrum's). Reads nothing from the chains."""
@@ -107,9 +104,7 @@ class System:
             with chain:
                 bound[role] = chain.bind(contract(contract_name).at(addresses[role]))
         l1 = L1Protocol(**{field.name: bound[f"l1_{field.name}"] for field in fields(L1Protocol)})
-        bridge = Bridge(
-            chains=chains, l1_protocol=l1, inbox=inbox, **_roles_of(Bridge, bound)
-        )
+        bridge = Bridge(chains=chains, l1_protocol=l1, inbox=inbox, **_roles_of(Bridge, bound))
         return cls(chains=chains, sim=sim, l1=l1, bridge=bridge, **_roles_of(cls, bound))
 
 

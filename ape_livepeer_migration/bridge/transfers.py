@@ -23,7 +23,6 @@ from ape_livepeer_migration._eth import function_selector
 from ape_livepeer_migration.bridge.gas import RetryableGasParams, retryable_gas_params
 from ape_livepeer_migration.protocol.deploy import L2_ECONOMY_PARAMS, L1Protocol, protocol_params
 
-
 if TYPE_CHECKING:
     from ape.api import AccountAPI, ReceiptAPI
 
@@ -51,7 +50,6 @@ class Bridge:
     def l1_token(self) -> OnChain:
         """L1 LPT, bound to the L1."""
         return self.chains.l1.bind(self.l1_protocol.token)
-
 
 
 @dataclass(frozen=True)
@@ -151,7 +149,6 @@ def finalize_deposit_calldata(bridge: Bridge, l1_from: str, to: str, amount: int
     )
 
 
-
 def deposit_gas_params(
     bridge: Bridge, l1_from: str, to: str, amount: int, call_hook_data: bytes = b"", **margins: Any
 ) -> RetryableGasParams:
@@ -247,12 +244,8 @@ def report_l1_supply(bridge: Bridge, sender: AccountAPI, *, gas: RetryableGasPar
             bridge.chains, bridge.inbox, str(reporter.address), str(bridge.l2_minter.address), calldata, **margins
         )
         # the reporter refuses reports below its floors (so that no report's ticket is made to fail on purpose)
-        min_gas, min_bid = bridge.chains.l1.call_batch(
-            [(reporter, "MIN_L2_GAS", ()), (reporter, "minGasPriceBid", ())]
-        )
-        gas = RetryableGasParams(
-            gas.max_submission_cost, max(gas.gas_limit, min_gas), max(gas.gas_price_bid, min_bid)
-        )
+        min_gas, min_bid = bridge.chains.l1.call_batch([(reporter, "MIN_L2_GAS", ()), (reporter, "minGasPriceBid", ())])
+        gas = RetryableGasParams(gas.max_submission_cost, max(gas.gas_limit, min_gas), max(gas.gas_price_bid, min_bid))
     return reporter.reportSupply(
         gas.max_submission_cost, gas.gas_limit, gas.gas_price_bid, value=gas.value, sender=sender
     )

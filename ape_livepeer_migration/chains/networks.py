@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from enum import Enum
+
 from ape_livepeer_migration.exceptions import InputError, UnknownPairError
 
 

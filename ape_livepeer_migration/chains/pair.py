@@ -56,17 +56,17 @@ from hexbytes import HexBytes
 from web3 import HTTPProvider, Web3
 
 from ape_livepeer_migration._eth import hex_text, rpc_int
-from ape_livepeer_migration.config import (
-    LivepeerConfig,
-    resolve_pair,
-)
 from ape_livepeer_migration.chains.networks import LOCAL_PAIR, NetworkPair, PairKind
 from ape_livepeer_migration.chains.provider import (
-    fork_provider,
     forget_cached_chain_id,
+    fork_provider,
     live_provider,
     local_provider,
     port_is_listening,
+)
+from ape_livepeer_migration.config import (
+    LivepeerConfig,
+    resolve_pair,
 )
 from ape_livepeer_migration.exceptions import (
     ChainError,
@@ -274,7 +274,7 @@ class Chain:
                         to_checksum_address(address), provider.network.explorer is not None, provider.network_choice
                     )
             results = []
-            for (contract, method, _), abi, answer in zip(calls, abis, answers, strict=True):
+            for (contract, _, _), abi, answer in zip(calls, abis, answers, strict=True):
                 if answer.get("error"):
                     message = answer["error"].get("message", "execution reverted")
                     raise ContractLogicError(revert_message=message, contract_address=contract.address)
@@ -459,10 +459,18 @@ class TwoChains:
                     f"_L2_PORT) to the ports `ape livepeer --pair {pair.name} chains` holds"
                 )
             return cls(
-                Chain(L1, local_provider(L1, pair.l1, settings.l1.port, settings.l1.chain_id, False),
-                      settings.l1.chain_id, pair.name),
-                Chain(L2, local_provider(L2, pair.l2, settings.l2.port, settings.l2.chain_id, False),
-                      settings.l2.chain_id, pair.name),
+                Chain(
+                    L1,
+                    local_provider(L1, pair.l1, settings.l1.port, settings.l1.chain_id, False),
+                    settings.l1.chain_id,
+                    pair.name,
+                ),
+                Chain(
+                    L2,
+                    local_provider(L2, pair.l2, settings.l2.port, settings.l2.chain_id, False),
+                    settings.l2.chain_id,
+                    pair.name,
+                ),
                 pair,
             )
         return cls(
@@ -492,10 +500,7 @@ class TwoChains:
             networks.active_provider = previous
         if self.l1.chain_id == self.l2.chain_id:
             self.disconnect()
-            raise ChainError(
-                f"L1 and L2 report the same chain id ({self.l1.chain_id}): "
-                "they are probably one node"
-            )
+            raise ChainError(f"L1 and L2 report the same chain id ({self.l1.chain_id}): they are probably one node")
         for chain in self.layers:
             if chain.expected_chain_id is not None and chain.chain_id != chain.expected_chain_id:
                 found = chain.chain_id

@@ -103,9 +103,7 @@ class LocalAnvilProvider(FoundryProvider):
         """
         if not revert_message or revert_message == "0x":
             revert_message = TransactionError.DEFAULT_MESSAGE
-        error = ContractLogicError(
-            base_err=exception, revert_message=revert_message.removeprefix("revert: "), **kwargs
-        )
+        error = ContractLogicError(base_err=exception, revert_message=revert_message.removeprefix("revert: "), **kwargs)
         return self.compiler_manager.enrich_error(error)
 
 

@@ -63,7 +63,6 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ape_livepeer_migration._eth import amount_text
 from ape_livepeer_migration.exceptions import InputError
 
 LPT_UNIT = 10**18
@@ -353,7 +352,6 @@ def evaluate_call(
 def evaluate(inputs: ProfitabilityInputs) -> tuple[CallEconomics, ...]:
     """Economics of the call on every layer in ``inputs.calls``, in order."""
     return tuple(evaluate_call(inputs.network, inputs.orchestrator, inputs.prices, call) for call in inputs.calls)
-
 
 
 # --------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_account.signers.base import BaseAccount
 from eth_utils import keccak, to_canonical_address
+
 from ape_livepeer_migration.exceptions import InputError
 
 UINT256_MAX = 2**256 - 1

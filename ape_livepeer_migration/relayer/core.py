@@ -65,7 +65,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-
+from ape_livepeer_migration.exceptions import InputError, RelayerError
 from ape_livepeer_migration.relayer.journal import (
     Direction,
     Journal,
@@ -75,7 +75,6 @@ from ape_livepeer_migration.relayer.journal import (
     dump,
     load,
 )
-from ape_livepeer_migration.exceptions import InputError, RelayerError
 
 logger = logging.getLogger(__name__)
 
@@ -157,10 +156,21 @@ class PassReport:
     def idle(self) -> bool:
         """Nothing changed in this pass (execution errors alone change nothing)."""
         return not any(
-            (self.seen_l1, self.seen_l2, self.delivered, self.failed, self.rejected, self.undelivered,
-             self.redeemed_later,
-             self.canceled, self.expired, self.roots, self.confirmed, self.executed,
-             self.fast_forwarded_to is not None)
+            (
+                self.seen_l1,
+                self.seen_l2,
+                self.delivered,
+                self.failed,
+                self.rejected,
+                self.undelivered,
+                self.redeemed_later,
+                self.canceled,
+                self.expired,
+                self.roots,
+                self.confirmed,
+                self.executed,
+                self.fast_forwarded_to is not None,
+            )
         )
 
 
@@ -298,8 +308,12 @@ class Relayer:
 
     def _journal_delivery(self, id: int, outcome: Delivery, report: PassReport) -> None:
         self.journal.update(
-            Direction.L1_TO_L2, id, outcome.outcome, ticket_id=outcome.ticket_id,
-            result_tx=outcome.tx_hash, redeemable_until=outcome.redeemable_until,
+            Direction.L1_TO_L2,
+            id,
+            outcome.outcome,
+            ticket_id=outcome.ticket_id,
+            result_tx=outcome.tx_hash,
+            redeemable_until=outcome.redeemable_until,
         )
         if outcome.outcome is Status.DELIVERED:
             report.delivered.append(id)
@@ -330,9 +344,7 @@ class Relayer:
                 report.expired.append(record.id)
 
     def _outbound(self, count: int) -> list[Any]:
-        records = [
-            record for record in self.journal.messages(Direction.L2_TO_L1) if record.id < count
-        ]
+        records = [record for record in self.journal.messages(Direction.L2_TO_L1) if record.id < count]
         if [record.id for record in records] != list(range(count)):
             raise RelayerError(f"the journal misses L2->L1 positions below {count}")
         return [load(self.backend.outbound_type, record.payload) for record in records]

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
 from ape_livepeer_migration.exceptions import (
     InputError,
     InvalidTransition,

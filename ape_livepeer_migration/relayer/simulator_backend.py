@@ -88,12 +88,14 @@ class SimulatorBackend:
         l2 = self.sim.chains.l2
         logs = l2.provider.make_request(
             "eth_getLogs",
-            [{
-                "address": str(self.sim.arb_retryable_tx.address),
-                "topics": [[REDEEM_ATTEMPTED, CANCELED], ticket_id],
-                "fromBlock": hex(self.sim.l2_deploy_block),
-                "toBlock": hex(l2.block_number),
-            }],
+            [
+                {
+                    "address": str(self.sim.arb_retryable_tx.address),
+                    "topics": [[REDEEM_ATTEMPTED, CANCELED], ticket_id],
+                    "fromBlock": hex(self.sim.l2_deploy_block),
+                    "toBlock": hex(l2.block_number),
+                }
+            ],
         )
         redeemed = any(
             log["topics"][0] == REDEEM_ATTEMPTED and decode(["bool", "bytes"], hex_bytes(log["data"]))[0]
@@ -166,8 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--fast-forward", action="store_true", help="mine the local L1 through challenge periods")
     parser.add_argument("--poll-interval", type=float, default=1.0)
     parser.add_argument("--once", action="store_true", help="one pass, then exit")
-    parser.add_argument("--retry-undelivered", action="store_true",
-                        help="put every undelivered retryable back to ready before relaying")
+    parser.add_argument(
+        "--retry-undelivered", action="store_true", help="put every undelivered retryable back to ready before relaying"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
 
@@ -192,4 +195,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             stop.set()
     relayer.journal.close()
     return 0
-

@@ -106,7 +106,7 @@ class Preflight:
             "eth_simulateV1", [{"blockStateCalls": [{"calls": requests}], "validation": False}, "latest"]
         )
         total = 0
-        for call, result in zip(calls, block["calls"]):
+        for call, result in zip(calls, block["calls"], strict=True):
             if rpc_int(result["status"]) != 1:
                 error = result.get("error") or {}
                 raise LivepeerError(f"{call.name} would revert on {layer.upper()}: {error.get('message', 'no reason')}")

@@ -205,12 +205,14 @@ class SentTransaction:
     gas_used: int
     details: dict[str, Any]
 
+    def transaction_json(self) -> dict[str, Any]:
+        """Where and how the transaction went: its layer, hash and gas."""
+        return {"layer": self.layer, "tx_hash": self.tx_hash, "gas_used": self.gas_used}
+
     def as_json(self) -> dict[str, Any]:
         """The transaction, with its integer details (amounts in base units) as decimal strings."""
         return {
-            "layer": self.layer,
-            "tx_hash": self.tx_hash,
-            "gas_used": self.gas_used,
+            **self.transaction_json(),
             **{k: (str(v) if isinstance(v, int) else v) for k, v in self.details.items()},
         }
 
@@ -221,9 +223,7 @@ class FeeWithdrawal(SentTransaction):
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "layer": self.layer,
-            "tx_hash": self.tx_hash,
-            "gas_used": self.gas_used,
+            **self.transaction_json(),
             "recipient": self.details["recipient"],
             "amount_eth": amount_text(self.details["amount"]),
         }

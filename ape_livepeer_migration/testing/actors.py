@@ -49,7 +49,11 @@ class Cast:
 
 
 def register_orchestrator(
-    bonding_manager: Any, orchestrator: Any, amount: int, *delegations: tuple[Any, int], reward_cut: int = 0,
+    bonding_manager: Any,
+    orchestrator: Any,
+    amount: int,
+    *delegations: tuple[Any, int],
+    reward_cut: int = 0,
     fee_share: int = 0,
 ) -> None:
     """``orchestrator`` bonds ``amount`` to itself and sets its terms (precision 1e6), which registers it (active from

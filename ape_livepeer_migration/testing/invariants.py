@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
-from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration._eth import function_selector
+from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.arbitrum.messages import ARB_RETRYABLE_TX_ADDRESS
 from ape_livepeer_migration.exceptions import NoSimulatorError
 from ape_livepeer_migration.testing.reverts import revert_selector
@@ -178,28 +178,45 @@ def read_snapshot(system: System, l1_start: int, l2_start: int) -> Snapshot:
 
     deposits_initiated = Counter(
         (_word_address(e.topics[0]), _word_address(e.topics[1]), e.data[1])
-        for e in logs(l1, b.l1_gateway.address, "DepositInitiated(address,address,address,uint256,uint256)",
-                      ["address", "uint256"], l1_start)
+        for e in logs(
+            l1,
+            b.l1_gateway.address,
+            "DepositInitiated(address,address,address,uint256,uint256)",
+            ["address", "uint256"],
+            l1_start,
+        )
     )
     deposits_finalized = Counter(
         (_word_address(e.topics[1]), _word_address(e.topics[2]), e.data[0])
-        for e in logs(l2, b.l2_gateway.address, "DepositFinalized(address,address,address,uint256)", ["uint256"],
-                      l2_start)
+        for e in logs(
+            l2, b.l2_gateway.address, "DepositFinalized(address,address,address,uint256)", ["uint256"], l2_start
+        )
     )
     withdrawals_initiated = {
         e.data[1]: (_word_address(e.topics[0]), _word_address(e.topics[1]), e.data[2])
-        for e in logs(l2, b.l2_gateway.address, "WithdrawalInitiated(address,address,address,uint256,uint256,uint256)",
-                      ["address", "uint256", "uint256"], l2_start)
+        for e in logs(
+            l2,
+            b.l2_gateway.address,
+            "WithdrawalInitiated(address,address,address,uint256,uint256,uint256)",
+            ["address", "uint256", "uint256"],
+            l2_start,
+        )
     }
     withdrawals_finalized = [
         (int(e.topics[2], 16), _word_address(e.topics[0]), _word_address(e.topics[1]), e.data[1])
-        for e in logs(l1, b.l1_gateway.address, "WithdrawalFinalized(address,address,address,uint256,uint256)",
-                      ["address", "uint256"], l1_start)
+        for e in logs(
+            l1,
+            b.l1_gateway.address,
+            "WithdrawalFinalized(address,address,address,uint256,uint256)",
+            ["address", "uint256"],
+            l1_start,
+        )
     ]
     successful_redeems = [
         e.topics[0]
-        for e in logs(l2, ARB_RETRYABLE_TX_ADDRESS, "RedeemAttempted(bytes32,uint64,bool,bytes)", ["bool", "bytes"],
-                      l2_start)
+        for e in logs(
+            l2, ARB_RETRYABLE_TX_ADDRESS, "RedeemAttempted(bytes32,uint64,bool,bytes)", ["bool", "bytes"], l2_start
+        )
         if e.data[0]
     ]
     supply_reports = sum(
@@ -212,20 +229,33 @@ def read_snapshot(system: System, l1_start: int, l2_start: int) -> Snapshot:
     )
     outbox_executions = [
         e.data[0]
-        for e in logs(l1, _simulator(system).outbox.address, "OutBoxTransactionExecuted(address,address,uint256,uint256)",
-                      ["uint256"], l1_start)
+        for e in logs(
+            l1,
+            _simulator(system).outbox.address,
+            "OutBoxTransactionExecuted(address,address,uint256,uint256)",
+            ["uint256"],
+            l1_start,
+        )
     ]
     migrations_initiated = {
         int(e.topics[0], 16): (_word_address(e.topics[1]), _word_address(e.topics[2]), e.data[2])
-        for e in logs(l1, system.l1_migrator.address,
-                      "MigrationInitiated(uint256,address,address,address,uint8,uint256,uint256,uint256,uint256)",
-                      ["address", "uint8", "uint256", "uint256", "uint256", "uint256"], l1_start)
+        for e in logs(
+            l1,
+            system.l1_migrator.address,
+            "MigrationInitiated(uint256,address,address,address,uint8,uint256,uint256,uint256,uint256)",
+            ["address", "uint8", "uint256", "uint256", "uint256", "uint256"],
+            l1_start,
+        )
     }
     migrations_finalized = [
         (int(e.topics[0], 16), _word_address(e.topics[1]), _word_address(e.topics[2]), e.data[2], e.block)
-        for e in logs(l2, system.l2_migrator.address,
-                      "MigrationFinalized(uint256,address,address,address,uint8,uint256)",
-                      ["address", "uint8", "uint256"], l2_start)
+        for e in logs(
+            l2,
+            system.l2_migrator.address,
+            "MigrationFinalized(uint256,address,address,address,uint8,uint256)",
+            ["address", "uint8", "uint256"],
+            l2_start,
+        )
     ]
     return Snapshot(
         **_supplies_and_counters(system),
@@ -301,23 +331,35 @@ def _backed_mints(system: System, r: _Reading, settled: bool) -> str:
     s, base = r.s, r.base
     l2_gateway = str(system.bridge.l2_gateway.address)
     deposits_sent = sum(a * n for (_, _, a), n in s.deposits_initiated.items())
-    _require(r.deposited == deposits_sent,
-             f"inv1: L1 totalDeposited grew by {r.deposited}, DepositInitiated events sum to another amount")
-    _require(r.minted_l2 == sum(a * n for (_, _, a), n in s.deposits_finalized.items()),
-             f"inv1: L2 gateway totalMinted grew by {r.minted_l2}, DepositFinalized events sum to another amount")
-    _require(s.l2_delegate_mints == Counter({l2_gateway: r.minted_l2}) if r.minted_l2 else not s.l2_delegate_mints,
-             f"inv1: L2 Minter delegate mints {dict(s.l2_delegate_mints)} are not exactly the gateway's {r.minted_l2}")
+    _require(
+        r.deposited == deposits_sent,
+        f"inv1: L1 totalDeposited grew by {r.deposited}, DepositInitiated events sum to another amount",
+    )
+    _require(
+        r.minted_l2 == sum(a * n for (_, _, a), n in s.deposits_finalized.items()),
+        f"inv1: L2 gateway totalMinted grew by {r.minted_l2}, DepositFinalized events sum to another amount",
+    )
+    _require(
+        s.l2_delegate_mints == Counter({l2_gateway: r.minted_l2}) if r.minted_l2 else not s.l2_delegate_mints,
+        f"inv1: L2 Minter delegate mints {dict(s.l2_delegate_mints)} are not exactly the gateway's {r.minted_l2}",
+    )
     unbacked = s.deposits_finalized - s.deposits_initiated
     _require(not unbacked, f"inv1: L2 deposits finalized with no L1 deposit: {dict(unbacked)}")
     _require(r.minted_l2 <= r.deposited, f"inv1: L2 minted {r.minted_l2} > L1 deposited {r.deposited}")
-    _require(s.escrow_balance == base.escrow_balance + r.deposited - r.released,
-             f"inv1: escrow holds {s.escrow_balance}, deposits - releases give "
-             f"{base.escrow_balance + r.deposited - r.released}")
-    _require(not settled or r.minted_l2 == r.deposited,
-             f"inv1: {r.deposited - r.minted_l2} deposited on L1 is not minted on L2 after relaying everything")
-    return (f"L2 minted {lpt(r.minted_l2)} (Minter events {lpt(s.l2_delegate_mints[l2_gateway])}) = deposited "
-            f"{lpt(r.deposited)} (events {lpt(deposits_sent)}); escrow {lpt(s.escrow_balance)} + released "
-            f"{lpt(r.released)}")
+    _require(
+        s.escrow_balance == base.escrow_balance + r.deposited - r.released,
+        f"inv1: escrow holds {s.escrow_balance}, deposits - releases give "
+        f"{base.escrow_balance + r.deposited - r.released}",
+    )
+    _require(
+        not settled or r.minted_l2 == r.deposited,
+        f"inv1: {r.deposited - r.minted_l2} deposited on L1 is not minted on L2 after relaying everything",
+    )
+    return (
+        f"L2 minted {lpt(r.minted_l2)} (Minter events {lpt(s.l2_delegate_mints[l2_gateway])}) = deposited "
+        f"{lpt(r.deposited)} (events {lpt(deposits_sent)}); escrow {lpt(s.escrow_balance)} + released "
+        f"{lpt(r.released)}"
+    )
 
 
 def _withdrawals_paid(system: System, r: _Reading, settled: bool) -> str:
@@ -327,22 +369,33 @@ def _withdrawals_paid(system: System, r: _Reading, settled: bool) -> str:
     l1_gateway = str(system.bridge.l1_gateway.address)
     finalized_amount = 0
     for exit_num, sender, to, amount in s.withdrawals_finalized:
-        _require(s.withdrawals_initiated.get(exit_num) == (sender, to, amount),
-                 f"inv2: L1 finalized withdrawal {exit_num} ({sender} -> {to}, {amount}) that L2 never initiated "
-                 f"as such ({s.withdrawals_initiated.get(exit_num)})")
+        _require(
+            s.withdrawals_initiated.get(exit_num) == (sender, to, amount),
+            f"inv2: L1 finalized withdrawal {exit_num} ({sender} -> {to}, {amount}) that L2 never initiated "
+            f"as such ({s.withdrawals_initiated.get(exit_num)})",
+        )
         finalized_amount += amount
-    _require(r.released + r.shortfall == finalized_amount,
-             f"inv2: L1 released {r.released} + minted {r.shortfall} != {finalized_amount} burned for finalized "
-             "withdrawals")
+    _require(
+        r.released + r.shortfall == finalized_amount,
+        f"inv2: L1 released {r.released} + minted {r.shortfall} != {finalized_amount} burned for finalized withdrawals",
+    )
     _require(s.escrow_released == r.released, f"inv2: escrow Released events {s.escrow_released} != {r.released}")
-    _require(s.l1_delegate_mints == Counter({l1_gateway: r.shortfall}) if r.shortfall else not s.l1_delegate_mints,
-             f"inv2: L1 Minter delegate mints {dict(s.l1_delegate_mints)} are not exactly the gateway's {r.shortfall}")
-    _require(r.burned_l2 == sum(a for _, _, a in s.withdrawals_initiated.values()),
-             f"inv2: L2 totalBurned grew by {r.burned_l2}, WithdrawalInitiated events sum to another amount")
-    _require(not settled or r.burned_l2 == finalized_amount,
-             f"inv2: {r.burned_l2 - finalized_amount} burned on L2 is not paid on L1 after relaying everything")
-    return (f"{lpt(r.released)} + {lpt(r.shortfall)} = {lpt(r.released + r.shortfall)}; burned {lpt(r.burned_l2)}; "
-            f"L1 Minter minted {lpt(s.l1_delegate_mints[l1_gateway])} for the gateway")
+    _require(
+        s.l1_delegate_mints == Counter({l1_gateway: r.shortfall}) if r.shortfall else not s.l1_delegate_mints,
+        f"inv2: L1 Minter delegate mints {dict(s.l1_delegate_mints)} are not exactly the gateway's {r.shortfall}",
+    )
+    _require(
+        r.burned_l2 == sum(a for _, _, a in s.withdrawals_initiated.values()),
+        f"inv2: L2 totalBurned grew by {r.burned_l2}, WithdrawalInitiated events sum to another amount",
+    )
+    _require(
+        not settled or r.burned_l2 == finalized_amount,
+        f"inv2: {r.burned_l2 - finalized_amount} burned on L2 is not paid on L1 after relaying everything",
+    )
+    return (
+        f"{lpt(r.released)} + {lpt(r.shortfall)} = {lpt(r.released + r.shortfall)}; burned {lpt(r.burned_l2)}; "
+        f"L1 Minter minted {lpt(s.l1_delegate_mints[l1_gateway])} for the gateway"
+    )
 
 
 def _supply_conserved(system: System, r: _Reading, settled: bool) -> str:
@@ -354,8 +407,10 @@ def _supply_conserved(system: System, r: _Reading, settled: bool) -> str:
         ("L2", system.l2_minter, base.l2_rewards_minted, s.l2_inflation),
     ):
         counted = minter.totalRewardsMinted() - before
-        _require(counted == events, f"inv3: {layer} Minter.totalRewardsMinted grew by {counted}, RewardCreated "
-                                    f"events sum to {events}")
+        _require(
+            counted == events,
+            f"inv3: {layer} Minter.totalRewardsMinted grew by {counted}, RewardCreated events sum to {events}",
+        )
     in_flight_in = r.deposited - r.minted_l2
     in_flight_out = r.burned_l2 - r.released - r.shortfall
     _require(in_flight_out >= 0, f"inv3: more paid out on L1 than burned on L2 ({-in_flight_out})")
@@ -363,16 +418,22 @@ def _supply_conserved(system: System, r: _Reading, settled: bool) -> str:
     burned = s.l1_minter_burned + s.l2_minter_burned
     now = s.l1_supply + s.l2_supply - s.escrow_balance + in_flight_in + in_flight_out
     expected = initial + s.l1_inflation + s.l2_inflation - burned
-    _require(now == expected,
-             f"inv3: L1 {s.l1_supply} + L2 {s.l2_supply} - escrow {s.escrow_balance} + in flight "
-             f"{in_flight_in}/{in_flight_out} = {now} != initial {initial} + inflation "
-             f"{s.l1_inflation} (L1) + {s.l2_inflation} (L2) - burned {burned}")
-    _require(s.l1_supply == base.l1_supply + s.l1_inflation + r.shortfall - s.l1_minter_burned,
-             f"inv3: L1 supply {s.l1_supply} != {base.l1_supply} + L1 inflation {s.l1_inflation} + shortfall "
-             f"minted {r.shortfall} - burned {s.l1_minter_burned}")
-    _require(s.l2_supply == base.l2_supply + s.l2_inflation + r.minted_l2 - r.burned_l2 - s.l2_minter_burned,
-             f"inv3: L2 supply {s.l2_supply} != {base.l2_supply} + L2 inflation {s.l2_inflation} + bridged "
-             f"{r.minted_l2} - burned {r.burned_l2} - burned by the Minter {s.l2_minter_burned}")
+    _require(
+        now == expected,
+        f"inv3: L1 {s.l1_supply} + L2 {s.l2_supply} - escrow {s.escrow_balance} + in flight "
+        f"{in_flight_in}/{in_flight_out} = {now} != initial {initial} + inflation "
+        f"{s.l1_inflation} (L1) + {s.l2_inflation} (L2) - burned {burned}",
+    )
+    _require(
+        s.l1_supply == base.l1_supply + s.l1_inflation + r.shortfall - s.l1_minter_burned,
+        f"inv3: L1 supply {s.l1_supply} != {base.l1_supply} + L1 inflation {s.l1_inflation} + shortfall "
+        f"minted {r.shortfall} - burned {s.l1_minter_burned}",
+    )
+    _require(
+        s.l2_supply == base.l2_supply + s.l2_inflation + r.minted_l2 - r.burned_l2 - s.l2_minter_burned,
+        f"inv3: L2 supply {s.l2_supply} != {base.l2_supply} + L2 inflation {s.l2_inflation} + bridged "
+        f"{r.minted_l2} - burned {r.burned_l2} - burned by the Minter {s.l2_minter_burned}",
+    )
     return f"{lpt(now)} vs {lpt(expected)}"
 
 
@@ -383,33 +444,45 @@ def _finalized_once(system: System, r: _Reading, settled: bool) -> str:
     twice = [t for t, n in Counter(s.successful_redeems).items() if n > 1]
     _require(not twice, f"inv5: retryables redeemed more than once: {twice}")
     deposits = sum(s.deposits_finalized.values())
-    _require(len(s.successful_redeems) == deposits + s.supply_reports,
-             f"inv5: {len(s.successful_redeems)} successful redeems but {deposits} L2 deposits finalized and "
-             f"{s.supply_reports} supply reports handled")
+    _require(
+        len(s.successful_redeems) == deposits + s.supply_reports,
+        f"inv5: {len(s.successful_redeems)} successful redeems but {deposits} L2 deposits finalized and "
+        f"{s.supply_reports} supply reports handled",
+    )
     twice = [i for i, n in Counter(s.outbox_executions).items() if n > 1]
     _require(not twice, f"inv5: Outbox executed positions more than once: {twice}")
     exits = [w[0] for w in s.withdrawals_finalized]
     _require(len(exits) == len(set(exits)), f"inv5: a withdrawal finalized twice on L1: {exits}")
-    _require(len(exits) == len(s.outbox_executions),
-             f"inv5: {len(s.outbox_executions)} Outbox executions but {len(exits)} withdrawals finalized")
+    _require(
+        len(exits) == len(s.outbox_executions),
+        f"inv5: {len(s.outbox_executions)} Outbox executions but {len(exits)} withdrawals finalized",
+    )
     ids = [m[0] for m in s.migrations_finalized]
     _require(len(ids) == len(set(ids)), f"inv5: a migration finalized twice on L2: {ids}")
     for mid, l1_delegator, l2_delegator, amount, _ in s.migrations_finalized:
-        _require(s.migrations_initiated.get(mid) == (l1_delegator, l2_delegator, amount),
-                 f"inv5: L2 finalized migration {mid} ({l1_delegator} -> {l2_delegator}, {amount}), L1 sent "
-                 f"{s.migrations_initiated.get(mid)}")
-    _require(system.l2_migrator.migrationsFinalized() == len(ids),
-             f"inv5: L2Migrator.migrationsFinalized {system.l2_migrator.migrationsFinalized()} != {len(ids)} events")
+        _require(
+            s.migrations_initiated.get(mid) == (l1_delegator, l2_delegator, amount),
+            f"inv5: L2 finalized migration {mid} ({l1_delegator} -> {l2_delegator}, {amount}), L1 sent "
+            f"{s.migrations_initiated.get(mid)}",
+        )
+    _require(
+        system.l2_migrator.migrationsFinalized() == len(ids),
+        f"inv5: L2Migrator.migrationsFinalized {system.l2_migrator.migrationsFinalized()} != {len(ids)} events",
+    )
     found = f"{len(ids)} migrations, {len(exits)} withdrawals finalized once each"
     if not settled:
         return found
-    _require(len(exits) == len(s.withdrawals_initiated) and len(ids) == len(s.migrations_initiated),
-             f"inv5: {len(exits)} of {len(s.withdrawals_initiated)} withdrawals and {len(ids)} of "
-             f"{len(s.migrations_initiated)} migrations finalized after relaying everything")
+    _require(
+        len(exits) == len(s.withdrawals_initiated) and len(ids) == len(s.migrations_initiated),
+        f"inv5: {len(exits)} of {len(s.withdrawals_initiated)} withdrawals and {len(ids)} of "
+        f"{len(s.migrations_initiated)} migrations finalized after relaying everything",
+    )
     retryables, outbound, accepted = _replays_refused(system, r.base)
     _require(not accepted, f"inv5: replaying on chain is NOT REFUSED: {', '.join(accepted)}")
-    return (f"{found}; replaying {retryables} retryables and {outbound} L2->L1 messages on chain: all refused as "
-            "already done")
+    return (
+        f"{found}; replaying {retryables} retryables and {outbound} L2->L1 messages on chain: all refused as "
+        "already done"
+    )
 
 
 def _simulator(system: System) -> ArbitrumSimulator:
@@ -430,12 +503,7 @@ def _replays_refused(system: System, base: Baseline) -> tuple[int, int, list[str
     accepted: list[str] = []
     retryables = sim_api.fetch_retryables(sim, base.l1_start, l1.block_number)
     for message in retryables:
-        request = (
-            message.request_id, message.base_fee_l1, message.deposit, message.l2_call_value,
-            message.max_fee_per_gas, message.gas_limit, message.max_submission_cost,
-            message.excess_fee_refund_address, message.call_value_refund_address, message.to, message.data,
-            message.l1_sender,
-        )
+        request = sim_api.retryable_request(message)
         selector = revert_selector(l2, operator, sim.arb_retryable_tx, "submitRetryable", (request,), message.deposit)
         if selector != already_submitted:
             accepted.append(f"retryable {bytes(message.request_id).hex()} ({selector!r})")
@@ -467,7 +535,8 @@ def bridge_checks(system: System, base: Baseline, *, settled: bool = False) -> t
     """
     s = read_snapshot(system, base.l1_start, base.l2_start)
     reading = _Reading(
-        s, base,
+        s,
+        base,
         deposited=s.l1_deposited - base.l1_deposited,
         released=s.l1_released - base.l1_released,
         shortfall=s.l1_shortfall_minted - base.l1_shortfall_minted,
@@ -509,8 +578,10 @@ def check_stake_invariant(
         brought = migrated[address] + bonded_in[address] - withdrawn[address]
         surplus = have - brought
         _require(surplus >= 0, f"inv4: {address} holds {have} on L2, less than the {brought} it brought")
-        _require(l2_inflation > 0 or surplus == 0,
-                 f"inv4: {address} holds {have} on L2, {surplus} more than it brought, with no L2 inflation")
+        _require(
+            l2_inflation > 0 or surplus == 0,
+            f"inv4: {address} holds {have} on L2, {surplus} more than it brought, with no L2 inflation",
+        )
         total += surplus
     _require(total <= l2_inflation, f"inv4: L2 stake exceeds what was brought by {total} > L2 inflation {l2_inflation}")
     return total

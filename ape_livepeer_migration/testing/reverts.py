@@ -54,7 +54,8 @@ def _decoded(exc: ContractLogicError, abis: list[Any]) -> tuple[str, dict[str, A
         if keccak(text=abi.selector)[:4] == data[:4]:
             values = abi_decode([i.canonical_type for i in abi.inputs], data[4:])
             return abi.name, {
-                i.name: to_checksum_address(v) if i.type == "address" else v for i, v in zip(abi.inputs, values)
+                i.name: to_checksum_address(v) if i.type == "address" else v
+                for i, v in zip(abi.inputs, values, strict=True)
             }
     return f"undecoded revert 0x{data.hex()}", {}
 

@@ -28,6 +28,7 @@ import shutil
 import stat
 import sys
 from pathlib import Path
+
 from ape_livepeer_migration.exceptions import ToolchainError
 
 SHIM_MARKER = "# written by ape-livepeer-migration"
@@ -167,4 +168,3 @@ def main() -> int:
         print(f"error: {err}", file=sys.stderr)
         return 1
     return 0
-

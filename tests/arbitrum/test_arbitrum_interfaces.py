@@ -123,9 +123,10 @@ def test_compiled_selectors_and_topics_equal_keccak_of_published_signatures(name
             # methodIdentifiers as reported by solc itself
             assert contract_type.method_identifiers[signature] == "0x" + expected[:4].hex()
         else:
-            assert contract_type.selector_identifiers[signature] == "0x" + (
-                expected if kind == "event" else expected[:4]
-            ).hex()
+            assert (
+                contract_type.selector_identifiers[signature]
+                == "0x" + (expected if kind == "event" else expected[:4]).hex()
+            )
 
 
 def test_well_known_identifiers_match():

@@ -6,8 +6,8 @@ from ape import accounts as ape_accounts
 from ape import project
 from eth_utils import keccak
 
-from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration._eth import event_topic
+from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.arbitrum.messages import (
     RETRYABLE_LIFETIME_SECONDS,
     apply_l1_to_l2_alias,
@@ -87,8 +87,9 @@ def test_ticket_is_recorded_by_inbox_and_bridge_with_the_real_packing(
 ):
     l1_endpoint, l2_endpoint = endpoints
     bridge_before = l1_balance(sim.bridge.address)
-    message = send_to_l2(payload=b"abc", l2_call_value=5, max_submission_cost=11, gas_limit=60_000,
-                         max_fee_per_gas=2, value=200_000)
+    message = send_to_l2(
+        payload=b"abc", l2_call_value=5, max_submission_cost=11, gas_limit=60_000, max_fee_per_gas=2, value=200_000
+    )
     assert l1_balance(sim.bridge.address) - bridge_before == 200_000  # the deposit is held by the bridge
     assert message.l1_sender == l1_endpoint.address
     assert message.to == l2_endpoint.address
@@ -158,9 +159,7 @@ def test_fresh_bridge_refuses_zero_wiring(chains, operator):
 # ------------------------------------------------------------------------------ L2 delivery
 
 
-def test_only_the_alias_of_the_l1_counterpart_may_call_the_l2_receiver(
-    chains, sim, endpoints, send_to_l2
-):
+def test_only_the_alias_of_the_l1_counterpart_may_call_the_l2_receiver(chains, sim, endpoints, send_to_l2):
     l1_endpoint, l2_endpoint = endpoints
     with chains.l2:
         unaliased = ape_accounts[str(l1_endpoint.address)]  # impersonated on L2
@@ -189,21 +188,32 @@ def test_fees_and_refunds_add_up_to_the_deposit(
     # only the L1 endpoint may call the L2 endpoint; a direct Inbox user calls an EOA
     target = l2_endpoint.address if through_messenger else accounts[6].address
     l1_base_fee = 5 * GWEI
-    calldata = keccak(text="receiveFromL1(bytes)")[:4] + (32).to_bytes(32, "big") + (4).to_bytes(32, "big") + (
-        b"fees".ljust(32, b"\0")
+    calldata = (
+        keccak(text="receiveFromL1(bytes)")[:4]
+        + (32).to_bytes(32, "big")
+        + (4).to_bytes(32, "big")
+        + (b"fees".ljust(32, b"\0"))
     )
     fee = submission_fee(len(calldata), l1_base_fee)
     max_submission, gas_limit, max_fee_per_gas, call_value, excess = fee + 1_000, 120_000, 3, 77, 5_555
     deposit = max_submission + call_value + gas_limit * max_fee_per_gas + excess
     set_base_fee(chains.l1, l1_base_fee)
-    tx = dict(value=deposit, sender=user, max_fee=100 * GWEI)
+    tx = {"value": deposit, "sender": user, "max_fee": 100 * GWEI}
     if through_messenger:
         receipt = l1_endpoint.sendToL2(
             b"fees", call_value, (max_submission, gas_limit, max_fee_per_gas), refund.address, beneficiary.address, **tx
         )
     else:
         receipt = sim.inbox.createRetryableTicket(
-            target, call_value, max_submission, refund, beneficiary, gas_limit, max_fee_per_gas, calldata, **tx,
+            target,
+            call_value,
+            max_submission,
+            refund,
+            beneficiary,
+            gas_limit,
+            max_fee_per_gas,
+            calldata,
+            **tx,
         )
     (message,) = sim_api.fetch_retryables(sim, receipt.block_number, receipt.block_number)
     assert (message.base_fee_l1, message.data) == (l1_base_fee, calldata)
@@ -265,8 +275,9 @@ def test_failed_ticket_stays_redeemable_by_anyone(chains, sim, endpoints, send_t
 
     stranger = accounts[5]
     still_failing = rtx.redeem(result.ticket_id, sender=stranger)
-    (scheduled,) = _events(chains.l2, still_failing,
-                           "RedeemScheduled(bytes32,bytes32,uint64,uint64,address,uint256,uint256)")
+    (scheduled,) = _events(
+        chains.l2, still_failing, "RedeemScheduled(bytes32,bytes32,uint64,uint64,address,uint256,uint256)"
+    )
     assert int(scheduled["topics"][3], 16) == 1  # the auto-redeem was try 0
     assert sim_api.ticket_is_live(sim, result.ticket_id)
 
@@ -303,9 +314,7 @@ def test_unpaid_gas_is_refunded_when_not_auto_redeemed(chains, sim, send_to_l2, 
     assert l2_balance(refund) - before == 100_000 * GWEI
 
 
-def test_deposit_too_small_for_fee_and_call_value_is_rejected_and_credited_to_the_alias(
-    chains, sim, user, l2_balance
-):
+def test_deposit_too_small_for_fee_and_call_value_is_rejected_and_credited_to_the_alias(chains, sim, user, l2_balance):
     receipt = sim.inbox.unsafeCreateRetryableTicket(user, 500, 0, user, user, 0, 0, NO_DATA, value=300, sender=user)
     (message,) = sim_api.fetch_retryables(sim, receipt.block_number, receipt.block_number)
     alias = apply_l1_to_l2_alias(user.address)
@@ -317,9 +326,7 @@ def test_deposit_too_small_for_fee_and_call_value_is_rejected_and_credited_to_th
     assert sim_api.is_delivered(sim, message)
 
 
-def test_beneficiary_cancels_and_gets_the_call_value(
-    chains, sim, endpoints, send_to_l2, accounts, l2_balance
-):
+def test_beneficiary_cancels_and_gets_the_call_value(chains, sim, endpoints, send_to_l2, accounts, l2_balance):
     _, l2_endpoint = endpoints
     beneficiary, stranger = accounts[4], accounts[5]
     l2_endpoint.setRejecting(True, sender=accounts[2])
@@ -406,9 +413,18 @@ def test_delivery_is_exactly_once_and_replays_report_the_first_outcome(chains, s
 
 def _request(message):
     return (
-        message.request_id, message.base_fee_l1, message.deposit, message.l2_call_value, message.max_fee_per_gas,
-        message.gas_limit, message.max_submission_cost, message.excess_fee_refund_address,
-        message.call_value_refund_address, message.to, message.data, message.l1_sender,
+        message.request_id,
+        message.base_fee_l1,
+        message.deposit,
+        message.l2_call_value,
+        message.max_fee_per_gas,
+        message.gas_limit,
+        message.max_submission_cost,
+        message.excess_fee_refund_address,
+        message.call_value_refund_address,
+        message.to,
+        message.data,
+        message.l1_sender,
     )
 
 
@@ -529,11 +545,15 @@ def test_simulator_can_be_attached_again_from_its_addresses(chains, sim, send_to
     with pytest.raises(ArbitrumError, match="forwarder template"):
         sim_api.attach_simulator(chains, operator, {**addresses, "forwarder_template": "0x" + "33" * 20})
     with pytest.raises(ArbitrumError, match="not wired"):
-        sim_api.attach_simulator(chains, operator, {**addresses, "inbox": addresses["outbox"], "outbox": addresses["inbox"]})
+        sim_api.attach_simulator(
+            chains, operator, {**addresses, "inbox": addresses["outbox"], "outbox": addresses["inbox"]}
+        )
 
 
 @pytest.mark.parametrize("payload_size", [0, 4096])
-def test_largest_auto_redeemable_gas_limit_is_delivered_with_any_payload(chains, sim, endpoints, send_to_l2, payload_size):
+def test_largest_auto_redeemable_gas_limit_is_delivered_with_any_payload(
+    chains, sim, endpoints, send_to_l2, payload_size
+):
     _, l2_endpoint = endpoints
     block_gas_limit = int(chains.l2.provider.make_request("eth_getBlockByNumber", ["latest", False])["gasLimit"], 16)
     payload = b"\x5a" * payload_size
@@ -545,7 +565,6 @@ def test_largest_auto_redeemable_gas_limit_is_delivered_with_any_payload(chains,
     assert result.status is DeliveryStatus.REDEEMED
     assert l2_endpoint.lastPayload() == payload
     assert gas_limit - 50_000 < l2_endpoint.lastGasAtEntry() <= gas_limit
-
 
 
 def test_a_second_simulator_on_the_same_l2_is_refused(chains, sim, operator):

@@ -4,8 +4,8 @@ and execution context, and the L1 messenger's authentication of its L2 counterpa
 import pytest
 from eth_utils import keccak
 
-from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration._eth import event_topic
+from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.arbitrum.messages import SendMerkleTree, l2_to_l1_item_hash
 from ape_livepeer_migration.testing.reverts import reverts
 
@@ -39,16 +39,19 @@ def test_arbsys_emits_the_item_hash_and_position_and_holds_the_value(chains, sim
     assert first.destination == endpoints[0].address
     assert (first.callvalue, first.arb_block_num, first.l2_block) == (5, receipt.block_number, receipt.block_number)
     assert first.item_hash == first.computed_item_hash()
-    assert first.item_hash == bytes(sim.outbox.calculateItemHash(
-        first.caller, first.destination, first.arb_block_num, first.eth_block_num, first.timestamp, 5, first.data
-    ))
+    assert first.item_hash == bytes(
+        sim.outbox.calculateItemHash(
+            first.caller, first.destination, first.arb_block_num, first.eth_block_num, first.timestamp, 5, first.data
+        )
+    )
     assert chains.l2.provider.get_balance(sim_api.ARB_SYS_ADDRESS) == 5
     assert sim.arb_sys.sendCount() == 2
     raw = chains.l2.provider.make_request("eth_getTransactionReceipt", [receipt.txn_hash])["logs"]
     emitted = [log for log in raw if log["address"].lower() == sim_api.ARB_SYS_ADDRESS.lower()]
-    assert emitted[0]["topics"][0] == "0x" + keccak(
-        text="L2ToL1Tx(address,address,uint256,uint256,uint256,uint256,uint256,uint256,bytes)"
-    ).hex()
+    assert (
+        emitted[0]["topics"][0]
+        == "0x" + keccak(text="L2ToL1Tx(address,address,uint256,uint256,uint256,uint256,uint256,uint256,bytes)").hex()
+    )
 
 
 def test_arbsys_block_number_chain_id_and_withdraw(chains, sim, user):
@@ -57,13 +60,14 @@ def test_arbsys_block_number_chain_id_and_withdraw(chains, sim, user):
     sim.arb_sys.withdrawEth(user.address, value=9, sender=user)
     (message,) = _all_messages(sim, chains)
     assert (message.caller, message.destination, message.callvalue, message.data) == (
-        user.address, user.address, 9, b""
+        user.address,
+        user.address,
+        9,
+        b"",
     )
 
 
-def test_execution_waits_for_the_challenge_period_and_happens_once(
-    chains, sim, endpoints, user, l1_balance
-):
+def test_execution_waits_for_the_challenge_period_and_happens_once(chains, sim, endpoints, user, l1_balance):
     l1_endpoint, l2_endpoint = endpoints
     sim.inbox.createRetryableTicket(user, 0, 0, user, user, 0, 0, b"", value=10**18, sender=user)  # bridge holds ETH
     l2_endpoint.sendToL1(b"withdrawal", value=1_000, sender=user)
@@ -140,12 +144,13 @@ def test_a_later_root_covers_earlier_messages(chains, sim, endpoints, user, conf
     assert l1_endpoint.lastPayload() == b"early"
 
 
-def test_forged_message_from_another_l2_sender_is_rejected_by_the_l1_base(
-    chains, sim, endpoints, user, confirmed
-):
+def test_forged_message_from_another_l2_sender_is_rejected_by_the_l1_base(chains, sim, endpoints, user, confirmed):
     l1_endpoint, _ = endpoints
-    calldata = keccak(text="receiveFromL2(bytes)")[:4] + (32).to_bytes(32, "big") + (6).to_bytes(32, "big") + (
-        b"forged".ljust(32, b"\0")
+    calldata = (
+        keccak(text="receiveFromL2(bytes)")[:4]
+        + (32).to_bytes(32, "big")
+        + (6).to_bytes(32, "big")
+        + (b"forged".ljust(32, b"\0"))
     )
     sim.arb_sys.sendTxToL1(l1_endpoint.address, calldata, sender=user)  # an EOA on L2, not the counterpart
     messages = confirmed()
@@ -227,6 +232,11 @@ def test_round_trip_l1_to_l2_and_back(chains, sim, endpoints, send_to_l2, user, 
     sim_api.execute_l2_to_l1(sim, messages[0], sim_api.proof_for(messages, 0))
     assert l1_endpoint.lastPayload() == b"down+up"
     assert messages[0].item_hash == l2_to_l1_item_hash(
-        l2_endpoint.address, l1_endpoint.address, messages[0].arb_block_num, messages[0].eth_block_num,
-        messages[0].timestamp, 0, messages[0].data,
+        l2_endpoint.address,
+        l1_endpoint.address,
+        messages[0].arb_block_num,
+        messages[0].eth_block_num,
+        messages[0].timestamp,
+        0,
+        messages[0].data,
     )

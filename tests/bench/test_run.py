@@ -30,8 +30,14 @@ def test_verdict(key, value, expected):
 
 def test_every_required_key_is_a_figure_or_a_goal():
     required = {
-        "gas.l1.reward", "gas.l2.reward", "gas.l1.migrate", "gas.l2.finalize_migrate", "gas.l1.bridge_in",
-        "gas.l2.bridge_out", "gas.l1.finalize_withdrawal", "gas.l1.withdraw_fees",
+        "gas.l1.reward",
+        "gas.l2.reward",
+        "gas.l1.migrate",
+        "gas.l2.finalize_migrate",
+        "gas.l1.bridge_in",
+        "gas.l2.bridge_out",
+        "gas.l1.finalize_withdrawal",
+        "gas.l1.withdraw_fees",
     }
     assert required <= set(run.GAS_ROWS)
     assert {"relay.migrations_per_s", "cli.plugin_overhead_pct"} <= set(run.GOALS)
@@ -68,7 +74,7 @@ def test_migration_throughput_migrates_and_stakes_every_delegator():
     assert results["relay_deliveries_per_s"] == pytest.approx(5 / results["median_relay_busy_s"], rel=1e-2)
     # the parts overlap: the end follows the last user's receipt, and the relayer worked within the whole
     parts = ("l1_migrate_s", "relay_tail_s", "relay_busy_s", "total_s")
-    for l1, tail, busy, total in zip(*(results["samples"][part] for part in parts)):
+    for l1, tail, busy, total in zip(*(results["samples"][part] for part in parts), strict=True):
         assert total == pytest.approx(l1 + tail, abs=2e-3) and 0 < busy <= total
     cpu = results["cpu_s_per_migration"]
     assert {"user_clients", "relayer"} <= set(cpu) and all(value > 0 for value in cpu.values())

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import pytest
 from ape import project
-from shared import deliver  # noqa: F401 (a fixture)
-from shared import GENESIS_BALANCE, LPT, ROUND_LENGTH, account_fixture, simulator_fixture
+from shared import (
+    GENESIS_BALANCE,
+    LPT,
+    ROUND_LENGTH,
+    account_fixture,
+    deliver,  # noqa: F401 (a fixture)
+    simulator_fixture,
+)
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
-from ape_livepeer_migration.bridge.transfers import Bridge, deploy_bridge, deposit_gas_params
 from ape_livepeer_migration.bridge.gas import RetryableGasParams
+from ape_livepeer_migration.bridge.transfers import Bridge, deploy_bridge, deposit_gas_params
 from ape_livepeer_migration.protocol.deploy import deploy_l1_protocol
 
 governor, alice, bob, mallory = (account_fixture(i) for i in range(4))

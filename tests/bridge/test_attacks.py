@@ -8,8 +8,8 @@ from ape import project
 from eth_abi import encode as abi_encode
 from shared import LPT
 
-from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration._eth import function_selector
+from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, deposit_data, deposit_gas_params
 from ape_livepeer_migration.testing.reverts import reverts
@@ -32,7 +32,14 @@ def _withdrawal_calldata(token, from_, to, amount, exit_num):
 def test_deposit_value_must_match_the_fees_exactly(bridge, l1_token, alice, delta):
     gas = deposit_gas_params(bridge, alice.address, alice.address, LPT)
     l1_token.approve(bridge.l1_gateway.address, LPT, sender=alice)
-    args = (l1_token.address, alice.address, LPT, gas.gas_limit, gas.gas_price_bid, deposit_data(gas.max_submission_cost))
+    args = (
+        l1_token.address,
+        alice.address,
+        LPT,
+        gas.gas_limit,
+        gas.gas_price_bid,
+        deposit_data(gas.max_submission_cost),
+    )
     with reverts(project.L1LPTGateway.WrongValue, expected=gas.value, actual=gas.value + delta):
         bridge.l1_gateway.outboundTransfer(*args, value=gas.value + delta, sender=alice)
     assert l1_token.balanceOf(bridge.l1_escrow.address) == 0
@@ -51,7 +58,9 @@ def test_deposit_rejects_another_token_zero_amount_and_zero_addresses(bridge, l1
     with reverts(project.L1LPTGateway.ZeroAddress):
         gw.outboundTransfer(l1_token.address, ZERO, LPT, *tail, value=gas.value, sender=alice)
     with reverts(project.L1LPTGateway.ZeroAddress):
-        gw.outboundTransferCustomRefund(l1_token.address, ZERO, alice.address, LPT, *tail, value=gas.value, sender=alice)
+        gw.outboundTransferCustomRefund(
+            l1_token.address, ZERO, alice.address, LPT, *tail, value=gas.value, sender=alice
+        )
 
 
 def test_deposit_needs_an_allowance_to_the_gateway(bridge, l1_token, alice):
@@ -68,8 +77,16 @@ def test_submission_cost_below_the_inbox_fee_reverts(chains, bridge, l1_token, a
     value = too_low + gas.gas_limit * gas.gas_price_bid
     with reverts(project.SimInbox.InsufficientSubmissionCost):
         bridge.l1_gateway.outboundTransfer(
-            l1_token.address, alice.address, LPT, gas.gas_limit, gas.gas_price_bid, deposit_data(too_low),
-            value=value, sender=alice, max_fee=2 * 10**9, max_priority_fee=0,
+            l1_token.address,
+            alice.address,
+            LPT,
+            gas.gas_limit,
+            gas.gas_price_bid,
+            deposit_data(too_low),
+            value=value,
+            sender=alice,
+            max_fee=2 * 10**9,
+            max_priority_fee=0,
         )
 
 
@@ -86,7 +103,9 @@ def test_l2_finalize_only_from_the_l1_gateway_alias(chains, sim, bridge, l1_toke
         bridge.l2_gateway.unwrapped.finalizeInboundTransfer(*args, sender=unaliased)
 
     # a retryable that mallory sends herself arrives from her alias: the ticket fails, nothing is minted
-    calldata = function_selector(FINALIZE) + abi_encode(["address", "address", "address", "uint256", "bytes"], list(args))
+    calldata = function_selector(FINALIZE) + abi_encode(
+        ["address", "address", "address", "uint256", "bytes"], list(args)
+    )
     receipt = sim.inbox.createRetryableTicket(
         bridge.l2_gateway.address, 0, 0, mallory.address, mallory.address, 300_000, 0, calldata, sender=mallory
     )
@@ -112,7 +131,11 @@ def test_l1_finalize_only_from_the_l2_gateway_through_the_outbox(chains, sim, br
     calldata = _withdrawal_calldata(l1_token.address, mallory.address, mallory.address, 10 * LPT, 0)
     with reverts(project.L1LPTGateway.NotFromBridge, sender=mallory.address):
         bridge.l1_gateway.finalizeInboundTransfer(
-            l1_token.address, mallory.address, mallory.address, 10 * LPT, abi_encode(["uint256", "bytes"], [0, b""]),
+            l1_token.address,
+            mallory.address,
+            mallory.address,
+            10 * LPT,
+            abi_encode(["uint256", "bytes"], [0, b""]),
             sender=mallory,
         )
     # an L2 -> L1 message that mallory sends herself is executed with her as the L2 sender
@@ -144,7 +167,12 @@ def rogue_l1_gateway(chains, bridge, l1_protocol, l1_minter, sim, governor, mall
     with chains.l1:
         escrow = project.L1Escrow.deploy(governor, l1_protocol.token, sender=governor)
         gateway = project.L1LPTGateway.deploy(
-            governor, sim.inbox.address, l1_protocol.token, bridge.l2_token.address, escrow, l1_protocol.minter,
+            governor,
+            sim.inbox.address,
+            l1_protocol.token,
+            bridge.l2_token.address,
+            escrow,
+            l1_protocol.minter,
             sender=governor,
         )
         escrow.setGateway(gateway, sender=governor)

@@ -61,7 +61,9 @@ def test_l2_withdrawal_checks(bridge, l1_token, alice, on_l2):
 # ------------------------------------------------------------------------------ router
 
 
-def test_six_argument_withdrawal_through_a_registered_router(bridge, routers, l1_token, alice, bob, governor, on_l2, prove):
+def test_six_argument_withdrawal_through_a_registered_router(
+    bridge, routers, l1_token, alice, bob, governor, on_l2, prove
+):
     _, l2_router = routers
     bridge.l2_gateway.setRouter(l2_router.address, sender=governor)
     bridge.l2_token.approve(bridge.l2_gateway.address, 3 * LPT, sender=alice)
@@ -93,13 +95,15 @@ def test_router_shaped_data_from_anyone_else_cannot_name_another_sender(
         bridge.l2_gateway.outboundTransfer(l1_token.address, mallory.address, LPT, 0, 0, envelope, sender=mallory)
     # an unregistered router is an ordinary caller: its envelope is extra data
     with reverts(project.L2LPTGateway.ExtraDataNotAllowed):
-        l2_router.outboundTransfer(bridge.l2_gateway.address, l1_token.address, mallory.address, LPT, 0, 0, b"",
-                                   sender=mallory)
+        l2_router.outboundTransfer(
+            bridge.l2_gateway.address, l1_token.address, mallory.address, LPT, 0, 0, b"", sender=mallory
+        )
     # a registered router forwards its own caller, never a chosen one
     bridge.l2_gateway.setRouter(l2_router.address, sender=governor)
     with reverts(project.L2LivepeerToken.ERC20InsufficientAllowance, spender=bridge.l2_gateway.address):
-        l2_router.outboundTransfer(bridge.l2_gateway.address, l1_token.address, mallory.address, LPT, 0, 0, b"",
-                                   sender=mallory)
+        l2_router.outboundTransfer(
+            bridge.l2_gateway.address, l1_token.address, mallory.address, LPT, 0, 0, b"", sender=mallory
+        )
     assert bridge.l2_token.balanceOf(alice.address) == 10 * LPT
 
 
@@ -109,8 +113,15 @@ def test_deposit_through_a_registered_l1_router(sim, bridge, routers, l1_token, 
     gas = deposit_gas_params(bridge, alice.address, bob.address, 2 * LPT)
     l1_token.approve(bridge.l1_gateway.address, 2 * LPT, sender=alice)  # users approve the gateway, not the router
     receipt = l1_router.outboundTransfer(
-        bridge.l1_gateway.address, l1_token.address, bob.address, 2 * LPT, gas.gas_limit, gas.gas_price_bid,
-        deposit_data(gas.max_submission_cost), value=gas.value, sender=alice,
+        bridge.l1_gateway.address,
+        l1_token.address,
+        bob.address,
+        2 * LPT,
+        gas.gas_limit,
+        gas.gas_price_bid,
+        deposit_data(gas.max_submission_cost),
+        value=gas.value,
+        sender=alice,
     )
     (event,) = receipt.decode_logs(bridge.l1_gateway.unwrapped.DepositInitiated)
     assert event._from == alice.address
@@ -190,8 +201,12 @@ def test_counterpart_is_set_once_by_the_governor(chains, bridge, l1_protocol, si
             gw.setRouter(mallory.address, sender=mallory)
     with chains.l2:
         fresh = project.L2LPTGateway.deploy(
-            governor, l1_protocol.token.address, bridge.l2_token.address, bridge.l2_minter.address,
-            bridge.l1_escrow.address, sender=governor,
+            governor,
+            l1_protocol.token.address,
+            bridge.l2_token.address,
+            bridge.l2_minter.address,
+            bridge.l1_escrow.address,
+            sender=governor,
         )
         with reverts(project.L2LPTGateway.ZeroAddress):
             fresh.setCounterpartGateway(ZERO, sender=governor)

@@ -10,7 +10,10 @@ from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS
 
 
 def test_wiring(bridge, l1_token, l1_minter, l1_protocol, sim, governor):
-    assert (bridge.l2_token.minter(), bridge.l2_token.gateway()) == (bridge.l2_minter.address, bridge.l2_gateway.address)
+    assert (bridge.l2_token.minter(), bridge.l2_token.gateway()) == (
+        bridge.l2_minter.address,
+        bridge.l2_gateway.address,
+    )
     assert bridge.l2_minter.isMintingDelegate(bridge.l2_gateway.address)
     assert not bridge.l2_minter.isMintingDelegate(governor.address)
     assert bridge.l2_minter.l1SupplyReporter() == bridge.l1_supply_reporter.address
@@ -22,9 +25,17 @@ def test_wiring(bridge, l1_token, l1_minter, l1_protocol, sim, governor):
     assert (bridge.l1_gateway.inbox(), bridge.l1_supply_reporter.inbox(), bridge.inbox) == (sim.inbox.address,) * 3
     assert (bridge.l1_gateway.escrow(), bridge.l1_gateway.minter()) == (bridge.l1_escrow.address, l1_minter.address)
     assert (bridge.l1_supply_reporter.escrow(), bridge.l1_supply_reporter.l2Minter()) == (
-        bridge.l1_escrow.address, bridge.l2_minter.address
+        bridge.l1_escrow.address,
+        bridge.l2_minter.address,
     )
-    for contract in (bridge.l2_token, bridge.l2_minter, bridge.l2_rounds, bridge.l2_gateway, bridge.l1_gateway, bridge.l1_escrow):
+    for contract in (
+        bridge.l2_token,
+        bridge.l2_minter,
+        bridge.l2_rounds,
+        bridge.l2_gateway,
+        bridge.l1_gateway,
+        bridge.l1_escrow,
+    ):
         assert contract.owner() == governor.address
     assert bridge.l1_token.address == l1_token.address
 

@@ -19,7 +19,10 @@ def test_deposit_escrows_on_l1_and_mints_to_the_receiver_on_l2(chains, sim, brid
     assert bridge.l1_gateway.totalDeposited() == 5 * LPT
     (event,) = deposit.receipt.decode_logs(bridge.l1_gateway.unwrapped.DepositInitiated)
     assert (event.l1Token, event._from, event._to, event._amount) == (
-        l1_token.address, alice.address, bob.address, 5 * LPT
+        l1_token.address,
+        alice.address,
+        bob.address,
+        5 * LPT,
     )
 
     (message,) = sim_api.fetch_retryables(sim, deposit.receipt.block_number, deposit.receipt.block_number)
@@ -32,7 +35,9 @@ def test_deposit_escrows_on_l1_and_mints_to_the_receiver_on_l2(chains, sim, brid
     assert message.call_value_refund_address == apply_l1_to_l2_alias(bridge.l1_gateway.address)
     assert message.data == finalize_deposit_calldata(bridge, alice.address, bob.address, 5 * LPT)
     assert (message.max_submission_cost, message.gas_limit, message.max_fee_per_gas) == (
-        deposit.gas.max_submission_cost, deposit.gas.gas_limit, deposit.gas.gas_price_bid
+        deposit.gas.max_submission_cost,
+        deposit.gas.gas_limit,
+        deposit.gas.gas_price_bid,
     )
 
     assert bridge.l2_token.balanceOf(bob.address) == 0

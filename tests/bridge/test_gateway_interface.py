@@ -10,8 +10,8 @@ from eth_abi import encode as abi_encode
 from eth_utils import keccak
 from shared import LPT
 
-from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration._eth import function_selector
+from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, deposit_data, deposit_gas_params
 from ape_livepeer_migration.testing.reverts import reverts
 
@@ -35,14 +35,18 @@ ITOKEN_GATEWAY = {
 }
 TOKEN_GATEWAY_GETTERS = {"counterpartGateway()", "router()"}
 PUBLISHED = {
-    "L1LPTGateway": ITOKEN_GATEWAY | TOKEN_GATEWAY_GETTERS | {
+    "L1LPTGateway": ITOKEN_GATEWAY
+    | TOKEN_GATEWAY_GETTERS
+    | {
         "inbox()",
         "outboundTransferCustomRefund(address,address,address,uint256,uint256,uint256,bytes)",
         "supportsInterface(bytes4)",
         "DepositInitiated(address,address,address,uint256,uint256)",
         "WithdrawalFinalized(address,address,address,uint256,uint256)",
     },
-    "L2LPTGateway": ITOKEN_GATEWAY | TOKEN_GATEWAY_GETTERS | {
+    "L2LPTGateway": ITOKEN_GATEWAY
+    | TOKEN_GATEWAY_GETTERS
+    | {
         "outboundTransfer(address,address,uint256,bytes)",
         "exitNum()",
         "DepositFinalized(address,address,address,uint256)",
@@ -69,8 +73,11 @@ KNOWN_SELECTORS = {
 
 
 def _signatures(contract_name):
-    return {item.selector for item in getattr(project, contract_name).contract_type.abi
-            if item.type in ("function", "event")}
+    return {
+        item.selector
+        for item in getattr(project, contract_name).contract_type.abi
+        if item.type in ("function", "event")
+    }
 
 
 def _deposit_message(token, from_, to, amount, hook=b""):
@@ -178,8 +185,10 @@ def test_a_routed_deposit_sends_exactly_what_the_router_reports(
         receipt = l1_router.outboundTransfer(
             bridge.l1_gateway.address, l1_token.address, *common, value=gas.value, sender=alice
         )
-    assert _sent_retryable(sim, receipt).data == expected == _deposit_message(
-        l1_token.address, alice.address, bob.address, 2 * LPT
+    assert (
+        _sent_retryable(sim, receipt).data
+        == expected
+        == _deposit_message(l1_token.address, alice.address, bob.address, 2 * LPT)
     )
     deliver(receipt)
     assert bridge.l2_token.balanceOf(bob.address) == 2 * LPT
@@ -204,10 +213,14 @@ def test_direct_and_routed_withdrawals_send_exactly_get_outbound_calldata(
     assert expected[1] != expected[0]
     l2_router.outboundTransfer(gw.address, l1_token.address, alice.address, 2 * LPT, 0, 0, b"", sender=alice)
     messages, execute = prove()
-    assert [m.data for m in messages] == expected == [
-        _withdrawal_message(l1_token.address, alice.address, bob.address, 3 * LPT, 0),
-        _withdrawal_message(l1_token.address, alice.address, alice.address, 2 * LPT, 1),
-    ]
+    assert (
+        [m.data for m in messages]
+        == expected
+        == [
+            _withdrawal_message(l1_token.address, alice.address, bob.address, 3 * LPT, 0),
+            _withdrawal_message(l1_token.address, alice.address, alice.address, 2 * LPT, 1),
+        ]
+    )
     before = l1_token.balanceOf(bob.address)
     execute(0)
     execute(1)

@@ -37,11 +37,11 @@ def test_no_hook_without_hook_data(bridge, receiver, alice, deliver):
     assert receiver.calls() == 0
 
 
-def test_reverting_hook_mints_nothing_and_the_ticket_redeems_later(chains, sim, bridge, receiver, alice, governor, deliver):
+def test_reverting_hook_mints_nothing_and_the_ticket_redeems_later(
+    chains, sim, bridge, receiver, alice, governor, deliver
+):
     receiver.setReverting(True, sender=governor)
-    deposit = bridge_in(
-        bridge, alice, receiver.address, 2 * LPT, call_hook_data=HOOK, gas=fixed_gas(bridge, alice)
-    )
+    deposit = bridge_in(bridge, alice, receiver.address, 2 * LPT, call_hook_data=HOOK, gas=fixed_gas(bridge, alice))
     result = deliver(deposit.receipt)
     assert result.status is sim_api.DeliveryStatus.FAILED
     assert bridge.l2_token.totalSupply() == 0

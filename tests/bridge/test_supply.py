@@ -61,7 +61,9 @@ def test_report_sets_the_l1_circulating_supply(chains, sim, bridge, l1_token, al
     assert (event.sequence, event.circulatingSupply) == (1, circulating)
     (message,) = sim_api.fetch_retryables(sim, receipt.block_number, receipt.block_number)
     assert (message.l1_sender, message.to, message.excess_fee_refund_address) == (
-        bridge.l1_supply_reporter.address, bridge.l2_minter.address, bob.address
+        bridge.l1_supply_reporter.address,
+        bridge.l2_minter.address,
+        bob.address,
     )
     assert message.call_value_refund_address == apply_l1_to_l2_alias(bridge.l1_supply_reporter.address)
     assert event.seqNum == message.message_num
@@ -262,9 +264,11 @@ def test_the_report_gas_floor_covers_the_l2_call(chains, sim, bridge, alice, bob
 
     def estimate(sequence):
         data = minter.unwrapped.receiveL1Supply.encode_input(sequence, 10**24, 10**8, _l2_time(chains))
-        return rpc_int(chains.l2.provider.make_request(
-            "eth_estimateGas", [{"from": alias, "to": minter.address, "data": "0x" + bytes(data).hex()}]
-        ))
+        return rpc_int(
+            chains.l2.provider.make_request(
+                "eth_estimateGas", [{"from": alias, "to": minter.address, "data": "0x" + bytes(data).hex()}]
+            )
+        )
 
     first = estimate(1)
     deliver(report_l1_supply(bridge, bob))
@@ -305,7 +309,12 @@ def test_inflation_applies_to_the_global_supply(chains, bridge, l1_token, alice,
     """An L1 BondingManager contract stands in for the L2 BondingManager (its total bonded is what counts)."""
     with chains.l2:
         stand_in = project.BondingManager.deploy(
-            governor, bridge.l2_token.address, bridge.l2_minter.address, bridge.l2_rounds.address, 7, 100,
+            governor,
+            bridge.l2_token.address,
+            bridge.l2_minter.address,
+            bridge.l2_rounds.address,
+            7,
+            100,
             sender=governor,
         )
     bridge.l2_minter.setBondingManager(stand_in.address, sender=governor)

@@ -37,14 +37,21 @@ def test_withdrawal_burns_sends_one_message_and_releases_from_the_escrow(
     assert bridge.l2_gateway.totalBurned() == 4 * LPT
     assert (withdrawal.exit_num, bridge.l2_gateway.exitNum()) == (0, 1)
     (event,) = withdrawal.receipt.decode_logs(bridge.l2_gateway.unwrapped.WithdrawalInitiated)
-    assert (event.l1Token, event._from, event._to, event._amount) == (l1_token.address, alice.address, bob.address, 4 * LPT)
+    assert (event.l1Token, event._from, event._to, event._amount) == (
+        l1_token.address,
+        alice.address,
+        bob.address,
+        4 * LPT,
+    )
 
     messages, execute = prove()
     (message,) = messages
     assert message.position == withdrawal.l2_to_l1_id
     assert message.caller == bridge.l2_gateway.address
     assert message.destination == bridge.l1_gateway.address
-    assert message.data == function_selector("finalizeInboundTransfer(address,address,address,uint256,bytes)") + abi_encode(
+    assert message.data == function_selector(
+        "finalizeInboundTransfer(address,address,address,uint256,bytes)"
+    ) + abi_encode(
         ["address", "address", "address", "uint256", "bytes"],
         [l1_token.address, alice.address, bob.address, 4 * LPT, abi_encode(["uint256", "bytes"], [0, b""])],
     )
@@ -61,7 +68,12 @@ def test_withdrawal_burns_sends_one_message_and_releases_from_the_escrow(
 
         receipt = chain.get_receipt(result.l1_tx_hash)
     (finalized,) = receipt.decode_logs(bridge.l1_gateway.unwrapped.WithdrawalFinalized)
-    assert (finalized._from, finalized._to, finalized._exitNum, finalized._amount) == (alice.address, bob.address, 0, 4 * LPT)
+    assert (finalized._from, finalized._to, finalized._exitNum, finalized._amount) == (
+        alice.address,
+        bob.address,
+        0,
+        4 * LPT,
+    )
     assert not receipt.decode_logs(bridge.l1_gateway.unwrapped.ShortfallMinted)
 
 
@@ -86,9 +98,10 @@ def test_withdrawal_of_l2_inflation_mints_the_shortfall_on_l1(
     before, supply_before = l1_token.balanceOf(alice.address), l1_token.totalSupply()
     result = execute(0)
     # L1 supply + L2 supply - escrow = initial supply + inflation (the 5 minted on L2, counted once)
-    assert l1_token.totalSupply() + bridge.l2_token.totalSupply() - l1_token.balanceOf(
-        bridge.l1_escrow.address
-    ) == initial + 5 * LPT
+    assert (
+        l1_token.totalSupply() + bridge.l2_token.totalSupply() - l1_token.balanceOf(bridge.l1_escrow.address)
+        == initial + 5 * LPT
+    )
     assert l1_token.balanceOf(alice.address) == before + 15 * LPT
     assert l1_token.balanceOf(bridge.l1_escrow.address) == 0
     assert l1_token.totalSupply() == supply_before + 5 * LPT

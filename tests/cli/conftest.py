@@ -33,7 +33,9 @@ def world(two_chains, accounts, module_book) -> Cast:
         lp = Livepeer.open(two_chains, module_book)
         holders = (w.o1, w.o2, w.d1, w.d3)
         s = lp.deploy(
-            w.governor, operator=w.operator, genesis={a.address: 10_000 * LPT for a in holders},
+            w.governor,
+            operator=w.operator,
+            genesis={a.address: 10_000 * LPT for a in holders},
             params={"round_length": ROUND_LENGTH},
         )
         bm = s.l1.bonding_manager

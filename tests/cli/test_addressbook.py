@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from ape_livepeer_migration.session.addressbook import AddressBook, default_path
 from ape_livepeer_migration.exceptions import AddressBookError, WrongChainError
+from ape_livepeer_migration.session.addressbook import AddressBook, default_path
 
 
 def test_missing_book_is_empty_and_not_written(tmp_path):
@@ -37,11 +37,14 @@ def test_other_chains_are_refused(tmp_path):
         AddressBook.open(path, "local", 1, 3)
 
 
-@pytest.mark.parametrize("content, message", [
-    ("not json", "not a readable address book"),
-    ('{"version": 1}', "not a readable address book"),
-    ('{"version": 9, "chain_ids": {}, "entries": {}}', "format version 9"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("not json", "not a readable address book"),
+        ('{"version": 1}', "not a readable address book"),
+        ('{"version": 9, "chain_ids": {}, "entries": {}}', "format version 9"),
+    ],
+)
 def test_unreadable_books_are_refused(tmp_path, content, message):
     path = tmp_path / "local.json"
     path.write_text(content)

@@ -8,7 +8,6 @@ import pytest
 
 from .conftest import LPT, ROUND_LENGTH
 
-
 # ---------------------------------------------------------------------------- deploy and the address book
 
 
@@ -78,7 +77,9 @@ def test_deploy_continues_after_the_last_finished_step(run, lp, book, module_boo
     lp.book.forget("system")
     sim_before = lp.book.get("simulator")
     operator_nonces = nonces(world.operator)
-    result = run("deploy", "--account", "test:1", "--operator", "test:9", "--round-length", ROUND_LENGTH, "--yes", "--json")
+    result = run(
+        "deploy", "--account", "test:1", "--operator", "test:9", "--round-length", ROUND_LENGTH, "--yes", "--json"
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["steps"] == {"simulator": "skipped", "system": "done"}
@@ -124,8 +125,12 @@ def test_address_book_written_for_other_chains_is_refused(run, book, world):
 def test_commands_refuse_chains_without_the_system(run, tmp_path, world, nonces):
     before = nonces(world.d1)
     empty = tmp_path / "none.json"
-    for args in (("status", world.o1.address), ("bridge-in", "1", "--account", "test:4", "--yes"),
-                 ("migrate", "--account", "test:4", "--yes"), ("relay",)):
+    for args in (
+        ("status", world.o1.address),
+        ("bridge-in", "1", "--account", "test:4", "--yes"),
+        ("migrate", "--account", "test:4", "--yes"),
+        ("relay",),
+    ):
         result = run(*args, book_path=empty)
         assert result.exit_code == 1, args
         assert "no Livepeer system is deployed on the local pair" in result.output
@@ -188,8 +193,11 @@ def test_status_needs_an_address_or_account(run):
 
 
 def test_unknown_account(run):
-    for spec, message in (("test:99", "there are test:0 to test:"), ("nobody-alias", "no Ape account is called"),
-                          ("0x" + "ab" * 20, "Ape holds no key for")):
+    for spec, message in (
+        ("test:99", "there are test:0 to test:"),
+        ("nobody-alias", "no Ape account is called"),
+        ("0x" + "ab" * 20, "Ape holds no key for"),
+    ):
         result = run("bridge-in", "1", "--account", spec, "--yes")
         assert result.exit_code == 2, spec
         assert message in result.output

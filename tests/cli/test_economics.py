@@ -8,9 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ape_livepeer_migration.protocol import economics as econ
-from ape_livepeer_migration.protocol.economics import GWEI, LPT_UNIT, NetworkState, OrchestratorPosition, Prices, ProfitabilityInputs, RewardCallCost
 from ape_livepeer_migration.exceptions import InputError
+from ape_livepeer_migration.protocol import economics as econ
+from ape_livepeer_migration.protocol.economics import (
+    GWEI,
+    LPT_UNIT,
+    NetworkState,
+    OrchestratorPosition,
+    Prices,
+    ProfitabilityInputs,
+    RewardCallCost,
+)
 
 #: The blog (seed 000): profitable L1 reward calls needed a 25 % cut and more than 50,000 LPT.
 BLOG_BREAK_EVEN_LPT = 50_000
@@ -96,7 +104,9 @@ def test_seed_era_costs_in_eth_usd_and_lpt():
     assert results["l2"].cost_lpt == 14 * LPT_UNIT // 10_000
     # the documented comparison with the forum's $68 call at 325 gwei
     at_325_gwei = replace(econ.SEED_ERA_L1_CALL, gas_price=325 * GWEI)
-    forum_gas_price = econ.evaluate_call(econ.SEED_ERA_NETWORK, econ.SEED_ERA_ORCHESTRATOR, econ.SEED_ERA_PRICES, at_325_gwei)
+    forum_gas_price = econ.evaluate_call(
+        econ.SEED_ERA_NETWORK, econ.SEED_ERA_ORCHESTRATOR, econ.SEED_ERA_PRICES, at_325_gwei
+    )
     assert forum_gas_price.cost_usd == Fraction(34125, 100)  # $341.25, about five times $68
 
 
@@ -222,7 +232,9 @@ def test_valid_dataclasses_construct():
 def test_inputs_reject_inconsistent_combinations(calls, stake, field, message):
     orchestrator = OrchestratorPosition(stake=stake, self_stake=0, reward_cut=0)
     with pytest.raises(InputError) as info:
-        ProfitabilityInputs(network=econ.SEED_ERA_NETWORK, orchestrator=orchestrator, prices=econ.SEED_ERA_PRICES, calls=calls)
+        ProfitabilityInputs(
+            network=econ.SEED_ERA_NETWORK, orchestrator=orchestrator, prices=econ.SEED_ERA_PRICES, calls=calls
+        )
     assert info.value.field == field
     assert message in info.value.message
 

@@ -132,8 +132,8 @@ def test_finalize_needs_the_estimated_l1_gas(run, lp, world, chains, nonces, l1_
 
 
 def test_an_estimate_that_reverts_is_refused_in_one_line(lp, world, chains):
-    from ape_livepeer_migration.session.preflight import Call
     from ape_livepeer_migration.exceptions import LivepeerError
+    from ape_livepeer_migration.session.preflight import Call
 
     s = lp.system
     with pytest.raises(LivepeerError, match=r"^reward\(\) would revert on L2: "):

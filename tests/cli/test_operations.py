@@ -64,11 +64,19 @@ def test_migrate_asks_for_an_orchestrator_when_the_l1_one_did_not_migrate(run, l
 @pytest.mark.parametrize(
     "args, code, message",
     [
-        (("--account", "test:6", "--yes"), 1, "L1 orchestrator is not registered on L2: choose one with --to-orchestrator"),
+        (
+            ("--account", "test:6", "--yes"),
+            1,
+            "L1 orchestrator is not registered on L2: choose one with --to-orchestrator",
+        ),
         (("--account", "test:4", "--to-orchestrator", "ORCH2", "--yes"), 1, "is not a registered orchestrator on L2"),
         (("--account", "test:4", "--to-orchestrator", "0x1234", "--yes"), 2, "is not an address"),
         (("--account", "test:8", "--to-orchestrator", "ORCH1", "--yes"), 1, "has no stake to migrate on L1"),
-        (("--account", "test:4", "--locks", "0", "--to-orchestrator", "ORCH1", "--yes"), 1, "has no unbonding lock 0 on L1"),
+        (
+            ("--account", "test:4", "--locks", "0", "--to-orchestrator", "ORCH1", "--yes"),
+            1,
+            "has no unbonding lock 0 on L1",
+        ),
         (("--account", "test:4", "--locks", "0,0", "--yes"), 2, "names a lock twice"),
         (("--account", "test:4", "--locks", "a", "--yes"), 2, "is not a comma-separated list of lock ids"),
     ],
@@ -83,7 +91,9 @@ def test_migrate_refusals_send_nothing(run, world, nonces, args, code, message):
 def test_migrate_unbonding_locks(run, lp, world):
     bm = lp.system.l1.bonding_manager
     bm.unbond(200 * LPT, sender=world.d1)
-    result = run("migrate", "--account", "test:4", "--locks", "0", "--to-orchestrator", world.o1.address, "--yes", "--json")
+    result = run(
+        "migrate", "--account", "test:4", "--locks", "0", "--to-orchestrator", world.o1.address, "--yes", "--json"
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["kind"] == "unbonding-locks" and data["amount_lpt"] == "200" and data["lock_ids"] == [0]
@@ -201,8 +211,17 @@ def test_call_reward_refuses_an_inactive_account(run, world, reward_round, nonce
 
 def test_call_reward_if_profitable(run, world, reward_round, nonces):
     before = nonces(world.o1)
-    skipped = run("call-reward", "--account", "test:2", "--if-profitable", "--lpt-usd", "0.000000000001",
-                  "--eth-usd", "100000", "--json")
+    skipped = run(
+        "call-reward",
+        "--account",
+        "test:2",
+        "--if-profitable",
+        "--lpt-usd",
+        "0.000000000001",
+        "--eth-usd",
+        "100000",
+        "--json",
+    )
     assert skipped.exit_code == 0, skipped.output
     assert json.loads(skipped.output)["called"] is False
     assert nonces(world.o1) == before
@@ -235,7 +254,9 @@ def test_withdraw_fees(run, lp, world, chains, fresh_l2_round):
 def test_withdraw_fees_without_fees(run, world, nonces):
     before = nonces(world.d1)
     _one_line_error(run("withdraw-fees", "--account", "test:4", "--yes"), 1, "has no fees to withdraw on L2")
-    _one_line_error(run("withdraw-fees", "--account", "test:4", "--layer", "l1", "--yes"), 1, "has no fees to withdraw on L1")
+    _one_line_error(
+        run("withdraw-fees", "--account", "test:4", "--layer", "l1", "--yes"), 1, "has no fees to withdraw on L1"
+    )
     _one_line_error(run("withdraw-fees", "--account", "test:4", "--amount", "0", "--yes"), 2, "must be greater than 0")
     assert nonces(world.d1) == before
 
@@ -248,12 +269,16 @@ def test_finalize_after_the_challenge_period(run, lp, world, chains, nonces):
     run("relay")
     assert run("bridge-out", "1", "--account", "test:4", "--to", world.outsider.address, "--yes").exit_code == 0
     before = nonces(world.d1)
-    _one_line_error(run("finalize", "--account", "test:4", "--yes"), 1, "withdrawal #0 is not covered by a send root yet")
+    _one_line_error(
+        run("finalize", "--account", "test:4", "--yes"), 1, "withdrawal #0 is not covered by a send root yet"
+    )
     run("relay", "--no-fast-forward")  # asserts the root, does not wait
     (waiting,) = lp.withdrawals(world.d1.address)
     assert waiting.state == "challenge-period" and waiting.to == world.outsider.address and waiting.amount == LPT
     _one_line_error(
-        run("finalize", "--account", "test:4", "--yes"), 1, f"in its challenge period until L1 block {waiting.confirmable_at}"
+        run("finalize", "--account", "test:4", "--yes"),
+        1,
+        f"in its challenge period until L1 block {waiting.confirmable_at}",
     )
     assert nonces(world.d1) == before
     chains.l1.mine(waiting.confirmable_at - chains.l1.block_number)
@@ -315,8 +340,19 @@ def test_call_reward_watch_judges_an_unprofitable_round_once(run, world, reward_
 
     monkeypatch.setattr(time, "sleep", twice_then_stop)
     before = nonces(world.o1)
-    result = run("call-reward", "--account", "test:2", "--watch", "--interval", "7", "--if-profitable",
-                 "--lpt-usd", "0.000000000001", "--eth-usd", "100000")
+    result = run(
+        "call-reward",
+        "--account",
+        "test:2",
+        "--watch",
+        "--interval",
+        "7",
+        "--if-profitable",
+        "--lpt-usd",
+        "0.000000000001",
+        "--eth-usd",
+        "100000",
+    )
     assert result.exit_code == 0, result.output
     assert result.output.count("Skipped: reward() would mint") == 1 and len(sleeps) == 3
     assert nonces(world.o1) == before
@@ -342,14 +378,20 @@ def test_deploy_refuses_a_pair_whose_arbitrum_is_not_on_the_chains(chains, tmp_p
     from click.testing import CliRunner
 
     from ape_livepeer_migration._cli import cli
-    from ape_livepeer_migration.chains.pair import TwoChains
     from ape_livepeer_migration.chains.networks import ARBITRUM_SEPOLIA, get_pair
+    from ape_livepeer_migration.chains.pair import TwoChains
 
     live = TwoChains(chains.l1, chains.l2, get_pair("sepolia"))
     before = nonces(world.governor)
     book = tmp_path / "sepolia.json"
-    result = CliRunner().invoke(cli, ["deploy", "--account", "test:0", "--yes"], obj={"chains": live, "address_book": str(book)})
-    _one_line_error(result, 1, "cannot deploy on the sepolia pair: the L1 (chain 31337) has no contract at Arbitrum's "
-                               f"Inbox {ARBITRUM_SEPOLIA.inbox}")
+    result = CliRunner().invoke(
+        cli, ["deploy", "--account", "test:0", "--yes"], obj={"chains": live, "address_book": str(book)}
+    )
+    _one_line_error(
+        result,
+        1,
+        "cannot deploy on the sepolia pair: the L1 (chain 31337) has no contract at Arbitrum's "
+        f"Inbox {ARBITRUM_SEPOLIA.inbox}",
+    )
     assert nonces(world.governor) == before
     assert not book.exists()

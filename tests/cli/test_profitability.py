@@ -88,8 +88,21 @@ def test_layer_option_selects_one_layer_and_gas_overrides_apply_to_it(run):
 def test_network_and_orchestrator_overrides(run):
     data = as_json(
         run(
-            "--json", "--layer", "l1", "--total-supply", "30000000", "--inflation", "0.03",
-            "--total-active-stake", "15000000", "--reward-cut", "10", "--self-stake", "1000", "--stake", "20000",
+            "--json",
+            "--layer",
+            "l1",
+            "--total-supply",
+            "30000000",
+            "--inflation",
+            "0.03",
+            "--total-active-stake",
+            "15000000",
+            "--reward-cut",
+            "10",
+            "--self-stake",
+            "1000",
+            "--stake",
+            "20000",
         )
     )
     assert data["inputs"]["reward_cut_percent"] == "10"
@@ -120,7 +133,11 @@ def test_unreachable_break_even_is_reported_as_such(run):
         (["--stake", "0"], None, "Invalid value for '--stake': must be greater than 0"),
         (["--stake", "-5"], None, "Invalid value for '--stake': must not be negative, got -5"),
         (["--stake", "lots"], None, "Invalid value for '--stake': 'lots' is not a decimal number"),
-        (["--stake", "1.0000000000000000001"], None, "'--stake': 1.0000000000000000001 has more than 18 decimal places"),
+        (
+            ["--stake", "1.0000000000000000001"],
+            None,
+            "'--stake': 1.0000000000000000001 has more than 18 decimal places",
+        ),
         (["--stake", "20000000"], None, "Invalid value for '--stake': cannot exceed the total active stake"),
         (["--self-stake", "60000"], None, "Invalid value for '--self-stake': cannot exceed the pool stake"),
         (["--self-stake", "-1"], None, "Invalid value for '--self-stake': must not be negative"),
@@ -153,7 +170,10 @@ def test_through_the_real_ape_entry_point_with_env_prices():
     env = {**os.environ, "APE_LIVEPEER_LPT_USD": "60"}
     result = subprocess.run(
         [str(APE), "livepeer", "profitability", "--json", "--layer", "l2"],
-        capture_output=True, text=True, timeout=120, env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)

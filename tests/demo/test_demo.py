@@ -53,7 +53,9 @@ def test_the_story_happened_on_chain(story):
     assert s.l1_reward_blocked
     assert not s.l1.minter.isMintingDelegate(s.l1.bonding_manager.address)
     assert len(s.l2_reward_gas) == 2 and all(g > 0 for g in s.l2_reward_gas)
-    assert s.tickets_won == 9 and s.tickets_signed >= 9 and s.fees_redeemed == 9 * TICKET_FACE_VALUE  # deposit covers all
+    assert (
+        s.tickets_won == 9 and s.tickets_signed >= 9 and s.fees_redeemed == 9 * TICKET_FACE_VALUE
+    )  # deposit covers all
     assert 0 < s.fees_withdrawn <= s.fees_redeemed
     # all four kinds of migration, one of them submitted by the relayer account for a signer
     kinds = [e.kind for e in events(s.chains.l1, system.l1_migrator, "MigrationInitiated", system.sim.l1_deploy_block)]
@@ -88,9 +90,7 @@ def test_reconciliation_reports_a_broken_invariant(chains, story):
 def test_ape_run_demo_exits_zero():
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     ape = Path(sys.executable).with_name("ape")
-    done = subprocess.run(
-        [str(ape), "run", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
-    )
+    done = subprocess.run([str(ape), "run", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     for n in range(1, 6):
         assert f"PASS  {n} " in done.stdout

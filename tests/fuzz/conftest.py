@@ -52,8 +52,11 @@ def _deploy_world(two_chains, accounts) -> World:
     """Two active L1 orchestrators (10% and 5% reward cut), four delegators split between them, one reward each;
     both layers' rounds initialized. The baseline is taken after the set-up."""
     cast = Cast(
-        governor=accounts[0], operator=accounts[9], orchestrators=(accounts[2], accounts[3]),
-        delegators=(accounts[4], accounts[5], accounts[6], accounts[7]), outsider=accounts[1],
+        governor=accounts[0],
+        operator=accounts[9],
+        orchestrators=(accounts[2], accounts[3]),
+        delegators=(accounts[4], accounts[5], accounts[6], accounts[7]),
+        outsider=accounts[1],
     )
     governor, orchestrators, delegators = cast.governor, cast.orchestrators, cast.delegators
     params = {"round_length": ROUND_LENGTH, "unbonding_period": UNBONDING_PERIOD}
@@ -74,7 +77,7 @@ def _deploy_world(two_chains, accounts) -> World:
         system.l2_token.approve(system.l2_bonding_manager.address, MAX_UINT, sender=a)
         system.l2_token.approve(system.bridge.l2_gateway.address, MAX_UINT, sender=a)
     next_rounds(system)
-    for o, cut in zip(orchestrators, (100_000, 50_000)):
+    for o, cut in zip(orchestrators, (100_000, 50_000), strict=True):
         register_orchestrator(bm, o, 2_000 * LPT, reward_cut=cut, fee_share=500_000)
     for i, d in enumerate(delegators):
         bm.bond((500 + 100 * i) * LPT, orchestrators[i % 2], sender=d)

@@ -53,13 +53,13 @@ from shared import LPT
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.bridge.codec import Kind
+from ape_livepeer_migration.bridge.gas import RetryableGasParams
 from ape_livepeer_migration.bridge.migration import migrate, migrate_unbonding_locks
 from ape_livepeer_migration.bridge.system import switch_l1_inflation_off
-from ape_livepeer_migration.bridge.gas import RetryableGasParams
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, deposit_gas_params
 from ape_livepeer_migration.relayer.core import Relayer
-from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
 from ape_livepeer_migration.relayer.journal import Status
+from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
 from ape_livepeer_migration.testing.invariants import InvariantViolation, check_bridge_invariants, check_stake_invariant
 from ape_livepeer_migration.testing.reverts import reverts
 from ape_livepeer_migration.testing.rounds import initialize_rounds, next_rounds
@@ -184,8 +184,13 @@ class MigrationMachine(RuleBasedStateMachine):
         if first is None:
             return
         migrate(self.s, self.w.orchestrators[first])
-        bridge_in(self.s.bridge, self._pick(self.w.delegators, i), self._pick(self.w.delegators, i).address, amount,
-                  approve=False)
+        bridge_in(
+            self.s.bridge,
+            self._pick(self.w.delegators, i),
+            self._pick(self.w.delegators, i).address,
+            amount,
+            approve=False,
+        )
         self._check_report(self.relayer.relay_once())
         self._did("start_on_l2")
 
@@ -308,7 +313,8 @@ class MigrationMachine(RuleBasedStateMachine):
         if last is None:
             return
         waiting = sorted(
-            (mid, l2_delegator) for mid, _, l2_delegator, _, _ in last.migrations_finalized
+            (mid, l2_delegator)
+            for mid, _, l2_delegator, _, _ in last.migrations_finalized
             if self.s.l2_migrator.parked(mid).amount > 0
         )
         orchestrators = self._l2_orchestrators()
@@ -379,8 +385,10 @@ class MigrationMachine(RuleBasedStateMachine):
         """Anyone redeems a failed deposit ticket with enough gas: the L2 LPT is minted then, exactly once."""
         sim = self.s.sim
         messages = [
-            m for m in sim_api.fetch_retryables(sim, sim.l1_deploy_block, self.s.chains.l1.block_number)
-            if m.message_num in self.underfunded and sim_api.is_delivered(sim, m)
+            m
+            for m in sim_api.fetch_retryables(sim, sim.l1_deploy_block, self.s.chains.l1.block_number)
+            if m.message_num in self.underfunded
+            and sim_api.is_delivered(sim, m)
             and sim_api.ticket_is_live(sim, sim_api.ticket_id_of(sim, m))
         ]
         if not messages:
@@ -435,16 +443,15 @@ class MigrationMachine(RuleBasedStateMachine):
         if spent:
             m = self._pick(spent, i)
             head = l1.block_number
-            root = next(
-                r for r in self.relayer.journal.roots() if r.send_count > m.index and r.confirmable_at <= head
-            )
+            root = next(r for r in self.relayer.journal.roots() if r.send_count > m.index and r.confirmable_at <= head)
             proof = sim_api.proof_for(outgoing[: root.send_count], m.index)
             with reverts(project.SimOutbox.AlreadySpent, index=m.index):
                 sim.outbox.executeTransaction(*m.execute_args(proof), sender=sim.operator)
             self._did("replay_l2_to_l1_refused")
         incoming = sim_api.fetch_retryables(sim, sim.l1_deploy_block, l1.block_number)
         delivered = [  # auto-redeemed, or redeemed by hand after failing
-            m for m in incoming
+            m
+            for m in incoming
             if sim_api.is_delivered(sim, m) and not sim_api.ticket_is_live(sim, sim_api.ticket_id_of(sim, m))
         ]
         if delivered:
@@ -523,7 +530,9 @@ class MigrationMachine(RuleBasedStateMachine):
         bm = self.s.l2_bonding_manager
         round_ = self.s.l2_rounds.currentRound()
         ripe = [
-            (p, k) for p in self.w.people for k in self.l2_locks.get(p.address, [])
+            (p, k)
+            for p in self.w.people
+            for k in self.l2_locks.get(p.address, [])
             if bm.getDelegatorUnbondingLock(p.address, k)[1] <= round_
         ]
         if not ripe:
@@ -598,8 +607,17 @@ class MigrationMachine(RuleBasedStateMachine):
 
 
 #: What a long run must have done at least once, or the fuzzer exercised too little to mean anything.
-REQUIRED = ("deposit", "withdraw", "relayed_delivered", "relayed_executed", "fast_forwarded", "l2_bond",
-            "new_round", "switch_l1_inflation", "restart_relayer")
+REQUIRED = (
+    "deposit",
+    "withdraw",
+    "relayed_delivered",
+    "relayed_executed",
+    "fast_forwarded",
+    "l2_bond",
+    "new_round",
+    "switch_l1_inflation",
+    "restart_relayer",
+)
 
 
 def test_migration_invariants(world, chains):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from shared import LPT, ROUND_LENGTH, relayer, run_until_idle
+from shared import LPT, ROUND_LENGTH, run_until_idle
 
 from ape_livepeer_migration._eth import rpc_int
 from ape_livepeer_migration.arbitrum import simulator as sim_api
@@ -123,9 +123,11 @@ def test_orchestrator_migration_survives_a_set_filled_with_one_wei_members(chain
     assert not s.l2_rounds.currentRoundInitialized()
     needed = _gas_needed_now(s, sent.receipt)
     step = (walk - walk_half) / (SET_SIZE - 1 - half)
-    print(f"\norchestrator migration, L2 gas: empty set {empty:,}; per member walked {step:,.0f}; eviction of the "
-          f"tail {full - walk:,}; round initialization {needed - full:,}; worst case {needed:,} "
-          f"({needed - empty:,} over the estimate); limit sent {sent.gas.gas_limit:,}")
+    print(
+        f"\norchestrator migration, L2 gas: empty set {empty:,}; per member walked {step:,.0f}; eviction of the "
+        f"tail {full - walk:,}; round initialization {needed - full:,}; worst case {needed:,} "
+        f"({needed - empty:,} over the estimate); limit sent {sent.gas.gas_limit:,}"
+    )
 
     _relay_one(relayer)
     pool = _pool(bm2)
@@ -166,9 +168,11 @@ def test_delegator_migration_survives_bonds_between_its_orchestrators_old_and_ne
     assert not s.l2_rounds.currentRoundInitialized()
     needed = _gas_needed_now(s, sent.receipt)
     step = (walk - walk_half) / (SET_SIZE - 1 - half)
-    print(f"\ndelegator migration, L2 gas: o1 alone {alone:,}; per member walked {step:,.0f}; round initialization "
-          f"{needed - walk:,}; worst case {needed:,} ({needed - alone:,} over the estimate); limit sent "
-          f"{sent.gas.gas_limit:,}")
+    print(
+        f"\ndelegator migration, L2 gas: o1 alone {alone:,}; per member walked {step:,.0f}; round initialization "
+        f"{needed - walk:,}; worst case {needed:,} ({needed - alone:,} over the estimate); limit sent "
+        f"{sent.gas.gas_limit:,}"
+    )
 
     _relay_one(relayer)
     assert _pool(bm2)[0] == p.o1.address  # walked up past all of them

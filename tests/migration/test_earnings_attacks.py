@@ -87,9 +87,7 @@ def test_migration_ticket_to_a_factor_inflating_orchestrator_stakes(chains, syst
     s, p = system, people
     l1bm = s.l1.bonding_manager
     seeds = [_event(s.chains.l1, l1bm.unbond(1, sender=p.outsider), "Unbond").unbondingLockId for _ in range(2)]
-    gas = migration_gas_params(
-        s, planned_migration(s, p.d1.address, p.d1.address, p.outsider.address), gas_margin=3.0
-    )
+    gas = migration_gas_params(s, planned_migration(s, p.d1.address, p.d1.address, p.outsider.address), gas_margin=3.0)
     become_l2_orchestrator(s, deliver, p.outsider)
     next_rounds(s)
     for seed in seeds:

@@ -10,9 +10,14 @@ from eth_utils import keccak
 from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
 from ape_livepeer_migration.bridge.codec import Migration
-from ape_livepeer_migration.bridge.migration import migrate, migration_gas_params, planned_migration
-from ape_livepeer_migration.bridge.migration import expire_migration, refund_expired_migration
 from ape_livepeer_migration.bridge.gas import RetryableGasParams
+from ape_livepeer_migration.bridge.migration import (
+    expire_migration,
+    migrate,
+    migration_gas_params,
+    planned_migration,
+    refund_expired_migration,
+)
 from ape_livepeer_migration.exceptions import MigrationError
 from ape_livepeer_migration.testing.reverts import reverts
 
@@ -99,8 +104,11 @@ def test_an_expired_migration_comes_back_as_an_unbonding_lock(chains, system, pe
     assert token.balanceOf(escrow.address) == escrow_before
     assert s.l1_migrator.migrationHash(m.id) == b"\x00" * 32 and s.l1_migrator.totalRefunded() == amount
     # a lock, not liquid LPT: the unbonding period still applies
-    with reverts(project.BondingManager.UnbondingLockNotWithdrawable, unbondingLockId=event.unbondingLockId,
-                 withdrawRound=withdraw_round):
+    with reverts(
+        project.BondingManager.UnbondingLockNotWithdrawable,
+        unbondingLockId=event.unbondingLockId,
+        withdrawRound=withdraw_round,
+    ):
         bm.withdrawStake(event.unbondingLockId, sender=p.d3)
 
     # refunded once: the Outbox message is spent, the record is gone, and only the L2Migrator can send one

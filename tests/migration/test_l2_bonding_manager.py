@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from ape import project
 from shared import LPT, MAX_UINT
 
@@ -125,7 +124,11 @@ def test_migrated_orchestrator_replaces_the_terms_it_set_on_l2(chains, l2, accou
         assert bm.getDelegator(native).bondedAmount == own + 9 * LPT
         (event,) = [e for e in tx.events if e.event_name == "MigratedTranscoderTermsReplaced"]
         assert (event.transcoder, event.previousRewardCut, event.previousFeeShare, event.rewardCut, event.feeShare) == (
-            native.address, 200_000, 300_000, 1_000_000, 0
+            native.address,
+            200_000,
+            300_000,
+            1_000_000,
+            0,
         )
         assert not [e for e in tx.events if e.event_name == "MigratedTranscoderStakeMovedToItself"]
         # same terms again: nothing replaced

@@ -93,7 +93,9 @@ def test_each_migration_id_once(chains, l2, unit, accounts):
         with reverts(L2M.AlreadyMigrated, id=7):
             m.onLPTBridged(l1_migrator, LPT, record(7, d, o, LPT), sender=gateway)
         # an orchestrator record registers it with its terms
-        m.onLPTBridged(l1_migrator, LPT, record(8, accounts[6], accounts[6], LPT, Kind.ORCHESTRATOR, 5, 6), sender=gateway)
+        m.onLPTBridged(
+            l1_migrator, LPT, record(8, accounts[6], accounts[6], LPT, Kind.ORCHESTRATOR, 5, 6), sender=gateway
+        )
         t = bm.getTranscoder(accounts[6])
         assert (t.rewardCut, t.feeShare) == (5, 6) and bm.isRegisteredTranscoder(accounts[6])
         assert l2.token.balanceOf(m) == LPT  # only what the records said was staked
@@ -128,7 +130,10 @@ def test_stake_for_another_l2_address_waits_for_its_claim(chains, l2, unit, acco
         assert m.totalParked() == 2 * LPT and l2.token.balanceOf(m) == 2 * LPT
         (event,) = [e for e in tx.events if e.event_name == "StakeAwaitingClaim"]
         assert (event.id, event.l2Delegator, event.suggestedOrchestrator, event.amount) == (
-            9, victim.address, o.address, 2 * LPT
+            9,
+            victim.address,
+            o.address,
+            2 * LPT,
         )
         for caller in (d, other, o, accounts[0]):
             with reverts(L2M.NotClaimable, id=9, account=caller.address):
@@ -141,7 +146,10 @@ def test_stake_for_another_l2_address_waits_for_its_claim(chains, l2, unit, acco
         assert m.totalParked() == 0 and l2.token.balanceOf(m) == 0
         (event,) = [e for e in tx.events if e.event_name == "StakeClaimed"]
         assert (event.id, event.l2Delegator, event.orchestrator, event.amount) == (
-            9, victim.address, accounts[8].address, 2 * LPT
+            9,
+            victim.address,
+            accounts[8].address,
+            2 * LPT,
         )
         with reverts(L2M.NotClaimable, id=9, account=victim.address):
             m.claimStake(9, o, sender=victim)

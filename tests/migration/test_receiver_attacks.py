@@ -105,7 +105,10 @@ def test_orchestrator_cannot_be_pre_seeded(chains, system, people, deliver, orde
     o1 = p.o1
     terms = s.l1.bonding_manager.getTranscoder(o1.address)
     attack, _, amount = run(
-        s, p, deliver, order,
+        s,
+        p,
+        deliver,
+        order,
         lambda: send_attack(s, p, o1, attack_how),
         lambda: send_victim(s, p, o1, o1, victim_how),
     )
@@ -126,7 +129,10 @@ def test_delegator_cannot_be_pre_seeded(chains, system, people, deliver, order, 
     s, p = system, people
     d1, chosen = p.d1, p.o2  # d1 picks o2 on L2 (its L1 orchestrator o1 stays)
     attack, _, amount = run(
-        s, p, deliver, order,
+        s,
+        p,
+        deliver,
+        order,
         lambda: send_attack(s, p, d1, attack_how),
         lambda: send_victim(s, p, d1, chosen, victim_how),
     )

@@ -12,9 +12,9 @@ from ape_livepeer_migration.bridge.migration import (
     sign_migration,
     signed_migration_for,
 )
+from ape_livepeer_migration.bridge.system import switch_l1_inflation_off
 from ape_livepeer_migration.bridge.transfers import bridge_out
 from ape_livepeer_migration.testing.rounds import next_rounds
-from ape_livepeer_migration.bridge.system import switch_l1_inflation_off
 
 
 @pytest.fixture

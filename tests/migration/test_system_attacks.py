@@ -11,16 +11,18 @@ from shared import LPT, MAX_UINT
 
 from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
 from ape_livepeer_migration.bridge.codec import Kind, Migration
+from ape_livepeer_migration.bridge.gas import RetryableGasParams
 from ape_livepeer_migration.bridge.migration import (
+    SignedMigration,
+    claim_migrated_stake,
     migrate,
     migrate_with_signature,
     migration_gas_params,
+    migration_typed_data,
     planned_migration,
     sign_migration,
     signed_migration_for,
 )
-from ape_livepeer_migration.bridge.migration import claim_migrated_stake, SignedMigration, migration_typed_data
-from ape_livepeer_migration.bridge.gas import RetryableGasParams
 from ape_livepeer_migration.bridge.transfers import bridge_in
 from ape_livepeer_migration.testing.reverts import reverts
 
@@ -48,15 +50,25 @@ def gas(system, people):
 
 def call_migrate(s, sender, gas, l2_delegator, l2_orchestrator, value=None):
     return s.l1_migrator.migrate(
-        l2_delegator, l2_orchestrator, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost,
-        value=gas.value if value is None else value, sender=sender,
+        l2_delegator,
+        l2_orchestrator,
+        gas.gas_limit,
+        gas.gas_price_bid,
+        gas.max_submission_cost,
+        value=gas.value if value is None else value,
+        sender=sender,
     )
 
 
 def call_signed(s, relayer, gas, m, signature):
     return s.l1_migrator.migrateWithSignature(
-        m.as_tuple(), signature, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost,
-        value=gas.value, sender=relayer,
+        m.as_tuple(),
+        signature,
+        gas.gas_limit,
+        gas.gas_price_bid,
+        gas.max_submission_cost,
+        value=gas.value,
+        sender=relayer,
     )
 
 
@@ -195,7 +207,12 @@ def test_contract_wallet_migrates_with_erc1271(chains, system, people, deliver, 
         call_signed(s, p.relayer, gas, m, sign_migration(s, p.outsider, m))
     sent = migrate_with_signature(s, p.relayer, m, sign_migration(s, p.d2, m))
     assert sent.migration == Migration(
-        sent.migration.id, Kind.DELEGATOR, wallet.address, l2_address, p.o2.address, 70 * LPT,
+        sent.migration.id,
+        Kind.DELEGATOR,
+        wallet.address,
+        l2_address,
+        p.o2.address,
+        70 * LPT,
         deadline=sent.migration.deadline,
     )
     assert sent.parked  # not the wallet's own address: the L2 address claims it
@@ -260,7 +277,13 @@ def test_nobody_can_make_another_address_an_orchestrator(chains, system, people,
         call_migrate(s, p.outsider, gas, p.d1.address, p.d1.address)
     with reverts(L1M.SelfDelegationOfAnotherAddress, l2Delegator=p.d1.address):
         s.l1_migrator.migrateUnbondingLocks(
-            [0], p.d1, p.d1, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost, value=gas.value,
+            [0],
+            p.d1,
+            p.d1,
+            gas.gas_limit,
+            gas.gas_price_bid,
+            gas.max_submission_cost,
+            value=gas.value,
             sender=p.outsider,
         )
     sent = migrate(s, p.outsider, l2_orchestrator=p.outsider.address)
@@ -280,8 +303,9 @@ def test_migrator_setup_guards(chains, system, people, gas):
                 L1M.deploy(*bad, sender=p.governor)
         fresh = L1M.deploy(*args, sender=p.governor)
         with reverts(L1M.L2MigratorNotSet):
-            fresh.migrate(p.d3, p.o2, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost, value=gas.value,
-                          sender=p.d3)
+            fresh.migrate(
+                p.d3, p.o2, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost, value=gas.value, sender=p.d3
+            )
         with reverts(L1M.OwnableUnauthorizedAccount, account=p.outsider.address):
             fresh.setL2Migrator(p.outsider, sender=p.outsider)
         with reverts(L1M.ZeroAddress):

@@ -9,17 +9,18 @@ from shared import LPT
 from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
 from ape_livepeer_migration.bridge.codec import Kind
 from ape_livepeer_migration.bridge.migration import (
+    ESTIMATE_MIGRATION_ID,
+    claim_migrated_stake,
+    claimable_stake,
     migrate,
     migrate_unbonding_locks,
     migration_gas_params,
     planned_migration,
 )
-from ape_livepeer_migration.bridge.migration import ESTIMATE_MIGRATION_ID, claim_migrated_stake, claimable_stake
-from ape_livepeer_migration.bridge.system import switch_l1_inflation_off
+from ape_livepeer_migration.bridge.system import CONTRACTS, System, switch_l1_inflation_off
 from ape_livepeer_migration.exceptions import MigrationError
 from ape_livepeer_migration.testing.reverts import reverts
 from ape_livepeer_migration.testing.rounds import next_rounds
-from ape_livepeer_migration.bridge.system import CONTRACTS, System
 
 
 def l1_stake(s, who):
@@ -65,9 +66,7 @@ def test_switch_l1_inflation_off(chains, system, people):
     s = system
     next_rounds(s, layers=("l1",))
     tx = switch_l1_inflation_off(s, people.governor)
-    assert [e.delegate for e in tx.events if e.event_name == "MintingDelegateRemoved"] == [
-        s.l1.bonding_manager.address
-    ]
+    assert [e.delegate for e in tx.events if e.event_name == "MintingDelegateRemoved"] == [s.l1.bonding_manager.address]
     assert not s.l1.minter.isMintingDelegate(s.l1.bonding_manager.address)
     assert s.l1.minter.isMintingDelegate(s.bridge.l1_gateway.address)
     with reverts(project.Minter.NotMintingDelegate, account=s.l1.bonding_manager.address):

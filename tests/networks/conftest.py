@@ -34,8 +34,11 @@ def upstream_cast(accounts) -> Cast:
     upstreams already (relayed there). The outsider holds L1 LPT and stakes nothing.
     """
     return Cast(
-        governor=accounts[0], operator=accounts[9], orchestrators=(accounts[2], accounts[3]),
-        delegators=(accounts[4], accounts[5], accounts[6]), outsider=accounts[7],
+        governor=accounts[0],
+        operator=accounts[9],
+        orchestrators=(accounts[2], accounts[3]),
+        delegators=(accounts[4], accounts[5], accounts[6]),
+        outsider=accounts[7],
     )
 
 
@@ -111,7 +114,9 @@ def upstreams(accounts, tmp_path_factory):
 def _deploy_and_stake(lp: Livepeer, cast: Cast) -> None:
     """The system on ``lp``'s chains, with the cast staked on L1 and rewarded, and o2 migrated and relayed."""
     s = lp.deploy(
-        cast.governor, operator=cast.operator, genesis={a.address: GENESIS_LPT for a in cast.people},
+        cast.governor,
+        operator=cast.operator,
+        genesis={a.address: GENESIS_LPT for a in cast.people},
         params={"round_length": ROUND_LENGTH},
     )
     bm, rounds = s.l1.bonding_manager, s.l1.rounds
@@ -140,7 +145,9 @@ def real_forks():
     Never run in this repository's own test runs (no internet here)."""
     urls = [os.environ.get(name) for name in REAL_UPSTREAMS]
     if not all(urls):
-        pytest.skip(f"no real upstreams: set {' and '.join(REAL_UPSTREAMS)} to run on real mainnet / Arbitrum One forks")
+        pytest.skip(
+            f"no real upstreams: set {' and '.join(REAL_UPSTREAMS)} to run on real mainnet / Arbitrum One forks"
+        )
     config = LivepeerConfig.model_validate({"mainnet_fork": {"l1_upstream": urls[0], "l2_upstream": urls[1]}})
     return TwoChains.for_pair("mainnet-fork", config=config, environ={})
 

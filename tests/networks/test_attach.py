@@ -1,12 +1,11 @@
 """Attaching to a local pair that another process runs (`ape livepeer chains`)."""
 
-
 import pytest
 
 from ape_livepeer_migration.chains.pair import TwoChains
-from ape_livepeer_migration.chains.provider import port_is_listening, free_port
-from ape_livepeer_migration.exceptions import ChainError, ChainIdMismatchError, ConfigError, NodeNotRunningError
+from ape_livepeer_migration.chains.provider import free_port, port_is_listening
 from ape_livepeer_migration.config import LOCAL_L1_CHAIN_ID, LOCAL_L2_CHAIN_ID, LivepeerConfig
+from ape_livepeer_migration.exceptions import ChainError, ChainIdMismatchError, ConfigError, NodeNotRunningError
 
 
 def test_attaches_to_the_running_pair_and_leaves_it_running(running_pair):

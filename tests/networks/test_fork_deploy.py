@@ -170,9 +170,11 @@ def test_bridge_in_is_relayed_and_bridge_out_refused_before_anything_is_sent(lp,
     assert lp.status(accounts[4].address).lpt == {"l1": GENESIS - 7 * LPT, "l2": 7 * LPT}
 
     before = nonces(forks, accounts[4])
-    one_line_error(run(forks, lp.book.path, "bridge-out", "3", "--account", "test:4", "--yes"),
-                   "a withdrawal from the mainnet-fork pair's L2 fork could never be paid out on L1: the fork cannot "
-                   f"run ArbSys ({ARB_SYS_ADDRESS}, an ArbOS precompile)")
+    one_line_error(
+        run(forks, lp.book.path, "bridge-out", "3", "--account", "test:4", "--yes"),
+        "a withdrawal from the mainnet-fork pair's L2 fork could never be paid out on L1: the fork cannot "
+        f"run ArbSys ({ARB_SYS_ADDRESS}, an ArbOS precompile)",
+    )
     assert nonces(forks, accounts[4]) == before
 
 
@@ -180,10 +182,14 @@ def test_with_nothing_pending_relay_and_finalize_send_nothing(lp, forks, account
     before = nonces(forks, accounts[0]), nonces(forks, accounts[4])
     relayed = run(forks, lp.book.path, "relay")
     assert (relayed.exit_code, relayed.output) == (0, "Nothing to relay.\n")
-    one_line_error(run(forks, lp.book.path, "finalize", "--account", "test:4", "--yes"),
-                   f"{accounts[4].address} has no withdrawal waiting to be finalized")
-    one_line_error(run(forks, lp.book.path, "relay", "--operator", "test:9"),
-                   f"{accounts[9].address} is not the simulator's operator ({accounts[0].address})")
+    one_line_error(
+        run(forks, lp.book.path, "finalize", "--account", "test:4", "--yes"),
+        f"{accounts[4].address} has no withdrawal waiting to be finalized",
+    )
+    one_line_error(
+        run(forks, lp.book.path, "relay", "--operator", "test:9"),
+        f"{accounts[9].address} is not the simulator's operator ({accounts[0].address})",
+    )
     assert (nonces(forks, accounts[0]), nonces(forks, accounts[4])) == before
 
 
@@ -198,14 +204,17 @@ def test_the_operator_runs_the_delivery(forks, deployed, accounts, tmp_path):
 
 
 def test_a_system_taken_over_without_a_delivery_gets_it_from_deploy(forks, deployed, accounts, tmp_path):
-    """As after ``deploy --from-upstream`` of a system deployed on the real chains: the book lacks the fork's delivery."""
+    """As after ``deploy --from-upstream`` of a system deployed on the real chains: the book lacks the fork's
+    delivery."""
     book = tmp_path / "mainnet-fork.json"
     shutil.copy(deployed[0], book)
     AddressBook.open(book, "mainnet-fork", 1, 42161).forget("delivery")
     with forks.isolated():
         before = nonces(forks, accounts[0])
-        one_line_error(run(forks, book, "relay"), "relaying needs the ticket delivery on the mainnet-fork pair's L2 "
-                                                  f"fork, and {book} records none")
+        one_line_error(
+            run(forks, book, "relay"),
+            f"relaying needs the ticket delivery on the mainnet-fork pair's L2 fork, and {book} records none",
+        )
         assert nonces(forks, accounts[0]) == before
         result = run(forks, book, "deploy", "--account", "test:0", "--yes", "--json")
         assert result.exit_code == 0, result.output
@@ -250,8 +259,7 @@ def test_an_interrupted_system_step_is_not_run_twice(forks, deployed, accounts, 
         recorded = AddressBook.open(book, "mainnet-fork", 1, 42161)
         assert recorded.names == ["arbitrum", "delivery"] and recorded.interrupted("system") is not None
         before = nonces(forks, deployer)
-        one_line_error(run(forks, book, *deploy_args(accounts)),
-                       "the deploy step 'system' started earlier")
+        one_line_error(run(forks, book, *deploy_args(accounts)), "the deploy step 'system' started earlier")
         assert nonces(forks, deployer) == before
         redone = run(forks, book, *deploy_args(accounts), "--redo-interrupted")
         assert redone.exit_code == 0, redone.output
@@ -267,7 +275,8 @@ def test_a_recorded_arbitrum_is_checked_again_before_the_system_step(forks, depl
     with forks.isolated():
         set_code(forks.l1, ARBITRUM_ONE.outbox, b"")
         before = nonces(forks, accounts[0])
-        one_line_error(run(forks, book, *deploy_args(accounts)),
-                       f"has no contract at Arbitrum's Outbox {ARBITRUM_ONE.outbox}")
+        one_line_error(
+            run(forks, book, *deploy_args(accounts)), f"has no contract at Arbitrum's Outbox {ARBITRUM_ONE.outbox}"
+        )
         assert nonces(forks, accounts[0]) == before
     assert AddressBook.open(book, "mainnet-fork", 1, 42161).as_dict() == recorded.as_dict()

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from ape_livepeer_migration._cli import cli
 from ape_livepeer_migration.chains.pair import TwoChains
 from ape_livepeer_migration.chains.provider import free_port, port_is_listening
-from ape_livepeer_migration.exceptions import NodeNotRunningError
 from ape_livepeer_migration.config import LivepeerConfig
+from ape_livepeer_migration.exceptions import NodeNotRunningError
 
 from .conftest import LPT
 
@@ -92,7 +92,11 @@ def test_a_shell_command_reaches_the_held_forks(held, upstreams, tmp_path):
     ape = Path(sys.executable).with_name("ape")
     done = subprocess.run(
         [str(ape), "livepeer", "status", upstreams.cast.d3.address, "--json"],
-        cwd=root, env=env, capture_output=True, text=True, timeout=120,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     status = json.loads(done.stdout)
@@ -105,7 +109,10 @@ def adopt_through_an_attached_pair(held, upstreams, book) -> bool:
 
     config = LivepeerConfig.model_validate({"mainnet_fork": {"l1_port": held[0], "l2_port": held[1]}})
     with TwoChains.for_pair("mainnet-fork", start=False, config=config, environ={}) as pair:
-        assert [chain.choice for chain in pair.layers] == ["ethereum:mainnet-fork:foundry", "arbitrum:mainnet-fork:foundry"]
+        assert [chain.choice for chain in pair.layers] == [
+            "ethereum:mainnet-fork:foundry",
+            "arbitrum:mainnet-fork:foundry",
+        ]
         assert (pair.l1.chain_id, pair.l2.chain_id) == (1, 42161)
         assert pair.l1.provider.process is None and pair.l2.provider.process is None
         Livepeer.open(pair, book).adopt(upstreams.book_path)
@@ -121,8 +128,11 @@ def test_attaching_needs_the_ports():
 def test_nothing_held_is_a_clear_error():
     config = LivepeerConfig.model_validate({"mainnet_fork": {"l1_port": free_port(), "l2_port": free_port()}})
     silent = TwoChains.for_pair("mainnet-fork", start=False, config=config, environ={})
-    with pytest.raises(NodeNotRunningError, match="start the mainnet-fork pair with `ape livepeer --pair mainnet-fork "
-                                                  "chains` \\(ports: livepeer_migration.mainnet_fork"):
+    with pytest.raises(
+        NodeNotRunningError,
+        match="start the mainnet-fork pair with `ape livepeer --pair mainnet-fork "
+        "chains` \\(ports: livepeer_migration.mainnet_fork",
+    ):
         silent.connect()
 
 
@@ -141,7 +151,10 @@ def test_nodes_with_other_chain_ids_are_refused(upstreams):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["chains", "--pair", "mainnet-fork"], "the mainnet-fork pair's fork anvils need ports the other commands know"),
+        (
+            ["chains", "--pair", "mainnet-fork"],
+            "the mainnet-fork pair's fork anvils need ports the other commands know",
+        ),
         (["--pair", "sepolia", "chains"], "the sepolia pair runs no local node"),
     ],
 )

@@ -138,7 +138,11 @@ def test_deploy_from_upstream_on_the_command_line(forks, upstreams, tmp_path):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (("--account", "test:0"), 1, "cannot deploy on the mainnet-fork pair: the L1 (chain 1) has no contract at Arbitrum's Inbox"),
+        (
+            ("--account", "test:0"),
+            1,
+            "cannot deploy on the mainnet-fork pair: the L1 (chain 1) has no contract at Arbitrum's Inbox",
+        ),
         (("--from-upstream", "{book}", "--round-length", "5"), 2, "--from-upstream records an existing deployment"),
         (("--from-upstream", "{book}", "--redo-interrupted"), 2, "--from-upstream records an existing deployment"),
         (("--from-upstream", "{missing}"), 2, "does not exist"),
@@ -172,12 +176,21 @@ def _book_like_upstream(upstreams, path, chain_ids=(MAINNET_CHAIN_ID, ARBITRUM_O
 def test_adopt_refuses_what_is_not_this_deployment(fresh, upstreams, tmp_path):
     system = upstreams.livepeer.book.get("system")
     cases = [
-        (_book_like_upstream(upstreams, tmp_path / "other.json", (31337, 412346)), LivepeerError,
-         "is for chain ids L1 31337 / L2 412346, but the connected chains are L1 1 / L2 42161"),
-        (_book_like_upstream(upstreams, tmp_path / "half.json", system=None), NotDeployedError,
-         "does not record the deploy step system as finished"),
-        (_book_like_upstream(upstreams, tmp_path / "moved.json", system={**system, "l2_migrator": "0x" + "12" * 20}),
-         NotDeployedError, "do not hold the deployment that .* records l2_migrator at 0x1212"),
+        (
+            _book_like_upstream(upstreams, tmp_path / "other.json", (31337, 412346)),
+            LivepeerError,
+            "is for chain ids L1 31337 / L2 412346, but the connected chains are L1 1 / L2 42161",
+        ),
+        (
+            _book_like_upstream(upstreams, tmp_path / "half.json", system=None),
+            NotDeployedError,
+            "does not record the deploy step system as finished",
+        ),
+        (
+            _book_like_upstream(upstreams, tmp_path / "moved.json", system={**system, "l2_migrator": "0x" + "12" * 20}),
+            NotDeployedError,
+            "do not hold the deployment that .* records l2_migrator at 0x1212",
+        ),
         (tmp_path / "nothing.json", NotDeployedError, "no address book at"),
         (fresh.book.path, LivepeerError, "is this pair's own address book"),
     ]

@@ -12,18 +12,17 @@ from ape import chain, project
 from ape.exceptions import NetworkMismatchError
 from ape_foundry import FoundryForkProvider
 
-from ape_livepeer_migration.chains.pair import TwoChains, redact_url
-from ape_livepeer_migration.chains.provider import port_is_listening, free_port
-from ape_livepeer_migration.exceptions import ChainIdMismatchError, UpstreamUnavailableError
-from ape_livepeer_migration.config import LivepeerConfig
 from ape_livepeer_migration.chains.networks import ARBITRUM_ONE_CHAIN_ID, MAINNET_CHAIN_ID
+from ape_livepeer_migration.chains.pair import TwoChains, redact_url
+from ape_livepeer_migration.chains.provider import free_port, port_is_listening
+from ape_livepeer_migration.config import LivepeerConfig
+from ape_livepeer_migration.exceptions import ChainIdMismatchError, NotDeployedError, UpstreamUnavailableError
 from ape_livepeer_migration.session.livepeer import Livepeer
-from ape_livepeer_migration.exceptions import NotDeployedError
 
 
 def test_forks_use_ape_foundrys_fork_provider_on_their_own_ports(forks, upstreams):
     ports = set()
-    for fork, upstream in zip(forks.layers, upstreams.chains.layers):
+    for fork, upstream in zip(forks.layers, upstreams.chains.layers, strict=True):
         assert type(fork.provider) is FoundryForkProvider
         assert fork.provider.fork_url == upstream.provider.uri
         command = fork.provider.build_command()
@@ -98,16 +97,24 @@ def test_fork_block_number_is_honoured(upstreams, accounts, tmp_path):
         assert pinned.l2.block_number == upstreams.chains.l2.block_number
         # The L1 fork is older than the upstreams' deployment: it cannot carry it.
         lp = Livepeer.open(pinned, tmp_path / "mainnet-fork.json")
-        with pytest.raises(NotDeployedError, match=r"records inbox at 0x[0-9a-fA-F]{40}, but the L1 \(chain 1\) has no"):
+        with pytest.raises(
+            NotDeployedError, match=r"records inbox at 0x[0-9a-fA-F]{40}, but the L1 \(chain 1\) has no"
+        ):
             lp.adopt(upstreams.book_path)
         assert not lp.is_deployed
 
 
 def test_upstream_urls_from_the_environment_win_over_the_config(upstreams):
-    env = {"APE_LIVEPEER_L1_RPC": upstreams.chains.l1.provider.uri, "APE_LIVEPEER_L2_RPC": upstreams.chains.l2.provider.uri}
+    env = {
+        "APE_LIVEPEER_L1_RPC": upstreams.chains.l1.provider.uri,
+        "APE_LIVEPEER_L2_RPC": upstreams.chains.l2.provider.uri,
+    }
     config = upstreams.fork_config(l1_upstream="http://127.0.0.1:1", l2_upstream="http://127.0.0.1:1")
     pair = TwoChains.for_pair("mainnet-fork", config=config, environ=env)
-    assert [chain.provider.fork_url for chain in pair.layers] == [env["APE_LIVEPEER_L1_RPC"], env["APE_LIVEPEER_L2_RPC"]]
+    assert [chain.provider.fork_url for chain in pair.layers] == [
+        env["APE_LIVEPEER_L1_RPC"],
+        env["APE_LIVEPEER_L2_RPC"],
+    ]
 
 
 def test_an_upstream_that_is_not_mainnet_is_refused_before_any_fork_starts():
@@ -140,7 +147,9 @@ def test_an_upstream_that_does_not_answer_fails_at_once_without_its_key():
     dead = f"http://127.0.0.1:{free_port()}/v3/SECRETKEY"
     config = LivepeerConfig.model_validate({"mainnet_fork": {"l1_upstream": dead, "l2_upstream": dead}})
     pair = TwoChains.for_pair("mainnet-fork", config=config, environ={})
-    with pytest.raises(UpstreamUnavailableError, match="L1 fork's upstream http://127.0.0.1:[0-9]+ does not answer") as err:
+    with pytest.raises(
+        UpstreamUnavailableError, match="L1 fork's upstream http://127.0.0.1:[0-9]+ does not answer"
+    ) as err:
         pair.connect()
     assert "SECRETKEY" not in str(err.value)
     assert pair.l1.provider.process is None

@@ -3,11 +3,10 @@
 import pytest
 from ape_node import Node
 
-from ape_livepeer_migration.chains.pair import TwoChains
-from ape_livepeer_migration.exceptions import SnapshotUnsupportedError
-from ape_livepeer_migration.config import LivepeerConfig
-from ape_livepeer_migration.exceptions import MissingRpcError
 from ape_livepeer_migration.chains.networks import ARBITRUM_SEPOLIA_CHAIN_ID, SEPOLIA_CHAIN_ID
+from ape_livepeer_migration.chains.pair import TwoChains
+from ape_livepeer_migration.config import LivepeerConfig
+from ape_livepeer_migration.exceptions import MissingRpcError, SnapshotUnsupportedError
 
 L1_URL = "https://sepolia.example.invalid/v3/KEY"
 L2_URL = "https://arbitrum-sepolia.example.invalid/rpc"
@@ -81,4 +80,3 @@ def test_the_no_network_guard_does_refuse_connections(no_network):
 
     with pytest.raises(AssertionError, match="network connection was attempted"):
         requests.get("http://127.0.0.1:9/", timeout=1)
-

@@ -7,9 +7,9 @@ undone after each test). That checks the preflight and the exact constructor wir
 
 import pytest
 
-from ape_livepeer_migration.chains.networks import ARBITRUM_ONE
 from ape_livepeer_migration.arbitrum.simulator import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS
 from ape_livepeer_migration.bridge.system import deploy_system
+from ape_livepeer_migration.chains.networks import ARBITRUM_ONE
 from ape_livepeer_migration.exceptions import ArbitrumNotFoundError
 
 from .conftest import nonces, plant_arbitrum_one, real_forks, set_code
@@ -70,7 +70,9 @@ def test_an_inbox_of_another_bridge_is_refused(forked, upstreams, accounts):
     deployer = accounts[0]
     plant_arbitrum_one(forked, upstreams, deployer, bridge_of_inbox=OTHER_BRIDGE)
     before = nonces(forked, deployer)
-    with pytest.raises(ArbitrumNotFoundError, match=f"reports the bridge {OTHER_BRIDGE}, expected {ARBITRUM_ONE.bridge}"):
+    with pytest.raises(
+        ArbitrumNotFoundError, match=f"reports the bridge {OTHER_BRIDGE}, expected {ARBITRUM_ONE.bridge}"
+    ):
         deploy_system(forked, deployer, arbitrum=ARBITRUM_ONE)
     assert nonces(forked, deployer) == before
 

@@ -4,10 +4,9 @@ import pytest
 from ape import networks
 from eth_utils import is_checksum_address
 
-from ape_livepeer_migration.config import LOCAL_L1_CHAIN_ID, LOCAL_L2_CHAIN_ID, LivepeerConfig, resolve_pair
-from ape_livepeer_migration.exceptions import MissingRpcError
 from ape_livepeer_migration.chains.networks import PAIRS, PairKind, contract_addresses, get_pair, split_choice
-from ape_livepeer_migration.exceptions import InputError, UnknownPairError
+from ape_livepeer_migration.config import LOCAL_L1_CHAIN_ID, LOCAL_L2_CHAIN_ID, LivepeerConfig, resolve_pair
+from ape_livepeer_migration.exceptions import InputError, MissingRpcError, UnknownPairError
 
 
 def test_registry_names_the_three_pairs_and_their_ape_networks():

@@ -53,6 +53,7 @@ MATRIX = [
     ),
 ]
 
+
 def _account(roles, role):
     return {
         "governor": roles.governor,
@@ -102,9 +103,7 @@ def test_matrix_covers_every_restricted_function_of_the_abis(protocol):
     for name, opened in open_functions.items():
         abi = getattr(protocol, name).contract_type.abi
         mutating = {
-            item.name
-            for item in abi
-            if item.type == "function" and item.stateMutability in ("nonpayable", "payable")
+            item.name for item in abi if item.type == "function" and item.stateMutability in ("nonpayable", "payable")
         }
         assert mutating - opened == {fn for c, fn in in_matrix if c == name}, name
 

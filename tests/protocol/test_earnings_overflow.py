@@ -66,9 +66,7 @@ def assert_free(chains, protocol, bm, d, broker):
 
 
 @pytest.mark.parametrize("at_round_end", [False, True], ids=["round-start", "last-blocks"])
-def test_reward_after_unbonding_to_one_wei_mints_on_the_stake_still_there(
-    chains, protocol, roles, bm, at_round_end
-):
+def test_reward_after_unbonding_to_one_wei_mints_on_the_stake_still_there(chains, protocol, roles, bm, at_round_end):
     """The attack of two rounds: the victim's stake joins (so it does not earn), the orchestrator unbonds all but
     1 wei and calls reward(); the next round the victim, now earning, adds stake and the orchestrator repeats. The
     reward follows the 1 wei, the factor grows by at most the reward rate, and everyone gets out."""

@@ -113,6 +113,7 @@ def test_accounting_matches_model(chains, fuzz_protocol, roles):
     with chains.l1:
         base = chains.l1.snapshot()
         web3 = chains.l1.provider.web3
+
     def w3_contract(contract):
         abi = [item.model_dump(mode="json", by_alias=True) for item in contract.contract_type.abi]
         return web3.eth.contract(address=contract.address, abi=abi)
@@ -348,7 +349,7 @@ def test_accounting_matches_model(chains, fuzz_protocol, roles):
                 assert abs(fees - m.pending_fees(addr)) <= TOLERANCE, (addr, fees, m.pending_fees(addr))
                 assert balance == m.balances[addr]
             for addr in orchestrators:
-                t, active = dict(zip(TRANSCODER_FIELDS, next(results))), next(results)
+                t, active = dict(zip(TRANSCODER_FIELDS, next(results), strict=True)), next(results)
                 mt = m.t(addr)
                 assert (t["delegatedAmount"], t["rewardCommission"], t["feeCommission"]) == (
                     mt.delegated,

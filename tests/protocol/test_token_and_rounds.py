@@ -9,7 +9,7 @@ from shared import GENESIS_BALANCE, LPT, ROUND_LENGTH
 
 from ape_livepeer_migration.bridge.migration import eip712_typed_data
 from ape_livepeer_migration.testing.reverts import reverts
-from ape_livepeer_migration.testing.rounds import mine_to_next_round, next_round
+from ape_livepeer_migration.testing.rounds import mine_to_next_round
 
 ZERO = "0x0000000000000000000000000000000000000000"
 
@@ -64,10 +64,20 @@ def test_permit_sets_allowance_from_a_signature(chains, protocol, roles):
             chains.l1.chain_id,
             t.address,
             "Permit",
-            [("owner", "address"), ("spender", "address"), ("value", "uint256"), ("nonce", "uint256"),
-             ("deadline", "uint256")],
-            {"owner": owner.address, "spender": spender.address, "value": 7, "nonce": t.nonces(owner),
-             "deadline": deadline},
+            [
+                ("owner", "address"),
+                ("spender", "address"),
+                ("value", "uint256"),
+                ("nonce", "uint256"),
+                ("deadline", "uint256"),
+            ],
+            {
+                "owner": owner.address,
+                "spender": spender.address,
+                "value": 7,
+                "nonce": t.nonces(owner),
+                "deadline": deadline,
+            },
         )
         sig = Account.sign_message(encode_typed_data(full_message=message), owner.private_key)
         r, s = sig.r.to_bytes(32, "big"), sig.s.to_bytes(32, "big")

@@ -162,8 +162,7 @@ def run_session(blocks: list[Block], workdir: Path) -> None:
     scratch.mkdir()
     ports = (_free_port(), _free_port())
     (project / "ape-config.yaml").write_text(
-        "name: readme-session\n"
-        f"livepeer_migration:\n  local:\n    l1_port: {ports[0]}\n    l2_port: {ports[1]}\n"
+        f"name: readme-session\nlivepeer_migration:\n  local:\n    l1_port: {ports[0]}\n    l2_port: {ports[1]}\n"
     )
     env = {
         **os.environ,
@@ -179,21 +178,37 @@ def run_session(blocks: list[Block], workdir: Path) -> None:
         for block in blocks:
             if block.kind == "python":
                 subprocess.run(
-                    [str(bin_dir / "python"), "-c", block.code], cwd=project, env=env, check=True, timeout=300,
-                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                    [str(bin_dir / "python"), "-c", block.code],
+                    cwd=project,
+                    env=env,
+                    check=True,
+                    timeout=300,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
                 )
                 continue
             for step in block.steps:
                 if step.command.startswith("ape livepeer chains"):
                     nodes = subprocess.Popen(
-                        ["bash", "-c", "exec " + session.command(step.command)], cwd=project, env=env,
-                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                        ["bash", "-c", "exec " + session.command(step.command)],
+                        cwd=project,
+                        env=env,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.STDOUT,
+                        text=True,
+                        start_new_session=True,
                     )
                     step.actual = session.output(_wait_for(nodes, "press Ctrl-C"))
                     continue
                 done = subprocess.run(
-                    ["bash", "-c", session.command(step.command)], cwd=project, env=env, timeout=300,
-                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                    ["bash", "-c", session.command(step.command)],
+                    cwd=project,
+                    env=env,
+                    timeout=300,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
                 )
                 step.actual = session.output(done.stdout)
     finally:
@@ -212,7 +227,10 @@ def differences(blocks: list[Block]) -> list[str]:
         for step in block.steps:
             if normalized(step.expected) != normalized(step.actual):
                 found.append(
-                    f"$ {step.command}\n--- README\n" + "\n".join(step.expected) + "\n--- actual\n" + "\n".join(step.actual)
+                    f"$ {step.command}\n--- README\n"
+                    + "\n".join(step.expected)
+                    + "\n--- actual\n"
+                    + "\n".join(step.actual)
                 )
     return found
 

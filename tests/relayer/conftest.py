@@ -39,8 +39,14 @@ def _event_payloads(chain, address, signature):
 
     logs = chain.provider.make_request(
         "eth_getLogs",
-        [{"address": str(address), "topics": ["0x" + keccak(text=signature).hex()],
-          "fromBlock": "0x0", "toBlock": "latest"}],
+        [
+            {
+                "address": str(address),
+                "topics": ["0x" + keccak(text=signature).hex()],
+                "fromBlock": "0x0",
+                "toBlock": "latest",
+            }
+        ],
     )
     types = signature[signature.index("(") + 1 : -1].split(",")
     return [decode(types, bytes.fromhex(log["data"][2:]))[-1] for log in logs]

@@ -45,9 +45,19 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 def relayer_argv(chains, deployment_file: Path, journal: Path) -> list[str]:
     return [
-        "--l1-rpc", chains.l1.provider.uri, "--l2-rpc", chains.l2.provider.uri,
-        "--deployment", str(deployment_file), "--journal", str(journal),
-        "--operator", "test:9", "--fast-forward", "--poll-interval", "0.05",
+        "--l1-rpc",
+        chains.l1.provider.uri,
+        "--l2-rpc",
+        chains.l2.provider.uri,
+        "--deployment",
+        str(deployment_file),
+        "--journal",
+        str(journal),
+        "--operator",
+        "test:9",
+        "--fast-forward",
+        "--poll-interval",
+        "0.05",
     ]
 
 
@@ -89,7 +99,12 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
 
     server = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("relayer_forkserver.py"))],
-        cwd=ROOT, env=ENV, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=ROOT,
+        env=ENV,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     kills = 0
     argv = json.dumps(relayer_argv(chains, deployment_file, journal_path))
@@ -113,13 +128,18 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
         send_some()
 
     journal = Journal(journal_path, SimulatorBackend(sim).deployment())
-    handled_by_killed_runs = sum(r.status is not Status.READY and r.status is not Status.WAITING
-                                 for r in journal.messages())
+    handled_by_killed_runs = sum(
+        r.status is not Status.READY and r.status is not Status.WAITING for r in journal.messages()
+    )
 
     # The last run, the real command, is left alone until everything is final.
     final = subprocess.Popen(
         [sys.executable, "-m", "ape_livepeer_migration.relayer", *relayer_argv(chains, deployment_file, journal_path)],
-        cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     read_until(final, "ready")
     deadline = time.monotonic() + 120
@@ -147,8 +167,14 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     # One submission per request on L2, every position spent on L1.
     submitted = chains.l2.provider.make_request(
         "eth_getLogs",
-        [{"address": str(sim.arb_retryable_tx.address), "fromBlock": "0x0", "toBlock": "latest",
-          "topics": [hex_text(event_topic("RetryableSubmitted(bytes32,bytes32,bool)"))]}],
+        [
+            {
+                "address": str(sim.arb_retryable_tx.address),
+                "fromBlock": "0x0",
+                "toBlock": "latest",
+                "topics": [hex_text(event_topic("RetryableSubmitted(bytes32,bytes32,bool)"))],
+            }
+        ],
     )
     assert sorted(int(log["topics"][1], 16) for log in submitted) == list(range(MESSAGES_PER_DIRECTION))
     assert all(sim.outbox.isSpent(position) for position in range(MESSAGES_PER_DIRECTION))

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from ape_livepeer_migration.relayer.journal import Direction, Journal, Status, dump, load
 from ape_livepeer_migration.exceptions import InputError, InvalidTransition, JournalMismatch, UnknownMessageError
+from ape_livepeer_migration.relayer.journal import Direction, Journal, Status, dump, load
 
 DEPLOYMENT = {"l1_chain_id": 31337, "l2_chain_id": 412346, "inbox": "0x01"}
 
@@ -31,7 +31,10 @@ def test_journal_is_wal_and_survives_reopening(tmp_path):
     assert again.cursor("l1") == 6 and again.cursor("l2") is None
     (record,) = again.messages()
     assert (record.direction, record.id, record.status, record.payload) == (
-        Direction.L1_TO_L2, 0, Status.READY, {"a": 1}
+        Direction.L1_TO_L2,
+        0,
+        Status.READY,
+        {"a": 1},
     )
     again.close()
 
@@ -97,7 +100,8 @@ def test_messages_filter_by_direction_and_status(journal):
     journal.add(Direction.L2_TO_L1, 0, Status.WAITING, 1, {})
     assert [m.id for m in journal.messages(Direction.L1_TO_L2, (Status.READY,))] == [0]
     assert [m.direction for m in journal.messages(statuses=(Status.READY, Status.WAITING))] == [
-        Direction.L1_TO_L2, Direction.L2_TO_L1
+        Direction.L1_TO_L2,
+        Direction.L2_TO_L1,
     ]
     assert Status.DELIVERED.is_final and not Status.FAILED.is_final
 
@@ -161,8 +165,10 @@ def test_a_journal_written_before_the_error_column_opens_and_keeps_its_messages(
     with sqlite3.connect(path) as db:
         db.executescript(old_schema)
         db.execute("INSERT INTO meta VALUES ('deployment', ?)", (json.dumps(DEPLOYMENT, sort_keys=True),))
-        db.execute("INSERT INTO messages (direction, id, status, source_block, payload, updated_at)"
-                   " VALUES ('l1-to-l2', 0, 'ready', 5, '{}', 0)")
+        db.execute(
+            "INSERT INTO messages (direction, id, status, source_block, payload, updated_at)"
+            " VALUES ('l1-to-l2', 0, 'ready', 5, '{}', 0)"
+        )
     journal = Journal(path, DEPLOYMENT)
     (record,) = journal.messages()
     assert record.status is Status.READY and record.error is None

@@ -78,47 +78,79 @@ def _relay_everything(relayer) -> list:
 
 # ------------------------------------------------------------------------------------------- L1 -> L2
 
-def _retryable(sim, sender, to, data, *, gas_limit=1_000_000, fee_cap=FEE_CAP, call_value=0,
-               submission_cost=10**15, deposit=None, unsafe=False):
+
+def _retryable(
+    sim,
+    sender,
+    to,
+    data,
+    *,
+    gas_limit=1_000_000,
+    fee_cap=FEE_CAP,
+    call_value=0,
+    submission_cost=10**15,
+    deposit=None,
+    unsafe=False,
+):
     deposit = submission_cost + call_value + gas_limit * fee_cap if deposit is None else deposit
     create = sim.inbox.unsafeCreateRetryableTicket if unsafe else sim.inbox.createRetryableTicket
-    return create(to, call_value, submission_cost, sender, sender, gas_limit, fee_cap, data, value=deposit, sender=sender)
+    return create(
+        to, call_value, submission_cost, sender, sender, gas_limit, fee_cap, data, value=deposit, sender=sender
+    )
 
 
 #: name -> (retryable arguments given the L2 target, the attack's journal status)
 L1_TO_L2_ATTACKS = {
-    "calldata-at-the-limit": (lambda t: dict(to=t, data=b"\xff" * MAX_RETRY_DATA), Status.DELIVERED),
+    "calldata-at-the-limit": (lambda t: {"to": t, "data": b"\xff" * MAX_RETRY_DATA}, Status.DELIVERED),
     # a gas limit just above what the destination spends: little gas comes back for copying its data
     "revert-data-64KiB": (
-        lambda t: dict(to=t, data=_call("revertWith(uint256)", 64 * KIB), gas_limit=100_000), Status.FAILED
+        lambda t: {"to": t, "data": _call("revertWith(uint256)", 64 * KIB), "gas_limit": 100_000},
+        Status.FAILED,
     ),
     "revert-data-128KiB": (
-        lambda t: dict(to=t, data=_call("revertWith(uint256)", 128 * KIB), gas_limit=100_000), Status.FAILED
+        lambda t: {"to": t, "data": _call("revertWith(uint256)", 128 * KIB), "gas_limit": 100_000},
+        Status.FAILED,
     ),
     "return-bomb-128KiB": (
-        lambda t: dict(to=t, data=_call("returnWith(uint256)", 128 * KIB), gas_limit=100_000), Status.DELIVERED
+        lambda t: {"to": t, "data": _call("returnWith(uint256)", 128 * KIB), "gas_limit": 100_000},
+        Status.DELIVERED,
     ),
-    "return-bomb-256KiB": (lambda t: dict(to=t, data=_call("returnWith(uint256)", 256 * KIB)), Status.DELIVERED),
-    "burns-a-block-of-gas": (
-        lambda t: dict(to=t, data=_call("burn()"), gas_limit=25_000_000), Status.FAILED
-    ),
+    "return-bomb-256KiB": (lambda t: {"to": t, "data": _call("returnWith(uint256)", 256 * KIB)}, Status.DELIVERED),
+    "burns-a-block-of-gas": (lambda t: {"to": t, "data": _call("burn()"), "gas_limit": 25_000_000}, Status.FAILED),
     "gas-limit-max-uint64": (
-        lambda t: dict(to=t, data=_call("burn()"), gas_limit=MAX_UINT64, fee_cap=0), Status.FAILED
+        lambda t: {"to": t, "data": _call("burn()"), "gas_limit": MAX_UINT64, "fee_cap": 0},
+        Status.FAILED,
     ),
     "fee-cap-max-uint256": (
-        lambda t: dict(to=t, data=b"", gas_limit=100_000, fee_cap=MAX_UINT256, deposit=10**15, unsafe=True),
+        lambda t: {
+            "to": t,
+            "data": b"",
+            "gas_limit": 100_000,
+            "fee_cap": MAX_UINT256,
+            "deposit": 10**15,
+            "unsafe": True,
+        },
         Status.FAILED,
     ),
     "submission-cost-max-uint256": (
-        lambda t: dict(to=t, data=b"", call_value=1, submission_cost=MAX_UINT256, deposit=10**15, unsafe=True),
+        lambda t: {
+            "to": t,
+            "data": b"",
+            "call_value": 1,
+            "submission_cost": MAX_UINT256,
+            "deposit": 10**15,
+            "unsafe": True,
+        },
         Status.REJECTED,
     ),
-    "reverting-target": (lambda t: dict(to=t, data=_call("revertWith(uint256)", 4)), Status.FAILED),
+    "reverting-target": (lambda t: {"to": t, "data": _call("revertWith(uint256)", 4)}, Status.FAILED),
     "self-destructing-target": (
-        lambda t: dict(to=t, data=_call("destroy(address)", 0xBEEF), call_value=7), Status.DELIVERED
+        lambda t: {"to": t, "data": _call("destroy(address)", 0xBEEF), "call_value": 7},
+        Status.DELIVERED,
     ),
     "reentering-the-precompile": (
-        lambda t: dict(to="0x000000000000000000000000000000000000006E", data=_call("redeem(bytes32)", 1)), Status.FAILED
+        lambda t: {"to": "0x000000000000000000000000000000000000006E", "data": _call("redeem(bytes32)", 1)},
+        Status.FAILED,
     ),
 }
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import pytest
 from eth_utils import keccak
 
-from ape_livepeer_migration.relayer.journal import Direction, Status
 from ape_livepeer_migration.relayer.core import Delivery, Relayer, Seen, TicketState
+from ape_livepeer_migration.relayer.journal import Direction, Status
 
 CONFIRM_PERIOD = 5
 LIFETIME = 100
@@ -80,8 +80,10 @@ class ModelChains:
             return RuntimeError("request already submitted")
         self.l2_block += 1
         outcome = Delivery(
-            "0x" + keccak(message.number.to_bytes(32, "big")).hex(), Status.FAILED if message.fails else Status.DELIVERED,
-            f"0xtx{message.number}", self.l2_time + LIFETIME if message.fails else None,
+            "0x" + keccak(message.number.to_bytes(32, "big")).hex(),
+            Status.FAILED if message.fails else Status.DELIVERED,
+            f"0xtx{message.number}",
+            self.l2_time + LIFETIME if message.fails else None,
         )
         self.deliveries[message.number] = [outcome]
         return outcome
@@ -124,7 +126,6 @@ class ModelBackend:
             lambda: [Seen(m.position, b, m) for b, m in self.chains.outbound_msgs if start <= b <= end]
         )
 
-
     def deliveries(self, messages):
         def effect():
             self.chains.mine()  # the relayer waits for its submissions in flight
@@ -139,7 +140,7 @@ class ModelBackend:
     def deliver_batch(self, messages):
         for message in messages:  # each send is a call the relayer can die at; it lands later
             self.chains._step(lambda message=message: self.chains.mempool.append(message))
-        return self.chains._step(lambda: self.chains.mine()[-len(messages):])
+        return self.chains._step(lambda: self.chains.mine()[-len(messages) :])
 
     def ticket(self, ticket_id):
         def effect():
@@ -306,7 +307,7 @@ def test_rejected_submission_is_final(tmp_path):
 
     def rejecting(messages):
         rejected = []
-        for message, outcome in zip(messages, deliver_batch(messages)):
+        for message, outcome in zip(messages, deliver_batch(messages), strict=True):
             rejected.append(Delivery(outcome.ticket_id, Status.REJECTED, outcome.tx_hash, None))
             chains.deliveries[message.number] = [rejected[-1]]
         return rejected
@@ -333,7 +334,7 @@ def test_a_delivery_error_that_did_not_deliver_is_raised_after_the_other_directi
         relayer.relay_once()
     assert [r.status for r in relayer.status(Direction.L1_TO_L2)] == [Status.READY] * 4
     assert [r.status for r in relayer.status(Direction.L2_TO_L1)] == [Status.DONE] * 4
-    assert chains.executions == {p: 1 for p in range(4)}
+    assert chains.executions == dict.fromkeys(range(4), 1)
 
 
 def test_an_l2_to_l1_error_does_not_hold_back_deliveries(tmp_path):
@@ -348,7 +349,8 @@ def test_an_l2_to_l1_error_does_not_hold_back_deliveries(tmp_path):
     with pytest.raises(ConnectionError, match="L2 logs"):
         relayer.relay_once()
     assert [r.status for r in relayer.status(Direction.L1_TO_L2)] == [Status.DELIVERED] * 2 + [
-        Status.FAILED, Status.DELIVERED
+        Status.FAILED,
+        Status.DELIVERED,
     ]
     assert relayer.status(Direction.L2_TO_L1) == []
 
@@ -414,7 +416,12 @@ def test_a_message_that_cannot_be_delivered_is_journaled_undelivered_and_skipped
     assert relayer.relay_once().delivered == [1]
     check_exactly_once(chains, relayer)
     assert relayer.journal.transitions(Direction.L1_TO_L2, 1) == [
-        Status.READY, Status.UNDELIVERED, Status.READY, Status.UNDELIVERED, Status.READY, Status.DELIVERED
+        Status.READY,
+        Status.UNDELIVERED,
+        Status.READY,
+        Status.UNDELIVERED,
+        Status.READY,
+        Status.DELIVERED,
     ]
 
 

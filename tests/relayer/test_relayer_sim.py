@@ -3,12 +3,12 @@
 import pytest
 from shared import run_until_idle
 
-from ape_livepeer_migration.arbitrum.simulator.deploy import load_simulator, simulator_deployment
-from ape_livepeer_migration.relayer.core import Relayer
-from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
-from ape_livepeer_migration.exceptions import ArbitrumError, ChainIdMismatchError
-from ape_livepeer_migration.relayer.journal import Direction, Status, load
 from ape_livepeer_migration._eth import event_topic, hex_text
+from ape_livepeer_migration.arbitrum.simulator.deploy import load_simulator, simulator_deployment
+from ape_livepeer_migration.exceptions import ArbitrumError, ChainIdMismatchError
+from ape_livepeer_migration.relayer.core import Relayer
+from ape_livepeer_migration.relayer.journal import Direction, Status, load
+from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
 
 RECEIVED_FROM_L1 = "ReceivedFromL1(uint256,uint256,bytes)"
 RECEIVED_FROM_L2 = "ReceivedFromL2(uint256,bytes)"
@@ -98,8 +98,8 @@ def test_load_simulator_round_trips_and_checks_chains(chains, sim, accounts):
 
 
 def test_journal_of_another_deployment_is_refused(chains, sim, tmp_path):
-    from ape_livepeer_migration.relayer.journal import Journal
     from ape_livepeer_migration.exceptions import JournalMismatch
+    from ape_livepeer_migration.relayer.journal import Journal
 
     Journal(tmp_path / "relay.db", {"another": "deployment"}).close()
     with pytest.raises(JournalMismatch):
@@ -165,8 +165,14 @@ def submissions(chains, sim):
     """Request numbers of every RetryableSubmitted on L2, in chain order."""
     logs = chains.l2.provider.make_request(
         "eth_getLogs",
-        [{"address": str(sim.arb_retryable_tx.address), "fromBlock": "0x0", "toBlock": "latest",
-          "topics": [hex_text(event_topic("RetryableSubmitted(bytes32,bytes32,bool)"))]}],
+        [
+            {
+                "address": str(sim.arb_retryable_tx.address),
+                "fromBlock": "0x0",
+                "toBlock": "latest",
+                "topics": [hex_text(event_topic("RetryableSubmitted(bytes32,bytes32,bool)"))],
+            }
+        ],
     )
     return [(log["topics"][1], log["transactionHash"]) for log in logs]
 
@@ -272,7 +278,9 @@ def test_an_account_without_a_clear_key_signs_through_ape(chains, sim, send_to_l
     relayer.journal.close()
 
 
-def test_a_batch_bigger_than_a_block_is_sent_one_block_at_a_time(chains, relayer, sim, send_to_l2, event_payloads, endpoints):
+def test_a_batch_bigger_than_a_block_is_sent_one_block_at_a_time(
+    chains, relayer, sim, send_to_l2, event_payloads, endpoints
+):
     """anvil mines what its pool holds when a transaction arrives, one block's worth, and leaves
     the rest pending: the relayer sends at most a block's worth (by gas limit) at a time."""
     _, l2_endpoint = endpoints

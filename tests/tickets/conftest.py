@@ -2,10 +2,10 @@
 
 import pytest
 from shared import account_fixture
-from tickets.broker_helpers import ROUND_LENGTH, TICKET_VALIDITY_PERIOD, UNLOCK_PERIOD, L1WithBroker
 
 from ape_livepeer_migration.protocol.deploy import deploy_l1_protocol, deploy_ticket_broker
 from ape_livepeer_migration.protocol.tickets import BrokerDomain
+from tickets.broker_helpers import ROUND_LENGTH, TICKET_VALIDITY_PERIOD, UNLOCK_PERIOD, L1WithBroker
 
 deployer, orchestrator, orchestrator2, broadcaster, delegator = (account_fixture(i) for i in range(5))
 
@@ -18,7 +18,11 @@ def l1_with_broker(two_chains, deployer, orchestrator, orchestrator2, delegator)
     with l1:
         protocol = deploy_l1_protocol(
             deployer,
-            genesis={orchestrator.address: stake, orchestrator2.address: stake, delegator.address: L1WithBroker.DELEGATED},
+            genesis={
+                orchestrator.address: stake,
+                orchestrator2.address: stake,
+                delegator.address: L1WithBroker.DELEGATED,
+            },
             round_length=ROUND_LENGTH,
         )
         broker = deploy_ticket_broker(protocol, deployer, UNLOCK_PERIOD, TICKET_VALIDITY_PERIOD)

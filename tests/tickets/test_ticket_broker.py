@@ -1,10 +1,10 @@
 """TicketBroker against the real L1 protocol: funding, redemption, reserve, unlock, every revert."""
 
 import pytest
-from tickets.broker_helpers import TICKET_VALIDITY_PERIOD, UNLOCK_PERIOD
 
 from ape_livepeer_migration.protocol.tickets import is_winning, sign_ticket
 from ape_livepeer_migration.testing.reverts import reverts
+from tickets.broker_helpers import TICKET_VALIDITY_PERIOD, UNLOCK_PERIOD
 
 ETH = 10**18
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
@@ -312,9 +312,7 @@ def test_signature_recovering_to_zero_address_rejected(l1p, broadcaster, orchest
 # --- reserve --------------------------------------------------------------------------------
 
 
-def test_shortfall_comes_from_reserve_capped_per_recipient_per_round(
-    l1p, broadcaster, orchestrator, orchestrator2
-):
+def test_shortfall_comes_from_reserve_capped_per_recipient_per_round(l1p, broadcaster, orchestrator, orchestrator2):
     reserve = 4 * ETH
     l1p.broker.fundDepositAndReserve(ETH // 2, reserve, sender=broadcaster, value=ETH // 2 + reserve)
     pool = l1p.bonding_manager.getTranscoderPoolSize()

@@ -41,15 +41,15 @@ tickets = st.builds(
 
 
 def sample_ticket(**overrides):
-    fields = dict(
-        recipient="0x" + "11" * 20,
-        sender="0x" + "44" * 20,
-        face_value=10**15,
-        win_prob=win_prob(Fraction(1, 2)),
-        sender_nonce=7,
-        recipient_rand_hash=recipient_rand_hash(12345),
-        aux_data=aux_data(3, b"\xab" * 32),
-    )
+    fields = {
+        "recipient": "0x" + "11" * 20,
+        "sender": "0x" + "44" * 20,
+        "face_value": 10**15,
+        "win_prob": win_prob(Fraction(1, 2)),
+        "sender_nonce": 7,
+        "recipient_rand_hash": recipient_rand_hash(12345),
+        "aux_data": aux_data(3, b"\xab" * 32),
+    }
     fields.update(overrides)
     return Ticket(**fields)
 
@@ -159,7 +159,9 @@ def test_new_ticket_commits_to_its_secret_and_is_signed_by_its_sender(accounts, 
     ticket, signature, rand = new_ticket(signer, codec_domain, recipient, 10**15, 2**255, 9, aux)
     assert ticket == Ticket(recipient, signer.address, 10**15, 2**255, 9, recipient_rand_hash(rand), aux)
     assert signature == sign_ticket(ticket, signer, codec_domain)
-    on_behalf, _, other_rand = new_ticket(signer, codec_domain, recipient, 1, 1, 1, aux, sender_address="0x" + "44" * 20)
+    on_behalf, _, other_rand = new_ticket(
+        signer, codec_domain, recipient, 1, 1, 1, aux, sender_address="0x" + "44" * 20
+    )
     assert on_behalf.sender == "0x" + "44" * 20 and other_rand != rand
 
 
@@ -175,4 +177,3 @@ def test_draw_winning_ticket_signs_consecutive_nonces_until_one_wins(accounts, c
         assert codec_broker.isWinningTicket(signature, rand, ticket.win_prob) is True
         nonces.add(ticket.sender_nonce)
     assert len(nonces) > 1  # 20 draws at 1 in 4 all stopping at the same nonce: probability below 1e-11
-

@@ -160,8 +160,10 @@ def _retryable_tx(
     else:
         retryable_tx = _deployed(l2, contract("SimArbRetryableTx"), *args, sender=operator)
         if retryable_tx.address != target:
-            raise ArbitrumError(f"ArbRetryableTx deployed at {retryable_tx.address}, its forwarder expects {target}: "
-                               f"{operator.address} sent another L2 transaction in between")
+            raise ArbitrumError(
+                f"ArbRetryableTx deployed at {retryable_tx.address}, its forwarder expects {target}: "
+                f"{operator.address} sent another L2 transaction in between"
+            )
     return forwarder, forwarder_code, retryable_tx
 
 
@@ -190,8 +192,16 @@ def deploy_fork_delivery(chains: TwoChains, operator: AccountAPI, arbitrum: Arbi
     """
     forwarder, forwarder_code, retryable_tx = _retryable_tx(chains.l2, operator, None, None)
     # tickets sent on the L1 fork before this deployment are delivered too: the L1 scan starts at the fork
-    return _fork_delivery(chains, operator, arbitrum, retryable_tx, str(forwarder.address), forwarder_code,
-                          _fork_block(chains.l1) + 1, chains.l2.block_number)
+    return _fork_delivery(
+        chains,
+        operator,
+        arbitrum,
+        retryable_tx,
+        str(forwarder.address),
+        forwarder_code,
+        _fork_block(chains.l1) + 1,
+        chains.l2.block_number,
+    )
 
 
 def _fork_block(chain: Chain) -> int:
@@ -217,8 +227,16 @@ def attach_fork_delivery(
     forwarder_code = _checked_forwarder(chains.l2, retryable_tx, template)
     if retryable_tx.operator() != operator.address:
         raise ArbitrumError(f"{operator.address} is not the operator of this fork delivery")
-    return _fork_delivery(chains, operator, arbitrum, retryable_tx, template, forwarder_code,
-                          addresses["l1_deploy_block"], addresses["l2_deploy_block"])
+    return _fork_delivery(
+        chains,
+        operator,
+        arbitrum,
+        retryable_tx,
+        template,
+        forwarder_code,
+        addresses["l1_deploy_block"],
+        addresses["l2_deploy_block"],
+    )
 
 
 def _checked_forwarder(l2: Chain, retryable_tx: Any, template: str) -> bytes:
@@ -230,8 +248,14 @@ def _checked_forwarder(l2: Chain, retryable_tx: Any, template: str) -> bytes:
 
 
 def _fork_delivery(
-    chains: TwoChains, operator: AccountAPI, arbitrum: ArbitrumContracts, retryable_tx: Any, template: str,
-    forwarder_code: bytes, l1_deploy_block: int, l2_deploy_block: int,
+    chains: TwoChains,
+    operator: AccountAPI,
+    arbitrum: ArbitrumContracts,
+    retryable_tx: Any,
+    template: str,
+    forwarder_code: bytes,
+    l1_deploy_block: int,
+    l2_deploy_block: int,
 ) -> ArbitrumSimulator:
     """An :class:`ArbitrumSimulator` over ``arbitrum``'s L1 contracts and the fork delivery's L2 ones; the scans
     start at ``l1_deploy_block`` and ``l2_deploy_block``."""
@@ -277,7 +301,9 @@ def attach_simulator(chains: TwoChains, operator: AccountAPI, addresses: dict) -
         bridge, inbox, outbox = (
             l1.bind(container.at(addresses[key]))
             for container, key in (
-                (contract("SimBridge"), "bridge"), (contract("SimInbox"), "inbox"), (contract("SimOutbox"), "outbox")
+                (contract("SimBridge"), "bridge"),
+                (contract("SimInbox"), "inbox"),
+                (contract("SimOutbox"), "outbox"),
             )
         )
     with l2:

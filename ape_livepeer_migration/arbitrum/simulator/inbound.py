@@ -63,7 +63,6 @@ class DeliveryResult:
     already_delivered: bool  # True when an earlier call delivered it
 
 
-
 def _block_gas_limit(chain: Chain) -> int:
     return rpc_int(chain.provider.make_request("eth_getBlockByNumber", ["latest", False])["gasLimit"])
 
@@ -172,7 +171,7 @@ def _retryable_logs(sim: ArbitrumSimulator) -> list[dict]:
     )
 
 
-def _request(message: RetryableMessage) -> tuple:
+def retryable_request(message: RetryableMessage) -> tuple:
     """``SimArbRetryableTx.Request`` of ``message``."""
     return (
         message.request_id,
@@ -202,7 +201,7 @@ def deliver_retryable(sim: ArbitrumSimulator, message: RetryableMessage) -> Deli
     # a submission that cannot fit in a block is not auto-redeemed and needs much less gas
     gas = min(sim.arb_retryable_tx.submissionGas(message.gas_limit, len(message.data)), _block_gas_limit(sim.chains.l2))
     receipt = sim.arb_retryable_tx.submitRetryable(
-        _request(message), value=message.deposit, sender=sim.operator, gas=gas, **fee_kwargs(sim.chains.l2)
+        retryable_request(message), value=message.deposit, sender=sim.operator, gas=gas, **fee_kwargs(sim.chains.l2)
     )
     raw = sim.chains.l2.provider.make_request("eth_getTransactionReceipt", [receipt.txn_hash])
     return _delivery_from_logs(raw["logs"], message, already=False)
@@ -268,7 +267,10 @@ def deliveries_of(
     if not any(submitted):
         return [None] * len(messages)
     logs = _retryable_logs(sim)
-    return [_delivery_from_logs(logs, m, already=True) if done else None for m, done in zip(messages, submitted)]
+    return [
+        _delivery_from_logs(logs, m, already=True) if done else None
+        for m, done in zip(messages, submitted, strict=True)
+    ]
 
 
 def _plant_forwarders(sim: ArbitrumSimulator, rpc: HttpRpc, l1_senders: Sequence[str]) -> dict[str, Exception]:
@@ -278,7 +280,7 @@ def _plant_forwarders(sim: ArbitrumSimulator, rpc: HttpRpc, l1_senders: Sequence
     codes = rpc.batch([("eth_getCode", [alias, "latest"]) for alias in aliases.values()])
     missing: list[str] = []
     refused: dict[str, Exception] = {}
-    for (sender, alias), code in zip(aliases.items(), codes):
+    for (sender, alias), code in zip(aliases.items(), codes, strict=True):
         code = hex_bytes(_answer(code))
         if not code:
             missing.append(alias)
@@ -323,7 +325,9 @@ def _receipts(rpc: HttpRpc, hashes: Sequence[str], timeout: float) -> list[dict]
     deadline = time.monotonic() + timeout
     while missing := [h for h in hashes if h not in found]:
         if rpc.request("eth_getTransactionReceipt", [missing[-1]]) is not None:
-            for tx_hash, receipt in zip(missing, rpc.batch([("eth_getTransactionReceipt", [h]) for h in missing])):
+            for tx_hash, receipt in zip(
+                missing, rpc.batch([("eth_getTransactionReceipt", [h]) for h in missing]), strict=True
+            ):
                 if _answer(receipt) is not None:
                     found[tx_hash] = receipt
         elif time.monotonic() > deadline:
@@ -364,20 +368,22 @@ def submit_retryables(
     shapes = list(dict.fromkeys((m.gas_limit, len(m.data)) for m in messages))
     latest, nonce, *gas_needed = (
         _answer(answer)
-        for answer in rpc.batch([
-            ("eth_getBlockByNumber", ["latest", False]),
-            ("eth_getTransactionCount", [operator, "pending"]),
-            *(
-                _eth_call(
-                    sim.arb_retryable_tx.address, _SUBMISSION_GAS_CALL + abi_encode(["uint256", "uint256"], shape)
-                )
-                for shape in shapes
-            ),
-        ])
+        for answer in rpc.batch(
+            [
+                ("eth_getBlockByNumber", ["latest", False]),
+                ("eth_getTransactionCount", [operator, "pending"]),
+                *(
+                    _eth_call(
+                        sim.arb_retryable_tx.address, _SUBMISSION_GAS_CALL + abi_encode(["uint256", "uint256"], shape)
+                    )
+                    for shape in shapes
+                ),
+            ]
+        )
     )
     block_gas = rpc_int(latest["gasLimit"])
     # a submission too big for a block gets the block's gas (and no auto-redeem)
-    gas_of = {shape: min(rpc_int(gas), block_gas) for shape, gas in zip(shapes, gas_needed)}
+    gas_of = {shape: min(rpc_int(gas), block_gas) for shape, gas in zip(shapes, gas_needed, strict=True)}
     nonce = rpc_int(nonce)
     sign = _signer(sim.operator)
 
@@ -397,35 +403,44 @@ def submit_retryables(
             if chunk and gas > room:
                 break
             room -= gas
-            chunk.append((message, sign({
-                "type": 2,
-                "chainId": l2.chain_id,
-                "nonce": nonce + len(results) + len(chunk),
-                "to": str(sim.arb_retryable_tx.address),
-                "data": _SUBMIT_RETRYABLE_CALL + abi_encode([_REQUEST_TYPE], [_request(message)]),
-                "value": message.deposit,
-                "gas": gas,
-                "maxFeePerGas": max_fee,  # as fee_kwargs: twice the next block's base fee
-                "maxPriorityFeePerGas": 0,
-            })))
+            chunk.append(
+                (
+                    message,
+                    sign(
+                        {
+                            "type": 2,
+                            "chainId": l2.chain_id,
+                            "nonce": nonce + len(results) + len(chunk),
+                            "to": str(sim.arb_retryable_tx.address),
+                            "data": _SUBMIT_RETRYABLE_CALL + abi_encode([_REQUEST_TYPE], [retryable_request(message)]),
+                            "value": message.deposit,
+                            "gas": gas,
+                            "maxFeePerGas": max_fee,  # as fee_kwargs: twice the next block's base fee
+                            "maxPriorityFeePerGas": 0,
+                        }
+                    ),
+                )
+            )
         sent: list[tuple[RetryableMessage, str]] = []
         answers = rpc.batch([("eth_sendRawTransaction", [tx]) for _, tx in chunk])
-        for (message, _), answer in zip(chunk, answers):
+        for (message, _), answer in zip(chunk, answers, strict=True):
             if isinstance(answer, Exception):
                 stopped = SubmissionError(f"submission of message {message.message_num} refused: {answer}")
                 break
             sent.append((message, answer))
         if stopped is not None:
             _drop_behind_gap(rpc, [a for a in answers[len(sent) + 1 :] if not isinstance(a, Exception)])
-        for (message, tx_hash), receipt in zip(sent, _receipts(rpc, [h for _, h in sent], timeout)):
+        for (message, tx_hash), receipt in zip(sent, _receipts(rpc, [h for _, h in sent], timeout), strict=True):
             if rpc_int(receipt["status"]) == 1:
                 results.append(_delivery_from_logs(receipt["logs"], message, already=False))
             else:
                 gas = gas_of[(message.gas_limit, len(message.data))]
-                results.append(SubmissionError(
-                    f"submission {tx_hash} of message {message.message_num} reverted "
-                    f"(gas used {rpc_int(receipt['gasUsed'])} of {gas})"
-                ))
+                results.append(
+                    SubmissionError(
+                        f"submission {tx_hash} of message {message.message_num} reverted "
+                        f"(gas used {rpc_int(receipt['gasUsed'])} of {gas})"
+                    )
+                )
     if stopped is None:  # every message has its result
         return results
     return results + [stopped] * (len(messages) - len(results))

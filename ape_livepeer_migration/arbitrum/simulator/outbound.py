@@ -19,6 +19,7 @@ from ape_livepeer_migration.arbitrum.simulator.deploy import ArbitrumSimulator, 
 if TYPE_CHECKING:
     from ape.api import AccountAPI
 
+
 @dataclass(frozen=True)
 class SendRootAssertion:
     root: bytes
