@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from shared import LPT, ROUND_LENGTH, run_until_idle
+from shared import LPT, ROUND_LENGTH, relayer, run_until_idle  # noqa: F401 (relayer: a fixture)
 
 from ape_livepeer_migration._eth import rpc_int
 from ape_livepeer_migration.arbitrum import simulator as sim_api
