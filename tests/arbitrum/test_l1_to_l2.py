@@ -406,31 +406,14 @@ def test_delivery_is_exactly_once_and_replays_report_the_first_outcome(chains, s
     assert again.already_delivered and not first.already_delivered
     assert (again.ticket_id, again.status, again.l2_tx_hash) == (first.ticket_id, first.status, first.l2_tx_hash)
     assert first.ticket_id == keccak(chains.l2.chain_id.to_bytes(32, "big") + message.request_id)
-    request = _request(message)
+    request = sim_api.retryable_request(message)
     with reverts("AlreadySubmitted", requestId=message.request_id):
         sim.arb_retryable_tx.submitRetryable(request, value=message.deposit, sender=operator, gas=2_000_000)
 
 
-def _request(message):
-    return (
-        message.request_id,
-        message.base_fee_l1,
-        message.deposit,
-        message.l2_call_value,
-        message.max_fee_per_gas,
-        message.gas_limit,
-        message.max_submission_cost,
-        message.excess_fee_refund_address,
-        message.call_value_refund_address,
-        message.to,
-        message.data,
-        message.l1_sender,
-    )
-
-
 def test_submit_guards(chains, sim, send_to_l2, operator, user):
     message = send_to_l2(value=1_000)
-    request = _request(message)
+    request = sim_api.retryable_request(message)
     rtx = sim.arb_retryable_tx
     with reverts("NotOperator", sender=user):
         rtx.submitRetryable(request, value=1_000, sender=user, gas=2_000_000)
