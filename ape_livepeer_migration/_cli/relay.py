@@ -61,6 +61,9 @@ def _show_pass(report, as_json: bool) -> None:
         ("L2->L1 waiting for confirmation", [i for i in report.seen_l2 if i not in report.executed]),
     ):
         if ids:
-            click.echo(f"{label}: {', '.join(map(str, ids))}")
+            # a count, then the messages' ids as status shows them (#N), so that an id never reads as a count
+            click.echo(f"{label} {len(ids)} ({', '.join(f'#{i}' for i in ids)})")
+    for message_id, error in report.undelivered.items():
+        click.echo(f"L1->L2 #{message_id} not delivered (skipped until retried): {error}")
     for message_id, error in report.execution_errors.items():
-        click.echo(f"L2->L1 {message_id} not executed: {error}")
+        click.echo(f"L2->L1 #{message_id} not executed: {error}")

@@ -47,7 +47,7 @@ def test_migrate_then_relay_stakes_on_l2(run, lp, world):
     assert result.exit_code == 0, result.output
     assert "Migration #2 sent" in result.output
     relayed = run("relay")
-    assert relayed.exit_code == 0 and "L1->L2 delivered: 1" in relayed.output
+    assert relayed.exit_code == 0 and "L1->L2 delivered 1 (#1)" in relayed.output
     st = lp.status(world.d1.address)
     assert st.l1.stake == 0
     assert st.l2.delegate == world.o1.address and st.l2.stake == 600 * LPT
@@ -369,7 +369,7 @@ def test_relay_watch_stops_on_interrupt(run, lp, world, monkeypatch):
     monkeypatch.setattr(threading.Event, "wait", stop)
     result = run("relay", "--watch")
     assert result.exit_code == 0, result.output
-    assert "L1->L2 delivered: 1" in result.output
+    assert "L1->L2 delivered 1 (#1)" in result.output
     assert lp.status(world.d1.address).lpt["l2"] == LPT
 
 
