@@ -2,7 +2,7 @@
 
 import click
 
-from ape_livepeer_migration._cli.context import Refusals, Session, signer
+from ape_livepeer_migration._cli.context import Refusals, Session, account_address, signer
 from ape_livepeer_migration._cli.options import (
     Address,
     LockIds,
@@ -30,7 +30,7 @@ def status(ctx, address, account, as_json):
     from ape_livepeer_migration._eth import amount_text
 
     if address is None:
-        address = signer(account).address
+        address = account_address(account)
     with Session(ctx, as_json) as lp, Refusals():
         st = lp.status(address)
     if as_json:

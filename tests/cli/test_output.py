@@ -1,10 +1,24 @@
-"""What the commands print: counts and ids that cannot be mistaken for each other."""
+"""What the commands print: counts and ids that cannot be mistaken for each other, and every bad input (an account
+Ape holds no key for, a mistake in the plugin's configuration) as one line, or as JSON with ``--json``."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
+
 from .conftest import LPT
+
+NO_KEY = "0x" + "ab" * 20
+
+
+def _json_error(result, code, text):
+    """``result`` printed only ``{"error": ...}`` containing ``text`` and exited with ``code``."""
+    assert result.exit_code == code, result.output
+    error = json.loads(result.output)["error"]
+    assert list(json.loads(result.output)) == ["error"] and text in error
+    return error
+
 
 # ---------------------------------------------------------------------------- relay's counts and ids
 
@@ -25,3 +39,74 @@ def test_relay_json_lists_the_ids(run, lp, world):
     lp.bridge_in(world.d1, LPT)
     report = json.loads(run("relay", "--json").output)
     assert report["delivered"] == [1] and report["seen_l1"] == [1]
+
+
+# ---------------------------------------------------------------------------- accounts
+
+
+def test_status_of_an_address_without_a_key_reads_it(run, world):
+    result = run("status", "--account", world.o1.address.lower(), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["account"] == world.o1.address
+
+
+@pytest.mark.parametrize(
+    "option, args",
+    [
+        ("--account", ("bridge-in", "1", "--account", NO_KEY, "--yes")),
+        ("--account", ("migrate", "--account", NO_KEY, "--yes")),
+        ("--account", ("call-reward", "--account", NO_KEY)),
+        ("--operator", ("relay", "--operator", NO_KEY)),
+    ],
+)
+def test_an_account_without_a_key_is_one_line_and_sends_nothing(run, world, nonces, option, args):
+    before = nonces(world.d1, world.operator)
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    message = f"Invalid value for '{option}': Ape holds no key for {NO_KEY}: import it with `ape accounts import`"
+    assert [line for line in result.output.splitlines() if "Error" in line] == [f"Error: {message} or use test:N"]
+    _json_error(run(*args, "--json"), 2, message)
+    assert nonces(world.d1, world.operator) == before
+
+
+# ---------------------------------------------------------------------------- configuration
+
+
+@pytest.mark.parametrize(
+    "section, message",
+    [
+        ({"gas_marginn": 2}, "ape-config.yaml: livepeer_migration.gas_marginn is not a setting"),
+        ({"gas_margin": "abc"}, "ape-config.yaml: livepeer_migration.gas_margin: input should be a valid number"),
+        ({"local": {"l1_port": "x"}}, "ape-config.yaml: livepeer_migration.local.l1_port: input should be a valid"),
+    ],
+)
+def test_a_config_mistake_is_one_line_naming_the_key(run, world, nonces, monkeypatch, section, message):
+    from ape import config
+
+    # the section as Ape holds it before validating it: read (and refused) when a command first needs it
+    monkeypatch.setitem(config.local_project.config._plugin_configs, "livepeer_migration", section)
+    before = nonces(world.d1)
+    result = run("bridge-in", "1", "--account", "test:4", "--yes")
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines() == [result.output.splitlines()[0]] and message in result.output
+    _json_error(run("bridge-in", "1", "--account", "test:4", "--yes", "--json"), 1, message)
+    assert nonces(world.d1) == before
+
+
+# ---------------------------------------------------------------------------- --json errors
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (("bridge-in", "abc", "--account", "test:4", "--yes"), 2, "'abc' is not a decimal number"),
+        (("bridge-in", "100000", "--account", "test:4", "--yes"), 1, "less than 100,000"),
+        (("status",), 2, "--account"),
+        (("bridge-in", "1", "--account", "test:4"), 2, "With --json nothing is asked: add --yes to send."),
+        (("call-reward", "--account", "test:4"), 1, "is not an active orchestrator on L2"),
+    ],
+)
+def test_json_errors_are_json(run, world, nonces, args, code, message):
+    before = nonces(world.d1)
+    _json_error(run(*args, "--json"), code, message)
+    assert nonces(world.d1) == before
