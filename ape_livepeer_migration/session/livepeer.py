@@ -267,6 +267,10 @@ class Livepeer:
 
     # ------------------------------------------------------------------ orchestrators on L2
 
+    def check_reward(self, address: str) -> int:
+        """Refuse a ``reward()`` call of ``address`` on L2 that cannot succeed; the current L2 round. Sends nothing."""
+        return rewards.check_reward(self.deployment, self.preflight, address)
+
     def call_reward(self, account: AccountAPI) -> RewardResult:
         """Call ``reward()`` on L2 for ``account`` (an active orchestrator), initializing the round first if needed.
 

@@ -26,19 +26,88 @@ def _json_error(result, code, text):
 def test_relay_prints_a_count_then_the_message_ids(run, lp, world):
     lp.bridge_in(world.d1, LPT)
     lp.bridge_in(world.d1, 2 * LPT)
-    result = run("relay")
+    result = run("relay", "--yes")
     assert result.exit_code == 0, result.output
     # o1's migration was message #0; the two deposits are #1 and #2
     assert result.output.splitlines() == ["L1->L2 delivered 2 (#1, #2)"]
     lp.bridge_out(world.d1, LPT)
-    relayed = run("relay", "--no-fast-forward").output.splitlines()
+    relayed = run("relay", "--yes", "--no-fast-forward").output.splitlines()
     assert [line for line in relayed if not line.startswith("INFO:")] == ["L2->L1 waiting for confirmation 1 (#0)"]
 
 
 def test_relay_json_lists_the_ids(run, lp, world):
     lp.bridge_in(world.d1, LPT)
-    report = json.loads(run("relay", "--json").output)
+    report = json.loads(run("relay", "--yes", "--json").output)
     assert report["delivered"] == [1] and report["seen_l1"] == [1]
+
+
+# ---------------------------------------------------------------------------- asking first, and waiting
+
+
+def test_relay_asks_first_and_a_no_relays_nothing(run, lp, world):
+    lp.bridge_in(world.d1, LPT)
+    refused = run("relay", input="n\n")
+    assert refused.exit_code == 1 and "Relay the cross-chain messages of the local pair now? [y/N]" in refused.output
+    assert lp.status(world.d1.address).lpt["l2"] == 0
+    relayed = run("relay", input="y\n")
+    assert relayed.exit_code == 0 and "L1->L2 delivered 1 (#1)" in relayed.output
+    assert lp.status(world.d1.address).lpt["l2"] == LPT
+
+
+def test_call_reward_asks_first_and_a_no_sends_nothing(run, world, reward_round, nonces):
+    before = nonces(world.o1)
+    refused = run("call-reward", "--account", "test:2", input="n\n")
+    assert refused.exit_code == 1, refused.output
+    assert f"Call reward() on L2 as {world.o1.address} in round" in refused.output and "Aborted" in refused.output
+    assert nonces(world.o1) == before
+    called = run("call-reward", "--account", "test:2", input="y\n")
+    assert called.exit_code == 0 and "reward() minted" in called.output
+
+
+def test_relay_watch_asks_once_and_says_once_what_it_waits_for(run, lp, world, monkeypatch):
+    import threading
+
+    lp.bridge_in(world.d1, LPT)
+    lp.relay()
+    lp.bridge_out(world.d1, LPT)
+    waits = []
+
+    def idle_twice_then_stop(self, timeout=None):
+        waits.append(timeout)
+        if len(waits) > 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(threading.Event, "wait", idle_twice_then_stop)
+    result = run("relay", "--watch", "--no-fast-forward", input="y\n")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if not line.startswith("INFO:")]
+    assert lines == [
+        "Relay the cross-chain messages of the local pair until interrupted? [y/N]: y",
+        "L2->L1 waiting for confirmation 1 (#0)",
+        "Waiting for new cross-chain messages, and for the confirmation of L2->L1 #0.",
+    ]
+    assert len(waits) == 3  # three idle passes, one line
+
+
+def test_call_reward_watch_says_once_which_round_it_waits_for(run, lp, world, reward_round, monkeypatch):
+    import time
+
+    sleeps, real_sleep = [], time.sleep
+
+    def same_round_twice_then_stop(seconds):
+        if seconds != 7:  # Ape's own waits
+            return real_sleep(seconds)
+        sleeps.append(seconds)
+        if len(sleeps) > 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(time, "sleep", same_round_twice_then_stop)
+    result = run("call-reward", "--yes", "--account", "test:2", "--watch", "--interval", "7")
+    assert result.exit_code == 0, result.output
+    current = lp.current_round("l2")
+    waiting = f"Waiting for L2 round {current + 1} (round {current}: reward() is called)."
+    assert result.output.count("reward() minted") == 1 and result.output.count(waiting) == 1
+    assert len(sleeps) == 3
 
 
 # ---------------------------------------------------------------------------- accounts
