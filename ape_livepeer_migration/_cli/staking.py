@@ -98,6 +98,7 @@ def migrate(ctx, account, to_orchestrator, lock_ids, dry_run, yes, as_json):
     sender = signer(account)
     lock_ids = lock_ids or ()
     with Session(ctx, as_json) as lp, Refusals():
+        lp.check_migratable(sender.address, lock_ids)  # nothing to migrate comes before where it would go
         if lp.migration_orchestrator(sender.address, to_orchestrator, lock_ids) is None:
             if yes or dry_run:
                 raise click.ClickException(

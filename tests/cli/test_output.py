@@ -179,3 +179,27 @@ def test_json_errors_are_json(run, world, nonces, args, code, message):
     before = nonces(world.d1)
     _json_error(run(*args, "--json"), code, message)
     assert nonces(world.d1) == before
+
+
+# ---------------------------------------------------------------------------- the real cause first
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--account", "test:8"), "has no stake to migrate on L1"),  # and no L1 orchestrator either
+        (("--account", "test:4", "--locks", "5"), "has no unbonding lock 5 on L1"),  # and no --to-orchestrator
+        (("--account", "test:4", "--locks", "5", "--to-orchestrator", "ORCH1"), "has no unbonding lock 5 on L1"),
+    ],
+)
+@pytest.mark.parametrize("mode", [("--yes",), ("--dry-run",), ()])
+def test_migrate_names_what_is_missing_before_where_it_would_go(run, world, nonces, args, message, mode):
+    args = [world.o1.address if a == "ORCH1" else a for a in args]
+    before = nonces(world.d1, world.outsider)
+    result = run("migrate", *args, *mode)  # without --yes: refused before anything is asked
+    assert result.exit_code == 1, result.output
+    assert [line for line in result.output.splitlines() if line.strip()] == [
+        f"Error: {world.outsider.address if 'test:8' in args else world.d1.address} {message}"
+    ]
+    _json_error(run("migrate", *args, *mode, "--json"), 1, message)
+    assert nonces(world.d1, world.outsider) == before
