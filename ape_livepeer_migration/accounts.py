@@ -28,13 +28,12 @@ def resolve_account(spec: str) -> AccountAPI:
             raise LivepeerError(f"{spec!r}: there are test:0 to test:{len(test_accounts) - 1}")
         return test_accounts[int(index)]
     if re.fullmatch("0x[0-9a-fA-F]{40}", spec):
-        for account in test_accounts:
+        # Looked up among the accounts Ape holds keys for: ``accounts[address]`` would fall back to impersonating
+        # the address on a node that allows it, a signer without a key.
+        for account in (*test_accounts, *accounts):
             if account.address.lower() == spec.lower():
                 return account
-        try:
-            return accounts[spec]
-        except (KeyError, IndexError) as err:
-            raise LivepeerError(f"Ape holds no key for {spec}") from err
+        raise LivepeerError(f"Ape holds no key for {spec}: import it with `ape accounts import` or use test:N")
     if spec not in accounts.aliases:
         raise LivepeerError(f"no Ape account is called {spec!r}")
     return accounts.load(spec)

@@ -59,7 +59,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from ape_livepeer_migration.chains.networks import NetworkPair, PairKind, get_pair
-from ape_livepeer_migration.exceptions import MissingRpcError
+from ape_livepeer_migration.exceptions import ConfigError, MissingRpcError
 
 #: Chain id of the local L1: anvil's own local id.
 LOCAL_L1_CHAIN_ID = 31337
@@ -123,6 +123,34 @@ class LivepeerConfig(PluginConfig):
     sepolia: LivePairConfig = Field(default_factory=LivePairConfig)
 
     model_config = SettingsConfigDict(extra="forbid", env_prefix="APE_LIVEPEER_")
+
+
+def plugin_config() -> LivepeerConfig:
+    """The ``livepeer_migration:`` section as configured. A mistake in it (a key that is not a setting, a value of
+    the wrong type) raises :class:`ConfigError` naming the key, in one line."""
+    from ape import config
+    from ape.exceptions import ConfigError as ApeConfigError
+    from pydantic import ValidationError
+
+    try:
+        return config.get_config("livepeer_migration")
+    except (ApeConfigError, ValidationError) as err:
+        invalid: BaseException | None = err
+        while invalid is not None and not isinstance(invalid, ValidationError):
+            invalid = invalid.__cause__ or invalid.__context__
+        if invalid is None:
+            raise
+        raise ConfigError(
+            "ape-config.yaml: " + "; ".join(_config_mistake(detail) for detail in invalid.errors())
+        ) from err
+
+
+def _config_mistake(detail) -> str:
+    """One pydantic error as ``livepeer_migration.<key>: <what is wrong>``."""
+    key = ".".join(["livepeer_migration", *map(str, detail["loc"])])
+    if detail["type"] == "extra_forbidden":
+        return f"{key} is not a setting"
+    return f"{key}: {detail['msg'][0].lower()}{detail['msg'][1:]}, got {detail['input']!r}"
 
 
 @dataclass(frozen=True)

@@ -231,7 +231,7 @@ def test_the_wheel_works_in_a_project_of_its_own(installed):
             assert f"PACKAGE {venv}" in console and "ACTIVE True" in console, console
             migrated = ape(env, project, "livepeer", "migrate", "--account", "test:1", "--yes")
             assert "Migration #1 sent" in migrated, migrated
-            assert "delivered" in ape(env, project, "livepeer", "relay")
+            assert "delivered" in ape(env, project, "livepeer", "relay", "--yes")
             status = json.loads(ape(env, project, "livepeer", "status", "--account", "test:1", "--json"))
             assert status["l2"]["delegate"] == ORCHESTRATOR and int(status["l2"]["stake"]) == 5_000 * 10**18
             assert status["l1"]["stake"] == "0" and status["messages"] == []

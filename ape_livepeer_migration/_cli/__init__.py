@@ -9,13 +9,14 @@ import click
 
 from ape_livepeer_migration._cli.bridge import bridge_in, bridge_out, finalize
 from ape_livepeer_migration._cli.chains import chains
+from ape_livepeer_migration._cli.context import Commands
 from ape_livepeer_migration._cli.deploy import deploy
 from ape_livepeer_migration._cli.relay import relay
 from ape_livepeer_migration._cli.rewards import call_reward, profitability, withdraw_fees
 from ape_livepeer_migration._cli.staking import migrate, status
 
 
-@click.group(name="livepeer")
+@click.group(name="livepeer", cls=Commands)
 @click.option(
     "--pair", envvar="APE_LIVEPEER_PAIR", show_envvar=True, help="Network pair [config: livepeer_migration.pair]."
 )

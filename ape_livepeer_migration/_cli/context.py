@@ -7,6 +7,24 @@ Ape imports the CLI for every ``ape`` invocation, so this module imports only cl
 import click
 
 
+class Commands(click.Group):
+    """The ``ape livepeer`` group: with ``--json`` among a command's arguments, its errors (bad input, refusals)
+    print as ``{"error": "..."}`` on stdout, with the same non-zero exit code, and it asks nothing
+    (:func:`~ape_livepeer_migration._cli.options.confirm`)."""
+
+    def invoke(self, ctx: click.Context):
+        from ape_livepeer_migration._cli.options import JSON_OUTPUT, echo_json
+
+        if "--json" not in (*ctx.protected_args, *ctx.args):
+            return super().invoke(ctx)
+        ctx.meta[JSON_OUTPUT] = True
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as err:
+            echo_json({"error": err.format_message()})
+            raise click.exceptions.Exit(err.exit_code) from err
+
+
 class Session:
     """``with Session(ctx) as lp:``: the Livepeer session of the chosen pair; every refusal becomes a one-line
     error with exit code 1. ``quiet`` (``--json``) keeps Ape's transaction log lines off stdout."""
@@ -20,6 +38,7 @@ class Session:
     def __enter__(self):
         from ape.logging import LogLevel, logger
 
+        from ape_livepeer_migration.config import plugin_config
         from ape_livepeer_migration.session.livepeer import Livepeer
 
         if self.quiet:
@@ -28,6 +47,8 @@ class Session:
         chains = self.obj.get("chains")
         try:
             with Refusals():
+                # a mistake in the configuration is reported first, whichever setting the command reads
+                plugin_config()
                 if chains is not None:
                     self.livepeer = Livepeer.open(chains, self.obj.get("address_book"))
                 else:
@@ -82,3 +103,17 @@ def signer(spec: str | None, option: str = "--account", *, required: bool = True
         return resolve_account(spec)
     except LivepeerError as err:
         raise click.BadParameter(str(err), param_hint=f"'{option}'") from err
+
+
+def account_address(spec: str | None) -> str:
+    """The address ``--account`` names for a command that only reads: an address as given (no key needed), else
+    the address of the account :func:`signer` resolves."""
+    from ape_livepeer_migration._cli.options import Address
+
+    if spec is not None and spec.startswith("0x"):
+        try:
+            return Address().convert(spec, None, None)
+        except click.BadParameter as err:
+            err.param_hint = "'--account'"
+            raise
+    return signer(spec).address

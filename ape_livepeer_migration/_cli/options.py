@@ -166,13 +166,21 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (
 yes_option = click.option("--yes", "-y", "yes", is_flag=True, help="Do not ask for confirmation.")
 
 
+#: ``ctx.meta`` key set while a command prints JSON (:class:`~ape_livepeer_migration._cli.context.Commands`).
+JSON_OUTPUT = "ape_livepeer_migration.json"
+
+
 def confirm(message: str, yes: bool) -> None:
     """Ask ``message`` unless ``yes``; abort (exit 1, "Aborted!") on anything but yes.
 
-    Without a terminal (and without ``--yes``) there is no answer, which aborts too.
+    Without a terminal (and without ``--yes``) there is no answer, which aborts too. With ``--json`` nothing is
+    asked (a question would break the JSON on stdout): without ``--yes`` the command stops there, with a usage error.
     """
-    if not yes:
-        click.confirm(message, abort=True)
+    if yes:
+        return
+    if click.get_current_context().meta.get(JSON_OUTPUT):
+        raise click.UsageError(f"{message} With --json nothing is asked: add --yes to send.")
+    click.confirm(message, abort=True)
 
 
 def echo_json(data) -> None:

@@ -3,7 +3,14 @@
 import click
 
 from ape_livepeer_migration._cli.context import Refusals, Session, signer
-from ape_livepeer_migration._cli.options import echo_json, interval_option, json_option, operator_option
+from ape_livepeer_migration._cli.options import (
+    confirm,
+    echo_json,
+    interval_option,
+    json_option,
+    operator_option,
+    yes_option,
+)
 
 
 @click.command(short_help="Deliver cross-chain messages (local and fork pairs).")
@@ -11,9 +18,10 @@ from ape_livepeer_migration._cli.options import echo_json, interval_option, json
 @click.option("--watch", is_flag=True, help="Keep relaying until interrupted (Ctrl-C).")
 @interval_option(1.0, "Seconds between idle passes with --watch.")
 @click.option("--no-fast-forward", is_flag=True, help="Wait for the L1 challenge period instead of mining through it.")
+@yes_option
 @json_option
 @click.pass_context
-def relay(ctx, operator_spec, watch, interval, no_fast_forward, as_json):
+def relay(ctx, operator_spec, watch, interval, no_fast_forward, yes, as_json):
     """Deliver cross-chain messages on the local pair (the Arbitrum simulator).
 
     On mainnet-fork, where the system is wired to Arbitrum One's real
@@ -26,7 +34,8 @@ def relay(ctx, operator_spec, watch, interval, no_fast_forward, as_json):
     L2-to-L1 messages (withdrawals) get a send root on L1 and are executed
     through the Outbox once confirmed (the local L1 is mined through the
     challenge period unless --no-fast-forward). Exactly once, journaled next to
-    the address book.
+    the address book. Asks first unless --yes (--watch asks once); when idle,
+    --watch says what it waits for.
     """
     import threading
 
@@ -34,16 +43,38 @@ def relay(ctx, operator_spec, watch, interval, no_fast_forward, as_json):
     with Session(ctx, as_json) as lp, Refusals():
         relayer = lp.relayer(operator, fast_forward=not no_fast_forward)
         try:
+            how = "until interrupted" if watch else "now"
+            confirm(f"Relay the cross-chain messages of the {lp.chains.pair.name} pair {how}?", yes)
             if watch:
                 stop = threading.Event()
+                said = None  # what the last idle pass said it waits for: said once, again after a change
+
+                def show(report) -> None:
+                    nonlocal said
+                    if not report.idle:
+                        said = None
+                        _show_pass(report, as_json)
+                    elif not as_json and said != (text := _waiting_for(relayer)):
+                        said = text
+                        click.echo(text)
+
                 try:
-                    relayer.watch(interval, stop, lambda r: None if r.idle else _show_pass(r, as_json))
+                    relayer.watch(interval, stop, show)
                 except KeyboardInterrupt:
                     stop.set()
             else:
                 _show_pass(relayer.relay_once(), as_json)
         finally:
             relayer.journal.close()
+
+
+def _waiting_for(relayer) -> str:
+    """What an idle watch waits for: new messages, and the confirmation of the L2->L1 ones journaled as waiting."""
+    from ape_livepeer_migration.relayer.journal import Direction, Status
+
+    pending = [f"#{m.id}" for m in relayer.status(Direction.L2_TO_L1, (Status.WAITING,))]
+    confirmations = f", and for the confirmation of L2->L1 {', '.join(pending)}" if pending else ""
+    return f"Waiting for new cross-chain messages{confirmations}."
 
 
 def _show_pass(report, as_json: bool) -> None:
@@ -61,6 +92,9 @@ def _show_pass(report, as_json: bool) -> None:
         ("L2->L1 waiting for confirmation", [i for i in report.seen_l2 if i not in report.executed]),
     ):
         if ids:
-            click.echo(f"{label}: {', '.join(map(str, ids))}")
+            # a count, then the messages' ids as status shows them (#N), so that an id never reads as a count
+            click.echo(f"{label} {len(ids)} ({', '.join(f'#{i}' for i in ids)})")
+    for message_id, error in report.undelivered.items():
+        click.echo(f"L1->L2 #{message_id} not delivered (skipped until retried): {error}")
     for message_id, error in report.execution_errors.items():
-        click.echo(f"L2->L1 {message_id} not executed: {error}")
+        click.echo(f"L2->L1 #{message_id} not executed: {error}")

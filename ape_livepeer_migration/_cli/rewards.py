@@ -172,15 +172,17 @@ def _profitability_table(estimate) -> None:
     show_default=True,
     help="Gas reward() is assumed to use (--if-profitable).",
 )
+@yes_option
 @json_option
 @click.pass_context
-def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, gas_used, as_json):
+def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, gas_used, yes, as_json):
     """Call reward() on L2 for an active orchestrator.
 
     Initializes the round first when nobody has, refuses a second call in the
     same round, and reports the LPT minted and the gas used. --watch calls once
-    per round; --if-profitable skips rounds in which the orchestrator's share of
-    the minted LPT is worth less than the transaction fee.
+    per round (asking once, at the start) and says which round it waits for;
+    --if-profitable skips rounds in which the orchestrator's share of the
+    minted LPT is worth less than the transaction fee.
     """
     import time
 
@@ -190,10 +192,20 @@ def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, 
         raise click.UsageError("--if-profitable needs --lpt-usd and --eth-usd")
     sender = signer(account)
     with Session(ctx, as_json) as lp, Refusals():
+        if watch:
+            confirm(f"Call reward() on L2 as {sender.address} once per round, until interrupted?", yes)
+        else:
+            confirm(f"Call reward() on L2 as {sender.address} in round {lp.check_reward(sender.address)}?", yes)
         skipped_round = None  # with --watch, a round judged unprofitable is not judged again
+        waiting = None  # with --watch, what the last idle check said it waits for
         while True:
             current = lp.current_round("l2")
-            if not (watch and (skipped_round == current or lp.reward_called(sender.address))):
+            if watch and (skipped_round == current or lp.reward_called(sender.address)):
+                why = "it does not pay" if skipped_round == current else "reward() is called"
+                if not as_json and waiting != current:
+                    click.echo(f"Waiting for L2 round {current + 1} (round {current}: {why}).")
+                waiting = current
+            else:
                 if if_profitable:
                     result = lp.call_reward_if_profitable(sender, gas_used, lpt_usd, eth_usd)
                 else:

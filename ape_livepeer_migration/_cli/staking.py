@@ -2,7 +2,7 @@
 
 import click
 
-from ape_livepeer_migration._cli.context import Refusals, Session, signer
+from ape_livepeer_migration._cli.context import Refusals, Session, account_address, signer
 from ape_livepeer_migration._cli.options import (
     Address,
     LockIds,
@@ -30,7 +30,7 @@ def status(ctx, address, account, as_json):
     from ape_livepeer_migration._eth import amount_text
 
     if address is None:
-        address = signer(account).address
+        address = account_address(account)
     with Session(ctx, as_json) as lp, Refusals():
         st = lp.status(address)
     if as_json:
@@ -98,6 +98,7 @@ def migrate(ctx, account, to_orchestrator, lock_ids, dry_run, yes, as_json):
     sender = signer(account)
     lock_ids = lock_ids or ()
     with Session(ctx, as_json) as lp, Refusals():
+        lp.check_migratable(sender.address, lock_ids)  # nothing to migrate comes before where it would go
         if lp.migration_orchestrator(sender.address, to_orchestrator, lock_ids) is None:
             if yes or dry_run:
                 raise click.ClickException(

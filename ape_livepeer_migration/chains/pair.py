@@ -45,7 +45,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from ape import config as ape_config
 from ape import networks
 from ape.api import TestProviderAPI
 from ape.api.networks import ProviderContextManager
@@ -66,6 +65,7 @@ from ape_livepeer_migration.chains.provider import (
 )
 from ape_livepeer_migration.config import (
     LivepeerConfig,
+    plugin_config,
     resolve_pair,
 )
 from ape_livepeer_migration.exceptions import (
@@ -388,7 +388,7 @@ class TwoChains:
         """
         attach_ports_missing = not start and (l1_port is None or l2_port is None)
         if attach_ports_missing or l1_chain_id is None or l2_chain_id is None:
-            local = ape_config.get_config("livepeer_migration").local
+            local = plugin_config().local
             if not start:
                 l1_port = l1_port or local.l1_port
                 l2_port = l2_port or local.l2_port
@@ -431,7 +431,7 @@ class TwoChains:
         needed URL is not configured, before anything connects.
         """
         if config is None:
-            config = ape_config.get_config("livepeer_migration")
+            config = plugin_config()
         env = os.environ if environ is None else environ
         settings = resolve_pair(config, name, env, upstreams=start)
         pair = settings.pair

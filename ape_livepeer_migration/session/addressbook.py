@@ -40,7 +40,9 @@ def book_dir(config: Any = None) -> Path:
     from ape import config as ape_config
 
     if config is None:
-        config = ape_config.get_config("livepeer_migration")
+        from ape_livepeer_migration.config import plugin_config
+
+        config = plugin_config()
     if config.address_book_dir:
         return Path(config.address_book_dir).expanduser()
     return Path(ape_config.local_project.path) / ".build" / "livepeer"

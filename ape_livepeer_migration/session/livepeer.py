@@ -196,6 +196,11 @@ class Livepeer:
         registered orchestrator on L2 (an L1 orchestrator migrates to itself), else ``None``."""
         return migration.l2_orchestrator_for(self.system, address)
 
+    def check_migratable(self, address: str, lock_ids: Sequence[int] = ()) -> None:
+        """Refuse a migration of ``address`` that has nothing to migrate (see
+        :func:`~ape_livepeer_migration.session.migration.check_migratable`)."""
+        migration.check_migratable(self.system, address, lock_ids)
+
     def migration_orchestrator(
         self, address: str, to_orchestrator: str | None = None, lock_ids: Sequence[int] = ()
     ) -> str | None:
@@ -266,6 +271,10 @@ class Livepeer:
         return outbound.finalize(self.deployment, self.preflight, account)
 
     # ------------------------------------------------------------------ orchestrators on L2
+
+    def check_reward(self, address: str) -> int:
+        """Refuse a ``reward()`` call of ``address`` on L2 that cannot succeed; the current L2 round. Sends nothing."""
+        return rewards.check_reward(self.deployment, self.preflight, address)
 
     def call_reward(self, account: AccountAPI) -> RewardResult:
         """Call ``reward()`` on L2 for ``account`` (an active orchestrator), initializing the round first if needed.

@@ -41,6 +41,17 @@ def migration_orchestrator(
     return l2_orchestrator_for(system, address)
 
 
+def check_migratable(system: System, address: str, lock_ids: Sequence[int] = ()) -> None:
+    """Refuse a migration of ``address``'s stake (or of its unbonding locks ``lock_ids``) when there is none to
+    migrate: the first cause of a refusal, before any question of where it goes. Sends nothing."""
+    bm = system.l1.bonding_manager
+    for lock_id in lock_ids:
+        if not bm.getDelegatorUnbondingLock(address, lock_id)[0]:
+            raise LivepeerError(f"{address} has no unbonding lock {lock_id} on L1")
+    if not lock_ids and not bm.pendingStake(address, system.l1.rounds.currentRound()):
+        raise LivepeerError(f"{address} has no stake to migrate on L1")
+
+
 def plan_migration(
     deployment: Deployment,
     preflight: Preflight,
@@ -59,14 +70,9 @@ def plan_migration(
     s = deployment.system
     address = l2_delegator = str(address)
     bm = s.l1.bonding_manager
-    if lock_ids:
-        if to_orchestrator is None:
-            raise LivepeerError("migrating unbonding locks needs the L2 orchestrator to stake them with")
-        for lock_id in lock_ids:
-            if not bm.getDelegatorUnbondingLock(address, lock_id)[0]:
-                raise LivepeerError(f"{address} has no unbonding lock {lock_id} on L1")
-    elif not bm.pendingStake(address, s.l1.rounds.currentRound()):
-        raise LivepeerError(f"{address} has no stake to migrate on L1")
+    check_migratable(s, address, lock_ids)
+    if lock_ids and to_orchestrator is None:
+        raise LivepeerError("migrating unbonding locks needs the L2 orchestrator to stake them with")
     orchestrator = migration_orchestrator(s, address, to_orchestrator, lock_ids)
     if orchestrator is None:
         raise LivepeerError(f"{address}'s L1 orchestrator has not migrated to L2: choose a registered L2 orchestrator")

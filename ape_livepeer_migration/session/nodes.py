@@ -21,13 +21,11 @@ def start_nodes(
     ports configured (:meth:`TwoChains.for_pair` with ``start=False`` looks nowhere else), and a live pair runs no
     node at all; both are refused with :class:`ConfigError`.
     """
-    from ape import config
-
     from ape_livepeer_migration.chains.networks import PairKind
     from ape_livepeer_migration.chains.pair import TwoChains
-    from ape_livepeer_migration.config import resolve_pair
+    from ape_livepeer_migration.config import plugin_config, resolve_pair
 
-    settings = config.get_config("livepeer_migration")
+    settings = plugin_config()
     resolved = resolve_pair(settings, pair_name)
     kind, name = resolved.pair.kind, resolved.pair.name
     section = name.replace("-", "_")

@@ -75,9 +75,9 @@ class Preflight:
         """Refuse unless ``address`` holds on ``layer`` what sending ``calls`` (in order) costs: their estimated gas
         (:meth:`estimate_gas`) times the fee per gas of the transactions (default: :meth:`fee_per_gas`) times the
         configured ``gas_margin``, plus the ETH they send. Sends nothing."""
-        from ape import config
+        from ape_livepeer_migration.config import plugin_config
 
-        margin = config.get_config("livepeer_migration").gas_margin
+        margin = plugin_config().gas_margin
         price = self.fee_per_gas(layer) if fee_per_gas is None else fee_per_gas
         gas = self.estimate_gas(layer, address, calls)
         needed = math.ceil(gas * price * Decimal(str(margin))) + sum(call.value for call in calls)

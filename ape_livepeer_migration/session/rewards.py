@@ -39,13 +39,11 @@ def profitability(layers: tuple[str, ...], **overrides: Any) -> Profitability:
     return Profitability(inputs, econ.evaluate(inputs))
 
 
-def call_reward(deployment: Deployment, preflight: Preflight, account: AccountAPI) -> RewardResult:
-    """Call ``reward()`` on L2 for ``account`` (an active orchestrator), initializing the round first if needed.
-
-    Refuses an inactive account and a second call in the same round."""
+def check_reward(deployment: Deployment, preflight: Preflight, address: str) -> int:
+    """Refuse a ``reward()`` call of ``address`` on L2 that cannot succeed (an inactive account, a second call in the
+    round, too little ETH for it and the round's initialization); the current L2 round. Sends nothing."""
     s = deployment.system
     bm, rounds = s.l2_bonding_manager, s.l2_rounds
-    address = account.address
     current = rounds.currentRound()
     if not bm.isActiveTranscoder(address):
         raise LivepeerError(f"{address} is not an active orchestrator on L2 in round {current}")
@@ -55,6 +53,15 @@ def call_reward(deployment: Deployment, preflight: Preflight, account: AccountAP
     if not rounds.currentRoundInitialized():
         calls.insert(0, Call(rounds, "initializeRound"))
     preflight.require_gas("l2", address, " + ".join(call.name for call in calls), calls)
+    return current
+
+
+def call_reward(deployment: Deployment, preflight: Preflight, account: AccountAPI) -> RewardResult:
+    """Call ``reward()`` on L2 for ``account`` (an active orchestrator), initializing the round first if needed;
+    refuses what :func:`check_reward` refuses."""
+    s = deployment.system
+    bm, rounds = s.l2_bonding_manager, s.l2_rounds
+    current = check_reward(deployment, preflight, account.address)
     initialized = False
     if not rounds.currentRoundInitialized():
         rounds.initializeRound(sender=account)

@@ -43,7 +43,7 @@ def test_deploy_fresh_deploys_a_new_system_on_the_same_simulator(run, world, boo
     assert data["steps"] == {"simulator": "skipped", "system": "done"}  # one simulator per L2
     assert data["addresses"]["l1_migrator"] != world_addresses(module_book)["l1_migrator"]
     assert book.with_suffix(".relay.db").exists() and not list(book.parent.glob("*.replaced-*"))
-    relayed = run("relay")
+    relayed = run("relay", "--yes")
     assert relayed.exit_code == 0 and "Nothing to relay." in relayed.output
 
 

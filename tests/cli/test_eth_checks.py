@@ -54,7 +54,7 @@ def l1_base_fee(chains):
 
 def _bridged_in(run, world, amount="3"):
     assert run("bridge-in", amount, "--account", "test:4", "--yes").exit_code == 0
-    assert run("relay").exit_code == 0
+    assert run("relay", "--yes").exit_code == 0
 
 
 def test_bridge_out_needs_the_estimated_l2_gas(run, world, chains, nonces, l2_gas_price):
@@ -81,11 +81,11 @@ def test_call_reward_estimates_what_it_will_send(
     chains.l2.provider.set_balance(world.o1.address, LITTLE)
     before = nonces(world.o1)
     what = "reward()" if initialized else "initializeRound() + reward()"
-    gas = _refused_for_eth(run("call-reward", "--account", "test:2"), "L2", what)
+    gas = _refused_for_eth(run("call-reward", "--yes", "--account", "test:2"), "L2", what)
     assert nonces(world.o1) == before
     l2_gas_price.undo()
     chains.l2.provider.set_balance(world.o1.address, 10**18)
-    called = run("call-reward", "--account", "test:2", "--json")
+    called = run("call-reward", "--yes", "--account", "test:2", "--json")
     assert called.exit_code == 0, called.output
     data = json.loads(called.output)
     assert data["initialized_round"] is not initialized
@@ -116,7 +116,7 @@ def test_finalize_needs_the_estimated_l1_gas(run, lp, world, chains, nonces, l1_
     _bridged_in(run, world)
     assert run("bridge-out", "1", "--account", "test:4", "--yes").exit_code == 0
     assert run("bridge-out", "1", "--account", "test:4", "--yes").exit_code == 0
-    run("relay", "--no-fast-forward")
+    run("relay", "--yes", "--no-fast-forward")
     (first, second) = lp.withdrawals(world.d1.address)
     chains.l1.mine(max(first.confirmable_at, second.confirmable_at) - chains.l1.block_number)
     assert {w.state for w in lp.withdrawals(world.d1.address)} == {"executable"}

@@ -46,8 +46,8 @@ def test_migrate_then_relay_stakes_on_l2(run, lp, world):
     result = run("migrate", "--account", "test:4", "--yes")
     assert result.exit_code == 0, result.output
     assert "Migration #2 sent" in result.output
-    relayed = run("relay")
-    assert relayed.exit_code == 0 and "L1->L2 delivered: 1" in relayed.output
+    relayed = run("relay", "--yes")
+    assert relayed.exit_code == 0 and "L1->L2 delivered 1 (#1)" in relayed.output
     st = lp.status(world.d1.address)
     assert st.l1.stake == 0
     assert st.l2.delegate == world.o1.address and st.l2.stake == 600 * LPT
@@ -57,7 +57,7 @@ def test_migrate_asks_for_an_orchestrator_when_the_l1_one_did_not_migrate(run, l
     result = run("migrate", "--account", "test:6", input=f"{world.o1.address}\ny\n")
     assert result.exit_code == 0, result.output
     assert "L2 orchestrator to stake with" in result.output
-    run("relay")
+    run("relay", "--yes")
     assert lp.status(world.d3.address).l2.delegate == world.o1.address
 
 
@@ -97,7 +97,7 @@ def test_migrate_unbonding_locks(run, lp, world):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["kind"] == "unbonding-locks" and data["amount_lpt"] == "200" and data["lock_ids"] == [0]
-    run("relay")
+    run("relay", "--yes")
     st = lp.status(world.d1.address)
     assert st.l1.unbonding_locks == [] and st.l1.stake == 400 * LPT
     assert st.l2.stake == 200 * LPT and st.l2.delegate == world.o1.address
@@ -123,18 +123,18 @@ def test_bridge_in_then_relay(run, lp, world):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["layer"] == "l1" and data["amount"] == str(25 * LPT // 10) and data["to"] == world.outsider.address
-    assert "L1->L2 delivered" in run("relay").output
+    assert "L1->L2 delivered" in run("relay", "--yes").output
     assert lp.status(world.outsider.address).lpt["l2"] == 25 * LPT // 10
     assert lp.status(world.d1.address).lpt["l1"] == 9_400 * LPT - 25 * LPT // 10
 
 
 def test_bridge_out_then_relay_pays_out_on_l1(run, lp, world):
     assert run("bridge-in", "3", "--account", "test:4", "--yes").exit_code == 0
-    run("relay")
+    run("relay", "--yes")
     result = run("bridge-out", "1", "--account", "test:4", "--yes")
     assert result.exit_code == 0, result.output
     assert "pays out on L1 once the relayer executes it" in result.output
-    relayed = run("relay", "--json")
+    relayed = run("relay", "--yes", "--json")
     assert json.loads(relayed.output)["executed"] == [0]
     st = lp.status(world.d1.address)
     assert st.lpt == {"l1": 9_400 * LPT - 2 * LPT, "l2": 2 * LPT}
@@ -178,13 +178,13 @@ def test_bridge_without_yes_asks_and_a_no_sends_nothing(run, world, nonces):
 
 
 def test_relay_with_nothing_to_do(run):
-    result = run("relay")
+    result = run("relay", "--yes")
     assert result.exit_code == 0 and "Nothing to relay." in result.output
 
 
 def test_relay_refuses_another_operator(run, world, nonces):
     before = nonces(world.d1)
-    _one_line_error(run("relay", "--operator", "test:4"), 1, "is not the simulator's operator")
+    _one_line_error(run("relay", "--yes", "--operator", "test:4"), 1, "is not the simulator's operator")
     assert nonces(world.d1) == before
 
 
@@ -192,20 +192,22 @@ def test_relay_refuses_another_operator(run, world, nonces):
 
 
 def test_call_reward_initializes_the_round_and_refuses_a_second_call(run, lp, world, reward_round, nonces):
-    result = run("call-reward", "--account", "test:2", "--json")
+    result = run("call-reward", "--yes", "--account", "test:2", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["called"] is True and data["initialized_round"] is True
     assert float(data["minted_lpt"]) > 0 and data["gas_used"] > 0
     assert lp.status(world.o1.address).l2.stake > 2_000 * LPT
     before = nonces(world.o1)
-    _one_line_error(run("call-reward", "--account", "test:2"), 1, f"already called reward() in round {data['round']}")
+    _one_line_error(
+        run("call-reward", "--yes", "--account", "test:2"), 1, f"already called reward() in round {data['round']}"
+    )
     assert nonces(world.o1) == before
 
 
 def test_call_reward_refuses_an_inactive_account(run, world, reward_round, nonces):
     before = nonces(world.d1)
-    _one_line_error(run("call-reward", "--account", "test:4"), 1, "is not an active orchestrator on L2")
+    _one_line_error(run("call-reward", "--yes", "--account", "test:4"), 1, "is not an active orchestrator on L2")
     assert nonces(world.d1) == before
 
 
@@ -213,6 +215,7 @@ def test_call_reward_if_profitable(run, world, reward_round, nonces):
     before = nonces(world.o1)
     skipped = run(
         "call-reward",
+        "--yes",
         "--account",
         "test:2",
         "--if-profitable",
@@ -225,12 +228,16 @@ def test_call_reward_if_profitable(run, world, reward_round, nonces):
     assert skipped.exit_code == 0, skipped.output
     assert json.loads(skipped.output)["called"] is False
     assert nonces(world.o1) == before
-    called = run("call-reward", "--account", "test:2", "--if-profitable", "--lpt-usd", "30", "--eth-usd", "3500")
+    called = run(
+        "call-reward", "--yes", "--account", "test:2", "--if-profitable", "--lpt-usd", "30", "--eth-usd", "3500"
+    )
     assert called.exit_code == 0 and "reward() minted" in called.output
 
 
 def test_call_reward_if_profitable_needs_prices(run):
-    _one_line_error(run("call-reward", "--account", "test:2", "--if-profitable"), 2, "needs --lpt-usd and --eth-usd")
+    _one_line_error(
+        run("call-reward", "--yes", "--account", "test:2", "--if-profitable"), 2, "needs --lpt-usd and --eth-usd"
+    )
 
 
 # ---------------------------------------------------------------------------- withdraw-fees
@@ -266,13 +273,13 @@ def test_withdraw_fees_without_fees(run, world, nonces):
 
 def test_finalize_after_the_challenge_period(run, lp, world, chains, nonces):
     assert run("bridge-in", "3", "--account", "test:4", "--yes").exit_code == 0
-    run("relay")
+    run("relay", "--yes")
     assert run("bridge-out", "1", "--account", "test:4", "--to", world.outsider.address, "--yes").exit_code == 0
     before = nonces(world.d1)
     _one_line_error(
         run("finalize", "--account", "test:4", "--yes"), 1, "withdrawal #0 is not covered by a send root yet"
     )
-    run("relay", "--no-fast-forward")  # asserts the root, does not wait
+    run("relay", "--yes", "--no-fast-forward")  # asserts the root, does not wait
     (waiting,) = lp.withdrawals(world.d1.address)
     assert waiting.state == "challenge-period" and waiting.to == world.outsider.address and waiting.amount == LPT
     _one_line_error(
@@ -288,7 +295,9 @@ def test_finalize_after_the_challenge_period(run, lp, world, chains, nonces):
     assert done["position"] == 0 and done["amount_lpt"] == "1" and done["to"] == world.outsider.address
     assert lp.status(world.outsider.address).lpt["l1"] == LPT
     assert [w.state for w in lp.withdrawals(world.outsider.address)] == ["executed"]
-    assert json.loads(run("relay", "--json").output)["executed"] == [0]  # the relayer sees it done, sends nothing
+    assert json.loads(run("relay", "--yes", "--json").output)["executed"] == [
+        0
+    ]  # the relayer sees it done, sends nothing
     _one_line_error(run("finalize", "--account", "test:4", "--yes"), 1, "has no withdrawal waiting to be finalized")
 
 
@@ -296,7 +305,7 @@ def test_an_l1_orchestrator_migrates_itself_and_its_delegator_follows(run, lp, w
     plan = json.loads(run("migrate", "--account", "test:3", "--dry-run", "--json").output)
     assert plan["kind"] == "orchestrator" and plan["l2_orchestrator"] == world.o2.address
     assert run("migrate", "--account", "test:3", "--yes").exit_code == 0
-    run("relay")
+    run("relay", "--yes")
     assert lp.status(world.o2.address).l2.orchestrator
     follower = json.loads(run("migrate", "--account", "test:6", "--dry-run", "--json").output)
     assert follower["l2_orchestrator"] == world.o2.address
@@ -320,7 +329,7 @@ def test_call_reward_watch_calls_once_per_round(run, lp, world, chains, reward_r
         raise KeyboardInterrupt
 
     monkeypatch.setattr(time, "sleep", next_round_or_stop)
-    result = run("call-reward", "--account", "test:2", "--watch", "--interval", "7")
+    result = run("call-reward", "--yes", "--account", "test:2", "--watch", "--interval", "7")
     assert result.exit_code == 0, result.output
     assert result.output.count("reward() minted") == 2
     assert sleeps == [7.0, 7.0, 7.0]
@@ -342,6 +351,7 @@ def test_call_reward_watch_judges_an_unprofitable_round_once(run, world, reward_
     before = nonces(world.o1)
     result = run(
         "call-reward",
+        "--yes",
         "--account",
         "test:2",
         "--watch",
@@ -367,9 +377,9 @@ def test_relay_watch_stops_on_interrupt(run, lp, world, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(threading.Event, "wait", stop)
-    result = run("relay", "--watch")
+    result = run("relay", "--yes", "--watch")
     assert result.exit_code == 0, result.output
-    assert "L1->L2 delivered: 1" in result.output
+    assert "L1->L2 delivered 1 (#1)" in result.output
     assert lp.status(world.d1.address).lpt["l2"] == LPT
 
 

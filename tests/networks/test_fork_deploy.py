@@ -39,7 +39,11 @@ def run(chains, book, *args):
 
 
 def one_line_error(result, text):
+    """One line naming ``text``; with ``--json``, the JSON ``{"error": ...}`` naming it."""
     assert result.exit_code == 1, result.output
+    if result.output.startswith("{"):
+        assert list(json.loads(result.output)) == ["error"] and text in json.loads(result.output)["error"]
+        return
     assert text in result.output
     assert result.output.count("\n") == 1, result.output
 
@@ -146,14 +150,14 @@ def test_a_migration_through_arbitrums_inbox_stakes_on_the_l2_fork_where_reward_
     assert lp.status(orchestrator.address).l2.stake == 0  # until relayed
     assert s.l1.token.balanceOf(s.bridge.l1_escrow.address) == 1_000 * LPT
 
-    relayed = run(forks, lp.book.path, "relay")
+    relayed = run(forks, lp.book.path, "relay", "--yes")
     assert relayed.exit_code == 0, relayed.output
-    assert relayed.output == f"L1->L2 delivered: {messages}\n"
+    assert relayed.output == f"L1->L2 delivered 1 (#{messages})\n"
     after = lp.status(orchestrator.address)
     assert (after.l1.stake, after.l2.stake, after.l2.delegate) == (0, 1_000 * LPT, orchestrator.address)
     assert after.l2.orchestrator
     next_round(forks.l2, s.l2_rounds, accounts[0])  # the migrated stake earns from the next round on
-    rewarded = run(forks, lp.book.path, "call-reward", "--account", "test:2", "--json")
+    rewarded = run(forks, lp.book.path, "call-reward", "--yes", "--account", "test:2", "--json")
     assert rewarded.exit_code == 0, rewarded.output
     assert json.loads(rewarded.output)["called"] is True
     assert lp.status(orchestrator.address).l2.stake > 1_000 * LPT
@@ -166,7 +170,7 @@ def test_bridge_in_is_relayed_and_bridge_out_refused_before_anything_is_sent(lp,
     assert result.exit_code == 0, result.output
     assert "run `ape livepeer relay` to deliver it on L2" in result.output
     assert arbitrum_bridge.delayedMessageCount() == messages + 1
-    assert run(forks, lp.book.path, "relay").exit_code == 0
+    assert run(forks, lp.book.path, "relay", "--yes").exit_code == 0
     assert lp.status(accounts[4].address).lpt == {"l1": GENESIS - 7 * LPT, "l2": 7 * LPT}
 
     before = nonces(forks, accounts[4])
@@ -180,14 +184,14 @@ def test_bridge_in_is_relayed_and_bridge_out_refused_before_anything_is_sent(lp,
 
 def test_with_nothing_pending_relay_and_finalize_send_nothing(lp, forks, accounts):
     before = nonces(forks, accounts[0]), nonces(forks, accounts[4])
-    relayed = run(forks, lp.book.path, "relay")
+    relayed = run(forks, lp.book.path, "relay", "--yes")
     assert (relayed.exit_code, relayed.output) == (0, "Nothing to relay.\n")
     one_line_error(
         run(forks, lp.book.path, "finalize", "--account", "test:4", "--yes"),
         f"{accounts[4].address} has no withdrawal waiting to be finalized",
     )
     one_line_error(
-        run(forks, lp.book.path, "relay", "--operator", "test:9"),
+        run(forks, lp.book.path, "relay", "--yes", "--operator", "test:9"),
         f"{accounts[9].address} is not the simulator's operator ({accounts[0].address})",
     )
     assert (nonces(forks, accounts[0]), nonces(forks, accounts[4])) == before
@@ -212,7 +216,7 @@ def test_a_system_taken_over_without_a_delivery_gets_it_from_deploy(forks, deplo
     with forks.isolated():
         before = nonces(forks, accounts[0])
         one_line_error(
-            run(forks, book, "relay"),
+            run(forks, book, "relay", "--yes"),
             f"relaying needs the ticket delivery on the mainnet-fork pair's L2 fork, and {book} records none",
         )
         assert nonces(forks, accounts[0]) == before
@@ -220,7 +224,7 @@ def test_a_system_taken_over_without_a_delivery_gets_it_from_deploy(forks, deplo
         assert result.exit_code == 0, result.output
         assert json.loads(result.output)["steps"] == {"arbitrum": "skipped", "delivery": "done", "system": "skipped"}
         assert json.loads(result.output)["addresses"] == deployed[1]["addresses"]
-        assert run(forks, book, "relay").output == "Nothing to relay.\n"
+        assert run(forks, book, "relay", "--yes").output == "Nothing to relay.\n"
 
 
 @pytest.mark.parametrize("missing", ["inbox", "arb_sys"])

@@ -74,7 +74,7 @@ def test_the_commands_attach_to_the_held_forks_and_their_changes_stay(attached_c
     assert int(o1_stake) > 2_000 * LPT
     migrated = attached(book, "migrate", "--account", "test:2", "--yes")
     assert migrated.exit_code == 0, migrated.output
-    relayed = attached(book, "relay", "--json")
+    relayed = attached(book, "relay", "--yes", "--json")
     assert relayed.exit_code == 0, relayed.output
     assert 1 in json.loads(relayed.output)["delivered"]  # o1's migration; o2's (0) was delivered upstream
     # a later command, attaching anew, finds the forks as the earlier ones left them

@@ -72,7 +72,7 @@ def test_migrations_reward_and_bridging_on_the_forks_leave_the_upstreams_alone(l
     migrated = run(forks, lp.book.path, "migrate", "--account", "test:2", "--yes")
     assert migrated.exit_code == 0, migrated.output
     operator_nonce = forks.l2.provider.get_nonce(cast.operator.address)
-    relayed = json.loads(run(forks, lp.book.path, "relay", "--json").output)
+    relayed = json.loads(run(forks, lp.book.path, "relay", "--yes", "--json").output)
     # The fork's fresh journal learns from the chain that o2's migration (0) was delivered upstream; only o1's (1)
     # is submitted: one L2 transaction of the operator.
     assert relayed["delivered"] == [0, 1]
