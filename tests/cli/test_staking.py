@@ -164,3 +164,30 @@ def test_transcoder_refusals_send_nothing(run, world, nonces, fresh_l2_round):
     bad = run("transcoder", "--reward-cut", "101", "--fee-share", "5", "--account", O1, "--yes")
     assert bad.exit_code == 2 and "between 0 and 100 %" in bad.output
     assert nonces(*world.people) == before
+
+
+def test_transcoder_refused_in_the_lock_period(run, lp, chains, world, fresh_l2_round, nonces):
+    rounds = lp.system.l2_rounds
+    with chains.l2:
+        locked_from = rounds.currentRoundStartBlock() + rounds.roundLength() - 2  # the last 10 % of 20 blocks
+        chains.l2.mine(locked_from - chains.l2.block_number)
+    before = nonces(world.o1)
+    current = lp.current_round("l2")
+    _refused(
+        run("transcoder", "--reward-cut", "5", "--fee-share", "5", "--account", O1, "--yes"),
+        f"round {current} on L2 is locked: terms can change from round {current + 1} on",
+    )
+    assert nonces(world.o1) == before
+
+
+def test_rebond_without_stake_goes_to_the_chosen_orchestrator(run, lp, world):
+    assert run("unbond", "300", "--account", D3, "--layer", "l1", "--yes").exit_code == 0
+    assert lp.status(world.d3.address).l1.delegate is None
+    _refused(
+        run("rebond", "--account", D3, "--layer", "l1", "--yes"),
+        "has no bonded stake on L1: choose the orchestrator to rebond to with --to",
+    )
+    result = run("rebond", "--to", world.o2.address, "--account", D3, "--layer", "l1", "--yes")
+    assert result.exit_code == 0, result.output
+    st = lp.status(world.d3.address).l1
+    assert st.delegate == world.o2.address and st.bonded == 300 * LPT and st.unbonding_locks == []
