@@ -7,6 +7,15 @@ library (:class:`~ape_livepeer_migration.session.livepeer.Livepeer`) and renders
 
 import click
 
+from ape_livepeer_migration._cli.bonding import (
+    bond,
+    claim_earnings,
+    orchestrators,
+    rebond,
+    transcoder,
+    unbond,
+    withdraw_stake,
+)
 from ape_livepeer_migration._cli.bridge import bridge_in, bridge_out, finalize
 from ape_livepeer_migration._cli.chains import chains
 from ape_livepeer_migration._cli.context import Commands
@@ -52,6 +61,13 @@ for command in (
     deploy,
     status,
     migrate,
+    orchestrators,
+    bond,
+    unbond,
+    rebond,
+    withdraw_stake,
+    claim_earnings,
+    transcoder,
     bridge_in,
     bridge_out,
     relay,

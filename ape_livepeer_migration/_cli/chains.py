@@ -5,7 +5,7 @@ import click
 from ape_livepeer_migration._cli.context import Refusals
 
 
-@click.command()
+@click.command(short_help="Run the pair's L1 and L2 anvils until Ctrl-C.")
 @click.option(
     "--pair", "pair_name", help="local or mainnet-fork [default: the group's --pair, $APE_LIVEPEER_PAIR, the config]."
 )

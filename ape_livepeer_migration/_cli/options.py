@@ -222,6 +222,11 @@ account_option = click.option(
 )
 
 
+def layer_option(help: str):
+    """``--layer``: ``l1`` or ``l2`` (parameter ``layer``), L2 by default: where the stake is once migrated."""
+    return click.option("--layer", type=click.Choice(["l1", "l2"]), default="l2", show_default=True, help=help)
+
+
 def operator_option(help: str):
     """``--operator``: the account that runs the Arbitrum simulator (parameter ``operator_spec``, named like
     ``--account``)."""

@@ -13,6 +13,7 @@ from ape_livepeer_migration._cli.options import (
     echo_table,
     interval_option,
     json_option,
+    layer_option,
     price_option,
     yes_option,
 )
@@ -242,9 +243,7 @@ def _show_reward(result, as_json: bool) -> None:
 @account_option
 @click.option("--amount", type=Amount(), help="ETH to withdraw [default: all pending fees].")
 @click.option("--to", type=Address(), help="Recipient [default: the account].")
-@click.option(
-    "--layer", type=click.Choice(["l1", "l2"]), default="l2", show_default=True, help="Layer whose fees to withdraw."
-)
+@layer_option("Layer whose fees to withdraw.")
 @yes_option
 @json_option
 @click.pass_context

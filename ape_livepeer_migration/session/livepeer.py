@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ape_livepeer_migration.exceptions import LivepeerError
-from ape_livepeer_migration.session import bridging, migration, rewards
+from ape_livepeer_migration.session import bridging, migration, rewards, staking
 from ape_livepeer_migration.session import status as reads  # the module; Livepeer.status is a method
 from ape_livepeer_migration.session import withdrawals as outbound  # the module; Livepeer.withdrawals is a method
 from ape_livepeer_migration.session.addressbook import AddressBook, default_path
@@ -50,10 +50,13 @@ from ape_livepeer_migration.session.results import (
     Finalized,
     LayerStake,
     MigrationPlan,
+    Orchestrators,
     PendingMessage,
     RewardResult,
     RewardSkipped,
     SentTransaction,
+    StakingPlan,
+    StakingSent,
     WithdrawalState,
 )
 
@@ -85,6 +88,8 @@ __all__ = [
     "RewardResult",
     "RewardSkipped",
     "SentTransaction",
+    "StakingPlan",
+    "StakingSent",
     "WithdrawalState",
 ]
 
@@ -188,6 +193,58 @@ class Livepeer:
     def estimate_gas(self, layer: str, address: str, calls: Sequence[Call]) -> int:
         """Gas of sending ``calls`` from ``address`` on ``layer`` (see :meth:`Preflight.estimate_gas`)."""
         return self.preflight.estimate_gas(layer, address, calls)
+
+    # ------------------------------------------------------------------ staking on either layer
+
+    def orchestrators(self, layer: str = "l2") -> Orchestrators:
+        """The registered orchestrators of ``layer``, active or candidates, by decreasing stake."""
+        return staking.orchestrators(self.deployment, layer)
+
+    def plan_staking(self, layer: str, address: str, operation: str, **inputs: Any) -> StakingPlan:
+        """What staking ``operation`` ("bond", "unbond", "rebond", "withdraw-stake", "claim-earnings",
+        "transcoder") by ``address`` on ``layer`` would send and cost, after checking it can succeed; sends nothing
+        (see :func:`~ape_livepeer_migration.session.staking.plan` for the ``inputs``)."""
+        return staking.plan(self.deployment, self.preflight, layer, address, operation, **inputs)
+
+    def send_staking(self, account: AccountAPI, plan: StakingPlan) -> StakingSent:
+        """Send the transactions of ``account``'s staking ``plan`` (from :meth:`plan_staking`)."""
+        return staking.send(plan, account)
+
+    def bond(self, account: AccountAPI, amount: int, to: str, layer: str = "l2") -> tuple[StakingPlan, StakingSent]:
+        """Bond ``amount`` LPT wei of ``account`` to orchestrator ``to`` (itself, to register) on ``layer``,
+        approving the BondingManager first if needed; 0 moves the existing stake to ``to``."""
+        return self._stake(account, layer, "bond", amount=amount, to=to)
+
+    def unbond(self, account: AccountAPI, amount: int, layer: str = "l2") -> tuple[StakingPlan, StakingSent]:
+        """Move ``amount`` LPT wei of ``account``'s stake on ``layer`` into a new unbonding lock."""
+        return self._stake(account, layer, "unbond", amount=amount)
+
+    def rebond(
+        self, account: AccountAPI, lock: int | None = None, to: str | None = None, layer: str = "l2"
+    ) -> tuple[StakingPlan, StakingSent]:
+        """Return unbonding lock ``lock`` (default: the only one) to ``account``'s stake on ``layer``; ``to`` is the
+        orchestrator when the account has no bonded stake left."""
+        return self._stake(account, layer, "rebond", lock=lock, to=to)
+
+    def withdraw_stake(
+        self, account: AccountAPI, lock: int | None = None, layer: str = "l2"
+    ) -> tuple[StakingPlan, StakingSent]:
+        """Withdraw the LPT of ``account``'s unbonding lock ``lock`` (default: the only one) once it is due."""
+        return self._stake(account, layer, "withdraw-stake", lock=lock)
+
+    def claim_earnings(self, account: AccountAPI, layer: str = "l2") -> tuple[StakingPlan, StakingSent]:
+        """Add ``account``'s pending rewards to its stake and its pending fees to its withdrawable fees."""
+        return self._stake(account, layer, "claim-earnings")
+
+    def set_transcoder(
+        self, account: AccountAPI, reward_cut: int, fee_share: int, layer: str = "l2"
+    ) -> tuple[StakingPlan, StakingSent]:
+        """Set the reward cut and fee share (parts per million) of ``account``, a self-bonded orchestrator."""
+        return self._stake(account, layer, "transcoder", reward_cut=reward_cut, fee_share=fee_share)
+
+    def _stake(self, account: AccountAPI, layer: str, operation: str, **inputs: Any) -> tuple[StakingPlan, StakingSent]:
+        plan = self.plan_staking(layer, account.address, operation, **inputs)
+        return plan, self.send_staking(account, plan)
 
     # ------------------------------------------------------------------ migration
 

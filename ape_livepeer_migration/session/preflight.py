@@ -71,10 +71,10 @@ class Preflight:
 
     def require_gas(
         self, layer: str, address: str, what: str, calls: Sequence[Call], fee_per_gas: int | None = None
-    ) -> None:
+    ) -> int:
         """Refuse unless ``address`` holds on ``layer`` what sending ``calls`` (in order) costs: their estimated gas
         (:meth:`estimate_gas`) times the fee per gas of the transactions (default: :meth:`fee_per_gas`) times the
-        configured ``gas_margin``, plus the ETH they send. Sends nothing."""
+        configured ``gas_margin``, plus the ETH they send. Returns the estimated gas; sends nothing."""
         from ape_livepeer_migration.config import plugin_config
 
         margin = plugin_config().gas_margin
@@ -84,6 +84,7 @@ class Preflight:
         self.require_eth(
             layer, address, needed, f"{what} ({gas:,} gas at {amount_text(price, GWEI_DECIMALS)} gwei, x{margin:g})"
         )
+        return gas
 
     def estimate_gas(self, layer: str, address: str, calls: Sequence[Call]) -> int:
         """Gas of sending ``calls`` from ``address`` on ``layer``, one transaction each, in order: ``eth_estimateGas``

@@ -15,6 +15,7 @@ from ape_livepeer_migration._eth import GWEI_DECIMALS, amount_text
 if TYPE_CHECKING:
     from ape_livepeer_migration.bridge.migration import MigrationSent
     from ape_livepeer_migration.protocol.economics import CallEconomics, ProfitabilityInputs
+    from ape_livepeer_migration.session.preflight import Call
 
 
 @dataclass(frozen=True)
@@ -285,3 +286,88 @@ class Profitability:
                 for result in self.results
             },
         }
+
+
+@dataclass(frozen=True)
+class Orchestrator:
+    """A registered orchestrator on one layer: its total delegated stake, its terms (parts per million) and whether
+    it is active and called reward() in the current round."""
+
+    address: str
+    stake: int
+    reward_cut: int
+    fee_share: int
+    active: bool
+    reward_called: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "address": self.address,
+            "stake_wei": str(self.stake),
+            "reward_cut_percent": amount_text(self.reward_cut, 4),
+            "fee_share_percent": amount_text(self.fee_share, 4),
+            "active": self.active,
+            "reward_called": self.reward_called,
+        }
+
+
+@dataclass(frozen=True)
+class Orchestrators:
+    """The registered orchestrators of a layer in its current round, by decreasing stake."""
+
+    layer: str
+    round: int
+    orchestrators: tuple[Orchestrator, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "layer": self.layer,
+            "round": self.round,
+            "orchestrators": [orchestrator.as_json() for orchestrator in self.orchestrators],
+        }
+
+
+@dataclass(frozen=True)
+class StakingPlan:
+    """What a staking operation (bond, unbond, rebond, withdraw-stake, claim-earnings, transcoder) sends on one
+    layer, in order, and its estimated gas and cost; ``details`` are the operation's inputs (amounts in wei)."""
+
+    layer: str
+    account: str
+    operation: str
+    calls: tuple[Call, ...]
+    gas: int
+    fee_per_gas: int
+    details: dict[str, Any]
+
+    @property
+    def cost(self) -> int:
+        """The most the transactions pay at the estimated gas (wei)."""
+        return self.gas * self.fee_per_gas
+
+    def as_json(self, sent: StakingSent | None = None) -> dict[str, Any]:
+        """The plan, amounts (``*_wei``) as decimal strings; with ``sent``, also the transactions that carried it."""
+        view: dict[str, Any] = {
+            "layer": self.layer,
+            "account": self.account,
+            "operation": self.operation,
+            **{key: (str(value) if key.endswith("_wei") else value) for key, value in self.details.items()},
+            "transactions": [call.name for call in self.calls],
+            "gas": self.gas,
+            "fee_per_gas_wei": str(self.fee_per_gas),
+            "cost_wei": str(self.cost),
+        }
+        if sent is not None:
+            view["sent"] = [{"tx_hash": tx_hash, "gas_used": gas} for tx_hash, gas in sent.transactions]
+        return view
+
+
+@dataclass(frozen=True)
+class StakingSent:
+    """The transactions a staking plan sent: ``(hash, gas used)`` each, in order."""
+
+    transactions: tuple[tuple[str, int], ...]
+
+    @property
+    def gas_used(self) -> int:
+        return sum(gas for _, gas in self.transactions)
