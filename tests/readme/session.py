@@ -30,6 +30,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ape_livepeer_migration.chains.provider import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 SECTION_START = "### A local session, every command with its output"
@@ -128,14 +130,6 @@ def normalized(lines: list[str]) -> list[str]:
     return [_ELAPSED.sub("<time>", _CUT_HASH.sub("<tx>", line)) for line in lines]
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _wait_for(process: subprocess.Popen, marker: str, timeout: float = 60.0) -> str:
     """Read ``process``'s output until a line contains ``marker``; returns what was read."""
     import queue
@@ -160,7 +154,7 @@ def run_session(blocks: list[Block], workdir: Path) -> None:
     scratch = workdir / "scratch"
     project.mkdir()
     scratch.mkdir()
-    ports = (_free_port(), _free_port())
+    ports = (free_port(), free_port())
     (project / "ape-config.yaml").write_text(
         f"name: readme-session\nlivepeer_migration:\n  local:\n    l1_port: {ports[0]}\n    l2_port: {ports[1]}\n"
     )
