@@ -125,6 +125,14 @@ class LivepeerConfig(PluginConfig):
     model_config = SettingsConfigDict(extra="forbid", env_prefix="APE_LIVEPEER_")
 
 
+#: The section each pair's config class is read under (its variables are ``APE_LIVEPEER_<SECTION>_<KEY>``).
+_SECTIONS = {
+    config.__name__: name
+    for name, field in LivepeerConfig.model_fields.items()
+    if isinstance(config := field.default_factory, type)
+}
+
+
 def plugin_config() -> LivepeerConfig:
     """The ``livepeer_migration:`` section as configured. A mistake in it (a key that is not a setting, a value of
     the wrong type) raises :class:`ConfigError` naming the key, in one line."""
@@ -140,17 +148,21 @@ def plugin_config() -> LivepeerConfig:
             invalid = invalid.__cause__ or invalid.__context__
         if invalid is None:
             raise
-        raise ConfigError(
-            "ape-config.yaml: " + "; ".join(_config_mistake(detail) for detail in invalid.errors())
-        ) from err
+        raise ConfigError("; ".join(_config_mistake(invalid.title, detail) for detail in invalid.errors())) from err
 
 
-def _config_mistake(detail) -> str:
-    """One pydantic error as ``livepeer_migration.<key>: <what is wrong>``."""
-    key = ".".join(["livepeer_migration", *map(str, detail["loc"])])
+def _config_mistake(model: str, detail) -> str:
+    """One pydantic error of ``model`` (a config class's name), named where the user wrote it: the
+    ``APE_LIVEPEER_*`` variable when one is set for that key, else ``ape-config.yaml: livepeer_migration.<key>``.
+    A section's variables are read when the section is built on its own, so its errors carry only the key: the
+    section comes from the model."""
+    section = _SECTIONS.get(model)
+    loc = [*([section] if section else []), *map(str, detail["loc"])]
+    variable = "APE_LIVEPEER_" + "_".join(loc).upper()
+    where = variable if variable in os.environ else "ape-config.yaml: " + ".".join(["livepeer_migration", *loc])
     if detail["type"] == "extra_forbidden":
-        return f"{key} is not a setting"
-    return f"{key}: {detail['msg'][0].lower()}{detail['msg'][1:]}, got {detail['input']!r}"
+        return f"{where} is not a setting"
+    return f"{where}: {detail['msg'][0].lower()}{detail['msg'][1:]}, got {detail['input']!r}"
 
 
 @dataclass(frozen=True)

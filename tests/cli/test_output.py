@@ -162,6 +162,26 @@ def test_a_config_mistake_is_one_line_naming_the_key(run, world, nonces, monkeyp
     assert nonces(world.d1) == before
 
 
+@pytest.mark.parametrize(
+    "variable, message",
+    [
+        ("APE_LIVEPEER_GAS_MARGIN", "APE_LIVEPEER_GAS_MARGIN: input should be a valid number"),
+        ("APE_LIVEPEER_LOCAL_L1_PORT", "APE_LIVEPEER_LOCAL_L1_PORT: input should be a valid integer"),
+        ("APE_LIVEPEER_MAINNET_FORK_L2_PORT", "APE_LIVEPEER_MAINNET_FORK_L2_PORT: input should be a valid integer"),
+    ],
+)
+def test_a_bad_variable_is_named_not_the_file(run, world, nonces, monkeypatch, variable, message):
+    from ape import config
+
+    monkeypatch.setitem(config.local_project.config._plugin_configs, "livepeer_migration", {})
+    monkeypatch.setenv(variable, "abc")
+    before = nonces(world.d1)
+    result = run("bridge-in", "1", "--account", "test:4", "--yes")
+    assert result.exit_code == 1, result.output
+    assert len(result.output.splitlines()) == 1 and message in result.output and "ape-config.yaml" not in result.output
+    assert nonces(world.d1) == before
+
+
 # ---------------------------------------------------------------------------- --json errors
 
 
