@@ -16,16 +16,13 @@ from typing import TYPE_CHECKING, Any
 from eth_abi import decode as abi_decode
 from eth_utils import to_checksum_address
 
-from ape_livepeer_migration._eth import event_topic, function_selector, hex_bytes, hex_text, rpc_int
+from ape_livepeer_migration._eth import LOG_BLOCK_RANGE, event_topic, function_selector, hex_bytes, hex_text, rpc_int
 from ape_livepeer_migration.session.results import CrossChainMessage
 
 if TYPE_CHECKING:
     from ape_livepeer_migration.chains.pair import Chain
     from ape_livepeer_migration.session.deployment import Deployment
 
-#: The most blocks one ``eth_getLogs`` asks for: public RPC providers refuse wider ranges (10,000 blocks is the
-#: common limit).
-LOG_BLOCK_RANGE = 10_000
 
 L1_TO_L2 = "l1-to-l2"
 L2_TO_L1 = "l2-to-l1"
@@ -65,8 +62,8 @@ def scan_logs(
     chain: Chain, queries: Sequence[tuple[str, list[Any]]], from_block: int, to_block: int | None = None
 ) -> list[list[dict]]:
     """The logs of each query ``(address, topics)`` in blocks [``from_block``, ``to_block``] (default: the head) of
-    ``chain``, in block order: each query is asked in ranges of :data:`LOG_BLOCK_RANGE` blocks, all of them in one
-    JSON-RPC batch."""
+    ``chain``, in block order: each query is asked in ranges of
+    :data:`~ape_livepeer_migration._eth.LOG_BLOCK_RANGE` blocks, all of them in one JSON-RPC batch."""
     end = chain.block_number if to_block is None else to_block
     ranges = [(start, min(start + LOG_BLOCK_RANGE - 1, end)) for start in range(from_block, end + 1, LOG_BLOCK_RANGE)]
     if not ranges:
