@@ -45,6 +45,11 @@ def event_topic(signature: str) -> bytes:
     return keccak(text=signature)
 
 
+#: The most blocks one ``eth_getLogs`` asks for: public RPC providers refuse wider ranges (10,000 blocks is the
+#: common limit).
+LOG_BLOCK_RANGE = 10_000
+
+
 class Rpc(Protocol):
     """A JSON-RPC endpoint: ``request`` returns the ``result`` member or raises."""
 

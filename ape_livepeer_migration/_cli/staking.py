@@ -15,32 +15,49 @@ from ape_livepeer_migration._cli.options import (
 )
 
 
-@click.command(short_help="An account's staking on both layers.")
+@click.command(short_help="The system on both layers, or an account's staking there.")
 @click.argument("address", type=Address(), required=False)
 @account_option
 @json_option
 @click.pass_context
 def status(ctx, address, account, as_json):
-    """Staking position of ADDRESS (default: --account) on both layers.
+    """The system on both layers, or the staking of ADDRESS (or --account).
 
-    Shows each layer's round, delegate, stake, pending rewards and fees,
-    unbonding locks, the LPT and ETH balances, and the cross-chain messages the
-    local relayer's journal holds that are not final yet.
+    Without an account: each layer's round and lock state, LPT supply,
+    inflation, reward LPT mintable and minted this round, active set and total
+    active stake; the LPT the L1 escrow holds; the age of the L1 supply report
+    L2 inflation uses; and every cross-chain message in flight.
+
+    With one: each layer's round, delegate, stake, pending rewards and fees,
+    unbonding locks, an orchestrator's terms and total delegated stake, the LPT
+    and ETH balances, and the account's cross-chain messages in flight
+    (migrations and deposits with their L2 tickets, withdrawals with their
+    Outbox state), read from the chains: any machine with the address book
+    sees them, whoever relays.
     """
-    from ape_livepeer_migration._eth import amount_text
-
-    if address is None:
+    if address is None and account is not None:
         address = account_address(account)
     with Session(ctx, as_json) as lp, Refusals():
-        st = lp.status(address)
+        st = lp.status(address) if address is not None else lp.system_status()
     if as_json:
         echo_json(st.as_json())
-        return
+    elif address is None:
+        _system_table(st)
+    else:
+        _account_table(st)
+
+
+def _account_table(st) -> None:
+    from ape_livepeer_migration._eth import amount_text
+
     rows = []
     for label, cell in (
         ("Round", lambda x: f"{x.round}{'' if x.round_initialized else ' (not initialized)'}"),
         ("Delegate", lambda x: x.delegate or "-"),
         ("Orchestrator", lambda x: ("active" if x.active else "registered") if x.orchestrator else "no"),
+        ("  cut / fee share (%)", lambda x: _terms(x.terms)),
+        ("  delegated (LPT)", lambda x: "-" if x.terms is None else amount_text(x.terms.stake)),
+        ("  reward() called", lambda x: "-" if x.terms is None else ("yes" if x.terms.reward_called else "no")),
         ("Stake (LPT)", lambda x: amount_text(x.stake)),
         ("  pending rewards (LPT)", lambda x: amount_text(x.pending_rewards)),
         ("Pending fees (ETH)", lambda x: amount_text(x.pending_fees)),
@@ -59,14 +76,68 @@ def status(ctx, address, account, as_json):
     rows.append(["LPT balance", amount_text(st.lpt["l1"]), amount_text(st.lpt["l2"])])
     rows.append(["ETH balance", amount_text(st.eth["l1"]), amount_text(st.eth["l2"])])
     echo_table(["", "L1", "L2"], rows, caption=f"Account {st.account}")
-    if st.messages:
-        echo_table(
-            ["Message", "Status", "Source block"],
-            [[f"{m.direction} #{m.id}", m.status, str(m.source_block)] for m in st.messages],
-            caption="Cross-chain messages in flight (relayer journal)",
-        )
+    _messages_table(st.messages)
+
+
+def _terms(terms) -> str:
+    from ape_livepeer_migration._eth import amount_text
+
+    if terms is None:
+        return "-"
+    return f"{amount_text(terms.reward_cut, 4)} / {amount_text(terms.fee_share, 4)}"
+
+
+def _system_table(st) -> None:
+    from ape_livepeer_migration._eth import amount_text
+
+    def mintable(x) -> str:
+        if not x.round_initialized:
+            return "- (round not initialized)"
+        return f"{amount_text(x.mintable)} ({amount_text(x.minted)} minted)"
+
+    def round_state(x) -> str:
+        return f"{x.round}{'' if x.round_initialized else ' (not initialized)'}{' (locked)' if x.round_locked else ''}"
+
+    rows = []
+    for label, cell in (
+        ("Round", round_state),
+        ("LPT supply", lambda x: amount_text(x.supply)),
+        ("Inflation per round (%)", lambda x: amount_text(x.inflation, 7)),
+        ("  of a supply of (LPT)", lambda x: amount_text(x.inflation_supply)),
+        ("Reward LPT this round", mintable),
+        ("Active set", lambda x: f"{x.active_set_size} of {x.active_set_limit}"),
+        ("Total active stake (LPT)", lambda x: amount_text(x.total_active_stake)),
+    ):
+        rows.append([label, cell(st.l1), cell(st.l2)])
+    rows.append(["L1 escrow (LPT)", amount_text(st.escrow), "-"])
+    if st.report_age is None:
+        report = "none yet"
     else:
+        report = f"{amount_text(st.l1_circulating_supply)} LPT, {st.report_age:,} s old (max {st.max_report_age:,} s)"
+    rows.append(["L1 supply report", "-", report])
+    echo_table(["", "L1", "L2"], rows, caption="Livepeer on both layers")
+    _messages_table(st.messages)
+
+
+def _messages_table(messages) -> None:
+    """One line per message: a table would cut the ids a user copies (a ticket to redeem, a transaction)."""
+    from ape_livepeer_migration._eth import amount_text
+
+    if not messages:
         click.echo("No cross-chain messages in flight.")
+        return
+    click.echo("Cross-chain messages in flight:")
+    for m in messages:
+        if m.direction == "l1-to-l2":
+            where = f"L1 message #{m.id}" + ("" if m.ticket is None else f", ticket {m.ticket}")
+            until = "" if m.until is None else f" until {m.until} (unix time)"
+        else:
+            where = f"Outbox position {m.id}"
+            until = "" if m.until is None else f" until L1 block {m.until}"
+        click.echo(
+            f"  {m.direction} {m.kind} of {amount_text(m.amount)} LPT, {m.sender} -> {m.recipient}: {m.state}{until} "
+            f"({where}; sent in {m.tx_hash})"
+        )
 
 
 @click.command()

@@ -11,7 +11,8 @@ does exactly that with plain JSON-RPC calls, so it runs against any node:
   ``getBeneficiary``;
 * ``redeem_transaction(ticket_id)``: the ``redeem(bytes32)`` call to send;
 * ``outbox_execution(l1, l2, outbox, l2_tx_hash)``: the latest confirmed send
-  root from the Outbox's ``SendRootUpdated`` logs, its send count from the L2
+  root from the Outbox's ``SendRootUpdated`` logs (asked from the head down, in
+  ranges a public node accepts), its send count from the L2
   block header (Nitro keeps ``sendRoot`` in ``extraData`` and ``sendCount`` in
   the first 8 bytes of ``mixHash``), the proof from
   ``NodeInterface(0xC8).constructOutboxProof(size, leaf)``, and the
@@ -30,7 +31,15 @@ from typing import Any
 from eth_abi import decode, encode
 from eth_utils import to_checksum_address
 
-from ape_livepeer_migration._eth import Rpc, event_topic, function_selector, hex_bytes, hex_text, rpc_int
+from ape_livepeer_migration._eth import (
+    LOG_BLOCK_RANGE,
+    Rpc,
+    event_topic,
+    function_selector,
+    hex_bytes,
+    hex_text,
+    rpc_int,
+)
 from ape_livepeer_migration.arbitrum.messages import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS, NODE_INTERFACE_ADDRESS
 from ape_livepeer_migration.exceptions import (
     AlreadyExecuted,
@@ -97,11 +106,13 @@ def _receipt(rpc: Rpc, tx_hash: str) -> dict[str, Any] | None:
     return rpc.request("eth_getTransactionReceipt", [tx_hash])
 
 
-def _logs(rpc: Rpc, address: str, topics: list[Any], from_block: int | str) -> list[dict]:
-    start = hex(from_block) if isinstance(from_block, int) else from_block
+def _logs(
+    rpc: Rpc, address: str, topics: list[Any], from_block: int | str, to_block: int | str = "latest"
+) -> list[dict]:
+    start, end = (hex(block) if isinstance(block, int) else block for block in (from_block, to_block))
     return rpc.request(
         "eth_getLogs",
-        [{"address": address, "topics": topics, "fromBlock": start, "toBlock": "latest"}],
+        [{"address": address, "topics": topics, "fromBlock": start, "toBlock": end}],
     )
 
 
@@ -219,11 +230,18 @@ class ConfirmedRoot:
 def latest_confirmed_root(l1: Rpc, l2: Rpc, outbox: str, from_block: int) -> ConfirmedRoot | None:
     """The newest send root the Outbox learnt (``SendRootUpdated``) since ``from_block``.
 
-    Its send count is read from the L2 block it names: Nitro block headers carry
-    ``sendRoot`` as ``extraData`` and ``sendCount`` as the first 8 bytes of
-    ``mixHash``; the header's root must equal the Outbox's.
+    The logs are asked backwards from the L1 head in ranges of :data:`~ape_livepeer_migration._eth.LOG_BLOCK_RANGE`
+    blocks (public nodes refuse wider ones) until a range holds one: the Outbox learns a root about every hour, so
+    the first range usually does. Its send count is read from the L2 block it names: Nitro block headers carry
+    ``sendRoot`` as ``extraData`` and ``sendCount`` as the first 8 bytes of ``mixHash``; the header's root must
+    equal the Outbox's.
     """
-    logs = _logs(l1, outbox, [_topic(SEND_ROOT_UPDATED)], from_block)
+    end = rpc_int(l1.request("eth_blockNumber", []))
+    logs: list[dict] = []
+    while not logs and end >= from_block:
+        start = max(from_block, end - LOG_BLOCK_RANGE + 1)
+        logs = _logs(l1, outbox, [_topic(SEND_ROOT_UPDATED)], start, end)
+        end = start - 1
     if not logs:
         return None
     newest = logs[-1]

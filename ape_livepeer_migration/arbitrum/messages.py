@@ -7,7 +7,8 @@ real bridge:
 * L1 -> L2 address aliasing (:func:`apply_l1_to_l2_alias`, :func:`undo_l1_to_l2_alias`);
 * retryable ticket pricing (:func:`submission_fee`, :func:`retryable_value_required`);
 * decoding of the Inbox's ``InboxMessageDelivered`` retryable data
-  (:func:`decode_retryable_data`) into a :class:`RetryableMessage`;
+  (:func:`decode_retryable_data`, :func:`retryables_in_logs`) into a :class:`RetryableMessage`, and its ticket id
+  (:func:`submit_retryable_id` on a real Arbitrum, :func:`simulator_ticket_id` locally);
 * L2 -> L1 messages (:class:`L2ToL1Message`), their item hash (:func:`l2_to_l1_item_hash`)
   and the send Merkle tree whose proofs the Outbox verifies (:class:`SendMerkleTree`).
 """
@@ -19,8 +20,8 @@ from dataclasses import dataclass
 from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
-from ape_livepeer_migration._eth import event_topic, hex_bytes
-from ape_livepeer_migration.exceptions import InputError
+from ape_livepeer_migration._eth import event_topic, hex_bytes, hex_text, rpc_int
+from ape_livepeer_migration.exceptions import ArbitrumError, InputError
 
 #: ArbOS precompiles: ArbSys sends L2 -> L1 messages, ArbRetryableTx holds retryable tickets,
 #: NodeInterface answers queries a node computes (outbox proofs).
@@ -34,6 +35,8 @@ _ADDRESS_MOD = 1 << 160
 
 #: Delayed-inbox message kind of a retryable ticket.
 L1_MESSAGE_TYPE_SUBMIT_RETRYABLE = 9
+#: Transaction type of the L2 transaction that ArbOS makes of a retryable's submission; its hash is the ticket id.
+ARBITRUM_SUBMIT_RETRYABLE_TX_TYPE = 0x69
 #: Lifetime of a retryable ticket on L2, in seconds (7 days).
 RETRYABLE_LIFETIME_SECONDS = 604_800
 #: Challenge period in L1 blocks of the public Arbitrum chains.
@@ -148,6 +151,79 @@ def decode_retryable_data(data: bytes) -> dict:
         "max_fee_per_gas": words[7],
         "data": bytes(payload),
     }
+
+
+def retryables_in_logs(inbox: str, inbox_logs: list[dict], bridge_logs: list[dict]) -> list[RetryableMessage]:
+    """The retryables that the raw JSON-RPC logs of an Inbox (``InboxMessageDelivered``) and its Bridge
+    (``MessageDelivered``) record, by message number; a message needs both logs. Raises :class:`ArbitrumError` when
+    the Inbox's data does not hash to the Bridge's."""
+    delivered = {}
+    for log in bridge_logs:
+        if log["topics"][0] != hex_text(event_topic(EVENT_SIGNATURES["MessageDelivered"])):
+            continue
+        sender_inbox, kind, sender, data_hash, base_fee, timestamp = abi_decode(
+            ["address", "uint8", "address", "bytes32", "uint256", "uint64"], hex_bytes(log["data"])
+        )
+        if kind == L1_MESSAGE_TYPE_SUBMIT_RETRYABLE and sender_inbox.lower() == inbox.lower():
+            delivered[rpc_int(log["topics"][1])] = (sender, data_hash, base_fee, timestamp)
+    messages = []
+    for log in inbox_logs:
+        if log["topics"][0] != hex_text(event_topic(EVENT_SIGNATURES["InboxMessageDelivered"])):
+            continue
+        message_num = rpc_int(log["topics"][1])
+        if message_num not in delivered:
+            continue
+        sender, data_hash, base_fee, timestamp = delivered[message_num]
+        (data,) = abi_decode(["bytes"], hex_bytes(log["data"]))
+        if keccak(data) != data_hash:
+            raise ArbitrumError(f"message {message_num}: Inbox data does not match the Bridge's hash")
+        messages.append(
+            RetryableMessage(
+                message_num=message_num,
+                l1_sender=undo_l1_to_l2_alias(sender),
+                base_fee_l1=base_fee,
+                l1_block=rpc_int(log["blockNumber"]),
+                l1_timestamp=timestamp,
+                l1_tx_hash=log["transactionHash"],
+                **decode_retryable_data(data),
+            )
+        )
+    return sorted(messages, key=lambda m: m.message_num)
+
+
+def simulator_ticket_id(l2_chain_id: int, message_num: int) -> bytes:
+    """The local simulator's ticket id of Inbox message ``message_num``: keccak256(abi.encode(L2 chain id, request
+    id)) (a real Arbitrum's is :func:`submit_retryable_id`)."""
+    return keccak(l2_chain_id.to_bytes(32, "big") + message_num.to_bytes(32, "big"))
+
+
+def submit_retryable_id(l2_chain_id: int, message: RetryableMessage) -> bytes:
+    """The ticket id of ``message`` on a real Arbitrum: the hash of the L2 transaction ArbOS makes of it, an
+    ``ArbitrumSubmitRetryableTx`` (type :data:`ARBITRUM_SUBMIT_RETRYABLE_TX_TYPE`), whose RLP list holds the chain
+    id, the request id, the sender's alias, the L1 base fee, the deposit, the max fee per gas, the gas limit, the
+    target (empty when it is the zero address), the call value, the call-value refund address (the beneficiary), the
+    max submission cost, the excess-fee refund address and the calldata, integers as minimal big-endian bytes."""
+    import rlp
+
+    def number(value: int) -> bytes:
+        return value.to_bytes((value.bit_length() + 7) // 8, "big")
+
+    fields = [
+        number(l2_chain_id),
+        message.request_id,
+        hex_bytes(message.l2_sender),
+        number(message.base_fee_l1),
+        number(message.deposit),
+        number(message.max_fee_per_gas),
+        number(message.gas_limit),
+        b"" if int(message.to, 16) == 0 else hex_bytes(message.to),
+        number(message.l2_call_value),
+        hex_bytes(message.call_value_refund_address),
+        number(message.max_submission_cost),
+        hex_bytes(message.excess_fee_refund_address),
+        message.data,
+    ]
+    return keccak(bytes([ARBITRUM_SUBMIT_RETRYABLE_TX_TYPE]) + rlp.encode(fields))
 
 
 def l2_to_l1_item_hash(

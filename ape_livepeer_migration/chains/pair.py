@@ -73,6 +73,7 @@ from ape_livepeer_migration.exceptions import (
     ChainIdMismatchError,
     ConfigError,
     NodeNotRunningError,
+    RpcError,
     SnapshotUnsupportedError,
     UpstreamUnavailableError,
 )
@@ -241,6 +242,25 @@ class Chain:
     def get_code(self, address: str) -> bytes:
         return bytes(self.provider.get_code(address))
 
+    def _batch_responses(self, requests: Sequence[tuple[str, Sequence[Any]]]) -> list[dict[str, Any]]:
+        """The node's raw answers (``{"result": ...}`` or ``{"error": ...}``) to ``requests``, sent in one batch."""
+        if not requests:
+            return []
+        responses = self.provider.web3.provider.make_batch_request(list(requests))
+        if not isinstance(responses, list):  # the node refused the batch as a whole
+            raise ChainError(f"{self.layer}: a batch of {len(requests)} requests was refused: {responses}")
+        return responses
+
+    def batch(self, requests: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
+        """The results of several JSON-RPC requests ``(method, params)`` to this chain's node, sent in one round trip;
+        raises :class:`~ape_livepeer_migration.exceptions.RpcError` for the first one answered with an error."""
+        results = []
+        for (method, _), response in zip(requests, self._batch_responses(requests), strict=True):
+            if response.get("error"):
+                raise RpcError(f"{self.layer} {method}: {response['error']}")
+            results.append(response["result"])
+        return results
+
     def call_batch(self, calls: Sequence[tuple[Any, str, Sequence[Any]]]) -> list[Any]:
         """The results of several view calls ``(contract, method name, args)`` on this chain, asked in one JSON-RPC
         batch: one round trip, instead of three requests (code, latest block, call) and Ape's per-call work each.
@@ -264,9 +284,7 @@ class Chain:
                 abis.append(abi)
                 data = hex_text(handler.encode_input(*args))
                 requests.append(("eth_call", [{"to": str(contract.address), "data": data}, "latest"]))
-            responses = provider.web3.provider.make_batch_request(requests)
-            if not isinstance(responses, list):  # the node refused the batch as a whole
-                raise ChainError(f"{self.layer}: a batch of {len(requests)} requests was refused: {responses}")
+            responses = self._batch_responses(requests)
             codes, answers = responses[: len(addresses)], responses[len(addresses) :]
             for address, code in zip(addresses, codes, strict=True):
                 if code.get("error") or code["result"] in ("0x", ""):

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from ape_livepeer_migration.bridge.system import System
     from ape_livepeer_migration.chains.networks import ArbitrumContracts
-    from ape_livepeer_migration.chains.pair import TwoChains
+    from ape_livepeer_migration.chains.pair import Chain, TwoChains
 
 
 SIMULATOR = "simulator"
@@ -47,6 +47,10 @@ SIMULATOR_STEPS = (SIMULATOR, SYSTEM)
 ARBITRUM_STEPS = (ARBITRUM, SYSTEM)
 FORK_STEPS = (ARBITRUM, DELIVERY, SYSTEM)
 ALL_STEPS = (SIMULATOR, ARBITRUM, DELIVERY, SYSTEM)
+#: The book entry of the first block of each layer that holds a contract of the system (``{"l1": n, "l2": m}``):
+#: where scans of the system's logs start. Written with the system, or found on the chains the first time a scan needs
+#: it (:meth:`Deployment.start_blocks`).
+SYSTEM_BLOCKS = "system_blocks"
 
 
 def missing_contract(chains: TwoChains, carrier: Mapping[str, Any], addresses: Mapping[str, str]) -> str | None:
@@ -66,6 +70,26 @@ def missing_contract(chains: TwoChains, carrier: Mapping[str, Any], addresses: M
                 where = f"the {layer.upper()} (chain {chain.chain_id})"
                 return f"{name} at {entry[name]}, but {where} has no contract there"
     return None
+
+
+def first_block_with_code(chain: Chain, addresses: list[str]) -> int:
+    """The first block of ``chain`` in which one of ``addresses`` holds code, found by bisection over the blocks up to
+    the head (code stays once deployed): one JSON-RPC batch per step, about 25 steps on a mainnet-sized chain. A node
+    that cannot answer for an old block (no archive state) makes it 0: scans then start at the genesis."""
+    from ape_livepeer_migration.exceptions import RpcError
+
+    low, high = 0, chain.block_number
+    try:
+        while low < high:
+            middle = (low + high) // 2
+            codes = chain.batch([("eth_getCode", [address, hex(middle)]) for address in addresses])
+            if any(code not in ("0x", "") for code in codes):
+                high = middle
+            else:
+                low = middle + 1
+    except RpcError:
+        return 0
+    return low
 
 
 class Deployment:
@@ -103,6 +127,20 @@ class Deployment:
         if self._system is None:
             self._system = self._attach()
         return self._system
+
+    def start_blocks(self) -> dict[str, int]:
+        """The first block of each layer (``"l1"``, ``"l2"``) that holds a contract of the system, where scans of its
+        logs start: as the address book records it, else found on the chains and recorded (a book written before it
+        recorded them, or taken over from one that did not)."""
+        recorded = self.book.get(SYSTEM_BLOCKS)
+        if recorded is None:
+            addresses = self.system.addresses
+            recorded = {
+                chain.layer: first_block_with_code(chain, [a for role, a in addresses.items() if role[:2] == layer])
+                for chain, layer in ((chain, chain.layer) for chain in self.chains.layers)
+            }
+            self.book.record(SYSTEM_BLOCKS, recorded)
+        return recorded
 
     @staticmethod
     def _signer(address: str, role: str = "the simulator's operator") -> AccountAPI:
@@ -250,11 +288,14 @@ class Deployment:
             self._system = None
             return self.system
         report(SYSTEM, "started")
+        # the system's contracts are in the blocks mined from here on
+        blocks = {chain.layer: chain.block_number + 1 for chain in self.chains.layers}
         with self._step(SYSTEM, deployer):
             system = deploy_system(
                 self.chains, deployer, genesis=genesis, l1_params=params, l2_params=params, **carrier
             )
         self.book.record(SYSTEM, system.addresses)
+        self.book.record(SYSTEM_BLOCKS, blocks)
         report(SYSTEM, "done")
         self._system = system if delivery is None else replace(system, sim=delivery)
         return self._system
@@ -372,6 +413,8 @@ class Deployment:
             )
         for step in upstream_steps:
             self.book.record(step, source.get(step))
+        if SYSTEM_BLOCKS in source:
+            self.book.record(SYSTEM_BLOCKS, source.get(SYSTEM_BLOCKS))
         self._system = None
         return self.system
 
@@ -385,7 +428,7 @@ class Deployment:
         dropped as well and the journal moved aside (``<journal>.replaced-<unix time>``)."""
         import time
 
-        for step in (ARBITRUM, DELIVERY, SYSTEM):
+        for step in (ARBITRUM, DELIVERY, SYSTEM, SYSTEM_BLOCKS):
             self.book.forget(step)
         self._system = None
         if self._simulator_on_chain():

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ape_livepeer_migration.exceptions import LivepeerError
-from ape_livepeer_migration.session import bridging, migration, rewards, staking
+from ape_livepeer_migration.session import bridging, messages, migration, rewards, staking
 from ape_livepeer_migration.session import status as reads  # the module; Livepeer.status is a method
 from ape_livepeer_migration.session import withdrawals as outbound  # the module; Livepeer.withdrawals is a method
 from ape_livepeer_migration.session.addressbook import AddressBook, default_path
@@ -46,6 +46,7 @@ from ape_livepeer_migration.session.deployment import (
 from ape_livepeer_migration.session.preflight import Call, Preflight
 from ape_livepeer_migration.session.results import (
     AccountStatus,
+    CrossChainMessage,
     FeeWithdrawal,
     Finalized,
     LayerStake,
@@ -57,6 +58,7 @@ from ape_livepeer_migration.session.results import (
     SentTransaction,
     StakingPlan,
     StakingSent,
+    SystemStatus,
     WithdrawalState,
 )
 
@@ -79,6 +81,7 @@ __all__ = [
     "SYSTEM",
     "AccountStatus",
     "Call",
+    "CrossChainMessage",
     "FeeWithdrawal",
     "Finalized",
     "LayerStake",
@@ -90,6 +93,7 @@ __all__ = [
     "SentTransaction",
     "StakingPlan",
     "StakingSent",
+    "SystemStatus",
     "WithdrawalState",
 ]
 
@@ -187,8 +191,21 @@ class Livepeer:
         return reads.current_round(self.system, layer)
 
     def status(self, address: str) -> AccountStatus:
-        """Round, stake, delegate, pending rewards and fees, unbonding locks on both layers; balances; messages."""
+        """Round, stake, delegate, pending rewards and fees, unbonding locks and orchestrator terms on both layers;
+        balances; the account's cross-chain messages in flight (read from the chains)."""
         return reads.account_status(self.deployment, address)
+
+    def system_status(self) -> SystemStatus:
+        """Both layers at a glance: rounds, supplies, inflation and reward LPT of the round, the L1 escrow, the active
+        sets, the L1 supply report's age on L2, and every cross-chain message in flight."""
+        return reads.system_status(self.deployment)
+
+    def messages(self, address: str | None = None, *, final: bool = False) -> list[CrossChainMessage]:
+        """The cross-chain messages of ``address`` (``None``: everyone's) in flight, read from the chains; with
+        ``final``, also the delivered, executed and expired ones (see :mod:`~ape_livepeer_migration.session.messages`
+        for the states)."""
+        read = messages.all_messages if final else messages.account_messages
+        return read(self.deployment, address)
 
     def estimate_gas(self, layer: str, address: str, calls: Sequence[Call]) -> int:
         """Gas of sending ``calls`` from ``address`` on ``layer`` (see :meth:`Preflight.estimate_gas`)."""

@@ -7,7 +7,7 @@ amounts are decimal strings of base units; rounds, ids and gas are numbers.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ape_livepeer_migration._eth import GWEI_DECIMALS, amount_text
@@ -32,6 +32,7 @@ class LayerStake:
     orchestrator: bool
     active: bool
     unbonding_locks: list[dict[str, int]]
+    terms: Orchestrator | None = None  # an orchestrator's terms, total delegated stake and reward() call this round
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -48,6 +49,7 @@ class LayerStake:
                 {"id": lock["id"], "amount": str(lock["amount"]), "withdraw_round": lock["withdraw_round"]}
                 for lock in self.unbonding_locks
             ],
+            "terms": None if self.terms is None else self.terms.as_json(),
         }
 
 
@@ -60,13 +62,46 @@ class PendingMessage:
 
 
 @dataclass(frozen=True)
+class CrossChainMessage:
+    """A cross-chain message carrying LPT, read from the chains, and where it stands (see
+    :mod:`~ape_livepeer_migration.session.messages` for the states)."""
+
+    direction: str  # l1-to-l2 | l2-to-l1
+    kind: str  # migration | deposit (L1 -> L2); withdrawal | migration-refund (L2 -> L1)
+    id: int  # L1 -> L2: the Inbox's message number (the ticket's request); L2 -> L1: the Outbox position
+    amount: int  # LPT wei
+    sender: str  # the L1 delegator of a migration
+    recipient: str  # the L2 delegator of a migration
+    tx_hash: str  # the transaction that sent it
+    block: int  # its block
+    state: str
+    ticket: str | None = None  # L1 -> L2: the ticket's id on L2 (once known)
+    until: int | None = None  # redeemable: the ticket's expiry (unix time); challenge-period: the L1 block it ends
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "direction": self.direction,
+            "kind": self.kind,
+            "id": self.id,
+            "amount_wei": str(self.amount),
+            "sender": self.sender,
+            "recipient": self.recipient,
+            "tx_hash": self.tx_hash,
+            "block": self.block,
+            "state": self.state,
+            "ticket": self.ticket,
+            "until": self.until,
+        }
+
+
+@dataclass(frozen=True)
 class AccountStatus:
     account: str
     l1: LayerStake
     l2: LayerStake
     lpt: dict[str, int]  # balance per layer
     eth: dict[str, int]  # balance per layer
-    messages: list[PendingMessage] = field(default_factory=list)
+    messages: list[CrossChainMessage] = field(default_factory=list)  # in flight, read from the chains
 
     def as_json(self) -> dict[str, Any]:
         """JSON-friendly: amounts (LPT and wei) as decimal strings of base units, exact; rounds and ids as numbers."""
@@ -76,7 +111,65 @@ class AccountStatus:
             "l2": self.l2.as_json(),
             "lpt": {name: str(value) for name, value in self.lpt.items()},
             "eth": {name: str(value) for name, value in self.eth.items()},
-            "messages": [asdict(message) for message in self.messages],
+            "messages": [message.as_json() for message in self.messages],
+        }
+
+
+@dataclass(frozen=True)
+class LayerOverview:
+    """One layer's round, supply, monetary policy and active set."""
+
+    round: int
+    round_initialized: bool
+    round_locked: bool
+    supply: int  # LPT wei on this layer
+    inflation_supply: int  # the supply inflation applies to (on L2: the L2 supply at the last report + L1's)
+    inflation: int  # per round, parts per billion
+    mintable: int  # reward LPT wei of the round (fixed when the round is initialized)
+    minted: int  # of it, minted by reward() calls so far
+    active_set_size: int
+    active_set_limit: int  # numActiveTranscoders
+    total_active_stake: int  # of the round
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "round": self.round,
+            "round_initialized": self.round_initialized,
+            "round_locked": self.round_locked,
+            "supply_wei": str(self.supply),
+            "inflation_supply_wei": str(self.inflation_supply),
+            "inflation_percent_per_round": amount_text(self.inflation, 7),
+            "mintable_wei": str(self.mintable),
+            "minted_wei": str(self.minted),
+            "active_set_size": self.active_set_size,
+            "active_set_limit": self.active_set_limit,
+            "total_active_stake_wei": str(self.total_active_stake),
+        }
+
+
+@dataclass(frozen=True)
+class SystemStatus:
+    """Both layers at a glance, the LPT the L1 escrow holds for L2, the L1 supply report L2 inflation uses, and the
+    cross-chain messages in flight."""
+
+    l1: LayerOverview
+    l2: LayerOverview
+    escrow: int  # L1 LPT wei in the L1 escrow
+    l1_circulating_supply: int  # as last reported to L2
+    report_age: int | None  # seconds since the L1 timestamp of the last accepted report; None: no report yet
+    max_report_age: int  # seconds: older reports are ignored
+    messages: list[CrossChainMessage] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "l1": {**self.l1.as_json(), "escrow_wei": str(self.escrow)},
+            "l2": {
+                **self.l2.as_json(),
+                "l1_circulating_supply_wei": str(self.l1_circulating_supply),
+                "report_age_seconds": self.report_age,
+                "max_report_age_seconds": self.max_report_age,
+            },
+            "messages": [message.as_json() for message in self.messages],
         }
 
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ape_livepeer_migration.exceptions import LivepeerError
+from ape_livepeer_migration.session import status
 from ape_livepeer_migration.session.preflight import Call, require_amount
 from ape_livepeer_migration.session.results import FeeWithdrawal, Profitability, RewardResult, RewardSkipped
 from ape_livepeer_migration.session.status import staking_contracts
@@ -47,7 +48,7 @@ def check_reward(deployment: Deployment, preflight: Preflight, address: str) -> 
     current = rounds.currentRound()
     if not bm.isActiveTranscoder(address):
         raise LivepeerError(f"{address} is not an active orchestrator on L2 in round {current}")
-    if bm.getTranscoder(address).lastRewardRound == current:
+    if status.reward_called(bm.getTranscoder(address), current):
         raise LivepeerError(f"{address} already called reward() in round {current}")
     calls = [Call(bm, "reward")]
     if not rounds.currentRoundInitialized():
@@ -74,7 +75,7 @@ def call_reward(deployment: Deployment, preflight: Preflight, account: AccountAP
 
 def reward_called(system: System, address: str) -> bool:
     """Whether ``address`` called reward() on L2 in the current round."""
-    return system.l2_bonding_manager.getTranscoder(address).lastRewardRound == system.l2_rounds.currentRound()
+    return status.reward_called(system.l2_bonding_manager.getTranscoder(address), system.l2_rounds.currentRound())
 
 
 def reward_economics(

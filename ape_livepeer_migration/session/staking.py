@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from ape_livepeer_migration._eth import amount_text, event_topic
 from ape_livepeer_migration.exceptions import LivepeerError
+from ape_livepeer_migration.session.messages import scan_logs
 from ape_livepeer_migration.session.preflight import Call, require_amount
-from ape_livepeer_migration.session.results import Orchestrator, Orchestrators, StakingPlan, StakingSent
-from ape_livepeer_migration.session.status import staking_contracts
+from ape_livepeer_migration.session.results import Orchestrators, StakingPlan, StakingSent
+from ape_livepeer_migration.session.status import orchestrator_of, staking_contracts
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI
@@ -29,7 +30,10 @@ _BOND_TOPIC = "0x" + event_topic("Bond(address,address,address,uint256,uint256)"
 
 def orchestrators(deployment: Deployment, layer: str) -> Orchestrators:
     """The registered orchestrators of ``layer`` (the active set and the candidates outside it), by decreasing
-    stake. Candidates are found from the BondingManager's self-bonds, the only way to register."""
+    stake. Candidates are found from the BondingManager's self-bonds (the only way to register), scanned from the
+    system's first block on the layer."""
+    from eth_utils import to_checksum_address
+
     bm, rounds = staking_contracts(deployment.system, layer)
     chain = getattr(deployment.chains, layer)
     addresses = []
@@ -37,11 +41,7 @@ def orchestrators(deployment: Deployment, layer: str) -> Orchestrators:
     while int(member, 16):
         addresses.append(member)
         member = str(bm.getNextTranscoderInPool(member))
-    logs = chain.request(
-        "eth_getLogs", [{"address": str(bm.address), "topics": [_BOND_TOPIC], "fromBlock": "0x0", "toBlock": "latest"}]
-    )
-    from eth_utils import to_checksum_address
-
+    (logs,) = scan_logs(chain, [(str(bm.address), [_BOND_TOPIC])], deployment.start_blocks()[layer])
     for log in logs:
         new_delegate, delegator = log["topics"][1], log["topics"][3]
         if new_delegate == delegator:
@@ -49,21 +49,13 @@ def orchestrators(deployment: Deployment, layer: str) -> Orchestrators:
             if registered not in addresses:
                 addresses.append(registered)
     current = rounds.currentRound()
+    reads = ("isRegisteredTranscoder", "isActiveTranscoder", "getTranscoder")
+    answers = chain.call_batch([(bm, read, (address,)) for address in addresses for read in reads]) if addresses else []
     found = []
-    for address in addresses:
-        if not bm.isRegisteredTranscoder(address):
-            continue
-        t = bm.getTranscoder(address)
-        found.append(
-            Orchestrator(
-                address=address,
-                stake=t.delegatedAmount,
-                reward_cut=t.rewardCut,
-                fee_share=t.feeShare,
-                active=bool(bm.isActiveTranscoder(address)),
-                reward_called=t.lastRewardRound == current,
-            )
-        )
+    for i, address in enumerate(addresses):
+        registered, active, transcoder = answers[3 * i : 3 * i + 3]
+        if registered:
+            found.append(orchestrator_of(address, transcoder, active, current))
     found.sort(key=lambda o: o.stake, reverse=True)
     return Orchestrators(layer, current, tuple(found))
 

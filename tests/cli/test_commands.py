@@ -168,28 +168,11 @@ def test_status_table(run, world):
     assert "No cross-chain messages in flight." in result.output
 
 
-def test_status_shows_messages_in_flight(run, lp, world):
-    lp.bridge_in(world.d1, 2 * LPT)
-    lp.relay()
-    lp.bridge_out(world.d1, LPT)
-    lp.relay(fast_forward=False)  # the withdrawal waits for its challenge period
-    result = run("status", world.d1.address, "--json")
-    messages = json.loads(result.output)["messages"]
-    assert [(m["direction"], m["status"]) for m in messages] == [("l2-to-l1", "waiting")]
-    assert "l2-to-l1 #0" in run("status", world.d1.address).output
-
-
 @pytest.mark.parametrize("address", ["0x123", "0x" + "g" * 40, "0x" + "00" * 20])
 def test_status_malformed_address(run, address):
     result = run("status", address)
     assert result.exit_code == 2
     assert "Invalid value for '[ADDRESS]'" in result.output
-
-
-def test_status_needs_an_address_or_account(run):
-    result = run("status")
-    assert result.exit_code == 2
-    assert "--account" in result.output
 
 
 def test_unknown_account(run):

@@ -190,7 +190,7 @@ def test_a_bad_variable_is_named_not_the_file(run, world, nonces, monkeypatch, v
     [
         (("bridge-in", "abc", "--account", "test:4", "--yes"), 2, "'abc' is not a decimal number"),
         (("bridge-in", "100000", "--account", "test:4", "--yes"), 1, "less than 100,000"),
-        (("status",), 2, "--account"),
+        (("migrate",), 2, "--account"),
         (("bridge-in", "1", "--account", "test:4"), 2, "With --json nothing is asked: add --yes to send."),
         (("call-reward", "--account", "test:4"), 1, "is not an active orchestrator on L2"),
     ],

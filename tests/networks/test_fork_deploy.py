@@ -101,7 +101,7 @@ def test_deploy_wires_the_system_to_arbitrum_one_and_records_it(deployed, forks,
     book_path, output = deployed
     assert output["steps"] == {"arbitrum": "done", "delivery": "done", "system": "done"}
     book = AddressBook.open(book_path, "mainnet-fork", 1, 42161)
-    assert book.names == ["arbitrum", "delivery", "system"]
+    assert book.names == ["arbitrum", "delivery", "system", "system_blocks"]
     assert book.get("arbitrum") == contract_addresses(ARBITRUM_ONE)
     assert book.get("system") == output["addresses"]
     lp = Livepeer.open(forks, book_path)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from eth_abi import decode, encode
 
-from ape_livepeer_migration._eth import event_topic, function_selector, hex_text
+from ape_livepeer_migration._eth import LOG_BLOCK_RANGE, event_topic, function_selector, hex_text
 from ape_livepeer_migration.arbitrum import live as live
 from ape_livepeer_migration.arbitrum.live import TicketState
 from ape_livepeer_migration.arbitrum.messages import ARB_RETRYABLE_TX_ADDRESS, ARB_SYS_ADDRESS, NODE_INTERFACE_ADDRESS
@@ -189,6 +189,7 @@ SEND_ROOT = "0x" + "5e" * 32
 L2_BLOCK_HASH = "0x" + "b1" * 32
 POSITION = 41
 LEAF = 0xFEED
+L1_HEAD = 18_000_500
 
 
 def l2_to_l1_log(position: int = POSITION) -> dict[str, Any]:
@@ -229,6 +230,7 @@ def withdrawal_rpcs(send_count: int, spent: bool = False, proof_root: str = SEND
     l1 = ScriptedRpc(
         {(OUTBOX, "0x5a129efe" + encode(["uint256"], [POSITION]).hex()): encode(["bool"], [spent])},
         eth_getLogs=lambda f: [updated] if roots else [],
+        eth_blockNumber=lambda: hex(L1_HEAD),
     )
     return l1, l2, proof
 
@@ -262,9 +264,30 @@ def test_outbox_execution_builds_the_published_call():
         "address": OUTBOX,
         "topics": [topic(live.SEND_ROOT_UPDATED)],
         "fromBlock": hex(18_000_000),
-        "toBlock": "latest",
+        "toBlock": hex(L1_HEAD),
     }
     assert ("eth_getBlockByHash", [L2_BLOCK_HASH, False]) in l2.requests
+
+
+@pytest.mark.parametrize("found_in", [18_003_000, None])
+def test_latest_confirmed_root_is_asked_backwards_in_bounded_ranges(found_in):
+    """A public node refuses wide log ranges: the newest root is looked for from the head down, one bounded range
+    at a time, and the search stops at the first range that holds one (or at the first block it may be in)."""
+    _, l2, _ = withdrawal_rpcs(send_count=50)
+    updated = {"topics": [topic(live.SEND_ROOT_UPDATED), SEND_ROOT, L2_BLOCK_HASH]}
+
+    def logs(query):
+        holds = found_in is not None and int(query["fromBlock"], 16) <= found_in <= int(query["toBlock"], 16)
+        return [updated] if holds else []
+
+    l1 = ScriptedRpc(eth_getLogs=logs, eth_blockNumber=lambda: hex(18_025_000))
+    root = live.latest_confirmed_root(l1, l2, OUTBOX, from_block=18_000_000)
+    asked = [(int(p[0]["fromBlock"], 16), int(p[0]["toBlock"], 16)) for m, p in l1.requests if m == "eth_getLogs"]
+    assert asked == [(18_015_001, 18_025_000), (18_005_001, 18_015_000), (18_000_000, 18_005_000)]
+    assert all(end - start < LOG_BLOCK_RANGE for start, end in asked)
+    assert (root is None) == (found_in is None)
+    if root is not None:
+        assert (root.send_root, root.send_count) == (SEND_ROOT, 50)
 
 
 @pytest.mark.parametrize("send_count, roots", [(POSITION, True), (50, False)])

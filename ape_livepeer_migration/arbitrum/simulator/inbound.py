@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
-from eth_utils import keccak
 
 from ape_livepeer_migration._eth import (
     HttpRpc,
@@ -23,11 +22,10 @@ from ape_livepeer_migration._eth import (
 )
 from ape_livepeer_migration.arbitrum.messages import (
     EVENT_SIGNATURES,
-    L1_MESSAGE_TYPE_SUBMIT_RETRYABLE,
     RetryableMessage,
     apply_l1_to_l2_alias,
-    decode_retryable_data,
-    undo_l1_to_l2_alias,
+    retryables_in_logs,
+    simulator_ticket_id,
 )
 from ape_livepeer_migration.arbitrum.simulator.deploy import ArbitrumSimulator, fee_kwargs, get_logs, set_code
 from ape_livepeer_migration.exceptions import ArbitrumError, DeliveryTimeoutError, SubmissionError
@@ -76,40 +74,12 @@ def fetch_retryables(sim: ArbitrumSimulator, from_block: int, to_block: int) -> 
     bridge_logs = get_logs(
         l1, sim.bridge.address, [hex_text(event_topic(EVENT_SIGNATURES["MessageDelivered"]))], from_block, to_block
     )
-    delivered = {}
-    for log in bridge_logs:
-        inbox, kind, sender, data_hash, base_fee, timestamp = abi_decode(
-            ["address", "uint8", "address", "bytes32", "uint256", "uint64"], hex_bytes(log["data"])
-        )
-        if kind == L1_MESSAGE_TYPE_SUBMIT_RETRYABLE and inbox.lower() == str(sim.inbox.address).lower():
-            delivered[rpc_int(log["topics"][1])] = (sender, data_hash, base_fee, timestamp)
-
-    messages = []
-    for log in inbox_logs:
-        message_num = rpc_int(log["topics"][1])
-        if message_num not in delivered:
-            continue
-        sender, data_hash, base_fee, timestamp = delivered[message_num]
-        (data,) = abi_decode(["bytes"], hex_bytes(log["data"]))
-        if keccak(data) != data_hash:
-            raise ArbitrumError(f"message {message_num}: Inbox data does not match the Bridge's hash")
-        messages.append(
-            RetryableMessage(
-                message_num=message_num,
-                l1_sender=undo_l1_to_l2_alias(sender),
-                base_fee_l1=base_fee,
-                l1_block=rpc_int(log["blockNumber"]),
-                l1_timestamp=timestamp,
-                l1_tx_hash=log["transactionHash"],
-                **decode_retryable_data(data),
-            )
-        )
-    return sorted(messages, key=lambda m: m.message_num)
+    return retryables_in_logs(str(sim.inbox.address), inbox_logs, bridge_logs)
 
 
 def ticket_id_of(sim: ArbitrumSimulator, message: RetryableMessage) -> bytes:
     """Deterministic L2 ticket id of ``message``: keccak256(abi.encode(l2ChainId, requestId))."""
-    return keccak(sim.chains.l2.chain_id.to_bytes(32, "big") + message.request_id)
+    return simulator_ticket_id(sim.chains.l2.chain_id, message.message_num)
 
 
 def is_delivered(sim: ArbitrumSimulator, message: RetryableMessage) -> bool:
