@@ -10,21 +10,27 @@ from ape_livepeer_migration._cli.options import (
     Percent,
     account_option,
     confirm,
+    dry_run_option,
     echo_json,
     echo_table,
+    gas_options,
     json_option,
     layer_option,
     yes_option,
 )
 
-dry_run_option = click.option(
-    "--dry-run", is_flag=True, help="Show what would be sent and its estimated gas; send nothing."
-)
-
 
 def sending(command):
-    """The options every staking command that sends takes: --account, --layer, --dry-run, --yes, --json."""
-    for option in (json_option, yes_option, dry_run_option, layer_option("Layer to stake on."), account_option):
+    """The options every staking command that sends takes: --account, --layer, --dry-run, --yes, --json and the gas
+    controls."""
+    for option in (
+        gas_options,
+        json_option,
+        yes_option,
+        dry_run_option,
+        layer_option("Layer to stake on."),
+        account_option,
+    ):
         command = option(command)
     return click.pass_context(command)
 

@@ -8,8 +8,10 @@ from ape_livepeer_migration._cli.options import (
     LockIds,
     account_option,
     confirm,
+    dry_run_option,
     echo_json,
     echo_table,
+    gas_options,
     json_option,
     yes_option,
 )
@@ -79,9 +81,10 @@ def status(ctx, address, account, as_json):
 @click.option(
     "--locks", "lock_ids", type=LockIds(), help="Migrate these unbonding locks (e.g. 0,2) instead of the bonded stake."
 )
-@click.option("--dry-run", is_flag=True, help="Show what would be sent and its cost on both layers; send nothing.")
+@dry_run_option
 @yes_option
 @json_option
+@gas_options
 @click.pass_context
 def migrate(ctx, account, to_orchestrator, lock_ids, dry_run, yes, as_json):
     """Move the account's L1 stake to L2 in one L1 transaction.
@@ -142,4 +145,7 @@ def _plan_table(plan) -> None:
     ]
     if plan.lock_ids:
         rows.insert(2, ["Unbonding locks", ", ".join(map(str, plan.lock_ids))])
+    if plan.terms is not None:  # an orchestrator registers on L2 with its L1 terms
+        reward_cut, fee_share = plan.terms
+        rows[4:4] = [["Reward cut (%)", amount_text(reward_cut, 4)], ["Fee share (%)", amount_text(fee_share, 4)]]
     echo_table(["Migration", ""], rows, caption=f"Migration of {plan.account}")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ape_livepeer_migration._eth import GWEI_DECIMALS, amount_text, hex_text, pending_base_fee, rpc_int
 from ape_livepeer_migration.exceptions import LivepeerError
+from ape_livepeer_migration.session.transactions import TxOptions, gwei_text
 
 if TYPE_CHECKING:
     from ape_livepeer_migration.chains.pair import TwoChains
@@ -55,10 +56,12 @@ def require_amount(amount: int, available: int, what: str, owner: str) -> None:
 
 
 class Preflight:
-    """The balance and gas checks on both chains of a pair."""
+    """The balance and gas checks on both chains of a pair, for transactions sent with ``tx_options`` (the user's
+    max fee replaces the quoted prices; the gas limit, each transaction's estimate)."""
 
-    def __init__(self, chains: TwoChains):
+    def __init__(self, chains: TwoChains, tx_options: TxOptions | None = None):
         self.chains = chains
+        self.tx_options = tx_options or TxOptions()
 
     def require_eth(self, layer: str, address: str, needed: int, what: str) -> None:
         """Refuse when ``address`` has less than ``needed`` wei on ``layer``."""
@@ -78,13 +81,29 @@ class Preflight:
         from ape_livepeer_migration.config import plugin_config
 
         margin = plugin_config().gas_margin
-        price = self.fee_per_gas(layer) if fee_per_gas is None else fee_per_gas
-        gas = self.estimate_gas(layer, address, calls)
-        needed = math.ceil(gas * price * Decimal(str(margin))) + sum(call.value for call in calls)
+        price = self.fee_per_gas(layer) if fee_per_gas is None or self.tx_options.max_fee is not None else fee_per_gas
+        gas = reserved = self.estimate_gas(layer, address, calls)
+        if (limit := self.tx_options.gas_limit) is not None:
+            self.require_gas_limit(layer, gas, len(calls))
+            reserved = limit * len(calls)  # what the node reserves for the transactions
+        needed = math.ceil(reserved * price * Decimal(str(margin))) + sum(call.value for call in calls)
         self.require_eth(
-            layer, address, needed, f"{what} ({gas:,} gas at {amount_text(price, GWEI_DECIMALS)} gwei, x{margin:g})"
+            layer,
+            address,
+            needed,
+            f"{what} ({reserved:,} gas at {amount_text(price, GWEI_DECIMALS)} gwei, x{margin:g})",
         )
         return gas
+
+    def require_gas_limit(self, layer: str, gas: int, transactions: int = 1) -> None:
+        """Refuse a gas limit (of each of ``transactions``) whose sum is below the ``gas`` they are estimated to use
+        together: a transaction that runs out of gas fails and still pays for it."""
+        limit = self.tx_options.gas_limit
+        if limit is not None and limit * transactions < gas:
+            raise LivepeerError(
+                f"the gas limit {limit:,} is below the {gas:,} gas estimated on {layer.upper()}"
+                + (f" for {transactions} transactions" if transactions > 1 else "")
+            )
 
     def estimate_gas(self, layer: str, address: str, calls: Sequence[Call]) -> int:
         """Gas of sending ``calls`` from ``address`` on ``layer``, one transaction each, in order: ``eth_estimateGas``
@@ -116,9 +135,12 @@ class Preflight:
 
     def fee_per_gas(self, layer: str) -> int:
         """The most a transaction Ape sends on ``layer`` pays per gas: the max fee of an EIP-1559 transaction (the next
-        block's base fee times the network's ``base_fee_multiplier``, plus the priority fee), else the gas price."""
+        block's base fee times the network's ``base_fee_multiplier``, plus the priority fee), else the gas price; the
+        user's max fee when given."""
         from ape_ethereum.transactions import StaticFeeTransaction
 
+        if self.tx_options.max_fee is not None:
+            return self._max_fee(layer)
         chain = getattr(self.chains, layer)
         with chain:
             provider = chain.provider
@@ -127,7 +149,22 @@ class Preflight:
             return int(pending_base_fee(chain) * provider.network.base_fee_multiplier + provider.priority_fee)
 
     def gas_price(self, layer: str) -> int:
-        """The gas price the node of ``layer`` quotes."""
+        """The gas price the node of ``layer`` quotes, or the user's max fee."""
+        if self.tx_options.max_fee is not None:
+            return self._max_fee(layer)
         chain = getattr(self.chains, layer)
         with chain:
             return int(chain.provider.gas_price)
+
+    def _max_fee(self, layer: str) -> int:
+        """The user's max fee, refused when below the base fee of ``layer``'s next block (the node would refuse
+        the transaction)."""
+        max_fee = self.tx_options.max_fee
+        assert max_fee is not None
+        base_fee = pending_base_fee(getattr(self.chains, layer))
+        if max_fee < base_fee:
+            raise LivepeerError(
+                f"the max fee {gwei_text(max_fee)} is below the base fee of {layer.upper()}'s next block, "
+                f"{gwei_text(base_fee)}"
+            )
+        return max_fee

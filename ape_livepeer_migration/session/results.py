@@ -96,6 +96,7 @@ class MigrationPlan:
     l2_gas_price_bid: int
     max_submission_cost: int
     retryable_value: int  # ETH sent with the L1 transaction: pays the L2 side at most this
+    terms: tuple[int, int] | None = None  # an orchestrator's reward cut and fee share (ppm), registered on L2 with it
 
     @property
     def l1_cost(self) -> int:
@@ -123,6 +124,10 @@ class MigrationPlan:
             },
             "total_eth": amount_text(self.total_eth),
         }
+        if self.terms is not None:
+            view.update(
+                reward_cut_percent=amount_text(self.terms[0], 4), fee_share_percent=amount_text(self.terms[1], 4)
+            )
         if sent is not None:
             view.update(
                 tx_hash=sent.receipt.txn_hash, l1_gas_used=sent.receipt.gas_used, migration_id=sent.migration.id
@@ -360,6 +365,58 @@ class StakingPlan:
         if sent is not None:
             view["sent"] = [{"tx_hash": tx_hash, "gas_used": gas} for tx_hash, gas in sent.transactions]
         return view
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What an operation would send on ``layer`` (``--dry-run``), after its checks: its transactions in order, their
+    estimated gas and the most they pay at ``fee_per_gas``, the ETH they carry (a deposit's L2 fees, paid on L2 at
+    most this), and the operation's inputs (``details``, amounts under ``*_wei`` keys). ``prepared`` is what sending
+    reuses from the checks (a deposit's gas parameters, the withdrawals to execute); it is not shown."""
+
+    layer: str
+    account: str
+    operation: str
+    calls: tuple[Call, ...]
+    gas: int
+    fee_per_gas: int
+    details: dict[str, Any] = field(default_factory=dict)
+    prepared: Any = None
+
+    @property
+    def cost(self) -> int:
+        """The most the transactions pay for their gas (wei)."""
+        return self.gas * self.fee_per_gas
+
+    @property
+    def value(self) -> int:
+        """The ETH the transactions send (wei)."""
+        return sum(call.value for call in self.calls)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "layer": self.layer,
+            "account": self.account,
+            "operation": self.operation,
+            **{key: (str(value) if key.endswith("_wei") else value) for key, value in self.details.items()},
+            "transactions": [call.name for call in self.calls],
+            "gas": self.gas,
+            "fee_per_gas_wei": str(self.fee_per_gas),
+            "cost_wei": str(self.cost),
+            "value_wei": str(self.value),
+        }
+
+
+@dataclass(frozen=True)
+class RelayPreview:
+    """What a relayer pass would move on (``relay --dry-run``): the ids of the L1 -> L2 messages it would deliver and
+    of the L2 -> L1 ones it would assert a send root for or execute once confirmed."""
+
+    l1_to_l2: tuple[int, ...]
+    l2_to_l1: tuple[int, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"l1_to_l2": list(self.l1_to_l2), "l2_to_l1": list(self.l2_to_l1)}
 
 
 @dataclass(frozen=True)
