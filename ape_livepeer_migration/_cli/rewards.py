@@ -281,5 +281,5 @@ def withdraw_fees(ctx, account, amount, to, layer, dry_run, yes, as_json):
         echo_json(sent.as_json())
     else:
         click.echo(
-            f"Withdrew {amount_text(sent.details['amount'])} ETH to {sent.details['recipient']} in {sent.tx_hash}."
+            f"Withdrew {amount_text(sent.details['amount_wei'])} ETH to {sent.details['recipient']} in {sent.tx_hash}."
         )

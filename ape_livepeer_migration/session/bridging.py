@@ -73,7 +73,12 @@ def bridge_in(
         "l1",
         deposit.receipt.txn_hash,
         deposit.receipt.gas_used,
-        {"to": to, "amount": amount, "sequence_number": deposit.sequence_number, "retryable_value": gas.value},
+        {
+            "to": to,
+            "amount_wei": amount,
+            "sequence_number": deposit.sequence_number,
+            "retryable_value_wei": gas.value,
+        },
     )
 
 
@@ -92,7 +97,7 @@ def bridge_out(
         "l2",
         withdrawal.receipt.txn_hash,
         withdrawal.receipt.gas_used,
-        {"to": to, "amount": amount, "exit_num": withdrawal.exit_num, "l2_to_l1_id": withdrawal.l2_to_l1_id},
+        {"to": to, "amount_wei": amount, "exit_num": withdrawal.exit_num, "l2_to_l1_id": withdrawal.l2_to_l1_id},
     )
 
 

@@ -147,4 +147,4 @@ def withdraw_fees(
     amount, recipient = preview.details["amount_wei"], preview.details["recipient"]
     bm, _ = staking_contracts(deployment.system, layer)
     receipt = bm.withdrawFees(recipient, amount, sender=account)
-    return FeeWithdrawal(layer, receipt.txn_hash, receipt.gas_used, {"recipient": recipient, "amount": amount})
+    return FeeWithdrawal(layer, receipt.txn_hash, receipt.gas_used, {"recipient": recipient, "amount_wei": amount})
