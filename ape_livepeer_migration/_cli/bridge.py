@@ -29,7 +29,7 @@ def _bridge_command(direction: str):
     @gas_options
     @click.pass_context
     def command(ctx, account, amount, to, dry_run, yes, as_json):
-        from ape_livepeer_migration._eth import amount_text
+        from ape_livepeer_migration._eth import token_text
 
         sender = signer(account)
         with Session(ctx, as_json) as lp, Refusals():
@@ -39,15 +39,13 @@ def _bridge_command(direction: str):
             if dry_run:
                 echo_preview(preview, as_json)
                 return
-            confirm(f"Bridge {amount_text(amount)} LPT from {layer_from} to {to or sender.address} on {layer_to}?", yes)
+            confirm(f"Bridge {token_text(amount)} LPT from {layer_from} to {to or sender.address} on {layer_to}?", yes)
             sent = operation(sender, amount, to)
             then = lp.next_step(direction)
         if as_json:
             echo_json(sent.as_json())
         else:
-            click.echo(
-                f"Sent {amount_text(amount)} LPT in {sent.tx_hash} ({sent.gas_used:,} {layer_from} gas); {then}."
-            )
+            click.echo(f"Sent {token_text(amount)} LPT in {sent.tx_hash} ({sent.gas_used:,} {layer_from} gas); {then}.")
 
     command.__doc__ = (
         f"Move AMOUNT LPT from {layer_from} to {layer_to}.\n\n"
@@ -81,7 +79,7 @@ def finalize(ctx, account, dry_run, yes, as_json):
     to the account, paid by the account; the LPT goes to the recipient. Locally
     `ape livepeer relay` asserts the roots (and, by default, finalizes too).
     """
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import token_text
 
     sender = signer(account)
     with Session(ctx, as_json) as lp, Refusals():
@@ -90,10 +88,10 @@ def finalize(ctx, account, dry_run, yes, as_json):
             echo_preview(preview, as_json)
             return
         count, total = len(preview.calls), preview.details["amount_wei"]
-        confirm(f"Finalize {count} withdrawal(s) of {amount_text(total)} LPT in total on L1?", yes)
+        confirm(f"Finalize {count} withdrawal(s) of {token_text(total)} LPT in total on L1?", yes)
         done = lp.finalize(sender)
     if as_json:
         echo_json([finalized.as_json() for finalized in done])
     else:
         for w, tx in done:
-            click.echo(f"Withdrawal #{w.position}: {amount_text(w.amount)} LPT paid out to {w.to} on L1 in {tx}.")
+            click.echo(f"Withdrawal #{w.position}: {token_text(w.amount)} LPT paid out to {w.to} on L1 in {tx}.")

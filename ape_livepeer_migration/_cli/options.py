@@ -272,13 +272,13 @@ def echo_table(columns: list[str], rows: list[list[str]], *, caption: str | None
 def echo_preview(preview, as_json: bool, unit: str = "LPT") -> None:
     """Show what a ``--dry-run`` would send (a :class:`~ape_livepeer_migration.session.results.Preview`, its amounts
     in ``unit``), then that nothing was sent."""
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import token_text
 
     if as_json:
         echo_json(preview.as_json())
         return
     rows = [
-        [f"{key.removesuffix('_wei')} ({unit})", amount_text(value)]
+        [f"{key.removesuffix('_wei')} ({unit})", token_text(value)]
         if key.endswith("_wei")
         else [key.replace("_", " "), ", ".join(map(str, value)) if isinstance(value, list) else str(value)]
         for key, value in preview.details.items()
@@ -287,12 +287,12 @@ def echo_preview(preview, as_json: bool, unit: str = "LPT") -> None:
     rows += [
         ["transactions", ", ".join(call.name for call in preview.calls)],
         [f"{where} gas (estimate)", f"{preview.gas:,}"],
-        [f"{where} cost at most (ETH)", amount_text(preview.cost)],
+        [f"{where} cost at most (ETH)", token_text(preview.cost)],
     ]
     if preview.value:  # a deposit's L2 fees, paid with the L1 transaction
         rows += [
-            ["L2 max cost, sent with it (ETH)", amount_text(preview.value)],
-            ["Total at most (ETH)", amount_text(preview.cost + preview.value)],
+            ["L2 max cost, sent with it (ETH)", token_text(preview.value)],
+            ["Total at most (ETH)", token_text(preview.cost + preview.value)],
         ]
     echo_table([preview.operation, ""], rows, caption=f"{preview.operation} by {preview.account} on {where}")
     click.echo("Dry run: nothing sent.")

@@ -235,7 +235,7 @@ def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, 
 
 def _show_reward(result, as_json: bool) -> None:
     """A reward() call's result, or why it was skipped."""
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import token_text
     from ape_livepeer_migration.session.results import RewardSkipped
 
     if as_json:
@@ -245,7 +245,7 @@ def _show_reward(result, as_json: bool) -> None:
     else:
         initialized = " (initialized the round first)" if result.initialized_round else ""
         click.echo(
-            f"Round {result.round}: reward() minted {amount_text(result.minted)} LPT, {result.gas_used:,} L2 gas"
+            f"Round {result.round}: reward() minted {token_text(result.minted)} LPT, {result.gas_used:,} L2 gas"
             f"{initialized}; {result.tx_hash}"
         )
 
@@ -266,7 +266,7 @@ def withdraw_fees(ctx, account, amount, to, layer, dry_run, yes, as_json):
     Fees accrue where the orchestrator's winning tickets are redeemed; fees
     earned on L1 stay withdrawable there after migrating (--layer l1).
     """
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import token_text
 
     sender = signer(account)
     with Session(ctx, as_json) as lp, Refusals():
@@ -275,11 +275,11 @@ def withdraw_fees(ctx, account, amount, to, layer, dry_run, yes, as_json):
             echo_preview(preview, as_json, unit="ETH")
             return
         amount = preview.details["amount_wei"]
-        confirm(f"Withdraw {amount_text(amount)} ETH of fees on {layer.upper()} to {to or sender.address}?", yes)
+        confirm(f"Withdraw {token_text(amount)} ETH of fees on {layer.upper()} to {to or sender.address}?", yes)
         sent = lp.withdraw_fees(sender, amount, to, layer)
     if as_json:
         echo_json(sent.as_json())
     else:
         click.echo(
-            f"Withdrew {amount_text(sent.details['amount_wei'])} ETH to {sent.details['recipient']} in {sent.tx_hash}."
+            f"Withdrew {token_text(sent.details['amount_wei'])} ETH to {sent.details['recipient']} in {sent.tx_hash}."
         )

@@ -29,7 +29,7 @@ def status(ctx, address, account, as_json):
     unbonding locks, the LPT and ETH balances, and the cross-chain messages the
     local relayer's journal holds that are not final yet.
     """
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import token_text
 
     if address is None:
         address = account_address(account)
@@ -43,14 +43,14 @@ def status(ctx, address, account, as_json):
         ("Round", lambda x: f"{x.round}{'' if x.round_initialized else ' (not initialized)'}"),
         ("Delegate", lambda x: x.delegate or "-"),
         ("Orchestrator", lambda x: ("active" if x.active else "registered") if x.orchestrator else "no"),
-        ("Stake (LPT)", lambda x: amount_text(x.stake)),
-        ("  pending rewards (LPT)", lambda x: amount_text(x.pending_rewards)),
-        ("Pending fees (ETH)", lambda x: amount_text(x.pending_fees)),
+        ("Stake (LPT)", lambda x: token_text(x.stake)),
+        ("  pending rewards (LPT)", lambda x: token_text(x.pending_rewards)),
+        ("Pending fees (ETH)", lambda x: token_text(x.pending_fees)),
         (
             "Unbonding locks",
             lambda x: (
                 ", ".join(
-                    f"#{lock['id']}: {amount_text(lock['amount'])} LPT from round {lock['withdraw_round']}"
+                    f"#{lock['id']}: {token_text(lock['amount'])} LPT from round {lock['withdraw_round']}"
                     for lock in x.unbonding_locks
                 )
                 or "-"
@@ -58,8 +58,8 @@ def status(ctx, address, account, as_json):
         ),
     ):
         rows.append([label, cell(st.l1), cell(st.l2)])
-    rows.append(["LPT balance", amount_text(st.lpt["l1"]), amount_text(st.lpt["l2"])])
-    rows.append(["ETH balance", amount_text(st.eth["l1"]), amount_text(st.eth["l2"])])
+    rows.append(["LPT balance", token_text(st.lpt["l1"]), token_text(st.lpt["l2"])])
+    rows.append(["ETH balance", token_text(st.eth["l1"]), token_text(st.eth["l2"])])
     echo_table(["", "L1", "L2"], rows, caption=f"Account {st.account}")
     if st.messages:
         echo_table(
@@ -96,7 +96,7 @@ def migrate(ctx, account, to_orchestrator, lock_ids, dry_run, yes, as_json):
     registered on L2; otherwise --to-orchestrator is needed (asked for unless
     --yes). The L2 side is delivered by the relayer (`ape livepeer relay`).
     """
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import token_text
 
     sender = signer(account)
     lock_ids = lock_ids or ()
@@ -117,7 +117,7 @@ def migrate(ctx, account, to_orchestrator, lock_ids, dry_run, yes, as_json):
         if dry_run:
             click.echo("Dry run: nothing sent.")
             return
-        confirm(f"Send the migration of {amount_text(plan.amount)} LPT?", yes)
+        confirm(f"Send the migration of {token_text(plan.amount)} LPT?", yes)
         plan, sent = lp.migrate(sender, to_orchestrator, lock_ids)
         then = lp.next_step("in")
     if as_json:
@@ -130,18 +130,18 @@ def migrate(ctx, account, to_orchestrator, lock_ids, dry_run, yes, as_json):
 
 
 def _plan_table(plan) -> None:
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import amount_text, token_text
 
     rows = [
         ["Kind", plan.kind],
-        ["Amount (LPT)", amount_text(plan.amount)],
+        ["Amount (LPT)", token_text(plan.amount)],
         ["L2 delegator", plan.l2_delegator],
         ["L2 orchestrator", plan.l2_orchestrator],
         ["L1 gas (estimate)", f"{plan.l1_gas:,}"],
-        ["L1 cost (ETH)", amount_text(plan.l1_cost)],
+        ["L1 cost (ETH)", token_text(plan.l1_cost)],
         ["L2 gas limit", f"{plan.l2_gas_limit:,}"],
-        ["L2 max cost, sent with the L1 tx (ETH)", amount_text(plan.retryable_value)],
-        ["Total at most (ETH)", amount_text(plan.total_eth)],
+        ["L2 max cost, sent with the L1 tx (ETH)", token_text(plan.retryable_value)],
+        ["Total at most (ETH)", token_text(plan.total_eth)],
     ]
     if plan.lock_ids:
         rows.insert(2, ["Unbonding locks", ", ".join(map(str, plan.lock_ids))])

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ape_livepeer_migration._eth import GWEI_DECIMALS, amount_text, hex_text, pending_base_fee, rpc_int
+from ape_livepeer_migration._eth import GWEI_DECIMALS, amount_text, hex_text, pending_base_fee, rpc_int, token_text
 from ape_livepeer_migration.exceptions import LivepeerError
 from ape_livepeer_migration.session.transactions import TxOptions, gwei_text
 
@@ -44,14 +44,18 @@ class Call:
         }
 
 
+def exactly(has: int, needs: int) -> str:
+    """The exact comparison behind a refusal whose amounts show rounded: ``(has < needs wei)``."""
+    return f"({has} < {needs} wei)"
+
+
 def require_amount(amount: int, available: int, what: str, owner: str) -> None:
     """Refuse an ``amount`` that is not a positive int or exceeds what ``owner`` has of ``what``."""
     if not isinstance(amount, int) or amount <= 0:
         raise LivepeerError(f"the amount must be greater than 0, got {amount}")
     if amount > available:
         raise LivepeerError(
-            f"{owner} has {amount_text(available, places=6, grouped=True)} {what}, "
-            f"less than {amount_text(amount, places=6, grouped=True)}"
+            f"{owner} has {token_text(available)} {what}, less than {token_text(amount)} {exactly(available, amount)}"
         )
 
 
@@ -68,8 +72,8 @@ class Preflight:
         balance = int(getattr(self.chains, layer).provider.get_balance(address))
         if balance < needed:
             raise LivepeerError(
-                f"{address} has {amount_text(balance)} ETH on {layer.upper()}, {what} needs about "
-                f"{amount_text(needed)} ETH"
+                f"{address} has {token_text(balance)} ETH on {layer.upper()}, {what} needs about "
+                f"{token_text(needed)} ETH {exactly(balance, needed)}"
             )
 
     def require_gas(

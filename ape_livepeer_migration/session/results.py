@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ape_livepeer_migration._eth import amount_text
+from ape_livepeer_migration._eth import amount_text, token_text
 
 if TYPE_CHECKING:
     from ape_livepeer_migration.bridge.migration import MigrationSent
@@ -168,8 +168,8 @@ class RewardSkipped:
     @property
     def reason(self) -> str:
         return (
-            f"reward() would mint {amount_text(self.economics.reward)} LPT, the orchestrator's share is worth "
-            f"less than the fee of {amount_text(self.economics.cost_wei)} ETH"
+            f"reward() would mint {token_text(self.economics.reward)} LPT, the orchestrator's share is worth "
+            f"less than the fee of {token_text(self.economics.cost_wei)} ETH"
         )
 
     def as_json(self) -> dict[str, Any]:

@@ -109,7 +109,7 @@ def test_migrate_needs_eth_for_the_l2_fees(run, lp, world, chains, nonces):
     chains.l1.provider.set_balance(poor.address, 0)
     before = nonces(poor)
     refused = run("migrate", "--account", "test:8", "--yes")
-    _one_line_error(refused, 1, "has 0 ETH on L1, the migration's L2 fees needs about")
+    _one_line_error(refused, 1, "has 0.000000 ETH on L1, the migration's L2 fees needs about")
     assert nonces(poor) == before
 
 
