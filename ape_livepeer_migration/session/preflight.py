@@ -100,10 +100,19 @@ class Preflight:
         return gas
 
     def require_gas_limit(self, layer: str, gas: int, transactions: int = 1) -> None:
-        """Refuse a gas limit (of each of ``transactions``) whose sum is below the ``gas`` they are estimated to use
-        together: a transaction that runs out of gas fails and still pays for it."""
+        """Refuse a gas limit (of each of ``transactions``) above the block gas limit of ``layer`` or whose sum is below
+        the ``gas`` they are estimated to use together: a transaction that runs out of gas fails and still pays."""
         limit = self.tx_options.gas_limit
-        if limit is not None and limit * transactions < gas:
+        if limit is None:
+            return
+        chain = getattr(self.chains, layer)
+        with chain:
+            block_limit = int(chain.provider.max_gas)
+        if limit > block_limit:
+            raise LivepeerError(
+                f"the gas limit {limit:,} is above the {layer.upper()} block gas limit, {block_limit:,}"
+            )
+        if limit * transactions < gas:
             raise LivepeerError(
                 f"the gas limit {limit:,} is below the {gas:,} gas estimated on {layer.upper()}"
                 + (f" for {transactions} transactions" if transactions > 1 else "")
@@ -150,7 +159,10 @@ class Preflight:
             provider = chain.provider
             if isinstance(provider.network.ecosystem.create_transaction(), StaticFeeTransaction):
                 return int(provider.gas_price)
-            return int(pending_base_fee(chain) * provider.network.base_fee_multiplier + provider.priority_fee)
+            priority_fee = (
+                provider.priority_fee if self.tx_options.priority_fee is None else self.tx_options.priority_fee
+            )
+            return int(pending_base_fee(chain) * provider.network.base_fee_multiplier + priority_fee)
 
     def gas_price(self, layer: str) -> int:
         """The gas price the node of ``layer`` quotes, or the user's max fee."""

@@ -162,6 +162,7 @@ def test_the_dry_run_costs_at_the_given_max_fee(run):
             "the priority fee (2 gwei) is above the max fee (1 gwei)",
         ),
         (("--gas-limit", "21000"), 1, "the gas limit 21,000 is below the"),
+        (("--gas-limit", "10000000000"), 1, "the gas limit 10,000,000,000 is above the L1 block gas limit"),
         (("--nonce", "0"), 1, "nonce 0 of"),
     ],
 )
