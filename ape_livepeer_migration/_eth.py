@@ -17,6 +17,9 @@ UNIT = 10**18
 #: Decimals of a gas price written in gwei.
 GWEI_DECIMALS = 9
 
+#: Decimals of an LPT or ETH amount shown as text (:func:`token_text`); the exact value is in wei.
+TOKEN_PLACES = 6
+
 
 def rpc_int(value: Any) -> int:
     """A JSON-RPC quantity (hex string or number) as an int."""
@@ -118,3 +121,9 @@ def amount_text(amount: int, decimals: int = 18, places: int | None = None, grou
     sign = "-" if amount < 0 and (whole or fraction) else ""
     text = f"{whole:,}" if grouped else str(whole)
     return f"{sign}{text}.{digits}" if digits else f"{sign}{text}"
+
+
+def token_text(wei: int) -> str:
+    """An LPT or ETH amount in wei as text of whole tokens, the way every command shows one: :data:`TOKEN_PLACES`
+    decimals (rounded half to even) and the thousands grouped ("5,000.000000", "0.000428")."""
+    return amount_text(wei, places=TOKEN_PLACES, grouped=True)

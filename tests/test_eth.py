@@ -2,7 +2,7 @@
 
 import pytest
 
-from ape_livepeer_migration._eth import GWEI_DECIMALS, UNIT, amount_text, rpc_int
+from ape_livepeer_migration._eth import GWEI_DECIMALS, UNIT, amount_text, rpc_int, token_text
 
 
 @pytest.mark.parametrize("value, expected", [("0x0", 0), ("0x1f", 31), (31, 31), ("0X10", 16)])
@@ -61,3 +61,11 @@ def test_matches_float_formatting_where_the_float_is_exact():
     for amount in (UNIT // 4, 3 * UNIT + UNIT // 8, 1_048_576 * UNIT, -7 * UNIT // 16, -1_000_000 * UNIT):
         for places in (2, 4, 6):
             assert amount_text(amount, places=places, grouped=True) == f"{amount / UNIT:,.{places}f}"
+
+
+def test_token_text_shows_lpt_and_eth_with_six_decimals_grouped():
+    assert token_text(5_000 * UNIT) == "5,000.000000"
+    assert token_text(427_605 * 10**9) == "0.000428"  # 0.000427605 rounds to six places
+    assert token_text(0) == "0.000000"
+    # a float would turn this amount into 100,000,000,000,000,004,764,729,344: the text is exact to six places
+    assert token_text(10**26 * UNIT + 1) == "100,000,000,000,000,000,000,000,000.000000"

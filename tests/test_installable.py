@@ -233,8 +233,8 @@ def test_the_wheel_works_in_a_project_of_its_own(installed):
             assert "Migration #1 sent" in migrated, migrated
             assert "delivered" in ape(env, project, "livepeer", "relay", "--yes")
             status = json.loads(ape(env, project, "livepeer", "status", "--account", "test:1", "--json"))
-            assert status["l2"]["delegate"] == ORCHESTRATOR and int(status["l2"]["stake"]) == 5_000 * 10**18
-            assert status["l1"]["stake"] == "0" and status["messages"] == []
+            assert status["l2"]["delegate"] == ORCHESTRATOR and int(status["l2"]["stake_wei"]) == 5_000 * 10**18
+            assert status["l1"]["stake_wei"] == "0" and status["messages"] == []
         finally:
             chains.send_signal(signal.SIGINT)
             chains.wait(timeout=30)

@@ -10,21 +10,27 @@ from ape_livepeer_migration._cli.options import (
     Percent,
     account_option,
     confirm,
+    dry_run_option,
     echo_json,
     echo_table,
+    gas_options,
     json_option,
     layer_option,
     yes_option,
 )
 
-dry_run_option = click.option(
-    "--dry-run", is_flag=True, help="Show what would be sent and its estimated gas; send nothing."
-)
-
 
 def sending(command):
-    """The options every staking command that sends takes: --account, --layer, --dry-run, --yes, --json."""
-    for option in (json_option, yes_option, dry_run_option, layer_option("Layer to stake on."), account_option):
+    """The options every staking command that sends takes: --account, --layer, --dry-run, --yes, --json and the gas
+    controls."""
+    for option in (
+        gas_options,
+        json_option,
+        yes_option,
+        dry_run_option,
+        layer_option("Layer to stake on."),
+        account_option,
+    ):
         command = option(command)
     return click.pass_context(command)
 
@@ -37,7 +43,7 @@ def orchestrators(ctx, layer, as_json):
     """The registered orchestrators on the layer, by decreasing stake: the
     active set and the candidates outside it, with each one's total delegated
     stake, reward cut, fee share, and whether it called reward() this round."""
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import amount_text, token_text
 
     with Session(ctx, as_json) as lp, Refusals():
         found = lp.orchestrators(layer)
@@ -49,7 +55,7 @@ def orchestrators(ctx, layer, as_json):
         [
             [
                 o.address,
-                amount_text(o.stake, places=6, grouped=True),
+                token_text(o.stake),
                 amount_text(o.reward_cut, 4),
                 amount_text(o.fee_share, 4),
                 "yes" if o.active else "no",
@@ -63,7 +69,7 @@ def orchestrators(ctx, layer, as_json):
 
 def _stake(ctx, account, layer, dry_run, yes, as_json, operation, **inputs) -> None:
     """Plan ``operation``, show the plan, ask, send it, and show what was sent."""
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import token_text
 
     sender = signer(account)
     with Session(ctx, as_json) as lp, Refusals():
@@ -73,7 +79,7 @@ def _stake(ctx, account, layer, dry_run, yes, as_json, operation, **inputs) -> N
             rows += [
                 ["transactions", ", ".join(call.name for call in plan.calls)],
                 ["gas (estimate)", f"{plan.gas:,}"],
-                ["cost at most (ETH)", amount_text(plan.cost)],
+                ["cost at most (ETH)", token_text(plan.cost)],
             ]
             echo_table([operation, ""], rows, caption=f"{operation} by {plan.account} on {layer.upper()}")
         if dry_run:
@@ -93,11 +99,11 @@ def _stake(ctx, account, layer, dry_run, yes, as_json, operation, **inputs) -> N
 
 def _detail_row(key: str, value) -> list[str]:
     """A plan's input as a table row: amounts in wei as LPT (fees as ETH)."""
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import token_text
 
     if key.endswith("_wei"):
         unit = "ETH" if key.startswith("fees") else "LPT"
-        return [f"{key.removesuffix('_wei')} ({unit})", amount_text(value)]
+        return [f"{key.removesuffix('_wei')} ({unit})", token_text(value)]
     return [key.replace("_", " "), str(value)]
 
 

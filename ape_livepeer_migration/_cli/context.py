@@ -26,11 +26,15 @@ class Commands(click.Group):
 
 
 class Session:
-    """``with Session(ctx) as lp:``: the Livepeer session of the chosen pair; every refusal becomes a one-line
-    error with exit code 1. ``quiet`` (``--json``) keeps Ape's transaction log lines off stdout."""
+    """``with Session(ctx) as lp:``: the Livepeer session of the chosen pair, sending with the command's gas
+    controls (:func:`~ape_livepeer_migration._cli.options.gas_options`); every refusal becomes a one-line error with
+    exit code 1. ``quiet`` (``--json``) keeps Ape's transaction log lines off stdout."""
 
     def __init__(self, ctx: click.Context, quiet: bool = False):
+        from ape_livepeer_migration._cli.options import TX_OPTIONS
+
         self.obj = ctx.obj
+        self.tx_options = ctx.meta.get(TX_OPTIONS, {})
         self.quiet = quiet
         self.livepeer = None
         self._log_level = None
@@ -39,7 +43,7 @@ class Session:
         from ape.logging import LogLevel, logger
 
         from ape_livepeer_migration.config import plugin_config
-        from ape_livepeer_migration.session.livepeer import Livepeer
+        from ape_livepeer_migration.session.livepeer import Livepeer, TxOptions
 
         if self.quiet:
             self._log_level = logger.at_level(LogLevel.ERROR)
@@ -49,10 +53,13 @@ class Session:
             with Refusals():
                 # a mistake in the configuration is reported first, whichever setting the command reads
                 plugin_config()
+                tx_options = TxOptions(**self.tx_options)  # refused before any node is attached to
                 if chains is not None:
-                    self.livepeer = Livepeer.open(chains, self.obj.get("address_book"))
+                    livepeer = Livepeer.open(chains, self.obj.get("address_book"))
                 else:
-                    self.livepeer = Livepeer.connect(self.obj.get("pair"), self.obj.get("address_book"))
+                    livepeer = Livepeer.connect(self.obj.get("pair"), self.obj.get("address_book"))
+                livepeer.tx_options = tx_options
+                self.livepeer = livepeer
         except BaseException:
             if self._log_level is not None:
                 self._log_level.__exit__(None, None, None)

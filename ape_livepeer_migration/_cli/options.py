@@ -8,7 +8,12 @@
   (:class:`Address`).  Bad input fails with a one-line message naming the
   option and a non-zero exit code (click's usage errors exit with 2).
 * ``--yes`` skips the confirmation that commands sending transactions ask for
-  (:data:`yes_option`, :func:`confirm`).
+  (:data:`yes_option`, :func:`confirm`); ``--dry-run`` shows what they would
+  send and its cost, and sends nothing (:data:`dry_run_option`).
+* ``--max-fee``, ``--priority-fee``, ``--gas-limit``, ``--nonce``: the gas
+  controls of the transactions a command sends (:func:`gas_options`, fees typed
+  as :class:`FeePerGas`), handed to the session by
+  :class:`~ape_livepeer_migration._cli.context.Session`.
 
 Ape imports the CLI for every ``ape`` invocation, so this module imports only
 click and the standard library's ``re`` at module level.
@@ -159,6 +164,60 @@ class Address(click.ParamType):
         return checksummed
 
 
+class FeePerGas(click.ParamType):
+    """A fee per gas: wei as an integer ("30000000000") or gwei with its unit ("30gwei", "0.1 gwei"), converted to
+    wei (an ``int``)."""
+
+    name = "wei|Ngwei"
+
+    def convert(self, value, param, ctx) -> int:
+        """Wei of ``value``; fails on anything but a non-negative integer of wei or a decimal of gwei."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return Amount(0, allow_zero=True).convert(value, param, ctx)
+        text = str(value).strip().lower()
+        number, gwei = (text[:-4].strip(), True) if text.endswith("gwei") else (text, False)
+        try:
+            whole, fraction = _decimal_digits(number)
+        except ValueError:
+            self.fail(f"{value!r} is not a fee per gas: wei (an integer) or gwei ('30gwei')", param, ctx)
+        if fraction and not gwei:
+            self.fail(f"{value!r} is not a whole number of wei (for gwei add the unit: '{text}gwei')", param, ctx)
+        if len(fraction) > 9:
+            self.fail(f"{value!r} has more than 9 decimal places of gwei", param, ctx)
+        return whole * 10**9 + int(fraction.ljust(9, "0")) if gwei else whole
+
+
+#: ``ctx.meta`` key of the gas controls a command was given (:func:`gas_options`): option name -> value.
+TX_OPTIONS = "ape_livepeer_migration.tx_options"
+
+
+def _remember_tx_option(ctx: click.Context, param: click.Parameter, value):
+    if value is not None:
+        ctx.meta.setdefault(TX_OPTIONS, {})[param.name] = value
+    return value
+
+
+def gas_options(command):
+    """``--max-fee``, ``--priority-fee``, ``--gas-limit``, ``--nonce``: Ape's transaction fields for every
+    transaction the command sends (the nonce is the first's; later ones follow it). They are not parameters of the
+    command: they go to ``ctx.meta`` (:data:`TX_OPTIONS`), from where the session takes them."""
+    for name, kind, help in reversed(
+        (
+            ("--max-fee", FeePerGas(), "Max fee per gas (EIP-1559 maxFeePerGas; a legacy gas price): wei or Ngwei."),
+            ("--priority-fee", FeePerGas(), "Max priority fee per gas (the tip): wei or Ngwei."),
+            ("--gas-limit", click.IntRange(min=21_000), "Gas limit of each transaction [default: estimated]."),
+            ("--nonce", click.IntRange(min=0), "Nonce of the first transaction [default: the account's next]."),
+        )
+    ):
+        command = click.option(name, type=kind, expose_value=False, callback=_remember_tx_option, help=help)(command)
+    return command
+
+
+#: ``--dry-run``: show what would be sent and its cost, send nothing (parameter ``dry_run``).
+dry_run_option = click.option(
+    "--dry-run", is_flag=True, help="Show what would be sent and its estimated cost; send nothing."
+)
+
 #: ``--json``: print machine-readable JSON instead of a table (parameter ``as_json``).
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts) instead of text.")
 
@@ -208,6 +267,35 @@ def echo_table(columns: list[str], rows: list[list[str]], *, caption: str | None
     for row in rows:
         table.add_row(*row)
     console.print(table)
+
+
+def echo_preview(preview, as_json: bool, unit: str = "LPT") -> None:
+    """Show what a ``--dry-run`` would send (a :class:`~ape_livepeer_migration.session.results.Preview`, its amounts
+    in ``unit``), then that nothing was sent."""
+    from ape_livepeer_migration._eth import token_text
+
+    if as_json:
+        echo_json(preview.as_json())
+        return
+    rows = [
+        [f"{key.removesuffix('_wei')} ({unit})", token_text(value)]
+        if key.endswith("_wei")
+        else [key.replace("_", " "), ", ".join(map(str, value)) if isinstance(value, list) else str(value)]
+        for key, value in preview.details.items()
+    ]
+    where = preview.layer.upper()
+    rows += [
+        ["transactions", ", ".join(call.name for call in preview.calls)],
+        [f"{where} gas (estimate)", f"{preview.gas:,}"],
+        [f"{where} cost at most (ETH)", token_text(preview.cost)],
+    ]
+    if preview.value:  # a deposit's L2 fees, paid with the L1 transaction
+        rows += [
+            ["L2 max cost, sent with it (ETH)", token_text(preview.value)],
+            ["Total at most (ETH)", token_text(preview.cost + preview.value)],
+        ]
+    echo_table([preview.operation, ""], rows, caption=f"{preview.operation} by {preview.account} on {where}")
+    click.echo("Dry run: nothing sent.")
 
 
 #: ``--account``: the Ape account that signs (parameter ``account``): ``test:N`` (Ape's N-th test account),

@@ -5,6 +5,7 @@ import click
 from ape_livepeer_migration._cli.context import Refusals, Session, signer
 from ape_livepeer_migration._cli.options import (
     confirm,
+    dry_run_option,
     echo_json,
     interval_option,
     json_option,
@@ -18,10 +19,11 @@ from ape_livepeer_migration._cli.options import (
 @click.option("--watch", is_flag=True, help="Keep relaying until interrupted (Ctrl-C).")
 @interval_option(1.0, "Seconds between idle passes with --watch.")
 @click.option("--no-fast-forward", is_flag=True, help="Wait for the L1 challenge period instead of mining through it.")
+@dry_run_option
 @yes_option
 @json_option
 @click.pass_context
-def relay(ctx, operator_spec, watch, interval, no_fast_forward, yes, as_json):
+def relay(ctx, operator_spec, watch, interval, no_fast_forward, dry_run, yes, as_json):
     """Deliver cross-chain messages on the local pair (the Arbitrum simulator).
 
     On mainnet-fork, where the system is wired to Arbitrum One's real
@@ -35,12 +37,18 @@ def relay(ctx, operator_spec, watch, interval, no_fast_forward, yes, as_json):
     through the Outbox once confirmed (the local L1 is mined through the
     challenge period unless --no-fast-forward). Exactly once, journaled next to
     the address book. Asks first unless --yes (--watch asks once); when idle,
-    --watch says what it waits for.
+    --watch says what it waits for. --dry-run lists the messages a pass would
+    move on and sends nothing.
     """
     import threading
 
+    if dry_run and watch:
+        raise click.UsageError("--dry-run shows one pass: leave out --watch")
     operator = signer(operator_spec, "--operator", required=False)
     with Session(ctx, as_json) as lp, Refusals():
+        if dry_run:
+            _show_preview(lp.relay_preview(operator), as_json)
+            return
         relayer = lp.relayer(operator, fast_forward=not no_fast_forward)
         try:
             how = "until interrupted" if watch else "now"
@@ -66,6 +74,15 @@ def relay(ctx, operator_spec, watch, interval, no_fast_forward, yes, as_json):
                 _show_pass(relayer.relay_once(), as_json)
         finally:
             relayer.journal.close()
+
+
+def _show_preview(preview, as_json: bool) -> None:
+    if as_json:
+        echo_json(preview.as_json())
+        return
+    for label, ids in (("L1->L2 to deliver", preview.l1_to_l2), ("L2->L1 to move on", preview.l2_to_l1)):
+        click.echo(f"{label} {len(ids)}" + (f" ({', '.join(f'#{i}' for i in ids)})" if ids else ""))
+    click.echo("Dry run: nothing sent.")
 
 
 def _waiting_for(relayer) -> str:

@@ -9,8 +9,11 @@ from ape_livepeer_migration._cli.options import (
     Percent,
     account_option,
     confirm,
+    dry_run_option,
     echo_json,
+    echo_preview,
     echo_table,
+    gas_options,
     interval_option,
     json_option,
     layer_option,
@@ -173,10 +176,12 @@ def _profitability_table(estimate) -> None:
     show_default=True,
     help="Gas reward() is assumed to use (--if-profitable).",
 )
+@dry_run_option
 @yes_option
 @json_option
+@gas_options
 @click.pass_context
-def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, gas_used, yes, as_json):
+def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, gas_used, dry_run, yes, as_json):
     """Call reward() on L2 for an active orchestrator.
 
     Initializes the round first when nobody has, refuses a second call in the
@@ -191,12 +196,18 @@ def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, 
 
     if if_profitable and (lpt_usd is None or eth_usd is None):
         raise click.UsageError("--if-profitable needs --lpt-usd and --eth-usd")
+    if dry_run and watch:
+        raise click.UsageError("--dry-run shows one call: leave out --watch")
     sender = signer(account)
     with Session(ctx, as_json) as lp, Refusals():
         if watch:
             confirm(f"Call reward() on L2 as {sender.address} once per round, until interrupted?", yes)
         else:
-            confirm(f"Call reward() on L2 as {sender.address} in round {lp.check_reward(sender.address)}?", yes)
+            preview = lp.check_reward(sender.address)
+            if dry_run:
+                echo_preview(preview, as_json)
+                return
+            confirm(f"Call reward() on L2 as {sender.address} in round {preview.details['round']}?", yes)
         skipped_round = None  # with --watch, a round judged unprofitable is not judged again
         waiting = None  # with --watch, what the last idle check said it waits for
         while True:
@@ -224,7 +235,7 @@ def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, 
 
 def _show_reward(result, as_json: bool) -> None:
     """A reward() call's result, or why it was skipped."""
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import token_text
     from ape_livepeer_migration.session.results import RewardSkipped
 
     if as_json:
@@ -234,7 +245,7 @@ def _show_reward(result, as_json: bool) -> None:
     else:
         initialized = " (initialized the round first)" if result.initialized_round else ""
         click.echo(
-            f"Round {result.round}: reward() minted {amount_text(result.minted)} LPT, {result.gas_used:,} L2 gas"
+            f"Round {result.round}: reward() minted {token_text(result.minted)} LPT, {result.gas_used:,} L2 gas"
             f"{initialized}; {result.tx_hash}"
         )
 
@@ -244,25 +255,31 @@ def _show_reward(result, as_json: bool) -> None:
 @click.option("--amount", type=Amount(), help="ETH to withdraw [default: all pending fees].")
 @click.option("--to", type=Address(), help="Recipient [default: the account].")
 @layer_option("Layer whose fees to withdraw.")
+@dry_run_option
 @yes_option
 @json_option
+@gas_options
 @click.pass_context
-def withdraw_fees(ctx, account, amount, to, layer, yes, as_json):
+def withdraw_fees(ctx, account, amount, to, layer, dry_run, yes, as_json):
     """Withdraw the account's earned ETH fees from a BondingManager.
 
     Fees accrue where the orchestrator's winning tickets are redeemed; fees
     earned on L1 stay withdrawable there after migrating (--layer l1).
     """
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import token_text
 
     sender = signer(account)
     with Session(ctx, as_json) as lp, Refusals():
-        amount = lp.check_fee_withdrawal(sender.address, amount, layer, to)
-        confirm(f"Withdraw {amount_text(amount)} ETH of fees on {layer.upper()} to {to or sender.address}?", yes)
+        preview = lp.check_fee_withdrawal(sender.address, amount, layer, to)
+        if dry_run:
+            echo_preview(preview, as_json, unit="ETH")
+            return
+        amount = preview.details["amount_wei"]
+        confirm(f"Withdraw {token_text(amount)} ETH of fees on {layer.upper()} to {to or sender.address}?", yes)
         sent = lp.withdraw_fees(sender, amount, to, layer)
     if as_json:
         echo_json(sent.as_json())
     else:
         click.echo(
-            f"Withdrew {amount_text(sent.details['amount'])} ETH to {sent.details['recipient']} in {sent.tx_hash}."
+            f"Withdrew {token_text(sent.details['amount_wei'])} ETH to {sent.details['recipient']} in {sent.tx_hash}."
         )

@@ -8,8 +8,10 @@ from ape_livepeer_migration._cli.options import (
     LockIds,
     account_option,
     confirm,
+    dry_run_option,
     echo_json,
     echo_table,
+    gas_options,
     json_option,
     yes_option,
 )
@@ -48,7 +50,7 @@ def status(ctx, address, account, as_json):
 
 
 def _account_table(st) -> None:
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import token_text
 
     rows = []
     for label, cell in (
@@ -56,16 +58,16 @@ def _account_table(st) -> None:
         ("Delegate", lambda x: x.delegate or "-"),
         ("Orchestrator", lambda x: ("active" if x.active else "registered") if x.orchestrator else "no"),
         ("  cut / fee share (%)", lambda x: _terms(x.terms)),
-        ("  delegated (LPT)", lambda x: "-" if x.terms is None else amount_text(x.terms.stake)),
+        ("  delegated (LPT)", lambda x: "-" if x.terms is None else token_text(x.terms.stake)),
         ("  reward() called", lambda x: "-" if x.terms is None else ("yes" if x.terms.reward_called else "no")),
-        ("Stake (LPT)", lambda x: amount_text(x.stake)),
-        ("  pending rewards (LPT)", lambda x: amount_text(x.pending_rewards)),
-        ("Pending fees (ETH)", lambda x: amount_text(x.pending_fees)),
+        ("Stake (LPT)", lambda x: token_text(x.stake)),
+        ("  pending rewards (LPT)", lambda x: token_text(x.pending_rewards)),
+        ("Pending fees (ETH)", lambda x: token_text(x.pending_fees)),
         (
             "Unbonding locks",
             lambda x: (
                 ", ".join(
-                    f"#{lock['id']}: {amount_text(lock['amount'])} LPT from round {lock['withdraw_round']}"
+                    f"#{lock['id']}: {token_text(lock['amount'])} LPT from round {lock['withdraw_round']}"
                     for lock in x.unbonding_locks
                 )
                 or "-"
@@ -73,8 +75,8 @@ def _account_table(st) -> None:
         ),
     ):
         rows.append([label, cell(st.l1), cell(st.l2)])
-    rows.append(["LPT balance", amount_text(st.lpt["l1"]), amount_text(st.lpt["l2"])])
-    rows.append(["ETH balance", amount_text(st.eth["l1"]), amount_text(st.eth["l2"])])
+    rows.append(["LPT balance", token_text(st.lpt["l1"]), token_text(st.lpt["l2"])])
+    rows.append(["ETH balance", token_text(st.eth["l1"]), token_text(st.eth["l2"])])
     echo_table(["", "L1", "L2"], rows, caption=f"Account {st.account}")
     _messages_table(st.messages)
 
@@ -88,12 +90,12 @@ def _terms(terms) -> str:
 
 
 def _system_table(st) -> None:
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import amount_text, token_text
 
     def mintable(x) -> str:
         if not x.round_initialized:
             return "- (round not initialized)"
-        return f"{amount_text(x.mintable)} ({amount_text(x.minted)} minted)"
+        return f"{token_text(x.mintable)} ({token_text(x.minted)} minted)"
 
     def round_state(x) -> str:
         return f"{x.round}{'' if x.round_initialized else ' (not initialized)'}{' (locked)' if x.round_locked else ''}"
@@ -101,19 +103,19 @@ def _system_table(st) -> None:
     rows = []
     for label, cell in (
         ("Round", round_state),
-        ("LPT supply", lambda x: amount_text(x.supply)),
+        ("LPT supply", lambda x: token_text(x.supply)),
         ("Inflation per round (%)", lambda x: amount_text(x.inflation, 7)),
-        ("  of a supply of (LPT)", lambda x: amount_text(x.inflation_supply)),
+        ("  of a supply of (LPT)", lambda x: token_text(x.inflation_supply)),
         ("Reward LPT this round", mintable),
         ("Active set", lambda x: f"{x.active_set_size} of {x.active_set_limit}"),
-        ("Total active stake (LPT)", lambda x: amount_text(x.total_active_stake)),
+        ("Total active stake (LPT)", lambda x: token_text(x.total_active_stake)),
     ):
         rows.append([label, cell(st.l1), cell(st.l2)])
-    rows.append(["L1 escrow (LPT)", amount_text(st.escrow), "-"])
+    rows.append(["L1 escrow (LPT)", token_text(st.escrow), "-"])
     if st.report_age is None:
         report = "none yet"
     else:
-        report = f"{amount_text(st.l1_circulating_supply)} LPT, {st.report_age:,} s old (max {st.max_report_age:,} s)"
+        report = f"{token_text(st.l1_circulating_supply)} LPT, {st.report_age:,} s old (max {st.max_report_age:,} s)"
     rows.append(["L1 supply report", "-", report])
     echo_table(["", "L1", "L2"], rows, caption="Livepeer on both layers")
     _messages_table(st.messages)
@@ -121,7 +123,7 @@ def _system_table(st) -> None:
 
 def _messages_table(messages) -> None:
     """One line per message: a table would cut the ids a user copies (a ticket to redeem, a transaction)."""
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import token_text
 
     if not messages:
         click.echo("No cross-chain messages in flight.")
@@ -135,7 +137,7 @@ def _messages_table(messages) -> None:
             where = f"Outbox position {m.id}"
             until = "" if m.until is None else f" until L1 block {m.until}"
         click.echo(
-            f"  {m.direction} {m.kind} of {amount_text(m.amount)} LPT, {m.sender} -> {m.recipient}: {m.state}{until} "
+            f"  {m.direction} {m.kind} of {token_text(m.amount)} LPT, {m.sender} -> {m.recipient}: {m.state}{until} "
             f"({where}; sent in {m.tx_hash})"
         )
 
@@ -150,9 +152,10 @@ def _messages_table(messages) -> None:
 @click.option(
     "--locks", "lock_ids", type=LockIds(), help="Migrate these unbonding locks (e.g. 0,2) instead of the bonded stake."
 )
-@click.option("--dry-run", is_flag=True, help="Show what would be sent and its cost on both layers; send nothing.")
+@dry_run_option
 @yes_option
 @json_option
+@gas_options
 @click.pass_context
 def migrate(ctx, account, to_orchestrator, lock_ids, dry_run, yes, as_json):
     """Move the account's L1 stake to L2 in one L1 transaction.
@@ -164,7 +167,7 @@ def migrate(ctx, account, to_orchestrator, lock_ids, dry_run, yes, as_json):
     registered on L2; otherwise --to-orchestrator is needed (asked for unless
     --yes). The L2 side is delivered by the relayer (`ape livepeer relay`).
     """
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import token_text
 
     sender = signer(account)
     lock_ids = lock_ids or ()
@@ -185,7 +188,7 @@ def migrate(ctx, account, to_orchestrator, lock_ids, dry_run, yes, as_json):
         if dry_run:
             click.echo("Dry run: nothing sent.")
             return
-        confirm(f"Send the migration of {amount_text(plan.amount)} LPT?", yes)
+        confirm(f"Send the migration of {token_text(plan.amount)} LPT?", yes)
         plan, sent = lp.migrate(sender, to_orchestrator, lock_ids)
         then = lp.next_step("in")
     if as_json:
@@ -198,19 +201,22 @@ def migrate(ctx, account, to_orchestrator, lock_ids, dry_run, yes, as_json):
 
 
 def _plan_table(plan) -> None:
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import amount_text, token_text
 
     rows = [
         ["Kind", plan.kind],
-        ["Amount (LPT)", amount_text(plan.amount)],
+        ["Amount (LPT)", token_text(plan.amount)],
         ["L2 delegator", plan.l2_delegator],
         ["L2 orchestrator", plan.l2_orchestrator],
         ["L1 gas (estimate)", f"{plan.l1_gas:,}"],
-        ["L1 cost (ETH)", amount_text(plan.l1_cost)],
+        ["L1 cost (ETH)", token_text(plan.l1_cost)],
         ["L2 gas limit", f"{plan.l2_gas_limit:,}"],
-        ["L2 max cost, sent with the L1 tx (ETH)", amount_text(plan.retryable_value)],
-        ["Total at most (ETH)", amount_text(plan.total_eth)],
+        ["L2 max cost, sent with the L1 tx (ETH)", token_text(plan.retryable_value)],
+        ["Total at most (ETH)", token_text(plan.total_eth)],
     ]
     if plan.lock_ids:
         rows.insert(2, ["Unbonding locks", ", ".join(map(str, plan.lock_ids))])
+    if plan.terms is not None:  # an orchestrator registers on L2 with its L1 terms
+        reward_cut, fee_share = plan.terms
+        rows[4:4] = [["Reward cut (%)", amount_text(reward_cut, 4)], ["Fee share (%)", amount_text(fee_share, 4)]]
     echo_table(["Migration", ""], rows, caption=f"Migration of {plan.account}")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ape_livepeer_migration.exceptions import LivepeerError
 from ape_livepeer_migration.session.preflight import Call, require_amount
-from ape_livepeer_migration.session.results import SentTransaction
+from ape_livepeer_migration.session.results import Preview, RelayPreview, SentTransaction
 from ape_livepeer_migration.session.withdrawals import require_withdrawal_path
 
 if TYPE_CHECKING:
@@ -20,29 +20,44 @@ if TYPE_CHECKING:
 
 def check_bridge(
     deployment: Deployment, preflight: Preflight, direction: str, address: str, amount: int, to: str | None = None
-) -> Any:
+) -> Preview:
     """Refuse a bridge ``direction`` ("in": L1 -> L2, "out": L2 -> L1) of ``amount`` that cannot succeed (amount
-    not above 0 or above the balance, too little ETH for the deposit's L2 fees or for the withdrawal's estimated L2
-    gas). Returns a deposit's :class:`~ape_livepeer_migration.bridge.gas.RetryableGasParams` (``None`` for a
-    withdrawal); sends nothing."""
-    from ape_livepeer_migration.bridge.transfers import deposit_gas_params
+    not above 0 or above the balance, too little ETH for the deposit's L2 fees and L1 gas or for the withdrawal's
+    estimated L2 gas). Returns what it would send (a deposit's
+    :class:`~ape_livepeer_migration.bridge.gas.RetryableGasParams` as ``prepared``); sends nothing."""
+    from ape_livepeer_migration.bridge.transfers import deposit_data, deposit_gas_params
 
     s = deployment.system
+    b = s.bridge
+    to = str(to or address)
+    details = {"to": to, "amount_wei": amount}
     if direction == "in":
         require_amount(amount, s.l1.token.balanceOf(address), "L1 LPT", address)
-        gas = deposit_gas_params(s.bridge, address, str(to or address), amount)
+        gas = deposit_gas_params(b, address, to, amount)
         preflight.require_eth("l1", address, gas.value, "the deposit's L2 fees")
-        return gas
-    if direction == "out":
-        b = s.bridge
+        args = (
+            str(b.l1_token.address),
+            to,
+            amount,
+            gas.gas_limit,
+            gas.gas_price_bid,
+            deposit_data(gas.max_submission_cost),
+        )
+        calls = [Call(b.l1_gateway, "outboundTransfer", args, gas.value)]
+        layer, token, gateway, what = "l1", b.l1_token, b.l1_gateway, "the deposit"
+    elif direction == "out":
         require_amount(amount, b.l2_token.balanceOf(address), "L2 LPT", address)
         require_withdrawal_path(deployment)
-        calls = [Call(b.l2_gateway, "outboundTransfer", (str(b.l1_token.address), str(to or address), amount, b""))]
-        if b.l2_token.allowance(address, b.l2_gateway.address) < amount:
-            calls.insert(0, Call(b.l2_token, "approve", (str(b.l2_gateway.address), amount)))
-        preflight.require_gas("l2", address, "the withdrawal", calls)
-        return None
-    raise LivepeerError(f"unknown bridge direction {direction!r} (in or out)")
+        gas = None
+        calls = [Call(b.l2_gateway, "outboundTransfer", (str(b.l1_token.address), to, amount, b""))]
+        layer, token, gateway, what = "l2", b.l2_token, b.l2_gateway, "the withdrawal"
+    else:
+        raise LivepeerError(f"unknown bridge direction {direction!r} (in or out)")
+    if token.allowance(address, gateway.address) < amount:
+        calls.insert(0, Call(token, "approve", (str(gateway.address), amount)))
+    estimated = preflight.require_gas(layer, address, what, calls)
+    operation = f"bridge-{direction}"
+    return Preview(layer, address, operation, tuple(calls), estimated, preflight.fee_per_gas(layer), details, gas)
 
 
 def bridge_in(
@@ -52,13 +67,18 @@ def bridge_in(
     from ape_livepeer_migration.bridge.transfers import bridge_in as send_deposit
 
     to = str(to or account.address)
-    gas = check_bridge(deployment, preflight, "in", account.address, amount, to)
+    gas = check_bridge(deployment, preflight, "in", account.address, amount, to).prepared
     deposit = send_deposit(deployment.system.bridge, account, to, amount, gas=gas)
     return SentTransaction(
         "l1",
         deposit.receipt.txn_hash,
         deposit.receipt.gas_used,
-        {"to": to, "amount": amount, "sequence_number": deposit.sequence_number, "retryable_value": gas.value},
+        {
+            "to": to,
+            "amount_wei": amount,
+            "sequence_number": deposit.sequence_number,
+            "retryable_value_wei": gas.value,
+        },
     )
 
 
@@ -77,7 +97,7 @@ def bridge_out(
         "l2",
         withdrawal.receipt.txn_hash,
         withdrawal.receipt.gas_used,
-        {"to": to, "amount": amount, "exit_num": withdrawal.exit_num, "l2_to_l1_id": withdrawal.l2_to_l1_id},
+        {"to": to, "amount_wei": amount, "exit_num": withdrawal.exit_num, "l2_to_l1_id": withdrawal.l2_to_l1_id},
     )
 
 
@@ -120,3 +140,25 @@ def relayer(deployment: Deployment, operator: AccountAPI | None = None, fast_for
         sim = replace(sim, operator=operator)
     deployment.journal_path.parent.mkdir(parents=True, exist_ok=True)
     return Relayer.open(SimulatorBackend(sim), deployment.journal_path, fast_forward=fast_forward)
+
+
+def relay_preview(relayer: Relayer) -> RelayPreview:
+    """What one pass of ``relayer`` would move on now, read from its journal and the chains without writing to
+    either: the L1 -> L2 messages it would deliver and the L2 -> L1 ones it would assert a root for or execute
+    (journaled and not final, and those sent since its last scan). Sends nothing."""
+    from ape_livepeer_migration.relayer.core import L1, L2
+    from ape_livepeer_migration.relayer.journal import Direction, Status
+
+    backend, journal = relayer.backend, relayer.journal
+    moving = {}
+    for chain, direction, statuses, fetch in (
+        (L1, Direction.L1_TO_L2, (Status.READY,), backend.inbound),
+        (L2, Direction.L2_TO_L1, (Status.WAITING, Status.READY), backend.outbound),
+    ):
+        ids = [record.id for record in journal.messages(direction, statuses)]
+        start, head = journal.cursor(chain), backend.head(chain)
+        start = backend.start_block(chain) if start is None else start
+        for first in range(start, head + 1, relayer.blocks_per_scan):
+            ids += [seen.id for seen in fetch(first, min(head, first + relayer.blocks_per_scan - 1))]
+        moving[direction] = tuple(ids)
+    return RelayPreview(moving[Direction.L1_TO_L2], moving[Direction.L2_TO_L1])

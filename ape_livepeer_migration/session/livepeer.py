@@ -53,6 +53,8 @@ from ape_livepeer_migration.session.results import (
     MigrationPlan,
     Orchestrators,
     PendingMessage,
+    Preview,
+    RelayPreview,
     RewardResult,
     RewardSkipped,
     SentTransaction,
@@ -61,6 +63,7 @@ from ape_livepeer_migration.session.results import (
     SystemStatus,
     WithdrawalState,
 )
+from ape_livepeer_migration.session.transactions import TxOptions
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI
@@ -88,12 +91,15 @@ __all__ = [
     "Livepeer",
     "MigrationPlan",
     "PendingMessage",
+    "Preview",
+    "RelayPreview",
     "RewardResult",
     "RewardSkipped",
     "SentTransaction",
     "StakingPlan",
     "StakingSent",
     "SystemStatus",
+    "TxOptions",
     "WithdrawalState",
 ]
 
@@ -107,6 +113,16 @@ class Livepeer:
         self.journal_path = journal_path or book.path.with_suffix(".relay.db")
         self.deployment = Deployment(chains, book, self.journal_path)
         self.preflight = Preflight(chains)
+
+    @property
+    def tx_options(self) -> TxOptions:
+        """The gas controls (max fee, priority fee, gas limit, nonce) of every transaction an operation of this
+        session sends, and of its checks and cost estimates; none by default (Ape chooses)."""
+        return self.preflight.tx_options
+
+    @tx_options.setter
+    def tx_options(self, options: TxOptions) -> None:
+        self.preflight.tx_options = options
 
     def __repr__(self) -> str:
         deployed = "deployed" if self.is_deployed else "not deployed"
@@ -225,7 +241,7 @@ class Livepeer:
 
     def send_staking(self, account: AccountAPI, plan: StakingPlan) -> StakingSent:
         """Send the transactions of ``account``'s staking ``plan`` (from :meth:`plan_staking`)."""
-        return staking.send(plan, account)
+        return staking.send(plan, self.tx_options.signing(account))
 
     def bond(self, account: AccountAPI, amount: int, to: str, layer: str = "l2") -> tuple[StakingPlan, StakingSent]:
         """Bond ``amount`` LPT wei of ``account`` to orchestrator ``to`` (itself, to register) on ``layer``,
@@ -295,25 +311,28 @@ class Livepeer:
         """Migrate ``account``'s L1 stake (or its locks ``lock_ids``) in one L1 transaction, after
         :meth:`plan_migration`'s checks. Returns the plan and the
         :class:`~ape_livepeer_migration.bridge.migration.MigrationSent`."""
-        return migration.migrate(self.deployment, self.preflight, account, to_orchestrator, lock_ids)
+        return migration.migrate(
+            self.deployment, self.preflight, self.tx_options.signing(account), to_orchestrator, lock_ids
+        )
 
     # ------------------------------------------------------------------ bridge and relaying
 
-    def check_bridge(self, direction: str, address: str, amount: int, to: str | None = None) -> Any:
-        """Refuse a bridge ``direction`` ("in" or "out") of ``amount`` that cannot succeed; sends nothing (see
+    def check_bridge(self, direction: str, address: str, amount: int, to: str | None = None) -> Preview:
+        """What a bridge ``direction`` ("in" or "out") of ``amount`` would send; refuses one that cannot succeed;
+        sends nothing (see
         :func:`~ape_livepeer_migration.session.bridging.check_bridge`)."""
         return bridging.check_bridge(self.deployment, self.preflight, direction, address, amount, to)
 
     def bridge_in(self, account: AccountAPI, amount: int, to: str | None = None) -> SentTransaction:
         """Deposit ``amount`` L1 LPT of ``account`` for ``to`` (default: itself) on L2; approves the gateway if
         needed."""
-        return bridging.bridge_in(self.deployment, self.preflight, account, amount, to)
+        return bridging.bridge_in(self.deployment, self.preflight, self.tx_options.signing(account), amount, to)
 
     def bridge_out(self, account: AccountAPI, amount: int, to: str | None = None) -> SentTransaction:
         """Withdraw ``amount`` L2 LPT of ``account`` to ``to`` (default: itself) on L1; approves the gateway if needed.
 
         The L1 side pays out once the message is executed in the Outbox (``relay`` does so locally)."""
-        return bridging.bridge_out(self.deployment, self.preflight, account, amount, to)
+        return bridging.bridge_out(self.deployment, self.preflight, self.tx_options.signing(account), amount, to)
 
     def next_step(self, direction: str) -> str:
         """What moves a message just sent ``"in"`` (L1 -> L2) or ``"out"`` (L2 -> L1) on, in one sentence."""
@@ -324,6 +343,15 @@ class Livepeer:
 
         ``operator`` must be the simulator's operator (default: the recorded one)."""
         return bridging.relayer(self.deployment, operator, fast_forward)
+
+    def relay_preview(self, operator: AccountAPI | None = None) -> RelayPreview:
+        """What one relayer pass would move on now (see
+        :func:`~ape_livepeer_migration.session.bridging.relay_preview`); sends nothing."""
+        relayer = self.relayer(operator)
+        try:
+            return bridging.relay_preview(relayer)
+        finally:
+            relayer.journal.close()
 
     def relay(self, operator: AccountAPI | None = None, fast_forward: bool = True) -> PassReport:
         """One relayer pass: deliver retryables, assert roots, execute confirmed L2 -> L1 messages."""
@@ -339,28 +367,36 @@ class Livepeer:
         """LPT withdrawals sent from or to ``address``, with their state (read from the chains)."""
         return outbound.withdrawals(self.deployment, address)
 
+    def check_finalize(self, address: str) -> Preview:
+        """What :meth:`finalize` would send for ``address``; refuses when no withdrawal is executable, saying why.
+        Sends nothing."""
+        return outbound.check_finalize(self.deployment, self.preflight, address)
+
     def finalize(self, account: AccountAPI) -> list[Finalized]:
         """Execute on L1 every withdrawal from or to ``account`` whose send root is confirmed; each comes back with
         its L1 transaction (see :func:`~ape_livepeer_migration.session.withdrawals.finalize`)."""
-        return outbound.finalize(self.deployment, self.preflight, account)
+        return outbound.finalize(self.deployment, self.preflight, self.tx_options.signing(account))
 
     # ------------------------------------------------------------------ orchestrators on L2
 
-    def check_reward(self, address: str) -> int:
-        """Refuse a ``reward()`` call of ``address`` on L2 that cannot succeed; the current L2 round. Sends nothing."""
+    def check_reward(self, address: str) -> Preview:
+        """What a ``reward()`` call of ``address`` on L2 would send, in the current L2 round (``details["round"]``);
+        refuses one that cannot succeed. Sends nothing."""
         return rewards.check_reward(self.deployment, self.preflight, address)
 
     def call_reward(self, account: AccountAPI) -> RewardResult:
         """Call ``reward()`` on L2 for ``account`` (an active orchestrator), initializing the round first if needed.
 
         Refuses an inactive account and a second call in the same round."""
-        return rewards.call_reward(self.deployment, self.preflight, account)
+        return rewards.call_reward(self.deployment, self.preflight, self.tx_options.signing(account))
 
     def call_reward_if_profitable(
         self, account: AccountAPI, gas_used: int, lpt_usd: Any, eth_usd: Any
     ) -> RewardResult | RewardSkipped:
         """:meth:`call_reward`, unless the orchestrator's share of what it mints is worth less than its fee."""
-        return rewards.call_reward_if_profitable(self.deployment, self.preflight, account, gas_used, lpt_usd, eth_usd)
+        return rewards.call_reward_if_profitable(
+            self.deployment, self.preflight, self.tx_options.signing(account), gas_used, lpt_usd, eth_usd
+        )
 
     def reward_called(self, address: str) -> bool:
         """Whether ``address`` called reward() on L2 in the current round."""
@@ -373,13 +409,15 @@ class Livepeer:
 
     def check_fee_withdrawal(
         self, address: str, amount: int | None = None, layer: str = "l2", recipient: str | None = None
-    ) -> int:
-        """The fees (wei) a withdrawal of ``amount`` (default: all pending) on ``layer`` takes; refuses one that
-        cannot succeed. Sends nothing."""
+    ) -> Preview:
+        """What a withdrawal of ``amount`` (default: all pending) of fees on ``layer`` would send (the fees it takes:
+        ``details["amount_wei"]``); refuses one that cannot succeed. Sends nothing."""
         return rewards.check_fee_withdrawal(self.deployment, self.preflight, address, amount, layer, recipient)
 
     def withdraw_fees(
         self, account: AccountAPI, amount: int | None = None, recipient: str | None = None, layer: str = "l2"
     ) -> FeeWithdrawal:
         """Withdraw ``amount`` (default: all) of ``account``'s pending ETH fees on ``layer`` to ``recipient``."""
-        return rewards.withdraw_fees(self.deployment, self.preflight, account, amount, recipient, layer)
+        return rewards.withdraw_fees(
+            self.deployment, self.preflight, self.tx_options.signing(account), amount, recipient, layer
+        )

@@ -94,6 +94,7 @@ def plan_migration(
             l1_gas = migrator.unwrapped.migrate.estimate_gas_cost(
                 l2_delegator, orchestrator, *args, value=gas.value, sender=sender
             )
+    preflight.require_gas_limit("l1", int(l1_gas))
     plan = MigrationPlan(
         account=address,
         kind=record.kind.name.lower().replace("_", "-"),
@@ -107,6 +108,7 @@ def plan_migration(
         l2_gas_price_bid=gas.gas_price_bid,
         max_submission_cost=gas.max_submission_cost,
         retryable_value=gas.value,
+        terms=(record.reward_cut, record.fee_share) if moves_itself else None,
     )
     preflight.require_eth("l1", address, plan.total_eth, "the migration (L1 gas and L2 fees)")
     return plan

@@ -1,8 +1,8 @@
 """What the session's operations return, each with its JSON view (``as_json``).
 
 The JSON views are the ones ``ape livepeer ... --json`` prints: the CLI renders them and decides nothing about
-their shape. LPT and ETH amounts named ``*_lpt`` / ``*_eth`` are exact decimal text of whole tokens; other
-amounts are decimal strings of base units; rounds, ids and gas are numbers.
+their shape. Every LPT and ETH amount (and fee per gas) is an integer string of base units (wei) under a key ending
+in ``_wei``, exact; rounds, ids and gas are numbers; percentages are exact decimal text under ``*_percent``.
 """
 
 from __future__ import annotations
@@ -10,12 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ape_livepeer_migration._eth import GWEI_DECIMALS, amount_text
+from ape_livepeer_migration._eth import amount_text, token_text
 
 if TYPE_CHECKING:
     from ape_livepeer_migration.bridge.migration import MigrationSent
     from ape_livepeer_migration.protocol.economics import CallEconomics, ProfitabilityInputs
     from ape_livepeer_migration.session.preflight import Call
+
+
+def wei_strings(details: dict[str, Any]) -> dict[str, Any]:
+    """``details`` with the amounts (keys ending in ``_wei``) as integer strings, the rest as they are."""
+    return {key: (str(value) if key.endswith("_wei") else value) for key, value in details.items()}
 
 
 @dataclass(frozen=True)
@@ -39,14 +44,14 @@ class LayerStake:
             "round": self.round,
             "round_initialized": self.round_initialized,
             "delegate": self.delegate,
-            "stake": str(self.stake),
-            "bonded": str(self.bonded),
-            "pending_rewards": str(self.pending_rewards),
-            "pending_fees": str(self.pending_fees),
+            "stake_wei": str(self.stake),
+            "bonded_wei": str(self.bonded),
+            "pending_rewards_wei": str(self.pending_rewards),
+            "pending_fees_wei": str(self.pending_fees),
             "orchestrator": self.orchestrator,
             "active": self.active,
             "unbonding_locks": [
-                {"id": lock["id"], "amount": str(lock["amount"]), "withdraw_round": lock["withdraw_round"]}
+                {"id": lock["id"], "amount_wei": str(lock["amount"]), "withdraw_round": lock["withdraw_round"]}
                 for lock in self.unbonding_locks
             ],
             "terms": None if self.terms is None else self.terms.as_json(),
@@ -104,13 +109,13 @@ class AccountStatus:
     messages: list[CrossChainMessage] = field(default_factory=list)  # in flight, read from the chains
 
     def as_json(self) -> dict[str, Any]:
-        """JSON-friendly: amounts (LPT and wei) as decimal strings of base units, exact; rounds and ids as numbers."""
+        """JSON-friendly: amounts as integer strings of wei, exact; rounds and ids as numbers."""
         return {
             "account": self.account,
             "l1": self.l1.as_json(),
             "l2": self.l2.as_json(),
-            "lpt": {name: str(value) for name, value in self.lpt.items()},
-            "eth": {name: str(value) for name, value in self.eth.items()},
+            "lpt_wei": {name: str(value) for name, value in self.lpt.items()},
+            "eth_wei": {name: str(value) for name, value in self.eth.items()},
             "messages": [message.as_json() for message in self.messages],
         }
 
@@ -189,6 +194,7 @@ class MigrationPlan:
     l2_gas_price_bid: int
     max_submission_cost: int
     retryable_value: int  # ETH sent with the L1 transaction: pays the L2 side at most this
+    terms: tuple[int, int] | None = None  # an orchestrator's reward cut and fee share (ppm), registered on L2 with it
 
     @property
     def l1_cost(self) -> int:
@@ -203,19 +209,23 @@ class MigrationPlan:
         view: dict[str, Any] = {
             "account": self.account,
             "kind": self.kind,
-            "amount_lpt": amount_text(self.amount),
+            "amount_wei": str(self.amount),
             "l2_delegator": self.l2_delegator,
             "l2_orchestrator": self.l2_orchestrator,
             "lock_ids": list(self.lock_ids),
-            "l1": {"gas": self.l1_gas, "gas_price_wei": self.l1_gas_price, "cost_eth": amount_text(self.l1_cost)},
+            "l1": {"gas": self.l1_gas, "gas_price_wei": str(self.l1_gas_price), "cost_wei": str(self.l1_cost)},
             "l2": {
                 "gas_limit": self.l2_gas_limit,
-                "gas_price_bid_wei": self.l2_gas_price_bid,
-                "max_submission_cost_wei": self.max_submission_cost,
-                "max_cost_eth": amount_text(self.retryable_value),
+                "gas_price_bid_wei": str(self.l2_gas_price_bid),
+                "max_submission_cost_wei": str(self.max_submission_cost),
+                "max_cost_wei": str(self.retryable_value),
             },
-            "total_eth": amount_text(self.total_eth),
+            "total_wei": str(self.total_eth),
         }
+        if self.terms is not None:
+            view.update(
+                reward_cut_percent=amount_text(self.terms[0], 4), fee_share_percent=amount_text(self.terms[1], 4)
+            )
         if sent is not None:
             view.update(
                 tx_hash=sent.receipt.txn_hash, l1_gas_used=sent.receipt.gas_used, migration_id=sent.migration.id
@@ -235,7 +245,7 @@ class RewardResult:
         return {
             "called": True,
             "round": self.round,
-            "minted_lpt": amount_text(self.minted),
+            "minted_wei": str(self.minted),
             "gas_used": self.gas_used,
             "initialized_round": self.initialized_round,
             "tx_hash": self.tx_hash,
@@ -251,8 +261,8 @@ class RewardSkipped:
     @property
     def reason(self) -> str:
         return (
-            f"reward() would mint {amount_text(self.economics.reward)} LPT, the orchestrator's share is worth "
-            f"less than the fee of {amount_text(self.economics.cost_wei)} ETH"
+            f"reward() would mint {token_text(self.economics.reward)} LPT, the orchestrator's share is worth "
+            f"less than the fee of {token_text(self.economics.cost_wei)} ETH"
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -287,7 +297,7 @@ class Finalized(NamedTuple):
 
     def as_json(self) -> dict[str, Any]:
         w = self.withdrawal
-        return {"position": w.position, "to": w.to, "amount_lpt": amount_text(w.amount), "l1_tx_hash": self.l1_tx_hash}
+        return {"position": w.position, "to": w.to, "amount_wei": str(w.amount), "l1_tx_hash": self.l1_tx_hash}
 
 
 @dataclass(frozen=True)
@@ -304,23 +314,13 @@ class SentTransaction:
         return {"layer": self.layer, "tx_hash": self.tx_hash, "gas_used": self.gas_used}
 
     def as_json(self) -> dict[str, Any]:
-        """The transaction, with its integer details (amounts in base units) as decimal strings."""
-        return {
-            **self.transaction_json(),
-            **{k: (str(v) if isinstance(v, int) else v) for k, v in self.details.items()},
-        }
+        """The transaction, with its details; amounts (``*_wei``) as integer strings."""
+        return {**self.transaction_json(), **wei_strings(self.details)}
 
 
 @dataclass(frozen=True)
 class FeeWithdrawal(SentTransaction):
-    """A withdrawal of earned ETH fees; ``details``: ``recipient`` and ``amount`` (wei)."""
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            **self.transaction_json(),
-            "recipient": self.details["recipient"],
-            "amount_eth": amount_text(self.details["amount"]),
-        }
+    """A withdrawal of earned ETH fees; ``details``: ``recipient`` and ``amount_wei``."""
 
 
 @dataclass(frozen=True)
@@ -344,37 +344,35 @@ class Profitability:
     results: tuple[CallEconomics, ...]
 
     def as_json(self) -> dict[str, Any]:
-        """Chain values as exact decimal strings, USD values as numbers."""
+        """Amounts as integer strings of wei, percentages as exact decimal text, USD values as numbers."""
         orchestrator, network, prices = self.inputs.orchestrator, self.inputs.network, self.inputs.prices
         return {
             "inputs": {
-                "stake_lpt": amount_text(orchestrator.stake),
-                "self_stake_lpt": amount_text(orchestrator.self_stake),
+                "stake_wei": str(orchestrator.stake),
+                "self_stake_wei": str(orchestrator.self_stake),
                 "reward_cut_percent": amount_text(orchestrator.reward_cut, 4),
-                "total_supply_lpt": amount_text(network.total_supply),
+                "total_supply_wei": str(network.total_supply),
                 "inflation_percent_per_round": amount_text(network.inflation, 7),
-                "total_active_stake_lpt": amount_text(network.total_active_stake),
+                "total_active_stake_wei": str(network.total_active_stake),
                 "lpt_usd": float(prices.lpt_usd),
                 "eth_usd": float(prices.eth_usd),
             },
             "layers": {
                 result.layer: {
                     "gas_used": result.gas_used,
-                    "gas_price_gwei": amount_text(result.gas_price, GWEI_DECIMALS),
-                    "cost_eth": amount_text(result.cost_wei),
-                    "cost_lpt": amount_text(result.cost_lpt),
+                    "gas_price_wei": str(result.gas_price),
+                    "cost_wei": str(result.cost_wei),
+                    "cost_lpt_wei": str(result.cost_lpt),
                     "cost_usd": float(result.cost_usd),
-                    "mintable_lpt": amount_text(result.mintable),
-                    "reward_lpt": amount_text(result.reward),
-                    "orchestrator_earnings_lpt": amount_text(result.orchestrator_earnings),
+                    "mintable_wei": str(result.mintable),
+                    "reward_wei": str(result.reward),
+                    "orchestrator_earnings_wei": str(result.orchestrator_earnings),
                     "orchestrator_earnings_usd": float(result.lpt_to_usd(result.orchestrator_earnings)),
-                    "delegator_earnings_lpt": amount_text(result.delegator_earnings),
-                    "profit_lpt": amount_text(result.profit_lpt),
+                    "delegator_earnings_wei": str(result.delegator_earnings),
+                    "profit_lpt_wei": str(result.profit_lpt),
                     "profit_usd": float(result.profit_usd),
                     "profitable": result.profitable,
-                    "break_even_stake_lpt": None
-                    if result.break_even_stake is None
-                    else amount_text(result.break_even_stake),
+                    "break_even_stake_wei": None if result.break_even_stake is None else str(result.break_even_stake),
                 }
                 for result in self.results
             },
@@ -444,7 +442,7 @@ class StakingPlan:
             "layer": self.layer,
             "account": self.account,
             "operation": self.operation,
-            **{key: (str(value) if key.endswith("_wei") else value) for key, value in self.details.items()},
+            **wei_strings(self.details),
             "transactions": [call.name for call in self.calls],
             "gas": self.gas,
             "fee_per_gas_wei": str(self.fee_per_gas),
@@ -453,6 +451,58 @@ class StakingPlan:
         if sent is not None:
             view["sent"] = [{"tx_hash": tx_hash, "gas_used": gas} for tx_hash, gas in sent.transactions]
         return view
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What an operation would send on ``layer`` (``--dry-run``), after its checks: its transactions in order, their
+    estimated gas and the most they pay at ``fee_per_gas``, the ETH they carry (a deposit's L2 fees, paid on L2 at
+    most this), and the operation's inputs (``details``, amounts under ``*_wei`` keys). ``prepared`` is what sending
+    reuses from the checks (a deposit's gas parameters, the withdrawals to execute); it is not shown."""
+
+    layer: str
+    account: str
+    operation: str
+    calls: tuple[Call, ...]
+    gas: int
+    fee_per_gas: int
+    details: dict[str, Any] = field(default_factory=dict)
+    prepared: Any = None
+
+    @property
+    def cost(self) -> int:
+        """The most the transactions pay for their gas (wei)."""
+        return self.gas * self.fee_per_gas
+
+    @property
+    def value(self) -> int:
+        """The ETH the transactions send (wei)."""
+        return sum(call.value for call in self.calls)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "layer": self.layer,
+            "account": self.account,
+            "operation": self.operation,
+            **wei_strings(self.details),
+            "transactions": [call.name for call in self.calls],
+            "gas": self.gas,
+            "fee_per_gas_wei": str(self.fee_per_gas),
+            "cost_wei": str(self.cost),
+            "value_wei": str(self.value),
+        }
+
+
+@dataclass(frozen=True)
+class RelayPreview:
+    """What a relayer pass would move on (``relay --dry-run``): the ids of the L1 -> L2 messages it would deliver and
+    of the L2 -> L1 ones it would assert a send root for or execute once confirmed."""
+
+    l1_to_l2: tuple[int, ...]
+    l2_to_l1: tuple[int, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"l1_to_l2": list(self.l1_to_l2), "l2_to_l1": list(self.l2_to_l1)}
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ape_livepeer_migration.exceptions import LivepeerError
 from ape_livepeer_migration.session import status
 from ape_livepeer_migration.session.preflight import Call, require_amount
-from ape_livepeer_migration.session.results import FeeWithdrawal, Profitability, RewardResult, RewardSkipped
+from ape_livepeer_migration.session.results import FeeWithdrawal, Preview, Profitability, RewardResult, RewardSkipped
 from ape_livepeer_migration.session.status import staking_contracts
 
 if TYPE_CHECKING:
@@ -40,9 +40,10 @@ def profitability(layers: tuple[str, ...], **overrides: Any) -> Profitability:
     return Profitability(inputs, econ.evaluate(inputs))
 
 
-def check_reward(deployment: Deployment, preflight: Preflight, address: str) -> int:
+def check_reward(deployment: Deployment, preflight: Preflight, address: str) -> Preview:
     """Refuse a ``reward()`` call of ``address`` on L2 that cannot succeed (an inactive account, a second call in the
-    round, too little ETH for it and the round's initialization); the current L2 round. Sends nothing."""
+    round, too little ETH for it and the round's initialization); what it would send, in the current L2 round
+    (``details["round"]``). Sends nothing."""
     s = deployment.system
     bm, rounds = s.l2_bonding_manager, s.l2_rounds
     current = rounds.currentRound()
@@ -53,8 +54,8 @@ def check_reward(deployment: Deployment, preflight: Preflight, address: str) -> 
     calls = [Call(bm, "reward")]
     if not rounds.currentRoundInitialized():
         calls.insert(0, Call(rounds, "initializeRound"))
-    preflight.require_gas("l2", address, " + ".join(call.name for call in calls), calls)
-    return current
+    gas = preflight.require_gas("l2", address, " + ".join(call.name for call in calls), calls)
+    return Preview("l2", address, "call-reward", tuple(calls), gas, preflight.fee_per_gas("l2"), {"round": current})
 
 
 def call_reward(deployment: Deployment, preflight: Preflight, account: AccountAPI) -> RewardResult:
@@ -62,7 +63,7 @@ def call_reward(deployment: Deployment, preflight: Preflight, account: AccountAP
     refuses what :func:`check_reward` refuses."""
     s = deployment.system
     bm, rounds = s.l2_bonding_manager, s.l2_rounds
-    current = check_reward(deployment, preflight, account.address)
+    current = check_reward(deployment, preflight, account.address).details["round"]
     initialized = False
     if not rounds.currentRoundInitialized():
         rounds.initializeRound(sender=account)
@@ -117,19 +118,21 @@ def check_fee_withdrawal(
     amount: int | None = None,
     layer: str = "l2",
     recipient: str | None = None,
-) -> int:
-    """The fees (wei) a withdrawal of ``amount`` (default: all pending) on ``layer`` to ``recipient`` (default:
-    ``address``) takes; refuses none pending, an amount not above 0 or above the pending fees, too little ETH for
-    the gas. Sends nothing."""
+) -> Preview:
+    """What a withdrawal of ``amount`` (default: all pending) of fees on ``layer`` to ``recipient`` (default:
+    ``address``) would send (the fees it takes: ``details["amount_wei"]``); refuses none pending, an amount not
+    above 0 or above the pending fees, too little ETH for the gas. Sends nothing."""
     bm, rounds = staking_contracts(deployment.system, layer)
     pending = bm.pendingFees(address, rounds.currentRound())
     if pending == 0:
         raise LivepeerError(f"{address} has no fees to withdraw on {layer.upper()}")
     amount = pending if amount is None else amount
     require_amount(amount, pending, f"ETH of pending fees on {layer.upper()}", address)
-    withdrawal = Call(bm, "withdrawFees", (str(recipient or address), amount))
-    preflight.require_gas(layer, address, "the withdrawal", [withdrawal])
-    return amount
+    recipient = str(recipient or address)
+    withdrawal = Call(bm, "withdrawFees", (recipient, amount))
+    gas = preflight.require_gas(layer, address, "the withdrawal", [withdrawal])
+    details = {"recipient": recipient, "amount_wei": amount}
+    return Preview(layer, address, "withdraw-fees", (withdrawal,), gas, preflight.fee_per_gas(layer), details)
 
 
 def withdraw_fees(
@@ -141,8 +144,8 @@ def withdraw_fees(
     layer: str = "l2",
 ) -> FeeWithdrawal:
     """Withdraw ``amount`` (default: all) of ``account``'s pending ETH fees on ``layer`` to ``recipient``."""
-    amount = check_fee_withdrawal(deployment, preflight, account.address, amount, layer, recipient)
+    preview = check_fee_withdrawal(deployment, preflight, account.address, amount, layer, recipient)
+    amount, recipient = preview.details["amount_wei"], preview.details["recipient"]
     bm, _ = staking_contracts(deployment.system, layer)
-    recipient = str(recipient or account.address)
     receipt = bm.withdrawFees(recipient, amount, sender=account)
-    return FeeWithdrawal(layer, receipt.txn_hash, receipt.gas_used, {"recipient": recipient, "amount": amount})
+    return FeeWithdrawal(layer, receipt.txn_hash, receipt.gas_used, {"recipient": recipient, "amount_wei": amount})

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ape_livepeer_migration._eth import amount_text, event_topic
+from ape_livepeer_migration._eth import amount_text, event_topic, token_text
 from ape_livepeer_migration.exceptions import LivepeerError
 from ape_livepeer_migration.session.messages import scan_logs
-from ape_livepeer_migration.session.preflight import Call, require_amount
+from ape_livepeer_migration.session.preflight import Call, exactly, require_amount
 from ape_livepeer_migration.session.results import Orchestrators, StakingPlan, StakingSent
 from ape_livepeer_migration.session.status import orchestrator_of, staking_contracts
 
@@ -131,8 +131,8 @@ def _unbond(deployment, bm, rounds, where, current, address, amount: int):
         raise LivepeerError(f"the amount must be greater than 0, got {amount}")
     if amount > stake:
         raise LivepeerError(
-            f"{address} has {amount_text(stake)} LPT bonded on {where}, less than {amount_text(amount)} "
-            f"({stake} < {amount} wei)"
+            f"{address} has {token_text(stake)} LPT bonded on {where}, less than {token_text(amount)} "
+            f"{exactly(stake, amount)}"
         )
     return [Call(bm, "unbond", (amount,))], {"amount_wei": amount}
 

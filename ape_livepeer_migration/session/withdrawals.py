@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ape_livepeer_migration.exceptions import LivepeerError
 from ape_livepeer_migration.session.preflight import Call
-from ape_livepeer_migration.session.results import Finalized, WithdrawalState
+from ape_livepeer_migration.session.results import Finalized, Preview, WithdrawalState
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI
@@ -91,17 +91,17 @@ def withdrawals(deployment: Deployment, address: str) -> list[WithdrawalState]:
     return [state for state, _ in _withdrawal_states(deployment, address)]
 
 
-def finalize(deployment: Deployment, preflight: Preflight, account: AccountAPI) -> list[Finalized]:
-    """Execute on L1, through the Outbox, every withdrawal from or to ``account`` whose send root is confirmed
-    (``account`` pays the L1 gas; the LPT goes to the withdrawal's recipient). Returns each with its L1
-    transaction. Refuses when none is executable, saying why."""
+def check_finalize(deployment: Deployment, preflight: Preflight, address: str) -> Preview:
+    """What finalizing the withdrawals from or to ``address`` whose send root is confirmed would send on L1, paid by
+    ``address`` (``prepared``: each withdrawal with the message and proof that execute it). Refuses when none is
+    executable, saying why. Sends nothing."""
     from ape_livepeer_migration.arbitrum import simulator as sim_api
 
-    pending = [(w, found) for w, found in _withdrawal_states(deployment, account.address) if w.state != "executed"]
+    pending = [(w, found) for w, found in _withdrawal_states(deployment, address) if w.state != "executed"]
     executable = [(w, found) for w, found in pending if w.executable]
     if not executable:
         if not pending:
-            raise LivepeerError(f"{account.address} has no withdrawal waiting to be finalized")
+            raise LivepeerError(f"{address} has no withdrawal waiting to be finalized")
         reasons = {
             "challenge-period": lambda w: f"in its challenge period until L1 block {w.confirmable_at}",
             "no-root": lambda w: "not covered by a send root yet (the relayer asserts one: `ape livepeer relay`)",
@@ -111,13 +111,28 @@ def finalize(deployment: Deployment, preflight: Preflight, account: AccountAPI) 
             + "; ".join(f"withdrawal #{w.position} is {reasons[w.state](w)}" for w, _ in pending)
         )
     sim = _simulator(deployment)
-    preflight.require_gas(
-        "l1",
-        account.address,
-        f"finalizing {len(executable)} withdrawal(s)",
-        [Call(sim.outbox, "executeTransaction", message.execute_args(proof)) for _, (message, proof) in executable],
-        fee_per_gas=sim_api.fee_kwargs(deployment.chains.l1)["max_fee"],
+    calls = tuple(
+        Call(sim.outbox, "executeTransaction", message.execute_args(proof)) for _, (message, proof) in executable
     )
+    fee_per_gas = sim_api.fee_kwargs(deployment.chains.l1)["max_fee"]
+    gas = preflight.require_gas(
+        "l1", address, f"finalizing {len(executable)} withdrawal(s)", calls, fee_per_gas=fee_per_gas
+    )
+    details = {
+        "withdrawals": [w.position for w, _ in executable],
+        "amount_wei": sum(w.amount for w, _ in executable),
+    }
+    fee_per_gas = preflight.tx_options.max_fee or fee_per_gas
+    return Preview("l1", address, "finalize", calls, gas, fee_per_gas, details, (sim, executable))
+
+
+def finalize(deployment: Deployment, preflight: Preflight, account: AccountAPI) -> list[Finalized]:
+    """Execute on L1, through the Outbox, every withdrawal from or to ``account`` whose send root is confirmed
+    (``account`` pays the L1 gas; the LPT goes to the withdrawal's recipient), after :func:`check_finalize`'s
+    checks. Returns each with its L1 transaction."""
+    from ape_livepeer_migration.arbitrum import simulator as sim_api
+
+    sim, executable = check_finalize(deployment, preflight, account.address).prepared
     done = []
     for withdrawal, (message, proof) in executable:
         result = sim_api.execute_l2_to_l1(sim, message, proof, sender=account)

@@ -101,3 +101,24 @@ def nonces(chains):
         return [(chain.provider.get_nonce(a.address), chain.layer) for a in accounts for chain in chains.layers]
 
     return read
+
+
+@pytest.fixture
+def everything_to_send(run, lp, chains, world, fresh_l2_round):
+    """A state in which every sending command has something to do: d1 holds L2 LPT and a withdrawal that can be
+    finalized on L1, o1 has fees to withdraw, an unbonding lock, and has not called reward() this round."""
+    assert run("bridge-in", "3", "--account", "test:4", "--yes").exit_code == 0
+    run("relay", "--yes")
+    assert run("bridge-out", "1", "--account", "test:4", "--yes").exit_code == 0
+    run("relay", "--yes", "--no-fast-forward")
+    (withdrawal,) = lp.withdrawals(world.d1.address)
+    chains.l1.mine(withdrawal.confirmable_at - chains.l1.block_number)
+    s = lp.system
+    if not s.l1.rounds.currentRoundInitialized():  # mining through the challenge period may start an L1 round
+        s.l1.rounds.initializeRound(sender=world.governor)
+    s.l2_bonding_manager.setTicketBroker(world.operator.address, sender=world.governor)
+    s.l2_bonding_manager.updateTranscoderWithFees(
+        world.o1.address, 10**15, s.l2_rounds.currentRound(), sender=world.operator
+    )
+    s.l2_minter.depositETH(value=10**15, sender=world.operator)
+    assert run("unbond", "1", "--account", "test:2", "--yes").exit_code == 0  # a lock to rebond

@@ -36,7 +36,7 @@ def test_deploy_status_and_console_through_the_configured_pair(configured):
     # the first command let go of the nodes: the next one attaches again
     status = runner.invoke(cli, ["status", holder, "--json"])
     assert status.exit_code == 0, status.output
-    assert json.loads(status.output)["lpt"] == {"l1": str(25 * 10**18), "l2": "0"}
+    assert json.loads(status.output)["lpt_wei"] == {"l1": str(25 * 10**18), "l2": "0"}
 
     from ape_livepeer_migration.console import ape_init_extras
 

@@ -151,13 +151,13 @@ def test_recorded_contracts_missing_on_chain_are_reported(run, book, world):
 
 def test_status_json_of_a_migrated_orchestrator_and_a_delegator(run, world):
     o1 = json.loads(run("status", world.o1.address, "--json").output)
-    assert o1["l1"]["stake"] == "0" and o1["l1"]["delegate"] is None
+    assert o1["l1"]["stake_wei"] == "0" and o1["l1"]["delegate"] is None
     assert o1["l2"]["orchestrator"] is True and o1["l2"]["delegate"] == world.o1.address
-    assert int(o1["l2"]["stake"]) >= 2_000 * LPT
+    assert int(o1["l2"]["stake_wei"]) >= 2_000 * LPT
     d1 = json.loads(run("status", "--account", "test:4", "--json").output)
     assert d1["account"] == world.d1.address
-    assert d1["l1"]["stake"] == str(600 * LPT) and d1["l1"]["delegate"] == world.o1.address
-    assert d1["lpt"]["l1"] == str(9_400 * LPT) and d1["lpt"]["l2"] == "0"
+    assert d1["l1"]["stake_wei"] == str(600 * LPT) and d1["l1"]["delegate"] == world.o1.address
+    assert d1["lpt_wei"]["l1"] == str(9_400 * LPT) and d1["lpt_wei"]["l2"] == "0"
     assert d1["messages"] == []
 
 

@@ -17,8 +17,8 @@ from .conftest import LPT
 from .test_operations import _one_line_error
 
 NEEDS = re.compile(
-    r"has (?P<has>[\d.]+) ETH on (?P<layer>L[12]), (?P<what>.+) \((?P<gas>[\d,]+) gas at (?P<gwei>[\d.]+) gwei, "
-    r"x(?P<margin>[\d.]+)\) needs about (?P<needs>[\d.]+) ETH"
+    r"has [\d.,]+ ETH on (?P<layer>L[12]), (?P<what>.+) \((?P<gas>[\d,]+) gas at (?P<gwei>[\d.]+) gwei, "
+    r"x(?P<margin>[\d.]+)\) needs about [\d.,]+ ETH \((?P<has>\d+) < (?P<needs>\d+) wei\)"
 )
 GWEI = 10**9
 LITTLE = 10**9  # wei left to the account: some ETH, far less than any transaction at these prices
@@ -29,9 +29,9 @@ def _refused_for_eth(result, layer: str, what: str) -> int:
     _one_line_error(result, 1, "needs about")
     found = NEEDS.search(" ".join(result.output.split()))
     assert found, result.output
-    assert (found["layer"], found["what"], found["has"]) == (layer, what, "0.000000001")
+    assert (found["layer"], found["what"], found["has"]) == (layer, what, str(LITTLE))
     gas = int(found["gas"].replace(",", ""))
-    needs = Decimal(found["needs"]) * 10**18
+    needs = int(found["needs"])
     assert needs == (gas * Decimal(found["gwei"]) * GWEI * Decimal(found["margin"])).to_integral_value("ROUND_CEILING")
     assert Decimal(found["margin"]) == Decimal("1.3")  # config.py's default gas_margin
     return gas

@@ -46,42 +46,49 @@ def test_default_table_shows_both_layers_and_the_blog_break_even(run):
     assert "$157.50" in cost and "$0.04" in cost
 
 
+def wei(tokens: str) -> str:
+    """The integer string of wei of a decimal amount of whole tokens, as the JSON carries it."""
+    whole, _, fraction = tokens.partition(".")
+    return str(int(whole) * 10**18 + int(fraction.ljust(18, "0") or "0"))
+
+
 def test_json_reports_exact_figures_per_layer(run):
     data = as_json(run("--json"))
     assert data["inputs"] == {
-        "stake_lpt": "50000",
-        "self_stake_lpt": "0",
+        "stake_wei": wei("50000"),
+        "self_stake_wei": "0",
         "reward_cut_percent": "25",
-        "total_supply_lpt": "25000000",
+        "total_supply_wei": wei("25000000"),
         "inflation_percent_per_round": "0.02185",
-        "total_active_stake_lpt": "13000000",
+        "total_active_stake_wei": wei("13000000"),
         "lpt_usd": 30.0,
         "eth_usd": 3500.0,
     }
     l1, l2 = data["layers"]["l1"], data["layers"]["l2"]
-    assert l1["cost_eth"] == "0.045" and l1["cost_lpt"] == "5.25" and l1["gas_price_gwei"] == "150"
-    assert l2["cost_eth"] == "0.000012" and l2["gas_used"] == 120_000 and l2["gas_price_gwei"] == "0.1"
-    assert l1["mintable_lpt"] == "5462.5"
-    assert l1["reward_lpt"] == l2["reward_lpt"] == "21.009615384615384615"
-    assert l1["break_even_stake_lpt"].startswith("49977.1167")
-    assert float(l2["break_even_stake_lpt"]) < 50
+    assert l1["cost_wei"] == wei("0.045") and l1["cost_lpt_wei"] == wei("5.25")
+    assert l1["gas_price_wei"] == str(150 * 10**9)
+    assert l2["cost_wei"] == wei("0.000012") and l2["gas_used"] == 120_000 and l2["gas_price_wei"] == str(10**8)
+    assert l1["mintable_wei"] == wei("5462.5")
+    assert l1["reward_wei"] == l2["reward_wei"] == wei("21.009615384615384615")
+    assert int(l1["break_even_stake_wei"]) // 10**14 == 499771167
+    assert int(l2["break_even_stake_wei"]) < 50 * 10**18
     assert l1["profitable"] and l1["profit_usd"] == pytest.approx(0.0721, abs=1e-4)
 
 
 def test_a_small_orchestrator_loses_on_l1_and_gains_on_l2(run):
     data = as_json(run("--json", "--stake", "10000", "--self-stake", "500"))
     l1, l2 = data["layers"]["l1"], data["layers"]["l2"]
-    assert not l1["profitable"] and l1["profit_lpt"].startswith("-") and l1["profit_usd"] < 0
+    assert not l1["profitable"] and int(l1["profit_lpt_wei"]) < 0 and l1["profit_usd"] < 0
     assert l2["profitable"] and l2["profit_usd"] > 0
 
 
 def test_layer_option_selects_one_layer_and_gas_overrides_apply_to_it(run):
     data = as_json(run("--json", "--layer", "l1", "--gas-price-gwei", "325", "--gas-used", "200000"))
     assert list(data["layers"]) == ["l1"]
-    assert data["layers"]["l1"]["cost_eth"] == "0.065"
+    assert data["layers"]["l1"]["cost_wei"] == wei("0.065")
     data = as_json(run("--json", "--layer", "l2", "--gas-price-gwei", "0.01"))
     assert list(data["layers"]) == ["l2"]
-    assert data["layers"]["l2"]["cost_eth"] == "0.0000012"
+    assert data["layers"]["l2"]["cost_wei"] == wei("0.0000012")
     assert data["layers"]["l2"]["gas_used"] == 120_000
 
 
@@ -106,23 +113,25 @@ def test_network_and_orchestrator_overrides(run):
         )
     )
     assert data["inputs"]["reward_cut_percent"] == "10"
-    assert data["layers"]["l1"]["mintable_lpt"] == "9000"
-    assert data["layers"]["l1"]["reward_lpt"] == "12"  # 9000 * 20000 / 15e6
-    assert data["layers"]["l1"]["orchestrator_earnings_lpt"] == "1.74"  # cut 1.2 + 5 % self-stake of the other 10.8
+    assert data["layers"]["l1"]["mintable_wei"] == wei("9000")
+    assert data["layers"]["l1"]["reward_wei"] == wei("12")  # 9000 * 20000 / 15e6
+    assert data["layers"]["l1"]["orchestrator_earnings_wei"] == wei(
+        "1.74"
+    )  # cut 1.2 + 5 % self-stake of the other 10.8
 
 
 def test_price_env_vars_override_defaults_and_options_override_env(run):
     data = as_json(run("--json", "--layer", "l1", env={"APE_LIVEPEER_LPT_USD": "60", "APE_LIVEPEER_ETH_USD": "1750"}))
     assert data["inputs"]["lpt_usd"] == 60 and data["inputs"]["eth_usd"] == 1750
-    assert data["layers"]["l1"]["cost_lpt"] == "1.3125"  # 0.045 ETH * 1750 / 60
+    assert data["layers"]["l1"]["cost_lpt_wei"] == wei("1.3125")  # 0.045 ETH * 1750 / 60
     data = as_json(run("--json", "--layer", "l1", "--lpt-usd", "15", env={"APE_LIVEPEER_LPT_USD": "60"}))
     assert data["inputs"]["lpt_usd"] == 15
-    assert data["layers"]["l1"]["cost_lpt"] == "10.5"
+    assert data["layers"]["l1"]["cost_lpt_wei"] == wei("10.5")
 
 
 def test_unreachable_break_even_is_reported_as_such(run):
     data = as_json(run("--json", "--layer", "l1", "--reward-cut", "0"))
-    assert data["layers"]["l1"]["break_even_stake_lpt"] is None
+    assert data["layers"]["l1"]["break_even_stake_wei"] is None
     result = run("--layer", "l1", "--reward-cut", "0")
     assert "unreachable" in next(line for line in result.output.splitlines() if "Break-even" in line)
 

@@ -120,7 +120,7 @@ def test_unbond_rebond_and_withdraw_on_l2(run, lp, chains, world):
         (("unbond", "1", "--account", OUTSIDER), "has no stake on L2"),
         (
             ("unbond", "100000", "--account", D3, "--layer", "l1"),
-            f"has 300 LPT bonded on L1, less than 100000 ({300 * LPT} < {100_000 * LPT} wei)",
+            f"has 300.000000 LPT bonded on L1, less than 100,000.000000 ({300 * LPT} < {100_000 * LPT} wei)",
         ),
         (("rebond", "5", "--account", O1), "has no unbonding lock 5 on L2"),
         (("rebond", "--account", OUTSIDER), "has no unbonding locks on L2"),

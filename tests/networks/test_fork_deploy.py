@@ -134,7 +134,7 @@ def test_a_migration_through_arbitrums_inbox_stakes_on_the_l2_fork_where_reward_
     s.l1.bonding_manager.transcoder(100_000, 500_000, sender=orchestrator)
     status = run(forks, lp.book.path, "status", orchestrator.address, "--json")
     assert status.exit_code == 0, status.output
-    assert json.loads(status.output)["l1"]["stake"] == str(1_000 * LPT)
+    assert json.loads(status.output)["l1"]["stake_wei"] == str(1_000 * LPT)
 
     arbitrum_bridge = arbitrum_one_bridge(forks)
     messages = arbitrum_bridge.delayedMessageCount()

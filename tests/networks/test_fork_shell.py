@@ -70,7 +70,7 @@ def test_the_commands_attach_to_the_held_forks_and_their_changes_stay(attached_c
     assert adopted.exit_code == 0, adopted.output
     assert json.loads(adopted.output)["addresses"] == upstreams.livepeer.system.addresses
 
-    o1_stake = json.loads(attached(book, "status", cast.o1.address, "--json").output)["l1"]["stake"]
+    o1_stake = json.loads(attached(book, "status", cast.o1.address, "--json").output)["l1"]["stake_wei"]
     assert int(o1_stake) > 2_000 * LPT
     migrated = attached(book, "migrate", "--account", "test:2", "--yes")
     assert migrated.exit_code == 0, migrated.output
@@ -79,7 +79,7 @@ def test_the_commands_attach_to_the_held_forks_and_their_changes_stay(attached_c
     assert 1 in json.loads(relayed.output)["delivered"]  # o1's migration; o2's (0) was delivered upstream
     # a later command, attaching anew, finds the forks as the earlier ones left them
     status = json.loads(attached(book, "status", cast.o1.address, "--json").output)
-    assert (status["l1"]["stake"], status["l2"]["stake"], status["l2"]["orchestrator"]) == ("0", o1_stake, True)
+    assert (status["l1"]["stake_wei"], status["l2"]["stake_wei"], status["l2"]["orchestrator"]) == ("0", o1_stake, True)
     assert upstreams.fingerprint() == before
 
 
@@ -100,7 +100,7 @@ def test_a_shell_command_reaches_the_held_forks(held, upstreams, tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     status = json.loads(done.stdout)
-    assert status["l1"]["delegate"] == upstreams.cast.o2.address and int(status["l1"]["stake"]) > 300 * LPT
+    assert status["l1"]["delegate"] == upstreams.cast.o2.address and int(status["l1"]["stake_wei"]) > 300 * LPT
 
 
 def adopt_through_an_attached_pair(held, upstreams, book) -> bool:

@@ -49,8 +49,8 @@ def test_the_forks_hold_the_upstream_deployment_and_its_history(lp, upstreams):
     for account in cast.people:
         on_fork, on_upstream = lp.status(account.address).as_json(), upstream.status(account.address).as_json()
         # anvil funds its dev accounts (Ape's test accounts) with 10,000 ETH on a fork, whatever the upstream says
-        assert on_fork.pop("eth") == {"l1": str(10_000 * 10**18), "l2": str(10_000 * 10**18)}
-        on_upstream.pop("eth")
+        assert on_fork.pop("eth_wei") == {"l1": str(10_000 * 10**18), "l2": str(10_000 * 10**18)}
+        on_upstream.pop("eth_wei")
         assert on_fork == on_upstream
     assert int(upstream.status(cast.o1.address).eth["l1"]) < 10_000 * 10**18  # o1 paid L1 gas upstream
     o1 = lp.status(cast.o1.address).l1
