@@ -40,6 +40,18 @@ class LocalAnvilProvider(FoundryProvider):
     polled without a needless 100 ms pause."""
 
     _state_dir: str | None = None
+    _settings_cache: tuple[Any, str, Any] | None = None
+
+    @property
+    def settings(self) -> Any:
+        """Ape's settings of the provider (the project's config merged with ``provider_settings``), validated once
+        for each config and ``provider_settings``: Ape validates them anew on every access, and every request reads
+        them several times (the node's URI), a third of a read command's time on the local pair."""
+        config, given = self.config, repr(self.provider_settings)
+        cached = self._settings_cache
+        if cached is None or cached[0] is not config or cached[1] != given:
+            cached = self._settings_cache = (config, given, super().settings)
+        return cached[2]
 
     def get_receipt(
         self, txn_hash: str, required_confirmations: int = 0, timeout: int | None = None, **kwargs: Any
