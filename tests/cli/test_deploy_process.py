@@ -20,8 +20,7 @@ APE = Path(sys.executable).with_name("ape")
 ORCHESTRATOR = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"  # test:1
 #: The README's deploy command.
 README_DEPLOY = (
-    "livepeer deploy --account test:0 --operator test:9 --round-length 50 "
-    f"--genesis {ORCHESTRATOR}=10000 --yes"
+    f"livepeer deploy --account test:0 --operator test:9 --round-length 50 --genesis {ORCHESTRATOR}=10000 --yes"
 ).split()
 
 
