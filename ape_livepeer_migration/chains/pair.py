@@ -241,6 +241,22 @@ class Chain:
     def get_code(self, address: str) -> bytes:
         return bytes(self.provider.get_code(address))
 
+    def codes(self, addresses: Sequence[str]) -> list[bytes]:
+        """The code at each of ``addresses``, asked in one JSON-RPC batch (one round trip, not one each)."""
+        return [
+            bytes(HexBytes(answer["result"]))
+            for answer in self._batch([("eth_getCode", [a, "latest"]) for a in addresses])
+        ]
+
+    def _batch(self, requests: Sequence[tuple[str, list[Any]]]) -> list[dict]:
+        """The answers of ``requests`` sent in one JSON-RPC batch, in order; a request that failed answers with an
+        ``error``."""
+        with self:
+            responses = self.provider.web3.provider.make_batch_request(list(requests))
+        if not isinstance(responses, list):  # the node refused the batch as a whole
+            raise ChainError(f"{self.layer}: a batch of {len(requests)} requests was refused: {responses}")
+        return responses
+
     def call_batch(self, calls: Sequence[tuple[Any, str, Sequence[Any]]]) -> list[Any]:
         """The results of several view calls ``(contract, method name, args)`` on this chain, asked in one JSON-RPC
         batch: one round trip, instead of three requests (code, latest block, call) and Ape's per-call work each.
@@ -264,9 +280,7 @@ class Chain:
                 abis.append(abi)
                 data = hex_text(handler.encode_input(*args))
                 requests.append(("eth_call", [{"to": str(contract.address), "data": data}, "latest"]))
-            responses = provider.web3.provider.make_batch_request(requests)
-            if not isinstance(responses, list):  # the node refused the batch as a whole
-                raise ChainError(f"{self.layer}: a batch of {len(requests)} requests was refused: {responses}")
+            responses = self._batch(requests)
             codes, answers = responses[: len(addresses)], responses[len(addresses) :]
             for address, code in zip(addresses, codes, strict=True):
                 if code.get("error") or code["result"] in ("0x", ""):

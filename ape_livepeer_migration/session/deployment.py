@@ -59,12 +59,15 @@ def missing_contract(chains: TwoChains, carrier: Mapping[str, Any], addresses: M
         (carrier, {"inbox": "l1", "bridge": "l1", "outbox": "l1"}),
         (addresses, {name: layer for name, (layer, _) in CONTRACTS.items()}),
     ]
-    for entry, layers in recorded:
-        for name, layer in layers.items():
+    wanted = [(name, layer, entry[name]) for entry, layers in recorded for name, layer in layers.items()]
+    codes = {
+        layer: iter(getattr(chains, layer).codes([address for _, on, address in wanted if on == layer]))
+        for layer in ("l1", "l2")
+    }
+    for name, layer, address in wanted:  # all asked at once (one request a layer), reported in order
+        if not next(codes[layer]):
             chain = getattr(chains, layer)
-            if not chain.get_code(entry[name]):
-                where = f"the {layer.upper()} (chain {chain.chain_id})"
-                return f"{name} at {entry[name]}, but {where} has no contract there"
+            return f"{name} at {address}, but the {layer.upper()} (chain {chain.chain_id}) has no contract there"
     return None
 
 
