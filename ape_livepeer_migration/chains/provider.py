@@ -93,7 +93,7 @@ class LocalAnvilProvider(FoundryProvider):
     def is_connected(self) -> bool:
         deadline, process = self._start_deadline, self.process
         if deadline is not None and process is not None:  # starting the node
-            port = urlparse(self.uri).port
+            port = urlparse(self.uri).port or 0
             while process.poll() is None and time.monotonic() < deadline and not port_is_listening(port):
                 time.sleep(0.002)
         return super().is_connected
