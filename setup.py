@@ -17,6 +17,9 @@ install_requires = [
     "eth-pydantic-types==0.2.7",
     "click>=8.1,<8.2",
     "rich>=13",
+    # eth-keys signs, recovers and derives keys through coincurve (libsecp256k1) when it is installed, else in pure
+    # Python: about a tenth of the CPU of `ape livepeer deploy` (bench/user_wait.py)
+    "coincurve>=20,<22",
 ]
 
 extras_require = {

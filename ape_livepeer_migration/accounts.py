@@ -6,6 +6,7 @@ resolve their accounts here.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,7 @@ def resolve_account(spec: str) -> AccountAPI:
     if re.fullmatch("0x[0-9a-fA-F]{40}", spec):
         # Looked up among the accounts Ape holds keys for: ``accounts[address]`` would fall back to impersonating
         # the address on a node that allows it, a signer without a key.
-        for account in (*test_accounts, *accounts):
+        for account in itertools.chain(test_accounts, accounts):  # lazily: each test account costs a key derivation
             if account.address.lower() == spec.lower():
                 return account
         raise LivepeerError(f"Ape holds no key for {spec}: import it with `ape accounts import` or use test:N")

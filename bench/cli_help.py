@@ -31,16 +31,15 @@ Run from the repository root::
 Prints a table and writes ``bench/results-cli.json``.
 """
 
-import argparse
-import json
 import os
 import site
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from figures import timed, timing_main
 
 REPO = Path(__file__).resolve().parents[1]
 APE = Path(sys.executable).with_name("ape")
@@ -112,15 +111,6 @@ def cases(workdir: Path) -> dict[str, tuple[list[str], dict[str, str], str]]:
     }
 
 
-def run_once(command: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
-    start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
-    elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(command[:2])} failed ({result.returncode}):\n{result.stderr}")
-    return elapsed, result
-
-
 def plugin_commands(output: str) -> list[str]:
     """Command names listed under Ape's "Plugin Commands:" heading."""
     if "Plugin Commands:" not in output:
@@ -157,7 +147,7 @@ def measure(runs: int = 9) -> dict:
         samples: dict[str, list[float]] = {name: [] for name in commands}
         for round_number in range(runs + 1):
             for name, (command, env, _) in commands.items():
-                elapsed, result = run_once(command, env)
+                elapsed, result = timed(command, REPO, env)
                 check(name, result)
                 if name == "plugin_cli_import_s":
                     elapsed = float(result.stdout)
@@ -183,15 +173,5 @@ def measure(runs: int = 9) -> dict:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--runs", type=int, default=9, help="timed runs per case (after one warm-up)")
-    args = parser.parse_args()
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
-    RESULTS.write_text(json.dumps(measure(args.runs), indent=2) + "\n")
-    print(f"wrote {RESULTS.relative_to(REPO)}")
-
-
 if __name__ == "__main__":
-    main()
+    timing_main(__doc__, measure, RESULTS, runs=9)

@@ -96,6 +96,7 @@ GOALS = {
     "wait.status_s": (1.5, "max", "s"),
     "wait.migrate_dry_run_s": (1.5, "max", "s"),
     "wait.deploy_s": (3, "max", "s"),
+    "wait.fixture_setup_s": (3, "max", "s"),
     "wait.round_move_s": (1, "max", "s"),
 }
 
@@ -227,6 +228,7 @@ def run(
         "wait.status_s": sources["user_wait"]["status_s"],
         "wait.migrate_dry_run_s": sources["user_wait"]["migrate_dry_run_s"],
         "wait.deploy_s": sources["user_wait"]["deploy_s"],
+        "wait.fixture_setup_s": sources["user_wait"]["fixture_setup_s"],
         # anvil_mine of one default-length round (5,760 blocks) on a node started as the product starts it
         "wait.round_move_s": sources["local_round"]["median_s"]["product"],
     }

@@ -19,40 +19,33 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import sysconfig
-import time
 from importlib import metadata
 from pathlib import Path
 
 import pytest
-import yaml
 
-from ape_livepeer_migration.chains.provider import free_port, port_is_listening
+from ape_livepeer_migration.testing.project import (
+    BECOME_ORCHESTRATOR,
+    ORCHESTRATOR,
+    README_DEPLOY,
+    copy_project,
+    running_pair,
+)
 from ape_livepeer_migration.toolchain import tool_path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOWNSTREAM = ROOT / "tests" / "outside_project"
-ORCHESTRATOR = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"  # Ape's test account 1
 
-#: What the README's "Use it in your own Ape project" has a user type in ``ape console``: the extras line gives
-#: ``livepeer``; ``test:1`` bonds 5,000 LPT to itself on L1 and becomes an active orchestrator.
-CONSOLE_SESSION = """
-import ape_livepeer_migration; print("PACKAGE", ape_livepeer_migration.__file__)
-from ape_livepeer_migration.testing.rounds import next_round
-o = accounts.test_accounts[1]
-s, l1 = livepeer.system, livepeer.chains.l1
-bm = s.l1.bonding_manager
-next_round(l1, s.l1.rounds, o)
-s.l1.token.approve(bm.address, 5_000 * 10**18, sender=o)
-bm.bond(5_000 * 10**18, o.address, sender=o)
-bm.transcoder(100_000, 500_000, sender=o)
-next_round(l1, s.l1.rounds, o)
-print("ACTIVE", bm.isActiveTranscoder(o.address))
-exit
-"""
+#: What the README's "Use it in your own Ape project" has a user type in ``ape console`` (the extras line gives
+#: ``livepeer``), with which copy of the package it runs and whether test:1 became an active orchestrator.
+CONSOLE_SESSION = (
+    'import ape_livepeer_migration; print("PACKAGE", ape_livepeer_migration.__file__)\n'
+    + BECOME_ORCHESTRATOR
+    + 'print("ACTIVE", bm.isActiveTranscoder(o.address))\nexit\n'
+)
 
 
 def _build_wheel(dist: Path, scratch: Path) -> Path:
@@ -140,8 +133,9 @@ def _fresh_venv(venv: Path, wheel: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
-    """``(environment, project)``: the wheel installed in a fresh venv whose ``bin`` and anvil's folder only are on
-    ``PATH`` before the system's, and a copy of the downstream project with free ports of its own."""
+    """``(environment, project, its ports, venv)``: the wheel installed in a fresh venv whose ``bin`` and anvil's
+    folder only are on ``PATH`` before the system's, and a copy of the downstream project with free ports of its
+    own."""
     scratch = tmp_path_factory.mktemp("installable")
     wheel = _build_wheel(scratch / "dist", scratch)
     bin_folder = _fresh_venv(scratch / "venv", wheel)
@@ -155,11 +149,8 @@ def installed(tmp_path_factory):
     env["PATH"] = os.pathsep.join([str(bin_folder), str(tool_path("anvil").parent), *system_path])
     env["COLUMNS"] = "200"
     project = scratch / "project"
-    shutil.copytree(DOWNSTREAM, project, ignore=shutil.ignore_patterns("__pycache__", ".build", ".pytest_cache"))
-    config = yaml.safe_load((project / "ape-config.yaml").read_text())
-    config["livepeer_migration"]["local"] = {"l1_port": free_port(), "l2_port": free_port()}
-    (project / "ape-config.yaml").write_text(yaml.safe_dump(config))
-    return env, project, bin_folder.parent
+    ports = copy_project(DOWNSTREAM, project)
+    return env, project, ports, bin_folder.parent
 
 
 def ape(env, project, *args, input=None, timeout=120):
@@ -173,7 +164,7 @@ def ape(env, project, *args, input=None, timeout=120):
 
 
 def test_the_wheel_works_in_a_project_of_its_own(installed):
-    env, project, venv = installed
+    env, project, ports, venv = installed
     imported = subprocess.run(
         ["python", "-c", "import ape_livepeer_migration as p; print(p.__file__)"],
         cwd=project,
@@ -196,36 +187,8 @@ def test_the_wheel_works_in_a_project_of_its_own(installed):
     )
     try:
         assert "migrate" in ape(env, project, "livepeer", "--help")
-        config = yaml.safe_load((project / "ape-config.yaml").read_text())["livepeer_migration"]["local"]
-        ports = (config["l1_port"], config["l2_port"])
-        chains = subprocess.Popen(
-            ["ape", "livepeer", "chains"],
-            cwd=project,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while not all(map(port_is_listening, ports)):
-                assert chains.poll() is None and time.monotonic() < deadline, chains.stdout.read()
-                time.sleep(0.2)
-            deployed = ape(
-                env,
-                project,
-                "livepeer",
-                "deploy",
-                "--account",
-                "test:0",
-                "--operator",
-                "test:9",
-                "--round-length",
-                "50",
-                "--genesis",
-                f"{ORCHESTRATOR}=10000",
-                "--yes",
-            )
+        with running_pair(project, ports, env):
+            deployed = ape(env, project, *README_DEPLOY)
             assert f"{project}/.build/livepeer/local.json" in deployed
             console = ape(env, project, "console", input=CONSOLE_SESSION)
             assert f"PACKAGE {venv}" in console and "ACTIVE True" in console, console
@@ -235,9 +198,6 @@ def test_the_wheel_works_in_a_project_of_its_own(installed):
             status = json.loads(ape(env, project, "livepeer", "status", "--account", "test:1", "--json"))
             assert status["l2"]["delegate"] == ORCHESTRATOR and int(status["l2"]["stake_wei"]) == 5_000 * 10**18
             assert status["l1"]["stake_wei"] == "0" and status["messages"] == []
-        finally:
-            chains.send_signal(signal.SIGINT)
-            chains.wait(timeout=30)
         output, _ = tests.communicate(timeout=240)
         assert tests.returncode == 0 and "3 passed" in output, output
     finally:

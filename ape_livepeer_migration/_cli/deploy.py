@@ -31,7 +31,11 @@ from ape_livepeer_migration._cli.options import (
 @click.option(
     "--unbonding-period", type=click.IntRange(min=1), help="Unbonding period in rounds, both layers [default: 7]."
 )
-@click.option("--fresh", is_flag=True, help="Forget the address book's deployment first and deploy a new system.")
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Deploy a new system; the address book as it was is kept in <book>.replaced-<unix time>.",
+)
 @click.option("--redo-interrupted", is_flag=True, help="Run again a step an earlier deploy started and never finished.")
 @click.option(
     "--from-upstream",
@@ -66,9 +70,12 @@ def deploy(
     (L1 protocol, bridge, L2 staking, Migrators).
 
     Each step is recorded in the address book as soon as it finishes. A re-run
-    continues after the last finished step and sends nothing when all are done.
+    continues after the last finished step and sends nothing when all are done
+    (the options of a new deployment are then not applied, and it says so).
     A step that started and never finished is not run again unless
-    --redo-interrupted says so: its contracts may already exist.
+    --redo-interrupted says so: its contracts may already exist. --fresh first
+    copies the address book to <book>.replaced-<unix time>, so the record of
+    the old deployment survives an interrupted new one.
 
     A fork pair finds the system its upstream chains hold with --from-upstream:
     the upstream's address book is checked (chain ids, code on the forks) and
@@ -93,7 +100,9 @@ def deploy(
         if fresh:
             if lp.is_deployed:
                 confirm(f"Forget the deployment recorded in {lp.book.path} and deploy a new one?", yes)
-            lp.forget_deployment()
+            kept = lp.forget_deployment()
+            if kept is not None and not as_json:
+                click.echo(f"The address book as it was is kept in {kept}.")
         if upstream_book is not None:
             system = lp.adopt(upstream_book)
             states = dict.fromkeys(lp.deploy_steps, "recorded from upstream")
@@ -117,10 +126,11 @@ def _deploy_steps(lp, account, operator_spec, genesis, params, redo_interrupted,
 
     deployer = signer(account)
     operator = signer(operator_spec, "--operator", required=False)
-    if lp.is_deployed and (genesis or params or operator_spec):
-        raise click.UsageError(
-            "the system is already deployed: --genesis, --operator, --round-length and --unbonding-period "
-            "apply to a new deployment (--fresh)"
+    if lp.is_deployed and (genesis or params or operator_spec) and not quiet:
+        # Running the same deploy command again is harmless: it sends nothing and says so.
+        click.echo(
+            f"The system is already deployed ({lp.book.path} records every step): nothing sent; --genesis, "
+            "--operator, --round-length and --unbonding-period apply to a new deployment (--fresh)."
         )
     if not lp.is_deployed:
         arbitrum = lp.chains.pair.arbitrum
@@ -140,36 +150,85 @@ def _deploy_steps(lp, account, operator_spec, genesis, params, redo_interrupted,
 
 
 class _StepProgress:
-    """A progress display of the deploy steps (nothing shown with --json); records each step's last state."""
+    """What the deploy steps show (nothing with --json), and each step's last state.
+
+    In a terminal, a live display: a spinner per running step, a line per finished one. Otherwise (output to a file
+    or a pipe) one line per step as it ends. Ape logs every transaction and contract creation at INFO, dozens for a
+    deployment, which would cut through the display: while the steps run its log shows warnings and errors only.
+    """
+
+    #: What a line says of a step that ended: finished, found recorded, or left unfinished by an error or Ctrl-C.
+    _ENDED = {"done": "deployed", "skipped": "already recorded", "unfinished": "not finished"}
 
     def __init__(self, quiet: bool):
         self.quiet = quiet
         self.states: dict[str, str] = {}
         self._progress = None
         self._tasks: dict[str, int] = {}
+        self._started: dict[str, float] = {}
+        self._log_level = None
 
     def __enter__(self):
-        if not self.quiet:
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from ape.logging import LogLevel, logger
 
-            self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-            self._progress.start()
+        self._log_level = logger.at_level(max(logger.level, LogLevel.WARNING.value))
+        self._log_level.__enter__()
+        if not self.quiet:
+            from rich.console import Console
+
+            if Console().is_terminal:
+                from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+                self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+                self._progress.start()
         return self
 
-    def update(self, step: str, state: str) -> None:
+    @staticmethod
+    def _text(step: str, state: str) -> str:
         from ape_livepeer_migration.session.deployment import ARBITRUM
 
+        checking = step == ARBITRUM
+        if state == "started":
+            return "checking Arbitrum's contracts" if checking else f"deploying {step}"
+        return f"{step}: {'checked' if checking and state == 'done' else _StepProgress._ENDED[state]}"
+
+    def update(self, step: str, state: str) -> None:
+        import time
+
         self.states[step] = state
-        if self._progress is None:
+        if self.quiet:
             return
-        started, done = (
-            ("checking Arbitrum's contracts", "checked") if step == ARBITRUM else (f"deploying {step}", "deployed")
-        )
-        text = {"started": started, "done": f"{step}: {done}", "skipped": f"{step}: already recorded"}
+        if self._progress is None:
+            if state == "started":
+                self._started[step] = time.monotonic()
+            else:
+                self._line(step, state)
+            return
         if step not in self._tasks:
-            self._tasks[step] = self._progress.add_task(text[state], total=1)
-        self._progress.update(self._tasks[step], description=text[state], completed=0 if state == "started" else 1)
+            self._tasks[step] = self._progress.add_task(self._text(step, state), total=1)
+        self._progress.update(
+            self._tasks[step], description=self._text(step, state), completed=0 if state == "started" else 1
+        )
+
+    def _line(self, step: str, state: str) -> None:
+        import time
+        from datetime import timedelta
+
+        if step not in self._started:  # found recorded: nothing ran
+            click.echo(self._text(step, state))
+            return
+        elapsed = timedelta(seconds=int(time.monotonic() - self._started[step]))
+        click.echo(f"{self._text(step, state)} {elapsed}")
 
     def __exit__(self, *exc_info):
-        if self._progress is not None:
-            self._progress.stop()
+        try:
+            unfinished = [step for step, state in self.states.items() if state == "started"]
+            if self._progress is not None:
+                for step in unfinished:
+                    self._progress.update(self._tasks[step], description=self._text(step, "unfinished"), completed=1)
+                self._progress.stop()
+            elif not self.quiet:
+                for step in unfinished:
+                    self._line(step, "unfinished")
+        finally:
+            self._log_level.__exit__(None, None, None)  # Ape's level comes back after an error too

@@ -96,13 +96,13 @@ class System:
         """The system whose contracts are at ``addresses`` (by role, as :attr:`addresses` gives them), bound to
         ``chains``; ``inbox`` is the Arbitrum Inbox its bridge sends through, ``sim`` the simulator carrying its
         messages (``None``: a real Arbitrum's). Reads nothing from the chains."""
-        from ape_livepeer_migration.contracts import contract
+        from ape_livepeer_migration.contracts import contract_at
 
         bound = {}
         for role, (layer, contract_name) in CONTRACTS.items():
             chain: Chain = getattr(chains, layer)
             with chain:
-                bound[role] = chain.bind(contract(contract_name).at(addresses[role]))
+                bound[role] = chain.bind(contract_at(contract_name, addresses[role]))
         l1 = L1Protocol(**{field.name: bound[f"l1_{field.name}"] for field in fields(L1Protocol)})
         bridge = Bridge(chains=chains, l1_protocol=l1, inbox=inbox, **_roles_of(Bridge, bound))
         return cls(chains=chains, sim=sim, l1=l1, bridge=bridge, **_roles_of(cls, bound))

@@ -242,11 +242,19 @@ class Chain:
     def get_code(self, address: str) -> bytes:
         return bytes(self.provider.get_code(address))
 
+    def codes(self, addresses: Sequence[str]) -> list[bytes]:
+        """The code at each of ``addresses``, asked in one JSON-RPC batch (one round trip, not one each)."""
+        return [
+            bytes(HexBytes(answer["result"]))
+            for answer in self._batch_responses([("eth_getCode", [a, "latest"]) for a in addresses])
+        ]
+
     def _batch_responses(self, requests: Sequence[tuple[str, Sequence[Any]]]) -> list[dict[str, Any]]:
         """The node's raw answers (``{"result": ...}`` or ``{"error": ...}``) to ``requests``, sent in one batch."""
         if not requests:
             return []
-        responses = self.provider.web3.provider.make_batch_request(list(requests))
+        with self:
+            responses = self.provider.web3.provider.make_batch_request(list(requests))
         if not isinstance(responses, list):  # the node refused the batch as a whole
             raise ChainError(f"{self.layer}: a batch of {len(requests)} requests was refused: {responses}")
         return responses

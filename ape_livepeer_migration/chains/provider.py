@@ -12,6 +12,7 @@ import socket
 import tempfile
 import time
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
 
 from ape import networks
 from ape.exceptions import ContractLogicError, TransactionError
@@ -40,6 +41,19 @@ class LocalAnvilProvider(FoundryProvider):
     polled without a needless 100 ms pause."""
 
     _state_dir: str | None = None
+    _settings_cache: tuple[Any, str, Any] | None = None
+    _start_deadline: float | None = None
+
+    @property
+    def settings(self) -> Any:
+        """Ape's settings of the provider (the project's config merged with ``provider_settings``), validated once
+        for each config and ``provider_settings``: Ape validates them anew on every access, and every request reads
+        them several times (the node's URI), a third of a read command's time on the local pair."""
+        config, given = self.config, repr(self.provider_settings)
+        cached = self._settings_cache
+        if cached is None or cached[0] is not config or cached[1] != given:
+            cached = self._settings_cache = (config, given, super().settings)
+        return cached[2]
 
     def get_receipt(
         self, txn_hash: str, required_confirmations: int = 0, timeout: int | None = None, **kwargs: Any
@@ -64,6 +78,25 @@ class LocalAnvilProvider(FoundryProvider):
             time.sleep(min(next(delays, RECEIPT_POLL_DELAYS[-1]), left))
         left = max(deadline - time.monotonic(), 0.0)
         return super().get_receipt(txn_hash, required_confirmations=required_confirmations, timeout=left, **kwargs)
+
+    def start(self, timeout: int = 20) -> None:
+        """Ape's start of the node, which checks whether the new node answers, then sleeps 100 ms, until it does;
+        anvil answers a few ms after it listens, so those pauses made up a third of starting a local pair. Here
+        the checks first wait for the node's port, polled every 2 ms (:attr:`is_connected`)."""
+        self._start_deadline = time.monotonic() + timeout
+        try:
+            super().start(timeout)
+        finally:
+            self._start_deadline = None
+
+    @property
+    def is_connected(self) -> bool:
+        deadline, process = self._start_deadline, self.process
+        if deadline is not None and process is not None:  # starting the node
+            port = urlparse(self.uri).port or 0
+            while process.poll() is None and time.monotonic() < deadline and not port_is_listening(port):
+                time.sleep(0.002)
+        return super().is_connected
 
     def build_command(self) -> list[str]:
         command = super().build_command()

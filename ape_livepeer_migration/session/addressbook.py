@@ -139,16 +139,22 @@ class AddressBook:
         if self._entries.pop(name, None) is not None:
             self._write()
 
-    def _write(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+    def copy_to(self, path: Path) -> Path:
+        """Write the book as it is to ``path`` as well (atomically, as every write); returns ``path``."""
+        self._write(path)
+        return path
+
+    def _write(self, path: Path | None = None) -> None:
+        path = path or self.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
             with os.fdopen(handle, "w") as stream:
                 json.dump(self.as_dict(), stream, indent=2, sort_keys=False)
                 stream.write("\n")
                 stream.flush()
                 os.fsync(stream.fileno())
-            os.replace(temporary, self.path)
+            os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise

@@ -63,12 +63,15 @@ def missing_contract(chains: TwoChains, carrier: Mapping[str, Any], addresses: M
         (carrier, {"inbox": "l1", "bridge": "l1", "outbox": "l1"}),
         (addresses, {name: layer for name, (layer, _) in CONTRACTS.items()}),
     ]
-    for entry, layers in recorded:
-        for name, layer in layers.items():
+    wanted = [(name, layer, entry[name]) for entry, layers in recorded for name, layer in layers.items()]
+    codes = {
+        layer: iter(getattr(chains, layer).codes([address for _, on, address in wanted if on == layer]))
+        for layer in ("l1", "l2")
+    }
+    for name, layer, address in wanted:  # all asked at once (one request a layer), reported in order
+        if not next(codes[layer]):
             chain = getattr(chains, layer)
-            if not chain.get_code(entry[name]):
-                where = f"the {layer.upper()} (chain {chain.chain_id})"
-                return f"{name} at {entry[name]}, but {where} has no contract there"
+            return f"{name} at {address}, but the {layer.upper()} (chain {chain.chain_id}) has no contract there"
     return None
 
 
@@ -418,23 +421,33 @@ class Deployment:
         self._system = None
         return self.system
 
-    def forget_deployment(self) -> None:
+    def forget_deployment(self) -> Path | None:
         """Drop the system from the address book (its contracts stay on chain), so that :meth:`deploy` makes a new
-        one.
+        one; returns where the book as it was is kept (``None``: it recorded nothing).
 
-        The simulator is kept while the chains still hold it: a second one cannot be planted on the same L2 (see
-        :func:`~ape_livepeer_migration.arbitrum.simulator.deploy_simulator`), and the relayer's journal, which follows
-        the simulator's messages, stays too. When the chains no longer hold it (they were restarted), the simulator is
-        dropped as well and the journal moved aside (``<journal>.replaced-<unix time>``)."""
+        Before anything is dropped, the whole book is copied to ``<book>.replaced-<unix time>``: the record of the
+        old deployment survives whatever happens to the new one (Ctrl-C in the middle included), and copying it back
+        returns to the old system. The simulator is kept while the chains still hold it: a second one cannot be
+        planted on the same L2 (see :func:`~ape_livepeer_migration.arbitrum.simulator.deploy_simulator`), and the
+        relayer's journal, which follows the simulator's messages, stays too. When the chains no longer hold it
+        (they were restarted), the simulator is dropped as well and the journal moved aside
+        (``<journal>.replaced-<unix time>``)."""
         import time
 
+        journal = [self.journal_path, *(Path(f"{self.journal_path}{end}") for end in ("-wal", "-shm"))]
+        stamp = int(time.time())
+        while any(Path(f"{path}.replaced-{stamp}").exists() for path in (self.book.path, *journal)):
+            stamp += 1  # an earlier replacement in the same second keeps its copy
+        suffix = f".replaced-{stamp}"
+        recorded = any(step in self.book or self.book.interrupted(step) is not None for step in ALL_STEPS)
+        kept = self.book.copy_to(Path(f"{self.book.path}{suffix}")) if recorded else None
         for step in (ARBITRUM, DELIVERY, SYSTEM, SYSTEM_BLOCKS):
             self.book.forget(step)
         self._system = None
         if self._simulator_on_chain():
-            return
+            return kept
         self.book.forget(SIMULATOR)
-        suffix = f".replaced-{int(time.time())}"
-        for path in (self.journal_path, *(Path(f"{self.journal_path}{end}") for end in ("-wal", "-shm"))):
+        for path in journal:
             if path.exists():
                 path.rename(f"{path}{suffix}")
+        return kept

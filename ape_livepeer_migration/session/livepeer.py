@@ -192,9 +192,10 @@ class Livepeer:
         :meth:`Deployment.adopt`)."""
         return self.deployment.adopt(upstream_book)
 
-    def forget_deployment(self) -> None:
-        """Drop the system from the address book (see :meth:`Deployment.forget_deployment`)."""
-        self.deployment.forget_deployment()
+    def forget_deployment(self) -> Path | None:
+        """Drop the system from the address book; returns where the book as it was is kept (see
+        :meth:`Deployment.forget_deployment`)."""
+        return self.deployment.forget_deployment()
 
     # ------------------------------------------------------------------ reading
 

@@ -28,12 +28,13 @@ def test_deploy_again_shows_the_recorded_addresses(run, world, book, module_book
     assert world_addresses(module_book)["l1_migrator"] in result.output
 
 
-def test_deploy_settings_for_an_existing_deployment_are_refused(run, world, nonces):
-    before = nonces(world.governor)
-    result = run("deploy", "--account", "test:0", "--genesis", f"{world.d1.address}=5", "--yes")
-    assert result.exit_code == 2
-    assert "the system is already deployed: --genesis" in result.output
-    assert nonces(world.governor) == before
+def test_deploy_settings_for_an_existing_deployment_send_nothing_and_say_so(run, world, book, nonces):
+    before = nonces(world.governor, world.operator)
+    result = run("deploy", "--account", "test:0", "--operator", "test:9", "--genesis", f"{world.d1.address}=5", "--yes")
+    assert result.exit_code == 0, result.output
+    assert f"The system is already deployed ({book} records every step): nothing sent" in result.output
+    assert "simulator: already recorded" in result.output and "system: already recorded" in result.output
+    assert nonces(world.governor, world.operator) == before
 
 
 def test_deploy_fresh_deploys_a_new_system_on_the_same_simulator(run, world, book, module_book):
@@ -42,7 +43,9 @@ def test_deploy_fresh_deploys_a_new_system_on_the_same_simulator(run, world, boo
     data = json.loads(result.output)
     assert data["steps"] == {"simulator": "skipped", "system": "done"}  # one simulator per L2
     assert data["addresses"]["l1_migrator"] != world_addresses(module_book)["l1_migrator"]
-    assert book.with_suffix(".relay.db").exists() and not list(book.parent.glob("*.replaced-*"))
+    (kept,) = book.parent.glob("*.replaced-*")  # the old book; the journal stays with the simulator
+    assert kept.name.startswith("local.json.replaced-") and book.with_suffix(".relay.db").exists()
+    assert json.loads(kept.read_text())["entries"]["system"]["value"] == world_addresses(module_book)
     relayed = run("relay", "--yes")
     assert relayed.exit_code == 0 and "Nothing to relay." in relayed.output
 
@@ -58,7 +61,8 @@ def test_deploy_fresh_after_the_chains_lost_the_simulator_deploys_both(run, lp, 
     assert json.loads(result.output)["steps"] == {"simulator": "done", "system": "done"}
     journal = book.with_suffix(".relay.db")  # the old simulator's journal is moved aside
     assert not journal.exists()
-    assert [p.name.split(".replaced-")[0] for p in book.parent.glob("*.replaced-*")] == [journal.name]
+    kept = sorted(p.name.split(".replaced-")[0] for p in book.parent.glob("*.replaced-*"))
+    assert kept == [book.name, journal.name]
 
 
 def test_deploy_with_another_address_book_refuses_a_second_simulator(run, world, nonces, tmp_path):

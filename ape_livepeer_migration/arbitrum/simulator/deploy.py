@@ -294,21 +294,17 @@ def attach_simulator(chains: TwoChains, operator: AccountAPI, addresses: dict) -
 
     Raises :class:`ArbitrumError` when the chains do not hold that deployment.
     """
-    from ape_livepeer_migration.contracts import contract
+    from ape_livepeer_migration.contracts import contract_at
 
     l1, l2 = chains.l1, chains.l2
     with l1:
         bridge, inbox, outbox = (
-            l1.bind(container.at(addresses[key]))
-            for container, key in (
-                (contract("SimBridge"), "bridge"),
-                (contract("SimInbox"), "inbox"),
-                (contract("SimOutbox"), "outbox"),
-            )
+            l1.bind(contract_at(name, addresses[key]))
+            for name, key in (("SimBridge", "bridge"), ("SimInbox", "inbox"), ("SimOutbox", "outbox"))
         )
     with l2:
-        arb_sys = l2.bind(contract("SimArbSys").at(ARB_SYS_ADDRESS))
-        retryable_tx = l2.bind(contract("SimArbRetryableTx").at(ARB_RETRYABLE_TX_ADDRESS))
+        arb_sys = l2.bind(contract_at("SimArbSys", ARB_SYS_ADDRESS))
+        retryable_tx = l2.bind(contract_at("SimArbRetryableTx", ARB_RETRYABLE_TX_ADDRESS))
     forwarder_code = _checked_forwarder(l2, retryable_tx, addresses["forwarder_template"])
     if bridge.inbox() != inbox.address or bridge.outbox() != outbox.address:
         raise ArbitrumError("the bridge is not wired to this inbox and outbox")
