@@ -25,7 +25,9 @@ def status(ctx, address, account, as_json):
 
     Shows each layer's round, delegate, stake, pending rewards and fees,
     unbonding locks, the LPT and ETH balances, and the cross-chain messages the
-    local relayer's journal holds that are not final yet.
+    local relayer's journal holds that are not final yet. A system that mints
+    its rewards on L1 (deploy --inflation l1) adds the age of the L2 stake
+    report on L1 and what the current L2 round hands out.
     """
     from ape_livepeer_migration._eth import amount_text
 
@@ -33,8 +35,9 @@ def status(ctx, address, account, as_json):
         address = account_address(account)
     with Session(ctx, as_json) as lp, Refusals():
         st = lp.status(address)
+        minting = lp.minting()
     if as_json:
-        echo_json(st.as_json())
+        echo_json({**st.as_json(), "minting": minting.as_json()})
         return
     rows = []
     for label, cell in (
@@ -67,6 +70,24 @@ def status(ctx, address, account, as_json):
         )
     else:
         click.echo("No cross-chain messages in flight.")
+    if minting.inflation.mode == "l1":
+        click.echo(_l1_minting_line(minting))
+
+
+def _l1_minting_line(minting) -> str:
+    """The L1-minting mode in one line: the stake oracle's last report and what this L2 round hands out."""
+    from ape_livepeer_migration._eth import amount_text
+
+    if minting.report_age is None:
+        report = "no L2 stake reported to L1 yet"
+    else:
+        state = "fresh" if minting.report_fresh else "stale"
+        report = f"L2 stake report {minting.report_age:,} s old ({state}, at most {minting.max_report_age:,} s)"
+    return (
+        f"Rewards minted on L1 ({minting.inflation.rounds_per_l1_round} L2 rounds per L1 round): {report}; "
+        f"{amount_text(minting.available)} LPT available in L2 round {minting.l2_round}, "
+        f"{amount_text(minting.undistributed)} LPT undistributed."
+    )
 
 
 @click.command()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ape_livepeer_migration.exceptions import InputError
 
@@ -29,6 +29,41 @@ DEFAULT_PARAMS: dict[str, int] = {
 
 #: The parameters of the L2 round length and monetary policy (the L2 BondingManager takes the other two).
 L2_ECONOMY_PARAMS = ("round_length", "round_lock_amount", "inflation", "inflation_change", "target_bonding_rate")
+
+#: Where a system mints its rewards: ``"l2"``, the L2 Minter mints them on L2 (the L1 gateway mints on L1 what a
+#: withdrawal finds missing in the escrow); ``"l1"``, the L1 Minter mints a whole L1 round's rewards on L1 and sends
+#: them through the bridge to L2, where they are handed out over the L2 rounds that L1 round spans.
+INFLATION_MODES = ("l2", "l1")
+#: L2 rounds per L1 round in the ``"l1"`` mode when none is given (7 days of rounds of 1 day, as the seed's example).
+DEFAULT_ROUNDS_PER_L1_ROUND = 7
+
+
+class Inflation(NamedTuple):
+    """How a system mints its rewards: ``mode`` (one of :data:`INFLATION_MODES`) and, in the ``"l1"`` mode, how many
+    L2 rounds one L1 round spans (``None`` in the ``"l2"`` mode)."""
+
+    mode: str = "l2"
+    rounds_per_l1_round: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"mode": self.mode, "rounds_per_l1_round": self.rounds_per_l1_round}
+
+
+def inflation_mode(mode: str = "l2", rounds_per_l1_round: int | None = None) -> Inflation:
+    """The :class:`Inflation` of ``mode`` checked, ``rounds_per_l1_round`` defaulted in the ``"l1"`` mode; refuses
+    (:class:`InputError`, one line) a mode not in :data:`INFLATION_MODES`, a count below 1, and a count with the
+    ``"l2"`` mode (where it means nothing)."""
+    if mode not in INFLATION_MODES:
+        raise InputError(f"unknown inflation mode {mode!r}: choose {' or '.join(INFLATION_MODES)}")
+    if mode == "l2":
+        if rounds_per_l1_round is not None:
+            raise InputError("rounds per L1 round apply to L1 minting (inflation l1) only")
+        return Inflation()
+    if rounds_per_l1_round is None:
+        return Inflation(mode, DEFAULT_ROUNDS_PER_L1_ROUND)
+    if rounds_per_l1_round < 1:
+        raise InputError(f"rounds per L1 round must be at least 1, not {rounds_per_l1_round}")
+    return Inflation(mode, rounds_per_l1_round)
 
 
 def protocol_params(

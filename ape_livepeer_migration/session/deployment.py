@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ape_livepeer_migration.bridge.system import System
     from ape_livepeer_migration.chains.networks import ArbitrumContracts
     from ape_livepeer_migration.chains.pair import TwoChains
+    from ape_livepeer_migration.protocol.deploy import Inflation
 
 
 SIMULATOR = "simulator"
@@ -47,6 +48,9 @@ SIMULATOR_STEPS = (SIMULATOR, SYSTEM)
 ARBITRUM_STEPS = (ARBITRUM, SYSTEM)
 FORK_STEPS = (ARBITRUM, DELIVERY, SYSTEM)
 ALL_STEPS = (SIMULATOR, ARBITRUM, DELIVERY, SYSTEM)
+#: The key of the system's book entry that records how it mints its rewards
+#: (:class:`~ape_livepeer_migration.protocol.deploy.Inflation` as JSON), next to its contracts by role.
+INFLATION = "inflation"
 
 
 def missing_contract(chains: TwoChains, carrier: Mapping[str, Any], addresses: Mapping[str, str]) -> str | None:
@@ -66,6 +70,13 @@ def missing_contract(chains: TwoChains, carrier: Mapping[str, Any], addresses: M
                 where = f"the {layer.upper()} (chain {chain.chain_id})"
                 return f"{name} at {entry[name]}, but {where} has no contract there"
     return None
+
+
+def _minting(monetary: Inflation) -> dict[str, Any]:
+    """``deploy_system``'s arguments for ``monetary``: none for L2 minting, its default."""
+    if monetary.mode == "l2":
+        return {}
+    return {"inflation": monetary.mode, "rounds_per_l1_round": monetary.rounds_per_l1_round}
 
 
 class Deployment:
@@ -93,6 +104,18 @@ class Deployment:
     @property
     def is_deployed(self) -> bool:
         return all(step in self.book for step in self.deploy_steps)
+
+    @property
+    def inflation(self) -> Inflation:
+        """How the recorded system mints its rewards (what its entry in the book says; a book written before the
+        mode was recorded holds an L2-minting system). Raises :class:`NotDeployedError` when nothing is recorded."""
+        from ape_livepeer_migration.protocol.deploy import Inflation
+
+        recorded = self.book.get(SYSTEM)
+        if recorded is None:
+            raise NotDeployedError(f"{self.book.path} records no Livepeer system; run `ape livepeer deploy`")
+        monetary = recorded.get(INFLATION, {})
+        return Inflation(monetary.get("mode", "l2"), monetary.get("rounds_per_l1_round"))
 
     @property
     def system(self) -> System:
@@ -197,6 +220,8 @@ class Deployment:
         operator: AccountAPI | None = None,
         genesis: Mapping[str, int] | None = None,
         params: Mapping[str, int] | None = None,
+        inflation: str = "l2",
+        rounds_per_l1_round: int | None = None,
         on_step: Callable[[str, str], None] | None = None,
         redo_interrupted: bool = False,
     ) -> System:
@@ -211,17 +236,20 @@ class Deployment:
         A step already recorded is skipped, so a re-run after a failure continues where it stopped; a run
         finding everything recorded sends nothing. A step that started and never finished raises
         :class:`InterruptedDeployError` (it may have deployed contracts that the book does not know) unless
-        ``redo_interrupted``. ``params`` override the protocol parameters on both layers. ``on_step(step,
-        state)`` is called with state ``"skipped"``, ``"started"`` or ``"done"``.
+        ``redo_interrupted``. ``params`` override the protocol parameters on both layers. ``inflation`` (``"l2"`` or
+        ``"l1"``) and ``rounds_per_l1_round`` choose where rewards are minted
+        (:func:`~ape_livepeer_migration.protocol.deploy.inflation_mode`); the system's entry in the book records
+        them. ``on_step(step, state)`` is called with state ``"skipped"``, ``"started"`` or ``"done"``.
         """
         from ape_livepeer_migration.bridge.system import deploy_system
-        from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS
+        from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS, inflation_mode
 
         report = on_step or (lambda step, state: None)
         params = dict(params or {})
         unknown = set(params) - set(DEFAULT_PARAMS)
         if unknown:
             raise LivepeerError(f"unknown protocol parameters: {', '.join(sorted(unknown))}")
+        monetary = inflation_mode(inflation, rounds_per_l1_round)
         steps = self.deploy_steps
         if steps == ARBITRUM_STEPS and operator is not None:
             raise LivepeerError(
@@ -252,9 +280,15 @@ class Deployment:
         report(SYSTEM, "started")
         with self._step(SYSTEM, deployer):
             system = deploy_system(
-                self.chains, deployer, genesis=genesis, l1_params=params, l2_params=params, **carrier
+                self.chains,
+                deployer,
+                genesis=genesis,
+                l1_params=params,
+                l2_params=params,
+                **_minting(monetary),
+                **carrier,
             )
-        self.book.record(SYSTEM, system.addresses)
+        self.book.record(SYSTEM, {**system.addresses, INFLATION: monetary.as_json()})
         report(SYSTEM, "done")
         self._system = system if delivery is None else replace(system, sim=delivery)
         return self._system
