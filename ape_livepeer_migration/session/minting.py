@@ -37,7 +37,7 @@ def minting_status(deployment: Deployment) -> MintingStatus:
         max_report_age=oracle.maxReportAge(),
         report_fresh=bool(oracle.isFresh()),
         l2_round=system.l2_rounds.currentRound(),
-        available=minter.currentMintableTokens(),
+        available=minter.available(),
         undistributed=minter.undistributed(),
     )
 
