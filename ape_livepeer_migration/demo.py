@@ -213,37 +213,36 @@ def make_cast(chains: Any) -> Cast:
 
 def setup(chains: Any, journal_dir: str | Path, say: Say = print, inflation: str = "l2") -> Scenario:
     """Deploy everything (short rounds) and a TicketBroker; open a relayer journaled in ``journal_dir``. With
-    ``inflation`` ``"l1"`` the system mints its rewards on L1: governance makes the relayer's operator a reporter of
-    the L2 stake oracle and a keeper funds the L1 Minter's retryables."""
+    ``inflation`` ``"l1"`` the system mints its rewards on L1: the relayer's operator is the L2 stake oracle's
+    reporter and a keeper funds the L1 Minter's retryables."""
     cast = make_cast(chains)
     genesis = {o.address: ORCHESTRATOR_STAKE for o in cast.orchestrators}
     genesis.update({d.address: (1_000 + 250 * i) * LPT for i, d in enumerate(cast.delegators)})
     genesis[cast.bridger.address] = BRIDGER_GENESIS
     say("== 1. deploy")
-    l1_round_length = ROUND_LENGTH
     minting: dict[str, Any] = {}
-    if inflation == "l1":
-        l1_round_length = ROUND_LENGTH * ROUNDS_PER_L1_ROUND
-        minting = {"inflation": "l1", "rounds_per_l1_round": ROUNDS_PER_L1_ROUND}
+    if inflation == "l1":  # the L1 round is ROUNDS_PER_L1_ROUND L2 rounds
+        minting = {
+            "inflation": "l1",
+            "rounds_per_l1_round": ROUNDS_PER_L1_ROUND,
+            "stake_reporter": cast.operator.address,
+        }
         say(
-            f"  rewards minted on L1 (--inflation l1): each L1 round ({l1_round_length} blocks) mints its rewards and "
-            f"sends them to the L2 Minter, which hands them out over {ROUNDS_PER_L1_ROUND} L2 rounds "
-            f"({ROUND_LENGTH} blocks each)"
+            f"  rewards minted on L1 (--inflation l1): each L1 round ({ROUND_LENGTH * ROUNDS_PER_L1_ROUND} blocks) "
+            f"mints its rewards and sends them to the L2 Minter, which hands them out over {ROUNDS_PER_L1_ROUND} L2 "
+            f"rounds ({ROUND_LENGTH} blocks each)"
         )
     system = deploy_system(
         chains,
         cast.governor,
         operator=cast.operator,
         genesis=genesis,
-        l1_params={"round_length": l1_round_length},
+        l1_params={"round_length": ROUND_LENGTH},
         l2_params={"round_length": ROUND_LENGTH, "unbonding_period": L2_UNBONDING_PERIOD},
         **minting,
     )
     stake_reports = None
-    if inflation == "l1":
-        oracle = system.l1_stake_oracle
-        if not oracle.isReporter(cast.operator.address):
-            oracle.addReporter(cast.operator.address, sender=cast.governor)
+    if inflation == "l1":  # a keeper funds the retryables of the rounds' rewards; the operator reports as relayer
         system.l1.minter.fundGasBudget(value=GAS_BUDGET, sender=cast.operator)
         stake_reports = OracleReports(system, cast.operator)
     base = baseline(system)
@@ -409,17 +408,15 @@ def migrate_to_l2(s: Scenario) -> None:
     sent = migrate_with_signature(system, c.relayer, signed, signature)
     _migrated(s, "signed by a delegator of O2, sent by the relayer", sent, amount)
 
-    if s.inflation == "l2":
+    reporter = system.bridge.l1_supply_reporter
+    if reporter is not None:  # L2 minting: its L2 Minter's policy counts the L1 supply
         report_l1_supply(system.bridge, c.operator)
-        s.say(
-            f"  L1 circulating supply reported to the L2 Minter: "
-            f"{lpt(system.bridge.l1_supply_reporter.circulatingSupply())}"
-        )
+        s.say(f"  L1 circulating supply reported to the L2 Minter: {lpt(reporter.circulatingSupply())}")
         relay(s, "migrations and the supply report")
     else:
         relay(s, "migrations")
-        staked = report_l2_stake(system, c.operator).staked_supply
-        s.say(f"  L2 staked supply reported to the L1 stake oracle: {lpt(staked)}")
+        report_l2_stake(system, c.operator)
+        s.say(f"  L2 staked supply reported to the L1 stake oracle: {lpt(system.l1.stake_oracle.stakedSupply())}")
     s.say(
         f"  on L2: {system.l2_migrator.migrationsFinalized()} migrations finalized, "
         f"{lpt(system.l2_migrator.totalMigrated())} staked; O1 delegated "

@@ -17,16 +17,21 @@ def report_stake(ctx, account, yes, as_json):
     A system deployed with --inflation l1 mints each L1 round's rewards on L1
     at a rate that counts the stake on both layers; the L2 part is the figure
     its oracle last received. The account must be one of the oracle's
-    reporters (set by governance; the deployment makes the deployer and, on the
-    local pair, the simulator's operator reporters, and `relay` reports as the
-    operator whenever the figure gets old). Asks first unless --yes.
+    reporters (set by governance; deploy makes the simulator's operator, or
+    the deployer where there is no simulator, the reporter, and on the local
+    and fork pairs `relay` reports as the operator whenever the figure is half
+    its maximum age old). Asks first unless --yes.
     """
     from ape_livepeer_migration._eth import amount_text
 
     sender = signer(account)
     with Session(ctx, as_json) as lp, Refusals():
-        staked = lp.check_stake_report(sender.address)
-        confirm(f"Report the L2 staked supply ({amount_text(staked)} LPT) to L1 as {sender.address}?", yes)
+        reading = lp.check_stake_report(sender.address)
+        confirm(
+            f"Report the L2 staked supply ({amount_text(reading.staked_supply)} LPT at L2 block {reading.l2_block}) to "
+            f"L1 as {sender.address}?",
+            yes,
+        )
         sent = lp.report_stake(sender)
     if as_json:
         echo_json(sent.as_json())

@@ -30,12 +30,27 @@ DEFAULT_PARAMS: dict[str, int] = {
 #: The parameters of the L2 round length and monetary policy (the L2 BondingManager takes the other two).
 L2_ECONOMY_PARAMS = ("round_length", "round_lock_amount", "inflation", "inflation_change", "target_bonding_rate")
 
-#: Where a system mints its rewards: ``"l2"``, the L2 Minter mints them on L2 (the L1 gateway mints on L1 what a
-#: withdrawal finds missing in the escrow); ``"l1"``, the L1 Minter mints a whole L1 round's rewards on L1 and sends
-#: them through the bridge to L2, where they are handed out over the L2 rounds that L1 round spans.
+
+def protocol_params(
+    overrides: Mapping[str, int] | None = None, names: Collection[str] = DEFAULT_PARAMS
+) -> dict[str, int]:
+    """:data:`DEFAULT_PARAMS` with ``overrides`` applied; refuses (:class:`InputError`) a name not in ``names``."""
+    overrides = dict(overrides or {})
+    unknown = set(overrides) - set(names)
+    if unknown:
+        raise InputError(f"unknown protocol parameters: {', '.join(sorted(unknown))}")
+    return {**DEFAULT_PARAMS, **overrides}
+
+
+#: The inflation modes: ``"l2"`` (each layer's Minter mints its rewards; L1 mints withdrawal shortfalls) and ``"l1"``
+#: (only the L1 Minter mints, a whole L1 round at a time, and sends it all to the L2 minter, which hands it out over
+#: the L2 rounds; an L2StakeOracle reports the L2 staked supply to L1).
 INFLATION_MODES = ("l2", "l1")
+
 #: L2 rounds per L1 round in the ``"l1"`` mode when none is given (7 days of rounds of 1 day, as the seed's example).
 DEFAULT_ROUNDS_PER_L1_ROUND = 7
+#: The most L2 rounds per L1 round the L2DistributingMinter takes.
+MAX_ROUNDS_PER_L1_ROUND = 1000
 
 
 class Inflation(NamedTuple):
@@ -51,8 +66,8 @@ class Inflation(NamedTuple):
 
 def inflation_mode(mode: str = "l2", rounds_per_l1_round: int | None = None) -> Inflation:
     """The :class:`Inflation` of ``mode`` checked, ``rounds_per_l1_round`` defaulted in the ``"l1"`` mode; refuses
-    (:class:`InputError`, one line) a mode not in :data:`INFLATION_MODES`, a count below 1, and a count with the
-    ``"l2"`` mode (where it means nothing)."""
+    (:class:`InputError`, one line) a mode not in :data:`INFLATION_MODES`, a count outside [1,
+    :data:`MAX_ROUNDS_PER_L1_ROUND`], and a count with the ``"l2"`` mode (where it means nothing)."""
     if mode not in INFLATION_MODES:
         raise InputError(f"unknown inflation mode {mode!r}: choose {' or '.join(INFLATION_MODES)}")
     if mode == "l2":
@@ -61,20 +76,11 @@ def inflation_mode(mode: str = "l2", rounds_per_l1_round: int | None = None) -> 
         return Inflation()
     if rounds_per_l1_round is None:
         return Inflation(mode, DEFAULT_ROUNDS_PER_L1_ROUND)
-    if rounds_per_l1_round < 1:
-        raise InputError(f"rounds per L1 round must be at least 1, not {rounds_per_l1_round}")
+    if not 1 <= rounds_per_l1_round <= MAX_ROUNDS_PER_L1_ROUND:
+        raise InputError(
+            f"rounds per L1 round must be between 1 and {MAX_ROUNDS_PER_L1_ROUND}, not {rounds_per_l1_round}"
+        )
     return Inflation(mode, rounds_per_l1_round)
-
-
-def protocol_params(
-    overrides: Mapping[str, int] | None = None, names: Collection[str] = DEFAULT_PARAMS
-) -> dict[str, int]:
-    """:data:`DEFAULT_PARAMS` with ``overrides`` applied; refuses (:class:`InputError`) a name not in ``names``."""
-    overrides = dict(overrides or {})
-    unknown = set(overrides) - set(names)
-    if unknown:
-        raise InputError(f"unknown protocol parameters: {', '.join(sorted(unknown))}")
-    return {**DEFAULT_PARAMS, **overrides}
 
 
 @dataclass(frozen=True)
@@ -83,32 +89,42 @@ class L1Protocol:
 
     token: Any
     rounds: Any
-    minter: Any
+    minter: Any  # Minter, or L1InflationMinter in the L1-minting mode
     bonding_manager: Any
+    stake_oracle: Any = None  # the L2StakeOracle of the L1-minting mode
 
 
 def deploy_l1_protocol(
     deployer: Any,
     genesis: Mapping[str, int] | None = None,
     ticket_broker: str | None = None,
+    inflation: str = "l2",
     **params: int,
 ) -> L1Protocol:
     """Deploy LPT, RoundsManager, Minter and the L1 BondingManager and wire every permission.
 
     ``deployer`` becomes the owner (governor) of all four contracts. ``genesis`` maps addresses to LPT minted
     before minting is handed to the Minter. ``ticket_broker``, when given, is allowed to credit fees.
-    ``params`` override :data:`DEFAULT_PARAMS`; an unknown name raises :class:`InputError`.
+    ``params`` override :data:`DEFAULT_PARAMS`; an unknown name raises :class:`InputError`. ``inflation="l1"``
+    (see :data:`INFLATION_MODES`) deploys an L2StakeOracle and the L1InflationMinter instead of the Minter, and the
+    BondingManager gets no minting authority (L1 ``reward()`` reverts); the oracle has no reporter yet.
     """
     from ape_livepeer_migration.contracts import contract
 
+    if inflation not in INFLATION_MODES:
+        raise InputError(f"unknown inflation mode {inflation!r}: one of {', '.join(INFLATION_MODES)}")
     p = protocol_params(params)
     tx = {"sender": deployer}
+    policy = (p["inflation"], p["inflation_change"], p["target_bonding_rate"])
 
     token = contract("LivepeerToken").deploy(deployer, **tx)
     rounds = contract("RoundsManager").deploy(deployer, p["round_length"], p["round_lock_amount"], **tx)
-    minter = contract("Minter").deploy(
-        deployer, token, rounds, p["inflation"], p["inflation_change"], p["target_bonding_rate"], **tx
-    )
+    oracle = None
+    if inflation == "l1":
+        oracle = contract("L2StakeOracle").deploy(deployer, token, **tx)
+        minter = contract("L1InflationMinter").deploy(deployer, token, rounds, oracle, *policy, **tx)
+    else:
+        minter = contract("Minter").deploy(deployer, token, rounds, *policy, **tx)
     bonding_manager = contract("BondingManager").deploy(
         deployer, token, minter, rounds, p["unbonding_period"], p["num_active_transcoders"], **tx
     )
@@ -119,12 +135,13 @@ def deploy_l1_protocol(
             token.mint(holder, amount, **tx)
     token.setMinter(minter, **tx)
     minter.setBondingManager(bonding_manager, **tx)
-    minter.addMintingDelegate(bonding_manager, **tx)
+    if oracle is None:
+        minter.addMintingDelegate(bonding_manager, **tx)
     rounds.setBondingManager(bonding_manager, **tx)
     rounds.setMinter(minter, **tx)
     if ticket_broker is not None:
         bonding_manager.setTicketBroker(ticket_broker, **tx)
-    return L1Protocol(token=token, rounds=rounds, minter=minter, bonding_manager=bonding_manager)
+    return L1Protocol(token=token, rounds=rounds, minter=minter, bonding_manager=bonding_manager, stake_oracle=oracle)
 
 
 def deploy_ticket_broker(protocol: L1Protocol, deployer: Any, unlock_period: int, ticket_validity_period: int) -> Any:

@@ -28,9 +28,13 @@ class OracleReports:
         self.after = after
 
     def due(self) -> bool:
-        """Whether the oracle holds no figure yet, or one at least ``after`` seconds old."""
-        oracle = self.system.l1_stake_oracle
-        if oracle.lastL2Block() == 0:
+        """Whether the oracle holds no figure yet, or one at least ``after`` seconds old; never while the L2 has
+        no block after the reported one (the oracle refuses a reading that is not newer)."""
+        oracle = self.system.l1.stake_oracle
+        last = oracle.lastL2Block()
+        if self.system.chains.l2.block_number <= last:
+            return False
+        if last == 0:
             return True
         after = self.after if self.after is not None else oracle.maxReportAge() // 2
         return oracle.reportAge() >= after
@@ -40,4 +44,5 @@ class OracleReports:
 
         if not self.due():
             return None
-        return report_l2_stake(self.system, self.reporter).staked_supply
+        report_l2_stake(self.system, self.reporter)
+        return self.system.l1.stake_oracle.stakedSupply()

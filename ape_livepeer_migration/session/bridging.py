@@ -138,6 +138,6 @@ def stake_reports(deployment: Deployment, reporter: AccountAPI) -> OracleReports
     if deployment.inflation.mode != "l1":
         return None
     system = deployment.system
-    if not system.l1_stake_oracle.isReporter(reporter.address):
+    if not system.l1.stake_oracle.isReporter(reporter.address):
         return None
     return OracleReports(system, reporter)

@@ -48,20 +48,17 @@ SIMULATOR_STEPS = (SIMULATOR, SYSTEM)
 ARBITRUM_STEPS = (ARBITRUM, SYSTEM)
 FORK_STEPS = (ARBITRUM, DELIVERY, SYSTEM)
 ALL_STEPS = (SIMULATOR, ARBITRUM, DELIVERY, SYSTEM)
-#: The key of the system's book entry that records how it mints its rewards
-#: (:class:`~ape_livepeer_migration.protocol.deploy.Inflation` as JSON), next to its contracts by role.
-INFLATION = "inflation"
 
 
 def missing_contract(chains: TwoChains, carrier: Mapping[str, Any], addresses: Mapping[str, str]) -> str | None:
     """``"<name> at <address>, but the <layer> (chain <id>) has no contract there"`` for the first recorded
     contract the chains lack (the simulator's or real Arbitrum's Inbox, Bridge and Outbox, then the system),
     ``None`` when every one has code."""
-    from ape_livepeer_migration.bridge.system import CONTRACTS
+    from ape_livepeer_migration.bridge.system import recorded_contracts
 
     recorded = [
         (carrier, {"inbox": "l1", "bridge": "l1", "outbox": "l1"}),
-        (addresses, {name: layer for name, (layer, _) in CONTRACTS.items()}),
+        (addresses, {name: layer for name, (layer, _) in recorded_contracts(addresses).items()}),
     ]
     for entry, layers in recorded:
         for name, layer in layers.items():
@@ -70,13 +67,6 @@ def missing_contract(chains: TwoChains, carrier: Mapping[str, Any], addresses: M
                 where = f"the {layer.upper()} (chain {chain.chain_id})"
                 return f"{name} at {entry[name]}, but {where} has no contract there"
     return None
-
-
-def _minting(monetary: Inflation) -> dict[str, Any]:
-    """``deploy_system``'s arguments for ``monetary``: none for L2 minting, its default."""
-    if monetary.mode == "l2":
-        return {}
-    return {"inflation": monetary.mode, "rounds_per_l1_round": monetary.rounds_per_l1_round}
 
 
 class Deployment:
@@ -107,15 +97,14 @@ class Deployment:
 
     @property
     def inflation(self) -> Inflation:
-        """How the recorded system mints its rewards (what its entry in the book says; a book written before the
-        mode was recorded holds an L2-minting system). Raises :class:`NotDeployedError` when nothing is recorded."""
+        """How the recorded system mints its rewards: its mode and, with L1 minting, the L2 rounds per L1 round (read
+        from the L2 Minter). Raises :class:`NotDeployedError` as :attr:`system` does."""
         from ape_livepeer_migration.protocol.deploy import Inflation
 
-        recorded = self.book.get(SYSTEM)
-        if recorded is None:
-            raise NotDeployedError(f"{self.book.path} records no Livepeer system; run `ape livepeer deploy`")
-        monetary = recorded.get(INFLATION, {})
-        return Inflation(monetary.get("mode", "l2"), monetary.get("rounds_per_l1_round"))
+        system = self.system
+        if system.inflation == "l2":
+            return Inflation()
+        return Inflation("l1", system.l2_minter.roundsPerL1Round())
 
     @property
     def system(self) -> System:
@@ -237,9 +226,12 @@ class Deployment:
         finding everything recorded sends nothing. A step that started and never finished raises
         :class:`InterruptedDeployError` (it may have deployed contracts that the book does not know) unless
         ``redo_interrupted``. ``params`` override the protocol parameters on both layers. ``inflation`` (``"l2"`` or
-        ``"l1"``) and ``rounds_per_l1_round`` choose where rewards are minted
-        (:func:`~ape_livepeer_migration.protocol.deploy.inflation_mode`); the system's entry in the book records
-        them. ``on_step(step, state)`` is called with state ``"skipped"``, ``"started"`` or ``"done"``.
+        ``"l1"``) and ``rounds_per_l1_round`` choose where rewards are minted (checked first by
+        :func:`~ape_livepeer_migration.protocol.deploy.inflation_mode`; see
+        :func:`~ape_livepeer_migration.bridge.system.deploy_system`); the book records the mode with the addresses.
+        With L1 minting, ``operator`` (default ``deployer``) is the L2 stake oracle's reporter: on the local and fork
+        pairs the relayer reports as it. ``on_step(step, state)`` is called with state ``"skipped"``, ``"started"``
+        or ``"done"``.
         """
         from ape_livepeer_migration.bridge.system import deploy_system
         from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS, inflation_mode
@@ -279,16 +271,15 @@ class Deployment:
             return self.system
         report(SYSTEM, "started")
         with self._step(SYSTEM, deployer):
+            mode: dict[str, Any] = {"inflation": monetary.mode}
+            if monetary.mode == "l1":
+                mode.update(
+                    rounds_per_l1_round=monetary.rounds_per_l1_round, stake_reporter=(operator or deployer).address
+                )
             system = deploy_system(
-                self.chains,
-                deployer,
-                genesis=genesis,
-                l1_params=params,
-                l2_params=params,
-                **_minting(monetary),
-                **carrier,
+                self.chains, deployer, genesis=genesis, l1_params=params, l2_params=params, **mode, **carrier
             )
-        self.book.record(SYSTEM, {**system.addresses, INFLATION: monetary.as_json()})
+        self.book.record(SYSTEM, system.book_entry)
         report(SYSTEM, "done")
         self._system = system if delivery is None else replace(system, sim=delivery)
         return self._system

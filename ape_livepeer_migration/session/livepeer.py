@@ -64,6 +64,7 @@ from ape_livepeer_migration.session.results import (
 if TYPE_CHECKING:
     from ape.api import AccountAPI
 
+    from ape_livepeer_migration.bridge.oracle import StakeReading
     from ape_livepeer_migration.bridge.system import System
     from ape_livepeer_migration.chains.pair import TwoChains
     from ape_livepeer_migration.protocol.deploy import Inflation
@@ -208,9 +209,9 @@ class Livepeer:
         round hands out (see :func:`~ape_livepeer_migration.session.minting.minting_status`)."""
         return minting.minting_status(self.deployment)
 
-    def check_stake_report(self, address: str) -> int:
-        """Refuse a report of the L2 staked supply to L1 by ``address`` that cannot succeed; the staked supply a
-        report sends now. Sends nothing."""
+    def check_stake_report(self, address: str) -> StakeReading:
+        """Refuse a report of the L2 staked supply to L1 by ``address`` that cannot succeed; the reading a report
+        sends now. Sends nothing."""
         return minting.check_stake_report(self.deployment, self.preflight, address)
 
     def report_stake(self, account: AccountAPI) -> SentTransaction:

@@ -17,6 +17,7 @@ from ape_livepeer_migration.session.results import MintingStatus, SentTransactio
 if TYPE_CHECKING:
     from ape.api import AccountAPI
 
+    from ape_livepeer_migration.bridge.oracle import StakeReading
     from ape_livepeer_migration.session.deployment import Deployment
     from ape_livepeer_migration.session.preflight import Preflight
 
@@ -28,7 +29,7 @@ def minting_status(deployment: Deployment) -> MintingStatus:
     if inflation.mode != "l1":
         return MintingStatus(inflation)
     system = deployment.system
-    oracle, minter = system.l1_stake_oracle, system.l2_minter
+    oracle, minter = system.l1.stake_oracle, system.l2_minter
     reported = oracle.lastL2Block() != 0
     return MintingStatus(
         inflation,
@@ -42,38 +43,39 @@ def minting_status(deployment: Deployment) -> MintingStatus:
     )
 
 
-def check_stake_report(deployment: Deployment, preflight: Preflight, address: str) -> int:
+def check_stake_report(deployment: Deployment, preflight: Preflight, address: str) -> StakeReading:
     """Refuse a report of the L2 staked supply to L1 by ``address`` that cannot succeed: a system that mints on L2
-    (it has no stake oracle), an account that is not a reporter, too little ETH for the L1 gas. Returns the staked
-    supply a report sends now; sends nothing."""
-    if deployment.inflation.mode != "l1":
+    (it has no stake oracle), an account that is not a reporter, a reading the oracle would refuse (an L2 block not
+    after the reported one, a timestamp after L1's), too little ETH for the L1 gas. Returns the reading a report
+    sends now; sends nothing."""
+    from ape_livepeer_migration.bridge.oracle import read_l2_stake
+
+    system = deployment.system
+    oracle = system.l1.stake_oracle
+    if oracle is None:
         raise LivepeerError(
             f"the system of {deployment.book.path} mints its rewards on L2: it has no stake oracle to report to "
             "(deploy --inflation l1)"
         )
-    system = deployment.system
-    oracle = system.l1_stake_oracle
     if not oracle.isReporter(address):
         raise LivepeerError(f"{address} is not a reporter of the L2 stake oracle {oracle.address}: governance adds one")
-    staked = system.l2_bonding_manager.getTotalBonded()
-    l2 = deployment.chains.l2
-    head = l2.provider.get_block("latest")
-    preflight.require_gas(
-        "l1", address, "the stake report", [Call(oracle, "report", (staked, head.number, head.timestamp))]
-    )
-    return staked
+    reading = read_l2_stake(system)
+    args = (reading.staked_supply, reading.l2_block, reading.l2_timestamp)
+    preflight.require_gas("l1", address, "the stake report", [Call(oracle, "report", args)])
+    return reading
 
 
 def report_stake(deployment: Deployment, preflight: Preflight, account: AccountAPI) -> SentTransaction:
     """Report the L2 staked supply to the L1 stake oracle as ``account`` (a reporter), after
-    :func:`check_stake_report`."""
+    :func:`check_stake_report`; the transaction's details are what the oracle accepted."""
     from ape_livepeer_migration.bridge.oracle import report_l2_stake
 
     check_stake_report(deployment, preflight, account.address)
-    sent = report_l2_stake(deployment.system, account)
+    receipt = report_l2_stake(deployment.system, account)
+    oracle = deployment.system.l1.stake_oracle
     return SentTransaction(
         "l1",
-        sent.receipt.txn_hash,
-        sent.receipt.gas_used,
-        {"staked_supply": sent.staked_supply, "l2_block": sent.l2_block},
+        receipt.txn_hash,
+        receipt.gas_used,
+        {"staked_supply": oracle.stakedSupply(), "l2_block": oracle.lastL2Block()},
     )

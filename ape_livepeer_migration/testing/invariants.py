@@ -619,9 +619,9 @@ def bridge_checks(system: System, base: Baseline, *, settled: bool = False) -> t
         burned_l2=s.l2_burned - base.l2_burned,
     )
     checks = []
-    invariants = BRIDGE_INVARIANTS
+    invariants = list(BRIDGE_INVARIANTS)
     if l1_minting(system):
-        invariants += ((L1_MINTED_REWARDS, _l1_minted_rewards),)
+        invariants.append((L1_MINTED_REWARDS, _l1_minted_rewards))
     for name, invariant in invariants:
         try:
             checks.append(Check(name, True, invariant(system, reading, settled)))

@@ -20,7 +20,7 @@ ROUND_LENGTH = 40
 UNBONDING_PERIOD = 2
 #: Challenge period of L2 -> L1 messages, in L1 blocks.
 CONFIRM_PERIOD_BLOCKS = 10
-#: With L1 minting: L2 rounds per L1 round (an L1 round lasts this many ROUND_LENGTHs).
+#: With L1 minting: L2 rounds per L1 round.
 ROUNDS_PER_L1_ROUND = 2
 #: With L1 minting: ETH in the L1 Minter's budget for the retryables of the rounds' rewards.
 GAS_BUDGET = 10**18
@@ -77,10 +77,13 @@ def _deploy_world(two_chains, accounts, inflation: str = "l2", sim=None) -> Worl
     )
     governor, orchestrators, delegators = cast.governor, cast.orchestrators, cast.delegators
     params = {"round_length": ROUND_LENGTH, "unbonding_period": UNBONDING_PERIOD}
-    l1_params, minting = dict(params), {}
-    if inflation == "l1":
-        l1_params["round_length"] = ROUND_LENGTH * ROUNDS_PER_L1_ROUND
-        minting = {"inflation": "l1", "rounds_per_l1_round": ROUNDS_PER_L1_ROUND}
+    minting = {}
+    if inflation == "l1":  # the L1 round is ROUNDS_PER_L1_ROUND L2 rounds
+        minting = {
+            "inflation": "l1",
+            "rounds_per_l1_round": ROUNDS_PER_L1_ROUND,
+            "stake_reporter": cast.operator.address,
+        }
     if sim is None:
         sim = sim_api.deploy_simulator(two_chains, cast.operator, confirm_period_blocks=CONFIRM_PERIOD_BLOCKS)
     system = deploy_system(
@@ -88,14 +91,11 @@ def _deploy_world(two_chains, accounts, inflation: str = "l2", sim=None) -> Worl
         governor,
         sim=sim,
         genesis={a.address: GENESIS for a in (*orchestrators, *delegators)},
-        l1_params=l1_params,
+        l1_params=params,
         l2_params=params,
         **minting,
     )
     if inflation == "l1":
-        oracle = system.l1_stake_oracle
-        if not oracle.isReporter(cast.operator.address):
-            oracle.addReporter(cast.operator.address, sender=governor)
         system.l1.minter.fundGasBudget(value=GAS_BUDGET, sender=cast.operator)
         report_l2_stake(system, cast.operator)
     bm = system.l1.bonding_manager

@@ -311,7 +311,7 @@ class MigrationMachine(RuleBasedStateMachine):
     @rule()
     def report_stake(self):
         """A reporter sends the L2 staked supply to L1 (refused when no L2 block came since the last report)."""
-        oracle = self.s.l1_stake_oracle
+        oracle = self.s.l1.stake_oracle
         if self.s.chains.l2.block_number <= oracle.lastL2Block():
             return
         report_l2_stake(self.s, self.w.operator)

@@ -67,7 +67,8 @@ def test_inflation_mode_defaults_the_rounds_per_l1_round_of_l1_minting(mode, rou
     [
         ("l3", None, "unknown inflation mode 'l3': choose l2 or l1"),
         ("l2", 7, "rounds per L1 round apply to L1 minting (inflation l1) only"),
-        ("l1", 0, "rounds per L1 round must be at least 1, not 0"),
+        ("l1", 0, "rounds per L1 round must be between 1 and 1000, not 0"),
+        ("l1", 1001, "rounds per L1 round must be between 1 and 1000, not 1001"),
     ],
 )
 def test_inflation_mode_refuses_in_one_line(mode, rounds, message):
