@@ -574,9 +574,9 @@ def check_stakes(s: Scenario) -> tuple[bool, str]:
         migrated[str(e.l2Delegator)] += e.amount
     round_ = system.l2_rounds.currentRound()
     holdings = {address: bm.pendingStake(address, round_) for address in migrated}
-    l2_inflation = system.l2_minter.totalRewardsMinted() - s.base.l2_rewards_minted
+    l2_inflation, made = system.l2_minter.totalRewardsMinted() - s.base.l2_rewards_minted, "minted"
     if s.inflation == "l1":  # nothing mints on L2: the rewards are those handed out of what L1 sent
-        l2_inflation = system.l2_minter.totalDistributed() - s.base.l2_distributed
+        l2_inflation, made = system.l2_minter.totalDistributed() - s.base.l2_distributed, "handed out"
     try:
         rewards = check_stake_invariant(holdings, migrated, Counter(), Counter(), l2_inflation)
     except InvariantViolation as violation:
@@ -587,7 +587,7 @@ def check_stakes(s: Scenario) -> tuple[bool, str]:
             return False, f"{address} delegates to {delegate}, asked for {s.chosen_orchestrator[address]}"
     return True, (
         f"{len(migrated)} L2 delegators = L1 stake migrated + {lpt(rewards)} L2 rewards "
-        f"(<= {lpt(l2_inflation)} minted); delegations as chosen"
+        f"(<= {lpt(l2_inflation)} {made}); delegations as chosen"
     )
 
 
@@ -637,6 +637,10 @@ def reconcile(s: Scenario) -> Reconciliation:
         )
     passed, detail = s.stake_check if s.stake_check is not None else (False, "never checked (no L2 rewards step)")
     held = s.chains.l1.provider.get_balance(str(s.l1.minter.address))
+    budget = ""
+    if s.inflation == "l1":  # the L1 Minter also holds the keepers' gas budget, accounted apart from fees
+        held -= s.l1.minter.gasBudget()
+        budget = f" (its gas budget {s.l1.minter.gasBudget() / ETH:.6f} ETH apart)"
     checks = [
         *bridge[:3],
         Check(STAKE_BOUNDED, passed, detail),
@@ -644,7 +648,8 @@ def reconcile(s: Scenario) -> Reconciliation:
         Check(
             "fees: ETH paid by winning tickets = withdrawn on L1 + still held by the L1 Minter",
             s.fees_redeemed == s.fees_withdrawn + held,
-            f"{s.fees_redeemed / ETH:.6f} ETH paid = {s.fees_withdrawn / ETH:.6f} withdrawn + {held / ETH:.6f} held",
+            f"{s.fees_redeemed / ETH:.6f} ETH paid = {s.fees_withdrawn / ETH:.6f} withdrawn + {held / ETH:.6f} held"
+            f"{budget}",
         ),
     ]
     return Reconciliation(figures, checks)

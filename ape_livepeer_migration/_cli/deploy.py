@@ -40,7 +40,8 @@ from ape_livepeer_migration._cli.options import (
 @click.option(
     "--rounds-per-l1-round",
     type=click.IntRange(min=1),
-    help="With --inflation l1: L2 rounds per L1 round, each handing out 1/K of the L1 round's rewards [default: 7].",
+    help="With --inflation l1: L2 rounds per L1 round (an L1 round is K times --round-length), each handing out "
+    "1/K of the L1 round's rewards [default: 7].",
 )
 @click.option("--fresh", is_flag=True, help="Forget the address book's deployment first and deploy a new system.")
 @click.option("--redo-interrupted", is_flag=True, help="Run again a step an earlier deploy started and never finished.")
