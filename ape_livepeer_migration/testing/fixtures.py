@@ -15,14 +15,13 @@ Fixtures (all prefixed ``livepeer_`` so they never shadow a project's own):
 Override ``livepeer_round_length`` / ``livepeer_genesis_lpt`` / ``livepeer_inflation`` (session fixtures) in a conftest
 to change them. ``livepeer_inflation`` is ``"l2"`` (the L2 Minter mints each L2 round's rewards) or ``"l1"`` (the L1
 Minter mints each L1 round's, handed out on L2 over ``livepeer_rounds_per_l1_round`` L2 rounds; the simulator's
-operator, test account 9, is a reporter of the L2 stake oracle and ``livepeer_relayer`` reports as it). Parametrize
-it to run a project's tests in both modes::
+operator, test account 9, is the L2 stake oracle's reporter and ``livepeer_relayer`` reports as it). A module or
+test runs against an L1-minting system with::
 
-    @pytest.fixture(scope="session", params=["l2", "l1"])
-    def livepeer_inflation(request):
-        return request.param
+    pytestmark = pytest.mark.parametrize("livepeer_inflation", ["l1"], indirect=True)
 
-Each mode then gets its own pair of chains (``livepeer_chains`` depends on it).
+and ``["l2", "l1"]`` runs it in both modes. Each mode gets its own pair of chains (``livepeer_chains`` depends on
+``livepeer_inflation``; a pair holds one simulator, so one deployment).
 """
 
 from __future__ import annotations
@@ -49,9 +48,10 @@ def livepeer_genesis_lpt() -> int:
 
 
 @pytest.fixture(scope="session")
-def livepeer_inflation() -> str:
-    """Where the deployed system mints its rewards: ``"l2"`` or ``"l1"``."""
-    return "l2"
+def livepeer_inflation(request) -> str:
+    """Where the deployed system mints its rewards: ``"l2"`` or ``"l1"`` (``"l2"`` unless a test parametrizes it
+    indirectly, or a conftest overrides it)."""
+    return getattr(request, "param", "l2")
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +63,7 @@ def livepeer_rounds_per_l1_round() -> int:
 @pytest.fixture(scope="session")
 def livepeer_chains(livepeer_inflation):
     """A local L1 and L2 (fresh anvils on free ports), for the whole session; one pair per ``livepeer_inflation``
-    when a project parametrizes it (a pair holds one simulator, so one deployment)."""
+    mode that tests ask for (a pair holds one simulator, so one deployment)."""
     from ape_livepeer_migration.chains.pair import TwoChains
 
     with TwoChains.local() as chains:
