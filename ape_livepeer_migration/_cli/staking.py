@@ -83,10 +83,11 @@ def _l1_minting_line(minting) -> str:
     else:
         state = "fresh" if minting.report_fresh else "stale"
         report = f"L2 stake report {minting.report_age:,} s old ({state}, at most {minting.max_report_age:,} s)"
+    waits = f"; L1 round {minting.l1_round}'s mint waits: {minting.l1_mint_waits}" if minting.l1_mint_waits else ""
     return (
         f"Rewards minted on L1 ({minting.inflation.rounds_per_l1_round} L2 rounds per L1 round): {report}; "
         f"{amount_text(minting.available)} LPT available in L2 round {minting.l2_round}, "
-        f"{amount_text(minting.undistributed)} LPT undistributed."
+        f"{amount_text(minting.undistributed)} LPT undistributed{waits}."
     )
 
 

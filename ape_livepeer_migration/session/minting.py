@@ -22,15 +22,29 @@ if TYPE_CHECKING:
     from ape_livepeer_migration.session.preflight import Preflight
 
 
+#: Why the current L1 round's mint waits, by the L1InflationMinter's ``MintBlocker``.
+MINT_BLOCKERS = (
+    "nothing blocks it now: anyone sends it with mintRound()",
+    "the L2 stake report is stale",
+    "the gas budget is short",
+    "the L1 gateway is paused",
+)
+
+
 def minting_status(deployment: Deployment) -> MintingStatus:
     """The recorded mode; in the ``"l1"`` mode also the stake oracle's last report (its age, whether the L1 Minter
-    still takes it) and what the L2 Minter hands out in the current L2 round."""
+    still takes it), what the L2 Minter hands out in the current L2 round, and why the current L1 round's mint waits
+    when it does."""
     inflation = deployment.inflation
     if inflation.mode != "l1":
         return MintingStatus(inflation)
     system = deployment.system
     oracle, minter = system.l1.stake_oracle, system.l2_minter
     reported = oracle.lastL2Block() != 0
+    l1_minter, l1_round = system.l1.minter, system.l1.rounds.currentRound()
+    waits = None
+    if l1_minter.pendingRound() == l1_round != 0:
+        waits = MINT_BLOCKERS[int(l1_minter.mintBlocker())]
     return MintingStatus(
         inflation,
         reported_stake=oracle.stakedSupply() if reported else None,
@@ -40,6 +54,8 @@ def minting_status(deployment: Deployment) -> MintingStatus:
         l2_round=system.l2_rounds.currentRound(),
         available=minter.available(),
         undistributed=minter.undistributed(),
+        l1_round=l1_round,
+        l1_mint_waits=waits,
     )
 
 

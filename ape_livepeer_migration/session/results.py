@@ -244,6 +244,8 @@ class MintingStatus:
     l2_round: int | None = None
     available: int | None = None  # what the L2 Minter hands out in the current L2 round
     undistributed: int | None = None  # received from L1 and not yet made available
+    l1_round: int | None = None
+    l1_mint_waits: str | None = None  # why the current L1 round's mint waits (None: it does not)
 
     def as_json(self) -> dict[str, Any]:
         view: dict[str, Any] = self.inflation.as_json()
@@ -260,6 +262,8 @@ class MintingStatus:
             "l2_round": self.l2_round,
             "available_this_round_lpt": amount_text(self.available or 0),
             "undistributed_lpt": amount_text(self.undistributed or 0),
+            "l1_round": self.l1_round,
+            "l1_mint_waits": self.l1_mint_waits,
         }
 
 

@@ -64,6 +64,21 @@ def test_status_before_any_stake_report(run, world):
     assert last.startswith(f"Rewards minted on L1 ({ROUNDS_PER_L1_ROUND} L2 rounds per L1 round): no L2 stake reported")
 
 
+def test_status_says_why_the_l1_round_mint_waits(run, lp, chains, world):
+    next_round(chains.l1, lp.system.l1.rounds, world.governor)  # no report, no gas budget: the mint waits
+    minting = json.loads(run("status", world.o1.address, "--json").output)["minting"]
+    assert minting["l1_mint_waits"] == "the L2 stake report is stale"
+    assert run("report-stake", "--account", "test:9", "--yes").exit_code == 0
+    minting = json.loads(run("status", world.o1.address, "--json").output)["minting"]
+    assert minting["l1_round"] == lp.system.l1.rounds.currentRound()
+    assert minting["l1_mint_waits"] == "the gas budget is short"
+    assert (
+        run("status", world.o1.address)
+        .output.rstrip()
+        .endswith(f"L1 round {minting['l1_round']}'s mint waits: the gas budget is short.")
+    )
+
+
 def test_report_stake_by_an_account_that_is_not_a_reporter_is_refused(run, lp, world, nonces):
     before = nonces(world.o1)
     result = run("report-stake", "--account", "test:2", "--yes")

@@ -66,8 +66,9 @@ def _deploy_world(two_chains, accounts, inflation: str = "l2", sim=None) -> Worl
     both layers' rounds initialized. The baseline is taken after the set-up.
 
     With ``inflation`` ``"l1"`` L1 ``reward()`` refuses (every round's rewards are minted for L2 when it starts), so
-    the orchestrators call none; the simulator's operator is a reporter of the L2 stake oracle and has reported
-    once, and it funded the L1 Minter's gas budget."""
+    the orchestrators call none; the simulator's operator is the L2 stake oracle's reporter and, after the set-up's
+    rounds, reports once and funds the L1 Minter's gas budget: the current L1 round's mint waits for anyone to send
+    it."""
     cast = Cast(
         governor=accounts[0],
         operator=accounts[9],
@@ -95,9 +96,6 @@ def _deploy_world(two_chains, accounts, inflation: str = "l2", sim=None) -> Worl
         l2_params=params,
         **minting,
     )
-    if inflation == "l1":
-        system.l1.minter.fundGasBudget(value=GAS_BUDGET, sender=cast.operator)
-        report_l2_stake(system, cast.operator)
     bm = system.l1.bonding_manager
     for a in (*orchestrators, *delegators):
         system.l1.token.approve(bm.address, MAX_UINT, sender=a)
@@ -114,4 +112,7 @@ def _deploy_world(two_chains, accounts, inflation: str = "l2", sim=None) -> Worl
     if inflation == "l2":
         for o in orchestrators:
             bm.reward(sender=o)
+    else:  # after the set-up's rounds, whose mints wait (no report yet): nothing is in flight at the baseline
+        system.l1.minter.fundGasBudget(value=GAS_BUDGET, sender=cast.operator)
+        report_l2_stake(system, cast.operator)
     return World(system, cast, baseline(system))
