@@ -1,5 +1,5 @@
 # Two commands for a newcomer (see README):
-#   make demo   set everything up, then run the demo on a local L1 + L2
+#   make demo   set everything up, then run the demo on a local L1 + L2 (INFLATION=l1: rewards minted on L1)
 #   make test   set everything up, then run the test suite
 # `make setup` alone is idempotent and returns at once when nothing changed.
 
@@ -49,8 +49,10 @@ compile: setup
 artifacts: setup
 	$(BIN)/python -m ape_livepeer_migration.contracts
 
+# INFLATION=l1 runs the story with rewards minted on L1 (deploy --inflation l1) instead of on L2.
+INFLATION ?= l2
 demo: setup
-	$(BIN)/ape run demo
+	LIVEPEER_DEMO_INFLATION=$(INFLATION) $(BIN)/ape run demo
 
 # Run the README's local session and write its commands' output into the README (after an intended change of
 # output; tests/readme fails while the README shows something else).

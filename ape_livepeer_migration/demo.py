@@ -22,6 +22,12 @@ Steps (each one function taking the :class:`Scenario`):
    larger than the escrow, the last withdrawals are paid by minting the shortfall on L1.
 9. :func:`reconcile`: supplies, escrow, inflation per layer, and every invariant checked on chain
    (:mod:`ape_livepeer_migration.testing.invariants`).
+
+``run(..., inflation="l1")`` tells the same story with rewards minted on L1 (``deploy --inflation l1``): each L1
+round's initialization mints its rewards on L1 and sends them to the L2 Minter (L1 ``reward()`` refuses), the
+relayer keeps the L2 stake report on L1 fresh, step 5 (:func:`distribute_on_l2`) has O1 take its share of each L2
+round's part of what arrived, and nobody exits through a mint on L1: the escrow backs every L2 LPT. The
+reconciliation adds invariant 6 (every reward received on L2 distributed or accounted for, no L1 gateway mint).
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from ape_livepeer_migration.bridge.migration import (
     sign_migration,
     signed_migration_for,
 )
+from ape_livepeer_migration.bridge.oracle import report_l2_stake
 from ape_livepeer_migration.bridge.system import System, deploy_system, switch_l1_inflation_off
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, report_l1_supply
 from ape_livepeer_migration.exceptions import LivepeerError
@@ -49,6 +56,7 @@ from ape_livepeer_migration.protocol.deploy import deploy_ticket_broker
 from ape_livepeer_migration.protocol.tickets import BrokerDomain, aux_data, draw_winning_ticket, win_prob
 from ape_livepeer_migration.relayer.core import PassReport, Relayer
 from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
+from ape_livepeer_migration.relayer.stake_reports import OracleReports
 from ape_livepeer_migration.testing.actors import Cast, register_orchestrator
 from ape_livepeer_migration.testing.invariants import (
     LPT,
@@ -66,8 +74,12 @@ from ape_livepeer_migration.testing.rounds import initialize_rounds, next_round
 
 ETH = 10**18
 
-#: Blocks per round on both layers (short, so that rounds pass in a blink on anvil).
+#: Blocks per round on both layers (short, so that rounds pass in a blink on anvil); with L1 minting, per L2 round.
 ROUND_LENGTH = 50
+#: With L1 minting: L2 rounds per L1 round (an L1 round is this many times ROUND_LENGTH blocks).
+ROUNDS_PER_L1_ROUND = 4
+#: With L1 minting: ETH a keeper puts in the L1 Minter's budget for the retryables of the rounds' rewards.
+GAS_BUDGET = 1 * 10**18
 #: L2 unbonding period in rounds (short, so that the exit fits in the demo).
 L2_UNBONDING_PERIOD = 2
 #: The TicketBroker's unlock and ticket validity periods, in rounds.
@@ -105,6 +117,7 @@ class Scenario:
 
     chains: Any
     system: System
+    inflation: str  # "l2" or "l1": where rewards are minted
     broker: Any  # TicketBroker on L1 (bound)
     cast: Cast
     relayer: Relayer
@@ -117,6 +130,7 @@ class Scenario:
     fees_withdrawn: int = 0  # wei withdrawn on L1 after migrating
     l2_reward_gas: list[int] = field(default_factory=list)
     l1_reward_blocked: bool = False
+    stake_reports: int = 0  # L2 stake reports to L1 the relayer sent (L1 minting)
     #: the L2 orchestrator each migrated L2 address asked for, in order of migration
     chosen_orchestrator: dict[str, str] = field(default_factory=dict)
     #: L1 stake (or lock) each migration moved, read on L1 just before it was sent: migration id -> amount
@@ -160,6 +174,9 @@ def relay(s: Scenario, what: str) -> PassReport:
         for name in ("delivered", "failed", "rejected", "executed", "roots", "confirmed"):
             getattr(total, name).extend(getattr(report, name))
         total.execution_errors.update(report.execution_errors)
+        if report.stake_reported is not None:
+            s.stake_reports += 1
+            s.say(f"  relayer: L2 staked supply {lpt(report.stake_reported)} reported to L1")
     if total.failed or total.rejected or total.execution_errors:
         raise LivepeerError(
             f"relaying {what}: failed {total.failed}, rejected {total.rejected}, errors {total.execution_errors}"
@@ -194,13 +211,27 @@ def make_cast(chains: Any) -> Cast:
 # ---------------------------------------------------------------------------------------------------- steps
 
 
-def setup(chains: Any, journal_dir: str | Path, say: Say = print) -> Scenario:
-    """Deploy everything (short rounds) and a TicketBroker; open a relayer journaled in ``journal_dir``."""
+def setup(chains: Any, journal_dir: str | Path, say: Say = print, inflation: str = "l2") -> Scenario:
+    """Deploy everything (short rounds) and a TicketBroker; open a relayer journaled in ``journal_dir``. With
+    ``inflation`` ``"l1"`` the system mints its rewards on L1: the relayer's operator is the L2 stake oracle's
+    reporter and a keeper funds the L1 Minter's retryables."""
     cast = make_cast(chains)
     genesis = {o.address: ORCHESTRATOR_STAKE for o in cast.orchestrators}
     genesis.update({d.address: (1_000 + 250 * i) * LPT for i, d in enumerate(cast.delegators)})
     genesis[cast.bridger.address] = BRIDGER_GENESIS
     say("== 1. deploy")
+    minting: dict[str, Any] = {}
+    if inflation == "l1":  # the L1 round is ROUNDS_PER_L1_ROUND L2 rounds
+        minting = {
+            "inflation": "l1",
+            "rounds_per_l1_round": ROUNDS_PER_L1_ROUND,
+            "stake_reporter": cast.operator.address,
+        }
+        say(
+            f"  rewards minted on L1 (--inflation l1): each L1 round ({ROUND_LENGTH * ROUNDS_PER_L1_ROUND} blocks) "
+            f"mints its rewards and sends them to the L2 Minter, which hands them out over {ROUNDS_PER_L1_ROUND} L2 "
+            f"rounds ({ROUND_LENGTH} blocks each)"
+        )
     system = deploy_system(
         chains,
         cast.governor,
@@ -208,16 +239,24 @@ def setup(chains: Any, journal_dir: str | Path, say: Say = print) -> Scenario:
         genesis=genesis,
         l1_params={"round_length": ROUND_LENGTH},
         l2_params={"round_length": ROUND_LENGTH, "unbonding_period": L2_UNBONDING_PERIOD},
+        **minting,
     )
+    stake_reports = None
+    if inflation == "l1":  # a keeper funds the retryables of the rounds' rewards; the operator reports as relayer
+        system.l1.minter.fundGasBudget(value=GAS_BUDGET, sender=cast.operator)
+        stake_reports = OracleReports(system, cast.operator)
     base = baseline(system)
     with chains.l1:
         broker = chains.l1.bind(deploy_ticket_broker(system.l1, cast.governor, UNLOCK_PERIOD, TICKET_VALIDITY_PERIOD))
     for name, address in {**system.addresses, "l1_ticket_broker": str(broker.address)}.items():
         say(f"  {name:20} {address}")
     journal = Path(journal_dir) / "relay.db"
-    relayer = Relayer.open(SimulatorBackend(system.sim), journal, fast_forward=True)
+    relayer = Relayer.open(SimulatorBackend(system.sim), journal, fast_forward=True, stake_reports=stake_reports)
     say(f"  relayer journal: {journal}")
-    return Scenario(chains, system, broker, cast, relayer, say, genesis_supply=sum(genesis.values()), base=base)
+    s = Scenario(chains, system, inflation, broker, cast, relayer, say, genesis_supply=sum(genesis.values()), base=base)
+    if inflation == "l1":
+        relay(s, "the first L2 stake report")
+    return s
 
 
 def stake_on_l1(s: Scenario) -> None:
@@ -264,21 +303,51 @@ def _pay_with_tickets(s: Scenario, orchestrator: Any, round_: int) -> None:
 
 
 def run_l1_rounds(s: Scenario, rounds: int = 3) -> None:
-    """``rounds`` L1 rounds: each orchestrator calls ``reward()`` and redeems a winning ticket."""
-    s.say(f"== 3. {rounds} rounds on L1: rewards and winning tickets")
+    """``rounds`` L1 rounds: each orchestrator calls ``reward()`` and redeems a winning ticket. With L1 minting
+    ``reward()`` on L1 refuses: each round's initialization mints its rewards and sends them to L2 instead."""
     l1, c = s.l1, s.cast
+    if s.inflation == "l1":
+        s.say(f"== 3. {rounds} rounds on L1: rewards minted for L2 at each round's start, and winning tickets")
+    else:
+        s.say(f"== 3. {rounds} rounds on L1: rewards and winning tickets")
     for _ in range(rounds):
         round_ = next_round(s.chains.l1, l1.rounds, c.governor)
         s.broker.anchorRound(sender=c.governor)
-        minted = 0
+        minted = _sent_to_l2(s, round_)
         for o in c.orchestrators:
-            tx = l1.bonding_manager.reward(sender=o)
-            minted += sum(e.amount for e in _tx_events(s.chains.l1, tx, "Reward"))
+            if s.inflation == "l2":
+                tx = l1.bonding_manager.reward(sender=o)
+                minted += sum(e.amount for e in _tx_events(s.chains.l1, tx, "Reward"))
             _pay_with_tickets(s, o, round_)
         s.say(
-            f"  L1 round {round_}: rewards {lpt(minted)}, supply {lpt(l1.token.totalSupply())}, "
-            f"tickets signed so far {s.tickets_signed}, won {s.tickets_won}"
+            f"  L1 round {round_}: rewards {lpt(minted)}{' sent to L2' if s.inflation == 'l1' else ''}, "
+            f"supply {lpt(l1.token.totalSupply())}, tickets signed so far {s.tickets_signed}, won {s.tickets_won}"
         )
+    if s.inflation == "l1":
+        _check_l1_reward_refused(s, "RewardsMintedForL2()")
+
+
+def _sent_to_l2(s: Scenario, round_: int) -> int:
+    """With L1 minting: the rewards L1 round ``round_`` minted and sent to the L2 Minter (0 with L2 minting)."""
+    if s.inflation != "l1":
+        return 0
+    sent = [e for e in events(s.chains.l1, s.l1.minter, "RoundRewardsSent", s.base.l1_start) if e.round == round_]
+    if not sent:
+        raise LivepeerError(f"L1 round {round_} minted nothing for L2 (mint blocked: {s.l1.minter.mintBlocker()})")
+    return sum(e.amount for e in sent)
+
+
+def _check_l1_reward_refused(s: Scenario, error: str) -> None:
+    """O2 tries ``reward()`` on L1: it must revert with ``error``; says so, and records it."""
+    o2 = s.cast.orchestrators[1].address
+    selector = revert_selector(s.chains.l1, o2, s.l1.bonding_manager, "reward", ())
+    s.l1_reward_blocked = selector == function_selector(error)
+    name = error.split("(")[0]
+    s.say(
+        f"  L1 reward() by O2 now reverts: {error.replace('address', 'L1 BondingManager')}"
+        if s.l1_reward_blocked
+        else f"  L1 reward() by O2 does not revert with {name} ({selector!r}): L1 inflation is NOT off"
+    )
 
 
 def _migrated(s: Scenario, label: str, sent: Any, l1_amount: int) -> None:
@@ -340,11 +409,14 @@ def migrate_to_l2(s: Scenario) -> None:
     _migrated(s, "signed by a delegator of O2, sent by the relayer", sent, amount)
 
     reporter = system.bridge.l1_supply_reporter
-    if reporter is None:
-        raise LivepeerError("this story reports the L1 supply to the L2 Minter, which only the L2-minting mode has")
-    report_l1_supply(system.bridge, c.operator)
-    s.say(f"  L1 circulating supply reported to the L2 Minter: {lpt(reporter.circulatingSupply())}")
-    relay(s, "migrations and the supply report")
+    if reporter is not None:  # L2 minting: its L2 Minter's policy counts the L1 supply
+        report_l1_supply(system.bridge, c.operator)
+        s.say(f"  L1 circulating supply reported to the L2 Minter: {lpt(reporter.circulatingSupply())}")
+        relay(s, "migrations and the supply report")
+    else:
+        relay(s, "migrations")
+        report_l2_stake(system, c.operator)
+        s.say(f"  L2 staked supply reported to the L1 stake oracle: {lpt(system.l1.stake_oracle.stakedSupply())}")
     s.say(
         f"  on L2: {system.l2_migrator.migrationsFinalized()} migrations finalized, "
         f"{lpt(system.l2_migrator.totalMigrated())} staked; O1 delegated "
@@ -359,14 +431,7 @@ def switch_inflation_to_l2(s: Scenario, l2_rounds: int = 2) -> None:
     s.say("== 5. inflation moves to L2")
     next_round(s.chains.l1, l1.rounds, c.governor)
     switch_l1_inflation_off(system, c.governor)
-    o2 = c.orchestrators[1].address
-    selector = revert_selector(s.chains.l1, o2, l1.bonding_manager, "reward", ())
-    s.l1_reward_blocked = selector == function_selector("NotMintingDelegate(address)")
-    s.say(
-        "  L1 reward() by O2 now reverts: NotMintingDelegate(L1 BondingManager)"
-        if s.l1_reward_blocked
-        else f"  L1 reward() by O2 does not revert with NotMintingDelegate ({selector!r}): L1 inflation is NOT off"
-    )
+    _check_l1_reward_refused(s, "NotMintingDelegate(address)")
     o1 = c.orchestrators[0]
     for _ in range(l2_rounds):
         round_ = next_round(s.chains.l2, system.l2_rounds, c.governor)
@@ -376,6 +441,32 @@ def switch_inflation_to_l2(s: Scenario, l2_rounds: int = 2) -> None:
         s.say(
             f"  L2 round {round_}: O1 reward() minted {lpt(amount)}, gas {tx.gas_used:,}; "
             f"L2 supply {lpt(system.l2_token.totalSupply())}"
+        )
+    s.stake_check = check_stakes(s)
+
+
+def distribute_on_l2(s: Scenario, l2_rounds: int = ROUNDS_PER_L1_ROUND) -> None:
+    """With L1 minting: the next L1 round mints its rewards and sends them to the L2 Minter; O1 calls ``reward()`` in
+    each of the ``l2_rounds`` L2 rounds that follow and takes its share of the round's part, minting nothing."""
+    c, l1, system = s.cast, s.l1, s.system
+    minter = system.l2_minter
+    s.say("== 5. rewards minted on L1, handed out on L2")
+    round_ = next_round(s.chains.l1, l1.rounds, c.governor)
+    s.say(f"  L1 round {round_}: {lpt(_sent_to_l2(s, round_))} minted on L1 and sent to the L2 Minter")
+    relay(s, "the L1 round's rewards")
+    s.say(f"  L2 Minter: received {lpt(minter.totalReceived())}, undistributed {lpt(minter.undistributed())}")
+    o1 = c.orchestrators[0]
+    for _ in range(l2_rounds):
+        round_ = next_round(s.chains.l2, system.l2_rounds, c.governor)
+        offered = minter.currentMintableTokens()
+        supply = system.l2_token.totalSupply()
+        tx = s.l2_bm.reward(sender=o1)
+        (amount,) = [e.amount for e in _tx_events(s.chains.l2, tx, "Reward")]
+        s.l2_reward_gas.append(tx.gas_used)
+        unchanged = "unchanged" if system.l2_token.totalSupply() == supply else "CHANGED"
+        s.say(
+            f"  L2 round {round_}: O1 reward() took {lpt(amount)} of {lpt(offered)} offered, gas {tx.gas_used:,}; "
+            f"L2 supply {unchanged} {lpt(system.l2_token.totalSupply())}"
         )
     s.stake_check = check_stakes(s)
 
@@ -432,7 +523,10 @@ def exit_to_l1(s: Scenario) -> None:
     """Everyone on L2 unbonds (delegators first), waits out the unbonding period, withdraws and bridges home."""
     c, system = s.cast, s.system
     b, token, rounds = system.bridge, system.l2_token, system.l2_rounds
-    s.say("== 8. everyone exits to L1 (L2 supply > escrow: mint-on-shortfall)")
+    if s.inflation == "l1":
+        s.say("== 8. everyone exits to L1 (the escrow backs every L2 LPT: nothing minted on L1)")
+    else:
+        s.say("== 8. everyone exits to L1 (L2 supply > escrow: mint-on-shortfall)")
     initialize_rounds(system, ("l2",))
     o1 = c.orchestrators[0].address
     stakers = sorted(s.chosen_orchestrator, key=lambda a: a == o1)  # the orchestrator last
@@ -480,7 +574,9 @@ def check_stakes(s: Scenario) -> tuple[bool, str]:
         migrated[str(e.l2Delegator)] += e.amount
     round_ = system.l2_rounds.currentRound()
     holdings = {address: bm.pendingStake(address, round_) for address in migrated}
-    l2_inflation = system.l2_minter.totalRewardsMinted() - s.base.l2_rewards_minted
+    l2_inflation, made = system.l2_minter.totalRewardsMinted() - s.base.l2_rewards_minted, "minted"
+    if s.inflation == "l1":  # nothing mints on L2: the rewards are those handed out of what L1 sent
+        l2_inflation, made = system.l2_minter.totalDistributed() - s.base.l2_distributed, "handed out"
     try:
         rewards = check_stake_invariant(holdings, migrated, Counter(), Counter(), l2_inflation)
     except InvariantViolation as violation:
@@ -491,7 +587,7 @@ def check_stakes(s: Scenario) -> tuple[bool, str]:
             return False, f"{address} delegates to {delegate}, asked for {s.chosen_orchestrator[address]}"
     return True, (
         f"{len(migrated)} L2 delegators = L1 stake migrated + {lpt(rewards)} L2 rewards "
-        f"(<= {lpt(l2_inflation)} minted); delegations as chosen"
+        f"(<= {lpt(l2_inflation)} {made}); delegations as chosen"
     )
 
 
@@ -527,8 +623,24 @@ def reconcile(s: Scenario) -> Reconciliation:
         "released from escrow": snapshot.l1_released,
         "minted on L1 for shortfalls": snapshot.l1_shortfall_minted,
     }
+    if s.inflation == "l1":
+        minter = s.system.l2_minter
+        figures.update(
+            {
+                "inflation minted on L1": snapshot.l1_inflation + snapshot.l1_sent_to_l2,
+                "sent to L2 by the L1 Minter": snapshot.l1_sent_to_l2,
+                "received by the L2 Minter": snapshot.l2_received,
+                "handed out on L2 by reward()": snapshot.l2_distributed,
+                "available in the L2 round": minter.available(),
+                "undistributed on L2": minter.undistributed(),
+            }
+        )
     passed, detail = s.stake_check if s.stake_check is not None else (False, "never checked (no L2 rewards step)")
     held = s.chains.l1.provider.get_balance(str(s.l1.minter.address))
+    budget = ""
+    if s.inflation == "l1":  # the L1 Minter also holds the keepers' gas budget, accounted apart from fees
+        held -= s.l1.minter.gasBudget()
+        budget = f" (its gas budget {s.l1.minter.gasBudget() / ETH:.6f} ETH apart)"
     checks = [
         *bridge[:3],
         Check(STAKE_BOUNDED, passed, detail),
@@ -536,7 +648,8 @@ def reconcile(s: Scenario) -> Reconciliation:
         Check(
             "fees: ETH paid by winning tickets = withdrawn on L1 + still held by the L1 Minter",
             s.fees_redeemed == s.fees_withdrawn + held,
-            f"{s.fees_redeemed / ETH:.6f} ETH paid = {s.fees_withdrawn / ETH:.6f} withdrawn + {held / ETH:.6f} held",
+            f"{s.fees_redeemed / ETH:.6f} ETH paid = {s.fees_withdrawn / ETH:.6f} withdrawn + {held / ETH:.6f} held"
+            f"{budget}",
         ),
     ]
     return Reconciliation(figures, checks)
@@ -552,15 +665,21 @@ def verdict(reconciliation: Reconciliation, say: Say = print) -> int:
     return 0
 
 
-def run(chains: Any, journal_dir: str | Path | None = None, say: Say = print) -> tuple[Scenario, Reconciliation]:
-    """Every step, in order; returns the scenario and its final reconciliation."""
+def run(
+    chains: Any, journal_dir: str | Path | None = None, say: Say = print, inflation: str = "l2"
+) -> tuple[Scenario, Reconciliation]:
+    """Every step, in order, with rewards minted on ``inflation`` ("l2" or "l1"); returns the scenario and its
+    final reconciliation."""
     if journal_dir is None:
         journal_dir = tempfile.mkdtemp(prefix="livepeer-demo-")
-    s = setup(chains, journal_dir, say)
+    s = setup(chains, journal_dir, say, inflation)
     stake_on_l1(s)
     run_l1_rounds(s)
     migrate_to_l2(s)
-    switch_inflation_to_l2(s)
+    if inflation == "l1":
+        distribute_on_l2(s)
+    else:
+        switch_inflation_to_l2(s)
     withdraw_fees_on_l1(s)
     bridge_round_trip(s)
     exit_to_l1(s)

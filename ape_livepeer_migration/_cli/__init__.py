@@ -20,6 +20,7 @@ from ape_livepeer_migration._cli.bridge import bridge_in, bridge_out, finalize
 from ape_livepeer_migration._cli.chains import chains
 from ape_livepeer_migration._cli.context import Commands
 from ape_livepeer_migration._cli.deploy import deploy
+from ape_livepeer_migration._cli.minting import report_stake
 from ape_livepeer_migration._cli.relay import relay
 from ape_livepeer_migration._cli.rewards import call_reward, profitability, withdraw_fees
 from ape_livepeer_migration._cli.staking import migrate, status
@@ -74,5 +75,6 @@ for command in (
     finalize,
     call_reward,
     withdraw_fees,
+    report_stake,
 ):
     cli.add_command(command)

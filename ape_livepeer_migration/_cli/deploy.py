@@ -32,6 +32,18 @@ from ape_livepeer_migration._cli.options import (
     "--unbonding-period", type=click.IntRange(min=1), help="Unbonding period in rounds, both layers [default: 7]."
 )
 @click.option(
+    "--inflation",
+    type=click.Choice(["l2", "l1"]),
+    help="Where rewards are minted: l2 (the L2 Minter, each L2 round) or l1 (the L1 Minter mints each L1 round's "
+    "rewards and sends them to L2, handed out over its L2 rounds) [default: l2].",
+)
+@click.option(
+    "--rounds-per-l1-round",
+    type=click.IntRange(min=1),
+    help="With --inflation l1: L2 rounds per L1 round (an L1 round is K times --round-length), each handing out "
+    "1/K of the L1 round's rewards [default: 7].",
+)
+@click.option(
     "--fresh",
     is_flag=True,
     help="Deploy a new system; the address book as it was is kept in <book>.replaced-<unix time>.",
@@ -53,6 +65,8 @@ def deploy(
     genesis,
     round_length,
     unbonding_period,
+    inflation,
+    rounds_per_l1_round,
     fresh,
     redo_interrupted,
     upstream_book,
@@ -89,10 +103,17 @@ def deploy(
         for name, value in (("round_length", round_length), ("unbonding_period", unbonding_period))
         if value is not None
     }
-    if upstream_book is not None and (genesis or params or operator_spec or redo_interrupted):
+    monetary = {
+        name: value
+        for name, value in (("inflation", inflation), ("rounds_per_l1_round", rounds_per_l1_round))
+        if value is not None
+    }
+    if rounds_per_l1_round is not None and inflation != "l1":
+        raise click.UsageError("--rounds-per-l1-round applies to --inflation l1 only")
+    if upstream_book is not None and (genesis or params or monetary or operator_spec or redo_interrupted):
         raise click.UsageError(
             "--from-upstream records an existing deployment: --genesis, --operator, --round-length, "
-            "--unbonding-period and --redo-interrupted do not apply"
+            "--unbonding-period, --inflation, --rounds-per-l1-round and --redo-interrupted do not apply"
         )
     with Session(ctx, as_json) as lp, Refusals():
         if upstream_book is not None and lp.chains.pair.kind is not PairKind.FORK:
@@ -107,30 +128,39 @@ def deploy(
             system = lp.adopt(upstream_book)
             states = dict.fromkeys(lp.deploy_steps, "recorded from upstream")
         else:
-            system, states = _deploy_steps(lp, account, operator_spec, genesis, params, redo_interrupted, yes, as_json)
-        deployed = Deployed(str(lp.book.path), states, system.addresses)
+            system, states = _deploy_steps(
+                lp, account, operator_spec, genesis, params, monetary, redo_interrupted, yes, as_json
+            )
+        deployed = Deployed(str(lp.book.path), states, system.addresses, lp.inflation)
     if as_json:
         echo_json(deployed.as_json())
     else:
+        minting = deployed.inflation
         echo_table(
             ["Contract", "Address"],
             [[name, address] for name, address in deployed.addresses.items()],
-            caption=f"Address book: {deployed.address_book}",
+            caption=f"Address book: {deployed.address_book}"
+            + (
+                f"; rewards minted on L1, {minting.rounds_per_l1_round} L2 rounds per L1 round"
+                if minting.mode == "l1"
+                else ""
+            ),
         )
 
 
-def _deploy_steps(lp, account, operator_spec, genesis, params, redo_interrupted, yes, quiet):
+def _deploy_steps(lp, account, operator_spec, genesis, params, monetary, redo_interrupted, yes, quiet):
     """``lp.deploy`` with the command's options, asking first unless everything is recorded; returns the system
     and each step's last state."""
     from ape_livepeer_migration.session.deployment import ARBITRUM
 
     deployer = signer(account)
     operator = signer(operator_spec, "--operator", required=False)
-    if lp.is_deployed and (genesis or params or operator_spec) and not quiet:
+    if lp.is_deployed and (genesis or params or monetary or operator_spec) and not quiet:
         # Running the same deploy command again is harmless: it sends nothing and says so.
         click.echo(
             f"The system is already deployed ({lp.book.path} records every step): nothing sent; --genesis, "
-            "--operator, --round-length and --unbonding-period apply to a new deployment (--fresh)."
+            "--operator, --round-length, --unbonding-period, --inflation and --rounds-per-l1-round apply to a new "
+            "deployment (--fresh)."
         )
     if not lp.is_deployed:
         arbitrum = lp.chains.pair.arbitrum
@@ -143,6 +173,7 @@ def _deploy_steps(lp, account, operator_spec, genesis, params, redo_interrupted,
             operator=operator,
             genesis=dict(genesis),
             params=params,
+            **monetary,
             on_step=steps.update,
             redo_interrupted=redo_interrupted,
         )

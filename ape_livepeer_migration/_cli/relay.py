@@ -38,7 +38,9 @@ def relay(ctx, operator_spec, watch, interval, no_fast_forward, dry_run, yes, as
     challenge period unless --no-fast-forward). Exactly once, journaled next to
     the address book. Asks first unless --yes (--watch asks once); when idle,
     --watch says what it waits for. --dry-run lists the messages a pass would
-    move on and sends nothing.
+    move on and sends nothing. A system that mints on L1 (deploy --inflation
+    l1) also gets the L2 staked supply reported to L1 whenever the figure there
+    is half its maximum age old, as the operator.
     """
     import threading
 
@@ -95,6 +97,8 @@ def _waiting_for(relayer) -> str:
 
 
 def _show_pass(report, as_json: bool) -> None:
+    from ape_livepeer_migration._eth import amount_text
+
     if as_json:
         echo_json(report.__dict__)
         return
@@ -111,6 +115,8 @@ def _show_pass(report, as_json: bool) -> None:
         if ids:
             # a count, then the messages' ids as status shows them (#N), so that an id never reads as a count
             click.echo(f"{label} {len(ids)} ({', '.join(f'#{i}' for i in ids)})")
+    if report.stake_reported is not None:
+        click.echo(f"L2 staked supply reported to L1: {amount_text(report.stake_reported)} LPT")
     for message_id, error in report.undelivered.items():
         click.echo(f"L1->L2 #{message_id} not delivered (skipped until retried): {error}")
     for message_id, error in report.execution_errors.items():

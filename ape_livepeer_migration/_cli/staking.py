@@ -36,17 +36,25 @@ def status(ctx, address, account, as_json):
     (migrations and deposits with their L2 tickets, withdrawals with their
     Outbox state), read from the chains: any machine with the address book
     sees them, whoever relays.
+
+    A system that mints its rewards on L1 (deploy --inflation l1) adds, in
+    both views, the age of the L2 stake report on L1 and what the current L2
+    round hands out.
     """
     if address is None and account is not None:
         address = account_address(account)
     with Session(ctx, as_json) as lp, Refusals():
         st = lp.status(address) if address is not None else lp.system_status()
+        minting = lp.minting()
     if as_json:
-        echo_json(st.as_json())
-    elif address is None:
+        echo_json({**st.as_json(), "minting": minting.as_json()})
+        return
+    if address is None:
         _system_table(st)
     else:
         _account_table(st)
+    if minting.inflation.mode == "l1":
+        click.echo(_l1_minting_line(minting))
 
 
 def _account_table(st) -> None:
@@ -140,6 +148,23 @@ def _messages_table(messages) -> None:
             f"  {m.direction} {m.kind} of {token_text(m.amount)} LPT, {m.sender} -> {m.recipient}: {m.state}{until} "
             f"({where}; sent in {m.tx_hash})"
         )
+
+
+def _l1_minting_line(minting) -> str:
+    """The L1-minting mode in one line: the stake oracle's last report and what this L2 round hands out."""
+    from ape_livepeer_migration._eth import token_text
+
+    if minting.report_age is None:
+        report = "no L2 stake reported to L1 yet"
+    else:
+        state = "fresh" if minting.report_fresh else "stale"
+        report = f"L2 stake report {minting.report_age:,} s old ({state}, at most {minting.max_report_age:,} s)"
+    waits = f"; L1 round {minting.l1_round}'s mint waits: {minting.l1_mint_waits}" if minting.l1_mint_waits else ""
+    return (
+        f"Rewards minted on L1 ({minting.inflation.rounds_per_l1_round} L2 rounds per L1 round): {report}; "
+        f"{token_text(minting.available)} LPT available in L2 round {minting.l2_round}, "
+        f"{token_text(minting.undistributed)} LPT undistributed{waits}."
+    )
 
 
 @click.command()

@@ -27,6 +27,7 @@ from ape_livepeer_migration.arbitrum.messages import ARB_SYS_ADDRESS
 from ape_livepeer_migration.bridge.transfers import Bridge, deploy_bridge
 from ape_livepeer_migration.exceptions import ArbitrumNotFoundError, InputError, LivepeerError
 from ape_livepeer_migration.protocol.deploy import (
+    DEFAULT_ROUNDS_PER_L1_ROUND,
     INFLATION_MODES,
     L2_ECONOMY_PARAMS,
     L1Protocol,
@@ -69,8 +70,6 @@ _MODE_OF_ROLE = {"l1_stake_oracle": "l1", "l1_supply_reporter": "l2"}
 _L1_MINTING_TYPES = {"l1_minter": ("l1", "L1InflationMinter"), "l2_minter": ("l2", "L2DistributingMinter")}
 #: The key of the inflation mode in the address book's system entry (next to the addresses by role).
 INFLATION_KEY = "inflation"
-#: L2 rounds per L1 round in the L1-minting mode unless told otherwise: a week of day-long L2 rounds.
-DEFAULT_ROUNDS_PER_L1_ROUND = 7
 
 
 def mode_contracts(inflation: str) -> dict[str, tuple[str, str]]:

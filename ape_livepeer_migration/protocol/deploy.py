@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ape_livepeer_migration.exceptions import InputError
 
@@ -46,6 +46,41 @@ def protocol_params(
 #: (only the L1 Minter mints, a whole L1 round at a time, and sends it all to the L2 minter, which hands it out over
 #: the L2 rounds; an L2StakeOracle reports the L2 staked supply to L1).
 INFLATION_MODES = ("l2", "l1")
+
+#: L2 rounds per L1 round in the ``"l1"`` mode when none is given (7 days of rounds of 1 day, as the seed's example).
+DEFAULT_ROUNDS_PER_L1_ROUND = 7
+#: The most L2 rounds per L1 round the L2DistributingMinter takes.
+MAX_ROUNDS_PER_L1_ROUND = 1000
+
+
+class Inflation(NamedTuple):
+    """How a system mints its rewards: ``mode`` (one of :data:`INFLATION_MODES`) and, in the ``"l1"`` mode, how many
+    L2 rounds one L1 round spans (``None`` in the ``"l2"`` mode)."""
+
+    mode: str = "l2"
+    rounds_per_l1_round: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"mode": self.mode, "rounds_per_l1_round": self.rounds_per_l1_round}
+
+
+def inflation_mode(mode: str = "l2", rounds_per_l1_round: int | None = None) -> Inflation:
+    """The :class:`Inflation` of ``mode`` checked, ``rounds_per_l1_round`` defaulted in the ``"l1"`` mode; refuses
+    (:class:`InputError`, one line) a mode not in :data:`INFLATION_MODES`, a count outside [1,
+    :data:`MAX_ROUNDS_PER_L1_ROUND`], and a count with the ``"l2"`` mode (where it means nothing)."""
+    if mode not in INFLATION_MODES:
+        raise InputError(f"unknown inflation mode {mode!r}: choose {' or '.join(INFLATION_MODES)}")
+    if mode == "l2":
+        if rounds_per_l1_round is not None:
+            raise InputError("rounds per L1 round apply to L1 minting (inflation l1) only")
+        return Inflation()
+    if rounds_per_l1_round is None:
+        return Inflation(mode, DEFAULT_ROUNDS_PER_L1_ROUND)
+    if not 1 <= rounds_per_l1_round <= MAX_ROUNDS_PER_L1_ROUND:
+        raise InputError(
+            f"rounds per L1 round must be between 1 and {MAX_ROUNDS_PER_L1_ROUND}, not {rounds_per_l1_round}"
+        )
+    return Inflation(mode, rounds_per_l1_round)
 
 
 @dataclass(frozen=True)

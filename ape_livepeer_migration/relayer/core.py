@@ -51,6 +51,11 @@ chain itself: the simulator refuses a second submission of a request id and the
 Outbox a second execution (``AlreadySpent``); a failed send is re-checked
 against the chain before it is reported.
 
+With L1 minting (``deploy --inflation l1``) a pass also keeps the L2 staked supply that L1 minting reads fresh:
+given a :class:`StakeReports`, it reports the figure to the L1 stake oracle when the one there has grown old
+(:class:`~ape_livepeer_migration.relayer.stake_reports.OracleReports`), the part a governance-set reporter plays
+on a real network. A failed report is an error of the pass like a direction's.
+
 The chain-facing side is a :class:`Backend`;
 :class:`~ape_livepeer_migration.relayer.simulator_backend.SimulatorBackend` drives the simulator deployment
 (``ape_livepeer_migration.arbitrum.simulator``) and runs the relayer as a process.
@@ -80,6 +85,8 @@ logger = logging.getLogger(__name__)
 
 L1 = "l1"
 L2 = "l2"
+#: The name of the stake report's part of a pass (in :attr:`PassReport.errors`, next to the directions).
+STAKE_REPORT = "stake report"
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,14 @@ class Backend(Protocol):
     def fast_forward_l1(self, to_block: int) -> None: ...
 
 
+class StakeReports(Protocol):
+    """What reports the L2 staked supply to L1 when the figure there is old."""
+
+    def report_if_due(self) -> int | None:
+        """Report if due; the staked supply reported, ``None`` when no report was due."""
+        ...
+
+
 @dataclass
 class PassReport:
     """What one :meth:`Relayer.relay_once` did (ids per action)."""
@@ -151,6 +166,7 @@ class PassReport:
     executed: list[int] = field(default_factory=list)
     execution_errors: dict[int, str] = field(default_factory=dict)  # id -> error; stays ready
     errors: dict[str, str] = field(default_factory=dict)  # direction -> error that stopped its part of the pass
+    stake_reported: int | None = None  # the L2 staked supply reported to L1 in this pass (L1 minting)
 
     @property
     def idle(self) -> bool:
@@ -170,6 +186,7 @@ class PassReport:
                 self.confirmed,
                 self.executed,
                 self.fast_forwarded_to is not None,
+                self.stake_reported is not None,
             )
         )
 
@@ -185,6 +202,7 @@ class Relayer:
         fast_forward: bool = False,
         blocks_per_scan: int = 2000,
         deliveries_per_batch: int = 100,
+        stake_reports: StakeReports | None = None,
     ):
         if deliveries_per_batch < 1:
             raise InputError("deliveries_per_batch must be at least 1")
@@ -193,6 +211,7 @@ class Relayer:
         self.fast_forward = fast_forward
         self.blocks_per_scan = blocks_per_scan
         self.deliveries_per_batch = deliveries_per_batch
+        self.stake_reports = stake_reports
 
     @classmethod
     def open(cls, backend: Backend, journal_path: str | Path, **options: Any) -> Relayer:
@@ -204,16 +223,19 @@ class Relayer:
     def relay_once(self) -> PassReport:
         """Scan both chains, then move every message as far as it can go now.
 
-        The two directions are independent: when one raises (an infrastructure error: no user
-        message makes either raise), the other still runs, then the first error is raised."""
+        The two directions, and the stake report, are independent: when one raises (an infrastructure
+        error: no user message makes either raise), the others still run, then the first error is raised."""
         report = PassReport()
         raised: list[Exception] = []
-        for direction, part in ((Direction.L1_TO_L2, self._relay_l1_to_l2), (Direction.L2_TO_L1, self._relay_l2_to_l1)):
+        parts = [(Direction.L1_TO_L2.value, self._relay_l1_to_l2), (Direction.L2_TO_L1.value, self._relay_l2_to_l1)]
+        if self.stake_reports is not None:
+            parts.append((STAKE_REPORT, self._report_stake))
+        for name, part in parts:
             try:
                 part(report)
             except Exception as error:
-                report.errors[direction.value] = repr(error)
-                logger.error("%s part of the pass failed: %r", direction.value, error)
+                report.errors[name] = repr(error)
+                logger.error("%s part of the pass failed: %r", name, error)
                 raised.append(error)
         if raised:
             raise raised[0]
@@ -229,6 +251,12 @@ class Relayer:
         self._assert_roots(report)
         self._confirm(report)
         self._execute(report)
+
+    def _report_stake(self, report: PassReport) -> None:
+        assert self.stake_reports is not None  # a part of the pass only with stake reports
+        report.stake_reported = self.stake_reports.report_if_due()
+        if report.stake_reported is not None:
+            logger.info("L2 staked supply %d reported to L1", report.stake_reported)
 
     def retry_undelivered(self, ids: list[int] | None = None) -> list[int]:
         """Put ``undelivered`` retryables (all, or ``ids``) back to ``ready`` for the next pass."""

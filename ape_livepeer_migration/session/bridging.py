@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ape.api import AccountAPI
 
     from ape_livepeer_migration.relayer.core import Relayer
+    from ape_livepeer_migration.relayer.stake_reports import OracleReports
     from ape_livepeer_migration.session.deployment import Deployment
     from ape_livepeer_migration.session.preflight import Preflight
 
@@ -124,7 +125,8 @@ def next_step(deployment: Deployment, direction: str) -> str:
 def relayer(deployment: Deployment, operator: AccountAPI | None = None, fast_forward: bool = True) -> Relayer:
     """The local relayer over this deployment, journaled next to the address book.
 
-    ``operator`` must be the simulator's operator (default: the recorded one)."""
+    ``operator`` must be the simulator's operator (default: the recorded one). With L1 minting each pass also
+    reports the L2 staked supply to L1 when the figure there is old, as the operator (see :func:`stake_reports`)."""
     from ape_livepeer_migration.relayer.core import Relayer
     from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
 
@@ -139,7 +141,12 @@ def relayer(deployment: Deployment, operator: AccountAPI | None = None, fast_for
     if operator is not None:
         sim = replace(sim, operator=operator)
     deployment.journal_path.parent.mkdir(parents=True, exist_ok=True)
-    return Relayer.open(SimulatorBackend(sim), deployment.journal_path, fast_forward=fast_forward)
+    return Relayer.open(
+        SimulatorBackend(sim),
+        deployment.journal_path,
+        fast_forward=fast_forward,
+        stake_reports=stake_reports(deployment, sim.operator),
+    )
 
 
 def relay_preview(relayer: Relayer) -> RelayPreview:
@@ -162,3 +169,17 @@ def relay_preview(relayer: Relayer) -> RelayPreview:
             ids += [seen.id for seen in fetch(first, min(head, first + relayer.blocks_per_scan - 1))]
         moving[direction] = tuple(ids)
     return RelayPreview(moving[Direction.L1_TO_L2], moving[Direction.L2_TO_L1])
+
+
+def stake_reports(deployment: Deployment, reporter: AccountAPI) -> OracleReports | None:
+    """With L1 minting, the relayer's stake reports as ``reporter`` when it is one of the stake oracle's reporters
+    (:class:`~ape_livepeer_migration.relayer.stake_reports.OracleReports`); else ``None``: L2 minting needs no
+    report, and an account governance did not make a reporter cannot send one."""
+    from ape_livepeer_migration.relayer.stake_reports import OracleReports
+
+    if deployment.inflation.mode != "l1":
+        return None
+    system = deployment.system
+    if not system.l1.stake_oracle.isReporter(reporter.address):
+        return None
+    return OracleReports(system, reporter)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ape_livepeer_migration.bridge.system import System
     from ape_livepeer_migration.chains.networks import ArbitrumContracts
     from ape_livepeer_migration.chains.pair import Chain, TwoChains
+    from ape_livepeer_migration.protocol.deploy import Inflation
 
 
 SIMULATOR = "simulator"
@@ -120,6 +121,17 @@ class Deployment:
     @property
     def is_deployed(self) -> bool:
         return all(step in self.book for step in self.deploy_steps)
+
+    @property
+    def inflation(self) -> Inflation:
+        """How the recorded system mints its rewards: its mode and, with L1 minting, the L2 rounds per L1 round (read
+        from the L2 Minter). Raises :class:`NotDeployedError` as :attr:`system` does."""
+        from ape_livepeer_migration.protocol.deploy import Inflation
+
+        system = self.system
+        if system.inflation == "l2":
+            return Inflation()
+        return Inflation("l1", system.l2_minter.roundsPerL1Round())
 
     @property
     def system(self) -> System:
@@ -238,10 +250,10 @@ class Deployment:
         operator: AccountAPI | None = None,
         genesis: Mapping[str, int] | None = None,
         params: Mapping[str, int] | None = None,
-        on_step: Callable[[str, str], None] | None = None,
-        redo_interrupted: bool = False,
         inflation: str = "l2",
         rounds_per_l1_round: int | None = None,
+        on_step: Callable[[str, str], None] | None = None,
+        redo_interrupted: bool = False,
     ) -> System:
         """Deploy the whole system, recording each step in the address book as it finishes.
 
@@ -254,19 +266,23 @@ class Deployment:
         A step already recorded is skipped, so a re-run after a failure continues where it stopped; a run
         finding everything recorded sends nothing. A step that started and never finished raises
         :class:`InterruptedDeployError` (it may have deployed contracts that the book does not know) unless
-        ``redo_interrupted``. ``params`` override the protocol parameters on both layers. ``on_step(step,
-        state)`` is called with state ``"skipped"``, ``"started"`` or ``"done"``. ``inflation`` and
-        ``rounds_per_l1_round`` choose the inflation mode (see
+        ``redo_interrupted``. ``params`` override the protocol parameters on both layers. ``inflation`` (``"l2"`` or
+        ``"l1"``) and ``rounds_per_l1_round`` choose where rewards are minted (checked first by
+        :func:`~ape_livepeer_migration.protocol.deploy.inflation_mode`; see
         :func:`~ape_livepeer_migration.bridge.system.deploy_system`); the book records the mode with the addresses.
+        With L1 minting, ``operator`` (default ``deployer``) is the L2 stake oracle's reporter: on the local and fork
+        pairs the relayer reports as it. ``on_step(step, state)`` is called with state ``"skipped"``, ``"started"``
+        or ``"done"``.
         """
         from ape_livepeer_migration.bridge.system import deploy_system
-        from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS
+        from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS, inflation_mode
 
         report = on_step or (lambda step, state: None)
         params = dict(params or {})
         unknown = set(params) - set(DEFAULT_PARAMS)
         if unknown:
             raise LivepeerError(f"unknown protocol parameters: {', '.join(sorted(unknown))}")
+        monetary = inflation_mode(inflation, rounds_per_l1_round)
         steps = self.deploy_steps
         if steps == ARBITRUM_STEPS and operator is not None:
             raise LivepeerError(
@@ -298,9 +314,11 @@ class Deployment:
         # the system's contracts are in the blocks mined from here on
         blocks = {chain.layer: chain.block_number + 1 for chain in self.chains.layers}
         with self._step(SYSTEM, deployer):
-            mode: dict[str, Any] = {"inflation": inflation}
-            if rounds_per_l1_round is not None:
-                mode["rounds_per_l1_round"] = rounds_per_l1_round
+            mode: dict[str, Any] = {"inflation": monetary.mode}
+            if monetary.mode == "l1":
+                mode.update(
+                    rounds_per_l1_round=monetary.rounds_per_l1_round, stake_reporter=(operator or deployer).address
+                )
             system = deploy_system(
                 self.chains, deployer, genesis=genesis, l1_params=params, l2_params=params, **mode, **carrier
             )

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ape_livepeer_migration.exceptions import LivepeerError
-from ape_livepeer_migration.session import bridging, messages, migration, rewards, staking
+from ape_livepeer_migration.session import bridging, messages, migration, minting, rewards, staking
 from ape_livepeer_migration.session import status as reads  # the module; Livepeer.status is a method
 from ape_livepeer_migration.session import withdrawals as outbound  # the module; Livepeer.withdrawals is a method
 from ape_livepeer_migration.session.addressbook import AddressBook, default_path
@@ -51,6 +51,7 @@ from ape_livepeer_migration.session.results import (
     Finalized,
     LayerStake,
     MigrationPlan,
+    MintingStatus,
     Orchestrators,
     PendingMessage,
     Preview,
@@ -68,8 +69,10 @@ from ape_livepeer_migration.session.transactions import TxOptions
 if TYPE_CHECKING:
     from ape.api import AccountAPI
 
+    from ape_livepeer_migration.bridge.oracle import StakeReading
     from ape_livepeer_migration.bridge.system import System
     from ape_livepeer_migration.chains.pair import TwoChains
+    from ape_livepeer_migration.protocol.deploy import Inflation
     from ape_livepeer_migration.protocol.economics import CallEconomics
     from ape_livepeer_migration.relayer.core import PassReport, Relayer
 
@@ -90,6 +93,7 @@ __all__ = [
     "LayerStake",
     "Livepeer",
     "MigrationPlan",
+    "MintingStatus",
     "PendingMessage",
     "Preview",
     "RelayPreview",
@@ -182,9 +186,15 @@ class Livepeer:
         """
         return self.deployment.system
 
+    @property
+    def inflation(self) -> Inflation:
+        """How the recorded system mints its rewards (see :attr:`Deployment.inflation`)."""
+        return self.deployment.inflation
+
     def deploy(self, deployer: AccountAPI, **options: Any) -> System:
         """Deploy the whole system, recording each step in the address book as it finishes; ``options`` are
-        :meth:`Deployment.deploy`'s (``operator``, ``genesis``, ``params``, ``on_step``, ``redo_interrupted``)."""
+        :meth:`Deployment.deploy`'s (``operator``, ``genesis``, ``params``, ``inflation``, ``rounds_per_l1_round``,
+        ``on_step``, ``redo_interrupted``)."""
         return self.deployment.deploy(deployer, **options)
 
     def adopt(self, upstream_book: str | Path) -> System:
@@ -227,6 +237,20 @@ class Livepeer:
     def estimate_gas(self, layer: str, address: str, calls: Sequence[Call]) -> int:
         """Gas of sending ``calls`` from ``address`` on ``layer`` (see :meth:`Preflight.estimate_gas`)."""
         return self.preflight.estimate_gas(layer, address, calls)
+
+    def minting(self) -> MintingStatus:
+        """Where the system mints its rewards; with L1 minting, the L2 stake report's age and what the current L2
+        round hands out (see :func:`~ape_livepeer_migration.session.minting.minting_status`)."""
+        return minting.minting_status(self.deployment)
+
+    def check_stake_report(self, address: str) -> StakeReading:
+        """Refuse a report of the L2 staked supply to L1 by ``address`` that cannot succeed; the reading a report
+        sends now. Sends nothing."""
+        return minting.check_stake_report(self.deployment, self.preflight, address)
+
+    def report_stake(self, account: AccountAPI) -> SentTransaction:
+        """Report the L2 staked supply to the L1 stake oracle as ``account``, one of its reporters (L1 minting)."""
+        return minting.report_stake(self.deployment, self.preflight, account)
 
     # ------------------------------------------------------------------ staking on either layer
 

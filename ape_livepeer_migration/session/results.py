@@ -14,6 +14,7 @@ from ape_livepeer_migration._eth import amount_text, token_text
 
 if TYPE_CHECKING:
     from ape_livepeer_migration.bridge.migration import MigrationSent
+    from ape_livepeer_migration.protocol.deploy import Inflation
     from ape_livepeer_migration.protocol.economics import CallEconomics, ProfitabilityInputs
     from ape_livepeer_migration.session.preflight import Call
 
@@ -324,6 +325,42 @@ class FeeWithdrawal(SentTransaction):
 
 
 @dataclass(frozen=True)
+class MintingStatus:
+    """Where the system mints its rewards; in the ``"l1"`` mode, the stake oracle's last report (``None`` before
+    the first) and what the L2 Minter hands out (the other fields stay ``None`` in the ``"l2"`` mode)."""
+
+    inflation: Inflation
+    reported_stake: int | None = None  # the L2 staked supply the oracle holds on L1
+    report_age: int | None = None  # seconds since the L2 time it was read at
+    max_report_age: int | None = None  # seconds: older, an L1 round initialization does not use it
+    report_fresh: bool | None = None
+    l2_round: int | None = None
+    available: int | None = None  # what the L2 Minter hands out in the current L2 round
+    undistributed: int | None = None  # received from L1 and not yet made available
+    l1_round: int | None = None
+    l1_mint_waits: str | None = None  # why the current L1 round's mint waits (None: it does not)
+
+    def as_json(self) -> dict[str, Any]:
+        view: dict[str, Any] = self.inflation.as_json()
+        if self.inflation.mode != "l1":
+            return view
+        return {
+            **view,
+            "oracle": {
+                "staked_supply_lpt": None if self.reported_stake is None else amount_text(self.reported_stake),
+                "report_age_s": self.report_age,
+                "max_report_age_s": self.max_report_age,
+                "fresh": self.report_fresh,
+            },
+            "l2_round": self.l2_round,
+            "available_this_round_lpt": amount_text(self.available or 0),
+            "undistributed_lpt": amount_text(self.undistributed or 0),
+            "l1_round": self.l1_round,
+            "l1_mint_waits": self.l1_mint_waits,
+        }
+
+
+@dataclass(frozen=True)
 class Deployed:
     """A deployment as recorded in the address book: the last state of each deploy step and the system's
     contracts."""
@@ -331,9 +368,15 @@ class Deployed:
     address_book: str
     steps: dict[str, str]
     addresses: dict[str, str]
+    inflation: Inflation
 
     def as_json(self) -> dict[str, Any]:
-        return {"address_book": self.address_book, "steps": self.steps, "addresses": self.addresses}
+        return {
+            "address_book": self.address_book,
+            "steps": self.steps,
+            "addresses": self.addresses,
+            "inflation": self.inflation.as_json(),
+        }
 
 
 @dataclass(frozen=True)

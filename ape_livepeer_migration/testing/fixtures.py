@@ -4,14 +4,24 @@ Fixtures (all prefixed ``livepeer_`` so they never shadow a project's own):
 
 * ``livepeer_chains`` (session): two fresh local anvils, an L1 and an L2;
 * ``livepeer`` (session): a :class:`~ape_livepeer_migration.session.livepeer.Livepeer` session with the whole system
-  deployed on them (address book in a temporary directory; round length ``livepeer_round_length`` blocks);
+  deployed on them (address book in a temporary directory; round length ``livepeer_round_length`` blocks; rewards
+  minted as ``livepeer_inflation`` says);
 * ``livepeer_accounts`` (session): funded test accounts: each holds ``livepeer_genesis_lpt`` L1 LPT and anvil's ETH
   on both layers (Ape's test accounts 1-8; 0 is the governor and 9 the simulator's operator);
 * ``livepeer_relayer`` (function): a function that relays every pending cross-chain message once and returns the
   pass report (it mines the local L1 through challenge periods);
 * ``livepeer_isolation`` (function): undoes everything a test did on both chains (and in the relayer's journal).
 
-Override ``livepeer_round_length`` / ``livepeer_genesis_lpt`` (session fixtures) in a conftest to change them.
+Override ``livepeer_round_length`` / ``livepeer_genesis_lpt`` / ``livepeer_inflation`` (session fixtures) in a conftest
+to change them. ``livepeer_inflation`` is ``"l2"`` (the L2 Minter mints each L2 round's rewards) or ``"l1"`` (the L1
+Minter mints each L1 round's, handed out on L2 over ``livepeer_rounds_per_l1_round`` L2 rounds; the simulator's
+operator, test account 9, is the L2 stake oracle's reporter and ``livepeer_relayer`` reports as it). A module or
+test runs against an L1-minting system with::
+
+    pytestmark = pytest.mark.parametrize("livepeer_inflation", ["l1"], indirect=True)
+
+and ``["l2", "l1"]`` runs it in both modes. Each mode gets its own pair of chains (``livepeer_chains`` depends on
+``livepeer_inflation``; a pair holds one simulator, so one deployment).
 """
 
 from __future__ import annotations
@@ -38,8 +48,22 @@ def livepeer_genesis_lpt() -> int:
 
 
 @pytest.fixture(scope="session")
-def livepeer_chains():
-    """A local L1 and L2 (fresh anvils on free ports), for the whole session."""
+def livepeer_inflation(request) -> str:
+    """Where the deployed system mints its rewards: ``"l2"`` or ``"l1"`` (``"l2"`` unless a test parametrizes it
+    indirectly, or a conftest overrides it)."""
+    return getattr(request, "param", "l2")
+
+
+@pytest.fixture(scope="session")
+def livepeer_rounds_per_l1_round() -> int:
+    """With ``livepeer_inflation`` ``"l1"``: L2 rounds per L1 round."""
+    return 4
+
+
+@pytest.fixture(scope="session")
+def livepeer_chains(livepeer_inflation):
+    """A local L1 and L2 (fresh anvils on free ports), for the whole session; one pair per ``livepeer_inflation``
+    mode that tests ask for (a pair holds one simulator, so one deployment)."""
     from ape_livepeer_migration.chains.pair import TwoChains
 
     with TwoChains.local() as chains:
@@ -47,7 +71,14 @@ def livepeer_chains():
 
 
 @pytest.fixture(scope="session")
-def livepeer(livepeer_chains, livepeer_round_length, livepeer_genesis_lpt, tmp_path_factory):
+def livepeer(
+    livepeer_chains,
+    livepeer_round_length,
+    livepeer_genesis_lpt,
+    livepeer_inflation,
+    livepeer_rounds_per_l1_round,
+    tmp_path_factory,
+):
     """The whole system deployed on ``livepeer_chains``; governor: test account 0, operator: test account 9."""
     from ape import accounts
 
@@ -60,6 +91,8 @@ def livepeer(livepeer_chains, livepeer_round_length, livepeer_genesis_lpt, tmp_p
         operator=test_accounts[OPERATOR],
         genesis={test_accounts[i].address: livepeer_genesis_lpt for i in FUNDED},
         params={"round_length": livepeer_round_length},
+        inflation=livepeer_inflation,
+        rounds_per_l1_round=livepeer_rounds_per_l1_round if livepeer_inflation == "l1" else None,
     )
     return session
 

@@ -5,7 +5,13 @@ fuzz suite.
 2. L1 LPT released or minted by the L1 gateway equals the LPT burned on L2 for finalized withdrawals;
 3. L1 supply + L2 supply - escrow = initial supply + inflation (counting LPT in flight either way);
 4. nobody gains L2 stake beyond what it brought plus L2 rewards (:func:`check_stake_invariant`);
-5. every cross-chain message finalizes at most once.
+5. every cross-chain message finalizes at most once;
+6. with L1 minting (``deploy --inflation l1``): the rewards the L2 Minter received are distributed, available or
+   undistributed, to the wei, and the L1 gateway mints nothing (the escrow backs every L2 LPT).
+
+With L1 minting the L1 Minter mints each L1 round's rewards and deposits them for the L2 Minter, which hands them out
+and mints nothing: invariant 3 counts them as L1 inflation (``RoundRewardsSent``), invariant 4 bounds L2 stake by
+the rewards handed out (``RewardDistributed``) instead of L2 inflation.
 
 Everything here is read from the chains: the counters the contracts expose (``totalDeposited``,
 ``totalMinted``...) and, where no counter exists, the events the contracts emitted (inflation minted and tokens
@@ -51,6 +57,7 @@ WITHDRAWALS_PAID = "2 L1 released + minted = L2 burned for finalized withdrawals
 SUPPLY_CONSERVED = "3 L1 supply + L2 supply - escrow = genesis + inflation"
 STAKE_BOUNDED = "4 no one gains L2 stake beyond L1 stake + L2 rewards"
 FINALIZED_ONCE = "5 every cross-chain message finalizes at most once"
+L1_MINTED_REWARDS = "6 L1-minted rewards: received on L2 = distributed + available + undistributed; no gateway mint"
 
 
 class InvariantViolation(AssertionError):
@@ -129,6 +136,9 @@ class Snapshot:
     l2_burned: int  # L2LPTGateway.totalBurned
     l1_inflation: int  # sum of the L1 Minter's RewardCreated
     l2_inflation: int  # sum of the L2 Minter's RewardCreated
+    l1_sent_to_l2: int  # sum of the L1 Minter's RoundRewardsSent (L1 minting)
+    l2_received: int  # sum of the L2 Minter's RewardsArrived (L1 minting)
+    l2_distributed: int  # sum of the L2 Minter's RewardDistributed (L1 minting)
     l1_minter_burned: int  # sum of the L1 Minter's TokensBurned
     l2_minter_burned: int  # sum of the L2 Minter's TokensBurned
     deposits_initiated: Counter  # (from, to, amount) of L1 DepositInitiated
@@ -143,6 +153,16 @@ class Snapshot:
     outbox_executions: list  # transaction indexes of OutBoxTransactionExecuted, in order
     migrations_initiated: dict  # id -> (l1Delegator, l2Delegator, amount), L1 MigrationInitiated
     migrations_finalized: list  # (id, l1Delegator, l2Delegator, amount, L2 block), L2 MigrationFinalized, in order
+
+    @property
+    def l2_rewards(self) -> int:
+        """What L2 stake earned since the baseline: L2 inflation, or with L1 minting the rewards handed out."""
+        return self.l2_inflation + self.l2_distributed
+
+
+def l1_minting(system: System) -> bool:
+    """Whether ``system`` mints its rewards on L1 (``deploy --inflation l1``)."""
+    return system.inflation == "l1"
 
 
 def _supplies_and_counters(system: System) -> dict[str, int]:
@@ -166,9 +186,10 @@ def read_snapshot(system: System, l1_start: int, l2_start: int) -> Snapshot:
     l1, l2 = system.chains.l1, system.chains.l2
     b = system.bridge
 
-    def total_of(chain, address, signature):
+    def total_of(chain, address, signature, fields=1):
+        """The sum of the first data word of ``signature``'s events (``fields`` words of data)."""
         start = l1_start if chain is l1 else l2_start
-        return sum(e.data[0] for e in logs(chain, address, signature, ["uint256"], start))
+        return sum(e.data[0] for e in logs(chain, address, signature, ["uint256"] * fields, start))
 
     def delegate_mints(chain, minter, start):
         minted = Counter()
@@ -261,6 +282,9 @@ def read_snapshot(system: System, l1_start: int, l2_start: int) -> Snapshot:
         **_supplies_and_counters(system),
         l1_inflation=total_of(l1, system.l1.minter.address, "RewardCreated(uint256)"),
         l2_inflation=total_of(l2, system.l2_minter.address, "RewardCreated(uint256)"),
+        l1_sent_to_l2=total_of(l1, system.l1.minter.address, "RoundRewardsSent(uint256,uint256,uint256,uint256)", 3),
+        l2_received=total_of(l2, system.l2_minter.address, "RewardsArrived(uint256,uint256,uint256)", 2),
+        l2_distributed=total_of(l2, system.l2_minter.address, "RewardDistributed(uint256)"),
         l1_minter_burned=total_of(l1, system.l1.minter.address, "TokensBurned(uint256)"),
         l2_minter_burned=total_of(l2, system.l2_minter.address, "TokensBurned(uint256)"),
         deposits_initiated=deposits_initiated,
@@ -300,11 +324,18 @@ class Baseline:
     l2_burned: int
     l1_rewards_minted: int  # Minter.totalRewardsMinted on each layer
     l2_rewards_minted: int
+    l1_sent_to_l2: int  # with L1 minting: L1 Minter.totalSentToL2, L2 Minter.totalReceived and totalDistributed
+    l2_received: int
+    l2_distributed: int
 
 
 def baseline(system: System) -> Baseline:
     """The current state of ``system`` as the baseline of later checks (events from the next blocks on)."""
+    minted_on_l1 = l1_minting(system)
     return Baseline(
+        l1_sent_to_l2=system.l1.minter.totalSentToL2() if minted_on_l1 else 0,
+        l2_received=system.l2_minter.totalReceived() if minted_on_l1 else 0,
+        l2_distributed=system.l2_minter.totalDistributed() if minted_on_l1 else 0,
         l1_start=system.chains.l1.block_number + 1,
         l2_start=system.chains.l2.block_number + 1,
         **_supplies_and_counters(system),
@@ -414,19 +445,26 @@ def _supply_conserved(system: System, r: _Reading, settled: bool) -> str:
     in_flight_in = r.deposited - r.minted_l2
     in_flight_out = r.burned_l2 - r.released - r.shortfall
     _require(in_flight_out >= 0, f"inv3: more paid out on L1 than burned on L2 ({-in_flight_out})")
+    if l1_minting(system):
+        counted = system.l1.minter.totalSentToL2() - base.l1_sent_to_l2
+        _require(
+            counted == s.l1_sent_to_l2,
+            f"inv3: L1 Minter.totalSentToL2 grew by {counted}, RoundRewardsSent events sum to {s.l1_sent_to_l2}",
+        )
+    l1_inflation = s.l1_inflation + s.l1_sent_to_l2
     initial = base.l1_supply + base.l2_supply - base.escrow_balance
     burned = s.l1_minter_burned + s.l2_minter_burned
     now = s.l1_supply + s.l2_supply - s.escrow_balance + in_flight_in + in_flight_out
-    expected = initial + s.l1_inflation + s.l2_inflation - burned
+    expected = initial + l1_inflation + s.l2_inflation - burned
     _require(
         now == expected,
         f"inv3: L1 {s.l1_supply} + L2 {s.l2_supply} - escrow {s.escrow_balance} + in flight "
         f"{in_flight_in}/{in_flight_out} = {now} != initial {initial} + inflation "
-        f"{s.l1_inflation} (L1) + {s.l2_inflation} (L2) - burned {burned}",
+        f"{l1_inflation} (L1) + {s.l2_inflation} (L2) - burned {burned}",
     )
     _require(
-        s.l1_supply == base.l1_supply + s.l1_inflation + r.shortfall - s.l1_minter_burned,
-        f"inv3: L1 supply {s.l1_supply} != {base.l1_supply} + L1 inflation {s.l1_inflation} + shortfall "
+        s.l1_supply == base.l1_supply + l1_inflation + r.shortfall - s.l1_minter_burned,
+        f"inv3: L1 supply {s.l1_supply} != {base.l1_supply} + L1 inflation {l1_inflation} + shortfall "
         f"minted {r.shortfall} - burned {s.l1_minter_burned}",
     )
     _require(
@@ -485,6 +523,42 @@ def _finalized_once(system: System, r: _Reading, settled: bool) -> str:
     )
 
 
+def _l1_minted_rewards(system: System, r: _Reading, settled: bool) -> str:
+    """Invariant 6 (L1 minting): what the L2 Minter received from the L1 Minter is distributed, available in the
+    current L2 round or undistributed, to the wei; it received only what the L1 Minter sent (all of it once
+    everything is relayed); and the L1 gateway minted nothing."""
+    s, base, minter = r.s, r.base, system.l2_minter
+    received, distributed = minter.totalReceived(), minter.totalDistributed()
+    available, undistributed = minter.available(), minter.undistributed()
+    _require(
+        received == distributed + available + undistributed,
+        f"inv6: L2 Minter received {received} != distributed {distributed} + available {available} + "
+        f"undistributed {undistributed}",
+    )
+    for name, counted, events in (
+        ("totalReceived", received - base.l2_received, s.l2_received),
+        ("totalDistributed", distributed - base.l2_distributed, s.l2_distributed),
+    ):
+        _require(counted == events, f"inv6: L2 Minter.{name} grew by {counted}, its events sum to {events}")
+    _require(
+        s.l2_received <= s.l1_sent_to_l2,
+        f"inv6: L2 Minter received {s.l2_received}, more than the L1 Minter sent ({s.l1_sent_to_l2})",
+    )
+    _require(
+        not settled or s.l2_received == s.l1_sent_to_l2,
+        f"inv6: {s.l1_sent_to_l2 - s.l2_received} sent by the L1 Minter has not arrived after relaying everything",
+    )
+    _require(
+        r.shortfall == 0 and not s.l1_delegate_mints,
+        f"inv6: the L1 gateway minted {r.shortfall}; L1 Minter delegate mints {dict(s.l1_delegate_mints)}",
+    )
+    return (
+        f"sent {lpt(s.l1_sent_to_l2)}, received {lpt(s.l2_received)} = distributed {lpt(s.l2_distributed)} + "
+        f"available {lpt(available)} + undistributed {lpt(undistributed)} (since the baseline); L1 gateway minted "
+        "nothing"
+    )
+
+
 def _simulator(system: System) -> ArbitrumSimulator:
     """The system's Arbitrum simulator: the ledger reads its Inbox, Outbox and ArbRetryableTx."""
     if system.sim is None:
@@ -527,7 +601,8 @@ BRIDGE_INVARIANTS = (
 
 
 def bridge_checks(system: System, base: Baseline, *, settled: bool = False) -> tuple[Snapshot, list[Check]]:
-    """Invariants 1, 2, 3 and 5 on chain, each reported as a :class:`Check`; returns the snapshot read too.
+    """Invariants 1, 2, 3 and 5 (and 6 with L1 minting) on chain, each reported as a :class:`Check`; returns the
+    snapshot read too.
 
     Counters are compared as increases over ``base`` (the set-up may have used the bridge), events are those
     emitted since ``base``. ``settled``: every message has been relayed (the end of a story), so nothing may be in
@@ -544,7 +619,10 @@ def bridge_checks(system: System, base: Baseline, *, settled: bool = False) -> t
         burned_l2=s.l2_burned - base.l2_burned,
     )
     checks = []
-    for name, invariant in BRIDGE_INVARIANTS:
+    invariants = list(BRIDGE_INVARIANTS)
+    if l1_minting(system):
+        invariants.append((L1_MINTED_REWARDS, _l1_minted_rewards))
+    for name, invariant in invariants:
         try:
             checks.append(Check(name, True, invariant(system, reading, settled)))
         except InvariantViolation as violation:

@@ -165,3 +165,26 @@ def test_cli_modules_import_nothing_heavy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--rounds-per-l1-round", "3"], "Error: --rounds-per-l1-round applies to --inflation l1 only"),
+        (
+            ["--inflation", "l2", "--rounds-per-l1-round", "3"],
+            "Error: --rounds-per-l1-round applies to --inflation l1 only",
+        ),
+        (["--inflation", "l3"], "Error: Invalid value for '--inflation': 'l3' is not one of 'l2', 'l1'."),
+        (
+            ["--inflation", "l1", "--rounds-per-l1-round", "0"],
+            "Error: Invalid value for '--rounds-per-l1-round': 0 is not in the range x>=1.",
+        ),
+    ],
+)
+def test_deploy_refuses_a_wrong_inflation_mode_in_one_line_before_connecting(args, message):
+    from ape_livepeer_migration._cli import cli
+
+    result = CliRunner().invoke(cli, ["deploy", "--account", "test:0", *args], obj={"pair": "no-such-pair"})
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == message

@@ -18,6 +18,7 @@ def test_deploy_again_sends_nothing(run, world, nonces):
     data = json.loads(result.output)
     assert data["steps"] == {"simulator": "skipped", "system": "skipped"}
     assert set(data["addresses"]) >= {"l1_migrator", "l2_migrator", "l2_bonding_manager"}
+    assert data["inflation"] == {"mode": "l2", "rounds_per_l1_round": None}
     assert nonces(world.governor, world.operator) == before
 
 
@@ -163,13 +164,28 @@ def test_status_json_of_a_migrated_orchestrator_and_a_delegator(run, world):
     assert d1["l1"]["stake_wei"] == str(600 * LPT) and d1["l1"]["delegate"] == world.o1.address
     assert d1["lpt_wei"]["l1"] == str(9_400 * LPT) and d1["lpt_wei"]["l2"] == "0"
     assert d1["messages"] == []
+    assert d1["minting"] == {"mode": "l2", "rounds_per_l1_round": None}
 
 
 def test_status_table(run, world):
     result = run("status", world.d1.address)
     assert result.exit_code == 0
     assert "600" in result.output and world.o1.address in result.output
-    assert "No cross-chain messages in flight." in result.output
+    assert result.output.splitlines()[-1] == "No cross-chain messages in flight."  # L2 minting adds no line
+
+
+def test_report_stake_is_refused_with_l2_minting(run, book, world, nonces):
+    before = nonces(world.operator)
+    result = run("report-stake", "--account", "test:9", "--yes")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: the system of {book} mints its rewards on L2: it has no stake oracle to report to "
+        "(deploy --inflation l1)"
+    ]
+    assert json.loads(run("report-stake", "--account", "test:9", "--yes", "--json").output) == {
+        "error": result.output.splitlines()[0].removeprefix("Error: ")
+    }
+    assert nonces(world.operator) == before
 
 
 @pytest.mark.parametrize("address", ["0x123", "0x" + "g" * 40, "0x" + "00" * 20])

@@ -8,6 +8,7 @@ import pytest
 from shared import LPT, MAX_UINT
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
+from ape_livepeer_migration.bridge.oracle import report_l2_stake
 from ape_livepeer_migration.bridge.system import System, deploy_system
 from ape_livepeer_migration.chains.pair import TwoChains
 from ape_livepeer_migration.testing.actors import Cast, register_orchestrator
@@ -19,6 +20,10 @@ ROUND_LENGTH = 40
 UNBONDING_PERIOD = 2
 #: Challenge period of L2 -> L1 messages, in L1 blocks.
 CONFIRM_PERIOD_BLOCKS = 10
+#: With L1 minting: L2 rounds per L1 round.
+ROUNDS_PER_L1_ROUND = 2
+#: With L1 minting: ETH in the L1 Minter's budget for the retryables of the rounds' rewards.
+GAS_BUDGET = 10**18
 GENESIS = 10_000 * LPT
 
 
@@ -48,9 +53,22 @@ def world(two_chains, accounts):
     return _deploy_world(two_chains, accounts)
 
 
-def _deploy_world(two_chains, accounts) -> World:
+@pytest.fixture
+def l1_minting_world(two_chains, accounts, world):
+    """The world with rewards minted on L1 (:func:`_deploy_world` with ``inflation="l1"``), deployed for one test on
+    the package world's simulator and undone after it."""
+    with two_chains.isolated():
+        yield _deploy_world(two_chains, accounts, inflation="l1", sim=world.system.sim)
+
+
+def _deploy_world(two_chains, accounts, inflation: str = "l2", sim=None) -> World:
     """Two active L1 orchestrators (10% and 5% reward cut), four delegators split between them, one reward each;
-    both layers' rounds initialized. The baseline is taken after the set-up."""
+    both layers' rounds initialized. The baseline is taken after the set-up.
+
+    With ``inflation`` ``"l1"`` L1 ``reward()`` refuses (every round's rewards are minted for L2 when it starts), so
+    the orchestrators call none; the simulator's operator is the L2 stake oracle's reporter and, after the set-up's
+    rounds, reports once and funds the L1 Minter's gas budget: the current L1 round's mint waits for anyone to send
+    it."""
     cast = Cast(
         governor=accounts[0],
         operator=accounts[9],
@@ -60,7 +78,15 @@ def _deploy_world(two_chains, accounts) -> World:
     )
     governor, orchestrators, delegators = cast.governor, cast.orchestrators, cast.delegators
     params = {"round_length": ROUND_LENGTH, "unbonding_period": UNBONDING_PERIOD}
-    sim = sim_api.deploy_simulator(two_chains, cast.operator, confirm_period_blocks=CONFIRM_PERIOD_BLOCKS)
+    minting = {}
+    if inflation == "l1":  # the L1 round is ROUNDS_PER_L1_ROUND L2 rounds
+        minting = {
+            "inflation": "l1",
+            "rounds_per_l1_round": ROUNDS_PER_L1_ROUND,
+            "stake_reporter": cast.operator.address,
+        }
+    if sim is None:
+        sim = sim_api.deploy_simulator(two_chains, cast.operator, confirm_period_blocks=CONFIRM_PERIOD_BLOCKS)
     system = deploy_system(
         two_chains,
         governor,
@@ -68,6 +94,7 @@ def _deploy_world(two_chains, accounts) -> World:
         genesis={a.address: GENESIS for a in (*orchestrators, *delegators)},
         l1_params=params,
         l2_params=params,
+        **minting,
     )
     bm = system.l1.bonding_manager
     for a in (*orchestrators, *delegators):
@@ -82,6 +109,10 @@ def _deploy_world(two_chains, accounts) -> World:
     for i, d in enumerate(delegators):
         bm.bond((500 + 100 * i) * LPT, orchestrators[i % 2], sender=d)
     next_rounds(system)
-    for o in orchestrators:
-        bm.reward(sender=o)
+    if inflation == "l2":
+        for o in orchestrators:
+            bm.reward(sender=o)
+    else:  # after the set-up's rounds, whose mints wait (no report yet): nothing is in flight at the baseline
+        system.l1.minter.fundGasBudget(value=GAS_BUDGET, sender=cast.operator)
+        report_l2_stake(system, cast.operator)
     return World(system, cast, baseline(system))

@@ -18,9 +18,16 @@ be refused. After every step the invariants are checked on chain (``check_bridge
    rewards, and nobody's L2 delegation changes in a step that is not theirs (someone else's migration);
 5. every cross-chain message finalizes at most once.
 
+It runs in both monetary designs (the test is parametrized): rewards minted on L2 (governance switches L1 inflation
+off at some step), and rewards minted on L1 (``deploy --inflation l1``: each L1 round's initialization mints its
+rewards and sends them to the L2 Minter, L1 ``reward()`` refuses, L2 ``reward()`` hands out and mints nothing, the
+relayer keeps the L2 stake report on L1 fresh, and rules report the stake and send a round's deferred mint), where
+invariant 6 is checked too: the rewards received on L2 are distributed, available or undistributed, and the L1
+gateway mints nothing.
+
 Budgets (``LIVEPEER_FUZZ_PROFILE``):
 
-* ``ci`` (default): 10 sequences of at most 25 steps, derandomized;
+* ``ci`` (default): 10 sequences of at most 25 steps with L2 minting, 5 with L1 minting, derandomized;
 * ``long``: 200 sequences of at most 20 steps, random; run it on its own, e.g.
   ``LIVEPEER_FUZZ_PROFILE=long PYTHONPATH=$PWD pytest tests/fuzz -n 0 -q`` (tens of minutes).
 
@@ -38,6 +45,7 @@ import tempfile
 import time
 from collections import Counter
 
+import pytest
 from ape import project
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
@@ -55,12 +63,19 @@ from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.bridge.codec import Kind
 from ape_livepeer_migration.bridge.gas import RetryableGasParams
 from ape_livepeer_migration.bridge.migration import migrate, migrate_unbonding_locks
+from ape_livepeer_migration.bridge.oracle import report_l2_stake
 from ape_livepeer_migration.bridge.system import switch_l1_inflation_off
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, deposit_gas_params
 from ape_livepeer_migration.relayer.core import Relayer
 from ape_livepeer_migration.relayer.journal import Status
 from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
-from ape_livepeer_migration.testing.invariants import InvariantViolation, check_bridge_invariants, check_stake_invariant
+from ape_livepeer_migration.relayer.stake_reports import OracleReports
+from ape_livepeer_migration.testing.invariants import (
+    InvariantViolation,
+    check_bridge_invariants,
+    check_stake_invariant,
+    l1_minting,
+)
 from ape_livepeer_migration.testing.reverts import reverts
 from ape_livepeer_migration.testing.rounds import initialize_rounds, next_rounds
 
@@ -70,6 +85,8 @@ PROFILES = {
     "ci": {"max_examples": 10, "stateful_step_count": 25, "derandomize": True},
     "long": {"max_examples": 200, "stateful_step_count": 20, "derandomize": False},
 }
+#: Sequences per profile with L1 minting: the CI run keeps the suite's time budget by running half as many.
+L1_MINTING_EXAMPLES = {"ci": 5, "long": 200}
 PROFILE = os.environ.get("LIVEPEER_FUZZ_PROFILE", "ci")
 if PROFILE not in PROFILES:
     raise ValueError(f"LIVEPEER_FUZZ_PROFILE={PROFILE!r}: choose one of {', '.join(PROFILES)}")
@@ -91,11 +108,12 @@ class MigrationMachine(RuleBasedStateMachine):
         self.w = world.cast
         self.s = world.system
         self.base = world.base
+        self.minted_on_l1 = l1_minting(self.s)
         self.snapshot = self.s.chains.snapshot()
         self.journal_dir = tempfile.mkdtemp(prefix="livepeer-fuzz-")
         self.journal = os.path.join(self.journal_dir, "relay.db")
-        self.relayer = Relayer.open(SimulatorBackend(self.s.sim), self.journal)
-        self.switched = False
+        self.relayer = self._open_relayer()
+        self.switched = self.minted_on_l1  # with L1 minting L1 reward() refuses from the start
         self.l1_locks: dict[str, list[int]] = {}
         self.l2_locks: dict[str, list[int]] = {}
         self.l2_bonded_in: Counter = Counter()  # LPT each account bonded on L2 from its own wallet
@@ -114,6 +132,11 @@ class MigrationMachine(RuleBasedStateMachine):
             print(f"sequence {STATS['sequences']} done, {actions} actions so far", flush=True)
 
     # ------------------------------------------------------------------ helpers
+
+    def _open_relayer(self) -> Relayer:
+        """The relayer on this machine's journal; with L1 minting it reports the L2 stake as the operator."""
+        reports = OracleReports(self.s, self.w.operator) if self.minted_on_l1 else None
+        return Relayer.open(SimulatorBackend(self.s.sim), self.journal, stake_reports=reports)
 
     def _pick(self, items, index):
         items = list(items)
@@ -256,7 +279,11 @@ class MigrationMachine(RuleBasedStateMachine):
         round_ = self.s.l1.rounds.currentRound()
         if not bm.isActiveTranscoder(o.address) or bm.getTranscoder(o.address).lastRewardRound == round_:
             return
-        if self.switched:
+        if self.minted_on_l1:
+            with reverts(project.L1InflationMinter.RewardsMintedForL2):
+                bm.reward(sender=o)
+            self._did("l1_reward_refused")
+        elif self.switched:
             with reverts(project.Minter.NotMintingDelegate, account=bm.address):
                 bm.reward(sender=o)
             self._did("l1_reward_refused")
@@ -272,13 +299,38 @@ class MigrationMachine(RuleBasedStateMachine):
         next_rounds(self.s)
         self._did("new_round")
 
-    @precondition(lambda self: not self.switched)
+    @precondition(lambda self: not self.switched)  # never with L1 minting
     @rule()
     def switch_l1_inflation(self):
         initialize_rounds(self.s)
         switch_l1_inflation_off(self.s, self.w.governor)
         self.switched = True
         self._did("switch_l1_inflation")
+
+    @precondition(lambda self: self.minted_on_l1)
+    @rule()
+    def report_stake(self):
+        """A reporter sends the L2 staked supply to L1 (refused when no L2 block came since the last report)."""
+        oracle = self.s.l1.stake_oracle
+        if self.s.chains.l2.block_number <= oracle.lastL2Block():
+            return
+        report_l2_stake(self.s, self.w.operator)
+        assert oracle.stakedSupply() == self.s.l2_bonding_manager.getTotalBonded() and oracle.isFresh()
+        self._did("report_stake")
+
+    @precondition(lambda self: self.minted_on_l1)
+    @rule()
+    def mint_deferred_round(self):
+        """Anyone sends the current L1 round's mint that waited at its initialization, once nothing blocks it."""
+        minter, rounds = self.s.l1.minter, self.s.l1.rounds
+        initialize_rounds(self.s, ("l1",))
+        if minter.pendingRound() != rounds.currentRound() or minter.mintBlocker() != 0:
+            return
+        sent = minter.totalSentToL2()
+        minter.mintRound(sender=self.w.outsider)
+        assert minter.pendingRound() == 0 and minter.lastMintedRound() == rounds.currentRound()
+        assert minter.totalSentToL2() >= sent
+        self._did("mint_deferred_round")
 
     # ------------------------------------------------------------------ migration
 
@@ -430,7 +482,7 @@ class MigrationMachine(RuleBasedStateMachine):
 
     @rule()
     def restart_relayer(self):
-        self.relayer = Relayer.open(SimulatorBackend(self.s.sim), self.journal)
+        self.relayer = self._open_relayer()
         self._did("restart_relayer")
 
     @rule(i=PICK)
@@ -560,9 +612,14 @@ class MigrationMachine(RuleBasedStateMachine):
         if not bm.isActiveTranscoder(o) or bm.getTranscoder(o).lastRewardRound == round_:
             return
         supply = self.s.l2_token.totalSupply()
+        minter = self.s.l2_minter
+        distributed = minter.totalDistributed() if self.minted_on_l1 else 0
         bm.reward(sender=o)
         assert bm.getTranscoder(o).lastRewardRound == round_
-        assert self.s.l2_token.totalSupply() > supply
+        if self.minted_on_l1:  # handed out of what L1 sent: nothing minted
+            assert self.s.l2_token.totalSupply() == supply and minter.totalDistributed() >= distributed
+        else:
+            assert self.s.l2_token.totalSupply() > supply
         self._did("l2_reward")
 
     # ------------------------------------------------------------------ invariants, after every step
@@ -588,7 +645,7 @@ class MigrationMachine(RuleBasedStateMachine):
         for p in self.w.people:
             locked = sum(bm.getDelegatorUnbondingLock(p.address, k)[0] for k in self.l2_locks.get(p.address, []))
             holdings[p.address] = self._l2_stake(p.address, round_) + locked + parked[p.address]
-        check_stake_invariant(holdings, migrated, self.l2_bonded_in, self.l2_withdrawn, snapshot.l2_inflation)
+        check_stake_invariant(holdings, migrated, self.l2_bonded_in, self.l2_withdrawn, snapshot.l2_rewards)
 
         # The L2 delegators of migrations finalized in this step may change, and the step's actor; nobody else.
         finalized_now = {m[2] for m in snapshot.migrations_finalized if m[4] >= self.l2_scan_from}
@@ -618,16 +675,24 @@ REQUIRED = (
     "switch_l1_inflation",
     "restart_relayer",
 )
+#: What a long run with L1 minting must have done at least once, instead of switching L1 inflation off.
+REQUIRED_L1_MINTING = (*(action for action in REQUIRED if action != "switch_l1_inflation"), "report_stake", "l2_reward")
 
 
-def test_migration_invariants(world, chains):
-    """The invariants hold after every step of random sequences over both chains (budget: see the docstring)."""
+@pytest.mark.parametrize("inflation", ["l2", "l1"])
+def test_migration_invariants(inflation, request, chains):
+    """The invariants hold after every step of random sequences over both chains, with rewards minted on L2 or on
+    L1 (budget: see the docstring)."""
+    world = request.getfixturevalue("world" if inflation == "l2" else "l1_minting_world")
+    profile = dict(PROFILES[PROFILE])
+    if inflation == "l1":
+        profile["max_examples"] = L1_MINTING_EXAMPLES[PROFILE]
     STATS.clear()
     started = time.monotonic()
     run_state_machine_as_test(
         lambda: MigrationMachine(world),
         settings=settings(
-            **PROFILES[PROFILE],
+            **profile,
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),
@@ -635,6 +700,10 @@ def test_migration_invariants(world, chains):
         ),
     )
     migrations = sum(n for action, n in STATS.items() if action.startswith("migrate_"))
-    print(f"\nfuzz profile {PROFILE}: {time.monotonic() - started:.1f}s, actions {dict(sorted(STATS.items()))}")
-    missing = [action for action in REQUIRED if not STATS[action]] if PROFILE == "long" else []
+    print(
+        f"\nfuzz profile {PROFILE}, {inflation} minting: {time.monotonic() - started:.1f}s, "
+        f"actions {dict(sorted(STATS.items()))}"
+    )
+    required = REQUIRED if inflation == "l2" else REQUIRED_L1_MINTING
+    missing = [action for action in required if not STATS[action]] if PROFILE == "long" else []
     assert not missing and migrations, f"the run never did {missing or 'a migration'}: {dict(STATS)}"

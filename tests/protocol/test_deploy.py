@@ -6,7 +6,12 @@ import pytest
 from shared import ROUND_LENGTH
 
 from ape_livepeer_migration.exceptions import InputError
-from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS, deploy_l1_protocol
+from ape_livepeer_migration.protocol.deploy import (
+    DEFAULT_PARAMS,
+    DEFAULT_ROUNDS_PER_L1_ROUND,
+    deploy_l1_protocol,
+    inflation_mode,
+)
 
 
 def test_wiring_and_parameters(chains, protocol, roles):
@@ -42,3 +47,31 @@ def test_without_genesis_or_broker_nothing_is_minted(chains, roles):
 def test_unknown_parameter_is_rejected(chains, roles):
     with chains.l1, pytest.raises(InputError, match="round_lenght"):
         deploy_l1_protocol(roles.governor, round_lenght=10)
+
+
+@pytest.mark.parametrize(
+    "mode,rounds,expected",
+    [
+        ("l2", None, ("l2", None)),
+        ("l1", None, ("l1", DEFAULT_ROUNDS_PER_L1_ROUND)),
+        ("l1", 1, ("l1", 1)),
+        ("l1", 30, ("l1", 30)),
+    ],
+)
+def test_inflation_mode_defaults_the_rounds_per_l1_round_of_l1_minting(mode, rounds, expected):
+    assert tuple(inflation_mode(mode, rounds)) == expected
+
+
+@pytest.mark.parametrize(
+    "mode,rounds,message",
+    [
+        ("l3", None, "unknown inflation mode 'l3': choose l2 or l1"),
+        ("l2", 7, "rounds per L1 round apply to L1 minting (inflation l1) only"),
+        ("l1", 0, "rounds per L1 round must be between 1 and 1000, not 0"),
+        ("l1", 1001, "rounds per L1 round must be between 1 and 1000, not 1001"),
+    ],
+)
+def test_inflation_mode_refuses_in_one_line(mode, rounds, message):
+    with pytest.raises(InputError) as refused:
+        inflation_mode(mode, rounds)
+    assert str(refused.value) == message

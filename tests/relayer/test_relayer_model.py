@@ -355,6 +355,43 @@ def test_an_l2_to_l1_error_does_not_hold_back_deliveries(tmp_path):
     assert relayer.status(Direction.L2_TO_L1) == []
 
 
+class StakeReportsModel:
+    """Stake reports whose figure is due when ``due`` says so; ``fails`` makes a report raise (a node error)."""
+
+    def __init__(self, due: list[bool], fails: bool = False):
+        self.due, self.fails, self.sent = due, fails, []
+
+    def report_if_due(self) -> int | None:
+        if not self.due.pop(0):
+            return None
+        if self.fails:
+            raise ConnectionError("L1 node went away")
+        self.sent.append(1_000 + len(self.sent))
+        return self.sent[-1]
+
+
+def test_a_pass_reports_the_stake_when_due_and_is_idle_only_without_a_report(tmp_path):
+    reports = StakeReportsModel([True, False, True, False])
+    relayer = Relayer.open(ModelBackend(ModelChains()), tmp_path / "relay.db", stake_reports=reports)
+    assert relayer.relay_once().stake_reported == 1_000
+    quiet = relayer.relay_once()
+    assert quiet.stake_reported is None and quiet.idle
+    again = relayer.relay_once()
+    assert again.stake_reported == 1_001 and not again.idle
+    assert relayer.relay_once().idle and reports.sent == [1_000, 1_001]
+
+
+def test_a_failed_stake_report_is_raised_after_both_directions_ran(tmp_path):
+    chains = scenario()
+    relayer = Relayer.open(
+        ModelBackend(chains), tmp_path / "relay.db", fast_forward=True, stake_reports=StakeReportsModel([True], True)
+    )
+    with pytest.raises(ConnectionError, match="L1 node"):
+        relayer.relay_once()
+    assert [r.status for r in relayer.status(Direction.L2_TO_L1)] == [Status.DONE] * 4
+    assert sorted(chains.deliveries) == [0, 1, 2, 3]
+
+
 def test_a_refused_submission_inside_a_batch_is_sent_again_alone_and_the_rest_go_on(tmp_path):
     """The node refuses every submission after the first of a batch: each refused one is sent
     again on its own (and delivered), in message order,

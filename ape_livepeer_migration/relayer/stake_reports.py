@@ -1,0 +1,48 @@
+"""The relayer's stake reports: with L1 minting, the L2 staked supply sent to the L1 stake oracle when the figure
+there has grown old.
+
+The L1 Minter of an L1-minting system takes the oracle's figure only while it is fresh (``maxReportAge``); on a real
+network governance-set reporters keep it so. On the local and fork pairs the relayer plays that part, as the
+simulator's operator (a reporter by deployment): :class:`OracleReports` reports when the oracle holds no figure yet
+or its figure is at least ``after`` seconds old (by default half of ``maxReportAge``, so that one missed pass does
+not let it go stale).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI
+
+    from ape_livepeer_migration.bridge.system import System
+
+
+class OracleReports:
+    """:class:`~ape_livepeer_migration.relayer.core.StakeReports` of ``system``'s L2 stake oracle, sent by
+    ``reporter`` (one of the oracle's reporters)."""
+
+    def __init__(self, system: System, reporter: AccountAPI, after: int | None = None):
+        self.system = system
+        self.reporter = reporter
+        self.after = after
+
+    def due(self) -> bool:
+        """Whether the oracle holds no figure yet, or one at least ``after`` seconds old; never while the L2 has
+        no block after the reported one (the oracle refuses a reading that is not newer)."""
+        oracle = self.system.l1.stake_oracle
+        last = oracle.lastL2Block()
+        if self.system.chains.l2.block_number <= last:
+            return False
+        if last == 0:
+            return True
+        after = self.after if self.after is not None else oracle.maxReportAge() // 2
+        return oracle.reportAge() >= after
+
+    def report_if_due(self) -> int | None:
+        from ape_livepeer_migration.bridge.oracle import report_l2_stake
+
+        if not self.due():
+            return None
+        report_l2_stake(self.system, self.reporter)
+        return self.system.l1.stake_oracle.stakedSupply()

@@ -1,0 +1,97 @@
+"""Where the system mints its rewards, and the L2 stake report that L1 minting needs.
+
+In the ``"l2"`` mode the L2 Minter mints each L2 round's rewards. In the ``"l1"`` mode the L1 Minter mints a whole
+L1 round's rewards when that round is initialized, from an inflation rate that counts the stake on both layers: the
+L2 part is the staked supply an oracle last reported to L1 (:func:`report_stake`, by an account governance made a
+reporter); the L2 Minter hands what arrives out over the L2 rounds of the L1 round.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ape_livepeer_migration.exceptions import LivepeerError
+from ape_livepeer_migration.session.preflight import Call
+from ape_livepeer_migration.session.results import MintingStatus, SentTransaction
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI
+
+    from ape_livepeer_migration.bridge.oracle import StakeReading
+    from ape_livepeer_migration.session.deployment import Deployment
+    from ape_livepeer_migration.session.preflight import Preflight
+
+
+#: Why the current L1 round's mint waits, by the L1InflationMinter's ``MintBlocker``.
+MINT_BLOCKERS = (
+    "nothing blocks it now: anyone sends it with mintRound()",
+    "the L2 stake report is stale",
+    "the gas budget is short",
+    "the L1 gateway is paused",
+)
+
+
+def minting_status(deployment: Deployment) -> MintingStatus:
+    """The recorded mode; in the ``"l1"`` mode also the stake oracle's last report (its age, whether the L1 Minter
+    still takes it), what the L2 Minter hands out in the current L2 round, and why the current L1 round's mint waits
+    when it does."""
+    inflation = deployment.inflation
+    if inflation.mode != "l1":
+        return MintingStatus(inflation)
+    system = deployment.system
+    oracle, minter = system.l1.stake_oracle, system.l2_minter
+    reported = oracle.lastL2Block() != 0
+    l1_minter, l1_round = system.l1.minter, system.l1.rounds.currentRound()
+    waits = None
+    if l1_minter.pendingRound() == l1_round != 0:
+        waits = MINT_BLOCKERS[int(l1_minter.mintBlocker())]
+    return MintingStatus(
+        inflation,
+        reported_stake=oracle.stakedSupply() if reported else None,
+        report_age=oracle.reportAge() if reported else None,
+        max_report_age=oracle.maxReportAge(),
+        report_fresh=bool(oracle.isFresh()),
+        l2_round=system.l2_rounds.currentRound(),
+        available=minter.available(),
+        undistributed=minter.undistributed(),
+        l1_round=l1_round,
+        l1_mint_waits=waits,
+    )
+
+
+def check_stake_report(deployment: Deployment, preflight: Preflight, address: str) -> StakeReading:
+    """Refuse a report of the L2 staked supply to L1 by ``address`` that cannot succeed: a system that mints on L2
+    (it has no stake oracle), an account that is not a reporter, a reading the oracle would refuse (an L2 block not
+    after the reported one, a timestamp after L1's), too little ETH for the L1 gas. Returns the reading a report
+    sends now; sends nothing."""
+    from ape_livepeer_migration.bridge.oracle import read_l2_stake
+
+    system = deployment.system
+    oracle = system.l1.stake_oracle
+    if oracle is None:
+        raise LivepeerError(
+            f"the system of {deployment.book.path} mints its rewards on L2: it has no stake oracle to report to "
+            "(deploy --inflation l1)"
+        )
+    if not oracle.isReporter(address):
+        raise LivepeerError(f"{address} is not a reporter of the L2 stake oracle {oracle.address}: governance adds one")
+    reading = read_l2_stake(system)
+    args = (reading.staked_supply, reading.l2_block, reading.l2_timestamp)
+    preflight.require_gas("l1", address, "the stake report", [Call(oracle, "report", args)])
+    return reading
+
+
+def report_stake(deployment: Deployment, preflight: Preflight, account: AccountAPI) -> SentTransaction:
+    """Report the L2 staked supply to the L1 stake oracle as ``account`` (a reporter), after
+    :func:`check_stake_report`; the transaction's details are what the oracle accepted."""
+    from ape_livepeer_migration.bridge.oracle import report_l2_stake
+
+    check_stake_report(deployment, preflight, account.address)
+    receipt = report_l2_stake(deployment.system, account)
+    oracle = deployment.system.l1.stake_oracle
+    return SentTransaction(
+        "l1",
+        receipt.txn_hash,
+        receipt.gas_used,
+        {"staked_supply": oracle.stakedSupply(), "l2_block": oracle.lastL2Block()},
+    )

@@ -1,0 +1,129 @@
+"""The L1-minting mode from the command line: deploy --inflation l1, status's minting line, report-stake, and the
+relayer's stake reports. The module's system is deployed in that mode (``world`` below replaces the package's)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ape_livepeer_migration.session.livepeer import Livepeer
+from ape_livepeer_migration.testing.actors import Cast
+from ape_livepeer_migration.testing.rounds import next_round
+
+from .conftest import LPT, ROUND_LENGTH
+
+ROUNDS_PER_L1_ROUND = 3
+
+
+@pytest.fixture(scope="module")
+def world(two_chains, accounts, module_book) -> Cast:
+    """A system that mints its rewards on L1, deployed once for the module (and undone after it); the simulator's
+    operator is the stake oracle's reporter; o1 holds 10,000 L1 LPT."""
+    with two_chains.isolated():
+        w = Cast.of(accounts)
+        Livepeer.open(two_chains, module_book).deploy(
+            w.governor,
+            operator=w.operator,
+            genesis={w.o1.address: 10_000 * LPT},
+            params={"round_length": ROUND_LENGTH},
+            inflation="l1",
+            rounds_per_l1_round=ROUNDS_PER_L1_ROUND,
+        )
+        yield w
+
+
+def test_deploy_records_and_shows_l1_minting(run, book):
+    data = json.loads(run("deploy", "--account", "test:0", "--json").output)
+    assert data["inflation"] == {"mode": "l1", "rounds_per_l1_round": ROUNDS_PER_L1_ROUND}
+    assert "l1_stake_oracle" in data["addresses"] and "l1_supply_reporter" not in data["addresses"]
+    assert json.loads(book.read_text())["entries"]["system"]["value"]["inflation"] == "l1"
+    text = run("deploy", "--account", "test:0").output
+    assert f"rewards minted on L1, {ROUNDS_PER_L1_ROUND} L2 rounds per L1 round" in text
+
+
+def test_deploy_settings_name_the_inflation_options_for_an_existing_deployment(run, world, nonces):
+    before = nonces(world.governor)
+    result = run("deploy", "--account", "test:0", "--inflation", "l1", "--yes")
+    assert result.exit_code == 2
+    assert "--inflation and --rounds-per-l1-round apply to a new deployment (--fresh)" in result.output
+    assert nonces(world.governor) == before
+
+
+def test_status_before_any_stake_report(run, world):
+    minting = json.loads(run("status", world.o1.address, "--json").output)["minting"]
+    assert minting["mode"] == "l1" and minting["rounds_per_l1_round"] == ROUNDS_PER_L1_ROUND
+    assert minting["oracle"] == {
+        "staked_supply_lpt": None,
+        "report_age_s": None,
+        "max_report_age_s": 86_400,
+        "fresh": False,
+    }
+    assert minting["available_this_round_lpt"] == "0"
+    last = run("status", world.o1.address).output.splitlines()[-1]
+    assert last.startswith(f"Rewards minted on L1 ({ROUNDS_PER_L1_ROUND} L2 rounds per L1 round): no L2 stake reported")
+
+
+def test_status_says_why_the_l1_round_mint_waits(run, lp, chains, world):
+    next_round(chains.l1, lp.system.l1.rounds, world.governor)  # no report, no gas budget: the mint waits
+    minting = json.loads(run("status", world.o1.address, "--json").output)["minting"]
+    assert minting["l1_mint_waits"] == "the L2 stake report is stale"
+    assert run("report-stake", "--account", "test:9", "--yes").exit_code == 0
+    minting = json.loads(run("status", world.o1.address, "--json").output)["minting"]
+    assert minting["l1_round"] == lp.system.l1.rounds.currentRound()
+    assert minting["l1_mint_waits"] == "the gas budget is short"
+    assert (
+        run("status", world.o1.address)
+        .output.rstrip()
+        .endswith(f"L1 round {minting['l1_round']}'s mint waits: the gas budget is short.")
+    )
+
+
+def test_report_stake_by_an_account_that_is_not_a_reporter_is_refused(run, lp, world, nonces):
+    before = nonces(world.o1)
+    result = run("report-stake", "--account", "test:2", "--yes")
+    assert result.exit_code == 1
+    oracle = lp.system.l1.stake_oracle.address
+    assert result.output.splitlines() == [
+        f"Error: {world.o1.address} is not a reporter of the L2 stake oracle {oracle}: governance adds one"
+    ]
+    assert "is not a reporter" in json.loads(run("report-stake", "--account", "test:2", "--json").output)["error"]
+    assert nonces(world.o1) == before
+
+
+def test_report_stake_then_status_shows_a_fresh_report(run, lp, world):
+    asked = run("report-stake", "--account", "test:9", input="n\n")
+    assert asked.exit_code == 1 and "Report the L2 staked supply (0 LPT at L2 block" in asked.output
+    assert lp.system.l1.stake_oracle.lastL2Block() == 0
+    sent = json.loads(run("report-stake", "--account", "test:9", "--yes", "--json").output)
+    assert sent["layer"] == "l1" and sent["staked_supply"] == "0" and int(sent["l2_block"]) > 0
+    oracle = json.loads(run("status", world.o1.address, "--json").output)["minting"]["oracle"]
+    assert oracle["staked_supply_lpt"] == "0" and oracle["fresh"] is True and 0 <= oracle["report_age_s"] < 3600
+    assert "L2 stake report" in run("status", world.o1.address).output.splitlines()[-1]
+
+
+def test_relay_reports_the_stake_when_the_oracle_has_none(run, lp):
+    first = run("relay", "--yes")
+    assert first.exit_code == 0, first.output
+    assert "L2 staked supply reported to L1: 0 LPT" in first.output.splitlines()
+    assert lp.system.l1.stake_oracle.lastL2Block() > 0
+    assert run("relay", "--yes").output.splitlines() == ["Nothing to relay."]  # fresh: nothing due
+
+
+def test_status_shows_what_the_l2_round_hands_out(run, lp, chains, world):
+    """A keeper funds the L1 Minter's retryables; with a fresh report the next L1 round mints its rewards and sends
+    them; relayed, the next L2 round offers its part of them."""
+    s = lp.system
+    s.l1.minter.fundGasBudget(value=10**18, sender=world.governor)
+    assert run("relay", "--yes").exit_code == 0  # the first report
+    next_round(chains.l1, s.l1.rounds, world.governor)
+    sent = s.l1.minter.totalSentToL2()
+    assert sent > 0
+    assert "L1->L2 delivered 1 (#0)" in run("relay", "--yes").output
+    next_round(chains.l2, s.l2_rounds, world.governor)
+    minting = json.loads(run("status", world.o1.address, "--json").output)["minting"]
+    available = int(s.l2_minter.available())
+    assert 0 < available <= sent and s.l2_minter.totalReceived() == sent
+    assert minting["l2_round"] == s.l2_rounds.currentRound()
+    assert minting["available_this_round_lpt"] != "0"
+    assert minting["undistributed_lpt"] != "0"  # the rest waits for the L1 round's other L2 rounds
