@@ -12,8 +12,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 ///         BondingManager's total bonded LPT at some L2 block and sends it here with that block's number and time.
 /// @dev A report is refused, not ignored, so that a reporter's tooling sees its mistake: from anyone but a reporter;
 ///      read at or before the L2 block of the accepted report (a replay, or an older reading sent after a newer one);
-///      timestamped in the future or more than `maxReportAge` before this block (stale: L2 time follows L1 time on
-///      Arbitrum); or above the L1 token's total supply. In this mode L1 is the only minter, so every L2 LPT is
+///      timestamped more than `MAX_CLOCK_SKEW` after this block or more than `maxReportAge` before it (stale: L2
+///      time follows L1 time on Arbitrum); or above the L1 token's total supply. In this mode L1 is the only minter, so every L2 LPT is
 ///      backed by escrowed L1 LPT and no staked figure can exceed the L1 total supply. Reports within those bounds
 ///      are trusted: a dishonest reporter can steer inflation only within what the Minter's rate step allows per
 ///      round (one `inflationChange` per L1 round), and governance removes it; a report of a far-future L2 block
@@ -28,6 +28,11 @@ contract L2StakeOracle is Ownable2Step {
     /// @notice Highest `maxReportAge`: the length of Arbitrum's fraud-proof window, beyond which a reading is
     ///         older than anything L1 could have checked itself.
     uint256 public constant MAX_MAX_REPORT_AGE = 7 days;
+    /// @notice How far a reading's L2 timestamp may be ahead of this block's: Arbitrum's sequencer may time an L2
+    ///         block up to an hour past its L1 view (the SequencerInbox's `maxTimeVariation.futureSeconds`, 3600 on
+    ///         Arbitrum One), and an L1 block's time trails the clock by up to a slot, so an honest reading sent at
+    ///         once is often "ahead". Such a reading counts as zero seconds old.
+    uint256 public constant MAX_CLOCK_SKEW = 1 hours;
 
     /// @notice L1 LPT, whose total supply bounds a report.
     IERC20 public immutable token;
@@ -123,8 +128,9 @@ contract L2StakeOracle is Ownable2Step {
         if (!isReporter[msg.sender]) revert NotReporter(msg.sender);
         uint256 last = lastL2Block;
         if (l2Block <= last) revert ReportNotNewer(l2Block, last);
-        if (l2Timestamp > block.timestamp) revert ReportFromFuture(l2Timestamp, block.timestamp);
-        uint256 age = block.timestamp - l2Timestamp;
+        uint256 latest = block.timestamp + MAX_CLOCK_SKEW;
+        if (l2Timestamp > latest) revert ReportFromFuture(l2Timestamp, latest);
+        uint256 age = block.timestamp > l2Timestamp ? block.timestamp - l2Timestamp : 0;
         uint256 maxAge = maxReportAge;
         if (age > maxAge) revert StaleReport(l2Timestamp, age, maxAge);
         uint256 supply = token.totalSupply();

@@ -80,12 +80,15 @@ contract L2StakeOracleTest is TestBase {
         vm.prank(REPORTER);
         vm.expectRevert(abi.encodeWithSelector(L2StakeOracle.StaleReport.selector, old, maxAge + 1, maxAge));
         oracle.report(1, 1, old);
+        uint256 latest = block.timestamp + oracle.MAX_CLOCK_SKEW();
         vm.prank(REPORTER);
-        vm.expectRevert(
-            abi.encodeWithSelector(L2StakeOracle.ReportFromFuture.selector, block.timestamp + 1, block.timestamp)
-        );
-        oracle.report(1, 1, block.timestamp + 1);
+        vm.expectRevert(abi.encodeWithSelector(L2StakeOracle.ReportFromFuture.selector, latest + 1, latest));
+        oracle.report(1, 1, latest + 1);
         _report(1, 1, block.timestamp - maxAge);
+        // an L2 clock ahead of L1's by up to the skew: accepted, zero seconds old
+        _report(2, 2, latest);
+        assertEq(oracle.reportAge(), 0, "ahead counts as fresh now");
+        assertTrue(oracle.isFresh(), "fresh");
     }
 
     function test_extremeValues() public {
@@ -105,8 +108,9 @@ contract L2StakeOracleTest is TestBase {
         vm.prank(REPORTER);
         vm.expectRevert(abi.encodeWithSelector(L2StakeOracle.ReportNotNewer.selector, 0, 3));
         oracle.report(1, 0, block.timestamp);
+        uint256 latest = block.timestamp + oracle.MAX_CLOCK_SKEW();
         vm.prank(REPORTER);
-        vm.expectRevert(abi.encodeWithSelector(L2StakeOracle.ReportFromFuture.selector, max, block.timestamp));
+        vm.expectRevert(abi.encodeWithSelector(L2StakeOracle.ReportFromFuture.selector, max, latest));
         oracle.report(1, max, max);
     }
 
