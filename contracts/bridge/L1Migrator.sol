@@ -8,12 +8,12 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IInbox} from "../arbitrum/IInbox.sol";
 import {L1ArbitrumMessenger} from "../arbitrum/L1ArbitrumMessenger.sol";
 import {BondingManager} from "../l1/BondingManager.sol";
-import {BondingManagerBase} from "../protocol/BondingManagerBase.sol";
 import {IL1LPTGateway} from "./IL1LPTGateway.sol";
 import {IMintingDelegator} from "./IMintingDelegator.sol";
 import {L1Escrow} from "./L1Escrow.sol";
@@ -71,10 +71,11 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
     IMintingDelegator public immutable minter;
     /// @notice The L2Migrator receiving the LPT and the record on L2 (set once the L2 side is deployed).
     address public l2Migrator;
+    // Every migration updates both counters: they share a slot.
     /// @notice Number of migrations sent so far; the last migration's id.
-    uint256 public migrationCount;
+    uint128 public migrationCount;
     /// @notice LPT sent to L2 by all migrations.
-    uint256 public totalMigrated;
+    uint128 public totalMigrated;
     /// @notice LPT of expired migrations returned to L1 delegators, in total.
     uint256 public totalRefunded;
     /// @notice keccak256 of migration `id`'s encoded record until it is refunded (zero: unknown or refunded).
@@ -309,18 +310,19 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
         returns (uint256)
     {
         _checkRequest(l2Delegator, l2Orchestrator, gas);
-        if (!bondingManager.isRegisteredTranscoder(l1Delegator)) {
+        // One call takes the stake and says whether it was an orchestrator's (with its terms); a destination that
+        // its kind does not allow reverts the whole migration below.
+        (uint256 amount, bool orchestrator, uint256 rewardCut, uint256 feeShare) =
+            bondingManager.migrateStake(l1Delegator);
+        if (!orchestrator) {
             _checkDelegatorDestination(l1Delegator, l2Delegator, l2Orchestrator);
-            uint256 stake = bondingManager.migrateStake(l1Delegator);
-            return _send(MigrationCodec.Kind.Delegator, l1Delegator, l2Delegator, l2Orchestrator, stake, 0, 0, gas);
+            return _send(MigrationCodec.Kind.Delegator, l1Delegator, l2Delegator, l2Orchestrator, amount, 0, 0, gas);
         }
         if (l2Delegator != l1Delegator || l2Orchestrator != l2Delegator) {
             revert OrchestratorMustMigrateToItself(l1Delegator, l2Delegator, l2Orchestrator);
         }
-        BondingManagerBase.Transcoder memory t = bondingManager.getTranscoder(l1Delegator);
-        uint256 amount = bondingManager.migrateStake(l1Delegator);
         return _send(
-            MigrationCodec.Kind.Orchestrator, l1Delegator, l2Delegator, l2Delegator, amount, t.rewardCut, t.feeShare, gas
+            MigrationCodec.Kind.Orchestrator, l1Delegator, l2Delegator, l2Delegator, amount, rewardCut, feeShare, gas
         );
     }
 
@@ -363,7 +365,7 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
         L2Gas memory gas
     ) private returns (uint256 id) {
         id = ++migrationCount;
-        totalMigrated += amount;
+        totalMigrated = SafeCast.toUint128(totalMigrated + amount);
         uint256 deadline = block.timestamp + MIGRATION_LIFETIME;
         bytes memory record = MigrationCodec.encode(
             MigrationCodec.Migration(

@@ -48,11 +48,22 @@ contract BondingManager is BondingManagerBase {
     ///         its delegators stay delegated to it, inactive, until they migrate too. Fees stay withdrawable.
     /// @param delegator The migrating delegator.
     /// @return amount The LPT sent to the Migrator.
-    function migrateStake(address delegator) external onlyMigrator returns (uint256 amount) {
+    /// @return orchestrator Whether `delegator` was a registered orchestrator (self-delegated).
+    /// @return rewardCut Its reward cut when it was an orchestrator (zero otherwise).
+    /// @return feeShare Its fee share when it was an orchestrator (zero otherwise).
+    function migrateStake(address delegator)
+        external
+        onlyMigrator
+        returns (uint256 amount, bool orchestrator, uint256 rewardCut, uint256 feeShare)
+    {
         address delegate;
         (amount, delegate) = _removeAllStake(delegator, _initializedRound());
         if (amount == 0) revert NothingToMigrate(delegator);
         emit StakeMigrated(delegator, delegate, amount);
+        if (delegate == delegator) {
+            Transcoder storage t = _transcoders[delegator];
+            (orchestrator, rewardCut, feeShare) = (true, t.rewardCut, t.feeShare);
+        }
         minter.trustedTransferTokens(msg.sender, amount);
     }
 

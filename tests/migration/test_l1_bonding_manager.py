@@ -106,7 +106,7 @@ def test_orchestrator_is_deactivated_and_its_delegators_stay(chains, l1, account
         assert bm.getTranscoder(o1).delegatedAmount == delegated - own
         next_round(chains.l1, l1.rounds)
         assert pending(l1, d2) == d2_stake  # no more rewards through it
-        assert bm.migrateStake(d2, sender=migrator).return_value == d2_stake
+        assert bm.migrateStake(d2, sender=migrator).return_value == (d2_stake, False, 0, 0)
         # and an unregistered orchestrator cannot call reward
         with reverts(BM.NotActiveTranscoder, account=o1.address):
             bm.reward(sender=o1)
