@@ -22,8 +22,9 @@ import {MigrationCodec} from "./MigrationCodec.sol";
 
 /// @title L1Migrator
 /// @notice Moves a delegator's L1 stake to Arbitrum in one L1 transaction: it takes the stake out of the L1
-///         BondingManager (`migrateStake`, no unbonding period), escrows it through the L1 LPT gateway and attaches
-///         a migration record, so that ONE L2 message mints the LPT to the L2Migrator and stakes it there.
+///         BondingManager (`migrateStake`, no unbonding period) straight into the L1 LPT gateway's escrow, and has
+///         the gateway send the deposit's ticket with a migration record (`outboundMigration`), so that ONE L2
+///         message mints the LPT to the L2Migrator and stakes it there.
 /// @dev Binding. Only the L1 account itself chooses its L2 delegator and orchestrator: either in its own
 ///      transaction (`migrate`, `migrateUnbondingLocks`: the stake moved is always `msg.sender`'s), or with an EIP-712
 ///      signature (`migrateWithSignature`) that a relayer submits and pays for. Signatures go through OpenZeppelin's
@@ -62,9 +63,10 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
     BondingManager public immutable bondingManager;
     /// @notice L1 LPT.
     IERC20 public immutable token;
-    /// @notice The L1 LPT gateway that escrows the stake and sends the L2 message.
+    /// @notice The L1 LPT gateway that sends the L2 message (the stake is paid into its escrow directly).
     IL1LPTGateway public immutable gateway;
-    /// @notice The escrow the gateway keeps migrated LPT in (this contract is one of its releasers).
+    /// @notice The escrow the gateway keeps bridged LPT in, paid migrated stake directly (this contract is one of
+    ///         its releasers).
     L1Escrow public immutable escrow;
     /// @notice The L1 Minter, which mints what the escrow lacks for a refund (this contract is one of its minting
     ///         delegates), as the gateway does for withdrawals.
@@ -246,10 +248,7 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
                 if (lockIds[j] == lockIds[i]) revert DuplicateUnbondingLock(lockIds[i]);
             }
         }
-        uint256 amount;
-        for (uint256 i; i < lockIds.length; ++i) {
-            amount += bondingManager.migrateUnbondingLock(msg.sender, lockIds[i]);
-        }
+        uint256 amount = bondingManager.migrateUnbondingLocks(msg.sender, lockIds, address(escrow));
         return _send(MigrationCodec.Kind.UnbondingLocks, msg.sender, l2Delegator, l2Orchestrator, amount, 0, 0, gas);
     }
 
@@ -313,7 +312,7 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
         // One call takes the stake and says whether it was an orchestrator's (with its terms); a destination that
         // its kind does not allow reverts the whole migration below.
         (uint256 amount, bool orchestrator, uint256 rewardCut, uint256 feeShare) =
-            bondingManager.migrateStake(l1Delegator);
+            bondingManager.migrateStake(l1Delegator, address(escrow));
         if (!orchestrator) {
             _checkDelegatorDestination(l1Delegator, l2Delegator, l2Orchestrator);
             return _send(MigrationCodec.Kind.Delegator, l1Delegator, l2Delegator, l2Orchestrator, amount, 0, 0, gas);
@@ -377,10 +376,9 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
         emit MigrationInitiated(
             id, l1Delegator, l2Delegator, l2Orchestrator, kind, amount, rewardCut, feeShare, deadline
         );
-        token.forceApprove(address(gateway), amount);
-        gateway.outboundTransferCustomRefund{value: msg.value}(
-            address(token), l2Delegator, l2Migrator, amount, gas.maxGas, gas.gasPriceBid,
-            abi.encode(gas.maxSubmissionCost, record)
+        // The BondingManager paid the LPT into the escrow; the gateway sends the deposit's ticket with the record.
+        L1LPTGateway(address(gateway)).outboundMigration{value: msg.value}(
+            l2Delegator, amount, gas.maxGas, gas.gasPriceBid, gas.maxSubmissionCost, record
         );
     }
 }
