@@ -106,7 +106,7 @@ contract L1LPTGateway is LPTGatewayBase, L1ArbitrumMessenger, IL1LPTGateway {
     /// @param maxSubmissionCost Maximum submission fee of the retryable.
     /// @param record The migration record (`MigrationCodec`), non-empty.
     /// @return The retryable's sequence number, ABI-encoded (as `outboundTransfer` returns it).
-    function outboundMigration(
+    function outboundTransferOfMigration(
         address refundTo,
         uint256 amount,
         uint256 maxGas,

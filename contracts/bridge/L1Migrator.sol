@@ -23,7 +23,7 @@ import {MigrationCodec} from "./MigrationCodec.sol";
 /// @title L1Migrator
 /// @notice Moves a delegator's L1 stake to Arbitrum in one L1 transaction: it takes the stake out of the L1
 ///         BondingManager (`migrateStake`, no unbonding period) straight into the L1 LPT gateway's escrow, and has
-///         the gateway send the deposit's ticket with a migration record (`outboundMigration`), so that ONE L2
+///         the gateway send the deposit's ticket with a migration record (`outboundTransferOfMigration`), so that ONE L2
 ///         message mints the LPT to the L2Migrator and stakes it there.
 /// @dev Binding. Only the L1 account itself chooses its L2 delegator and orchestrator: either in its own
 ///      transaction (`migrate`, `migrateUnbondingLocks`: the stake moved is always `msg.sender`'s), or with an EIP-712
@@ -377,7 +377,7 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
             id, l1Delegator, l2Delegator, l2Orchestrator, kind, amount, rewardCut, feeShare, deadline
         );
         // The BondingManager paid the LPT into the escrow; the gateway sends the deposit's ticket with the record.
-        L1LPTGateway(address(gateway)).outboundMigration{value: msg.value}(
+        L1LPTGateway(address(gateway)).outboundTransferOfMigration{value: msg.value}(
             l2Delegator, amount, gas.maxGas, gas.gasPriceBid, gas.maxSubmissionCost, record
         );
     }
