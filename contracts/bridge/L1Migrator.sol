@@ -8,12 +8,12 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IInbox} from "../arbitrum/IInbox.sol";
 import {L1ArbitrumMessenger} from "../arbitrum/L1ArbitrumMessenger.sol";
 import {BondingManager} from "../l1/BondingManager.sol";
-import {BondingManagerBase} from "../protocol/BondingManagerBase.sol";
 import {IL1LPTGateway} from "./IL1LPTGateway.sol";
 import {IMintingDelegator} from "./IMintingDelegator.sol";
 import {L1Escrow} from "./L1Escrow.sol";
@@ -22,8 +22,9 @@ import {MigrationCodec} from "./MigrationCodec.sol";
 
 /// @title L1Migrator
 /// @notice Moves a delegator's L1 stake to Arbitrum in one L1 transaction: it takes the stake out of the L1
-///         BondingManager (`migrateStake`, no unbonding period), escrows it through the L1 LPT gateway and attaches
-///         a migration record, so that ONE L2 message mints the LPT to the L2Migrator and stakes it there.
+///         BondingManager (`migrateStake`, no unbonding period) straight into the L1 LPT gateway's escrow, and has
+///         the gateway send the deposit's ticket with a migration record (`outboundTransferOfMigration`), so that ONE L2
+///         message mints the LPT to the L2Migrator and stakes it there.
 /// @dev Binding. Only the L1 account itself chooses its L2 delegator and orchestrator: either in its own
 ///      transaction (`migrate`, `migrateUnbondingLocks`: the stake moved is always `msg.sender`'s), or with an EIP-712
 ///      signature (`migrateWithSignature`) that a relayer submits and pays for. Signatures go through OpenZeppelin's
@@ -62,19 +63,21 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
     BondingManager public immutable bondingManager;
     /// @notice L1 LPT.
     IERC20 public immutable token;
-    /// @notice The L1 LPT gateway that escrows the stake and sends the L2 message.
+    /// @notice The L1 LPT gateway that sends the L2 message (the stake is paid into its escrow directly).
     IL1LPTGateway public immutable gateway;
-    /// @notice The escrow the gateway keeps migrated LPT in (this contract is one of its releasers).
+    /// @notice The escrow the gateway keeps bridged LPT in, paid migrated stake directly (this contract is one of
+    ///         its releasers).
     L1Escrow public immutable escrow;
     /// @notice The L1 Minter, which mints what the escrow lacks for a refund (this contract is one of its minting
     ///         delegates), as the gateway does for withdrawals.
     IMintingDelegator public immutable minter;
     /// @notice The L2Migrator receiving the LPT and the record on L2 (set once the L2 side is deployed).
     address public l2Migrator;
+    // Every migration updates both counters: they share a slot.
     /// @notice Number of migrations sent so far; the last migration's id.
-    uint256 public migrationCount;
+    uint128 public migrationCount;
     /// @notice LPT sent to L2 by all migrations.
-    uint256 public totalMigrated;
+    uint128 public totalMigrated;
     /// @notice LPT of expired migrations returned to L1 delegators, in total.
     uint256 public totalRefunded;
     /// @notice keccak256 of migration `id`'s encoded record until it is refunded (zero: unknown or refunded).
@@ -245,10 +248,7 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
                 if (lockIds[j] == lockIds[i]) revert DuplicateUnbondingLock(lockIds[i]);
             }
         }
-        uint256 amount;
-        for (uint256 i; i < lockIds.length; ++i) {
-            amount += bondingManager.migrateUnbondingLock(msg.sender, lockIds[i]);
-        }
+        uint256 amount = bondingManager.migrateUnbondingLocks(msg.sender, lockIds, address(escrow));
         return _send(MigrationCodec.Kind.UnbondingLocks, msg.sender, l2Delegator, l2Orchestrator, amount, 0, 0, gas);
     }
 
@@ -309,18 +309,19 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
         returns (uint256)
     {
         _checkRequest(l2Delegator, l2Orchestrator, gas);
-        if (!bondingManager.isRegisteredTranscoder(l1Delegator)) {
+        // One call takes the stake and says whether it was an orchestrator's (with its terms); a destination that
+        // its kind does not allow reverts the whole migration below.
+        (uint256 amount, bool orchestrator, uint256 rewardCut, uint256 feeShare) =
+            bondingManager.migrateStake(l1Delegator, address(escrow));
+        if (!orchestrator) {
             _checkDelegatorDestination(l1Delegator, l2Delegator, l2Orchestrator);
-            uint256 stake = bondingManager.migrateStake(l1Delegator);
-            return _send(MigrationCodec.Kind.Delegator, l1Delegator, l2Delegator, l2Orchestrator, stake, 0, 0, gas);
+            return _send(MigrationCodec.Kind.Delegator, l1Delegator, l2Delegator, l2Orchestrator, amount, 0, 0, gas);
         }
         if (l2Delegator != l1Delegator || l2Orchestrator != l2Delegator) {
             revert OrchestratorMustMigrateToItself(l1Delegator, l2Delegator, l2Orchestrator);
         }
-        BondingManagerBase.Transcoder memory t = bondingManager.getTranscoder(l1Delegator);
-        uint256 amount = bondingManager.migrateStake(l1Delegator);
         return _send(
-            MigrationCodec.Kind.Orchestrator, l1Delegator, l2Delegator, l2Delegator, amount, t.rewardCut, t.feeShare, gas
+            MigrationCodec.Kind.Orchestrator, l1Delegator, l2Delegator, l2Delegator, amount, rewardCut, feeShare, gas
         );
     }
 
@@ -363,7 +364,7 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
         L2Gas memory gas
     ) private returns (uint256 id) {
         id = ++migrationCount;
-        totalMigrated += amount;
+        totalMigrated = SafeCast.toUint128(totalMigrated + amount);
         uint256 deadline = block.timestamp + MIGRATION_LIFETIME;
         bytes memory record = MigrationCodec.encode(
             MigrationCodec.Migration(
@@ -375,10 +376,9 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
         emit MigrationInitiated(
             id, l1Delegator, l2Delegator, l2Orchestrator, kind, amount, rewardCut, feeShare, deadline
         );
-        token.forceApprove(address(gateway), amount);
-        gateway.outboundTransferCustomRefund{value: msg.value}(
-            address(token), l2Delegator, l2Migrator, amount, gas.maxGas, gas.gasPriceBid,
-            abi.encode(gas.maxSubmissionCost, record)
+        // The BondingManager paid the LPT into the escrow; the gateway sends the deposit's ticket with the record.
+        L1LPTGateway(address(gateway)).outboundTransferOfMigration{value: msg.value}(
+            l2Delegator, amount, gas.maxGas, gas.gasPriceBid, gas.maxSubmissionCost, record
         );
     }
 }

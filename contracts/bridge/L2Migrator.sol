@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC7674} from "@openzeppelin/contracts/interfaces/draft-IERC7674.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {L2ArbitrumMessenger} from "../arbitrum/L2ArbitrumMessenger.sol";
 import {L2BondingManager} from "../l2/L2BondingManager.sol";
@@ -54,10 +55,11 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
     mapping(uint256 id => Parked) public parked;
     /// @notice Whether the record with this keccak256 was expired and sent back to L1.
     mapping(bytes32 recordHash => bool) public isExpired;
+    // Every finalization updates both counters: they share a slot.
     /// @notice Number of migrations finalized.
-    uint256 public migrationsFinalized;
+    uint128 public migrationsFinalized;
     /// @notice LPT minted here by finalized migrations.
-    uint256 public totalMigrated;
+    uint128 public totalMigrated;
     /// @notice LPT waiting to be claimed, in total.
     uint256 public totalParked;
 
@@ -138,7 +140,7 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
         if (block.timestamp > m.deadline) revert MigrationDeadlinePassed(m.id, m.deadline);
         _migratedBits[m.id >> 8] |= 1 << (m.id & 0xff);
         migrationsFinalized += 1;
-        totalMigrated += amount;
+        totalMigrated = SafeCast.toUint128(totalMigrated + amount);
         emit MigrationFinalized(m.id, m.l1Delegator, m.l2Delegator, m.l2Orchestrator, m.kind, amount);
         if (m.l2Delegator != m.l1Delegator) {
             _park(m);

@@ -15,9 +15,9 @@ import {IRoundsManager} from "../protocol/interfaces/IRoundsManager.sol";
 ///         period) to bridge it. ETH fees are never touched: `withdrawFees` keeps working after a migration.
 ///         A migration whose L2 message expired comes back through the Migrator as a new unbonding lock.
 contract BondingManager is BondingManagerBase {
-    /// @notice All of `delegator`'s bonded stake (`amount`, delegated to `delegate`) left for the Migrator.
+    /// @notice All of `delegator`'s bonded stake (`amount`, delegated to `delegate`) left through the Migrator.
     event StakeMigrated(address indexed delegator, address indexed delegate, uint256 amount);
-    /// @notice `delegator`'s unbonding lock `unbondingLockId` (`amount`) left for the Migrator.
+    /// @notice `delegator`'s unbonding lock `unbondingLockId` (`amount`) left through the Migrator.
     event UnbondingLockMigrated(address indexed delegator, uint256 unbondingLockId, uint256 amount);
     /// @notice `amount` LPT of an expired migration came back to `delegator` as unbonding lock `unbondingLockId`,
     ///         withdrawable from `withdrawRound`.
@@ -43,33 +43,51 @@ contract BondingManager is BondingManagerBase {
         uint256 numActiveTranscoders_
     ) BondingManagerBase(owner_, token_, minter_, roundsManager_, unbondingPeriod_, numActiveTranscoders_) {}
 
-    /// @notice Claims `delegator`'s earnings, then moves all its bonded stake to the Migrator without an unbonding
-    ///         period (Migrator only). An orchestrator (self-delegated) is deactivated and unregistered at once;
-    ///         its delegators stay delegated to it, inactive, until they migrate too. Fees stay withdrawable.
+    /// @notice Claims `delegator`'s earnings, then takes all its bonded stake out without an unbonding period and
+    ///         pays its LPT to `recipient` (Migrator only: the L1 escrow that backs the migrated stake on L2). An
+    ///         orchestrator (self-delegated) is deactivated and unregistered at once; its delegators stay delegated
+    ///         to it, inactive, until they migrate too. Fees stay withdrawable.
     /// @param delegator The migrating delegator.
-    /// @return amount The LPT sent to the Migrator.
-    function migrateStake(address delegator) external onlyMigrator returns (uint256 amount) {
+    /// @param recipient Receiver of the LPT.
+    /// @return amount The LPT paid to `recipient`.
+    /// @return orchestrator Whether `delegator` was a registered orchestrator (self-delegated).
+    /// @return rewardCut Its reward cut when it was an orchestrator (zero otherwise).
+    /// @return feeShare Its fee share when it was an orchestrator (zero otherwise).
+    function migrateStake(address delegator, address recipient)
+        external
+        onlyMigrator
+        returns (uint256 amount, bool orchestrator, uint256 rewardCut, uint256 feeShare)
+    {
         address delegate;
         (amount, delegate) = _removeAllStake(delegator, _initializedRound());
         if (amount == 0) revert NothingToMigrate(delegator);
         emit StakeMigrated(delegator, delegate, amount);
-        minter.trustedTransferTokens(msg.sender, amount);
+        if (delegate == delegator) {
+            Transcoder storage t = _transcoders[delegator];
+            (orchestrator, rewardCut, feeShare) = (true, t.rewardCut, t.feeShare);
+        }
+        minter.trustedTransferTokens(recipient, amount);
     }
 
-    /// @notice Moves `delegator`'s unbonding lock `unbondingLockId` to the Migrator before its withdraw round
-    ///         (Migrator only). The lock is deleted: it can be migrated, withdrawn or rebonded only once.
-    /// @param delegator The lock's owner.
-    /// @param unbondingLockId The lock.
-    /// @return amount The LPT sent to the Migrator.
-    function migrateUnbondingLock(address delegator, uint256 unbondingLockId)
+    /// @notice Takes `delegator`'s unbonding locks `unbondingLockIds` out before their withdraw round and pays their
+    ///         LPT to `recipient` in one transfer (Migrator only). Each lock is deleted: it can be migrated,
+    ///         withdrawn or rebonded only once (an id given twice reverts, the lock being gone).
+    /// @param delegator The locks' owner.
+    /// @param unbondingLockIds The locks.
+    /// @param recipient Receiver of the LPT.
+    /// @return amount The LPT paid to `recipient`.
+    function migrateUnbondingLocks(address delegator, uint256[] calldata unbondingLockIds, address recipient)
         external
         onlyMigrator
         returns (uint256 amount)
     {
-        amount = _takeUnbondingLock(delegator, unbondingLockId);
-        if (amount == 0) revert InvalidUnbondingLock(unbondingLockId);
-        emit UnbondingLockMigrated(delegator, unbondingLockId, amount);
-        minter.trustedTransferTokens(msg.sender, amount);
+        for (uint256 i; i < unbondingLockIds.length; ++i) {
+            uint256 lockAmount = _takeUnbondingLock(delegator, unbondingLockIds[i]);
+            if (lockAmount == 0) revert InvalidUnbondingLock(unbondingLockIds[i]);
+            emit UnbondingLockMigrated(delegator, unbondingLockIds[i], lockAmount);
+            amount += lockAmount;
+        }
+        minter.trustedTransferTokens(recipient, amount);
     }
 
     /// @notice Returns `amount` LPT, paid by the caller (approved), to `delegator` as a new unbonding lock with the

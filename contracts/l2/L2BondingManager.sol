@@ -73,14 +73,14 @@ contract L2BondingManager is BondingManagerBase {
     /// @param orchestrator The orchestrator it asked for.
     /// @param amount LPT in wei, approved by the caller.
     function stakeFor(address delegator, address orchestrator, uint256 amount) external onlyMigrator {
-        _initializeRoundIfNeeded();
+        uint256 round = _roundInitializedIfNeeded();
         address delegate = _delegateOf(delegator);
         if (delegate == address(0)) {
             delegate = orchestrator;
         } else if (delegate != orchestrator) {
             emit MigratedStakeAddedToExistingDelegate(delegator, delegate, orchestrator, amount);
         }
-        _bond(delegator, delegate, amount, msg.sender);
+        _bond(delegator, delegate, amount, msg.sender, round);
         emit StakedFor(delegator, delegate, amount);
     }
 
@@ -90,8 +90,7 @@ contract L2BondingManager is BondingManagerBase {
     /// @param to The delegate it chose.
     /// @param amount LPT in wei, approved by the caller.
     function bondFor(address delegator, address to, uint256 amount) external onlyMigrator {
-        _initializeRoundIfNeeded();
-        _bond(delegator, to, amount, msg.sender);
+        _bond(delegator, to, amount, msg.sender, _roundInitializedIfNeeded());
         emit StakedFor(delegator, to, amount);
     }
 
@@ -109,11 +108,11 @@ contract L2BondingManager is BondingManagerBase {
     {
         if (rewardCut > PERC_DIVISOR) revert InvalidRewardCut(rewardCut);
         if (feeShare > PERC_DIVISOR) revert InvalidFeeShare(feeShare);
-        _initializeRoundIfNeeded();
+        uint256 round = _roundInitializedIfNeeded();
         address previous = _delegateOf(transcoder);
         // Bonding to itself moves any stake delegated elsewhere along with the new stake (a delegator's own
         // re-delegation), so the orchestrator always ends self-delegated, that is registered.
-        _bond(transcoder, transcoder, amount, msg.sender);
+        _bond(transcoder, transcoder, amount, msg.sender, round);
         emit StakedFor(transcoder, transcoder, amount);
         if (previous != address(0) && previous != transcoder) {
             emit MigratedTranscoderStakeMovedToItself(
@@ -128,7 +127,10 @@ contract L2BondingManager is BondingManagerBase {
         emit TranscoderMigrated(transcoder, amount, rewardCut, feeShare);
     }
 
-    function _initializeRoundIfNeeded() private {
-        if (!roundsManager.currentRoundInitialized()) IRoundInitializer(address(roundsManager)).initializeRound();
+    /// @dev The current round, initialized first when it is not yet.
+    function _roundInitializedIfNeeded() private returns (uint256 round) {
+        bool initialized;
+        (round, initialized) = roundsManager.currentRoundState();
+        if (!initialized) IRoundInitializer(address(roundsManager)).initializeRound();
     }
 }

@@ -70,24 +70,30 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         Registered
     }
 
-    /// @notice Orchestrator state (three packed slots, the factors, then the commission and joining stake).
-    /// @dev `joiningAmount` is the stake that joined in `joiningRound` and earns from the round after it;
+    /// @notice Orchestrator state: its rounds and terms in one slot, its delegated stake with the stake it started
+    ///         the round with, the reward factor, the joining stake with the reward commission, the fee factor,
+    ///         the fee commission.
+    /// @dev Registering writes the first four slots from zero (the joining stake's slot then holds the reward
+    ///      commission). Rounds are `uint32`: the RoundsManager counts from round 1 at most one round a block, so
+    ///      a round stays below `type(uint32).max` (which marks an orchestrator never deactivated) for some 1,600
+    ///      years of 12-second blocks.
+    ///      `joiningAmount` is the stake that joined in `joiningRound` and earns from the round after it;
     ///      `joiningRound` is zero once the factors at the end of that round are recorded.
     struct Transcoder {
-        uint64 lastRewardRound;
-        uint64 activationRound;
-        uint64 deactivationRound;
+        uint32 lastRewardRound;
+        uint32 activationRound;
+        uint32 deactivationRound;
+        uint32 lastStakeChangeRound;
+        uint32 joiningRound;
         uint32 rewardCut;
         uint32 feeShare;
         uint128 delegatedAmount;
         uint128 stakeAtRoundStart;
-        uint64 lastStakeChangeRound;
-        uint128 rewardCommission;
-        uint64 joiningRound;
         uint256 cumulativeRewardFactor;
+        uint128 joiningAmount;
+        uint128 rewardCommission;
         uint256 cumulativeFeeFactor;
         uint128 feeCommission;
-        uint128 joiningAmount;
     }
 
     /// @notice Delegator state as of its last claim.
@@ -341,7 +347,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         Transcoder storage t = _transcoders[msg.sender];
         if (!_isActive(t, round)) revert NotActiveTranscoder(msg.sender);
         if (t.lastRewardRound == round) revert RewardAlreadyCalled(msg.sender, round);
-        t.lastRewardRound = uint64(round);
+        t.lastRewardRound = uint32(round);
         _recordRoundEndFactors(msg.sender, t, round);
         uint256 delegated = t.delegatedAmount;
         uint256 earning = _earningStake(t, round);
@@ -380,7 +386,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     /// @param amount LPT to add, in wei.
     /// @param to Delegate (the caller itself to become an orchestrator).
     function bond(uint256 amount, address to) external {
-        _bond(msg.sender, to, amount, msg.sender);
+        _bond(msg.sender, to, amount, msg.sender, _initializedRound());
     }
 
     /// @notice Moves `amount` of the caller's stake into a new unbonding lock, withdrawable after the unbonding
@@ -526,9 +532,9 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
 
     // ---------------------------------------------------------------- internal accounting
 
-    /// @dev Bonds `amount` LPT paid by `payer` for `delegator`, delegating all its stake to `to`.
-    function _bond(address delegator, address to, uint256 amount, address payer) internal {
-        uint256 round = _initializedRound();
+    /// @dev Bonds `amount` LPT paid by `payer` for `delegator`, delegating all its stake to `to`, in the current
+    ///      `round` (initialized).
+    function _bond(address delegator, address to, uint256 amount, address payer, uint256 round) internal {
         if (to == address(0)) revert ZeroAddress();
         _claimEarnings(delegator, round);
         Delegator storage d = _delegators[delegator];
@@ -602,7 +608,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         if (_pool.contains(transcoder_)) _leavePool(transcoder_, round);
         Transcoder storage t = _transcoders[transcoder_];
         if (t.deactivationRound > round) {
-            t.deactivationRound = uint64(round);
+            t.deactivationRound = uint32(round);
             emit TranscoderDeactivated(transcoder_, round);
         }
     }
@@ -655,7 +661,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         d.bondedAmount = (d.bondedAmount + amount).toUint128();
         d.joiningAmount = (d.joiningAmount + amount).toUint128();
         _recordRoundEndFactors(to, t, round);
-        t.joiningRound = uint64(round);
+        t.joiningRound = uint32(round);
         t.joiningAmount = (t.joiningAmount + amount).toUint128();
         _setDelegatedAmount(to, t, t.delegatedAmount + amount, round);
     }
@@ -680,7 +686,11 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         if (joiningRound == 0 || joiningRound == round) return;
         uint256 rewardFactor = t.cumulativeRewardFactor;
         uint256 feeFactor = t.cumulativeFeeFactor;
-        _roundEndFactors[addr][joiningRound] = Factors(rewardFactor, feeFactor);
+        // Factors still at their start (no credit yet: a new orchestrator's first call) are what an empty entry
+        // stands for (see `_factorsAtRoundEnd`), so they take no fresh slot.
+        if (rewardFactor != FACTOR_PRECISION || feeFactor != 0) {
+            _roundEndFactors[addr][joiningRound] = Factors(rewardFactor, feeFactor);
+        }
         t.joiningRound = 0;
         t.joiningAmount = 0;
         emit RoundEndFactorsRecorded(addr, joiningRound, rewardFactor, feeFactor);
@@ -694,7 +704,10 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     {
         if (t.joiningRound == round) return (t.cumulativeRewardFactor, t.cumulativeFeeFactor);
         Factors storage f = _roundEndFactors[addr][round];
-        return (f.rewardFactor, f.feeFactor);
+        rewardFactor = f.rewardFactor;
+        // A recorded reward factor is at least FACTOR_PRECISION: an empty entry stands for the start factors.
+        if (rewardFactor == 0) return (FACTOR_PRECISION, 0);
+        return (rewardFactor, f.feeFactor);
     }
 
     /// @dev Shares a reward of `rewardTokens` minted on `earning` stake plus `t`'s unclaimed commission: the
@@ -798,7 +811,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         uint256 previous = t.delegatedAmount;
         if (t.lastStakeChangeRound != round) {
             t.stakeAtRoundStart = uint128(previous);
-            t.lastStakeChangeRound = uint64(round);
+            t.lastStakeChangeRound = uint32(round);
         }
         t.delegatedAmount = amount.toUint128();
         if (_pool.contains(addr)) {
@@ -828,8 +841,8 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         _pool.insert(addr, stake, _stakeOf);
         nextRoundTotalActiveStake = (nextRoundTotalActiveStake + stake).toUint128();
         Transcoder storage t = _transcoders[addr];
-        if (!_isActive(t, round)) t.activationRound = uint64(round + 1);
-        t.deactivationRound = type(uint64).max;
+        if (!_isActive(t, round)) t.activationRound = uint32(round + 1);
+        t.deactivationRound = type(uint32).max;
         emit TranscoderActivated(addr, t.activationRound);
     }
 
@@ -838,7 +851,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         _pool.remove(addr);
         Transcoder storage t = _transcoders[addr];
         nextRoundTotalActiveStake -= t.delegatedAmount;
-        t.deactivationRound = uint64(round + 1);
+        t.deactivationRound = uint32(round + 1);
         emit TranscoderDeactivated(addr, round + 1);
     }
 }

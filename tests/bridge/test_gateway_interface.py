@@ -334,6 +334,32 @@ def test_only_the_l1_migrators_migration_deposits_reach_the_l2_migrator(
     assert bridge.l2_token.balanceOf(l2_migrator) == LPT
 
 
+def test_only_the_l1_migrator_sends_a_migration_whose_lpt_is_already_escrowed(
+    sim, bridge, l1_token, receiver, alice, bob, mallory, governor, deliver
+):
+    """`outboundTransferOfMigration`: bob stands in for the L1Migrator, the test receiver for the L2Migrator. The LPT is
+    paid into the escrow by the L1 BondingManager beforehand, so the gateway moves none itself."""
+    gw = bridge.l1_gateway
+    gw.setMigrators(bob.address, receiver.address, sender=governor)
+    l2_migrator = receiver.address
+    gas = deposit_gas_params(bridge, bob.address, l2_migrator, LPT, b"record")
+    args = (alice.address, LPT, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost)
+    with reverts(project.L1LPTGateway.NotL1Migrator, account=mallory.address):
+        gw.outboundTransferOfMigration(*args, b"record", value=gas.value, sender=mallory)
+    with reverts(project.L1LPTGateway.RefusedRecipient, to=l2_migrator):
+        gw.outboundTransferOfMigration(*args, b"", value=gas.value, sender=bob)
+    with reverts(project.L1LPTGateway.WrongValue):
+        gw.outboundTransferOfMigration(*args, b"record", value=gas.value + 1, sender=bob)
+    escrowed, deposited = l1_token.balanceOf(bridge.l1_escrow.address), gw.totalDeposited()
+    receipt = gw.outboundTransferOfMigration(*args, b"record", value=gas.value, sender=bob)
+    assert (l1_token.balanceOf(bridge.l1_escrow.address), gw.totalDeposited()) == (escrowed, deposited + LPT)
+    # the same retryable as a deposit from the L1Migrator with the record as its call-hook data
+    expected = gw.getOutboundCalldata(l1_token.address, bob.address, l2_migrator, LPT, b"record")
+    assert _sent_retryable(sim, receipt).data == expected
+    assert deliver(receipt).status is sim_api.DeliveryStatus.REDEEMED
+    assert bridge.l2_token.balanceOf(l2_migrator) == LPT
+
+
 def test_withdrawals_to_either_migrator_are_refused(bridge, l1_token, receiver, alice, bob, governor, on_l2):
     gw = bridge.l2_gateway
     gw.setMigrators(bob.address, receiver.address, sender=governor)

@@ -1,4 +1,4 @@
-"""L1 BondingManager.migrateStake / migrateUnbondingLock, called by a governor-appointed migrator account."""
+"""L1 BondingManager.migrateStake / migrateUnbondingLocks, called by a governor-appointed migrator account."""
 
 from __future__ import annotations
 
@@ -55,9 +55,9 @@ def test_only_the_migrator_migrates(chains, l1, accounts):
     with chains.l1:
         for caller in (d1, accounts[0], accounts[9]):
             with reverts(BM.NotMigrator, account=caller.address):
-                bm.migrateStake(d1, sender=caller)
+                bm.migrateStake(d1, caller, sender=caller)
             with reverts(BM.NotMigrator, account=caller.address):
-                bm.migrateUnbondingLock(d1, 0, sender=caller)
+                bm.migrateUnbondingLocks(d1, [0], caller, sender=caller)
 
 
 def test_delegator_stake_with_rewards_moves_to_migrator(chains, l1, accounts):
@@ -68,8 +68,8 @@ def test_delegator_stake_with_rewards_moves_to_migrator(chains, l1, accounts):
         assert stake > 500 * LPT  # earned part of o1's reward
         delegated = bm.getTranscoder(o1).delegatedAmount
         minter_balance = token.balanceOf(minter)
-        tx = bm.migrateStake(d1, sender=migrator)
-        assert tx.return_value == stake
+        tx = bm.migrateStake(d1, migrator, sender=migrator)
+        assert tx.return_value == (stake, False, 0, 0)
         assert token.balanceOf(migrator) == stake
         assert token.balanceOf(minter) == minter_balance - stake
         d = bm.getDelegator(d1)
@@ -81,7 +81,7 @@ def test_delegator_stake_with_rewards_moves_to_migrator(chains, l1, accounts):
         (event,) = [e for e in tx.events if e.event_name == "StakeMigrated"]
         assert (event.delegator, event.delegate, event.amount) == (d1.address, o1.address, stake)
         with reverts(BM.NothingToMigrate, delegator=d1.address):
-            bm.migrateStake(d1, sender=migrator)
+            bm.migrateStake(d1, migrator, sender=migrator)
 
 
 def test_orchestrator_is_deactivated_and_its_delegators_stay(chains, l1, accounts):
@@ -91,8 +91,9 @@ def test_orchestrator_is_deactivated_and_its_delegators_stay(chains, l1, account
         own = pending(l1, o1)  # self stake + rewards + commission
         next_total = bm.nextRoundTotalActiveStake()
         delegated = bm.getTranscoder(o1).delegatedAmount
-        tx = bm.migrateStake(o1, sender=migrator)
-        assert tx.return_value == own
+        terms = (bm.getTranscoder(o1).rewardCut, bm.getTranscoder(o1).feeShare)
+        tx = bm.migrateStake(o1, migrator, sender=migrator)
+        assert tx.return_value == (own, True, *terms)
         r = l1.rounds.currentRound()
         assert not bm.isRegisteredTranscoder(o1)
         assert not bm.isActiveTranscoder(o1)
@@ -106,7 +107,7 @@ def test_orchestrator_is_deactivated_and_its_delegators_stay(chains, l1, account
         assert bm.getTranscoder(o1).delegatedAmount == delegated - own
         next_round(chains.l1, l1.rounds)
         assert pending(l1, d2) == d2_stake  # no more rewards through it
-        assert bm.migrateStake(d2, sender=migrator).return_value == d2_stake
+        assert bm.migrateStake(d2, migrator, sender=migrator).return_value == (d2_stake, False, 0, 0)
         # and an unregistered orchestrator cannot call reward
         with reverts(BM.NotActiveTranscoder, account=o1.address):
             bm.reward(sender=o1)
@@ -121,7 +122,7 @@ def test_fees_stay_withdrawable_after_migration(chains, l1, accounts):
         bm.updateTranscoderWithFees(o2, 10**18, r, sender=broker)
         fees = bm.pendingFees(o2, r)
         assert fees == 10**18  # alone on its stake: its delegators' share and its commission
-        bm.migrateStake(o2, sender=migrator)
+        bm.migrateStake(o2, migrator, sender=migrator)
         assert bm.getDelegator(o2).fees == fees
         receiver = accounts[7]
         before = chains.l1.provider.get_balance(receiver.address)
@@ -134,7 +135,7 @@ def test_migration_needs_an_initialized_round(chains, l1, accounts):
     with chains.l1:
         mine_to_next_round(chains.l1, l1.rounds)
         with reverts(BM.CurrentRoundNotInitialized):
-            l1.bonding_manager.migrateStake(accounts[4], sender=accounts[1])
+            l1.bonding_manager.migrateStake(accounts[4], accounts[1], sender=accounts[1])
 
 
 def test_unbonding_lock_migrates_once(chains, l1, accounts):
@@ -143,21 +144,21 @@ def test_unbonding_lock_migrates_once(chains, l1, accounts):
     with chains.l1:
         bm.unbond(100 * LPT, sender=d1)
         bm.unbond(50 * LPT, sender=d1)
-        tx = bm.migrateUnbondingLock(d1, 1, sender=migrator)
+        tx = bm.migrateUnbondingLocks(d1, [1], migrator, sender=migrator)
         assert tx.return_value == 50 * LPT
         assert token.balanceOf(migrator) == 50 * LPT
         assert bm.getDelegatorUnbondingLock(d1, 1) == (0, 0)
         (event,) = [e for e in tx.events if e.event_name == "UnbondingLockMigrated"]
         assert (event.delegator, event.unbondingLockId, event.amount) == (d1.address, 1, 50 * LPT)
         with reverts(BM.InvalidUnbondingLock, unbondingLockId=1):
-            bm.migrateUnbondingLock(d1, 1, sender=migrator)
+            bm.migrateUnbondingLocks(d1, [1], migrator, sender=migrator)
         with reverts(BM.InvalidUnbondingLock, unbondingLockId=1):
             bm.withdrawStake(1, sender=d1)
         with reverts(BM.InvalidUnbondingLock, unbondingLockId=7):
-            bm.migrateUnbondingLock(d1, 7, sender=migrator)
+            bm.migrateUnbondingLocks(d1, [7], migrator, sender=migrator)
         # a withdrawn lock cannot be migrated afterwards
         for _ in range(l1.bonding_manager.unbondingPeriod()):
             next_round(chains.l1, l1.rounds)
         bm.withdrawStake(0, sender=d1)
         with reverts(BM.InvalidUnbondingLock, unbondingLockId=0):
-            bm.migrateUnbondingLock(d1, 0, sender=migrator)
+            bm.migrateUnbondingLocks(d1, [0], migrator, sender=migrator)

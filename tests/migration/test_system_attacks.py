@@ -233,9 +233,9 @@ def test_only_the_callers_own_stake_moves(chains, system, people, gas):
     with reverts(project.BondingManager.NothingToMigrate, delegator=p.relayer.address):
         call_migrate(s, p.relayer, gas, p.relayer.address, p.o1.address)
     with reverts(project.BondingManager.NotMigrator, account=p.outsider.address):
-        s.l1.bonding_manager.migrateStake(p.d1.address, sender=p.outsider)
+        s.l1.bonding_manager.migrateStake(p.d1.address, p.outsider.address, sender=p.outsider)
     with reverts(project.BondingManager.NotMigrator, account=p.outsider.address):
-        s.l1.bonding_manager.migrateUnbondingLock(p.d1.address, 0, sender=p.outsider)
+        s.l1.bonding_manager.migrateUnbondingLocks(p.d1.address, [0], p.outsider.address, sender=p.outsider)
     assert l1_stake(s, p.d1) == before
 
 

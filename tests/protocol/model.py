@@ -19,7 +19,7 @@ from fractions import Fraction
 
 PERC_DIVISOR = 10**6
 INFLATION_DIVISOR = 10**9
-MAX_ROUND = 2**64 - 1
+MAX_ROUND = 2**32 - 1  # the BondingManager's "never deactivated" round (rounds are uint32)
 
 
 class Expected(Exception):

@@ -41,8 +41,8 @@ MATRIX = [
     ("bonding_manager", "transferOwnership", lambda p, r: (r.outsider,), *OWNER),
     ("bonding_manager", "setCurrentRoundTotalActiveStake", lambda p, r: (), "NotRoundsManager", set()),
     ("bonding_manager", "setMigrator", lambda p, r: (r.outsider,), *OWNER),
-    ("bonding_manager", "migrateStake", lambda p, r: (r.delegators[0],), "NotMigrator", set()),
-    ("bonding_manager", "migrateUnbondingLock", lambda p, r: (r.delegators[0], 0), "NotMigrator", set()),
+    ("bonding_manager", "migrateStake", lambda p, r: (r.delegators[0], r.outsider), "NotMigrator", set()),
+    ("bonding_manager", "migrateUnbondingLocks", lambda p, r: (r.delegators[0], [0], r.outsider), "NotMigrator", set()),
     ("bonding_manager", "refundMigratedStake", lambda p, r: (r.delegators[0], 1), "NotMigrator", set()),
     (
         "bonding_manager",

@@ -98,7 +98,7 @@ def test_rejoining_in_the_eviction_round_keeps_current_activity(chains, protocol
         bm.bond(150 * LPT, o3, sender=o3)  # evicts o1
         bm.bond(150 * LPT, o1, sender=d)  # o1: 250 > o3: 150, evicts o3, rejoins
         t1 = bm.getTranscoder(o1)
-        assert (t1.activationRound, t1.deactivationRound) == (r, 2**64 - 1)
+        assert (t1.activationRound, t1.deactivationRound) == (r, 2**32 - 1)
         assert bm.isActiveTranscoder(o1)
         assert not bm.isActiveTranscoder(o3)
         assert bm.getTranscoder(o3).deactivationRound == r + 1
