@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from ape_livepeer_migration.chains.provider import free_port, port_is_listening
+from ape_livepeer_migration.exceptions import NodeNotRunningError
 
 #: Ape's test account 1, the orchestrator of the README's walk-through.
 ORCHESTRATOR = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
@@ -79,7 +80,7 @@ def running_pair(
         while not all(map(port_is_listening, ports)):
             if chains.poll() is not None or time.monotonic() > deadline:
                 chains.kill()
-                raise RuntimeError(f"`ape livepeer chains` did not start the pair:\n{chains.communicate()[0]}")
+                raise NodeNotRunningError(f"`ape livepeer chains` did not start the pair:\n{chains.communicate()[0]}")
             time.sleep(0.05)
         yield chains
     finally:
