@@ -6,5 +6,7 @@
 * :mod:`.reverts`: ``with reverts(error, **inputs)``, a strict custom-error check, and the selector a call would
   revert with;
 * :mod:`.actors`: who is who in a deployment (:class:`~.actors.Cast`) and registering an orchestrator;
-* :mod:`.invariants`: the system's invariants read from both chains (the demo's reconciliation and the fuzz suite).
+* :mod:`.invariants`: the system's invariants read from both chains (the demo's reconciliation and the fuzz suite);
+* :mod:`.project`: a user's own Ape project on a local pair, driven from outside (``ape livepeer chains``
+  running, the README's first commands).
 """
