@@ -1,8 +1,10 @@
 """``ape livepeer profitability``, ``call-reward`` and ``withdraw-fees``: an orchestrator's earnings."""
 
+from contextlib import contextmanager
+
 import click
 
-from ape_livepeer_migration._cli.context import Refusals, Session, signer
+from ape_livepeer_migration._cli.context import Refusals, Session, account_address, signer
 from ape_livepeer_migration._cli.options import (
     Address,
     Amount,
@@ -34,6 +36,19 @@ _PROFITABILITY_OPTIONS = {
 
 
 @click.command(short_help="Does calling reward() pay, on L1 and on L2?")
+@click.option(
+    "--from-chain",
+    is_flag=True,
+    help="Read the inputs from the connected deployment for --account; estimate its reward() gas there.",
+)
+@click.option(
+    "--account",
+    "account",
+    envvar="APE_LIVEPEER_ACCOUNT",
+    show_envvar=True,
+    metavar="ADDRESS|ALIAS|test:N",
+    help="Orchestrator whose position --from-chain reads (no key needed for an address).",
+)
 @click.option("--stake", type=Amount(), help="Orchestrator's pool stake (self + delegated), LPT. [default: 50000]")
 @click.option(
     "--self-stake", type=Amount(allow_zero=True), help="Orchestrator's own stake, part of --stake, LPT. [default: 0]"
@@ -56,20 +71,8 @@ _PROFITABILITY_OPTIONS = {
     help="Which chain's reward() to cost.",
 )
 @json_option
-def profitability(
-    stake,
-    self_stake,
-    reward_cut,
-    gas_used,
-    gas_price_gwei,
-    lpt_usd,
-    eth_usd,
-    total_supply,
-    inflation,
-    total_active_stake,
-    layer,
-    as_json,
-):
+@click.pass_context
+def profitability(ctx, from_chain, account, layer, as_json, **inputs):
     """Does calling reward() pay for the orchestrator, on L1 and on L2?
 
     Estimates one reward() call: the LPT it mints for the pool, what the
@@ -79,35 +82,54 @@ def profitability(
     L1 300,000 gas at 150 gwei, L2 120,000 gas at 0.1 gwei; see
     ape_livepeer_migration.protocol.economics), under which a 25 %-cut orchestrator
     needs ~50,000 LPT of stake on L1, as Livepeer reported at the time.
+
+    With --from-chain the supply, inflation, total active stake and the
+    account's pool stake, self-stake and reward cut are read where it is an
+    active orchestrator (L2, else L1); each layer's gas is its own reward()
+    estimated on that chain (the reference gas where it cannot call reward()
+    now) at the fee per gas a transaction pays there now. Prices stay options; any option
+    given overrides what is read.
     """
-    from ape_livepeer_migration.exceptions import InputError
     from ape_livepeer_migration.protocol.economics import LAYERS
     from ape_livepeer_migration.session.rewards import profitability as evaluate
 
-    if layer == "both" and (gas_used is not None or gas_price_gwei is not None):
+    if layer == "both" and (inputs["gas_used"] is not None or inputs["gas_price_gwei"] is not None):
         raise click.UsageError("--gas-used and --gas-price-gwei set one layer's call: add --layer l1 or --layer l2.")
-    try:
-        estimate = evaluate(
-            LAYERS if layer == "both" else (layer,),
-            stake=stake,
-            self_stake=self_stake,
-            reward_cut=reward_cut,
-            total_supply=total_supply,
-            inflation=inflation,
-            total_active_stake=total_active_stake,
-            lpt_usd=lpt_usd,
-            eth_usd=eth_usd,
-            gas_used=gas_used,
-            gas_price=gas_price_gwei,
-        )
-    except InputError as err:
-        raise click.BadParameter(
-            err.message, param_hint=f"'{_PROFITABILITY_OPTIONS.get(err.field, err.field)}'"
-        ) from err
+    if not from_chain and _given(ctx, "account"):
+        raise click.UsageError("--account is read with --from-chain only.")
+    layers = LAYERS if layer == "both" else (layer,)
+    inputs["gas_price"] = inputs.pop("gas_price_gwei")
+    if not from_chain:
+        with _named_option():
+            estimate = evaluate(layers, **inputs)
+    elif account is None:
+        raise click.UsageError("--from-chain reads the position of an orchestrator: add --account.")
+    else:
+        address = account_address(account)
+        with Session(ctx, as_json) as lp, Refusals(), _named_option():
+            estimate = lp.profitability(address, layers, **inputs)
     if as_json:
         echo_json(estimate.as_json())
     else:
         _profitability_table(estimate)
+
+
+@contextmanager
+def _named_option():
+    """An input no real network could have (``InputError``) as a bad value of the option that sets it."""
+    from ape_livepeer_migration.exceptions import InputError
+
+    try:
+        yield
+    except InputError as err:
+        raise click.BadParameter(
+            err.message, param_hint=f"'{_PROFITABILITY_OPTIONS.get(err.field, err.field)}'"
+        ) from err
+
+
+def _given(ctx: click.Context, name: str) -> bool:
+    """Whether the option of parameter ``name`` is on the command line (not from the environment or a default)."""
+    return ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
 
 
 def _profitability_table(estimate) -> None:
@@ -129,7 +151,7 @@ def _profitability_table(estimate) -> None:
         ("Reward minted by the call (LPT)", lambda r: lpt(r.reward)),
         ("  orchestrator earns (LPT)", lambda r: lpt(r.orchestrator_earnings)),
         ("  orchestrator earns (USD)", lambda r: usd(float(r.lpt_to_usd(r.orchestrator_earnings)))),
-        ("Gas used", lambda r: f"{r.gas_used:,}"),
+        ("Gas used", lambda r: f"{r.gas_used:,} ({estimate.gas_sources[r.layer]})"),
         ("Gas price (gwei)", lambda r: amount_text(r.gas_price, GWEI_DECIMALS)),
         ("Call cost (ETH)", lambda r: amount_text(r.cost_wei)),
         ("Call cost (USD)", lambda r: usd(float(r.cost_usd))),
@@ -148,6 +170,9 @@ def _profitability_table(estimate) -> None:
         f"mintable {lpt(network.mintable, 2)} LPT, active stake {lpt(network.total_active_stake, 0)} LPT; "
         f"LPT {usd(float(prices.lpt_usd))}, ETH {usd(float(prices.eth_usd))}"
     )
+    if estimate.chain is not None:
+        chain = estimate.chain
+        caption += f"\nread on {chain.layer.upper()} in round {chain.round} for {chain.account}"
     echo_table(
         [""] + [result.layer.upper() for result in estimate.results],
         [[label] + [cell(result) for result in estimate.results] for label, cell in rows],
@@ -162,16 +187,14 @@ def _profitability_table(estimate) -> None:
 @click.option(
     "--if-profitable",
     is_flag=True,
-    help="Call only when the minted LPT pays for the gas (needs --lpt-usd and --eth-usd).",
+    help="Call only when the orchestrator's share of the minted LPT pays for the gas.",
 )
-@price_option("lpt", " (--if-profitable).")
-@price_option("eth", " (--if-profitable).")
+@price_option("lpt", " (--if-profitable). [default: 30]")
+@price_option("eth", " (--if-profitable). [default: 3500]")
 @click.option(
     "--gas-used",
     type=click.IntRange(min=1),
-    default=110_000,
-    show_default=True,
-    help="Gas reward() is assumed to use (--if-profitable).",
+    help="Gas reward() is assumed to use (--if-profitable). [default: estimated on L2]",
 )
 @yes_option
 @json_option
@@ -183,14 +206,16 @@ def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, 
     same round, and reports the LPT minted and the gas used. --watch calls once
     per round (asking once, at the start) and says which round it waits for;
     --if-profitable skips rounds in which the orchestrator's share of the
-    minted LPT is worth less than the transaction fee.
+    minted LPT is worth less than the transaction fee: the reward() gas
+    estimated on L2 at the L2 gas price, the prices as `profitability`
+    defaults them (see ape_livepeer_migration.protocol.economics).
     """
     import time
 
     from ape_livepeer_migration.session.results import RewardSkipped
 
-    if if_profitable and (lpt_usd is None or eth_usd is None):
-        raise click.UsageError("--if-profitable needs --lpt-usd and --eth-usd")
+    if not if_profitable and any(_given(ctx, name) for name in ("lpt_usd", "eth_usd", "gas_used")):
+        raise click.UsageError("--lpt-usd, --eth-usd and --gas-used judge a call: add --if-profitable.")
     sender = signer(account)
     with Session(ctx, as_json) as lp, Refusals():
         if watch:

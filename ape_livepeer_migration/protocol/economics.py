@@ -1,8 +1,10 @@
 """Is calling ``reward()`` worth it?  The economics of one reward call, on L1 and on L2.
 
 No chain access here: plain functions over plain numbers, so that the same
-arithmetic serves the ``ape livepeer profitability`` command, tests, and (later)
-inputs read from a connected chain.
+arithmetic serves the ``ape livepeer profitability`` command (on reference
+inputs or on inputs read from a connected chain), ``call-reward --if-profitable``
+and tests.  This module is also the one home of both commands' defaults: the
+seed-era reference inputs at its end.
 
 Units
 -----
@@ -101,9 +103,8 @@ class NetworkState:
         for name in ("total_supply", "inflation", "total_active_stake"):
             _require_int(getattr(self, name), name)
         _require(self.total_supply > 0, "total_supply", "must be greater than 0")
-        _require(
-            0 < self.inflation <= INFLATION_PRECISION, "inflation", "must be above 0 % and at most 100 % per round"
-        )
+        # 0 is a state a chain can be in (nothing mintable, every call a loss), so it is accepted
+        _require(0 <= self.inflation <= INFLATION_PRECISION, "inflation", "must be between 0 % and 100 % per round")
         _require(self.total_active_stake > 0, "total_active_stake", "must be greater than 0")
         _require(
             self.total_active_stake <= self.total_supply,
@@ -355,8 +356,12 @@ def evaluate(inputs: ProfitabilityInputs) -> tuple[CallEconomics, ...]:
 
 
 # --------------------------------------------------------------------------------------
-# Seed-era reference inputs
+# Seed-era reference inputs: the defaults of every command that judges a reward() call
 # --------------------------------------------------------------------------------------
+#
+# ``profitability`` uses them for every input not given (with --from-chain: the prices, and
+# the gas of a call the account cannot send now); ``call-reward --if-profitable`` uses the
+# same prices.  Gas a command can estimate on a connected chain is estimated instead.
 
 #: Network state around the seed documents (late 2021 - early 2022).
 #:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ape_livepeer_migration._eth import GWEI_DECIMALS, amount_text
+from ape_livepeer_migration._eth import amount_text
 
 if TYPE_CHECKING:
     from ape_livepeer_migration.bridge.migration import MigrationSent
@@ -142,7 +142,7 @@ class RewardResult:
         return {
             "called": True,
             "round": self.round,
-            "minted_lpt": amount_text(self.minted),
+            "minted_lpt_wei": str(self.minted),
             "gas_used": self.gas_used,
             "initialized_round": self.initialized_round,
             "tx_hash": self.tx_hash,
@@ -163,7 +163,7 @@ class RewardSkipped:
         )
 
     def as_json(self) -> dict[str, Any]:
-        return {"called": False, "reason": f"Skipped: {self.reason}."}
+        return {"called": False, "reason": f"Skipped: {self.reason}.", "economics": call_economics_json(self.economics)}
 
 
 @dataclass(frozen=True)
@@ -244,48 +244,67 @@ class Deployed:
 
 
 @dataclass(frozen=True)
+class ChainSource:
+    """Where a profitability estimate read its inputs: ``account``'s position on ``layer`` in ``round``."""
+
+    account: str
+    layer: str
+    round: int
+
+
+@dataclass(frozen=True)
 class Profitability:
-    """The economics of one reward() call per layer, for the inputs they derive from."""
+    """The economics of one reward() call per layer, for the inputs they derive from; ``gas_sources`` says per layer
+    whether the call's gas is ``estimated`` on the chain, an ``option`` or the ``reference`` figure; ``chain`` where
+    the inputs were read (``None``: the reference inputs)."""
 
     inputs: ProfitabilityInputs
     results: tuple[CallEconomics, ...]
+    gas_sources: dict[str, str]
+    chain: ChainSource | None = None
 
     def as_json(self) -> dict[str, Any]:
-        """Chain values as exact decimal strings, USD values as numbers."""
+        """Chain values as integer strings (``*_wei``: base units of the token the key names), the reward cut and the
+        inflation as the protocol stores them, USD values as numbers."""
         orchestrator, network, prices = self.inputs.orchestrator, self.inputs.network, self.inputs.prices
+        chain = self.chain
         return {
+            "source": None if chain is None else {"account": chain.account, "layer": chain.layer, "round": chain.round},
             "inputs": {
-                "stake_lpt": amount_text(orchestrator.stake),
-                "self_stake_lpt": amount_text(orchestrator.self_stake),
-                "reward_cut_percent": amount_text(orchestrator.reward_cut, 4),
-                "total_supply_lpt": amount_text(network.total_supply),
-                "inflation_percent_per_round": amount_text(network.inflation, 7),
-                "total_active_stake_lpt": amount_text(network.total_active_stake),
+                "stake_lpt_wei": str(orchestrator.stake),
+                "self_stake_lpt_wei": str(orchestrator.self_stake),
+                "reward_cut_ppm": orchestrator.reward_cut,
+                "total_supply_lpt_wei": str(network.total_supply),
+                "inflation_per_round_ppb": network.inflation,
+                "total_active_stake_lpt_wei": str(network.total_active_stake),
                 "lpt_usd": float(prices.lpt_usd),
                 "eth_usd": float(prices.eth_usd),
             },
             "layers": {
-                result.layer: {
-                    "gas_used": result.gas_used,
-                    "gas_price_gwei": amount_text(result.gas_price, GWEI_DECIMALS),
-                    "cost_eth": amount_text(result.cost_wei),
-                    "cost_lpt": amount_text(result.cost_lpt),
-                    "cost_usd": float(result.cost_usd),
-                    "mintable_lpt": amount_text(result.mintable),
-                    "reward_lpt": amount_text(result.reward),
-                    "orchestrator_earnings_lpt": amount_text(result.orchestrator_earnings),
-                    "orchestrator_earnings_usd": float(result.lpt_to_usd(result.orchestrator_earnings)),
-                    "delegator_earnings_lpt": amount_text(result.delegator_earnings),
-                    "profit_lpt": amount_text(result.profit_lpt),
-                    "profit_usd": float(result.profit_usd),
-                    "profitable": result.profitable,
-                    "break_even_stake_lpt": None
-                    if result.break_even_stake is None
-                    else amount_text(result.break_even_stake),
-                }
+                result.layer: {**call_economics_json(result), "gas_source": self.gas_sources[result.layer]}
                 for result in self.results
             },
         }
+
+
+def call_economics_json(result: CallEconomics) -> dict[str, Any]:
+    """One reward() call's economics: integer strings under ``*_wei`` keys, USD values as numbers."""
+    return {
+        "gas_used": result.gas_used,
+        "gas_price_wei": str(result.gas_price),
+        "cost_eth_wei": str(result.cost_wei),
+        "cost_lpt_wei": str(result.cost_lpt),
+        "cost_usd": float(result.cost_usd),
+        "mintable_lpt_wei": str(result.mintable),
+        "reward_lpt_wei": str(result.reward),
+        "orchestrator_earnings_lpt_wei": str(result.orchestrator_earnings),
+        "orchestrator_earnings_usd": float(result.lpt_to_usd(result.orchestrator_earnings)),
+        "delegator_earnings_lpt_wei": str(result.delegator_earnings),
+        "profit_lpt_wei": str(result.profit_lpt),
+        "profit_usd": float(result.profit_usd),
+        "profitable": result.profitable,
+        "break_even_stake_lpt_wei": None if result.break_even_stake is None else str(result.break_even_stake),
+    }
 
 
 @dataclass(frozen=True)

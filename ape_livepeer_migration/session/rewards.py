@@ -7,14 +7,20 @@ from typing import TYPE_CHECKING, Any
 
 from ape_livepeer_migration.exceptions import LivepeerError
 from ape_livepeer_migration.session.preflight import Call, require_amount
-from ape_livepeer_migration.session.results import FeeWithdrawal, Profitability, RewardResult, RewardSkipped
+from ape_livepeer_migration.session.results import (
+    ChainSource,
+    FeeWithdrawal,
+    Profitability,
+    RewardResult,
+    RewardSkipped,
+)
 from ape_livepeer_migration.session.status import staking_contracts
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI
 
     from ape_livepeer_migration.bridge.system import System
-    from ape_livepeer_migration.protocol.economics import CallEconomics
+    from ape_livepeer_migration.protocol.economics import CallEconomics, ProfitabilityInputs
     from ape_livepeer_migration.session.deployment import Deployment
     from ape_livepeer_migration.session.preflight import Preflight
 
@@ -26,17 +32,87 @@ def profitability(layers: tuple[str, ...], **overrides: Any) -> Profitability:
     :class:`~ape_livepeer_migration.exceptions.InputError` naming the input that no real network could have."""
     from ape_livepeer_migration.protocol import economics as econ
 
+    reference = econ.seed_era_inputs(layers)
+    return _evaluate(reference, dict.fromkeys(layers, "reference"), None, overrides)
+
+
+def profitability_from_chain(
+    system: System, preflight: Preflight, address: str, layers: tuple[str, ...], **overrides: Any
+) -> Profitability:
+    """:func:`profitability` on the connected deployment: supply, inflation and total active stake of the layer
+    where ``address`` is an active orchestrator (L2, else L1), its pool stake, self-stake and reward cut there; for
+    each of ``layers``, the gas of its own reward() call estimated on that chain (:func:`reward_gas`; the reference
+    gas when it cannot send one now) at what a transaction pays per gas there now (``Preflight.paid_per_gas``).
+    Prices default to the reference prices; ``overrides`` set any input as in :func:`profitability`. Refuses an
+    account active on neither layer."""
+    from ape_livepeer_migration.protocol import economics as econ
+
+    state_layer = next((layer for layer in ("l2", "l1") if _is_active(system, layer, address)), None)
+    if state_layer is None:
+        raise LivepeerError(f"{address} is not an active orchestrator on L2 or L1")
+    bm, rounds = staking_contracts(system, state_layer)
+    minter = system.l2_minter if state_layer == "l2" else system.l1.minter
+    stake = bm.getTranscoder(address).delegatedAmount
+    # the stake a round's rewards are shared by: fixed when the round is initialized, until then what will be fixed
+    active = bm.currentRoundTotalActiveStake() if rounds.currentRoundInitialized() else bm.nextRoundTotalActiveStake()
+    network = econ.NetworkState(
+        total_supply=minter.inflationSupply(),
+        inflation=minter.inflation(),
+        # stake delegated during the round is in the pool but not in the round's total; it earns from the next round
+        total_active_stake=max(active, stake),
+    )
+    orchestrator = econ.OrchestratorPosition(
+        stake=stake,
+        self_stake=min(bm.getDelegator(address).bondedAmount, stake),
+        reward_cut=bm.getTranscoder(address).rewardCut,
+    )
+    calls, gas_sources = [], {}
+    for layer in layers:
+        gas = reward_gas(system, preflight, layer, address)
+        gas_sources[layer] = "reference" if gas is None else "estimated"
+        reference = econ.SEED_ERA_CALLS[layer]
+        price = max(preflight.paid_per_gas(layer), 1)  # a chain with no fees still costs a call something
+        calls.append(econ.RewardCallCost(layer, reference.gas_used if gas is None else gas, price))
+    inputs = econ.ProfitabilityInputs(network, orchestrator, econ.SEED_ERA_PRICES, tuple(calls))
+    return _evaluate(inputs, gas_sources, ChainSource(address, state_layer, rounds.currentRound()), overrides)
+
+
+def _evaluate(
+    base: ProfitabilityInputs, gas_sources: dict[str, str], chain: ChainSource | None, overrides: dict[str, Any]
+) -> Profitability:
+    """``base`` with the inputs in ``overrides`` set (``None``: kept), evaluated."""
+    from ape_livepeer_migration.protocol import economics as econ
+
     def override(value: Any, *names: str) -> Any:
         return replace(value, **{name: overrides[name] for name in names if overrides.get(name) is not None})
 
-    reference = econ.seed_era_inputs(layers)
+    if overrides.get("gas_used") is not None:
+        gas_sources = dict.fromkeys(gas_sources, "option")
     inputs = econ.ProfitabilityInputs(
-        network=override(reference.network, "total_supply", "inflation", "total_active_stake"),
-        orchestrator=override(reference.orchestrator, "stake", "self_stake", "reward_cut"),
-        prices=override(reference.prices, "lpt_usd", "eth_usd"),
-        calls=tuple(override(call, "gas_used", "gas_price") for call in reference.calls),
+        network=override(base.network, "total_supply", "inflation", "total_active_stake"),
+        orchestrator=override(base.orchestrator, "stake", "self_stake", "reward_cut"),
+        prices=override(base.prices, "lpt_usd", "eth_usd"),
+        calls=tuple(override(call, "gas_used", "gas_price") for call in base.calls),
     )
-    return Profitability(inputs, econ.evaluate(inputs))
+    return Profitability(inputs, econ.evaluate(inputs), gas_sources, chain)
+
+
+def _is_active(system: System, layer: str, address: str) -> bool:
+    bm, _ = staking_contracts(system, layer)
+    return bool(bm.isActiveTranscoder(address))
+
+
+def reward_gas(system: System, preflight: Preflight, layer: str, address: str) -> int | None:
+    """Gas of ``address``'s own reward() call on ``layer``, estimated on that chain: ``eth_estimateGas`` in an
+    initialized round, else the gas it uses after the round's initialization in one simulated block. ``None`` when
+    it cannot send one now (not an active orchestrator there, or reward() already called this round)."""
+    bm, rounds = staking_contracts(system, layer)
+    if not bm.isActiveTranscoder(address) or bm.getTranscoder(address).lastRewardRound == rounds.currentRound():
+        return None
+    reward = Call(bm, "reward")
+    if rounds.currentRoundInitialized():
+        return preflight.estimate_gas(layer, address, [reward])
+    return preflight.gas_used_each(layer, address, [Call(rounds, "initializeRound"), reward])[-1]
 
 
 def check_reward(deployment: Deployment, preflight: Preflight, address: str) -> int:
@@ -78,31 +154,33 @@ def reward_called(system: System, address: str) -> bool:
 
 
 def reward_economics(
-    system: System, preflight: Preflight, address: str, gas_used: int, lpt_usd: Any, eth_usd: Any
+    system: System,
+    preflight: Preflight,
+    address: str,
+    gas_used: int | None = None,
+    lpt_usd: Any = None,
+    eth_usd: Any = None,
 ) -> CallEconomics:
     """:class:`~ape_livepeer_migration.protocol.economics.CallEconomics` of ``address``'s next L2 reward() at the
-    L2's current state and gas price, for the given prices."""
-    from ape_livepeer_migration.protocol import economics as econ
-
-    bm, minter = system.l2_bonding_manager, system.l2_minter
-    t = bm.getTranscoder(address)
-    stake = t.delegatedAmount
-    network = econ.NetworkState(
-        total_supply=minter.inflationSupply(),
-        inflation=max(minter.inflation(), 1),
-        total_active_stake=max(bm.currentRoundTotalActiveStake(), stake),
+    L2's current state and gas price (:func:`profitability_from_chain`): its gas estimated unless ``gas_used`` is
+    given, the reference prices for those not given."""
+    estimate = profitability_from_chain(
+        system, preflight, address, ("l2",), gas_used=gas_used, lpt_usd=lpt_usd, eth_usd=eth_usd
     )
-    orchestrator = econ.OrchestratorPosition(
-        stake=stake, self_stake=min(bm.getDelegator(address).bondedAmount, stake), reward_cut=t.rewardCut
-    )
-    call = econ.RewardCallCost("l2", gas_used, max(preflight.gas_price("l2"), 1))
-    return econ.evaluate_call(network, orchestrator, econ.Prices(lpt_usd, eth_usd), call)
+    return estimate.results[0]
 
 
 def call_reward_if_profitable(
-    deployment: Deployment, preflight: Preflight, account: AccountAPI, gas_used: int, lpt_usd: Any, eth_usd: Any
+    deployment: Deployment,
+    preflight: Preflight,
+    account: AccountAPI,
+    gas_used: int | None = None,
+    lpt_usd: Any = None,
+    eth_usd: Any = None,
 ) -> RewardResult | RewardSkipped:
-    """:func:`call_reward`, unless the orchestrator's share of what it mints is worth less than its fee."""
+    """:func:`call_reward`, unless the orchestrator's share of what it mints is worth less than its fee
+    (:func:`reward_economics`)."""
+    check_reward(deployment, preflight, account.address)
     economics = reward_economics(deployment.system, preflight, account.address, gas_used, lpt_usd, eth_usd)
     if not economics.profitable:
         return RewardSkipped(economics)
