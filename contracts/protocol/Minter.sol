@@ -176,7 +176,7 @@ contract Minter is Ownable2Step, IMinter {
     /// @inheritdoc IMinter
     /// @dev RoundsManager only. Inflation rises by `inflationChange` while the bonded share is below target and
     ///      falls by it (not below zero) while above; the round's mintable tokens use the adjusted rate.
-    function setCurrentRewardTokens() external {
+    function setCurrentRewardTokens() external virtual {
         if (msg.sender != address(roundsManager)) revert NotRoundsManager(msg.sender);
         if (address(bondingManager) == address(0)) revert NotWired();
         uint256 supply = inflationSupply();
@@ -197,7 +197,7 @@ contract Minter is Ownable2Step, IMinter {
     /// @inheritdoc IMinter
     /// @dev BondingManager only, and only while the BondingManager is a minting delegate. The tokens stay in the
     ///      Minter (they are bonded).
-    function createReward(uint256 fracNum, uint256 fracDenom) external onlyBondingManager returns (uint256) {
+    function createReward(uint256 fracNum, uint256 fracDenom) external virtual onlyBondingManager returns (uint256) {
         if (!isMintingDelegate[msg.sender]) revert NotMintingDelegate(msg.sender);
         if (fracDenom == 0 || fracNum > fracDenom) revert InvalidFraction(fracNum, fracDenom);
         uint256 mintable = currentMintableTokens;
