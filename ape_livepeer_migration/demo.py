@@ -339,11 +339,11 @@ def migrate_to_l2(s: Scenario) -> None:
     sent = migrate_with_signature(system, c.relayer, signed, signature)
     _migrated(s, "signed by a delegator of O2, sent by the relayer", sent, amount)
 
+    reporter = system.bridge.l1_supply_reporter
+    if reporter is None:
+        raise LivepeerError("this story reports the L1 supply to the L2 Minter, which only the L2-minting mode has")
     report_l1_supply(system.bridge, c.operator)
-    s.say(
-        f"  L1 circulating supply reported to the L2 Minter: "
-        f"{lpt(system.bridge.l1_supply_reporter.circulatingSupply())}"
-    )
+    s.say(f"  L1 circulating supply reported to the L2 Minter: {lpt(reporter.circulatingSupply())}")
     relay(s, "migrations and the supply report")
     s.say(
         f"  on L2: {system.l2_migrator.migrationsFinalized()} migrations finalized, "

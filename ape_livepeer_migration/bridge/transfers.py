@@ -21,6 +21,7 @@ from eth_abi import encode as abi_encode
 
 from ape_livepeer_migration._eth import function_selector
 from ape_livepeer_migration.bridge.gas import RetryableGasParams, retryable_gas_params
+from ape_livepeer_migration.exceptions import InputError, LivepeerError
 from ape_livepeer_migration.protocol.deploy import L2_ECONOMY_PARAMS, L1Protocol, protocol_params
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class Bridge:
     inbox: str
     l1_escrow: OnChain
     l1_gateway: OnChain
-    l1_supply_reporter: OnChain
+    l1_supply_reporter: OnChain | None  # None in the L1-minting mode: the L2 minter has no policy to report to
     l2_token: OnChain
     l2_rounds: OnChain
     l2_minter: OnChain
@@ -71,6 +72,7 @@ def deploy_bridge(
     l1_protocol: L1Protocol,
     arbitrum: Any,
     deployer: AccountAPI,
+    rounds_per_l1_round: int | None = None,
     **l2_params: int,
 ) -> Bridge:
     """Deploy and wire the bridge and the L2 token economy.
@@ -82,6 +84,11 @@ def deploy_bridge(
     Minter's minting delegate and the token's burning gateway). L1: the L1Escrow, the L1LPTGateway (the escrow's
     gateway and a minting delegate of the L1 Minter, for withdrawal shortfalls) and the L1SupplyReporter (the
     L2Minter's reporter). ``deployer`` must own the L1 protocol and owns everything deployed here.
+
+    In the L1-minting mode (``l1_protocol`` has a stake oracle) the L2 minter is an L2DistributingMinter pacing
+    the L1 Minter's deposits over ``rounds_per_l1_round`` L2 rounds (required then), the L1 gateway is no minting
+    delegate, there is no supply reporter, and the L1 Minter sends its rounds through the L1 gateway to the L2
+    minter (unused retryable fees refunded on L2 to ``deployer``).
 
     ``l2_params`` override the L2 round length, round lock amount and monetary policy (names as in
     :data:`ape_livepeer_migration.protocol.deploy.DEFAULT_PARAMS`). Not done here: adding the L2 BondingManager as the
@@ -101,12 +108,21 @@ def deploy_bridge(
         # first: the L2 gateway refuses withdrawals to it, so it needs the address
         escrow = contract("L1Escrow").deploy(deployer, l1_token, **tx)
 
+    l1_minting = l1_protocol.stake_oracle is not None
+    if l1_minting and rounds_per_l1_round is None:
+        raise InputError("the L1-minting mode needs rounds_per_l1_round (L2 rounds per L1 round)")
+
     with l2:
         l2_token = contract("L2LivepeerToken").deploy(deployer, **tx)
         l2_rounds = contract("RoundsManager").deploy(deployer, p["round_length"], p["round_lock_amount"], **tx)
-        l2_minter = contract("L2Minter").deploy(
-            deployer, l2_token, l2_rounds, p["inflation"], p["inflation_change"], p["target_bonding_rate"], **tx
-        )
+        if l1_minting:
+            l2_minter = contract("L2DistributingMinter").deploy(
+                deployer, l2_token, l2_rounds, rounds_per_l1_round, **tx
+            )
+        else:
+            l2_minter = contract("L2Minter").deploy(
+                deployer, l2_token, l2_rounds, p["inflation"], p["inflation_change"], p["target_bonding_rate"], **tx
+            )
         l2_gateway = contract("L2LPTGateway").deploy(deployer, l1_token, l2_token, l2_minter, escrow.address, **tx)
         l2_token.setMinter(l2_minter, **tx)
         l2_token.setGateway(l2_gateway, **tx)
@@ -117,14 +133,21 @@ def deploy_bridge(
         l1_gateway = contract("L1LPTGateway").deploy(
             deployer, inbox, l1_token, l2_token.address, escrow, l1_protocol.minter.address, **tx
         )
-        reporter = contract("L1SupplyReporter").deploy(deployer, inbox, l1_token, escrow, l2_minter.address, **tx)
         escrow.setGateway(l1_gateway, **tx)
         l1_gateway.setCounterpartGateway(l2_gateway.address, **tx)
-        l1_protocol.minter.addMintingDelegate(l1_gateway, **tx)
+        if l1_minting:
+            reporter = None
+            l1_protocol.minter.setL2Route(l1_gateway, l2_minter.address, deployer, **tx)
+        else:
+            reporter = contract("L1SupplyReporter").deploy(deployer, inbox, l1_token, escrow, l2_minter.address, **tx)
+            l1_protocol.minter.addMintingDelegate(l1_gateway, **tx)
 
     with l2:
         l2_gateway.setCounterpartGateway(l1_gateway.address, **tx)
-        l2_minter.setL1SupplyReporter(reporter.address, **tx)
+        if reporter is None:
+            l2_minter.setRewardSource(l2_gateway, str(l1_protocol.minter.address), **tx)
+        else:
+            l2_minter.setL1SupplyReporter(reporter.address, **tx)
 
     return Bridge(
         chains=chains,
@@ -132,7 +155,7 @@ def deploy_bridge(
         inbox=inbox,
         l1_escrow=l1.bind(escrow),
         l1_gateway=l1.bind(l1_gateway),
-        l1_supply_reporter=l1.bind(reporter),
+        l1_supply_reporter=None if reporter is None else l1.bind(reporter),
         l2_token=l2.bind(l2_token),
         l2_rounds=l2.bind(l2_rounds),
         l2_minter=l2.bind(l2_minter),
@@ -231,6 +254,8 @@ def report_l1_supply(bridge: Bridge, sender: AccountAPI, *, gas: RetryableGasPar
     The estimated gas parameters are raised to the reporter's floors (``MIN_L2_GAS``, ``minGasPriceBid``); unused
     L2 gas is refunded on L2 to ``sender``."""
     reporter = bridge.l1_supply_reporter
+    if reporter is None:
+        raise LivepeerError("the L1-minting mode has no L1 supply reporter: the L2 stake oracle reports to L1 instead")
     if gas is None:
         next_sequence = reporter.reportCount() + 1
         with bridge.chains.l1:

@@ -42,38 +42,54 @@ def protocol_params(
     return {**DEFAULT_PARAMS, **overrides}
 
 
+#: The inflation modes: ``"l2"`` (each layer's Minter mints its rewards; L1 mints withdrawal shortfalls) and ``"l1"``
+#: (only the L1 Minter mints, a whole L1 round at a time, and sends it all to the L2 minter, which hands it out over
+#: the L2 rounds; an L2StakeOracle reports the L2 staked supply to L1).
+INFLATION_MODES = ("l2", "l1")
+
+
 @dataclass(frozen=True)
 class L1Protocol:
     """The deployed L1 protocol contracts (Ape contract instances)."""
 
     token: Any
     rounds: Any
-    minter: Any
+    minter: Any  # Minter, or L1InflationMinter in the L1-minting mode
     bonding_manager: Any
+    stake_oracle: Any = None  # the L2StakeOracle of the L1-minting mode
 
 
 def deploy_l1_protocol(
     deployer: Any,
     genesis: Mapping[str, int] | None = None,
     ticket_broker: str | None = None,
+    inflation: str = "l2",
     **params: int,
 ) -> L1Protocol:
     """Deploy LPT, RoundsManager, Minter and the L1 BondingManager and wire every permission.
 
     ``deployer`` becomes the owner (governor) of all four contracts. ``genesis`` maps addresses to LPT minted
     before minting is handed to the Minter. ``ticket_broker``, when given, is allowed to credit fees.
-    ``params`` override :data:`DEFAULT_PARAMS`; an unknown name raises :class:`InputError`.
+    ``params`` override :data:`DEFAULT_PARAMS`; an unknown name raises :class:`InputError`. ``inflation="l1"``
+    (see :data:`INFLATION_MODES`) deploys an L2StakeOracle and the L1InflationMinter instead of the Minter, and the
+    BondingManager gets no minting authority (L1 ``reward()`` reverts); the oracle has no reporter yet.
     """
     from ape_livepeer_migration.contracts import contract
 
+    if inflation not in INFLATION_MODES:
+        raise InputError(f"unknown inflation mode {inflation!r}: one of {', '.join(INFLATION_MODES)}")
     p = protocol_params(params)
     tx = {"sender": deployer}
+    policy = (p["inflation"], p["inflation_change"], p["target_bonding_rate"])
 
     token = contract("LivepeerToken").deploy(deployer, **tx)
     rounds = contract("RoundsManager").deploy(deployer, p["round_length"], p["round_lock_amount"], **tx)
-    minter = contract("Minter").deploy(
-        deployer, token, rounds, p["inflation"], p["inflation_change"], p["target_bonding_rate"], **tx
-    )
+    oracle = None
+    if inflation == "l1":
+        oracle = contract("L2StakeOracle").deploy(deployer, token, **tx)
+        minter = contract("L1InflationMinter").deploy(deployer, token, rounds, oracle, *policy, **tx)
+    else:
+        minter = contract("Minter").deploy(deployer, token, rounds, *policy, **tx)
     bonding_manager = contract("BondingManager").deploy(
         deployer, token, minter, rounds, p["unbonding_period"], p["num_active_transcoders"], **tx
     )
@@ -84,12 +100,13 @@ def deploy_l1_protocol(
             token.mint(holder, amount, **tx)
     token.setMinter(minter, **tx)
     minter.setBondingManager(bonding_manager, **tx)
-    minter.addMintingDelegate(bonding_manager, **tx)
+    if oracle is None:
+        minter.addMintingDelegate(bonding_manager, **tx)
     rounds.setBondingManager(bonding_manager, **tx)
     rounds.setMinter(minter, **tx)
     if ticket_broker is not None:
         bonding_manager.setTicketBroker(ticket_broker, **tx)
-    return L1Protocol(token=token, rounds=rounds, minter=minter, bonding_manager=bonding_manager)
+    return L1Protocol(token=token, rounds=rounds, minter=minter, bonding_manager=bonding_manager, stake_oracle=oracle)
 
 
 def deploy_ticket_broker(protocol: L1Protocol, deployer: Any, unlock_period: int, ticket_validity_period: int) -> Any:

@@ -53,11 +53,11 @@ def missing_contract(chains: TwoChains, carrier: Mapping[str, Any], addresses: M
     """``"<name> at <address>, but the <layer> (chain <id>) has no contract there"`` for the first recorded
     contract the chains lack (the simulator's or real Arbitrum's Inbox, Bridge and Outbox, then the system),
     ``None`` when every one has code."""
-    from ape_livepeer_migration.bridge.system import CONTRACTS
+    from ape_livepeer_migration.bridge.system import recorded_contracts
 
     recorded = [
         (carrier, {"inbox": "l1", "bridge": "l1", "outbox": "l1"}),
-        (addresses, {name: layer for name, (layer, _) in CONTRACTS.items()}),
+        (addresses, {name: layer for name, (layer, _) in recorded_contracts(addresses).items()}),
     ]
     for entry, layers in recorded:
         for name, layer in layers.items():
@@ -199,6 +199,8 @@ class Deployment:
         params: Mapping[str, int] | None = None,
         on_step: Callable[[str, str], None] | None = None,
         redo_interrupted: bool = False,
+        inflation: str = "l2",
+        rounds_per_l1_round: int | None = None,
     ) -> System:
         """Deploy the whole system, recording each step in the address book as it finishes.
 
@@ -212,7 +214,9 @@ class Deployment:
         finding everything recorded sends nothing. A step that started and never finished raises
         :class:`InterruptedDeployError` (it may have deployed contracts that the book does not know) unless
         ``redo_interrupted``. ``params`` override the protocol parameters on both layers. ``on_step(step,
-        state)`` is called with state ``"skipped"``, ``"started"`` or ``"done"``.
+        state)`` is called with state ``"skipped"``, ``"started"`` or ``"done"``. ``inflation`` and
+        ``rounds_per_l1_round`` choose the inflation mode (see
+        :func:`~ape_livepeer_migration.bridge.system.deploy_system`); the book records the mode with the addresses.
         """
         from ape_livepeer_migration.bridge.system import deploy_system
         from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS
@@ -251,10 +255,13 @@ class Deployment:
             return self.system
         report(SYSTEM, "started")
         with self._step(SYSTEM, deployer):
+            mode: dict[str, Any] = {"inflation": inflation}
+            if rounds_per_l1_round is not None:
+                mode["rounds_per_l1_round"] = rounds_per_l1_round
             system = deploy_system(
-                self.chains, deployer, genesis=genesis, l1_params=params, l2_params=params, **carrier
+                self.chains, deployer, genesis=genesis, l1_params=params, l2_params=params, **mode, **carrier
             )
-        self.book.record(SYSTEM, system.addresses)
+        self.book.record(SYSTEM, system.book_entry)
         report(SYSTEM, "done")
         self._system = system if delivery is None else replace(system, sim=delivery)
         return self._system

@@ -17,7 +17,7 @@ from ape_livepeer_migration.bridge.migration import (
     migration_gas_params,
     planned_migration,
 )
-from ape_livepeer_migration.bridge.system import CONTRACTS, System, switch_l1_inflation_off
+from ape_livepeer_migration.bridge.system import System, mode_contracts, switch_l1_inflation_off
 from ape_livepeer_migration.exceptions import MigrationError
 from ape_livepeer_migration.testing.reverts import reverts
 from ape_livepeer_migration.testing.rounds import next_rounds
@@ -233,8 +233,8 @@ def test_fees_are_withdrawn_on_l1_after_migrating(chains, system, people, delive
 
 def test_a_system_bound_from_its_addresses_is_the_same_system(system):
     s = system
-    assert list(s.addresses) == list(CONTRACTS)
-    bound = System.at(s.chains, s.sim, s.bridge.inbox, s.addresses)
+    assert list(s.addresses) == list(mode_contracts("l2"))
+    bound = System.at(s.chains, s.sim, s.bridge.inbox, s.book_entry)
     assert bound.addresses == s.addresses
     # each contract is bound to its own chain: these calls reach the L1 and the L2 contracts
     assert bound.l1.token.totalSupply() == s.l1.token.totalSupply()
