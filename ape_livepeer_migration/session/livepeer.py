@@ -50,6 +50,7 @@ from ape_livepeer_migration.session.results import (
     Finalized,
     LayerStake,
     MigrationPlan,
+    MintingComparison,
     Orchestrators,
     PendingMessage,
     Profitability,
@@ -364,6 +365,13 @@ class Livepeer:
         where it can send one (see :func:`~ape_livepeer_migration.session.rewards.profitability_from_chain`);
         ``overrides`` set any input (``lpt_usd``, ``eth_usd``, ``gas_used``, ``stake``, ...)."""
         return rewards.profitability_from_chain(self.system, self.preflight, address, tuple(layers), **overrides)
+
+    def compare_minting(
+        self, estimate: Profitability, modes: Sequence[str] = ("l2", "l1"), rounds_per_l1_round: int | None = None
+    ) -> MintingComparison:
+        """The minting modes compared on :meth:`profitability`'s ``estimate`` (see
+        :func:`~ape_livepeer_migration.session.rewards.minting_from_chain`)."""
+        return rewards.minting_from_chain(self.system, estimate, tuple(modes), rounds_per_l1_round)
 
     def check_fee_withdrawal(
         self, address: str, amount: int | None = None, layer: str = "l2", recipient: str | None = None

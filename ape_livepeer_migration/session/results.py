@@ -14,7 +14,7 @@ from ape_livepeer_migration._eth import amount_text
 
 if TYPE_CHECKING:
     from ape_livepeer_migration.bridge.migration import MigrationSent
-    from ape_livepeer_migration.protocol.economics import CallEconomics, ProfitabilityInputs
+    from ape_livepeer_migration.protocol.economics import CallEconomics, MintingEconomics, ProfitabilityInputs
     from ape_livepeer_migration.session.preflight import Call
 
 
@@ -282,6 +282,42 @@ class Profitability:
             },
             "layers": {
                 result.layer: {**call_economics_json(result), "gas_source": self.gas_sources[result.layer]}
+                for result in self.results
+            },
+        }
+
+
+@dataclass(frozen=True)
+class MintingComparison:
+    """The minting modes side by side for one orchestrator: each mode's L2 reward() call and keeper cost per L1
+    round, on the inputs of ``estimate``; ``gas_sources`` says per mode whether its reward() gas is ``estimated``
+    on the connected chain or the bench's ``measured`` figure."""
+
+    estimate: Profitability
+    results: tuple[MintingEconomics, ...]
+    gas_sources: dict[str, str]
+
+    def as_json(self) -> dict[str, Any]:
+        """:meth:`Profitability.as_json`'s ``source`` and ``inputs``, and per mode its call and its keeper cost."""
+        base = self.estimate.as_json()
+        return {
+            "source": base["source"],
+            "inputs": {
+                **base["inputs"],
+                "gas_price_wei": {call.layer: str(call.gas_price) for call in self.estimate.inputs.calls},
+            },
+            "modes": {
+                result.mode: {
+                    "reward": {**call_economics_json(result.call), "gas_source": self.gas_sources[result.mode]},
+                    "rounds_per_l1_round": result.rounds_per_l1_round,
+                    "keeper_l1_gas_per_l1_round": result.keeper.l1_gas,
+                    "keeper_l2_gas_per_l1_round": result.keeper.l2_gas,
+                    "keeper_cost_eth_wei": str(result.keeper_cost_wei),
+                    "keeper_cost_lpt_wei": str(result.keeper_cost_lpt),
+                    "keeper_cost_usd": float(result.call.prices.eth_usd * result.keeper_cost_wei / 10**18),
+                    "minted_per_l1_round_lpt_wei": str(result.minted_per_l1_round),
+                    "keeper_share_of_minted": float(result.keeper_share),
+                }
                 for result in self.results
             },
         }

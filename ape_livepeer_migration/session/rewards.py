@@ -10,6 +10,7 @@ from ape_livepeer_migration.session.preflight import Call, require_amount
 from ape_livepeer_migration.session.results import (
     ChainSource,
     FeeWithdrawal,
+    MintingComparison,
     Profitability,
     RewardResult,
     RewardSkipped,
@@ -40,7 +41,8 @@ def profitability_from_chain(
     system: System, preflight: Preflight, address: str, layers: tuple[str, ...], **overrides: Any
 ) -> Profitability:
     """:func:`profitability` on the connected deployment: supply, inflation and total active stake of the layer
-    where ``address`` is an active orchestrator (L2, else L1), its pool stake, self-stake and reward cut there; for
+    where ``address`` is an active orchestrator (L2, else L1; on a system that mints on L1, the L1 Minter's supply
+    and its inflation per L1 round over the L2 rounds one spans), its pool stake, self-stake and reward cut there; for
     each of ``layers``, the gas of its own reward() call estimated on that chain (:func:`reward_gas`; the reference
     gas when it cannot send one now) at what a transaction pays per gas there now (``Preflight.paid_per_gas``).
     Prices default to the reference prices; ``overrides`` set any input as in :func:`profitability`. Refuses an
@@ -51,13 +53,19 @@ def profitability_from_chain(
     if state_layer is None:
         raise LivepeerError(f"{address} is not an active orchestrator on L2 or L1")
     bm, rounds = staking_contracts(system, state_layer)
-    minter = system.l2_minter if state_layer == "l2" else system.l1.minter
     stake = bm.getTranscoder(address).delegatedAmount
     # the stake a round's rewards are shared by: fixed when the round is initialized, until then what will be fixed
     active = bm.currentRoundTotalActiveStake() if rounds.currentRoundInitialized() else bm.nextRoundTotalActiveStake()
+    if system.inflation == "l1":
+        # the L1 Minter mints an L1 round's rewards on the whole supply; each of its K L2 rounds hands out 1/K
+        supply = system.l1.minter.inflationSupply()
+        inflation = system.l1.minter.inflation() // system.l2_minter.roundsPerL1Round()
+    else:
+        minter = system.l2_minter if state_layer == "l2" else system.l1.minter
+        supply, inflation = minter.inflationSupply(), minter.inflation()
     network = econ.NetworkState(
-        total_supply=minter.inflationSupply(),
-        inflation=minter.inflation(),
+        total_supply=supply,
+        inflation=inflation,
         # stake delegated during the round is in the pool but not in the round's total; it earns from the next round
         total_active_stake=max(active, stake),
     )
@@ -75,6 +83,48 @@ def profitability_from_chain(
         calls.append(econ.RewardCallCost(layer, reference.gas_used if gas is None else gas, price))
     inputs = econ.ProfitabilityInputs(network, orchestrator, econ.SEED_ERA_PRICES, tuple(calls))
     return _evaluate(inputs, gas_sources, ChainSource(address, state_layer, rounds.currentRound()), overrides)
+
+
+def minting(
+    estimate: Profitability, modes: tuple[str, ...], rounds_per_l1_round: int, reward_gas: dict[str, int] | None = None
+) -> MintingComparison:
+    """The minting modes of ``modes`` compared on ``estimate``'s inputs (network, orchestrator, prices, and the gas
+    prices of its L1 and L2 calls): each mode's L2 reward() at its measured gas, or at ``reward_gas[mode]`` where
+    given, and its keeper work per L1 round
+    (:data:`~ape_livepeer_migration.protocol.economics.MEASURED_KEEPER`), an L1 round spanning
+    ``rounds_per_l1_round`` L2 rounds."""
+    from ape_livepeer_migration.protocol import economics as econ
+
+    inputs = estimate.inputs
+    gas = {**econ.MEASURED_REWARD_GAS, **(reward_gas or {})}
+    results = econ.evaluate_minting(
+        inputs.network,
+        inputs.orchestrator,
+        inputs.prices,
+        {call.layer: call.gas_price for call in inputs.calls},
+        rounds_per_l1_round,
+        gas,
+        econ.MEASURED_KEEPER,
+        modes,
+    )
+    sources = {mode: "estimated" if mode in (reward_gas or {}) else "measured" for mode in modes}
+    return MintingComparison(estimate, results, sources)
+
+
+def minting_from_chain(
+    system: System, estimate: Profitability, modes: tuple[str, ...], rounds_per_l1_round: int | None = None
+) -> MintingComparison:
+    """:func:`minting` on ``estimate`` (:func:`profitability_from_chain`'s, with both layers): the deployment's own
+    mode costed with the L2 reward() gas estimated on the chain when it could be, and, when the deployment mints on
+    L1, as many L2 rounds per L1 round as its L2 minter spans unless ``rounds_per_l1_round`` is given."""
+    from ape_livepeer_migration.bridge.system import DEFAULT_ROUNDS_PER_L1_ROUND
+
+    mode = system.inflation
+    if rounds_per_l1_round is None:
+        rounds_per_l1_round = system.l2_minter.roundsPerL1Round() if mode == "l1" else DEFAULT_ROUNDS_PER_L1_ROUND
+    estimated = estimate.gas_sources.get("l2") == "estimated" and mode in modes
+    l2_call = next(call for call in estimate.inputs.calls if call.layer == "l2")
+    return minting(estimate, modes, rounds_per_l1_round, {mode: l2_call.gas_used} if estimated else None)
 
 
 def _evaluate(
@@ -105,8 +155,11 @@ def _is_active(system: System, layer: str, address: str) -> bool:
 def reward_gas(system: System, preflight: Preflight, layer: str, address: str) -> int | None:
     """Gas of ``address``'s own reward() call on ``layer``, estimated on that chain: ``eth_estimateGas`` in an
     initialized round, else the gas it uses after the round's initialization in one simulated block. ``None`` when
-    it cannot send one now (not an active orchestrator there, or reward() already called this round)."""
+    it cannot send one now (not an active orchestrator there, reward() already called this round, or L1 reward() of a
+    system that mints on L1)."""
     bm, rounds = staking_contracts(system, layer)
+    if layer == "l1" and system.inflation == "l1":
+        return None  # L1 reward() reverts: the L1 Minter sends every round's rewards to L2
     if not bm.isActiveTranscoder(address) or bm.getTranscoder(address).lastRewardRound == rounds.currentRound():
         return None
     reward = Call(bm, "reward")

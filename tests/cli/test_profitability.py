@@ -190,6 +190,7 @@ def test_help_states_the_reference_defaults():
     # The CLI module may not import the model (it loads with every `ape` command), so the
     # defaults it prints are text: they must be the model's reference values.
     from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration.bridge.system import DEFAULT_ROUNDS_PER_L1_ROUND
     from ape_livepeer_migration.protocol import economics as econ
 
     reference = econ.seed_era_inputs()
@@ -202,6 +203,7 @@ def test_help_states_the_reference_defaults():
         "--total-supply": amount_text(reference.network.total_supply, 18),
         "--inflation": amount_text(reference.network.inflation, 7),
         "--total-active-stake": amount_text(reference.network.total_active_stake, 18),
+        "--rounds-per-l1-round": str(DEFAULT_ROUNDS_PER_L1_ROUND),
     }
     command = cli.commands["profitability"]
     stated = {
@@ -322,3 +324,78 @@ def test_call_reward_if_profitable_judges_as_profitability_does(chain_run, world
     assert called["called"] is True and int(called["minted_lpt_wei"]) > 0
     refused = chain_run("call-reward", "--yes", "--account", "test:2", "--eth-usd", "3000")
     assert refused.exit_code == 2 and "add --if-profitable" in refused.output
+
+
+# ---------------------------------------------------------------------------- --minting
+
+
+def test_minting_compares_each_modes_call_and_keeper_cost(run):
+    from ape_livepeer_migration.protocol import economics as econ
+
+    data = as_json(run("--minting", "both", "--json"))
+    assert list(data["modes"]) == ["l2", "l1"]
+    l1_price, l2_price = econ.SEED_ERA_L1_CALL.gas_price, econ.SEED_ERA_L2_CALL.gas_price
+    assert data["inputs"]["gas_price_wei"] == {"l1": str(l1_price), "l2": str(l2_price)}
+    mintable = econ.SEED_ERA_NETWORK.mintable
+    for mode, figures in data["modes"].items():
+        keeper = econ.MEASURED_KEEPER[mode]
+        assert figures["reward"]["gas_used"] == econ.MEASURED_REWARD_GAS[mode]
+        assert figures["reward"]["gas_source"] == "measured"
+        assert figures["reward"]["cost_eth_wei"] == str(econ.MEASURED_REWARD_GAS[mode] * l2_price)
+        assert (figures["keeper_l1_gas_per_l1_round"], figures["keeper_l2_gas_per_l1_round"]) == (
+            keeper.l1_gas,
+            keeper.l2_gas,
+        )
+        assert figures["keeper_cost_eth_wei"] == str(keeper.l1_gas * l1_price + keeper.l2_gas * l2_price)
+        assert figures["rounds_per_l1_round"] == 7
+        assert figures["minted_per_l1_round_lpt_wei"] == str(7 * mintable)
+    # minting on L1 moves the per-round work to L1: it costs more per L1 round than L2 minting's report
+    assert int(data["modes"]["l1"]["keeper_cost_eth_wei"]) > int(data["modes"]["l2"]["keeper_cost_eth_wei"])
+    # the cheaper reward() breaks even with less stake
+    cheaper = min(data["modes"], key=lambda mode: econ.MEASURED_REWARD_GAS[mode])
+    other = "l1" if cheaper == "l2" else "l2"
+    stakes = {mode: int(data["modes"][mode]["reward"]["break_even_stake_lpt_wei"]) for mode in (cheaper, other)}
+    assert stakes[cheaper] <= stakes[other]
+
+
+def test_minting_over_longer_l1_rounds_spreads_the_keeper_cost(run):
+    week = as_json(run("--minting", "l1", "--json"))["modes"]["l1"]
+    fortnight = as_json(run("--minting", "l1", "--rounds-per-l1-round", "14", "--json"))["modes"]["l1"]
+    assert int(fortnight["minted_per_l1_round_lpt_wei"]) == 2 * int(week["minted_per_l1_round_lpt_wei"])
+    assert fortnight["keeper_share_of_minted"] == pytest.approx(week["keeper_share_of_minted"] / 2, rel=1e-6)
+
+
+def test_minting_table_has_a_column_per_mode(run):
+    result = run("--minting", "both")
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.output.splitlines() if "L2 minting" in line)
+    assert header.index("L2 minting") < header.index("L1 minting")
+    assert "an L1 round = 7 L2 rounds" in result.output
+    assert "(measured)" in next(line for line in result.output.splitlines() if "L2 reward() gas" in line)
+
+
+@pytest.mark.parametrize(
+    "args,error",
+    [
+        (["--minting", "both", "--layer", "l1"], "--layer and the gas options do not apply"),
+        (["--minting", "l1", "--gas-used", "1000"], "--layer and the gas options do not apply"),
+        (["--rounds-per-l1-round", "7"], "--rounds-per-l1-round applies with --minting"),
+        (["--minting", "l3"], "Invalid value for '--minting'"),
+        (["--minting", "l1", "--rounds-per-l1-round", "0"], "Invalid value for '--rounds-per-l1-round'"),
+    ],
+)
+def test_minting_refusals_are_one_line(run, args, error):
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert error in result.output.splitlines()[-1]
+
+
+def test_minting_from_chain_estimates_the_deployments_own_mode(chain_run, world, reward_round):
+    data = as_json(
+        chain_run("profitability", "--from-chain", "--account", world.o1.address, "--minting", "both", "--json")
+    )
+    assert data["source"]["layer"] == "l2"
+    # the module's deployment mints on L2: its mode's reward() is estimated there, the other mode's is the bench's
+    assert data["modes"]["l2"]["reward"]["gas_source"] == "estimated"
+    assert data["modes"]["l1"]["reward"]["gas_source"] == "measured"
+    assert data["modes"]["l2"]["rounds_per_l1_round"] == 7
