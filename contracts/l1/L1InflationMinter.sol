@@ -47,7 +47,8 @@ contract L1InflationMinter is Minter {
     }
 
     /// @notice Default L2 gas limit of a round's deposit: the L2 gateway's mint and the L2 minter's arrival
-    ///         bookkeeping measure about 130,000 gas with cold storage; the rest is headroom for repricing.
+    ///         bookkeeping measure about 85,000 gas for the first arrival (its counters written from zero), some
+    ///         110,000 with the transaction's intrinsic and calldata gas; the rest is headroom for repricing.
     uint256 public constant DEFAULT_L2_GAS_LIMIT = 300_000;
     /// @notice Default L2 gas price bid: ten times Arbitrum One's minimum L2 base fee, so the ticket auto-redeems
     ///         through usual congestion (unused gas is refunded on L2 to `l2RefundTo`).
@@ -157,6 +158,7 @@ contract L1InflationMinter is Minter {
     /// @param to Receiver.
     /// @param amount Wei, at most `gasBudget`.
     function withdrawGasBudget(address payable to, uint256 amount) external onlyOwner {
+        if (to == address(0)) revert ZeroAddress();
         uint256 budget = gasBudget;
         if (amount > budget) revert BudgetExceeded(amount, budget);
         gasBudget = budget - amount;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {L1Escrow} from "../../contracts/bridge/L1Escrow.sol";
 import {L1LPTGateway} from "../../contracts/bridge/L1LPTGateway.sol";
 import {L2LPTGateway} from "../../contracts/bridge/L2LPTGateway.sol";
@@ -10,6 +11,7 @@ import {L2BondingManager} from "../../contracts/l2/L2BondingManager.sol";
 import {L2DistributingMinter} from "../../contracts/l2/L2DistributingMinter.sol";
 import {L2LivepeerToken} from "../../contracts/l2/L2LivepeerToken.sol";
 import {LivepeerToken} from "../../contracts/protocol/LivepeerToken.sol";
+import {Minter} from "../../contracts/protocol/Minter.sol";
 import {RoundsManager} from "../../contracts/protocol/RoundsManager.sol";
 import {BondingManagerBase} from "../../contracts/protocol/BondingManagerBase.sol";
 import {L1MintingSystem} from "./utils/L1MintingSystem.sol";
@@ -253,6 +255,42 @@ contract L1MintingTest is TestBase {
         uint256 id = arb.queueOutgoing(address(l2Gateway), address(l1Gateway), forged);
         assertTrue(!arb.execute(id), "refused: the gateway is no minting delegate");
         assertEq(l1Token.totalSupply(), supply, "still nothing minted");
+    }
+
+    function test_restrictedCalls() public {
+        L1LPTGateway gw = l1Gateway;
+        bytes memory notOwner = abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, STRANGER);
+        vm.startPrank(STRANGER);
+        vm.expectRevert(notOwner);
+        l1Minter.setL2Route(gw, STRANGER, STRANGER);
+        vm.expectRevert(notOwner);
+        l1Minter.setRetryableGas(1, 1);
+        vm.expectRevert(notOwner);
+        l1Minter.withdrawGasBudget(payable(STRANGER), 1);
+        vm.expectRevert(notOwner);
+        l2Minter.setRewardSource(STRANGER, STRANGER);
+        vm.expectRevert(notOwner);
+        l2Minter.setRoundsPerL1Round(2);
+        vm.expectRevert(abi.encodeWithSelector(Minter.NotRoundsManager.selector, STRANGER));
+        l1Minter.setCurrentRewardTokens();
+        vm.expectRevert(abi.encodeWithSelector(Minter.NotRoundsManager.selector, STRANGER));
+        l2Minter.setCurrentRewardTokens();
+        vm.expectRevert(abi.encodeWithSelector(Minter.NotBondingManager.selector, STRANGER));
+        l1Minter.createReward(1, 1);
+        vm.expectRevert(abi.encodeWithSelector(Minter.NotBondingManager.selector, STRANGER));
+        l2Minter.createReward(1, 1);
+        vm.expectRevert(abi.encodeWithSelector(Minter.NotMintingDelegate.selector, STRANGER));
+        l1Minter.mint(STRANGER, 1);
+        vm.stopPrank();
+        vm.startPrank(address(sys));
+        vm.expectRevert(abi.encodeWithSelector(L1InflationMinter.InvalidRetryableGas.selector, 0, 1));
+        l1Minter.setRetryableGas(0, 1);
+        vm.expectRevert(abi.encodeWithSelector(L2DistributingMinter.InvalidRoundsPerL1Round.selector, 0));
+        l2Minter.setRoundsPerL1Round(0);
+        uint256 tooMany = l2Minter.MAX_ROUNDS_PER_L1_ROUND() + 1;
+        vm.expectRevert(abi.encodeWithSelector(L2DistributingMinter.InvalidRoundsPerL1Round.selector, tooMany));
+        l2Minter.setRoundsPerL1Round(tooMany);
+        vm.stopPrank();
     }
 
     // ------------------------------------------------------------------ L2: arrival and distribution
