@@ -195,7 +195,7 @@ def table(figures: dict[str, int], gas_price_wei: dict[str, int], eth_usd: Fract
     prices = ", ".join(f"{layer.upper()} {amount_text(price, 9)} gwei" for layer, price in gas_price_wei.items())
     lines.append("")
     lines.append(
-        f"Costs at {prices}, ETH ${eth_usd}; an L1 round spans {K} L2 rounds in this scenario. "
+        f"Costs at {prices}, ETH ${eth_usd}; an L1 round spans {K} L2 rounds in this scenario.\n"
         "Retryable submission fees (ETH, a few hundred bytes of calldata each) are not included."
     )
     return "\n".join(lines)
