@@ -132,6 +132,16 @@ PRICE_SOURCE = (
 )
 
 
+def monetary_gas(measured: dict[str, int]) -> dict[str, int]:
+    """``bench/gas_monetary.py``'s figures (``<mode>.<layer>.<what>``) as gas rows
+    ``gas.<layer>.<what>.<mode>_minting``, priced at their layer's reference price like every gas row."""
+    out = {}
+    for key, value in measured.items():
+        mode, layer, what = key.split(".", 2)
+        out[f"gas.{layer}.{what}.{mode}_minting"] = value
+    return out
+
+
 def verdict(key: str, value: float) -> str:
     """``met`` or ``missed by ...`` against the goal of ``key`` ('' when it has none)."""
     if key not in GOALS:
@@ -185,6 +195,7 @@ def run(
     import gas_bridge
     import gas_l1
     import gas_migration
+    import gas_monetary
     import local_round
     import migration_throughput
     import user_wait
@@ -197,6 +208,7 @@ def run(
         ("migration", gas_migration.measure),
         ("bridge", gas_bridge.measure),
         ("arbitrum", gas_arbitrum.measure),
+        ("monetary", gas_monetary.measure),
         ("migration_throughput", lambda: migration_throughput.measure(migrations, migration_runs, clients)),
         ("cli", lambda: cli_help.measure(cli_runs)["cli"]),
         ("user_wait", lambda: user_wait.measure(wait_runs)["user_wait"]),
@@ -209,6 +221,7 @@ def run(
         seconds[name] = round(time.perf_counter() - started, 1)
 
     gas = {key: int(sources[src][src_key]) for key, (src, src_key, _) in GAS_ROWS.items()}
+    gas.update(monetary_gas(sources["monetary"]))
     cli = sources["cli"]
     overhead_pct = 100 * (cli["ape_help_s"] - cli["ape_help_without_plugin_s"]) / cli["ape_help_without_plugin_s"]
     figures = {
@@ -311,6 +324,10 @@ def main() -> None:
     print_table(results)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {args.out}")
+    import gas_monetary
+
+    gas_monetary.write_doc(results["details"]["monetary"], GAS_PRICE_WEI, ETH_USD)
+    print(f"wrote the measured comparison into {gas_monetary.DOC}")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """Is calling ``reward()`` worth it?  The economics of one reward call, on L1 and on L2.
 
 No chain access here: plain functions over plain numbers, so that the same
-arithmetic serves the ``ape livepeer profitability`` command, tests, and (later)
-inputs read from a connected chain.
+arithmetic serves the ``ape livepeer profitability`` command (on reference
+inputs or on inputs read from a connected chain), ``call-reward --if-profitable``
+and tests.  This module is also the one home of both commands' defaults: the
+seed-era reference inputs at its end.
 
 Units
 -----
@@ -101,9 +103,8 @@ class NetworkState:
         for name in ("total_supply", "inflation", "total_active_stake"):
             _require_int(getattr(self, name), name)
         _require(self.total_supply > 0, "total_supply", "must be greater than 0")
-        _require(
-            0 < self.inflation <= INFLATION_PRECISION, "inflation", "must be above 0 % and at most 100 % per round"
-        )
+        # 0 is a state a chain can be in (nothing mintable, every call a loss), so it is accepted
+        _require(0 <= self.inflation <= INFLATION_PRECISION, "inflation", "must be between 0 % and 100 % per round")
         _require(self.total_active_stake > 0, "total_active_stake", "must be greater than 0")
         _require(
             self.total_active_stake <= self.total_supply,
@@ -355,8 +356,12 @@ def evaluate(inputs: ProfitabilityInputs) -> tuple[CallEconomics, ...]:
 
 
 # --------------------------------------------------------------------------------------
-# Seed-era reference inputs
+# Seed-era reference inputs: the defaults of every command that judges a reward() call
 # --------------------------------------------------------------------------------------
+#
+# ``profitability`` uses them for every input not given (with --from-chain: the prices, and
+# the gas of a call the account cannot send now); ``call-reward --if-profitable`` uses the
+# same prices.  Gas a command can estimate on a connected chain is estimated instead.
 
 #: Network state around the seed documents (late 2021 - early 2022).
 #:
@@ -423,3 +428,113 @@ def seed_era_inputs(layers: tuple[str, ...] = LAYERS) -> ProfitabilityInputs:
         prices=SEED_ERA_PRICES,
         calls=tuple(SEED_ERA_CALLS[layer] for layer in layers),
     )
+
+
+# --------------------------------------------------------------------------------------
+# Minting modes: where inflation is minted, and what keeps it coming
+# --------------------------------------------------------------------------------------
+
+#: ``"l2"``: the L2 Minter mints at each ``reward()`` on L2; ``"l1"``: the L1 Minter mints a whole L1 round at
+#: its initialization and sends it to L2, where ``reward()`` hands it out over the L1 round's L2 rounds.
+MINTING_MODES = ("l2", "l1")
+
+
+@dataclass(frozen=True)
+class KeeperWork:
+    """The work, besides the orchestrators' ``reward()`` calls, that keeps one minting mode issuing rewards for
+    one L1 round.
+
+    Attributes:
+        mode: One of :data:`MINTING_MODES`.
+        l1_gas: L1 gas per L1 round: with L2 minting one L1 supply report; with L1 minting the L1 round's
+            initialization that mints and sends the rewards, and one report of the L2 staked supply (the
+            oracle's reading must be fresh when the round starts).
+        l2_gas: L2 gas per L1 round of the retryable tickets those L1 transactions create (the supply report's
+            delivery; the rewards' deposit), bought on L1 with the ticket.
+    """
+
+    mode: str
+    l1_gas: int
+    l2_gas: int
+
+    def __post_init__(self) -> None:
+        _require(self.mode in MINTING_MODES, "mode", f"must be one of {', '.join(MINTING_MODES)}, got {self.mode!r}")
+        for name in ("l1_gas", "l2_gas"):
+            _require_int(getattr(self, name), name)
+            _require(getattr(self, name) >= 0, name, "cannot be negative")
+
+    def cost_wei(self, l1_gas_price: int, l2_gas_price: int) -> int:
+        """What one L1 round of this work costs, in wei, at the two layers' gas prices."""
+        return self.l1_gas * l1_gas_price + self.l2_gas * l2_gas_price
+
+
+@dataclass(frozen=True)
+class MintingEconomics:
+    """One minting mode in numbers: an orchestrator's L2 ``reward()`` call in it, and the keeper cost per L1 round.
+
+    ``minted_per_l1_round`` is what the L2 rounds of one L1 round issue together (``K`` times a round's
+    mintable): L2 minting mints it round by round, L1 minting at once.  ``keeper_cost_lpt`` is rounded up.
+    """
+
+    mode: str
+    rounds_per_l1_round: int
+    call: CallEconomics
+    keeper: KeeperWork
+    keeper_cost_wei: int
+    keeper_cost_lpt: int
+    minted_per_l1_round: int
+
+    @property
+    def keeper_share(self) -> Fraction:
+        """The keeper cost as a share of what one L1 round issues (0 when nothing is issued)."""
+        if self.minted_per_l1_round == 0:
+            return Fraction(0)
+        return Fraction(self.keeper_cost_lpt, self.minted_per_l1_round)
+
+
+def evaluate_minting(
+    network: NetworkState,
+    orchestrator: OrchestratorPosition,
+    prices: Prices,
+    gas_prices: dict[str, int],
+    rounds_per_l1_round: int,
+    reward_gas: dict[str, int],
+    keeper: dict[str, KeeperWork],
+    modes: tuple[str, ...] = MINTING_MODES,
+) -> tuple[MintingEconomics, ...]:
+    """Each of ``modes`` in numbers: ``orchestrator``'s L2 ``reward()`` at the mode's ``reward_gas`` and the L2 gas
+    price, and the mode's ``keeper`` work per L1 round at both layers' ``gas_prices`` (``{"l1": ..., "l2": ...}``).
+
+    ``network.inflation`` is per L2 round in both modes: an L1 round of L1 minting issues what its
+    ``rounds_per_l1_round`` L2 rounds would, so that both modes issue the same and only their costs differ.
+    """
+    _require_int(rounds_per_l1_round, "rounds_per_l1_round")
+    _require(rounds_per_l1_round >= 1, "rounds_per_l1_round", "must be at least 1")
+    results = []
+    for mode in modes:
+        call = evaluate_call(network, orchestrator, prices, RewardCallCost("l2", reward_gas[mode], gas_prices["l2"]))
+        cost = keeper[mode].cost_wei(gas_prices["l1"], gas_prices["l2"])
+        results.append(
+            MintingEconomics(
+                mode=mode,
+                rounds_per_l1_round=rounds_per_l1_round,
+                call=call,
+                keeper=keeper[mode],
+                keeper_cost_wei=cost,
+                keeper_cost_lpt=math.ceil(prices.wei_to_lpt(cost)),
+                minted_per_l1_round=network.mintable * rounds_per_l1_round,
+            )
+        )
+    return tuple(results)
+
+
+#: Gas of each mode's L2 ``reward()`` (an orchestrator's later rounds) and keeper work per L1 round, measured on
+#: this project's contracts by ``bench/gas_monetary.py`` (the same scenario in both modes; ``make bench`` writes
+#: the figures to ``bench/results.json``); ``tests/bench/test_monetary.py`` measures again and checks them.
+MEASURED_REWARD_GAS = {"l2": 98_895, "l1": 101_011}
+MEASURED_KEEPER = {
+    # one L1 supply report (L1SupplyReporter.reportSupply) and its L2 call (L2Minter.receiveL1Supply)
+    "l2": KeeperWork("l2", l1_gas=107_718, l2_gas=31_490),
+    # the L1 round's start with its mint and deposit (257,031) plus one oracle report (45,894); the deposit's L2 call
+    "l1": KeeperWork("l1", l1_gas=302_925, l2_gas=66_311),
+}

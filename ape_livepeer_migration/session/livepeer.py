@@ -51,10 +51,12 @@ from ape_livepeer_migration.session.results import (
     Finalized,
     LayerStake,
     MigrationPlan,
+    MintingComparison,
     MintingStatus,
     Orchestrators,
     PendingMessage,
     Preview,
+    Profitability,
     RelayPreview,
     RewardResult,
     RewardSkipped,
@@ -96,6 +98,7 @@ __all__ = [
     "MintingStatus",
     "PendingMessage",
     "Preview",
+    "Profitability",
     "RelayPreview",
     "RewardResult",
     "RewardSkipped",
@@ -416,9 +419,10 @@ class Livepeer:
         return rewards.call_reward(self.deployment, self.preflight, self.tx_options.signing(account))
 
     def call_reward_if_profitable(
-        self, account: AccountAPI, gas_used: int, lpt_usd: Any, eth_usd: Any
+        self, account: AccountAPI, gas_used: int | None = None, lpt_usd: Any = None, eth_usd: Any = None
     ) -> RewardResult | RewardSkipped:
-        """:meth:`call_reward`, unless the orchestrator's share of what it mints is worth less than its fee."""
+        """:meth:`call_reward`, unless the orchestrator's share of what it mints is worth less than its fee: the call's
+        gas estimated unless ``gas_used`` is given, the reference prices for those not given."""
         return rewards.call_reward_if_profitable(
             self.deployment, self.preflight, self.tx_options.signing(account), gas_used, lpt_usd, eth_usd
         )
@@ -427,10 +431,25 @@ class Livepeer:
         """Whether ``address`` called reward() on L2 in the current round."""
         return rewards.reward_called(self.system, address)
 
-    def reward_economics(self, address: str, gas_used: int, lpt_usd: Any, eth_usd: Any) -> CallEconomics:
+    def reward_economics(
+        self, address: str, gas_used: int | None = None, lpt_usd: Any = None, eth_usd: Any = None
+    ) -> CallEconomics:
         """:class:`~ape_livepeer_migration.protocol.economics.CallEconomics` of ``address``'s next L2 reward() at the
-        L2's current state and gas price, for the given prices."""
+        L2's current state and gas price (see :meth:`call_reward_if_profitable` for the defaults)."""
         return rewards.reward_economics(self.system, self.preflight, address, gas_used, lpt_usd, eth_usd)
+
+    def profitability(self, address: str, layers: Sequence[str] = ("l1", "l2"), **overrides: Any) -> Profitability:
+        """Does ``address``'s reward() pay on each of ``layers``? The inputs read from the chains, its gas estimated
+        where it can send one (see :func:`~ape_livepeer_migration.session.rewards.profitability_from_chain`);
+        ``overrides`` set any input (``lpt_usd``, ``eth_usd``, ``gas_used``, ``stake``, ...)."""
+        return rewards.profitability_from_chain(self.system, self.preflight, address, tuple(layers), **overrides)
+
+    def compare_minting(
+        self, estimate: Profitability, modes: Sequence[str] = ("l2", "l1"), rounds_per_l1_round: int | None = None
+    ) -> MintingComparison:
+        """The minting modes compared on :meth:`profitability`'s ``estimate`` (see
+        :func:`~ape_livepeer_migration.session.rewards.minting_from_chain`)."""
+        return rewards.minting_from_chain(self.system, estimate, tuple(modes), rounds_per_l1_round)
 
     def check_fee_withdrawal(
         self, address: str, amount: int | None = None, layer: str = "l2", recipient: str | None = None

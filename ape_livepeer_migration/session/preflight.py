@@ -135,16 +135,23 @@ class Preflight:
                 if "revert" not in str(err):
                     raise
                 raise LivepeerError(f"{calls[0].name} would revert on {layer.upper()}: {err}") from err
+        return sum(self.gas_used_each(layer, address, calls))
+
+    def gas_used_each(self, layer: str, address: str, calls: Sequence[Call]) -> list[int]:
+        """The gas each of ``calls`` uses when ``address`` sends them on ``layer`` in order, in one ``eth_simulateV1``
+        block (a later call sees the earlier ones' effects). A call that reverts raises :class:`LivepeerError`."""
+        provider = getattr(self.chains, layer).provider
+        requests = [call.request(address) for call in calls]
         (block,) = provider.make_request(
             "eth_simulateV1", [{"blockStateCalls": [{"calls": requests}], "validation": False}, "latest"]
         )
-        total = 0
+        used = []
         for call, result in zip(calls, block["calls"], strict=True):
             if rpc_int(result["status"]) != 1:
                 error = result.get("error") or {}
                 raise LivepeerError(f"{call.name} would revert on {layer.upper()}: {error.get('message', 'no reason')}")
-            total += rpc_int(result["gasUsed"])
-        return total
+            used.append(rpc_int(result["gasUsed"]))
+        return used
 
     def fee_per_gas(self, layer: str) -> int:
         """The most a transaction Ape sends on ``layer`` pays per gas: the max fee of an EIP-1559 transaction (the next
@@ -163,6 +170,18 @@ class Preflight:
                 provider.priority_fee if self.tx_options.priority_fee is None else self.tx_options.priority_fee
             )
             return int(pending_base_fee(chain) * provider.network.base_fee_multiplier + priority_fee)
+
+    def paid_per_gas(self, layer: str) -> int:
+        """What a transaction Ape sends on ``layer`` now pays per gas: the next block's base fee plus the priority
+        fee (EIP-1559; :meth:`fee_per_gas` is the most it may pay), else the gas price."""
+        from ape_ethereum.transactions import StaticFeeTransaction
+
+        chain = getattr(self.chains, layer)
+        with chain:
+            provider = chain.provider
+            if isinstance(provider.network.ecosystem.create_transaction(), StaticFeeTransaction):
+                return int(provider.gas_price)
+            return pending_base_fee(chain) + int(provider.priority_fee)
 
     def gas_price(self, layer: str) -> int:
         """The gas price the node of ``layer`` quotes, or the user's max fee."""

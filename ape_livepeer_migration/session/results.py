@@ -15,7 +15,7 @@ from ape_livepeer_migration._eth import amount_text, token_text
 if TYPE_CHECKING:
     from ape_livepeer_migration.bridge.migration import MigrationSent
     from ape_livepeer_migration.protocol.deploy import Inflation
-    from ape_livepeer_migration.protocol.economics import CallEconomics, ProfitabilityInputs
+    from ape_livepeer_migration.protocol.economics import CallEconomics, MintingEconomics, ProfitabilityInputs
     from ape_livepeer_migration.session.preflight import Call
 
 
@@ -246,7 +246,7 @@ class RewardResult:
         return {
             "called": True,
             "round": self.round,
-            "minted_wei": str(self.minted),
+            "minted_lpt_wei": str(self.minted),
             "gas_used": self.gas_used,
             "initialized_round": self.initialized_round,
             "tx_hash": self.tx_hash,
@@ -267,7 +267,7 @@ class RewardSkipped:
         )
 
     def as_json(self) -> dict[str, Any]:
-        return {"called": False, "reason": f"Skipped: {self.reason}."}
+        return {"called": False, "reason": f"Skipped: {self.reason}.", "economics": call_economics_json(self.economics)}
 
 
 @dataclass(frozen=True)
@@ -380,46 +380,103 @@ class Deployed:
 
 
 @dataclass(frozen=True)
+class ChainSource:
+    """Where a profitability estimate read its inputs: ``account``'s position on ``layer`` in ``round``."""
+
+    account: str
+    layer: str
+    round: int
+
+
+@dataclass(frozen=True)
 class Profitability:
-    """The economics of one reward() call per layer, for the inputs they derive from."""
+    """The economics of one reward() call per layer, for the inputs they derive from; ``gas_sources`` says per layer
+    whether the call's gas is ``estimated`` on the chain, an ``option`` or the ``reference`` figure; ``chain`` where
+    the inputs were read (``None``: the reference inputs)."""
 
     inputs: ProfitabilityInputs
     results: tuple[CallEconomics, ...]
+    gas_sources: dict[str, str]
+    chain: ChainSource | None = None
 
     def as_json(self) -> dict[str, Any]:
-        """Amounts as integer strings of wei, percentages as exact decimal text, USD values as numbers."""
+        """Chain values as integer strings (``*_wei``: base units of the token the key names), the reward cut and the
+        inflation as the protocol stores them, USD values as numbers."""
         orchestrator, network, prices = self.inputs.orchestrator, self.inputs.network, self.inputs.prices
+        chain = self.chain
         return {
+            "source": None if chain is None else {"account": chain.account, "layer": chain.layer, "round": chain.round},
             "inputs": {
-                "stake_wei": str(orchestrator.stake),
-                "self_stake_wei": str(orchestrator.self_stake),
-                "reward_cut_percent": amount_text(orchestrator.reward_cut, 4),
-                "total_supply_wei": str(network.total_supply),
-                "inflation_percent_per_round": amount_text(network.inflation, 7),
-                "total_active_stake_wei": str(network.total_active_stake),
+                "stake_lpt_wei": str(orchestrator.stake),
+                "self_stake_lpt_wei": str(orchestrator.self_stake),
+                "reward_cut_ppm": orchestrator.reward_cut,
+                "total_supply_lpt_wei": str(network.total_supply),
+                "inflation_per_round_ppb": network.inflation,
+                "total_active_stake_lpt_wei": str(network.total_active_stake),
                 "lpt_usd": float(prices.lpt_usd),
                 "eth_usd": float(prices.eth_usd),
             },
             "layers": {
-                result.layer: {
-                    "gas_used": result.gas_used,
-                    "gas_price_wei": str(result.gas_price),
-                    "cost_wei": str(result.cost_wei),
-                    "cost_lpt_wei": str(result.cost_lpt),
-                    "cost_usd": float(result.cost_usd),
-                    "mintable_wei": str(result.mintable),
-                    "reward_wei": str(result.reward),
-                    "orchestrator_earnings_wei": str(result.orchestrator_earnings),
-                    "orchestrator_earnings_usd": float(result.lpt_to_usd(result.orchestrator_earnings)),
-                    "delegator_earnings_wei": str(result.delegator_earnings),
-                    "profit_lpt_wei": str(result.profit_lpt),
-                    "profit_usd": float(result.profit_usd),
-                    "profitable": result.profitable,
-                    "break_even_stake_wei": None if result.break_even_stake is None else str(result.break_even_stake),
+                result.layer: {**call_economics_json(result), "gas_source": self.gas_sources[result.layer]}
+                for result in self.results
+            },
+        }
+
+
+@dataclass(frozen=True)
+class MintingComparison:
+    """The minting modes side by side for one orchestrator: each mode's L2 reward() call and keeper cost per L1
+    round, on the inputs of ``estimate``; ``gas_sources`` says per mode whether its reward() gas is ``estimated``
+    on the connected chain or the bench's ``measured`` figure."""
+
+    estimate: Profitability
+    results: tuple[MintingEconomics, ...]
+    gas_sources: dict[str, str]
+
+    def as_json(self) -> dict[str, Any]:
+        """:meth:`Profitability.as_json`'s ``source`` and ``inputs``, and per mode its call and its keeper cost."""
+        base = self.estimate.as_json()
+        return {
+            "source": base["source"],
+            "inputs": {
+                **base["inputs"],
+                "gas_price_wei": {call.layer: str(call.gas_price) for call in self.estimate.inputs.calls},
+            },
+            "modes": {
+                result.mode: {
+                    "reward": {**call_economics_json(result.call), "gas_source": self.gas_sources[result.mode]},
+                    "rounds_per_l1_round": result.rounds_per_l1_round,
+                    "keeper_l1_gas_per_l1_round": result.keeper.l1_gas,
+                    "keeper_l2_gas_per_l1_round": result.keeper.l2_gas,
+                    "keeper_cost_eth_wei": str(result.keeper_cost_wei),
+                    "keeper_cost_lpt_wei": str(result.keeper_cost_lpt),
+                    "keeper_cost_usd": float(result.call.prices.eth_usd * result.keeper_cost_wei / 10**18),
+                    "minted_per_l1_round_lpt_wei": str(result.minted_per_l1_round),
+                    "keeper_share_of_minted": float(result.keeper_share),
                 }
                 for result in self.results
             },
         }
+
+
+def call_economics_json(result: CallEconomics) -> dict[str, Any]:
+    """One reward() call's economics: integer strings under ``*_wei`` keys, USD values as numbers."""
+    return {
+        "gas_used": result.gas_used,
+        "gas_price_wei": str(result.gas_price),
+        "cost_eth_wei": str(result.cost_wei),
+        "cost_lpt_wei": str(result.cost_lpt),
+        "cost_usd": float(result.cost_usd),
+        "mintable_lpt_wei": str(result.mintable),
+        "reward_lpt_wei": str(result.reward),
+        "orchestrator_earnings_lpt_wei": str(result.orchestrator_earnings),
+        "orchestrator_earnings_usd": float(result.lpt_to_usd(result.orchestrator_earnings)),
+        "delegator_earnings_lpt_wei": str(result.delegator_earnings),
+        "profit_lpt_wei": str(result.profit_lpt),
+        "profit_usd": float(result.profit_usd),
+        "profitable": result.profitable,
+        "break_even_stake_lpt_wei": None if result.break_even_stake is None else str(result.break_even_stake),
+    }
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from ape_livepeer_migration.exceptions import InputError
 
 if TYPE_CHECKING:
     from ape_livepeer_migration.bridge.system import System
-    from ape_livepeer_migration.chains.pair import Chain
+    from ape_livepeer_migration.chains.pair import Chain, TwoChains
 
 #: RoundsManager.roundLockAmount is a share of the round in millionths.
 _LOCK_PRECISION = 1_000_000
@@ -67,3 +67,17 @@ def initialize_rounds(system: System, layers: Iterable[str] = ("l1", "l2")) -> N
         with chain:
             if not rounds.currentRoundInitialized():
                 rounds.initializeRound(sender=rounds.owner())
+
+
+def an_hour_passes(chains: TwoChains) -> None:
+    """An hour passes on both chains of a local pair, and L1 time is not behind L2 time (as on Arbitrum, whose clock
+    follows L1's; two local anvils drift apart as they mine), so that an L2 block mined now (one is) can be reported
+    to L1 by a contract that refuses readings from its future, such as the L2 stake oracle."""
+    heads = {}
+    for layer in ("l1", "l2"):
+        chain = getattr(chains, layer)
+        with chain:
+            heads[layer] = chain.provider.get_block("latest").timestamp
+    chains.l1.provider.make_request("evm_increaseTime", [3600 + max(0, heads["l2"] - heads["l1"])])
+    chains.l2.provider.make_request("evm_increaseTime", [3600])
+    chains.l2.mine(1)

@@ -160,6 +160,11 @@ def test_break_even_edge_cases():
     # nothing mintable: nothing to earn
     tiny = NetworkState(total_supply=10, inflation=1, total_active_stake=10)
     assert econ.break_even_stake(tiny, 0, 250_000, 1) is None
+    # no inflation (a chain can be there): every call is a loss
+    still = replace(network, inflation=0)
+    assert econ.break_even_stake(still, 0, 250_000, 1) is None
+    position = OrchestratorPosition(stake=network.total_active_stake, self_stake=0, reward_cut=250_000)
+    assert econ.evaluate_call(still, position, econ.SEED_ERA_PRICES, econ.SEED_ERA_L2_CALL).reward == 0
 
 
 @pytest.mark.parametrize(
@@ -187,8 +192,8 @@ CALL = {"layer": "l1", "gas_used": 1, "gas_price": 1}
     [
         (NetworkState, NETWORK, {"total_supply": 0}, "total_supply", "greater than 0"),
         (NetworkState, NETWORK, {"total_supply": 1.5}, "total_supply", "integer"),
-        (NetworkState, NETWORK, {"inflation": 0}, "inflation", "above 0 %"),
-        (NetworkState, NETWORK, {"inflation": 10**9 + 1}, "inflation", "at most 100 %"),
+        (NetworkState, NETWORK, {"inflation": -1}, "inflation", "between 0 % and 100 %"),
+        (NetworkState, NETWORK, {"inflation": 10**9 + 1}, "inflation", "between 0 % and 100 %"),
         (NetworkState, NETWORK, {"total_active_stake": 0}, "total_active_stake", "greater than 0"),
         (NetworkState, NETWORK, {"total_active_stake": 101}, "total_active_stake", "exceed the total supply"),
         (OrchestratorPosition, POSITION, {"stake": 0}, "stake", "greater than 0"),

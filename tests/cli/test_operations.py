@@ -194,7 +194,7 @@ def test_call_reward_initializes_the_round_and_refuses_a_second_call(run, lp, wo
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["called"] is True and data["initialized_round"] is True
-    assert int(data["minted_wei"]) > 0 and data["gas_used"] > 0
+    assert int(data["minted_lpt_wei"]) > 0 and data["gas_used"] > 0
     assert lp.status(world.o1.address).l2.stake > 2_000 * LPT
     before = nonces(world.o1)
     _one_line_error(
@@ -207,35 +207,6 @@ def test_call_reward_refuses_an_inactive_account(run, world, reward_round, nonce
     before = nonces(world.d1)
     _one_line_error(run("call-reward", "--yes", "--account", "test:4"), 1, "is not an active orchestrator on L2")
     assert nonces(world.d1) == before
-
-
-def test_call_reward_if_profitable(run, world, reward_round, nonces):
-    before = nonces(world.o1)
-    skipped = run(
-        "call-reward",
-        "--yes",
-        "--account",
-        "test:2",
-        "--if-profitable",
-        "--lpt-usd",
-        "0.000000000001",
-        "--eth-usd",
-        "100000",
-        "--json",
-    )
-    assert skipped.exit_code == 0, skipped.output
-    assert json.loads(skipped.output)["called"] is False
-    assert nonces(world.o1) == before
-    called = run(
-        "call-reward", "--yes", "--account", "test:2", "--if-profitable", "--lpt-usd", "30", "--eth-usd", "3500"
-    )
-    assert called.exit_code == 0 and "reward() minted" in called.output
-
-
-def test_call_reward_if_profitable_needs_prices(run):
-    _one_line_error(
-        run("call-reward", "--yes", "--account", "test:2", "--if-profitable"), 2, "needs --lpt-usd and --eth-usd"
-    )
 
 
 # ---------------------------------------------------------------------------- withdraw-fees
