@@ -136,6 +136,12 @@ def _messages_table(messages) -> None:
     if not messages:
         click.echo("No cross-chain messages in flight.")
         return
+    meaning = {
+        "pending": "no ticket on L2 yet; ",
+        "redeemable": "its auto-redeem failed, anyone may redeem it; ",
+        "no-root": "no send root covers it yet; ",
+        "executable": "`finalize` pays it out; ",
+    }
     click.echo("Cross-chain messages in flight:")
     for m in messages:
         if m.direction == "l1-to-l2":
@@ -145,8 +151,8 @@ def _messages_table(messages) -> None:
             where = f"Outbox position {m.id}"
             until = "" if m.until is None else f" until L1 block {m.until}"
         click.echo(
-            f"  {m.direction} {m.kind} of {token_text(m.amount)} LPT, {m.sender} -> {m.recipient}: {m.state}{until} "
-            f"({where}; sent in {m.tx_hash})"
+            f"  {m.direction} {m.kind} of {token_text(m.amount)} LPT, {m.sender} -> {m.recipient}: "
+            f"{m.state}{until} ({meaning.get(m.state, '')}{where}; sent in {m.tx_hash})"
         )
 
 

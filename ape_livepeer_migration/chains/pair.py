@@ -54,7 +54,7 @@ from eth_utils import to_checksum_address
 from hexbytes import HexBytes
 from web3 import HTTPProvider, Web3
 
-from ape_livepeer_migration._eth import hex_text, rpc_int
+from ape_livepeer_migration._eth import function_selector, hex_text, rpc_int
 from ape_livepeer_migration.chains.networks import LOCAL_PAIR, NetworkPair, PairKind
 from ape_livepeer_migration.chains.provider import (
     forget_cached_chain_id,
@@ -276,7 +276,7 @@ class Chain:
         Each result is decoded as Ape's call would return it (the value of a single output, else a tuple). As with
         Ape's calls, a contract without code raises :class:`~ape.exceptions.ContractNotFoundError` (the code of each
         contract is asked in the same batch) and a call that reverts raises
-        :class:`~ape.exceptions.ContractLogicError`. The methods must not be overloaded.
+        :class:`~ape.exceptions.ContractLogicError`.
         """
         from ape.exceptions import ContractNotFoundError
 
@@ -288,9 +288,11 @@ class Chain:
             abis = []
             for contract, method, args in calls:
                 handler = getattr(getattr(contract, "unwrapped", contract), method)
-                (abi,) = handler.abis
-                abis.append(abi)
-                data = hex_text(handler.encode_input(*args))
+                encoded = bytes(handler.encode_input(*args))
+                # the ABI Ape encoded for: an instance's type may list a method more than once (Ape merges the
+                # types it cached for the address)
+                abis.append(next(abi for abi in handler.abis if function_selector(abi.selector) == encoded[:4]))
+                data = hex_text(encoded)
                 requests.append(("eth_call", [{"to": str(contract.address), "data": data}, "latest"]))
             responses = self._batch_responses(requests)
             codes, answers = responses[: len(addresses)], responses[len(addresses) :]

@@ -76,10 +76,11 @@ def missing_contract(chains: TwoChains, carrier: Mapping[str, Any], addresses: M
     return None
 
 
-def first_block_with_code(chain: Chain, addresses: list[str]) -> int:
+def first_block_with_code(chain: Chain, addresses: list[str]) -> int | None:
     """The first block of ``chain`` in which one of ``addresses`` holds code, found by bisection over the blocks up to
-    the head (code stays once deployed): one JSON-RPC batch per step, about 25 steps on a mainnet-sized chain. A node
-    that cannot answer for an old block (no archive state) makes it 0: scans then start at the genesis."""
+    the head (code stays once deployed): one JSON-RPC batch per step, about 25 steps on a mainnet-sized chain.
+    ``None`` when the node cannot answer for an old block (it keeps no state that old: no archive, or anvil's pruned
+    history)."""
     from ape_livepeer_migration.exceptions import RpcError
 
     low, high = 0, chain.block_number
@@ -92,7 +93,7 @@ def first_block_with_code(chain: Chain, addresses: list[str]) -> int:
             else:
                 low = middle + 1
     except RpcError:
-        return 0
+        return None
     return low
 
 
@@ -146,16 +147,19 @@ class Deployment:
     def start_blocks(self) -> dict[str, int]:
         """The first block of each layer (``"l1"``, ``"l2"``) that holds a contract of the system, where scans of its
         logs start: as the address book records it, else found on the chains and recorded (a book written before it
-        recorded them, or taken over from one that did not)."""
+        recorded them, or taken over from one that did not); 0 where a node keeps no state that old to find it."""
         recorded = self.book.get(SYSTEM_BLOCKS)
-        if recorded is None:
-            addresses = self.system.addresses
-            recorded = {
-                chain.layer: first_block_with_code(chain, [a for role, a in addresses.items() if role[:2] == layer])
-                for chain, layer in ((chain, chain.layer) for chain in self.chains.layers)
-            }
-            self.book.record(SYSTEM_BLOCKS, recorded)
-        return recorded
+        if recorded is not None:
+            return recorded
+        addresses = self.system.addresses
+        found = {
+            chain.layer: first_block_with_code(chain, [a for role, a in addresses.items() if role[:2] == chain.layer])
+            for chain in self.chains.layers
+        }
+        blocks = {layer: block or 0 for layer, block in found.items()}
+        if None not in found.values():  # a node without the old state: scans start at the genesis, nothing recorded
+            self.book.record(SYSTEM_BLOCKS, blocks)
+        return blocks
 
     @staticmethod
     def _signer(address: str, role: str = "the simulator's operator") -> AccountAPI:
