@@ -23,8 +23,8 @@ import {MigrationCodec} from "./MigrationCodec.sol";
 /// @title L1Migrator
 /// @notice Moves a delegator's L1 stake to Arbitrum in one L1 transaction: it takes the stake out of the L1
 ///         BondingManager (`migrateStake`, no unbonding period) straight into the L1 LPT gateway's escrow, and has
-///         the gateway send the deposit's ticket with a migration record (`outboundTransferOfMigration`), so that ONE L2
-///         message mints the LPT to the L2Migrator and stakes it there.
+///         the gateway send the deposit's ticket with a migration record (`outboundTransferOfMigration`), so that
+///         ONE L2 message mints the LPT to the L2Migrator and stakes it there.
 /// @dev Binding. Only the L1 account itself chooses its L2 delegator and orchestrator: either in its own
 ///      transaction (`migrate`, `migrateUnbondingLocks`: the stake moved is always `msg.sender`'s), or with an EIP-712
 ///      signature (`migrateWithSignature`) that a relayer submits and pays for. Signatures go through OpenZeppelin's
@@ -65,8 +65,8 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
     IERC20 public immutable token;
     /// @notice The L1 LPT gateway that sends the L2 message (the stake is paid into its escrow directly).
     IL1LPTGateway public immutable gateway;
-    /// @notice The escrow the gateway keeps bridged LPT in, paid migrated stake directly (this contract is one of
-    ///         its releasers).
+    /// @notice The escrow the gateway keeps bridged LPT in; migrated stake is paid into it directly (this contract
+    ///         is also one of its releasers).
     L1Escrow public immutable escrow;
     /// @notice The L1 Minter, which mints what the escrow lacks for a refund (this contract is one of its minting
     ///         delegates), as the gateway does for withdrawals.
