@@ -22,13 +22,13 @@ def report_stake(ctx, account, yes, as_json):
     and fork pairs `relay` reports as the operator whenever the figure is half
     its maximum age old). Asks first unless --yes.
     """
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import token_text
 
     sender = signer(account)
     with Session(ctx, as_json) as lp, Refusals():
         reading = lp.check_stake_report(sender.address)
         confirm(
-            f"Report the L2 staked supply ({amount_text(reading.staked_supply)} LPT at L2 block {reading.l2_block}) to "
+            f"Report the L2 staked supply ({token_text(reading.staked_supply)} LPT at L2 block {reading.l2_block}) to "
             f"L1 as {sender.address}?",
             yes,
         )
@@ -37,6 +37,6 @@ def report_stake(ctx, account, yes, as_json):
         echo_json(sent.as_json())
     else:
         click.echo(
-            f"Reported {amount_text(sent.details['staked_supply'])} LPT staked on L2 (L2 block "
+            f"Reported {token_text(sent.details['staked_supply_wei'])} LPT staked on L2 (L2 block "
             f"{sent.details['l2_block']}) in {sent.tx_hash} ({sent.gas_used:,} L1 gas)."
         )

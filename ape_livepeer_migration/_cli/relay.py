@@ -97,7 +97,7 @@ def _waiting_for(relayer) -> str:
 
 
 def _show_pass(report, as_json: bool) -> None:
-    from ape_livepeer_migration._eth import amount_text
+    from ape_livepeer_migration._eth import token_text
 
     if as_json:
         echo_json(report.__dict__)
@@ -116,7 +116,7 @@ def _show_pass(report, as_json: bool) -> None:
             # a count, then the messages' ids as status shows them (#N), so that an id never reads as a count
             click.echo(f"{label} {len(ids)} ({', '.join(f'#{i}' for i in ids)})")
     if report.stake_reported is not None:
-        click.echo(f"L2 staked supply reported to L1: {amount_text(report.stake_reported)} LPT")
+        click.echo(f"L2 staked supply reported to L1: {token_text(report.stake_reported)} LPT")
     for message_id, error in report.undelivered.items():
         click.echo(f"L1->L2 #{message_id} not delivered (skipped until retried): {error}")
     for message_id, error in report.execution_errors.items():

@@ -93,5 +93,5 @@ def report_stake(deployment: Deployment, preflight: Preflight, account: AccountA
         "l1",
         receipt.txn_hash,
         receipt.gas_used,
-        {"staked_supply": oracle.stakedSupply(), "l2_block": oracle.lastL2Block()},
+        {"staked_supply_wei": oracle.stakedSupply(), "l2_block": oracle.lastL2Block()},
     )

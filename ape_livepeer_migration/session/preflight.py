@@ -173,15 +173,20 @@ class Preflight:
 
     def paid_per_gas(self, layer: str) -> int:
         """What a transaction Ape sends on ``layer`` now pays per gas: the next block's base fee plus the priority
-        fee (EIP-1559; :meth:`fee_per_gas` is the most it may pay), else the gas price."""
+        fee (EIP-1559; :meth:`fee_per_gas` is the most it may pay), else the gas price; with the user's gas controls,
+        their priority fee, capped by their max fee (on a chain of legacy transactions, the max fee is the price)."""
         from ape_ethereum.transactions import StaticFeeTransaction
 
         chain = getattr(self.chains, layer)
         with chain:
             provider = chain.provider
             if isinstance(provider.network.ecosystem.create_transaction(), StaticFeeTransaction):
-                return int(provider.gas_price)
-            return pending_base_fee(chain) + int(provider.priority_fee)
+                return self._max_fee(layer) if self.tx_options.max_fee is not None else int(provider.gas_price)
+            options = self.tx_options
+            paid = pending_base_fee(chain) + int(
+                provider.priority_fee if options.priority_fee is None else options.priority_fee
+            )
+            return paid if options.max_fee is None else min(paid, self._max_fee(layer))
 
     def gas_price(self, layer: str) -> int:
         """The gas price the node of ``layer`` quotes, or the user's max fee."""

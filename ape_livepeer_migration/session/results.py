@@ -347,14 +347,14 @@ class MintingStatus:
         return {
             **view,
             "oracle": {
-                "staked_supply_lpt": None if self.reported_stake is None else amount_text(self.reported_stake),
-                "report_age_s": self.report_age,
-                "max_report_age_s": self.max_report_age,
+                "staked_supply_wei": None if self.reported_stake is None else str(self.reported_stake),
+                "report_age_seconds": self.report_age,
+                "max_report_age_seconds": self.max_report_age,
                 "fresh": self.report_fresh,
             },
             "l2_round": self.l2_round,
-            "available_this_round_lpt": amount_text(self.available or 0),
-            "undistributed_lpt": amount_text(self.undistributed or 0),
+            "available_this_round_wei": str(self.available or 0),
+            "undistributed_wei": str(self.undistributed or 0),
             "l1_round": self.l1_round,
             "l1_mint_waits": self.l1_mint_waits,
         }

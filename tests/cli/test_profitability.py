@@ -225,7 +225,7 @@ def test_call_reward_states_the_same_default_prices():
     stated = {
         option.opts[0]: option.help.split("[default: ")[1].rstrip("]")
         for option in command.params
-        if option.help and "[default: " in option.help
+        if option.opts[0] in ("--lpt-usd", "--eth-usd", "--gas-used")
     }
     prices = econ.SEED_ERA_PRICES
     assert stated == {
@@ -313,11 +313,18 @@ def test_call_reward_if_profitable_judges_as_profitability_does(chain_run, world
     o1 = world.o1.address
     tiny = ("--lpt-usd", "0.000000001")
     before = nonces(world.o1)
-    skipped = as_json(chain_run("call-reward", "--yes", "--account", "test:2", "--if-profitable", *tiny, "--json"))
+    # the local L2's gas price falls to 0 over empty blocks: the user's max fee is what the call is judged at
+    skipped = as_json(
+        chain_run(
+            "call-reward", "--yes", "--account", "test:2", "--if-profitable", *tiny, "--max-fee", "1gwei", "--json"
+        )
+    )
     assert skipped["called"] is False and nonces(world.o1) == before
-    judged = as_json(chain_run("profitability", "--from-chain", "--account", o1, "--layer", "l2", *tiny, "--json"))[
-        "layers"
-    ]["l2"]
+    judged = as_json(
+        chain_run(
+            "profitability", "--from-chain", "--account", o1, "--layer", "l2", *tiny, "--gas-price-gwei", "1", "--json"
+        )
+    )["layers"]["l2"]
     assert skipped["economics"] == {key: value for key, value in judged.items() if key != "gas_source"}
     # the reference prices, the estimated gas: a migrated orchestrator's L2 call pays
     called = as_json(chain_run("call-reward", "--yes", "--account", "test:2", "--if-profitable", "--json"))
