@@ -133,13 +133,14 @@ def deploy_bridge(
         l1_gateway = contract("L1LPTGateway").deploy(
             deployer, inbox, l1_token, l2_token.address, escrow, l1_protocol.minter.address, **tx
         )
+        reporter = None
+        if not l1_minting:
+            reporter = contract("L1SupplyReporter").deploy(deployer, inbox, l1_token, escrow, l2_minter.address, **tx)
         escrow.setGateway(l1_gateway, **tx)
         l1_gateway.setCounterpartGateway(l2_gateway.address, **tx)
         if l1_minting:
-            reporter = None
             l1_protocol.minter.setL2Route(l1_gateway, l2_minter.address, deployer, **tx)
         else:
-            reporter = contract("L1SupplyReporter").deploy(deployer, inbox, l1_token, escrow, l2_minter.address, **tx)
             l1_protocol.minter.addMintingDelegate(l1_gateway, **tx)
 
     with l2:

@@ -16,7 +16,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 ///      Arbitrum); or above the L1 token's total supply. In this mode L1 is the only minter, so every L2 LPT is
 ///      backed by escrowed L1 LPT and no staked figure can exceed the L1 total supply. Reports within those bounds
 ///      are trusted: a dishonest reporter can steer inflation only within what the Minter's rate step allows per
-///      round (one `inflationChange` per L1 round), and governance removes it.
+///      round (one `inflationChange` per L1 round), and governance removes it; a report of a far-future L2 block
+///      (which would make every later reading out of order) is undone with `clearReport`.
 contract L2StakeOracle is Ownable2Step {
     /// @notice Default `maxReportAge`: one day, several reports' worth of margin for a reporter that reports every
     ///         few hours, far less than the week an L1 round lasts.
@@ -44,6 +45,8 @@ contract L2StakeOracle is Ownable2Step {
 
     /// @notice `reporter` reported `stakedSupply` staked LPT, read at L2 block `l2Block` (time `l2Timestamp`).
     event StakeReported(address indexed reporter, uint256 stakedSupply, uint256 l2Block, uint256 l2Timestamp);
+    /// @notice The governor forgot the accepted report.
+    event ReportCleared();
     /// @notice `reporter` may now report.
     event ReporterAdded(address indexed reporter);
     /// @notice `reporter` may no longer report.
@@ -91,6 +94,17 @@ contract L2StakeOracle is Ownable2Step {
         if (!isReporter[reporter]) revert NotReporter(reporter);
         isReporter[reporter] = false;
         emit ReporterRemoved(reporter);
+    }
+
+    /// @notice Forgets the accepted report (governor only), so that the next reading of any L2 block is accepted:
+    ///         the way back from a report of a wrong (say, far future) L2 block number, after which every honest
+    ///         reading would be refused as out of order. Until a new report arrives nothing is fresh, so the L1
+    ///         Minter's round mints wait.
+    function clearReport() external onlyOwner {
+        stakedSupply = 0;
+        lastL2Block = 0;
+        lastL2Timestamp = 0;
+        emit ReportCleared();
     }
 
     /// @notice Sets how old a reading may be (governor only), within [MIN_MAX_REPORT_AGE, MAX_MAX_REPORT_AGE].

@@ -8,7 +8,7 @@ from shared import LPT, MAX_UINT
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.bridge.oracle import read_l2_stake, report_l2_stake
-from ape_livepeer_migration.bridge.system import deploy_system, mode_contracts, switch_l1_inflation_off
+from ape_livepeer_migration.bridge.system import System, deploy_system, mode_contracts, switch_l1_inflation_off
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, report_l1_supply
 from ape_livepeer_migration.exceptions import InputError, LivepeerError
 from ape_livepeer_migration.testing.actors import register_orchestrator
@@ -61,6 +61,11 @@ def test_the_mode_is_wired_and_recorded(system, governor):
     assert system.l2_minter.isMintingDelegate(system.bridge.l2_gateway.address)
     assert system.l2_minter.roundsPerL1Round() == K
     assert system.l1.stake_oracle.isReporter(governor.address)
+    bound = System.at(system.chains, system.sim, system.bridge.inbox, system.book_entry)
+    assert bound.inflation == "l1"
+    assert bound.addresses == system.addresses
+    assert bound.l1.minter.l2Minter() == system.l2_minter.address
+    assert bound.l2_minter.l1Minter() == system.l1.minter.address
     with pytest.raises(LivepeerError, match="no L1 supply reporter"):
         report_l1_supply(system.bridge, governor)
     with pytest.raises(LivepeerError, match="no L1 inflation"):
@@ -139,3 +144,24 @@ def test_the_l1_round_length_is_k_l2_rounds(two_chains, sim, governor):
         )
     with pytest.raises(InputError, match="unknown inflation mode"):
         deploy_system(two_chains, governor, sim=sim, inflation="l3")
+
+
+def test_the_address_book_records_the_mode_and_attaches_it(two_chains, sim, governor, tmp_path):
+    from ape_livepeer_migration.session.addressbook import AddressBook
+    from ape_livepeer_migration.session.deployment import Deployment
+
+    def book():
+        return AddressBook.open(
+            tmp_path / "book.json", two_chains.pair.name, two_chains.l1.chain_id, two_chains.l2.chain_id
+        )
+
+    book().record("simulator", sim_api.simulator_deployment(sim))  # the package's simulator carries the messages
+    with two_chains.isolated():
+        made = Deployment(two_chains, book(), tmp_path / "journal").deploy(
+            governor, params={"round_length": L2_ROUND}, inflation="l1", rounds_per_l1_round=K
+        )
+        assert book().get("system") == {**made.addresses, "inflation": "l1"}
+        attached = Deployment(two_chains, book(), tmp_path / "journal").system
+        assert attached.inflation == "l1"
+        assert attached.addresses == made.addresses
+        assert attached.l2_minter.roundsPerL1Round() == K

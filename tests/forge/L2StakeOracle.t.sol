@@ -110,6 +110,22 @@ contract L2StakeOracleTest is TestBase {
         oracle.report(1, max, max);
     }
 
+    function test_aFarFutureBlockIsUndoneByTheGovernor() public {
+        uint256 max = type(uint256).max;
+        _report(1e18, max, block.timestamp);
+        vm.prank(REPORTER);
+        vm.expectRevert(abi.encodeWithSelector(L2StakeOracle.ReportNotNewer.selector, 5000, max));
+        oracle.report(1e18, 5000, block.timestamp);
+        vm.prank(STRANGER);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, STRANGER));
+        oracle.clearReport();
+        oracle.clearReport();
+        assertTrue(!oracle.isFresh(), "nothing fresh until the next report");
+        assertEq(oracle.stakedSupply(), 0, "forgotten");
+        _report(2e18, 5000, block.timestamp);
+        assertEq(oracle.stakedSupply(), 2e18, "honest readings accepted again");
+    }
+
     function test_maxReportAgeBounds() public {
         uint256 low = oracle.MIN_MAX_REPORT_AGE() - 1;
         vm.expectRevert(abi.encodeWithSelector(L2StakeOracle.InvalidMaxReportAge.selector, low));
