@@ -29,10 +29,12 @@ class OracleReports:
 
     def due(self) -> bool:
         """Whether the oracle holds no figure yet, or one at least ``after`` seconds old; never while the L2 has
-        no block after the reported one (the oracle refuses a reading that is not newer)."""
+        no block after the reported one or its latest block is timestamped after L1 time (the oracle refuses
+        both)."""
         oracle = self.system.l1.stake_oracle
         last = oracle.lastL2Block()
-        if self.system.chains.l2.block_number <= last:
+        l1, l2 = (chain.provider.get_block("latest") for chain in self.system.chains.layers)
+        if l2.number <= last or l2.timestamp > l1.timestamp:  # the oracle refuses a reading from its future too
             return False
         if last == 0:
             return True
