@@ -519,41 +519,6 @@ class Orchestrators:
 
 
 @dataclass(frozen=True)
-class StakingPlan:
-    """What a staking operation (bond, unbond, rebond, withdraw-stake, claim-earnings, transcoder) sends on one
-    layer, in order, and its estimated gas and cost; ``details`` are the operation's inputs (amounts in wei)."""
-
-    layer: str
-    account: str
-    operation: str
-    calls: tuple[Call, ...]
-    gas: int
-    fee_per_gas: int
-    details: dict[str, Any]
-
-    @property
-    def cost(self) -> int:
-        """The most the transactions pay at the estimated gas (wei)."""
-        return self.gas * self.fee_per_gas
-
-    def as_json(self, sent: StakingSent | None = None) -> dict[str, Any]:
-        """The plan, amounts (``*_wei``) as decimal strings; with ``sent``, also the transactions that carried it."""
-        view: dict[str, Any] = {
-            "layer": self.layer,
-            "account": self.account,
-            "operation": self.operation,
-            **wei_strings(self.details),
-            "transactions": [call.name for call in self.calls],
-            "gas": self.gas,
-            "fee_per_gas_wei": str(self.fee_per_gas),
-            "cost_wei": str(self.cost),
-        }
-        if sent is not None:
-            view["sent"] = [{"tx_hash": tx_hash, "gas_used": gas} for tx_hash, gas in sent.transactions]
-        return view
-
-
-@dataclass(frozen=True)
 class Preview:
     """What an operation would send on ``layer`` (``--dry-run``), after its checks: its transactions in order, their
     estimated gas and the most they pay at ``fee_per_gas``, the ETH they carry (a deposit's L2 fees, paid on L2 at
@@ -591,6 +556,19 @@ class Preview:
             "cost_wei": str(self.cost),
             "value_wei": str(self.value),
         }
+
+
+@dataclass(frozen=True)
+class StakingPlan(Preview):
+    """The :class:`Preview` of a staking operation (bond, unbond, rebond, withdraw-stake, claim-earnings,
+    transcoder) on one layer; ``details`` are the operation's inputs (amounts in wei)."""
+
+    def as_json(self, sent: StakingSent | None = None) -> dict[str, Any]:
+        """The preview; with ``sent``, also the transactions that carried it."""
+        view = super().as_json()
+        if sent is not None:
+            view["sent"] = [{"tx_hash": tx_hash, "gas_used": gas} for tx_hash, gas in sent.transactions]
+        return view
 
 
 @dataclass(frozen=True)
