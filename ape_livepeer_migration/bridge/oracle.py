@@ -48,8 +48,9 @@ def read_l2_stake(system: System) -> StakeReading:
 def report_l2_stake(system: System, reporter: AccountAPI) -> ReceiptAPI:
     """Read the L2 staked supply now (:func:`read_l2_stake`) and send it to the L1 stake oracle as ``reporter`` (an
     appointed reporter); returns the L1 receipt. The oracle refuses a reading of an L2 block not after the last
-    accepted one's, a timestamp after the L1 block's or older than ``maxReportAge``, and a figure above the L1 total
-    supply. :class:`LivepeerError` for a system in the L2-minting mode (it has no oracle)."""
+    accepted one's, a timestamp more than ``MAX_CLOCK_SKEW`` after the L1 block's or older than ``maxReportAge``,
+    and a figure above the L1 total supply. :class:`LivepeerError` for a system in the L2-minting mode (it has no
+    oracle)."""
     oracle = system.l1.stake_oracle
     if oracle is None:
         raise LivepeerError("the system mints on L2 and has no L2 stake oracle: deploy with inflation 'l1'")

@@ -29,12 +29,12 @@ class OracleReports:
 
     def due(self) -> bool:
         """Whether the oracle holds no figure yet, or one at least ``after`` seconds old; never while the L2 has
-        no block after the reported one or its latest block is timestamped after L1 time (the oracle refuses
-        both)."""
+        no block after the reported one or its latest block is timestamped more than the oracle's
+        ``MAX_CLOCK_SKEW`` after L1 time (the oracle refuses both)."""
         oracle = self.system.l1.stake_oracle
         last = oracle.lastL2Block()
         l1, l2 = (chain.provider.get_block("latest") for chain in self.system.chains.layers)
-        if l2.number <= last or l2.timestamp > l1.timestamp:  # the oracle refuses a reading from its future too
+        if l2.number <= last or l2.timestamp > l1.timestamp + oracle.MAX_CLOCK_SKEW():
             return False
         if last == 0:
             return True

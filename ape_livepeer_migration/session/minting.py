@@ -62,8 +62,8 @@ def minting_status(deployment: Deployment) -> MintingStatus:
 def check_stake_report(deployment: Deployment, preflight: Preflight, address: str) -> StakeReading:
     """Refuse a report of the L2 staked supply to L1 by ``address`` that cannot succeed: a system that mints on L2
     (it has no stake oracle), an account that is not a reporter, a reading the oracle would refuse (an L2 block not
-    after the reported one, a timestamp after L1's), too little ETH for the L1 gas. Returns the reading a report
-    sends now; sends nothing."""
+    after the reported one, a timestamp more than the oracle's clock skew after L1's), too little ETH for the L1
+    gas. Returns the reading a report sends now; sends nothing."""
     from ape_livepeer_migration.bridge.oracle import read_l2_stake
 
     system = deployment.system

@@ -114,13 +114,5 @@ def _deploy_world(two_chains, accounts, inflation: str = "l2", sim=None) -> Worl
             bm.reward(sender=o)
     else:  # after the set-up's rounds, whose mints wait (no report yet): nothing is in flight at the baseline
         system.l1.minter.fundGasBudget(value=GAS_BUDGET, sender=cast.operator)
-        # the oracle refuses a reading timestamped after L1 time: the set-up's L2 blocks may be ahead of L1's
-        while _head_time(two_chains.l1) < _head_time(two_chains.l2):
-            two_chains.l1.mine(1)
         report_l2_stake(system, cast.operator)
     return World(system, cast, baseline(system))
-
-
-def _head_time(chain) -> int:
-    """The timestamp of ``chain``'s latest block."""
-    return int(chain.provider.get_block("latest").timestamp)
