@@ -71,8 +71,8 @@ def initialize_rounds(system: System, layers: Iterable[str] = ("l1", "l2")) -> N
 
 def an_hour_passes(chains: TwoChains) -> None:
     """An hour passes on both chains of a local pair, and L1 time is not behind L2 time (as on Arbitrum, whose clock
-    follows L1's; two local anvils drift apart as they mine), so that an L2 block mined now (one is) can be reported
-    to L1 by a contract that refuses readings from its future, such as the L2 stake oracle."""
+    follows L1's; two local anvils drift apart as they mine): an L2 block mined now (one is) reads as no newer than
+    L1 time, as a reading by the L2 stake oracle's reporters would."""
     heads = {}
     for layer in ("l1", "l2"):
         chain = getattr(chains, layer)
