@@ -18,26 +18,17 @@ import {RoundsManager} from "../../../contracts/protocol/RoundsManager.sol";
 import {ILivepeerToken} from "../../../contracts/protocol/interfaces/ILivepeerToken.sol";
 import {IMinter} from "../../../contracts/protocol/interfaces/IMinter.sol";
 import {IRoundsManager} from "../../../contracts/protocol/interfaces/IRoundsManager.sol";
-import {MockArbitrum, MockArbSys} from "./MockArbitrum.sol";
-import {vm} from "./Vm.sol";
+import {SystemBase} from "./SystemBase.sol";
 
 /// @title Both layers in the L1-minting mode, in one EVM
 /// @notice The wiring `deploy_system(..., inflation="l1")` does: the L1InflationMinter (with its L2StakeOracle) is
 ///         the L1 Minter, the L2DistributingMinter the L2 one; the L1 gateway is no minting delegate, the L2 gateway
 ///         the only one on L2. This contract is the governor of everything, mints the genesis LPT and is the oracle's
 ///         reporter. Stake migration is left out: its contracts are the same in both modes.
-contract L1MintingSystem {
+contract L1MintingSystem is SystemBase {
     uint256 public constant L1_ROUND_LENGTH = 70;
     uint256 public constant K = 7;
     uint256 public constant L2_ROUND_LENGTH = L1_ROUND_LENGTH / K;
-    uint256 public constant ROUND_LOCK_AMOUNT = 100_000;
-    uint64 public constant UNBONDING_PERIOD = 2;
-    uint256 public constant NUM_ACTIVE = 100;
-    uint256 public constant INFLATION = 218_500;
-    uint256 public constant INFLATION_CHANGE = 500;
-    uint256 public constant TARGET_BONDING_RATE = 500_000_000;
-
-    MockArbitrum public immutable arb;
 
     LivepeerToken public l1Token;
     RoundsManager public l1Rounds;
@@ -52,11 +43,6 @@ contract L1MintingSystem {
     L2DistributingMinter public l2Minter;
     L2LPTGateway public l2Gateway;
     L2BondingManager public l2Bm;
-
-    constructor() {
-        arb = new MockArbitrum();
-        vm.etch(address(0x64), address(new MockArbSys(arb)).code);
-    }
 
     /// @notice Deploy and wire both layers; `holder` receives `amount` genesis LPT.
     function deploy(address holder, uint256 amount) external {

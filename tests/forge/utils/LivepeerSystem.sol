@@ -20,24 +20,15 @@ import {RoundsManager} from "../../../contracts/protocol/RoundsManager.sol";
 import {ILivepeerToken} from "../../../contracts/protocol/interfaces/ILivepeerToken.sol";
 import {IMinter} from "../../../contracts/protocol/interfaces/IMinter.sol";
 import {IRoundsManager} from "../../../contracts/protocol/interfaces/IRoundsManager.sol";
-import {MockArbitrum, MockArbSys} from "./MockArbitrum.sol";
-import {vm} from "./Vm.sol";
+import {SystemBase} from "./SystemBase.sol";
 
 /// @title The whole system, both layers, in one EVM
 /// @notice Deploys and wires the real contracts the way `deploy_system` (ape_livepeer_migration/system.py, with
 ///         deploy.py and bridge.py) does, over a `MockArbitrum` hub (Inbox/Bridge/Outbox) and a `MockArbSys` etched
 ///         at 0x64. This contract is the governor of everything and mints the genesis LPT.
-contract LivepeerSystem {
-    /// @notice Protocol parameters of both layers (round length in blocks).
+contract LivepeerSystem is SystemBase {
+    /// @notice Round length of both layers, in blocks.
     uint256 public constant ROUND_LENGTH = 50;
-    uint256 public constant ROUND_LOCK_AMOUNT = 100_000; // last 10% of a round locked
-    uint64 public constant UNBONDING_PERIOD = 2;
-    uint256 public constant NUM_ACTIVE = 100;
-    uint256 public constant INFLATION = 218_500;
-    uint256 public constant INFLATION_CHANGE = 500;
-    uint256 public constant TARGET_BONDING_RATE = 500_000_000;
-
-    MockArbitrum public immutable arb;
 
     LivepeerToken public l1Token;
     RoundsManager public l1Rounds;
@@ -57,11 +48,6 @@ contract LivepeerSystem {
 
     /// @notice LPT minted at genesis, before minting is handed to the L1 Minter.
     uint256 public genesisSupply;
-
-    constructor() {
-        arb = new MockArbitrum();
-        vm.etch(address(0x64), address(new MockArbSys(arb)).code);
-    }
 
     /// @notice Deploy and wire both layers; `holders` receive `amounts` of genesis LPT.
     function deploy(address[] calldata holders, uint256[] calldata amounts) external {
