@@ -1,13 +1,18 @@
-"""The stake-migration record (``MigrationCodec.Migration`` in contracts/bridge/MigrationCodec.sol) in Python."""
+"""The stake-migration record (``MigrationCodec.Migration`` in contracts/bridge/MigrationCodec.sol) and the delayed
+message that carried its retryable (``MigrationCodec.DelayedMessage``) in Python."""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
 from eth_utils import to_checksum_address
+
+if TYPE_CHECKING:
+    from ape_livepeer_migration.arbitrum.messages import RetryableMessage
 
 MIGRATION_ABI = "(uint256,uint8,address,address,address,uint256,uint256,uint256,uint256)"
 
@@ -60,4 +65,47 @@ class Migration:
         (t,) = abi_decode([MIGRATION_ABI], data)
         return cls(
             t[0], Kind(t[1]), to_checksum_address(t[2]), to_checksum_address(t[3]), to_checksum_address(t[4]), *t[5:]
+        )
+
+
+@dataclass(frozen=True)
+class DelayedMessage:
+    """The delayed message of the L1 Bridge that carried a migration record's retryable
+    (``MigrationCodec.DelayedMessage``): what the L1Migrator needs, next to the record, to rebuild the message's hash
+    and find it in the Bridge's accumulator when the migration expires and is refunded (``L2Migrator.expire``)."""
+
+    message_num: int
+    block_number: int
+    timestamp: int
+    base_fee_l1: int
+    max_submission_cost: int
+    excess_fee_refund_address: str  # as the Inbox rewrote it
+    gas_limit: int
+    max_fee_per_gas: int
+
+    @classmethod
+    def of(cls, message: RetryableMessage) -> DelayedMessage:
+        """The delayed message of the retryable ``message`` (as read from the Inbox's and the Bridge's events)."""
+        return cls(
+            message.message_num,
+            message.l1_block,
+            message.l1_timestamp,
+            message.base_fee_l1,
+            message.max_submission_cost,
+            message.excess_fee_refund_address,
+            message.gas_limit,
+            message.max_fee_per_gas,
+        )
+
+    def as_tuple(self) -> tuple:
+        """The ``MigrationCodec.DelayedMessage`` tuple of a contract call."""
+        return (
+            self.message_num,
+            self.block_number,
+            self.timestamp,
+            self.base_fee_l1,
+            self.max_submission_cost,
+            self.excess_fee_refund_address,
+            self.gas_limit,
+            self.max_fee_per_gas,
         )

@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from eth_account.messages import encode_typed_data
 
+from ape_livepeer_migration._eth import function_selector, hex_bytes, hex_text
 from ape_livepeer_migration.arbitrum import simulator as sim_api
-from ape_livepeer_migration.bridge.codec import Kind, Migration
+from ape_livepeer_migration.arbitrum.messages import retryables_in_logs
+from ape_livepeer_migration.bridge.codec import DelayedMessage, Kind, Migration
 from ape_livepeer_migration.bridge.gas import RetryableGasParams, active_set_gas_bound, retryable_gas_params
 from ape_livepeer_migration.bridge.transfers import finalize_deposit_calldata
 from ape_livepeer_migration.exceptions import MigrationError
@@ -359,17 +361,41 @@ class ExpiredMigration:
 
     receipt: ReceiptAPI  # the L2 transaction
     migration: Migration
+    delayed_message: DelayedMessage  # that carried the migration's retryable on L1
     l2_to_l1_position: int  # the message's position in ArbSys's send tree
 
 
-def expire_migration(system: System, sender: AccountAPI, migration: Migration) -> ExpiredMigration:
-    """Send ``migration`` (never finalized on L2 and past its deadline) back to L1 (``L2Migrator.expire``, one L2
-    transaction by ``sender``, anyone). Its refund then runs on L1 through the Outbox once the message's send root
-    is confirmed (:func:`refund_expired_migration`)."""
-    receipt = system.l2_migrator.expire(migration.encode(), sender=sender)
+def migration_message(system: System, l1_tx_hash: str) -> DelayedMessage:
+    """The delayed message of the retryable that the migration sent in L1 transaction ``l1_tx_hash`` (one migration
+    sends one): from the Inbox's ``InboxMessageDelivered`` and the Bridge's ``MessageDelivered`` of that
+    transaction."""
+    l1 = system.chains.l1
+    inbox = system.bridge.inbox
+    call = {"to": inbox, "data": hex_text(function_selector("bridge()"))}
+    bridge = hex_text(hex_bytes(l1.request("eth_call", [call, "latest"]))[-20:])
+    logs = l1.request("eth_getTransactionReceipt", [l1_tx_hash])["logs"]
+    messages = retryables_in_logs(
+        inbox,
+        [log for log in logs if log["address"].lower() == inbox.lower()],
+        [log for log in logs if log["address"].lower() == bridge.lower()],
+    )
+    gateway = str(system.bridge.l1_gateway.address).lower()
+    sent = [m for m in messages if m.l1_sender.lower() == gateway]
+    if len(sent) != 1:
+        raise MigrationError(f"L1 transaction {l1_tx_hash} sent {len(sent)} gateway retryables, not one migration")
+    return DelayedMessage.of(sent[0])
+
+
+def expire_migration(system: System, sender: AccountAPI, sent: MigrationSent) -> ExpiredMigration:
+    """Send ``sent.migration`` (never finalized on L2 and past its deadline) back to L1 with the delayed message that
+    carried its retryable (:func:`migration_message`) (``L2Migrator.expire``, one L2 transaction by ``sender``,
+    anyone). Its refund then runs on L1 through the Outbox once the L2 -> L1 message's send root is confirmed
+    (:func:`refund_expired_migration`)."""
+    delayed = migration_message(system, hex_text(hex_bytes(sent.receipt.txn_hash)))
+    receipt = system.l2_migrator.expire(sent.migration.encode(), delayed.as_tuple(), sender=sender)
     with system.chains.l2:
         (event,) = receipt.decode_logs(system.l2_migrator.unwrapped.MigrationExpired)
-    return ExpiredMigration(receipt, migration, int(event.l2ToL1Id))
+    return ExpiredMigration(receipt, sent.migration, delayed, int(event.l2ToL1Id))
 
 
 def refund_expired_migration(system: System, sender: AccountAPI, expired: ExpiredMigration) -> ReceiptAPI:

@@ -11,6 +11,8 @@ import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {AddressAlias} from "../arbitrum/AddressAlias.sol";
+import {IBridge} from "../arbitrum/IBridge.sol";
 import {IInbox} from "../arbitrum/IInbox.sol";
 import {L1ArbitrumMessenger} from "../arbitrum/L1ArbitrumMessenger.sol";
 import {BondingManager} from "../l1/BondingManager.sol";
@@ -36,10 +38,14 @@ import {MigrationCodec} from "./MigrationCodec.sol";
 ///      the L1 account's own address is staked on arrival, stake migrated to any other L2 address waits in the
 ///      L2Migrator until that address claims it in its own L2 transaction (see L2Migrator). An orchestrator
 ///      migrates to its own address, and a delegator can name itself, but no other address, as its L2 orchestrator.
-///      Expiry. Each record carries a deadline (the L1 time of sending plus Arbitrum's retryable lifetime) and this
-///      contract keeps the record's hash until then: after the deadline the L2Migrator refuses the record and lets
-///      anyone send it back (`L2Migrator.expire`), and `refundExpiredMigration` returns its LPT from the escrow to
-///      the L1 delegator as a new unbonding lock. Each record is refunded at most once and never both finalized
+///      Expiry. Each record carries a deadline (the L1 time of sending plus Arbitrum's retryable lifetime): after
+///      it the L2Migrator refuses the record and lets anyone send it back with its delayed message
+///      (`L2Migrator.expire`), and `refundExpiredMigration` returns its LPT from the escrow to the L1 delegator as a
+///      new unbonding lock.
+///      This contract stores nothing per migration to recognise the record: it rebuilds the delayed message that
+///      carried it (kind 9 from the gateway's alias, to the L2 gateway, minting to the L2Migrator from this
+///      contract with exactly this record) and finds its hash in the Bridge's delayed-inbox accumulator, which
+///      commits to every message ever sent. Each id is refunded at most once (a bitmap) and never both finalized
 ///      on L2 and refunded (the L2Migrator decides which, by its own state).
 ///      Fees. `msg.value` must equal `maxSubmissionCost + maxGas * gasPriceBid` exactly (checked here and by the
 ///      gateway); whatever the L2 does not spend is refunded on L2 to the L2 delegator. A retryable that fails its
@@ -58,6 +64,9 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
     ///         left unredeemed that long expires, and the record with it (a keepalive extends the ticket, not
     ///         the record).
     uint256 public constant MIGRATION_LIFETIME = 7 days;
+
+    /// @notice Delayed message kind of a retryable ticket in Arbitrum's Bridge.
+    uint8 public constant L1_MESSAGE_TYPE_SUBMIT_RETRYABLE = 9;
 
     /// @notice The L1 BondingManager stake is migrated from.
     BondingManager public immutable bondingManager;
@@ -80,8 +89,8 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
     uint128 public totalMigrated;
     /// @notice LPT of expired migrations returned to L1 delegators, in total.
     uint256 public totalRefunded;
-    /// @notice keccak256 of migration `id`'s encoded record until it is refunded (zero: unknown or refunded).
-    mapping(uint256 id => bytes32) public migrationHash;
+    // Refunded migration ids, 256 to a word (ids are consecutive, like the L2Migrator's finalized bits).
+    mapping(uint256 word => uint256 bits) private _refundedBits;
 
     /// @notice A stake migration authorised by signature (the EIP-712 `Migration` without its nonce).
     struct SignedMigration {
@@ -141,8 +150,10 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
     error NoUnbondingLocks();
     /// @notice Lock `unbondingLockId` appears more than once in one call.
     error DuplicateUnbondingLock(uint256 unbondingLockId);
-    /// @notice The record is not the one migration `id` sent, or `id` was refunded before.
+    /// @notice The record was not sent by this contract's migration `id` in the delayed message named.
     error UnknownMigration(uint256 id);
+    /// @notice Migration `id` was refunded before.
+    error AlreadyRefunded(uint256 id);
 
     /// @param owner_ The governor (sets the L2Migrator).
     /// @param bondingManager_ The L1 BondingManager.
@@ -257,17 +268,18 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
     ///         Outbox: see `L2Migrator.expire`). Each migration is refunded once. What the escrow lacks (it pays
     ///         withdrawals of L2 inflation first) is minted through the L1 Minter, as the gateway does.
     /// @param record The migration's encoded record, exactly as sent.
+    /// @param message The Bridge's delayed message that carried the record (see `isSentIn`).
     /// @return unbondingLockId The L1 delegator's new unbonding lock.
-    function refundExpiredMigration(bytes calldata record)
+    function refundExpiredMigration(bytes calldata record, MigrationCodec.DelayedMessage calldata message)
         external
         onlyL2Counterpart
         nonReentrant
         returns (uint256 unbondingLockId)
     {
         MigrationCodec.Migration memory m = MigrationCodec.decode(record);
-        bytes32 stored = migrationHash[m.id];
-        if (stored == bytes32(0) || stored != keccak256(record)) revert UnknownMigration(m.id);
-        delete migrationHash[m.id];
+        if (!isSentIn(record, message)) revert UnknownMigration(m.id);
+        if (isRefunded(m.id)) revert AlreadyRefunded(m.id);
+        _refundedBits[m.id >> 8] |= 1 << (m.id & 0xff);
         totalRefunded += m.amount;
         uint256 escrowed = token.balanceOf(address(escrow));
         uint256 released = m.amount < escrowed ? m.amount : escrowed;
@@ -277,6 +289,64 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
         token.forceApprove(address(bondingManager), m.amount);
         unbondingLockId = bondingManager.refundMigratedStake(m.l1Delegator, m.amount);
         emit MigrationRefunded(m.id, m.l1Delegator, m.amount, unbondingLockId, shortfall);
+    }
+
+    /// @notice Whether `record` is a record this contract sent to the current L2Migrator, in the delayed message
+    ///         `message` describes: the hash of that message, rebuilt as Arbitrum's Bridge hashes it (kind 9, the
+    ///         gateway's alias as sender, the block, time, message number and base fee, and the retryable's data:
+    ///         to the L2 gateway, no call value, the deposit `maxSubmissionCost + gasLimit * maxFeePerGas` that a
+    ///         migration pays exactly, the refund addresses as the Inbox wrote them, and the gateway's
+    ///         `finalizeInboundTransfer` calldata minting `record.amount` from this contract to the L2Migrator with
+    ///         `record`), accumulated onto the Bridge's previous accumulator, must be the Bridge's accumulator at
+    ///         `message.messageNum`.
+    /// @param record An encoded migration record.
+    /// @param message The delayed message that carried it.
+    function isSentIn(bytes calldata record, MigrationCodec.DelayedMessage calldata message)
+        public
+        view
+        returns (bool)
+    {
+        MigrationCodec.Migration memory m = MigrationCodec.decode(record);
+        L1LPTGateway l1Gateway = L1LPTGateway(address(gateway));
+        bytes memory l2Calldata =
+            l1Gateway.getOutboundCalldata(address(token), address(this), l2Migrator, m.amount, record);
+        address gatewayAlias = AddressAlias.applyL1ToL2Alias(address(l1Gateway));
+        bytes32 dataHash = keccak256(
+            abi.encodePacked(
+                uint256(uint160(l1Gateway.counterpartGateway())),
+                uint256(0),
+                message.maxSubmissionCost + message.gasLimit * message.maxFeePerGas,
+                message.maxSubmissionCost,
+                uint256(uint160(message.excessFeeRefundAddress)),
+                uint256(uint160(gatewayAlias)),
+                message.gasLimit,
+                message.maxFeePerGas,
+                l2Calldata.length,
+                l2Calldata
+            )
+        );
+        bytes32 messageHash = keccak256(
+            abi.encodePacked(
+                L1_MESSAGE_TYPE_SUBMIT_RETRYABLE,
+                gatewayAlias,
+                message.blockNumber,
+                message.timestamp,
+                message.messageNum,
+                message.baseFeeL1,
+                dataHash
+            )
+        );
+        IBridge bridge = inbox.bridge();
+        uint256 n = message.messageNum;
+        if (n >= bridge.delayedMessageCount()) return false;
+        bytes32 before = n == 0 ? bytes32(0) : bridge.delayedInboxAccs(n - 1);
+        return bridge.delayedInboxAccs(n) == keccak256(abi.encodePacked(before, messageHash));
+    }
+
+    /// @notice Whether migration `id` was refunded on L1.
+    /// @param id The migration id.
+    function isRefunded(uint256 id) public view returns (bool) {
+        return _refundedBits[id >> 8] & (1 << (id & 0xff)) != 0;
     }
 
     /// @notice The EIP-712 digest an L1 delegator signs to authorise `migrateWithSignature` of `m`.
@@ -371,8 +441,6 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
                 id, kind, l1Delegator, l2Delegator, l2Orchestrator, amount, rewardCut, feeShare, deadline
             )
         );
-        // One storage slot per migration: the refund of an expired record must recognise it exactly.
-        migrationHash[id] = keccak256(record);
         emit MigrationInitiated(
             id, l1Delegator, l2Delegator, l2Orchestrator, kind, amount, rewardCut, feeShare, deadline
         );

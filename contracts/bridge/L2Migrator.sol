@@ -25,8 +25,9 @@ import {MigrationCodec} from "./MigrationCodec.sol";
 /// @dev Accepts records only from the L2 gateway and only when the L1 sender is the L1Migrator; each migration id
 ///      is finalized once (a replay reverts, and with it the gateway's mint). Finalize and expire exclude each other
 ///      by this contract's state: finalize needs `block.timestamp <= deadline`, expire needs it past the deadline
-///      and the id not finalized, and L2 time never goes back. Expiry is recorded per record hash, so a forged
-///      record with a real id cannot block the real one (the L1Migrator refunds only the record it sent).
+///      and the id not finalized, and L2 time never goes back. Expiry is recorded per record and delayed message, so
+///      a forged record with a real id, or a real record with a wrong delayed message, cannot block the real one (the
+///      L1Migrator refunds only a record it sent, in the delayed message it was sent in).
 contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
 
     /// @notice Migrated LPT waiting for its L2 delegator to claim it.
@@ -53,8 +54,8 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
     mapping(uint256 word => uint256 bits) private _migratedBits;
     /// @notice Migrated LPT of migration `id` waiting to be claimed (zero amount: none).
     mapping(uint256 id => Parked) public parked;
-    /// @notice Whether the record with this keccak256 was expired and sent back to L1.
-    mapping(bytes32 recordHash => bool) public isExpired;
+    /// @notice Whether the record and delayed message with this `expiryHash` were sent back to L1.
+    mapping(bytes32 expiryHash => bool) public isExpired;
     // Every finalization updates both counters: they share a slot.
     /// @notice Number of migrations finalized.
     uint128 public migrationsFinalized;
@@ -101,7 +102,7 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
     error MigrationDeadlinePassed(uint256 id, uint256 deadline);
     /// @notice Migration `id` can finalize until `deadline`: it cannot be expired yet.
     error MigrationNotExpired(uint256 id, uint256 deadline);
-    /// @notice This record of migration `id` was expired before.
+    /// @notice This record and delayed message of migration `id` were sent back before.
     error AlreadyExpired(uint256 id);
     /// @notice Nothing of migration `id` is claimable by `account`.
     error NotClaimable(uint256 id, address account);
@@ -198,16 +199,32 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
     ///         finalize here.
     /// @param record The migration's encoded record, exactly as the L1Migrator sent it (its MigrationInitiated
     ///        event has every field).
+    /// @param message The delayed message of the L1 Bridge that carried the record (the Bridge's
+    ///        `MessageDelivered` and the Inbox's `InboxMessageDelivered` have every field); the L1Migrator checks it.
     /// @return l2ToL1Id The id of the L2 -> L1 message.
-    function expire(bytes calldata record) external returns (uint256 l2ToL1Id) {
+    function expire(bytes calldata record, MigrationCodec.DelayedMessage calldata message)
+        external
+        returns (uint256 l2ToL1Id)
+    {
         MigrationCodec.Migration memory m = MigrationCodec.decode(record);
         if (block.timestamp <= m.deadline) revert MigrationNotExpired(m.id, m.deadline);
         if (isMigrated(m.id)) revert AlreadyMigrated(m.id);
-        bytes32 recordHash = keccak256(record);
-        if (isExpired[recordHash]) revert AlreadyExpired(m.id);
-        isExpired[recordHash] = true;
-        l2ToL1Id = _sendTxToL1(l1Migrator, 0, abi.encodeCall(L1Migrator.refundExpiredMigration, (record)));
+        bytes32 key = expiryHash(record, message);
+        if (isExpired[key]) revert AlreadyExpired(m.id);
+        isExpired[key] = true;
+        l2ToL1Id = _sendTxToL1(l1Migrator, 0, abi.encodeCall(L1Migrator.refundExpiredMigration, (record, message)));
         emit MigrationExpired(m.id, m.l1Delegator, m.amount, l2ToL1Id);
+    }
+
+    /// @notice The key of `isExpired` for `record` sent back with `message`: keccak256 of both, ABI-encoded.
+    /// @param record An encoded migration record.
+    /// @param message The delayed message that carried it.
+    function expiryHash(bytes calldata record, MigrationCodec.DelayedMessage calldata message)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(record, message));
     }
 
     /// @notice Whether migration `id` was finalized (its LPT minted here, then staked or parked).

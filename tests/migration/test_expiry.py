@@ -3,21 +3,27 @@ unbonding lock, end to end on the local pair (L1 transaction, ticket, L2 -> L1 m
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from ape import project
 from eth_utils import keccak
 
+from ape_livepeer_migration._eth import hex_bytes, hex_text
 from ape_livepeer_migration.arbitrum import simulator as sim_api
+from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias
 from ape_livepeer_migration.arbitrum.simulator import DeliveryStatus
-from ape_livepeer_migration.bridge.codec import Migration
+from ape_livepeer_migration.bridge.codec import DelayedMessage, Migration
 from ape_livepeer_migration.bridge.gas import RetryableGasParams
 from ape_livepeer_migration.bridge.migration import (
     expire_migration,
     migrate,
     migration_gas_params,
+    migration_message,
     planned_migration,
     refund_expired_migration,
 )
+from ape_livepeer_migration.bridge.transfers import bridge_in
 from ape_livepeer_migration.exceptions import MigrationError
 from ape_livepeer_migration.testing.reverts import reverts
 
@@ -71,14 +77,15 @@ def test_an_expired_migration_comes_back_as_an_unbonding_lock(chains, system, pe
 
         sent_at = chain.provider.get_block(sent.receipt.block_number).timestamp
     assert m.deadline == sent_at + s.l1_migrator.MIGRATION_LIFETIME() == sent_at + 604_800
-    assert s.l1_migrator.migrationHash(m.id) == keccak(m.encode())
+    delayed = migration_message(s, hex_text(hex_bytes(sent.receipt.txn_hash)))
+    assert s.l1_migrator.isSentIn(m.encode(), delayed.as_tuple()) and not s.l1_migrator.isRefunded(m.id)
 
     result = deliver(sent.receipt)
     assert result.status == DeliveryStatus.FAILED and sim_api.ticket_is_live(s.sim, result.ticket_id)
     # the ticket can be kept alive past the deadline: the deadline, not the ticket's lifetime, is what binds
     s.sim.arb_retryable_tx.keepalive(result.ticket_id, sender=p.outsider)
     with reverts(L2M.MigrationNotExpired, id=m.id, deadline=m.deadline):
-        s.l2_migrator.expire(m.encode(), sender=p.outsider)
+        s.l2_migrator.expire(m.encode(), delayed.as_tuple(), sender=p.outsider)
 
     l2_after(chains, m.deadline)
     supply = s.l2_token.totalSupply()
@@ -87,10 +94,11 @@ def test_an_expired_migration_comes_back_as_an_unbonding_lock(chains, system, pe
     assert sim_api.ticket_is_live(s.sim, result.ticket_id) and not s.l2_migrator.isMigrated(m.id)
     assert s.l2_token.totalSupply() == supply  # nothing minted
 
-    expired = expire_migration(s, p.outsider, m)  # anyone
-    assert s.l2_migrator.isExpired(keccak(m.encode()))
+    expired = expire_migration(s, p.outsider, sent)  # anyone
+    assert expired.delayed_message == delayed
+    assert s.l2_migrator.isExpired(s.l2_migrator.expiryHash(m.encode(), delayed.as_tuple()))
     with reverts(L2M.AlreadyExpired, id=m.id):
-        s.l2_migrator.expire(m.encode(), sender=p.d3)
+        s.l2_migrator.expire(m.encode(), delayed.as_tuple(), sender=p.d3)
     success, data = redeem(s, p, result.ticket_id)  # finalize after expire fails
     assert not success and not s.l2_migrator.isMigrated(m.id)
 
@@ -102,7 +110,7 @@ def test_an_expired_migration_comes_back_as_an_unbonding_lock(chains, system, pe
     lock, withdraw_round = bm.getDelegatorUnbondingLock(p.d3.address, event.unbondingLockId)
     assert (lock, withdraw_round) == (amount, round_ + bm.unbondingPeriod())
     assert token.balanceOf(escrow.address) == escrow_before
-    assert s.l1_migrator.migrationHash(m.id) == b"\x00" * 32 and s.l1_migrator.totalRefunded() == amount
+    assert s.l1_migrator.isRefunded(m.id) and s.l1_migrator.totalRefunded() == amount
     # a lock, not liquid LPT: the unbonding period still applies
     with reverts(
         project.BondingManager.UnbondingLockNotWithdrawable,
@@ -111,11 +119,11 @@ def test_an_expired_migration_comes_back_as_an_unbonding_lock(chains, system, pe
     ):
         bm.withdrawStake(event.unbondingLockId, sender=p.d3)
 
-    # refunded once: the Outbox message is spent, the record is gone, and only the L2Migrator can send one
+    # refunded once: the Outbox message is spent, the id is marked refunded, and only the L2Migrator can send one
     with pytest.raises(MigrationError, match="refunded before"):
         refund_expired_migration(s, p.outsider, expired)
     with reverts(L1M.NotFromBridge, sender=p.outsider.address):
-        s.l1_migrator.refundExpiredMigration(m.encode(), sender=p.outsider)
+        s.l1_migrator.refundExpiredMigration(m.encode(), delayed.as_tuple(), sender=p.outsider)
 
     # the lock is the delegator's like any other: it can bond it again (or migrate it again)
     bm.rebondFromUnbonded(p.o2.address, event.unbondingLockId, sender=p.d3)
@@ -128,7 +136,7 @@ def test_expire_after_finalize_fails(chains, system, people, deliver):
     assert deliver(sent.receipt).status == DeliveryStatus.REDEEMED
     l2_after(chains, sent.migration.deadline)
     with reverts(L2M.AlreadyMigrated, id=sent.migration.id):
-        s.l2_migrator.expire(sent.migration.encode(), sender=p.outsider)
+        expire_migration(s, p.outsider, sent)
 
 
 def test_a_forged_record_neither_blocks_nor_steals_a_migration(chains, system, people, deliver):
@@ -140,10 +148,10 @@ def test_a_forged_record_neither_blocks_nor_steals_a_migration(chains, system, p
     m = sent.migration
     result = deliver(sent.receipt)
     forged = Migration(m.id, m.kind, p.outsider.address, p.outsider.address, p.outsider.address, 10 * m.amount)
-    expired = expire_migration(s, p.outsider, forged)
+    expired = expire_migration(s, p.outsider, replace(sent, migration=forged))
     with reverts(L1M.UnknownMigration, id=m.id):
         refund_expired_migration(s, p.outsider, expired)
-    assert s.l1_migrator.migrationHash(m.id) == keccak(m.encode())
+    assert not s.l1_migrator.isRefunded(m.id)
     success, _ = redeem(s, p, result.ticket_id)
     assert success and s.l2_migrator.isMigrated(m.id)
     d = s.l2_bonding_manager.getDelegator(p.d3.address)
@@ -164,10 +172,66 @@ def test_a_refund_mints_what_the_escrow_lacks(chains, system, people, deliver):
     escrow.setGateway(s.bridge.l1_gateway.address, sender=p.governor)
     l2_after(chains, m.deadline)
     supply = token.totalSupply()
-    receipt = refund_expired_migration(s, p.outsider, expire_migration(s, p.outsider, m))
+    receipt = refund_expired_migration(s, p.outsider, expire_migration(s, p.outsider, sent))
     with chains.l1:
         (event,) = receipt.decode_logs(s.l1_migrator.unwrapped.MigrationRefunded)
     assert event.minted == m.amount - m.amount // 3
     assert token.balanceOf(escrow.address) == 0
     assert token.totalSupply() == supply + event.minted
     assert bm.getDelegatorUnbondingLock(p.d3.address, event.unbondingLockId)[0] == m.amount
+
+
+def test_a_refund_recognises_only_the_delayed_message_that_carried_the_record(chains, system, people):
+    """``L1Migrator.isSentIn``, which every refund checks, against what an attacker can bring: the record's own
+    delayed message is recognised; the same record with any of its fields changed, with another message's number
+    (message 0 and a number past the last message included), in a different message of the same sender (a deposit
+    through the gateway), or in a byte-identical retryable sent straight to the Inbox by another account, is not."""
+    s, p = system, people
+    sent = migrate(s, p.d3, l2_orchestrator=p.o2.address)
+    record = sent.migration.encode()
+    delayed = migration_message(s, hex_text(hex_bytes(sent.receipt.txn_hash)))
+    assert s.l1_migrator.isSentIn(record, delayed.as_tuple())
+
+    count = s.sim.bridge.delayedMessageCount()
+    numbers = {0, 1, count, 2**256 - 1} - {delayed.message_num}
+    changed = [replace(delayed, message_num=n) for n in sorted(numbers)] + [
+        replace(delayed, block_number=delayed.block_number + 1),
+        replace(delayed, timestamp=delayed.timestamp + 1),
+        replace(delayed, base_fee_l1=delayed.base_fee_l1 + 1),
+        replace(delayed, max_submission_cost=delayed.max_submission_cost + 1),
+        replace(delayed, excess_fee_refund_address=apply_l1_to_l2_alias(delayed.excess_fee_refund_address)),
+        replace(delayed, gas_limit=delayed.gas_limit + 1),
+        replace(delayed, max_fee_per_gas=delayed.max_fee_per_gas + 1),
+    ]
+    for wrong in changed:
+        assert not s.l1_migrator.isSentIn(record, wrong.as_tuple()), wrong
+    forged = replace(sent.migration, l1_delegator=p.outsider.address).encode()
+    assert not s.l1_migrator.isSentIn(forged, delayed.as_tuple())
+
+    # a deposit of the same sender (the gateway) is another message
+    deposit = bridge_in(s.bridge, p.d1, p.d1.address, 10**18).receipt
+    (deposited,) = sim_api.fetch_retryables(s.sim, deposit.block_number, deposit.block_number)
+    assert deposited.l1_sender == s.bridge.l1_gateway.address
+    assert not s.l1_migrator.isSentIn(record, DelayedMessage.of(deposited).as_tuple())
+
+    # the migration's exact retryable, sent by another account: the Bridge hashes that account's alias as sender
+    (message,) = sim_api.fetch_retryables(s.sim, sent.receipt.block_number, sent.receipt.block_number)
+    copy = s.sim.inbox.createRetryableTicket(
+        message.to,
+        message.l2_call_value,
+        message.max_submission_cost,
+        message.excess_fee_refund_address,
+        s.bridge.l1_gateway.address,
+        message.gas_limit,
+        message.max_fee_per_gas,
+        message.data,
+        value=message.deposit,
+        sender=p.outsider,
+    )
+    (copied,) = sim_api.fetch_retryables(s.sim, copy.block_number, copy.block_number)
+    assert (copied.l1_sender, copied.data, copied.call_value_refund_address) == (
+        p.outsider.address,
+        message.data,
+        message.call_value_refund_address,
+    )
+    assert not s.l1_migrator.isSentIn(record, DelayedMessage.of(copied).as_tuple())

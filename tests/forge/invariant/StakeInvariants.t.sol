@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {MockArbitrum} from "../utils/MockArbitrum.sol";
+import {vm} from "../utils/Vm.sol";
 import {SystemInvariantBase} from "./SystemInvariantBase.sol";
 
 /// @title No stake is created or lost, and earnings add up to what was minted
@@ -85,6 +87,40 @@ contract StakeInvariants is SystemInvariantBase {
         assertTrue(handler.refunded(1), "refund not executed");
         assertEq(sys.l1Token().balanceOf(address(sys.escrow())), 0, "escrow kept the refunded LPT");
         assertEq(_locks(sys.l1Bm(), d) - locksBefore, amount, "refund is not an L1 unbonding lock");
+        assertEq(handler.ghostRefundInFlight(), 0, "refund still counted in flight");
+    }
+
+    /// @notice Refunds recognise only the delayed message that carried the record: past the deadline of migration 1
+    ///         (delayed message 0), the attacker sends back its own record with the real delayed message, and the
+    ///         real record with the delayed message of migration 2 (message 1), with a changed timestamp, with the
+    ///         number of message 1, and with a number past the last message. Each reaches L1 and refunds nothing; the real record is then
+    ///         refunded once, and its L2 -> L1 message replayed is refused.
+    function test_forgedExpiriesRefundNothingAndARefundIsNotReplayed() public {
+        MockArbitrum arb = sys.arb();
+        handler.migrate(2, 1);
+        handler.migrate(3, 1);
+        assertEq(arb.retryableCount(), 2, "two migrations, two delayed messages");
+        vm.warp(block.timestamp + 8 days);
+        uint256 escrowed = sys.l1Token().balanceOf(address(sys.escrow()));
+        handler.attackerExpireForged(0, 1, 0);
+        handler.attackerExpireForged(0, 1, 1);
+        handler.attackerExpireForged(0, 1, 2);
+        handler.attackerExpireForged(0, 1, 3);
+        handler.attackerExpireForged(0, 3, 3);
+        uint256 forged = arb.outgoingCount();
+        assertEq(forged, 5, "a forged expiry was refused on L2");
+        for (uint256 o; o < forged; ++o) {
+            assertTrue(!arb.execute(o), "a forged expiry was refunded");
+        }
+        assertEq(sys.l1Token().balanceOf(address(sys.escrow())), escrowed, "escrow paid a forged expiry");
+        handler.expireMigration(0, false);
+        assertEq(handler.fate(0), 3, "the real record was blocked on L2");
+        handler.executeOutgoing(forged);
+        assertTrue(handler.refunded(1) && sys.l1Migrator().isRefunded(1), "refund not executed");
+        uint256 replay = arb.queueOutgoing(
+            address(sys.l2Migrator()), address(sys.l1Migrator()), arb.outgoingMessage(forged).data
+        );
+        assertTrue(!arb.execute(replay), "a refund was replayed");
         assertEq(handler.ghostRefundInFlight(), 0, "refund still counted in flight");
     }
 }

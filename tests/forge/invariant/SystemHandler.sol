@@ -573,7 +573,7 @@ contract SystemHandler {
             if (warp && block.timestamp <= deadline) vm.warp(deadline + 1);
             uint256 out = arb.outgoingCount();
             vm.prank(attacker());
-            try l2Migrator.expire(recordOf[r]) {
+            try l2Migrator.expire(recordOf[r], arb.delayedMessage(r)) {
                 if (f == 2) ghostLost12 -= sent[r].amount;
                 else ghostInFlight12 -= sent[r].amount;
                 fate[r] = 3;
@@ -585,6 +585,39 @@ contract SystemHandler {
             } catch {}
             return;
         }
+    }
+
+    /// @notice The attacker sends back, for a migration past its deadline, a record or delayed message that is not
+    ///         the one sent: its own record with the real delayed message, the real record with the delayed message
+    ///         of another retryable (the attacker's own deposits and supply reports included), with its timestamp
+    ///         changed, or with another message number (up to two past the last). Nothing is tracked: if the L1Migrator ever refunded one, the LPT would leave the escrow
+    ///         without a ghost refund in flight, and the conservation invariant fails.
+    function attackerExpireForged(uint256 idSeed, uint256 otherSeed, uint8 how) external {
+        calls["attackerExpireForged"]++;
+        uint256 n = migrationRetryables.length;
+        if (n == 0) return;
+        uint256 r = migrationRetryables[idSeed % n];
+        if (recordOf[r].length == 0) return;
+        bytes memory record = recordOf[r];
+        MigrationCodec.DelayedMessage memory d = arb.delayedMessage(r);
+        how %= 4;
+        if (how == 0) {
+            MigrationCodec.Migration memory m = abi.decode(record, (MigrationCodec.Migration));
+            m.l1Delegator = attacker();
+            record = MigrationCodec.encode(m);
+        } else if (how == 1) {
+            uint256 other = otherSeed % arb.retryableCount();
+            if (other == r) return;
+            d = arb.delayedMessage(other);
+        } else if (how == 2) {
+            d.timestamp += 1;
+        } else {
+            d.messageNum = otherSeed % (arb.retryableCount() + 2);
+            if (d.messageNum == r) return;
+        }
+        if (block.timestamp <= abi.decode(record, (MigrationCodec.Migration)).deadline) return;
+        vm.prank(attacker());
+        try l2Migrator.expire(record, d) {} catch {}
     }
 
     /// @notice Move the clock (L1 and L2 share it here) by 1 s up to 8 days: late supply reports and past deadlines.
@@ -722,7 +755,7 @@ contract SystemHandler {
         orchestratorMigration[id] = m.kind == MigrationCodec.Kind.Orchestrator;
         l1DelegatorOf[id] = l1Delegator;
         migrationRetryables.push(id);
-        if (keccak256(record) == l1Migrator.migrationHash(m.id)) recordOf[id] = record;
+        if (l1Migrator.isSentIn(record, arb.delayedMessage(id))) recordOf[id] = record;
         else calls["recordNotRebuilt"]++;
     }
 

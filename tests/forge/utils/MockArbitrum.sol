@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {AddressAlias} from "../../../contracts/arbitrum/AddressAlias.sol";
+import {MigrationCodec} from "../../../contracts/bridge/MigrationCodec.sol";
 import {vm} from "./Vm.sol";
 
 /// @title A one-EVM stand-in for Arbitrum's Inbox, Bridge and Outbox
@@ -10,7 +11,10 @@ import {vm} from "./Vm.sol";
 ///         Outbox) and L2 -> L1 messages (`MockArbSys` at 0x64 forwards them here). Nothing is delivered until a test
 ///         says so, in any order it chooses: `redeem` runs a retryable as the aliased L1 sender (a failing redeem
 ///         leaves it pending, like a failed auto-redeem), `expire` drops one for good, `execute` runs an L2 -> L1
-///         message through the "bridge" with `l2ToL1Sender` set, as the real Outbox does.
+///         message through the "bridge" with `l2ToL1Sender` set, as the real Outbox does. As Nitro's Bridge, it
+///         accumulates every retryable into `delayedInboxAccs` (its message number is its ticket id), hashing what
+///         Nitro's Inbox and Bridge hash: kind 9, the sender's alias, block, time, number, base fee and the message
+///         data with the refund addresses aliased when they have code.
 contract MockArbitrum {
     /// @notice A queued message (either direction).
     struct Message {
@@ -24,6 +28,10 @@ contract MockArbitrum {
     Message[] public retryables;
     /// @notice L2 -> L1 messages, by id (their index).
     Message[] public outgoing;
+    /// @notice The delayed-inbox accumulator after each retryable, by ticket id.
+    bytes32[] public delayedInboxAccs;
+    /// @notice What the accumulator of each retryable hashes beyond its sender, target and calldata, by ticket id.
+    MigrationCodec.DelayedMessage[] internal _delayedMessages;
 
     address private _activeOutbox;
     address private _l2Sender;
@@ -66,19 +74,44 @@ contract MockArbitrum {
 
     // ------------------------------------------------------------------ queueing
 
-    /// @notice Queue a retryable from `msg.sender` (fees are taken and ignored).
+    /// @notice Queue a retryable from `msg.sender` and accumulate it (fees are taken and ignored).
     function createRetryableTicket(
         address to,
-        uint256,
-        uint256,
-        address,
-        address,
-        uint256,
-        uint256,
+        uint256 l2CallValue,
+        uint256 maxSubmissionCost,
+        address excessFeeRefundAddress,
+        address callValueRefundAddress,
+        uint256 gasLimit,
+        uint256 maxFeePerGas,
         bytes calldata data
     ) external payable returns (uint256 id) {
         id = retryables.length;
         retryables.push(Message(msg.sender, to, data, false));
+        if (excessFeeRefundAddress.code.length > 0) {
+            excessFeeRefundAddress = AddressAlias.applyL1ToL2Alias(excessFeeRefundAddress);
+        }
+        if (callValueRefundAddress.code.length > 0) {
+            callValueRefundAddress = AddressAlias.applyL1ToL2Alias(callValueRefundAddress);
+        }
+        MigrationCodec.DelayedMessage memory d = MigrationCodec.DelayedMessage(
+            id,
+            uint64(block.number),
+            uint64(block.timestamp),
+            block.basefee,
+            maxSubmissionCost,
+            excessFeeRefundAddress,
+            gasLimit,
+            maxFeePerGas
+        );
+        _delayedMessages.push(d);
+        bytes32 dataHash = keccak256(
+            abi.encodePacked(
+                abi.encode(to, l2CallValue, msg.value, maxSubmissionCost, excessFeeRefundAddress),
+                abi.encode(callValueRefundAddress, gasLimit, maxFeePerGas, data.length),
+                data
+            )
+        );
+        _accumulate(AddressAlias.applyL1ToL2Alias(msg.sender), d, dataHash);
         emit RetryableQueued(id, msg.sender, to);
     }
 
@@ -118,6 +151,16 @@ contract MockArbitrum {
         emit OutgoingExecuted(id, ok);
     }
 
+    /// @notice Number of delayed messages (retryables) so far.
+    function delayedMessageCount() external view returns (uint256) {
+        return delayedInboxAccs.length;
+    }
+
+    /// @notice The delayed message of retryable `id`: what a refund of an expired migration sent in it must name.
+    function delayedMessage(uint256 id) external view returns (MigrationCodec.DelayedMessage memory) {
+        return _delayedMessages[id];
+    }
+
     /// @notice Number of retryables queued so far.
     function retryableCount() external view returns (uint256) {
         return retryables.length;
@@ -136,6 +179,14 @@ contract MockArbitrum {
     /// @notice L2 -> L1 message `id`.
     function outgoingMessage(uint256 id) external view returns (Message memory) {
         return outgoing[id];
+    }
+
+    function _accumulate(address sender, MigrationCodec.DelayedMessage memory d, bytes32 dataHash) private {
+        bytes32 messageHash = keccak256(
+            abi.encodePacked(uint8(9), sender, d.blockNumber, d.timestamp, d.messageNum, d.baseFeeL1, dataHash)
+        );
+        bytes32 before = d.messageNum == 0 ? bytes32(0) : delayedInboxAccs[d.messageNum - 1];
+        delayedInboxAccs.push(keccak256(abi.encodePacked(before, messageHash)));
     }
 
     function _pending(Message[] storage queue, uint256 id) private view returns (Message storage m) {
