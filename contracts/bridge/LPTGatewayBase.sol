@@ -2,7 +2,6 @@
 pragma solidity ^0.8.24;
 
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 /// @title LPTGatewayBase
 /// @notice What the L1 and L2 LPT gateways share: the token pair, the counterpart gateway on the other chain (set
@@ -12,13 +11,18 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 /// @dev A call from the router carries `abi.encode(address from, bytes data)` as its data: the router is trusted to
 ///      name the real sender, as in Arbitrum's gateway-router standard. With no router set, the sender is
 ///      always `msg.sender`.
-abstract contract LPTGatewayBase is Ownable2Step, Pausable {
+///      The pause is OpenZeppelin's `Pausable` interface (`paused`, `Paused`, `Unpaused`, `EnforcedPause`,
+///      `ExpectedPause`) with its flag in the counterpart's slot: every outbound transfer, migration and withdrawal
+///      reads the counterpart, so the flag costs no cold read of its own.
+abstract contract LPTGatewayBase is Ownable2Step {
     /// @notice LPT on L1.
     address public immutable l1Token;
     /// @notice LPT on L2.
     address public immutable l2Token;
     /// @notice The gateway on the other chain.
     address public counterpartGateway;
+    /// @dev Whether outbound transfers are stopped; shares the counterpart's slot.
+    bool private _paused;
     /// @notice The gateway router allowed to transfer on a user's behalf (zero: none).
     address public router;
     /// @notice The L1Migrator (zero: not set).
@@ -32,6 +36,10 @@ abstract contract LPTGatewayBase is Ownable2Step, Pausable {
     event RouterSet(address indexed router);
     /// @notice The migrators are now `l1Migrator` and `l2Migrator`.
     event MigratorsSet(address indexed l1Migrator, address indexed l2Migrator);
+    /// @notice `account` stopped outbound transfers.
+    event Paused(address account);
+    /// @notice `account` resumed outbound transfers.
+    event Unpaused(address account);
 
     /// @notice `token` is not LPT.
     error WrongToken(address token);
@@ -43,6 +51,10 @@ abstract contract LPTGatewayBase is Ownable2Step, Pausable {
     error CounterpartAlreadySet(address counterpart);
     /// @notice The counterpart gateway is not set yet.
     error CounterpartNotSet();
+    /// @notice The gateway is paused.
+    error EnforcedPause();
+    /// @notice The gateway is not paused.
+    error ExpectedPause();
     /// @notice LPT sent to `to` would be lost: a bridge, token or migrator contract (or the L2Migrator, for any
     ///         deposit but the L1Migrator's migrations).
     error RefusedRecipient(address to);
@@ -83,14 +95,28 @@ abstract contract LPTGatewayBase is Ownable2Step, Pausable {
         emit MigratorsSet(l1Migrator_, l2Migrator_);
     }
 
-    /// @notice Stops new outbound transfers (governor only).
-    function pause() external onlyOwner {
-        _pause();
+    /// @dev Only while not paused.
+    modifier whenNotPaused() {
+        if (_paused) revert EnforcedPause();
+        _;
     }
 
-    /// @notice Resumes outbound transfers (governor only).
+    /// @notice Stops new outbound transfers (governor only; not while paused).
+    function pause() external onlyOwner whenNotPaused {
+        _paused = true;
+        emit Paused(msg.sender);
+    }
+
+    /// @notice Resumes outbound transfers (governor only; only while paused).
     function unpause() external onlyOwner {
-        _unpause();
+        if (!_paused) revert ExpectedPause();
+        _paused = false;
+        emit Unpaused(msg.sender);
+    }
+
+    /// @notice Whether outbound transfers are stopped.
+    function paused() external view returns (bool) {
+        return _paused;
     }
 
     /// @notice The L2 token of `l1Token_`: L2 LPT for L1 LPT, zero for any other token.
