@@ -130,6 +130,18 @@ def test_revert_is_decoded_and_not_printed(chains, accounts, capsys):
     assert "Call trace" not in printed.out + printed.err
 
 
+def test_a_reverted_transactions_trace_is_asked_without_memory(chains, accounts):
+    """Ape walks that trace to find the contract that decodes the revert data; with every step's memory in it, a
+    revert with 128 KiB of data took minutes."""
+    from ape.exceptions import ContractLogicError
+
+    with chains.l1:
+        token = project.LivepeerToken.deploy(accounts[0], sender=accounts[0])
+        with pytest.raises(ContractLogicError) as caught:
+            token.mint(accounts[1], 1, sender=accounts[2])
+    assert caught.value.trace.debug_trace_transaction_parameters == {"enableMemory": False}
+
+
 @pytest.fixture
 def manual_l1(chains):
     """The L1 with automine off (Ape then sends without waiting for a receipt); back on afterwards."""

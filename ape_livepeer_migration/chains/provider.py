@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from ape import networks
-from ape.exceptions import ContractLogicError, TransactionError
+from ape.exceptions import ContractLogicError, SignatureError, TransactionError
 from ape.managers.chain import ChainManager
 from ape_foundry import FoundryProvider
 from eth_utils import to_hex
@@ -191,9 +191,24 @@ class LocalAnvilProvider(FoundryProvider):
         ape-foundry prints the whole call trace of every revert to stdout: noise
         where an error must be one line (the CLI), and about 0.3 s per revert in
         tests. The trace stays reachable from the error's transaction.
+
+        A reverted transaction's trace is asked without memory: when the revert data is not a custom error of the
+        called contract, Ape looks for the last contract the trace names (from the stack) to decode it with, and a
+        trace with every step's memory made that minutes long for a call that reverts with large data (128 KiB:
+        about 9 minutes at load 10, validating each step's copy of the memory).
         """
         if not revert_message or revert_message == "0x":
             revert_message = TransactionError.DEFAULT_MESSAGE
+        txn = kwargs.get("txn")
+        if txn is not None and kwargs.get("trace") is None:
+            try:
+                txn_hash = txn.txn_hash
+            except SignatureError:  # not signed: Ape has no trace to look at either
+                pass
+            else:
+                kwargs["trace"] = self.get_transaction_trace(
+                    to_hex(txn_hash), debug_trace_transaction_parameters={"enableMemory": False}
+                )
         error = ContractLogicError(base_err=exception, revert_message=revert_message.removeprefix("revert: "), **kwargs)
         return self.compiler_manager.enrich_error(error)
 
