@@ -132,7 +132,7 @@ def test_revert_is_decoded_and_not_printed(chains, accounts, capsys):
 
 def test_a_reverted_transactions_trace_is_asked_without_memory(chains, accounts):
     """Ape walks that trace to find the contract that decodes the revert data; with every step's memory in it, a
-    revert with 128 KiB of data took minutes."""
+    revert with 128 KiB of data takes minutes."""
     from ape.exceptions import ContractLogicError
 
     with chains.l1:

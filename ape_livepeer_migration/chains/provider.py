@@ -86,14 +86,15 @@ class LocalAnvilProvider(FoundryProvider):
         return super().get_receipt(txn_hash, required_confirmations=required_confirmations, timeout=left, **kwargs)
 
     def mine(self, num_blocks: int = 1) -> None:
-        """Move the chain ``num_blocks`` blocks ahead: the last of them is mined, the ones before it are skipped
-        (no block, no state: ``eth_getBlockByNumber`` answers ``null`` for them and log queries pass over them).
+        """Move the chain ``num_blocks`` blocks ahead: the last of them is mined (with any transactions waiting in
+        the pool), the ones before it are skipped (no block, no state: ``eth_getBlockByNumber`` answers ``null``
+        for them and log queries pass over them).
 
         The contracts count rounds in blocks, and anvil mines a block in 3 to 6 ms (more as the chain grows), so
-        mining a 5,760-block round took 17 to 35 s. anvil has no method that sets the block number, but loading a
-        state (``anvil_loadState``) whose only content is one block, a copy of the head's header numbered
-        ``num_blocks - 1`` ahead, with the block environment and best block number to match, moves the head
-        there without touching an account; the one block then mined on top of it is a real one, so the
+        mining a 5,760-block round block by block costs 17 to 35 s. anvil has no method that sets the block number,
+        but loading a state (``anvil_loadState``) whose only content is one block, a copy of the head's header
+        numbered ``num_blocks - 1`` ahead, with the block environment and best block number to match, moves the
+        head there without touching an account; the one block then mined on top of it is a real one, so the
         ``blockhash(block.number - 1)`` a contract reads in the next block (the TicketBroker's round anchor) is
         the hash the node reports for that block. A forked node mines every block (its head is tied to the
         upstream's).
@@ -193,8 +194,8 @@ class LocalAnvilProvider(FoundryProvider):
         tests. The trace stays reachable from the error's transaction.
 
         A reverted transaction's trace is asked without memory: when the revert data is not a custom error of the
-        called contract, Ape looks for the last contract the trace names (from the stack) to decode it with, and a
-        trace with every step's memory made that minutes long for a call that reverts with large data (128 KiB:
+        called contract, Ape looks for the last contract the trace names (from the stack) to decode it with, and
+        with every step's memory in the trace that takes minutes for a call that reverts with large data (128 KiB:
         about 9 minutes at load 10, validating each step's copy of the memory).
         """
         if not revert_message or revert_message == "0x":
