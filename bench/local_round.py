@@ -1,22 +1,23 @@
 """How long does a user wait for a local chain to move through a real-length round?
 
-The contracts count rounds in blocks (``RoundsManager``, default round length 5,760 blocks), so moving a local
-anvil to the next round means mining that many blocks. anvil 1.7.1 has no RPC that sets the block number (its
-``anvil_*``/``evm_*`` methods, listed from the binary by ``--methods``, only mine blocks one by one:
-``anvil_mine``, ``evm_mine``, interval mining), so the figure is the cost of ``anvil_mine(5760)``.
+The contracts count rounds in blocks (``RoundsManager``, default round length 5,760 blocks). anvil 1.7.1 has no
+RPC that sets the block number (its ``anvil_*``/``evm_*`` methods are listed from the binary by ``--methods``), and
+``anvil_mine`` mines blocks one by one, 3 to 6 ms each. The product moves the head instead by loading a state that
+holds one block numbered where the head must go (``LocalAnvilProvider.mine``: ``anvil_loadState``, then one block
+mined with ``anvil_mine``).
 
-Each case is a bare anvil (no Ape, one JSON-RPC call over HTTP) started with the flags under test, then
-``anvil_mine`` of ``--blocks`` blocks with no timestamp interval (block timestamps follow the wall clock, so the
-L2 clock does not run ahead of the L1's). Cases run interleaved, a fresh node per sample; the 1-minute load
-average is recorded next to every sample (the machine is shared).
+Each sample is a fresh node with no timestamp interval (block timestamps follow the wall clock, so the L2 clock
+does not run ahead of the L1's). Cases run interleaved; the 1-minute load average is recorded next to every
+sample (the machine is shared).
 
-* ``ape_foundry``: the flags ape-foundry's provider starts the product's anvils with (``--steps-tracing``, a
-  ``--cache-path`` of its own);
-* ``product``: plus ``--prune-history 256`` (the last 256 blocks' states kept in memory, older ones dropped
-  rather than written to disk): what ``ape_livepeer_migration.chains.pair.LocalAnvilProvider`` starts the local
-  pair with;
-* ``prune_all``: plus ``--prune-history`` (no past block's state kept at all; a read pinned to the block
-  just mined fails with ``BlockOutOfRangeError``, so the product does not use it).
+* ``product``: a local pair as the product starts it (``TwoChains.local()``), its L1 moved by ``Chain.mine`` of
+  ``--blocks`` blocks: what a user of the local pair waits for;
+* ``ape_foundry``: a bare anvil (no Ape, one JSON-RPC call over HTTP) with the flags ape-foundry's provider starts
+  anvils with (``--steps-tracing``, a ``--cache-path`` of its own), ``anvil_mine`` of ``--blocks`` blocks;
+* ``every_block``: the same with the product's flags (plus ``--prune-history 256``: the last 256 blocks' states
+  kept in memory, older ones dropped rather than written to disk), every block mined;
+* ``prune_all``: plus ``--prune-history`` (no past block's state kept at all; a read pinned to the block just
+  mined fails with ``BlockOutOfRangeError``, so the product does not use it).
 
 Run from the repository root::
 
@@ -43,11 +44,13 @@ ANVIL = REPO / "node_modules" / ".bin" / "anvil"
 RESULTS = REPO / "bench" / "results-local-round.json"
 ROUND_LENGTH = 5760
 
-CASES = {
+#: The bare-anvil cases: their flags (``product`` goes through the product's provider instead).
+FLAGS = {
     "ape_foundry": ["--steps-tracing"],
-    "product": ["--steps-tracing", "--prune-history", "256"],
+    "every_block": ["--steps-tracing", "--prune-history", "256"],
     "prune_all": ["--steps-tracing", "--prune-history"],
 }
+CASES = ("product", *FLAGS)
 
 
 def _free_port() -> int:
@@ -100,6 +103,21 @@ def mine_once(flags: list[str], blocks: int) -> dict:
         shutil.rmtree(cache, ignore_errors=True)
 
 
+def move_product_once(blocks: int) -> dict:
+    """Start a local pair as the product does, move its L1 ``blocks`` blocks ahead with ``Chain.mine``, stop it."""
+    from ape_livepeer_migration.chains.pair import TwoChains
+
+    with TwoChains.local() as pair:
+        number0 = pair.l1.block_number
+        load = os.getloadavg()[0]
+        start = time.perf_counter()
+        pair.l1.mine(blocks)
+        elapsed = time.perf_counter() - start
+        if pair.l1.block_number - number0 != blocks:
+            raise SystemExit(f"moved {pair.l1.block_number - number0} blocks, not {blocks}")
+    return {"s": round(elapsed, 4), "load_1m": round(load, 2)}
+
+
 def rpc_methods() -> list[str]:
     """The ``anvil_*``/``evm_*`` method names present in the anvil binary (strings of 8+ letters)."""
     text = ANVIL.resolve().read_bytes().decode("latin-1")
@@ -110,13 +128,13 @@ def rpc_methods() -> list[str]:
 def measure(runs: int = 3, blocks: int = ROUND_LENGTH) -> dict:
     samples: dict[str, list[dict]] = {name: [] for name in CASES}
     for _ in range(runs):
-        for name, flags in CASES.items():
-            samples[name].append(mine_once(flags, blocks))
+        for name in CASES:
+            samples[name].append(move_product_once(blocks) if name == "product" else mine_once(FLAGS[name], blocks))
     medians = {name: statistics.median(s["s"] for s in values) for name, values in samples.items()}
     print(f"{'case':22} {'median s':>9} {'ms/block':>9}  samples (s @ load)   ({runs} runs, {blocks} blocks)")
     for name, values in samples.items():
-        shown = ", ".join(f"{s['s']:.2f}@{s['load_1m']:.1f}" for s in values)
-        print(f"{name:22} {medians[name]:9.2f} {1000 * medians[name] / blocks:9.3f}  {shown}")
+        shown = ", ".join(f"{s['s']:.3f}@{s['load_1m']:.1f}" for s in values)
+        print(f"{name:22} {medians[name]:9.3f} {1000 * medians[name] / blocks:9.4f}  {shown}")
     best = min(medians, key=medians.get)
     return {
         "local_round": {
@@ -124,7 +142,8 @@ def measure(runs: int = 3, blocks: int = ROUND_LENGTH) -> dict:
             "runs": runs,
             "median_s": {name: round(value, 3) for name, value in medians.items()},
             "best_case": best,
-            "round_move_s": round(medians["product"], 3),
+            "round_move_s": round(medians["product"], 4),
+            "round_move_every_block_s": round(medians["every_block"], 3),
             "round_move_ape_foundry_flags_s": round(medians["ape_foundry"], 3),
             "round_move_best_s": round(medians[best], 3),
             "samples": samples,

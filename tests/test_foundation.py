@@ -86,6 +86,28 @@ def test_isolation_restores_both_layers(two_chains, accounts):
     assert (two_chains.l1.block_number, two_chains.l2.block_number) == before
 
 
+#: Init code that stores ``blockhash(block.number - 1)`` in slot 0 of the contract it creates (which has no code).
+_STORE_PREVIOUS_BLOCK_HASH = "0x600143034060005500"
+
+
+def test_a_round_of_blocks_moves_the_head_at_once_and_mines_the_last(chains, accounts):
+    """5,760 blocks (a default round): the head is that many blocks ahead, the blocks before the last are skipped
+    (anvil mines one), the last is a real block (its parent is the block before it; a contract reads its hash as
+    ``blockhash(block.number - 1)`` in the next block) and no account changed."""
+    l1 = chains.l1
+    start, balance = l1.block_number, l1.request("eth_getBalance", [accounts[1].address, "latest"])
+    l1.mine(5760)
+    assert l1.block_number == start + 5760
+    last, below = (l1.request("eth_getBlockByNumber", [hex(start + n), False]) for n in (5760, 5759))
+    assert last["parentHash"] == below["hash"]
+    assert l1.request("eth_getBlockByNumber", [hex(start + 1), False]) is None
+    assert l1.request("eth_getBalance", [accounts[1].address, "latest"]) == balance
+    with l1:
+        sent = l1.request("eth_sendTransaction", [{"from": accounts[0].address, "data": _STORE_PREVIOUS_BLOCK_HASH}])
+        created = l1.provider.get_receipt(sent).contract_address
+    assert l1.request("eth_getStorageAt", [created, "0x0", "latest"]) == last["hash"]
+
+
 def test_busy_port_is_refused_instead_of_silently_shared(two_chains):
     from urllib.parse import urlparse
 
@@ -106,6 +128,18 @@ def test_revert_is_decoded_and_not_printed(chains, accounts, capsys):
             token.mint(accounts[1], 1, sender=accounts[2])
     printed = capsys.readouterr()
     assert "Call trace" not in printed.out + printed.err
+
+
+def test_a_reverted_transactions_trace_is_asked_without_memory(chains, accounts):
+    """Ape walks that trace to find the contract that decodes the revert data; with every step's memory in it, a
+    revert with 128 KiB of data takes minutes."""
+    from ape.exceptions import ContractLogicError
+
+    with chains.l1:
+        token = project.LivepeerToken.deploy(accounts[0], sender=accounts[0])
+        with pytest.raises(ContractLogicError) as caught:
+            token.mint(accounts[1], 1, sender=accounts[2])
+    assert caught.value.trace.debug_trace_transaction_parameters == {"enableMemory": False}
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ URL. :mod:`ape_livepeer_migration.chains.pair` wraps each in a :class:`~ape_live
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import tempfile
@@ -15,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from ape import networks
-from ape.exceptions import ContractLogicError, TransactionError
+from ape.exceptions import ContractLogicError, SignatureError, TransactionError
 from ape.managers.chain import ChainManager
 from ape_foundry import FoundryProvider
 from eth_utils import to_hex
 from hexbytes import HexBytes
 
+from ape_livepeer_migration._eth import hex_text, rpc_int
 from ape_livepeer_migration.chains.networks import split_choice
 from ape_livepeer_migration.exceptions import ChainError
 from ape_livepeer_migration.toolchain import prepend_tools_to_path
@@ -30,6 +32,9 @@ if TYPE_CHECKING:
 
     from ape_livepeer_migration.config import LayerSettings
 
+
+#: Fields of a block as anvil answers ``eth_getBlockByNumber`` that are not part of the header it serializes.
+_NOT_HEADER = ("hash", "size", "totalDifficulty", "uncles", "transactions", "withdrawals")
 
 #: Pauses between receipt polls of :meth:`LocalAnvilProvider.get_receipt` (seconds); the last one repeats.
 RECEIPT_POLL_DELAYS = (0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.1)
@@ -43,6 +48,7 @@ class LocalAnvilProvider(FoundryProvider):
     _state_dir: str | None = None
     _settings_cache: tuple[Any, str, Any] | None = None
     _start_deadline: float | None = None
+    _forks: bool | None = None
 
     @property
     def settings(self) -> Any:
@@ -79,6 +85,59 @@ class LocalAnvilProvider(FoundryProvider):
         left = max(deadline - time.monotonic(), 0.0)
         return super().get_receipt(txn_hash, required_confirmations=required_confirmations, timeout=left, **kwargs)
 
+    def mine(self, num_blocks: int = 1) -> None:
+        """Move the chain ``num_blocks`` blocks ahead: the last of them is mined (with any transactions waiting in
+        the pool), the ones before it are skipped (no block, no state: ``eth_getBlockByNumber`` answers ``null``
+        for them and log queries pass over them).
+
+        The contracts count rounds in blocks, and anvil mines a block in 3 to 6 ms (more as the chain grows), so
+        mining a 5,760-block round block by block costs 17 to 35 s. anvil has no method that sets the block number,
+        but loading a state (``anvil_loadState``) whose only content is one block, a copy of the head's header
+        numbered ``num_blocks - 1`` ahead, with the block environment and best block number to match, moves the
+        head there without touching an account; the one block then mined on top of it is a real one, so the
+        ``blockhash(block.number - 1)`` a contract reads in the next block (the TicketBroker's round anchor) is
+        the hash the node reports for that block. A forked node mines every block (its head is tied to the
+        upstream's).
+        """
+        if num_blocks > 1 and not self._is_fork:
+            self._skip_blocks(num_blocks - 1)
+            num_blocks = 1
+        super().mine(num_blocks)
+
+    @property
+    def _is_fork(self) -> bool:
+        if self._forks is None:
+            self._forks = self.make_request("anvil_nodeInfo", [])["forkConfig"]["forkUrl"] is not None
+        return self._forks
+
+    def _skip_blocks(self, count: int) -> None:
+        """Move the head ``count`` blocks ahead without mining (see :meth:`mine`)."""
+        head = self.make_request("eth_getBlockByNumber", ["latest", False])
+        target = rpc_int(head["number"]) + count
+        number = hex(target)
+        header = {key: value for key, value in head.items() if key not in _NOT_HEADER} | {"number": number}
+        environment = {  # anvil's serialized block environment: the head's, at the new number
+            "number": number,
+            "beneficiary": head["miner"],
+            "timestamp": head["timestamp"],
+            "gas_limit": rpc_int(head["gasLimit"]),
+            "basefee": rpc_int(head["baseFeePerGas"]),
+            "difficulty": head["difficulty"],
+            "prevrandao": head["mixHash"],
+            "blob_excess_gas_and_price": None,  # anvil's fee manager sets it for the next block
+            "slot_num": 0,
+        }
+        state = {
+            "block": environment,
+            "accounts": {},
+            "best_block_number": number,
+            "blocks": [{"header": header, "transactions": [], "ommers": []}],
+            "transactions": [],
+        }
+        self.make_request("anvil_loadState", [hex_text(json.dumps(state).encode())])
+        if rpc_int(self.make_request("eth_blockNumber", [])) != target:
+            raise ChainError(f"anvil did not move its head to block {target} on loading a state")
+
     def start(self, timeout: int = 20) -> None:
         """Ape's start of the node, which checks whether the new node answers, then sleeps 100 ms, until it does;
         anvil answers a few ms after it listens, so those pauses made up a third of starting a local pair. Here
@@ -110,10 +169,10 @@ class LocalAnvilProvider(FoundryProvider):
             self._state_dir = tempfile.mkdtemp(prefix="ape-livepeer-anvil-")
         command.extend(("--cache-path", self._state_dir))
         # anvil keeps the state of recent blocks in memory and writes older ones to disk, one write per mined
-        # block, where moving through a 5,760-block round spends most of its time. With --prune-history 256 the
-        # last 256 blocks' states stay in memory and older ones are dropped, not written (a round: 35.0 -> 26.8 s
-        # at load 4.2, bench/local_round.py). Nothing here reads state more than a few blocks back; without the
-        # 256, no past state at all is kept and a read pinned to the block just mined fails (BlockOutOfRangeError).
+        # block, where mining spends most of its time. With --prune-history 256 the last 256 blocks' states stay in
+        # memory and older ones are dropped, not written (5,760 blocks mined one by one: 35.0 -> 26.8 s at load
+        # 4.2, bench/local_round.py). Nothing here reads state more than a few blocks back; without the 256, no
+        # past state at all is kept and a read pinned to the block just mined fails (BlockOutOfRangeError).
         command.extend(("--prune-history", "256"))
         return command
 
@@ -133,9 +192,24 @@ class LocalAnvilProvider(FoundryProvider):
         ape-foundry prints the whole call trace of every revert to stdout: noise
         where an error must be one line (the CLI), and about 0.3 s per revert in
         tests. The trace stays reachable from the error's transaction.
+
+        A reverted transaction's trace is asked without memory: when the revert data is not a custom error of the
+        called contract, Ape looks for the last contract the trace names (from the stack) to decode it with, and
+        with every step's memory in the trace that takes minutes for a call that reverts with large data (128 KiB:
+        about 9 minutes at load 10, validating each step's copy of the memory).
         """
         if not revert_message or revert_message == "0x":
             revert_message = TransactionError.DEFAULT_MESSAGE
+        txn = kwargs.get("txn")
+        if txn is not None and kwargs.get("trace") is None:
+            try:
+                txn_hash = txn.txn_hash
+            except SignatureError:  # not signed: Ape has no trace to look at either
+                pass
+            else:
+                kwargs["trace"] = self.get_transaction_trace(
+                    to_hex(txn_hash), debug_trace_transaction_parameters={"enableMemory": False}
+                )
         error = ContractLogicError(base_err=exception, revert_message=revert_message.removeprefix("revert: "), **kwargs)
         return self.compiler_manager.enrich_error(error)
 

@@ -306,9 +306,13 @@ def attach_simulator(chains: TwoChains, operator: AccountAPI, addresses: dict) -
         arb_sys = l2.bind(contract_at("SimArbSys", ARB_SYS_ADDRESS))
         retryable_tx = l2.bind(contract_at("SimArbRetryableTx", ARB_RETRYABLE_TX_ADDRESS))
     forwarder_code = _checked_forwarder(l2, retryable_tx, addresses["forwarder_template"])
-    if bridge.inbox() != inbox.address or bridge.outbox() != outbox.address:
+    # the reads in JSON-RPC batches, not one Ape call (three requests) each: attaching is part of every command's
+    # wait; the outbox is read once the bridge names it (another contract there may not answer its reads)
+    if l1.call_batch([(bridge, "inbox", ()), (bridge, "outbox", ())]) != [inbox.address, outbox.address]:
         raise ArbitrumError("the bridge is not wired to this inbox and outbox")
-    if retryable_tx.operator() != operator.address or outbox.operator() != operator.address:
+    l1_operator, confirm_period_blocks = l1.call_batch([(outbox, "operator", ()), (outbox, "confirmPeriodBlocks", ())])
+    (l2_operator,) = l2.call_batch([(retryable_tx, "operator", ())])
+    if l2_operator != operator.address or l1_operator != operator.address:
         raise ArbitrumError(f"{operator.address} is not the operator of this simulator")
     return ArbitrumSimulator(
         chains=chains,
@@ -320,7 +324,7 @@ def attach_simulator(chains: TwoChains, operator: AccountAPI, addresses: dict) -
         arb_retryable_tx=retryable_tx,
         forwarder_template=addresses["forwarder_template"],
         forwarder_code=forwarder_code,
-        confirm_period_blocks=outbox.confirmPeriodBlocks(),
+        confirm_period_blocks=confirm_period_blocks,
         l1_deploy_block=addresses["l1_deploy_block"],
         l2_deploy_block=addresses["l2_deploy_block"],
     )
