@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from shared import next_pass, relayer_process
 
 from ape_livepeer_migration.session.livepeer import Livepeer
 from ape_livepeer_migration.testing.actors import Cast
-from ape_livepeer_migration.testing.rounds import next_round
+from ape_livepeer_migration.testing.rounds import an_hour_passes, next_round
 
 from .conftest import LPT, ROUND_LENGTH
 
@@ -109,6 +110,59 @@ def test_relay_reports_the_stake_when_the_oracle_has_none(run, lp):
     assert "L2 staked supply reported to L1: 0.000000 LPT" in first.output.splitlines()
     assert lp.system.l1.stake_oracle.lastL2Block() > 0
     assert run("relay", "--yes").output.splitlines() == ["Nothing to relay."]  # fresh: nothing due
+
+
+def half_the_max_report_age_passes(chains, oracle) -> None:
+    """Time passes on both chains (an hour at a time, with an L1 block after each hour) until the oracle's figure is
+    half its maximum age old."""
+    while oracle.reportAge() < oracle.maxReportAge() // 2:
+        an_hour_passes(chains)
+        chains.l1.mine(1)
+
+
+def test_relay_watch_reports_the_stake_when_missing_and_when_half_its_max_age_old(run, lp, chains, world, monkeypatch):
+    import threading
+
+    oracle = lp.system.l1.stake_oracle
+    oracle.setMaxReportAge(2 * 3600, sender=world.governor)
+    waits = []
+
+    def half_the_age_passes_then_stop(self, timeout=None):
+        waits.append(timeout)
+        if len(waits) == 1:
+            assert oracle.lastL2Block() > 0  # the first pass reported
+            half_the_max_report_age_passes(chains, oracle)
+        else:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(threading.Event, "wait", half_the_age_passes_then_stop)
+    result = run("relay", "--watch", "--yes")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if not line.startswith("INFO:")]
+    assert lines == 2 * ["L2 staked supply reported to L1: 0.000000 LPT", "Waiting for new cross-chain messages."]
+    assert oracle.reportAge() < 3600  # the second report is the one on the oracle now
+
+
+def test_the_relayer_process_keeps_the_stake_report_fresh(lp, chains, world, book, tmp_path):
+    """``python -m ape_livepeer_migration.relayer --address-book``: a pass reports the L2 staked supply when the
+    oracle holds none, the next passes do not while the figure is fresh, and one reports again once it is half its
+    maximum age old."""
+    oracle = lp.system.l1.stake_oracle
+    oracle.setMaxReportAge(2 * 3600, sender=world.governor)
+    s = lp.system
+    with relayer_process(chains, s.sim, tmp_path, "--address-book", str(book)) as process:
+        first = next_pass(process)
+        assert first["stake_reported"] == 0 and not first["delivered"]
+        reported = oracle.lastL2Block()
+        assert reported > 0
+        lp.bridge_in(world.o1, LPT)  # a pass with a message while the figure is fresh: delivered, no report
+        delivered = next_pass(process)
+        assert len(delivered["delivered"]) == 1 and delivered["stake_reported"] is None
+        assert oracle.lastL2Block() == reported
+        half_the_max_report_age_passes(chains, oracle)
+        second = next_pass(process)
+    assert second["stake_reported"] == 0 and not second["delivered"]
+    assert oracle.lastL2Block() > reported and oracle.reportAge() < 3600
 
 
 def test_status_shows_what_the_l2_round_hands_out(run, lp, chains, world):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from shared import next_pass, relayer_process
 
 from ape_livepeer_migration.testing.rounds import mine_to_next_round
 
@@ -335,6 +336,17 @@ def test_call_reward_watch_judges_an_unprofitable_round_once(run, world, reward_
     assert result.exit_code == 0, result.output
     assert result.output.count("Skipped: reward() would mint") == 1 and len(sleeps) == 3
     assert nonces(world.o1) == before
+
+
+def test_the_relayer_process_reports_no_stake_for_a_system_that_mints_on_l2(lp, chains, world, book, tmp_path):
+    """Given the address book of a system that mints on L2, the relayer process relays and sends no stake report
+    (the system has no stake oracle): its operator sends nothing on L1 for a delivery."""
+    l1_nonce = chains.l1.provider.get_nonce(world.operator.address)
+    with relayer_process(chains, lp.system.sim, tmp_path, "--address-book", str(book)) as process:
+        lp.bridge_in(world.d1, LPT)
+        relayed = next_pass(process)
+    assert len(relayed["delivered"]) == 1 and relayed["stake_reported"] is None
+    assert chains.l1.provider.get_nonce(world.operator.address) == l1_nonce
 
 
 def test_relay_watch_stops_on_interrupt(run, lp, world, monkeypatch):
