@@ -182,3 +182,87 @@ def test_status_shows_what_the_l2_round_hands_out(run, lp, chains, world):
     assert minting["l2_round"] == s.l2_rounds.currentRound()
     assert minting["available_this_round_wei"] != "0"
     assert minting["undistributed_wei"] != "0"  # the rest waits for the L1 round's other L2 rounds
+
+
+def test_fund_minting_gas_asks_previews_then_adds_to_the_budget(run, lp, chains, world, nonces):
+    minter = lp.system.l1.minter
+    before = nonces(world.o1)
+    asked = run("fund-minting-gas", "0.5", "--account", "test:2", input="n\n")
+    assert asked.exit_code == 1
+    assert f"Add 0.500000 ETH to the L1 Minter's gas budget (0.000000 ETH now) from {world.o1.address}?" in asked.output
+    preview = json.loads(run("fund-minting-gas", "0.5", "--account", "test:2", "--dry-run", "--json").output)
+    assert preview["operation"] == "fund-minting-gas" and preview["transactions"] == ["fundGasBudget()"]
+    assert preview["amount_wei"] == preview["value_wei"] == str(10**18 // 2) and preview["gas_budget_wei"] == "0"
+    assert int(preview["round_mint_cost_wei"]) == minter.retryableCost() > 0 and preview["gas"] > 0
+    table = run("fund-minting-gas", "0.5", "--account", "test:2", "--dry-run").output
+    assert "sent to the gas budget (ETH)" in table and table.splitlines()[-1] == "Dry run: nothing sent."
+    assert nonces(world.o1) == before and minter.gasBudget() == 0
+
+    sent = json.loads(
+        run("fund-minting-gas", "0.5", "--account", "test:2", "--yes", "--json", "--gas-limit", "90000").output
+    )
+    assert sent["layer"] == "l1" and sent["amount_wei"] == sent["gas_budget_wei"] == str(10**18 // 2)
+    assert chains.l1.request("eth_getTransactionByHash", [sent["tx_hash"]])["gas"] == hex(90_000)
+    text = run("fund-minting-gas", "0.25", "--account", "test:2", "--yes").output
+    assert "Added 0.250000 ETH to the L1 Minter's gas budget, now 0.750000 ETH, in 0x" in text
+    assert minter.gasBudget() == 3 * 10**18 // 4
+    minting = json.loads(run("status", world.o1.address, "--json").output)["minting"]
+    assert minting["gas_budget_wei"] == str(3 * 10**18 // 4)
+    assert minting["round_mint_cost_wei"] == str(minter.retryableCost())
+    assert "; gas budget 0.750000 ETH (" in run("status", world.o1.address).output.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("amount", "code", "error"),
+    [
+        ("0", 2, "must be greater than 0"),
+        ("-1", 2, "must not be negative, got -1"),
+        ("1000000000", 1, "funding the L1 Minter's gas budget needs about 1,000,000,000"),
+    ],
+)
+def test_fund_minting_gas_refuses_in_one_line_and_sends_nothing(run, lp, world, nonces, amount, code, error):
+    before = nonces(world.o1)
+    result = run("fund-minting-gas", "--account", "test:2", "--yes", "--", amount)
+    assert result.exit_code == code, result.output
+    assert error in result.output and len([line for line in result.output.splitlines() if "Error" in line]) == 1
+    if code == 1:
+        assert result.output.startswith(f"Error: {world.o1.address} has ") and len(result.output.splitlines()) == 1
+        refused = json.loads(run("fund-minting-gas", "--account", "test:2", "--json", "--", amount).output)
+        assert error in refused["error"]
+    assert nonces(world.o1) == before and lp.system.l1.minter.gasBudget() == 0
+
+
+def test_call_reward_says_it_hands_out_what_l1_minted_and_mints_nothing(run, lp, chains, world):
+    """With L1 minting an L2 reward() takes the orchestrator's share from what the L2 Minter received from L1:
+    call-reward's text and JSON say so (nothing minted), as does a call skipped with --if-profitable."""
+    s = lp.system
+    lp.bridge_in(world.o1, 1_000 * LPT)
+    lp.relay()  # the deposit, and the first stake report
+    lp.bond(world.o1, 1_000 * LPT, world.o1.address, layer="l2")
+    lp.fund_minting_gas(world.o1, 10**18)
+    next_round(chains.l2, s.l2_rounds, world.governor)  # o1 is active on L2 from this round on
+    next_round(chains.l1, s.l1.rounds, world.governor)  # the L1 round's rewards are minted and sent to L2
+    assert lp.relay().delivered
+    next_round(chains.l2, s.l2_rounds, world.governor)  # this L2 round offers a part of them
+    skipped = run(
+        "call-reward",
+        "--yes",
+        "--account",
+        "test:2",
+        "--if-profitable",
+        "--lpt-usd",
+        "0.000000000001",
+        "--eth-usd",
+        "100000",
+    )
+    assert skipped.exit_code == 0 and skipped.output.startswith("Skipped: reward() would hand out "), skipped.output
+    supply = s.l2_token.totalSupply()
+    called = json.loads(run("call-reward", "--yes", "--account", "test:2", "--json").output)
+    assert called["called"] is True and called["inflation"] == "l1"
+    assert int(called["reward_lpt_wei"]) > 0 and called["minted_lpt_wei"] == "0"
+    assert s.l2_token.totalSupply() == supply
+    next_round(chains.l2, s.l2_rounds, world.governor)
+    text = run("call-reward", "--yes", "--account", "test:2").output.splitlines()[-1]
+    assert text.startswith(f"Round {s.l2_rounds.currentRound()}: reward() handed out "), text
+    assert " LPT minted on L1, " in text and "minted " not in text.replace("minted on L1", "")
+    assert s.l2_token.totalSupply() == supply

@@ -194,8 +194,8 @@ def test_call_reward_initializes_the_round_and_refuses_a_second_call(run, lp, wo
     result = run("call-reward", "--yes", "--account", "test:2", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["called"] is True and data["initialized_round"] is True
-    assert int(data["minted_lpt_wei"]) > 0 and data["gas_used"] > 0
+    assert data["called"] is True and data["initialized_round"] is True and data["inflation"] == "l2"
+    assert int(data["minted_lpt_wei"]) > 0 and data["reward_lpt_wei"] == data["minted_lpt_wei"] and data["gas_used"] > 0
     assert lp.status(world.o1.address).l2.stake > 2_000 * LPT
     before = nonces(world.o1)
     _one_line_error(
@@ -347,6 +347,16 @@ def test_the_relayer_process_reports_no_stake_for_a_system_that_mints_on_l2(lp, 
         relayed = next_pass(process)
     assert len(relayed["delivered"]) == 1 and relayed["stake_reported"] is None
     assert chains.l1.provider.get_nonce(world.operator.address) == l1_nonce
+
+
+def test_fund_minting_gas_is_refused_for_a_system_that_mints_on_l2(run, book, world, nonces):
+    before = nonces(world.o1)
+    result = run("fund-minting-gas", "1", "--account", "test:2", "--yes")
+    assert result.output.splitlines() == [
+        f"Error: the system of {book} mints its rewards on L2: it has no gas budget for L1 round mints "
+        "(deploy --inflation l1)"
+    ]
+    assert result.exit_code == 1 and nonces(world.o1) == before
 
 
 def test_relay_watch_stops_on_interrupt(run, lp, world, monkeypatch):
