@@ -7,6 +7,17 @@ end (the root conftest fails a test that runs with a simulator left outside any 
 
 from __future__ import annotations
 
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import pytest
 from ape import project
 
@@ -64,6 +75,79 @@ def relayer(chains, sim, tmp_path):
     relayer = Relayer.open(SimulatorBackend(sim), tmp_path / "relay.db", fast_forward=True)
     yield relayer
     relayer.journal.close()
+
+
+#: The project's root: the working directory of the processes the tests start.
+ROOT = Path(__file__).resolve().parents[1]
+#: The environment of those processes: the package imported from this checkout.
+PROCESS_ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def relayer_argv(chains, deployment_file: Path, journal: Path, *options: str) -> list[str]:
+    """The arguments of ``python -m ape_livepeer_migration.relayer`` on the test's chains, as test:9 (the
+    simulator's operator), polling every 50 ms, then ``options``."""
+    return [
+        "--l1-rpc",
+        chains.l1.provider.uri,
+        "--l2-rpc",
+        chains.l2.provider.uri,
+        "--deployment",
+        str(deployment_file),
+        "--journal",
+        str(journal),
+        "--operator",
+        "test:9",
+        "--poll-interval",
+        "0.05",
+        *options,
+    ]
+
+
+def read_until(process: subprocess.Popen, prefix: str, timeout: float = 60.0) -> tuple[str, list[str]]:
+    """Lines of ``process`` up to the first starting with ``prefix``: (that line, the ones before)."""
+    before = []
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        if not select.select([process.stdout], [], [], left)[0]:
+            break
+        line = process.stdout.readline()
+        if line == "":
+            raise RuntimeError(f"process exited with {process.wait()} before {prefix!r}")
+        if line.startswith(prefix):
+            return line.strip(), before
+        before.append(line)
+    raise TimeoutError(f"no {prefix!r} within {timeout} s")
+
+
+@contextmanager
+def relayer_process(chains, sim, tmp_path: Path, *options: str) -> Iterator[subprocess.Popen]:
+    """``python -m ape_livepeer_migration.relayer`` watching ``sim``'s messages on the test's chains (journaled in
+    ``tmp_path``, with ``options``), once it said ``ready``; ended (SIGTERM) after the ``with`` block."""
+    from ape_livepeer_migration.arbitrum.simulator.deploy import simulator_deployment
+
+    deployment_file = tmp_path / "deployment.json"
+    deployment_file.write_text(json.dumps(simulator_deployment(sim)))
+    argv = relayer_argv(chains, deployment_file, tmp_path / "relay.db", *options)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ape_livepeer_migration.relayer", *argv],
+        cwd=ROOT,
+        env=PROCESS_ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        read_until(process, "ready")
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        process.stdout.close()
+
+
+def next_pass(process: subprocess.Popen, timeout: float = 60.0) -> dict:
+    """The report of the relayer process's next pass that did something (its next JSON line)."""
+    return json.loads(read_until(process, "{", timeout)[0])
 
 
 def run_until_idle(relayer) -> list:

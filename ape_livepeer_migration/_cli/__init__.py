@@ -20,7 +20,7 @@ from ape_livepeer_migration._cli.bridge import bridge_in, bridge_out, finalize
 from ape_livepeer_migration._cli.chains import chains
 from ape_livepeer_migration._cli.context import Commands
 from ape_livepeer_migration._cli.deploy import deploy
-from ape_livepeer_migration._cli.minting import report_stake
+from ape_livepeer_migration._cli.minting import fund_minting_gas, report_stake
 from ape_livepeer_migration._cli.relay import relay
 from ape_livepeer_migration._cli.rewards import call_reward, profitability, withdraw_fees
 from ape_livepeer_migration._cli.staking import migrate, status
@@ -76,5 +76,6 @@ for command in (
     call_reward,
     withdraw_fees,
     report_stake,
+    fund_minting_gas,
 ):
     cli.add_command(command)

@@ -1,9 +1,20 @@
-"""``ape livepeer report-stake``: the L2 staked supply reported to L1, which L1 minting reads."""
+"""``ape livepeer report-stake`` and ``fund-minting-gas``: what L1 minting needs, the L2 staked supply reported to L1
+and ETH for the retryables of its round mints."""
 
 import click
 
 from ape_livepeer_migration._cli.context import Refusals, Session, signer
-from ape_livepeer_migration._cli.options import account_option, confirm, echo_json, json_option, yes_option
+from ape_livepeer_migration._cli.options import (
+    Amount,
+    account_option,
+    confirm,
+    dry_run_option,
+    echo_json,
+    echo_preview,
+    gas_options,
+    json_option,
+    yes_option,
+)
 
 
 @click.command(name="report-stake", short_help="Report the L2 staked supply to L1 (L1 minting).")
@@ -39,4 +50,44 @@ def report_stake(ctx, account, yes, as_json):
         click.echo(
             f"Reported {token_text(sent.details['staked_supply_wei'])} LPT staked on L2 (L2 block "
             f"{sent.details['l2_block']}) in {sent.tx_hash} ({sent.gas_used:,} L1 gas)."
+        )
+
+
+@click.command(name="fund-minting-gas", short_help="Add ETH to the L1 Minter's gas budget (L1 minting).")
+@account_option
+@click.argument("amount", type=Amount())
+@dry_run_option
+@yes_option
+@json_option
+@gas_options
+@click.pass_context
+def fund_minting_gas(ctx, account, amount, dry_run, yes, as_json):
+    """Add AMOUNT ETH (e.g. 0.5) of the account to the L1 Minter's gas budget.
+
+    A system deployed with --inflation l1 sends each L1 round's rewards to L2
+    in a retryable paid from this budget; while it holds less than one
+    retryable costs, a round's mint waits (status says so). Anyone may fund
+    it; only governance withdraws from it. Asks first unless --yes.
+    """
+    from ape_livepeer_migration._eth import token_text
+
+    sender = signer(account)
+    with Session(ctx, as_json) as lp, Refusals():
+        preview = lp.check_gas_funding(sender.address, amount)
+        if dry_run:
+            echo_preview(preview, as_json, unit="ETH", value_label="sent to the gas budget")
+            return
+        budget = preview.details["gas_budget_wei"]
+        confirm(
+            f"Add {token_text(amount)} ETH to the L1 Minter's gas budget ({token_text(budget)} ETH now) from "
+            f"{sender.address}?",
+            yes,
+        )
+        sent = lp.fund_minting_gas(sender, amount)
+    if as_json:
+        echo_json(sent.as_json())
+    else:
+        click.echo(
+            f"Added {token_text(amount)} ETH to the L1 Minter's gas budget, now "
+            f"{token_text(sent.details['gas_budget_wei'])} ETH, in {sent.tx_hash} ({sent.gas_used:,} L1 gas)."
         )

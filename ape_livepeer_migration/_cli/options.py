@@ -269,9 +269,9 @@ def echo_table(columns: list[str], rows: list[list[str]], *, caption: str | None
     console.print(table)
 
 
-def echo_preview(preview, as_json: bool, unit: str = "LPT") -> None:
+def echo_preview(preview, as_json: bool, unit: str = "LPT", value_label: str = "L2 max cost, sent with it") -> None:
     """Show what a ``--dry-run`` would send (a :class:`~ape_livepeer_migration.session.results.Preview`, its amounts
-    in ``unit``), then that nothing was sent."""
+    in ``unit``, the ETH its transactions carry as ``value_label``), then that nothing was sent."""
     from ape_livepeer_migration._eth import token_text
 
     if as_json:
@@ -289,9 +289,9 @@ def echo_preview(preview, as_json: bool, unit: str = "LPT") -> None:
         [f"{where} gas (estimate)", f"{preview.gas:,}"],
         [f"{where} cost at most (ETH)", token_text(preview.cost)],
     ]
-    if preview.value:  # a deposit's L2 fees, paid with the L1 transaction
+    if preview.value:  # e.g. a deposit's L2 fees, paid with the L1 transaction
         rows += [
-            ["L2 max cost, sent with it (ETH)", token_text(preview.value)],
+            [f"{value_label} (ETH)", token_text(preview.value)],
             ["Total at most (ETH)", token_text(preview.cost + preview.value)],
         ]
     echo_table([preview.operation, ""], rows, caption=f"{preview.operation} by {preview.account} on {where}")

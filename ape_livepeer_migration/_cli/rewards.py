@@ -270,7 +270,7 @@ def _minting_table(comparison) -> None:
 @click.option(
     "--if-profitable",
     is_flag=True,
-    help="Call only when the orchestrator's share of the minted LPT pays for the gas.",
+    help="Call only when the orchestrator's share of the call's reward pays for the gas.",
 )
 @price_option("lpt", " (--if-profitable). [default: 30]")
 @price_option("eth", " (--if-profitable). [default: 3500]")
@@ -288,10 +288,12 @@ def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, 
     """Call reward() on L2 for an active orchestrator.
 
     Initializes the round first when nobody has, refuses a second call in the
-    same round, and reports the LPT minted and the gas used. --watch calls once
-    per round (asking once, at the start) and says which round it waits for;
-    --if-profitable skips rounds in which the orchestrator's share of the
-    minted LPT is worth less than the transaction fee: the reward() gas
+    same round, and reports the call's reward and the gas used: the LPT it
+    minted, or with L1 minting (deploy --inflation l1) the LPT it handed out
+    of what L1 minted (it mints nothing). --watch calls once per round (asking
+    once, at the start) and says which round it waits for; --if-profitable
+    skips rounds in which the orchestrator's share of the call's reward is
+    worth less than the transaction fee: the reward() gas
     estimated on L2 at the L2 gas price, the prices as `profitability`
     defaults them (see ape_livepeer_migration.protocol.economics).
     """
@@ -340,7 +342,6 @@ def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, 
 
 def _show_reward(result, as_json: bool) -> None:
     """A reward() call's result, or why it was skipped."""
-    from ape_livepeer_migration._eth import token_text
     from ape_livepeer_migration.session.results import RewardSkipped
 
     if as_json:
@@ -349,10 +350,7 @@ def _show_reward(result, as_json: bool) -> None:
         click.echo(f"Skipped: {result.reason}.")
     else:
         initialized = " (initialized the round first)" if result.initialized_round else ""
-        click.echo(
-            f"Round {result.round}: reward() minted {token_text(result.minted)} LPT, {result.gas_used:,} L2 gas"
-            f"{initialized}; {result.tx_hash}"
-        )
+        click.echo(f"Round {result.round}: {result.text}, {result.gas_used:,} L2 gas{initialized}; {result.tx_hash}")
 
 
 @click.command(name="withdraw-fees", short_help="Withdraw earned ETH fees (L2 or L1).")

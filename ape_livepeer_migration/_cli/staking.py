@@ -157,7 +157,8 @@ def _messages_table(messages) -> None:
 
 
 def _l1_minting_line(minting) -> str:
-    """The L1-minting mode in one line: the stake oracle's last report and what this L2 round hands out."""
+    """The L1-minting mode in one line: the stake oracle's last report, what this L2 round hands out and the L1
+    Minter's gas budget (with what one round mint's retryable costs from it)."""
     from ape_livepeer_migration._eth import token_text
 
     if minting.report_age is None:
@@ -169,7 +170,8 @@ def _l1_minting_line(minting) -> str:
     return (
         f"Rewards minted on L1 ({minting.inflation.rounds_per_l1_round} L2 rounds per L1 round): {report}; "
         f"{token_text(minting.available)} LPT available in L2 round {minting.l2_round}, "
-        f"{token_text(minting.undistributed)} LPT undistributed{waits}."
+        f"{token_text(minting.undistributed)} LPT undistributed; gas budget {token_text(minting.gas_budget)} ETH "
+        f"({token_text(minting.round_mint_cost)} ETH a round mint){waits}."
     )
 
 

@@ -9,6 +9,10 @@ Run it as a process (the chains run elsewhere)::
 
 (``sim.json`` is :func:`simulator_deployment` of the deployment, as JSON.) It
 prints ``ready`` once attached, then one JSON line per pass that did something.
+Given the pair's address book (``--address-book .build/livepeer/local.json``, where ``ape livepeer deploy``
+records the system), a system that mints on L1 also gets the L2 staked supply reported to L1 by each pass that
+finds the figure there missing or half its maximum age old, as the operator (one of the oracle's reporters by
+deployment; see :class:`~ape_livepeer_migration.relayer.stake_reports.OracleReports`).
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ from eth_abi import decode
 
 from ape_livepeer_migration._eth import event_topic, hex_bytes, hex_text
 from ape_livepeer_migration.arbitrum.simulator import load_simulator, simulator_deployment
+from ape_livepeer_migration.exceptions import LivepeerError
 from ape_livepeer_migration.relayer.core import L1, Delivery, PassReport, Relayer, Seen, TicketState
 from ape_livepeer_migration.relayer.journal import Status
+from ape_livepeer_migration.relayer.stake_reports import OracleReports
 
 
 class SimulatorBackend:
@@ -169,6 +175,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--poll-interval", type=float, default=1.0)
     parser.add_argument("--once", action="store_true", help="one pass, then exit")
     parser.add_argument(
+        "--address-book",
+        type=Path,
+        help="the pair's address book: with a system that mints on L1, also report the L2 staked supply to L1",
+    )
+    parser.add_argument(
         "--retry-undelivered", action="store_true", help="put every undelivered retryable back to ready before relaying"
     )
     args = parser.parse_args(argv)
@@ -176,7 +187,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     chains = attach(args.l1_rpc, args.l2_rpc)
     sim = load_simulator(chains, resolve_account(args.operator), json.loads(args.deployment.read_text()))
-    relayer = Relayer.open(SimulatorBackend(sim), args.journal, fast_forward=args.fast_forward)
+    stake_reports = None
+    if args.address_book is not None:
+        stake_reports = _stake_reports(chains, sim, args.address_book, args.journal, parser)
+    relayer = Relayer.open(
+        SimulatorBackend(sim), args.journal, fast_forward=args.fast_forward, stake_reports=stake_reports
+    )
     if args.retry_undelivered:
         relayer.retry_undelivered()
     print("ready", flush=True)
@@ -195,3 +211,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             stop.set()
     relayer.journal.close()
     return 0
+
+
+def _stake_reports(chains: Any, sim: Any, book_path: Path, journal: Path, parser: Any) -> OracleReports | None:
+    """The stake reports of the system that the address book at ``book_path`` records over ``sim`` (``None`` when it
+    mints on L2); a book of another simulator, of other chains or of no system is a usage error."""
+    from ape_livepeer_migration.session.addressbook import AddressBook
+    from ape_livepeer_migration.session.deployment import Deployment
+
+    try:
+        book = AddressBook.open(book_path, chains.pair.name, chains.l1.chain_id, chains.l2.chain_id)
+        system = Deployment(chains, book, journal).system
+    except LivepeerError as error:
+        parser.error(str(error))
+    if system.sim is None or system.sim.addresses != sim.addresses:
+        parser.error(f"{book_path} records a system carried by another simulator than --deployment's")
+    return OracleReports.of(system, sim.operator)

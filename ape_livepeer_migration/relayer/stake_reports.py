@@ -27,6 +27,15 @@ class OracleReports:
         self.reporter = reporter
         self.after = after
 
+    @classmethod
+    def of(cls, system: System, reporter: AccountAPI) -> OracleReports | None:
+        """The stake reports of ``system`` as ``reporter`` when the system mints on L1 and ``reporter`` is one of its
+        oracle's reporters; else ``None``: L2 minting needs no report, and an account governance did not make a
+        reporter cannot send one."""
+        if system.inflation != "l1" or not system.l1.stake_oracle.isReporter(reporter.address):
+            return None
+        return cls(system, reporter)
+
     def due(self) -> bool:
         """Whether the oracle holds no figure yet, or one at least ``after`` seconds old; never while the L2 has
         no block after the reported one or its latest block is timestamped more than the oracle's

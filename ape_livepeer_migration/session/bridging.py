@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from ape.api import AccountAPI
 
     from ape_livepeer_migration.relayer.core import Relayer
-    from ape_livepeer_migration.relayer.stake_reports import OracleReports
     from ape_livepeer_migration.session.deployment import Deployment
     from ape_livepeer_migration.session.preflight import Preflight
 
@@ -126,9 +125,11 @@ def relayer(deployment: Deployment, operator: AccountAPI | None = None, fast_for
     """The local relayer over this deployment, journaled next to the address book.
 
     ``operator`` must be the simulator's operator (default: the recorded one). With L1 minting each pass also
-    reports the L2 staked supply to L1 when the figure there is old, as the operator (see :func:`stake_reports`)."""
+    reports the L2 staked supply to L1 when the figure there is old, as the operator (see
+    :meth:`~ape_livepeer_migration.relayer.stake_reports.OracleReports.of`)."""
     from ape_livepeer_migration.relayer.core import Relayer
     from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
+    from ape_livepeer_migration.relayer.stake_reports import OracleReports
 
     sim = deployment.simulator(
         "relaying",
@@ -145,7 +146,7 @@ def relayer(deployment: Deployment, operator: AccountAPI | None = None, fast_for
         SimulatorBackend(sim),
         deployment.journal_path,
         fast_forward=fast_forward,
-        stake_reports=stake_reports(deployment, sim.operator),
+        stake_reports=OracleReports.of(deployment.system, sim.operator),
     )
 
 
@@ -169,17 +170,3 @@ def relay_preview(relayer: Relayer) -> RelayPreview:
             ids += [seen.id for seen in fetch(first, min(head, first + relayer.blocks_per_scan - 1))]
         moving[direction] = tuple(ids)
     return RelayPreview(moving[Direction.L1_TO_L2], moving[Direction.L2_TO_L1])
-
-
-def stake_reports(deployment: Deployment, reporter: AccountAPI) -> OracleReports | None:
-    """With L1 minting, the relayer's stake reports as ``reporter`` when it is one of the stake oracle's reporters
-    (:class:`~ape_livepeer_migration.relayer.stake_reports.OracleReports`); else ``None``: L2 minting needs no
-    report, and an account governance did not make a reporter cannot send one."""
-    from ape_livepeer_migration.relayer.stake_reports import OracleReports
-
-    if deployment.inflation.mode != "l1":
-        return None
-    system = deployment.system
-    if not system.l1.stake_oracle.isReporter(reporter.address):
-        return None
-    return OracleReports(system, reporter)

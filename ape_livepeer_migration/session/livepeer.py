@@ -255,6 +255,16 @@ class Livepeer:
         """Report the L2 staked supply to the L1 stake oracle as ``account``, one of its reporters (L1 minting)."""
         return minting.report_stake(self.deployment, self.preflight, account)
 
+    def check_gas_funding(self, address: str, amount: int) -> Preview:
+        """What adding ``amount`` wei of ``address`` to the L1 Minter's gas budget would send (L1 minting); refuses
+        one that cannot succeed. Sends nothing."""
+        return minting.check_gas_funding(self.deployment, self.preflight, address, amount)
+
+    def fund_minting_gas(self, account: AccountAPI, amount: int) -> SentTransaction:
+        """Add ``amount`` wei of ``account`` to the L1 Minter's gas budget, which pays each L1 round mint's
+        retryable (L1 minting)."""
+        return minting.fund_minting_gas(self.deployment, self.preflight, self.tx_options.signing(account), amount)
+
     # ------------------------------------------------------------------ staking on either layer
 
     def orchestrators(self, layer: str = "l2") -> Orchestrators:

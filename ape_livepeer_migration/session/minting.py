@@ -3,7 +3,8 @@
 In the ``"l2"`` mode the L2 Minter mints each L2 round's rewards. In the ``"l1"`` mode the L1 Minter mints a whole
 L1 round's rewards when that round is initialized, from an inflation rate that counts the stake on both layers: the
 L2 part is the staked supply an oracle last reported to L1 (:func:`report_stake`, by an account governance made a
-reporter); the L2 Minter hands what arrives out over the L2 rounds of the L1 round.
+reporter), and sends them to L2 in a retryable paid from its gas budget, which keepers (anyone) fund
+(:func:`fund_minting_gas`); the L2 Minter hands what arrives out over the L2 rounds of the L1 round.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from typing import TYPE_CHECKING
 
 from ape_livepeer_migration.exceptions import LivepeerError
 from ape_livepeer_migration.session.preflight import Call
-from ape_livepeer_migration.session.results import MintingStatus, SentTransaction
+from ape_livepeer_migration.session.results import MintingStatus, Preview, SentTransaction
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI
 
     from ape_livepeer_migration.bridge.oracle import StakeReading
+    from ape_livepeer_migration.bridge.system import System
     from ape_livepeer_migration.session.deployment import Deployment
     from ape_livepeer_migration.session.preflight import Preflight
 
@@ -56,7 +58,20 @@ def minting_status(deployment: Deployment) -> MintingStatus:
         undistributed=minter.undistributed(),
         l1_round=l1_round,
         l1_mint_waits=waits,
+        gas_budget=l1_minter.gasBudget(),
+        round_mint_cost=l1_minter.retryableCost(),
     )
+
+
+def minting_on_l1(deployment: Deployment, lacking: str) -> System:
+    """The deployed system, which must mint on L1: :class:`LivepeerError` saying it has no ``lacking`` (what only
+    the L1-minting mode has) when it mints on L2."""
+    system = deployment.system
+    if system.inflation != "l1":
+        raise LivepeerError(
+            f"the system of {deployment.book.path} mints its rewards on L2: it has no {lacking} (deploy --inflation l1)"
+        )
+    return system
 
 
 def check_stake_report(deployment: Deployment, preflight: Preflight, address: str) -> StakeReading:
@@ -66,13 +81,8 @@ def check_stake_report(deployment: Deployment, preflight: Preflight, address: st
     gas. Returns the reading a report sends now; sends nothing."""
     from ape_livepeer_migration.bridge.oracle import read_l2_stake
 
-    system = deployment.system
+    system = minting_on_l1(deployment, "stake oracle to report to")
     oracle = system.l1.stake_oracle
-    if oracle is None:
-        raise LivepeerError(
-            f"the system of {deployment.book.path} mints its rewards on L2: it has no stake oracle to report to "
-            "(deploy --inflation l1)"
-        )
     if not oracle.isReporter(address):
         raise LivepeerError(f"{address} is not a reporter of the L2 stake oracle {oracle.address}: governance adds one")
     reading = read_l2_stake(system)
@@ -94,4 +104,36 @@ def report_stake(deployment: Deployment, preflight: Preflight, account: AccountA
         receipt.txn_hash,
         receipt.gas_used,
         {"staked_supply_wei": oracle.stakedSupply(), "l2_block": oracle.lastL2Block()},
+    )
+
+
+def check_gas_funding(deployment: Deployment, preflight: Preflight, address: str, amount: int) -> Preview:
+    """Refuse adding ``amount`` wei of ``address``'s L1 ETH to the L1 Minter's gas budget (the ETH each L1 round's
+    retryable is paid from) when it cannot succeed: a system that mints on L2 (its L1 Minter has no budget), an
+    amount not above 0, too little ETH for the amount and the L1 gas. Returns what it would send, with the budget
+    before and what one round's retryable costs now; sends nothing."""
+    system = minting_on_l1(deployment, "gas budget for L1 round mints")
+    if not isinstance(amount, int) or amount <= 0:
+        raise LivepeerError(f"the amount must be greater than 0, got {amount}")
+    minter = system.l1.minter
+    what = "funding the L1 Minter's gas budget"
+    preflight.require_eth("l1", address, amount, what)  # first: the node estimates no gas for ETH it lacks
+    calls = (Call(minter, "fundGasBudget", (), amount),)
+    gas = preflight.require_gas("l1", address, what, calls)
+    details = {
+        "amount_wei": amount,
+        "gas_budget_wei": minter.gasBudget(),
+        "round_mint_cost_wei": minter.retryableCost(),
+    }
+    return Preview("l1", address, "fund-minting-gas", calls, gas, preflight.fee_per_gas("l1"), details)
+
+
+def fund_minting_gas(deployment: Deployment, preflight: Preflight, account: AccountAPI, amount: int) -> SentTransaction:
+    """Add ``amount`` wei to the L1 Minter's gas budget from ``account``, after :func:`check_gas_funding`; the
+    transaction's details are the amount and the budget after it."""
+    check_gas_funding(deployment, preflight, account.address, amount)
+    minter = deployment.system.l1.minter
+    receipt = minter.fundGasBudget(value=amount, sender=account)
+    return SentTransaction(
+        "l1", receipt.txn_hash, receipt.gas_used, {"amount_wei": amount, "gas_budget_wei": minter.gasBudget()}
     )

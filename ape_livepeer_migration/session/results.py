@@ -234,18 +234,41 @@ class MigrationPlan:
         return view
 
 
+#: What an L2 ``reward()`` call does with its reward, by inflation mode: mint it (L2 minting) or hand out part of
+#: what L1 minted and sent to the L2 Minter (L1 minting).
+REWARD_VERB = {"l2": ("minted", "would mint"), "l1": ("handed out", "would hand out")}
+
+
 @dataclass(frozen=True)
 class RewardResult:
+    """An L2 ``reward()`` call: ``reward`` is the LPT it credited to the orchestrator's pool, minted by the call with
+    L2 minting (``inflation`` ``"l2"``), taken from what L1 minted with L1 minting (``"l1"``: the call mints
+    nothing)."""
+
     round: int
-    minted: int
+    reward: int
     gas_used: int
     initialized_round: bool
     tx_hash: str
+    inflation: str = "l2"
+
+    @property
+    def minted(self) -> int:
+        """The LPT the call minted: its reward with L2 minting, none with L1 minting."""
+        return self.reward if self.inflation == "l2" else 0
+
+    @property
+    def text(self) -> str:
+        """What the call did with its reward, as ``call-reward`` says it."""
+        verb = REWARD_VERB[self.inflation][0]
+        return f"reward() {verb} {token_text(self.reward)} LPT" + (" minted on L1" if self.inflation == "l1" else "")
 
     def as_json(self) -> dict[str, Any]:
         return {
             "called": True,
             "round": self.round,
+            "inflation": self.inflation,
+            "reward_lpt_wei": str(self.reward),
             "minted_lpt_wei": str(self.minted),
             "gas_used": self.gas_used,
             "initialized_round": self.initialized_round,
@@ -255,15 +278,17 @@ class RewardResult:
 
 @dataclass(frozen=True)
 class RewardSkipped:
-    """A reward() call not sent because the orchestrator's share of what it mints is worth less than its fee."""
+    """A reward() call not sent because the orchestrator's share of what it mints (L2 minting) or hands out (L1
+    minting, ``inflation`` ``"l1"``) is worth less than its fee."""
 
     economics: CallEconomics
+    inflation: str = "l2"
 
     @property
     def reason(self) -> str:
         return (
-            f"reward() would mint {token_text(self.economics.reward)} LPT, the orchestrator's share is worth "
-            f"less than the fee of {token_text(self.economics.cost_wei)} ETH"
+            f"reward() {REWARD_VERB[self.inflation][1]} {token_text(self.economics.reward)} LPT, the orchestrator's "
+            f"share is worth less than the fee of {token_text(self.economics.cost_wei)} ETH"
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -339,6 +364,8 @@ class MintingStatus:
     undistributed: int | None = None  # received from L1 and not yet made available
     l1_round: int | None = None
     l1_mint_waits: str | None = None  # why the current L1 round's mint waits (None: it does not)
+    gas_budget: int | None = None  # wei the L1 Minter holds to pay L1 round mints' retryables
+    round_mint_cost: int | None = None  # wei one L1 round mint's retryable costs at the current L1 base fee
 
     def as_json(self) -> dict[str, Any]:
         view: dict[str, Any] = self.inflation.as_json()
@@ -357,6 +384,8 @@ class MintingStatus:
             "undistributed_wei": str(self.undistributed or 0),
             "l1_round": self.l1_round,
             "l1_mint_waits": self.l1_mint_waits,
+            "gas_budget_wei": str(self.gas_budget or 0),
+            "round_mint_cost_wei": str(self.round_mint_cost or 0),
         }
 
 

@@ -190,7 +190,8 @@ def check_reward(deployment: Deployment, preflight: Preflight, address: str) -> 
 
 def call_reward(deployment: Deployment, preflight: Preflight, account: AccountAPI) -> RewardResult:
     """Call ``reward()`` on L2 for ``account`` (an active orchestrator), initializing the round first if needed;
-    refuses what :func:`check_reward` refuses."""
+    refuses what :func:`check_reward` refuses. With L1 minting the call hands out part of what L1 minted and mints
+    nothing (the result says which)."""
     s = deployment.system
     bm, rounds = s.l2_bonding_manager, s.l2_rounds
     current = check_reward(deployment, preflight, account.address).details["round"]
@@ -201,7 +202,7 @@ def call_reward(deployment: Deployment, preflight: Preflight, account: AccountAP
     receipt = bm.reward(sender=account)
     with deployment.chains.l2:
         (event,) = receipt.decode_logs(bm.unwrapped.Reward)
-    return RewardResult(current, event.amount, receipt.gas_used, initialized, receipt.txn_hash)
+    return RewardResult(current, event.amount, receipt.gas_used, initialized, receipt.txn_hash, s.inflation)
 
 
 def reward_called(system: System, address: str) -> bool:
@@ -234,12 +235,12 @@ def call_reward_if_profitable(
     lpt_usd: Any = None,
     eth_usd: Any = None,
 ) -> RewardResult | RewardSkipped:
-    """:func:`call_reward`, unless the orchestrator's share of what it mints is worth less than its fee
-    (:func:`reward_economics`)."""
+    """:func:`call_reward`, unless the orchestrator's share of what it mints (or, with L1 minting, hands out) is worth
+    less than its fee (:func:`reward_economics`)."""
     check_reward(deployment, preflight, account.address)
     economics = reward_economics(deployment.system, preflight, account.address, gas_used, lpt_usd, eth_usd)
     if not economics.profitable:
-        return RewardSkipped(economics)
+        return RewardSkipped(economics, deployment.system.inflation)
     return call_reward(deployment, preflight, account)
 
 

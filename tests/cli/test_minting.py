@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from shared import next_pass, relayer_process
 
 from ape_livepeer_migration.session.livepeer import Livepeer
 from ape_livepeer_migration.testing.actors import Cast
-from ape_livepeer_migration.testing.rounds import next_round
+from ape_livepeer_migration.testing.rounds import an_hour_passes, next_round
 
 from .conftest import LPT, ROUND_LENGTH
 
@@ -111,6 +112,59 @@ def test_relay_reports_the_stake_when_the_oracle_has_none(run, lp):
     assert run("relay", "--yes").output.splitlines() == ["Nothing to relay."]  # fresh: nothing due
 
 
+def half_the_max_report_age_passes(chains, oracle) -> None:
+    """Time passes on both chains (an hour at a time, with an L1 block after each hour) until the oracle's figure is
+    half its maximum age old."""
+    while oracle.reportAge() < oracle.maxReportAge() // 2:
+        an_hour_passes(chains)
+        chains.l1.mine(1)
+
+
+def test_relay_watch_reports_the_stake_when_missing_and_when_half_its_max_age_old(run, lp, chains, world, monkeypatch):
+    import threading
+
+    oracle = lp.system.l1.stake_oracle
+    oracle.setMaxReportAge(2 * 3600, sender=world.governor)
+    waits = []
+
+    def half_the_age_passes_then_stop(self, timeout=None):
+        waits.append(timeout)
+        if len(waits) == 1:
+            assert oracle.lastL2Block() > 0  # the first pass reported
+            half_the_max_report_age_passes(chains, oracle)
+        else:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(threading.Event, "wait", half_the_age_passes_then_stop)
+    result = run("relay", "--watch", "--yes")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if not line.startswith("INFO:")]
+    assert lines == 2 * ["L2 staked supply reported to L1: 0.000000 LPT", "Waiting for new cross-chain messages."]
+    assert oracle.reportAge() < 3600  # the second report is the one on the oracle now
+
+
+def test_the_relayer_process_keeps_the_stake_report_fresh(lp, chains, world, book, tmp_path):
+    """``python -m ape_livepeer_migration.relayer --address-book``: a pass reports the L2 staked supply when the
+    oracle holds none, the next passes do not while the figure is fresh, and one reports again once it is half its
+    maximum age old."""
+    oracle = lp.system.l1.stake_oracle
+    oracle.setMaxReportAge(2 * 3600, sender=world.governor)
+    s = lp.system
+    with relayer_process(chains, s.sim, tmp_path, "--address-book", str(book)) as process:
+        first = next_pass(process)
+        assert first["stake_reported"] == 0 and not first["delivered"]
+        reported = oracle.lastL2Block()
+        assert reported > 0
+        lp.bridge_in(world.o1, LPT)  # a pass with a message while the figure is fresh: delivered, no report
+        delivered = next_pass(process)
+        assert len(delivered["delivered"]) == 1 and delivered["stake_reported"] is None
+        assert oracle.lastL2Block() == reported
+        half_the_max_report_age_passes(chains, oracle)
+        second = next_pass(process)
+    assert second["stake_reported"] == 0 and not second["delivered"]
+    assert oracle.lastL2Block() > reported and oracle.reportAge() < 3600
+
+
 def test_status_shows_what_the_l2_round_hands_out(run, lp, chains, world):
     """A keeper funds the L1 Minter's retryables; with a fresh report the next L1 round mints its rewards and sends
     them; relayed, the next L2 round offers its part of them."""
@@ -128,3 +182,87 @@ def test_status_shows_what_the_l2_round_hands_out(run, lp, chains, world):
     assert minting["l2_round"] == s.l2_rounds.currentRound()
     assert minting["available_this_round_wei"] != "0"
     assert minting["undistributed_wei"] != "0"  # the rest waits for the L1 round's other L2 rounds
+
+
+def test_fund_minting_gas_asks_previews_then_adds_to_the_budget(run, lp, chains, world, nonces):
+    minter = lp.system.l1.minter
+    before = nonces(world.o1)
+    asked = run("fund-minting-gas", "0.5", "--account", "test:2", input="n\n")
+    assert asked.exit_code == 1
+    assert f"Add 0.500000 ETH to the L1 Minter's gas budget (0.000000 ETH now) from {world.o1.address}?" in asked.output
+    preview = json.loads(run("fund-minting-gas", "0.5", "--account", "test:2", "--dry-run", "--json").output)
+    assert preview["operation"] == "fund-minting-gas" and preview["transactions"] == ["fundGasBudget()"]
+    assert preview["amount_wei"] == preview["value_wei"] == str(10**18 // 2) and preview["gas_budget_wei"] == "0"
+    assert int(preview["round_mint_cost_wei"]) == minter.retryableCost() > 0 and preview["gas"] > 0
+    table = run("fund-minting-gas", "0.5", "--account", "test:2", "--dry-run").output
+    assert "sent to the gas budget (ETH)" in table and table.splitlines()[-1] == "Dry run: nothing sent."
+    assert nonces(world.o1) == before and minter.gasBudget() == 0
+
+    sent = json.loads(
+        run("fund-minting-gas", "0.5", "--account", "test:2", "--yes", "--json", "--gas-limit", "90000").output
+    )
+    assert sent["layer"] == "l1" and sent["amount_wei"] == sent["gas_budget_wei"] == str(10**18 // 2)
+    assert chains.l1.request("eth_getTransactionByHash", [sent["tx_hash"]])["gas"] == hex(90_000)
+    text = run("fund-minting-gas", "0.25", "--account", "test:2", "--yes").output
+    assert "Added 0.250000 ETH to the L1 Minter's gas budget, now 0.750000 ETH, in 0x" in text
+    assert minter.gasBudget() == 3 * 10**18 // 4
+    minting = json.loads(run("status", world.o1.address, "--json").output)["minting"]
+    assert minting["gas_budget_wei"] == str(3 * 10**18 // 4)
+    assert minting["round_mint_cost_wei"] == str(minter.retryableCost())
+    assert "; gas budget 0.750000 ETH (" in run("status", world.o1.address).output.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("amount", "code", "error"),
+    [
+        ("0", 2, "must be greater than 0"),
+        ("-1", 2, "must not be negative, got -1"),
+        ("1000000000", 1, "funding the L1 Minter's gas budget needs about 1,000,000,000"),
+    ],
+)
+def test_fund_minting_gas_refuses_in_one_line_and_sends_nothing(run, lp, world, nonces, amount, code, error):
+    before = nonces(world.o1)
+    result = run("fund-minting-gas", "--account", "test:2", "--yes", "--", amount)
+    assert result.exit_code == code, result.output
+    assert error in result.output and len([line for line in result.output.splitlines() if "Error" in line]) == 1
+    if code == 1:
+        assert result.output.startswith(f"Error: {world.o1.address} has ") and len(result.output.splitlines()) == 1
+        refused = json.loads(run("fund-minting-gas", "--account", "test:2", "--json", "--", amount).output)
+        assert error in refused["error"]
+    assert nonces(world.o1) == before and lp.system.l1.minter.gasBudget() == 0
+
+
+def test_call_reward_says_it_hands_out_what_l1_minted_and_mints_nothing(run, lp, chains, world):
+    """With L1 minting an L2 reward() takes the orchestrator's share from what the L2 Minter received from L1:
+    call-reward's text and JSON say so (nothing minted), as does a call skipped with --if-profitable."""
+    s = lp.system
+    lp.bridge_in(world.o1, 1_000 * LPT)
+    lp.relay()  # the deposit, and the first stake report
+    lp.bond(world.o1, 1_000 * LPT, world.o1.address, layer="l2")
+    lp.fund_minting_gas(world.o1, 10**18)
+    next_round(chains.l2, s.l2_rounds, world.governor)  # o1 is active on L2 from this round on
+    next_round(chains.l1, s.l1.rounds, world.governor)  # the L1 round's rewards are minted and sent to L2
+    assert lp.relay().delivered
+    next_round(chains.l2, s.l2_rounds, world.governor)  # this L2 round offers a part of them
+    skipped = run(
+        "call-reward",
+        "--yes",
+        "--account",
+        "test:2",
+        "--if-profitable",
+        "--lpt-usd",
+        "0.000000000001",
+        "--eth-usd",
+        "100000",
+    )
+    assert skipped.exit_code == 0 and skipped.output.startswith("Skipped: reward() would hand out "), skipped.output
+    supply = s.l2_token.totalSupply()
+    called = json.loads(run("call-reward", "--yes", "--account", "test:2", "--json").output)
+    assert called["called"] is True and called["inflation"] == "l1"
+    assert int(called["reward_lpt_wei"]) > 0 and called["minted_lpt_wei"] == "0"
+    assert s.l2_token.totalSupply() == supply
+    next_round(chains.l2, s.l2_rounds, world.governor)
+    text = run("call-reward", "--yes", "--account", "test:2").output.splitlines()[-1]
+    assert text.startswith(f"Round {s.l2_rounds.currentRound()}: reward() handed out "), text
+    assert " LPT minted on L1, " in text and "minted " not in text.replace("minted on L1", "")
+    assert s.l2_token.totalSupply() == supply

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from shared import next_pass, relayer_process
 
 from ape_livepeer_migration.testing.rounds import mine_to_next_round
 
@@ -193,8 +194,8 @@ def test_call_reward_initializes_the_round_and_refuses_a_second_call(run, lp, wo
     result = run("call-reward", "--yes", "--account", "test:2", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["called"] is True and data["initialized_round"] is True
-    assert int(data["minted_lpt_wei"]) > 0 and data["gas_used"] > 0
+    assert data["called"] is True and data["initialized_round"] is True and data["inflation"] == "l2"
+    assert int(data["minted_lpt_wei"]) > 0 and data["reward_lpt_wei"] == data["minted_lpt_wei"] and data["gas_used"] > 0
     assert lp.status(world.o1.address).l2.stake > 2_000 * LPT
     before = nonces(world.o1)
     _one_line_error(
@@ -335,6 +336,27 @@ def test_call_reward_watch_judges_an_unprofitable_round_once(run, world, reward_
     assert result.exit_code == 0, result.output
     assert result.output.count("Skipped: reward() would mint") == 1 and len(sleeps) == 3
     assert nonces(world.o1) == before
+
+
+def test_the_relayer_process_reports_no_stake_for_a_system_that_mints_on_l2(lp, chains, world, book, tmp_path):
+    """Given the address book of a system that mints on L2, the relayer process relays and sends no stake report
+    (the system has no stake oracle): its operator sends nothing on L1 for a delivery."""
+    l1_nonce = chains.l1.provider.get_nonce(world.operator.address)
+    with relayer_process(chains, lp.system.sim, tmp_path, "--address-book", str(book)) as process:
+        lp.bridge_in(world.d1, LPT)
+        relayed = next_pass(process)
+    assert len(relayed["delivered"]) == 1 and relayed["stake_reported"] is None
+    assert chains.l1.provider.get_nonce(world.operator.address) == l1_nonce
+
+
+def test_fund_minting_gas_is_refused_for_a_system_that_mints_on_l2(run, book, world, nonces):
+    before = nonces(world.o1)
+    result = run("fund-minting-gas", "1", "--account", "test:2", "--yes")
+    assert result.output.splitlines() == [
+        f"Error: the system of {book} mints its rewards on L2: it has no gas budget for L1 round mints "
+        "(deploy --inflation l1)"
+    ]
+    assert result.exit_code == 1 and nonces(world.o1) == before
 
 
 def test_relay_watch_stops_on_interrupt(run, lp, world, monkeypatch):

@@ -29,7 +29,8 @@ Budgets (``LIVEPEER_FUZZ_PROFILE``):
 
 * ``ci`` (default): 10 sequences of at most 25 steps in each mode, derandomized;
 * ``long``: 200 sequences of at most 20 steps, random; run it on its own, e.g.
-  ``LIVEPEER_FUZZ_PROFILE=long PYTHONPATH=$PWD pytest tests/fuzz -n 0 -q`` (tens of minutes).
+  ``LIVEPEER_FUZZ_PROFILE=long PYTHONPATH=$PWD pytest tests/fuzz -n 0 -q`` (tens of minutes);
+  ``LIVEPEER_FUZZ_EXAMPLES=N`` runs N sequences per mode instead (docs/monetary-designs.md records measured runs).
 
 Coverage: every run must have migrated; the long run must also have done every action of :data:`REQUIRED`. The
 short run is not held to that list: which rules its ten sequences reach depends on Hypothesis state that earlier
@@ -90,6 +91,10 @@ L1_MINTING_EXAMPLES = {"ci": 10, "long": 200}
 PROFILE = os.environ.get("LIVEPEER_FUZZ_PROFILE", "ci")
 if PROFILE not in PROFILES:
     raise ValueError(f"LIVEPEER_FUZZ_PROFILE={PROFILE!r}: choose one of {', '.join(PROFILES)}")
+#: Sequences per mode instead of the profile's (``LIVEPEER_FUZZ_EXAMPLES``): a long run bounded to the time at hand.
+EXAMPLES = os.environ.get("LIVEPEER_FUZZ_EXAMPLES")
+if EXAMPLES is not None and not (EXAMPLES.isdigit() and int(EXAMPLES) > 0):
+    raise ValueError(f"LIVEPEER_FUZZ_EXAMPLES={EXAMPLES!r}: a number of sequences above 0")
 
 #: Actions that took effect over the whole run (rules whose preconditions fail are no-ops).
 STATS: Counter = Counter()
@@ -690,6 +695,8 @@ def test_migration_invariants(inflation, request, world, chains):
     profile = dict(PROFILES[PROFILE])
     if inflation == "l1":
         profile["max_examples"] = L1_MINTING_EXAMPLES[PROFILE]
+    if EXAMPLES is not None:
+        profile["max_examples"] = int(EXAMPLES)
     STATS.clear()
     started = time.monotonic()
     run_state_machine_as_test(
@@ -704,7 +711,8 @@ def test_migration_invariants(inflation, request, world, chains):
     )
     migrations = sum(n for action, n in STATS.items() if action.startswith("migrate_"))
     print(
-        f"\nfuzz profile {PROFILE}, {inflation} minting: {time.monotonic() - started:.1f}s, "
+        f"\nfuzz profile {PROFILE}, {inflation} minting, {profile['max_examples']} sequences of at most "
+        f"{profile['stateful_step_count']} steps: {time.monotonic() - started:.1f}s, "
         f"actions {dict(sorted(STATS.items()))}"
     )
     required = REQUIRED if inflation == "l2" else REQUIRED_L1_MINTING

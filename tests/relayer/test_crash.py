@@ -20,13 +20,14 @@ from __future__ import annotations
 import json
 import os
 import random
-import select
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
 from pathlib import Path
+
+from shared import PROCESS_ENV, ROOT, read_until, relayer_argv
 
 from ape_livepeer_migration._eth import event_topic, hex_text
 from ape_livepeer_migration.relayer.journal import Direction, Journal, Status
@@ -37,44 +38,6 @@ KILLS = 55
 MESSAGES_PER_DIRECTION = 48
 FAIL_EVERY = 6  # every 6th L1 -> L2 message pays no gas: its ticket must stay redeemable
 KILL_WINDOW = (0.0, 0.9)  # seconds after "ready"
-ROOT = Path(__file__).resolve().parents[2]
-
-
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-
-
-def relayer_argv(chains, deployment_file: Path, journal: Path) -> list[str]:
-    return [
-        "--l1-rpc",
-        chains.l1.provider.uri,
-        "--l2-rpc",
-        chains.l2.provider.uri,
-        "--deployment",
-        str(deployment_file),
-        "--journal",
-        str(journal),
-        "--operator",
-        "test:9",
-        "--fast-forward",
-        "--poll-interval",
-        "0.05",
-    ]
-
-
-def read_until(process: subprocess.Popen, prefix: str, timeout: float = 60.0) -> tuple[str, list[str]]:
-    """Lines of ``process`` up to the first starting with ``prefix``: (that line, the ones before)."""
-    before = []
-    deadline = time.monotonic() + timeout
-    while (left := deadline - time.monotonic()) > 0:
-        if not select.select([process.stdout], [], [], left)[0]:
-            break
-        line = process.stdout.readline()
-        if line == "":
-            raise RuntimeError(f"process exited with {process.wait()} before {prefix!r}")
-        if line.startswith(prefix):
-            return line.strip(), before
-        before.append(line)
-    raise TimeoutError(f"no {prefix!r} within {timeout} s")
 
 
 def test_sigkill_at_random_points_loses_and_duplicates_nothing(
@@ -100,14 +63,14 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     server = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("relayer_forkserver.py"))],
         cwd=ROOT,
-        env=ENV,
+        env=PROCESS_ENV,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
     )
     kills = 0
-    argv = json.dumps(relayer_argv(chains, deployment_file, journal_path))
+    argv = json.dumps(relayer_argv(chains, deployment_file, journal_path, "--fast-forward"))
     try:
         while kills < KILLS:
             send_some()
@@ -134,9 +97,14 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
 
     # The last run, the real command, is left alone until everything is final.
     final = subprocess.Popen(
-        [sys.executable, "-m", "ape_livepeer_migration.relayer", *relayer_argv(chains, deployment_file, journal_path)],
+        [
+            sys.executable,
+            "-m",
+            "ape_livepeer_migration.relayer",
+            *relayer_argv(chains, deployment_file, journal_path, "--fast-forward"),
+        ],
         cwd=ROOT,
-        env=ENV,
+        env=PROCESS_ENV,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

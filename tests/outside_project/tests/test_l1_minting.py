@@ -27,6 +27,7 @@ def test_rewards_minted_on_l1_are_handed_out_on_l2(livepeer, livepeer_accounts, 
     assert livepeer_relayer().delivered == [1]
     livepeer.chains.l2.mine(s.l2_rounds.roundLength())
     supply = s.l2_token.totalSupply()
-    handed_out = livepeer.call_reward(orchestrator).minted
-    assert handed_out > 0 and s.l2_token.totalSupply() == supply  # handed out, not minted
+    called = livepeer.call_reward(orchestrator)
+    handed_out = called.reward
+    assert handed_out > 0 and called.minted == 0 and s.l2_token.totalSupply() == supply  # handed out, not minted
     assert livepeer.status(orchestrator.address).l2.stake == 1_000 * LPT + handed_out
