@@ -2,13 +2,15 @@
 
 import click
 
-from ape_livepeer_migration._cli.context import Refusals, Session, signer
+from ape_livepeer_migration._cli.context import Refusals, Session, account_address, signer
 from ape_livepeer_migration._cli.options import (
     Assignment,
     account_option,
     confirm,
+    dry_run_option,
     echo_json,
     echo_table,
+    gas_options,
     json_option,
     operator_option,
     yes_option,
@@ -55,6 +57,8 @@ from ape_livepeer_migration._cli.options import (
     type=click.Path(dir_okay=False, exists=True),
     help="Fork pairs: record the deployment of this address book (written on the forked chains); sends nothing.",
 )
+@dry_run_option
+@gas_options
 @yes_option
 @json_option
 @click.pass_context
@@ -70,6 +74,7 @@ def deploy(
     fresh,
     redo_interrupted,
     upstream_book,
+    dry_run,
     yes,
     as_json,
 ):
@@ -94,6 +99,21 @@ def deploy(
     A fork pair finds the system its upstream chains hold with --from-upstream:
     the upstream's address book is checked (chain ids, code on the forks) and
     its entries recorded in the fork pair's book.
+
+    --dry-run lists, per layer, the contracts the steps still to run would
+    create, their transactions, gas and cost at the pair's fees now, and sends
+    and records nothing. Those figures come from a rehearsal of the same
+    deployment on two empty anvils of its own (a deployment's later
+    transactions need its earlier ones mined: no node can estimate them
+    before): gas as anvil counts it, which a real Arbitrum L2 raises for each
+    transaction's L1 data. A fork's ticket delivery is not rehearsed.
+
+    --max-fee, --priority-fee and --gas-limit apply to every transaction of
+    the deployment (the deployer's and the operator's); with --gas-limit the
+    deployment is rehearsed first and a limit below its largest transaction
+    is refused before anything is sent. --nonce is refused: the deployment
+    sends on both layers, each transaction numbered from the account's next
+    nonce on its layer.
     """
     from ape_livepeer_migration.chains.networks import PairKind
     from ape_livepeer_migration.session.results import Deployed
@@ -115,9 +135,24 @@ def deploy(
             "--from-upstream records an existing deployment: --genesis, --operator, --round-length, "
             "--unbonding-period, --inflation, --rounds-per-l1-round and --redo-interrupted do not apply"
         )
+    if upstream_book is not None and dry_run:
+        raise click.UsageError("--from-upstream sends nothing: leave out --dry-run")
     with Session(ctx, as_json) as lp, Refusals():
         if upstream_book is not None and lp.chains.pair.kind is not PairKind.FORK:
             raise click.ClickException(f"--from-upstream is for fork pairs; {lp.chains.pair.name} is not one")
+        lp.tx_options.without_nonce("deploy")
+        if dry_run:
+            plan = lp.plan_deploy(
+                account_address(account),
+                operator=operator_spec is not None,
+                genesis=dict(genesis),
+                params=params,
+                **monetary,
+                redo_interrupted=redo_interrupted,
+                fresh=fresh,
+            )
+            _show_plan(plan, as_json)
+            return
         if fresh:
             if lp.is_deployed:
                 confirm(f"Forget the deployment recorded in {lp.book.path} and deploy a new one?", yes)
@@ -146,6 +181,34 @@ def deploy(
                 else ""
             ),
         )
+
+
+def _show_plan(plan, as_json: bool) -> None:
+    from ape_livepeer_migration._eth import token_text
+
+    if as_json:
+        echo_json(plan.as_json())
+        return
+    steps = ", ".join(f"{step} {state}" for step, state in plan.steps.items())
+    if any(layer.transactions for layer in plan.layers):
+        rows = [
+            ("Transactions", lambda layer: str(layer.transactions)),
+            ("Gas (rehearsed)", lambda layer: f"{layer.gas:,}"),
+            ("Largest transaction (gas)", lambda layer: f"{layer.largest:,}"),
+            ("Cost at most (ETH)", lambda layer: token_text(layer.cost)),
+            ("Balance (ETH)", lambda layer: token_text(layer.balance)),
+        ]
+        echo_table(
+            ["", *(layer.layer.upper() for layer in plan.layers)],
+            [[label, *(shown(layer) for layer in plan.layers)] for label, shown in rows],
+            caption=f"Deploy on {plan.pair} as {plan.account}: {steps}",
+        )
+        for layer in plan.layers:
+            click.echo(f"{layer.layer.upper()} contracts: {', '.join(layer.contracts) or 'none'}")
+        click.echo(f"Figures {plan.estimate}.")
+    else:
+        click.echo(f"Nothing to deploy on {plan.pair} ({steps}).")
+    click.echo("Dry run: nothing sent.")
 
 
 def _deploy_steps(lp, account, operator_spec, genesis, params, monetary, redo_interrupted, yes, quiet):

@@ -7,6 +7,7 @@ from ape_livepeer_migration._cli.options import (
     confirm,
     dry_run_option,
     echo_json,
+    gas_options,
     interval_option,
     json_option,
     operator_option,
@@ -20,6 +21,7 @@ from ape_livepeer_migration._cli.options import (
 @interval_option(1.0, "Seconds between idle passes with --watch.")
 @click.option("--no-fast-forward", is_flag=True, help="Wait for the L1 challenge period instead of mining through it.")
 @dry_run_option
+@gas_options
 @yes_option
 @json_option
 @click.pass_context
@@ -41,6 +43,9 @@ def relay(ctx, operator_spec, watch, interval, no_fast_forward, dry_run, yes, as
     move on and sends nothing. A system that mints on L1 (deploy --inflation
     l1) also gets the L2 staked supply reported to L1 whenever the figure there
     is half its maximum age old, as the operator.
+
+    --max-fee, --priority-fee and --gas-limit apply to each transaction the
+    operator sends; --nonce is refused (a pass sends on both layers).
     """
     import threading
 

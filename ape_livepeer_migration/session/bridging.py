@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ape_livepeer_migration.relayer.core import Relayer
     from ape_livepeer_migration.session.deployment import Deployment
     from ape_livepeer_migration.session.preflight import Preflight
+    from ape_livepeer_migration.session.transactions import TxOptions
 
 
 def check_bridge(
@@ -121,11 +122,17 @@ def next_step(deployment: Deployment, direction: str) -> str:
     )
 
 
-def relayer(deployment: Deployment, operator: AccountAPI | None = None, fast_forward: bool = True) -> Relayer:
+def relayer(
+    deployment: Deployment,
+    operator: AccountAPI | None = None,
+    fast_forward: bool = True,
+    tx_options: TxOptions | None = None,
+) -> Relayer:
     """The local relayer over this deployment, journaled next to the address book.
 
-    ``operator`` must be the simulator's operator (default: the recorded one). With L1 minting each pass also
-    reports the L2 staked supply to L1 when the figure there is old, as the operator (see
+    ``operator`` must be the simulator's operator (default: the recorded one); its transactions (L2 deliveries, L1
+    roots and executions) carry ``tx_options``. With L1 minting each pass also reports the L2 staked supply to L1
+    when the figure there is old, as the operator (see
     :meth:`~ape_livepeer_migration.relayer.stake_reports.OracleReports.of`)."""
     from ape_livepeer_migration.relayer.core import Relayer
     from ape_livepeer_migration.relayer.simulator_backend import SimulatorBackend
@@ -141,6 +148,8 @@ def relayer(deployment: Deployment, operator: AccountAPI | None = None, fast_for
         raise LivepeerError(f"{operator.address} is not the simulator's operator ({sim.operator.address})")
     if operator is not None:
         sim = replace(sim, operator=operator)
+    if tx_options:
+        sim = replace(sim, operator=tx_options.signing(sim.operator))
     deployment.journal_path.parent.mkdir(parents=True, exist_ok=True)
     return Relayer.open(
         SimulatorBackend(sim),

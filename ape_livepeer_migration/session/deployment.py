@@ -247,6 +247,63 @@ class Deployment:
                 self.book.forget(step)
             raise
 
+    def check_options(
+        self,
+        *,
+        operator: bool = False,
+        params: Mapping[str, int] | None = None,
+        inflation: str = "l2",
+        rounds_per_l1_round: int | None = None,
+        redo_interrupted: bool = False,
+    ) -> tuple[dict[str, int], Inflation]:
+        """The protocol parameters and the inflation mode of a deployment with these options (see :meth:`deploy`),
+        checked as :meth:`deploy` checks them before it sends anything: unknown parameters, an operator (``operator``:
+        one is given) for a system with no simulator, and a step an earlier run left unfinished (unless
+        ``redo_interrupted``) are refused with a :class:`LivepeerError`."""
+        from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS, inflation_mode
+
+        params = dict(params or {})
+        unknown = set(params) - set(DEFAULT_PARAMS)
+        if unknown:
+            raise LivepeerError(f"unknown protocol parameters: {', '.join(sorted(unknown))}")
+        monetary = inflation_mode(inflation, rounds_per_l1_round)
+        if self.deploy_steps == ARBITRUM_STEPS and operator:
+            raise LivepeerError(
+                f"the {self.chains.pair.name} pair's system is wired to Arbitrum's real contracts, which deliver its "
+                "messages: it has no simulator, so no operator"
+            )
+        for step in self.deploy_steps:
+            note = self.book.interrupted(step)
+            if note is not None and not redo_interrupted:
+                raise InterruptedDeployError(
+                    f"the deploy step '{step}' started earlier (nonces {note}) and never finished; its contracts may "
+                    "exist without being recorded: check, then re-run with --redo-interrupted (or deploy --fresh)"
+                )
+        return params, monetary
+
+    def recorded_steps(self, fresh: bool = False) -> set[str]:
+        """The deploy steps the book records as finished (a deployment skips them); with ``fresh``, those it would
+        still record after :meth:`forget_deployment` (the simulator while the chains hold it)."""
+        if fresh:
+            return {SIMULATOR} if SIMULATOR in self.deploy_steps and self._simulator_on_chain() else set()
+        return {step for step in self.deploy_steps if step in self.book}
+
+    def checked_arbitrum(self) -> ArbitrumContracts:
+        """The real Arbitrum contracts to wire the system to (the recorded ones, else the pair's), checked on the
+        chains now. Sends and records nothing; refuses chains that do not hold them."""
+        from ape_livepeer_migration.bridge.system import check_arbitrum
+        from ape_livepeer_migration.chains.networks import ArbitrumContracts
+
+        recorded = self.book.get(ARBITRUM)
+        arbitrum = ArbitrumContracts(**recorded) if recorded is not None else self.chains.pair.arbitrum
+        if arbitrum is None:
+            raise LivepeerError(f"the {self.chains.pair.name} pair names no Arbitrum contracts to wire the system to")
+        try:
+            check_arbitrum(self.chains, arbitrum)
+        except ArbitrumNotFoundError as err:
+            raise LivepeerError(f"cannot deploy on the {self.chains.pair.name} pair: {err}") from err
+        return arbitrum
+
     def deploy(
         self,
         deployer: AccountAPI,
@@ -279,27 +336,16 @@ class Deployment:
         or ``"done"``.
         """
         from ape_livepeer_migration.bridge.system import deploy_system
-        from ape_livepeer_migration.protocol.deploy import DEFAULT_PARAMS, inflation_mode
 
         report = on_step or (lambda step, state: None)
-        params = dict(params or {})
-        unknown = set(params) - set(DEFAULT_PARAMS)
-        if unknown:
-            raise LivepeerError(f"unknown protocol parameters: {', '.join(sorted(unknown))}")
-        monetary = inflation_mode(inflation, rounds_per_l1_round)
+        params, monetary = self.check_options(
+            operator=operator is not None,
+            params=params,
+            inflation=inflation,
+            rounds_per_l1_round=rounds_per_l1_round,
+            redo_interrupted=redo_interrupted,
+        )
         steps = self.deploy_steps
-        if steps == ARBITRUM_STEPS and operator is not None:
-            raise LivepeerError(
-                f"the {self.chains.pair.name} pair's system is wired to Arbitrum's real contracts, which deliver its "
-                "messages: it has no simulator, so no operator"
-            )
-        for step in steps:
-            note = self.book.interrupted(step)
-            if note is not None and not redo_interrupted:
-                raise InterruptedDeployError(
-                    f"the deploy step '{step}' started earlier (nonces {note}) and never finished; its contracts may "
-                    "exist without being recorded: check, then re-run with --redo-interrupted (or deploy --fresh)"
-                )
         if self.is_deployed:
             for step in steps:
                 report(step, "skipped")
@@ -380,18 +426,10 @@ class Deployment:
     def _arbitrum_step(self, report: Callable[[str, str], None]) -> ArbitrumContracts:
         """The real Arbitrum contracts to wire the system to (the recorded ones, else the pair's), checked on the
         chains now; recorded when new. Sends nothing; refuses chains that do not hold them."""
-        from ape_livepeer_migration.bridge.system import check_arbitrum
-        from ape_livepeer_migration.chains.networks import ArbitrumContracts, contract_addresses
+        from ape_livepeer_migration.chains.networks import contract_addresses
 
-        recorded = self.book.get(ARBITRUM)
-        arbitrum = ArbitrumContracts(**recorded) if recorded is not None else self.chains.pair.arbitrum
-        if arbitrum is None:
-            raise LivepeerError(f"the {self.chains.pair.name} pair names no Arbitrum contracts to wire the system to")
-        try:
-            check_arbitrum(self.chains, arbitrum)
-        except ArbitrumNotFoundError as err:
-            raise LivepeerError(f"cannot deploy on the {self.chains.pair.name} pair: {err}") from err
-        if recorded is not None:
+        arbitrum = self.checked_arbitrum()
+        if ARBITRUM in self.book:
             report(ARBITRUM, "skipped")
         else:
             report(ARBITRUM, "started")

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ape_livepeer_migration.exceptions import LivepeerError
-from ape_livepeer_migration.session import bridging, messages, migration, minting, rewards, staking
+from ape_livepeer_migration.session import bridging, deploy_plan, messages, migration, minting, rewards, staking
 from ape_livepeer_migration.session import status as reads  # the module; Livepeer.status is a method
 from ape_livepeer_migration.session import withdrawals as outbound  # the module; Livepeer.withdrawals is a method
 from ape_livepeer_migration.session.addressbook import AddressBook, default_path
@@ -47,6 +47,7 @@ from ape_livepeer_migration.session.preflight import Call, Preflight
 from ape_livepeer_migration.session.results import (
     AccountStatus,
     CrossChainMessage,
+    DeployPlan,
     FeeWithdrawal,
     Finalized,
     LayerStake,
@@ -90,6 +91,7 @@ __all__ = [
     "AccountStatus",
     "Call",
     "CrossChainMessage",
+    "DeployPlan",
     "FeeWithdrawal",
     "Finalized",
     "LayerStake",
@@ -194,11 +196,36 @@ class Livepeer:
         """How the recorded system mints its rewards (see :attr:`Deployment.inflation`)."""
         return self.deployment.inflation
 
-    def deploy(self, deployer: AccountAPI, **options: Any) -> System:
+    def deploy(self, deployer: AccountAPI, *, operator: AccountAPI | None = None, **options: Any) -> System:
         """Deploy the whole system, recording each step in the address book as it finishes; ``options`` are
-        :meth:`Deployment.deploy`'s (``operator``, ``genesis``, ``params``, ``inflation``, ``rounds_per_l1_round``,
-        ``on_step``, ``redo_interrupted``)."""
-        return self.deployment.deploy(deployer, **options)
+        :meth:`Deployment.deploy`'s (``genesis``, ``params``, ``inflation``, ``rounds_per_l1_round``, ``on_step``,
+        ``redo_interrupted``).
+
+        Every transaction, the deployer's and the operator's, carries :attr:`tx_options`; a nonce is refused (see
+        :meth:`TxOptions.without_nonce`). With a gas limit, the deployment is first rehearsed (:meth:`plan_deploy`)
+        and a limit below the gas of its largest transaction on a layer, or above that layer's block gas limit, is
+        refused before anything is sent."""
+        options_of = self.tx_options.without_nonce("deploy")
+        if options_of.gas_limit is not None and not self.is_deployed:
+            checked = {key: value for key, value in options.items() if key != "on_step"}
+            planned = self.plan_deploy(deployer.address, operator=operator is not None, **checked)
+            for layer in planned.layers:
+                if layer.transactions:
+                    self.preflight.require_gas_limit(layer.layer, layer.largest)
+        return self.deployment.deploy(
+            options_of.signing(deployer),
+            operator=None if operator is None else options_of.signing(operator),
+            **options,
+        )
+
+    def plan_deploy(self, deployer: str, **options: Any) -> DeployPlan:
+        """What :meth:`deploy` would send from ``deployer`` (``deploy --dry-run``): each step's state and, per
+        layer, the contracts, transactions, gas and cost of a rehearsal on scratch chains (see
+        :func:`~ape_livepeer_migration.session.deploy_plan.plan`, whose ``options`` these are: ``operator`` (one is
+        given), ``genesis``, ``params``, ``inflation``, ``rounds_per_l1_round``, ``redo_interrupted``, ``fresh``).
+        Refused as :meth:`deploy` would refuse the same options; sends nothing, writes nothing."""
+        self.tx_options.without_nonce("deploy")
+        return deploy_plan.plan(self.deployment, self.preflight, deployer, **options)
 
     def adopt(self, upstream_book: str | Path) -> System:
         """Record in this pair's book the deployment that ``upstream_book`` records, and attach to it (see
@@ -379,8 +406,9 @@ class Livepeer:
     def relayer(self, operator: AccountAPI | None = None, fast_forward: bool = True) -> Relayer:
         """The local relayer over this deployment, journaled next to the address book.
 
-        ``operator`` must be the simulator's operator (default: the recorded one)."""
-        return bridging.relayer(self.deployment, operator, fast_forward)
+        ``operator`` must be the simulator's operator (default: the recorded one). Its transactions carry
+        :attr:`tx_options`; a nonce is refused (a pass sends on both layers: see :meth:`TxOptions.without_nonce`)."""
+        return bridging.relayer(self.deployment, operator, fast_forward, self.tx_options.without_nonce("relay"))
 
     def relay_preview(self, operator: AccountAPI | None = None) -> RelayPreview:
         """What one relayer pass would move on now (see

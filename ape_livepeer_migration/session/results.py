@@ -409,6 +409,60 @@ class Deployed:
 
 
 @dataclass(frozen=True)
+class LayerDeployPlan:
+    """What a deployment would send on one layer (``deploy --dry-run``): the contracts it would create (by role),
+    its transactions and the gas they used in the rehearsal (``largest``: the most one of them used), the most they
+    pay per gas now, and the deployer's balance there."""
+
+    layer: str
+    contracts: tuple[str, ...]
+    transactions: int
+    gas: int
+    largest: int
+    fee_per_gas: int
+    balance: int
+
+    @property
+    def cost(self) -> int:
+        """The most the transactions pay for their gas (wei)."""
+        return self.gas * self.fee_per_gas
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "contracts": list(self.contracts),
+            "transactions": self.transactions,
+            "gas": self.gas,
+            "largest_transaction_gas": self.largest,
+            "fee_per_gas_wei": str(self.fee_per_gas),
+            "cost_wei": str(self.cost),
+            "balance_wei": str(self.balance),
+        }
+
+
+@dataclass(frozen=True)
+class DeployPlan:
+    """What ``deploy`` would do on a pair (``--dry-run``): each step's state (``"recorded"``, ``"rehearsed"``: its
+    figures are in ``layers``, ``"checks only"``: it sends nothing, ``"not rehearsed"``: it sends transactions that
+    the figures leave out), and per layer what the rehearsed steps send. ``estimate`` says how the figures were
+    found."""
+
+    pair: str
+    account: str
+    steps: dict[str, str]
+    layers: tuple[LayerDeployPlan, ...]
+    estimate: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "pair": self.pair,
+            "account": self.account,
+            "steps": self.steps,
+            **{plan.layer: plan.as_json() for plan in self.layers},
+            "estimate": self.estimate,
+        }
+
+
+@dataclass(frozen=True)
 class ChainSource:
     """Where a profitability estimate read its inputs: ``account``'s position on ``layer`` in ``round``."""
 

@@ -42,6 +42,17 @@ class TxOptions:
     def __bool__(self) -> bool:
         return any(value is not None for value in (self.max_fee, self.priority_fee, self.gas_limit, self.nonce))
 
+    def without_nonce(self, what: str) -> TxOptions:
+        """These controls for ``what``, an operation that sends on both layers, each transaction numbered from the
+        account's next nonce on its own layer: one first nonce cannot number them, so a nonce is refused
+        (:class:`LivepeerError`)."""
+        if self.nonce is not None:
+            raise LivepeerError(
+                f"{what} sends on both layers, numbering each transaction from the account's next nonce on its layer: "
+                "--nonce does not apply (the other gas controls do)"
+            )
+        return self
+
     def signing(self, account: AccountAPI) -> AccountAPI:
         """``account`` itself without controls, else an account whose transactions carry them."""
         return _controlled_account_class()(account=account, options=self) if self else account

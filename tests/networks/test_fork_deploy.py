@@ -97,6 +97,20 @@ def lp(forks, deployed, tmp_path):
         yield Livepeer.open(forks, book)
 
 
+def test_the_dry_run_checks_arbitrum_one_and_rehearses_only_the_system(forks, accounts, tmp_path):
+    book = tmp_path / "mainnet-fork.json"
+    before = nonces(forks, accounts[0])
+    result = run(forks, book, "deploy", "--account", "test:0", "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.output)
+    # Arbitrum One's contracts are checked (sending nothing); the fork's ticket delivery is left out of the figures
+    assert plan["steps"] == {"arbitrum": "checks only", "delivery": "not rehearsed", "system": "rehearsed"}
+    assert "l1_migrator" in plan["l1"]["contracts"] and "inbox" not in plan["l1"]["contracts"]
+    assert "arb_sys" not in plan["l2"]["contracts"] and plan["l2"]["transactions"] > 0
+    assert nonces(forks, accounts[0]) == before
+    assert not book.exists() or json.loads(book.read_text())["entries"] == {}
+
+
 def test_deploy_wires_the_system_to_arbitrum_one_and_records_it(deployed, forks, accounts):
     book_path, output = deployed
     assert output["steps"] == {"arbitrum": "done", "delivery": "done", "system": "done"}
