@@ -89,8 +89,6 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
     error ZeroAddress();
     /// @notice `account` is not the L2 gateway.
     error NotL2Gateway(address account);
-    /// @notice `account` is not this contract.
-    error NotSelf(address account);
     /// @notice The LPT was bridged by `l1From`, not by the L1Migrator.
     error NotL1Migrator(address l1From);
     /// @notice Migration `id` was finalized before.
@@ -148,27 +146,27 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
         }
         _approveStaking(amount);
         uint256 gasBefore = gasleft();
-        try this.stakeMigrated(m) {}
-        catch (bytes memory reason) {
-            // A call that used up the gas forwarded to it (63/64 of what was left) ran out of gas: parking then
-            // would let whoever redeems the ticket with too little gas decide that the stake is not staked.
-            if (gasleft() <= gasBefore / 63) revert StakingOutOfGas(m.id);
-            _approveStaking(0);
-            emit StakingFailed(m.id, reason);
-            _park(m);
-        }
-    }
-
-    /// @notice Stakes migration `m` at its own L2 address (this contract only: the guarded call of
-    ///         `onLPTBridged`, so that a revert in the L2BondingManager leaves the LPT claimable instead).
-    /// @param m The migration record.
-    function stakeMigrated(MigrationCodec.Migration calldata m) external {
-        if (msg.sender != address(this)) revert NotSelf(msg.sender);
+        // A revert in the L2BondingManager leaves the LPT claimable instead (the call's state changes are undone).
+        bytes memory reason;
         if (m.kind == MigrationCodec.Kind.Orchestrator) {
-            bondingManager.migrateTranscoder(m.l2Delegator, m.amount, m.rewardCut, m.feeShare);
+            try bondingManager.migrateTranscoder(m.l2Delegator, amount, m.rewardCut, m.feeShare) {
+                return;
+            } catch (bytes memory r) {
+                reason = r;
+            }
         } else {
-            bondingManager.stakeFor(m.l2Delegator, m.l2Orchestrator, m.amount);
+            try bondingManager.stakeFor(m.l2Delegator, m.l2Orchestrator, amount) {
+                return;
+            } catch (bytes memory r) {
+                reason = r;
+            }
         }
+        // A call that used up the gas forwarded to it (63/64 of what was left) ran out of gas: parking then would
+        // let whoever redeems the ticket with too little gas decide that the stake is not staked.
+        if (gasleft() <= gasBefore / 63) revert StakingOutOfGas(m.id);
+        _approveStaking(0);
+        emit StakingFailed(m.id, reason);
+        _park(m);
     }
 
     /// @notice Stakes migration `id`'s LPT, waiting here for the caller, with `orchestrator`: exactly the caller's
