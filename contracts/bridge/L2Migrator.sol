@@ -147,26 +147,17 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
         _approveStaking(amount);
         uint256 gasBefore = gasleft();
         // A revert in the L2BondingManager leaves the LPT claimable instead (the call's state changes are undone).
-        bytes memory reason;
         if (m.kind == MigrationCodec.Kind.Orchestrator) {
-            try bondingManager.migrateTranscoder(m.l2Delegator, amount, m.rewardCut, m.feeShare) {
-                return;
-            } catch (bytes memory r) {
-                reason = r;
+            try bondingManager.migrateTranscoder(m.l2Delegator, amount, m.rewardCut, m.feeShare) {}
+            catch (bytes memory reason) {
+                _parkAfterStakingFailed(m, gasBefore, reason);
             }
         } else {
-            try bondingManager.stakeFor(m.l2Delegator, m.l2Orchestrator, amount) {
-                return;
-            } catch (bytes memory r) {
-                reason = r;
+            try bondingManager.stakeFor(m.l2Delegator, m.l2Orchestrator, amount) {}
+            catch (bytes memory reason) {
+                _parkAfterStakingFailed(m, gasBefore, reason);
             }
         }
-        // A call that used up the gas forwarded to it (63/64 of what was left) ran out of gas: parking then would
-        // let whoever redeems the ticket with too little gas decide that the stake is not staked.
-        if (gasleft() <= gasBefore / 63) revert StakingOutOfGas(m.id);
-        _approveStaking(0);
-        emit StakingFailed(m.id, reason);
-        _park(m);
     }
 
     /// @notice Stakes migration `id`'s LPT, waiting here for the caller, with `orchestrator`: exactly the caller's
@@ -218,6 +209,19 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
     ///      temporary approval: nothing is stored, and nothing is left over when staking fails).
     function _approveStaking(uint256 amount) private {
         if (!IERC7674(address(token)).temporaryApprove(address(bondingManager), amount)) revert ApprovalFailed();
+    }
+
+    /// @dev Parks `m` after its staking call reverted with `reason`, unless that call ran out of gas (`gasBefore`:
+    ///      the gas left before it).
+    function _parkAfterStakingFailed(MigrationCodec.Migration memory m, uint256 gasBefore, bytes memory reason)
+        private
+    {
+        // A call that used up the gas forwarded to it (63/64 of what was left) ran out of gas: parking then would
+        // let whoever redeems the ticket with too little gas decide that the stake is not staked.
+        if (gasleft() <= gasBefore / 63) revert StakingOutOfGas(m.id);
+        _approveStaking(0);
+        emit StakingFailed(m.id, reason);
+        _park(m);
     }
 
     function _park(MigrationCodec.Migration memory m) private {
