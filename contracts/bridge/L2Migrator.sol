@@ -90,8 +90,6 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
     error ZeroAddress();
     /// @notice `account` is not the L2 gateway.
     error NotL2Gateway(address account);
-    /// @notice `account` is not this contract.
-    error NotSelf(address account);
     /// @notice The LPT was bridged by `l1From`, not by the L1Migrator.
     error NotL1Migrator(address l1From);
     /// @notice Migration `id` was finalized before.
@@ -149,26 +147,17 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
         }
         _approveStaking(amount);
         uint256 gasBefore = gasleft();
-        try this.stakeMigrated(m) {}
-        catch (bytes memory reason) {
-            // A call that used up the gas forwarded to it (63/64 of what was left) ran out of gas: parking then
-            // would let whoever redeems the ticket with too little gas decide that the stake is not staked.
-            if (gasleft() <= gasBefore / 63) revert StakingOutOfGas(m.id);
-            _approveStaking(0);
-            emit StakingFailed(m.id, reason);
-            _park(m);
-        }
-    }
-
-    /// @notice Stakes migration `m` at its own L2 address (this contract only: the guarded call of
-    ///         `onLPTBridged`, so that a revert in the L2BondingManager leaves the LPT claimable instead).
-    /// @param m The migration record.
-    function stakeMigrated(MigrationCodec.Migration calldata m) external {
-        if (msg.sender != address(this)) revert NotSelf(msg.sender);
+        // A revert in the L2BondingManager leaves the LPT claimable instead (the call's state changes are undone).
         if (m.kind == MigrationCodec.Kind.Orchestrator) {
-            bondingManager.migrateTranscoder(m.l2Delegator, m.amount, m.rewardCut, m.feeShare);
+            try bondingManager.migrateTranscoder(m.l2Delegator, amount, m.rewardCut, m.feeShare) {}
+            catch (bytes memory reason) {
+                _parkAfterStakingFailed(m, gasBefore, reason);
+            }
         } else {
-            bondingManager.stakeFor(m.l2Delegator, m.l2Orchestrator, m.amount);
+            try bondingManager.stakeFor(m.l2Delegator, m.l2Orchestrator, amount) {}
+            catch (bytes memory reason) {
+                _parkAfterStakingFailed(m, gasBefore, reason);
+            }
         }
     }
 
@@ -237,6 +226,19 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
     ///      temporary approval: nothing is stored, and nothing is left over when staking fails).
     function _approveStaking(uint256 amount) private {
         if (!IERC7674(address(token)).temporaryApprove(address(bondingManager), amount)) revert ApprovalFailed();
+    }
+
+    /// @dev Parks `m` after its staking call reverted with `reason`, unless that call ran out of gas (`gasBefore`:
+    ///      the gas left before it).
+    function _parkAfterStakingFailed(MigrationCodec.Migration memory m, uint256 gasBefore, bytes memory reason)
+        private
+    {
+        // A call that used up the gas forwarded to it (63/64 of what was left) ran out of gas: parking then would
+        // let whoever redeems the ticket with too little gas decide that the stake is not staked.
+        if (gasleft() <= gasBefore / 63) revert StakingOutOfGas(m.id);
+        _approveStaking(0);
+        emit StakingFailed(m.id, reason);
+        _park(m);
     }
 
     function _park(MigrationCodec.Migration memory m) private {

@@ -76,7 +76,8 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     /// @dev Registering writes the first four slots from zero (the joining stake's slot then holds the reward
     ///      commission). Rounds are `uint32`: the RoundsManager counts from round 1 at most one round a block, so
     ///      a round stays below `type(uint32).max` (which marks an orchestrator never deactivated) for some 1,600
-    ///      years of 12-second blocks.
+    ///      years of 12-second blocks. `poolPlace` is its place in the active set (`SortedPool`; zero when it is not a
+    ///      member), in the rounds slot so that membership costs no read of the set.
     ///      `joiningAmount` is the stake that joined in `joiningRound` and earns from the round after it;
     ///      `joiningRound` is zero once the factors at the end of that round are recorded.
     struct Transcoder {
@@ -87,6 +88,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         uint32 joiningRound;
         uint32 rewardCut;
         uint32 feeShare;
+        uint16 poolPlace;
         uint128 delegatedAmount;
         uint128 stakeAtRoundStart;
         uint256 cumulativeRewardFactor;
@@ -136,8 +138,6 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     address public migrator;
     /// @notice Rounds an unbonding lock waits before its stake can be withdrawn.
     uint64 public unbondingPeriod;
-    /// @notice Maximum size of the active set.
-    uint256 public numActiveTranscoders;
     // The two totals share a slot: reward() reads both and writes one.
     /// @notice Stake of the active set this round (fixed at round initialization).
     uint128 public currentRoundTotalActiveStake;
@@ -150,7 +150,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     // Factors of an orchestrator at the end of a round in which stake joined it.
     mapping(address => mapping(uint256 => Factors)) private _roundEndFactors;
 
-    // Active set, sorted by delegated stake, highest first.
+    // Active set, sorted by delegated stake, highest first; its capacity is `numActiveTranscoders`.
     SortedPool.Pool private _pool;
 
     /// @notice `delegator` bonded `additionalAmount` to `newDelegate` (from `oldDelegate`); now `bondedAmount`.
@@ -246,7 +246,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     error NotMigrator(address account);
     /// @notice An unbonding period of zero rounds.
     error InvalidUnbondingPeriod();
-    /// @notice An active set limit below the current set size `poolSize`.
+    /// @notice An active set limit below the current set size `poolSize` or above 65,535.
     error InvalidNumActiveTranscoders(uint256 numActiveTranscoders, uint256 poolSize);
 
     /// @param owner_ The governor.
@@ -254,7 +254,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     /// @param minter_ The Minter.
     /// @param roundsManager_ The round clock.
     /// @param unbondingPeriod_ Rounds before unbonded stake can be withdrawn.
-    /// @param numActiveTranscoders_ Maximum size of the active set.
+    /// @param numActiveTranscoders_ Maximum size of the active set (at most 65,535).
     constructor(
         address owner_,
         ILivepeerToken token_,
@@ -271,8 +271,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         minter = minter_;
         roundsManager = roundsManager_;
         _setUnbondingPeriod(unbondingPeriod_);
-        numActiveTranscoders = numActiveTranscoders_;
-        emit NumActiveTranscodersSet(numActiveTranscoders_);
+        _setNumActiveTranscoders(numActiveTranscoders_);
     }
 
     modifier onlyMigrator() {
@@ -304,13 +303,11 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         _setUnbondingPeriod(unbondingPeriod_);
     }
 
-    /// @notice Sets the maximum size of the active set; never below its current size (governor only).
+    /// @notice Sets the maximum size of the active set; never below its current size, at most 65,535 (governor
+    ///         only).
     /// @param numActiveTranscoders_ New limit.
     function setNumActiveTranscoders(uint256 numActiveTranscoders_) external onlyOwner {
-        uint256 poolSize = _pool.size;
-        if (numActiveTranscoders_ < poolSize) revert InvalidNumActiveTranscoders(numActiveTranscoders_, poolSize);
-        numActiveTranscoders = numActiveTranscoders_;
-        emit NumActiveTranscodersSet(numActiveTranscoders_);
+        _setNumActiveTranscoders(numActiveTranscoders_);
     }
 
     /// @inheritdoc IBondingManager
@@ -334,7 +331,7 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         if (rewardCut > PERC_DIVISOR) revert InvalidRewardCut(rewardCut);
         if (feeShare > PERC_DIVISOR) revert InvalidFeeShare(feeShare);
         _setTranscoderTerms(msg.sender, rewardCut, feeShare);
-        if (!_pool.contains(msg.sender)) _tryToJoinPool(msg.sender, round);
+        if (_transcoders[msg.sender].poolPlace == 0) _tryToJoinPool(msg.sender, round);
     }
 
     /// @notice Mints the caller's share of this round's inflation (active orchestrators, once per round): the
@@ -514,6 +511,11 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         return currentRoundTotalActiveStake;
     }
 
+    /// @notice Maximum size of the active set.
+    function numActiveTranscoders() external view returns (uint256) {
+        return _pool.capacity;
+    }
+
     /// @notice Number of orchestrators in the active set for the next round.
     function getTranscoderPoolSize() external view returns (uint256) {
         return _pool.size;
@@ -521,13 +523,13 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
 
     /// @notice Orchestrator with the most stake in the set (zero when empty).
     function getFirstTranscoderInPool() external view returns (address) {
-        return _pool.head;
+        return _pool.first();
     }
 
     /// @notice Orchestrator after `transcoder_` in the set, by decreasing stake (zero at the end).
     /// @param transcoder_ A member of the set.
     function getNextTranscoderInPool(address transcoder_) external view returns (address) {
-        return _pool.next(transcoder_);
+        return _pool.next(_transcoders[transcoder_].poolPlace);
     }
 
     // ---------------------------------------------------------------- internal accounting
@@ -605,8 +607,8 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
 
     /// @dev Unregisters `transcoder_` (its own stake is gone): it leaves the set and is inactive at once.
     function _resign(address transcoder_, uint256 round) internal {
-        if (_pool.contains(transcoder_)) _leavePool(transcoder_, round);
         Transcoder storage t = _transcoders[transcoder_];
+        if (t.poolPlace != 0) _leavePool(transcoder_, round);
         if (t.deactivationRound > round) {
             t.deactivationRound = uint32(round);
             emit TranscoderDeactivated(transcoder_, round);
@@ -801,6 +803,15 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         emit UnbondingPeriodSet(unbondingPeriod_);
     }
 
+    function _setNumActiveTranscoders(uint256 numActiveTranscoders_) private {
+        uint256 poolSize = _pool.size;
+        if (numActiveTranscoders_ < poolSize || numActiveTranscoders_ > SortedPool.MAX_CAPACITY) {
+            revert InvalidNumActiveTranscoders(numActiveTranscoders_, poolSize);
+        }
+        _pool.setCapacity(numActiveTranscoders_);
+        emit NumActiveTranscodersSet(numActiveTranscoders_);
+    }
+
     function _isActive(Transcoder storage t, uint256 round) private view returns (bool) {
         return t.activationRound != 0 && t.activationRound <= round && round < t.deactivationRound;
     }
@@ -814,9 +825,10 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
             t.lastStakeChangeRound = uint32(round);
         }
         t.delegatedAmount = amount.toUint128();
-        if (_pool.contains(addr)) {
+        uint256 place = t.poolPlace;
+        if (place != 0) {
             nextRoundTotalActiveStake = (nextRoundTotalActiveStake + amount - previous).toUint128();
-            _pool.reposition(addr, previous, amount, _stakeOf);
+            _pool.reposition(place, previous, amount, _stakeOf);
         } else if (amount > previous && isRegisteredTranscoder(addr)) {
             _tryToJoinPool(addr, round);
         }
@@ -833,14 +845,14 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     ///      (which then leaves); it is active from the next round unless it is active already.
     function _tryToJoinPool(address addr, uint256 round) private {
         uint256 stake = _stakeOf(addr);
-        if (_pool.size >= numActiveTranscoders) {
-            address tail = _pool.tail;
+        if (_pool.isFull()) {
+            address tail = _pool.last();
             if (tail == address(0) || stake <= _stakeOf(tail)) return;
             _leavePool(tail, round);
         }
-        _pool.insert(addr, stake, _stakeOf);
-        nextRoundTotalActiveStake = (nextRoundTotalActiveStake + stake).toUint128();
         Transcoder storage t = _transcoders[addr];
+        t.poolPlace = uint16(_pool.insert(addr, stake, _stakeOf));
+        nextRoundTotalActiveStake = (nextRoundTotalActiveStake + stake).toUint128();
         if (!_isActive(t, round)) t.activationRound = uint32(round + 1);
         t.deactivationRound = type(uint32).max;
         emit TranscoderActivated(addr, t.activationRound);
@@ -848,8 +860,9 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
 
     /// @dev Takes `addr` out of the active set; it is inactive from the next round.
     function _leavePool(address addr, uint256 round) private {
-        _pool.remove(addr);
         Transcoder storage t = _transcoders[addr];
+        _pool.remove(t.poolPlace);
+        t.poolPlace = 0;
         nextRoundTotalActiveStake -= t.delegatedAmount;
         t.deactivationRound = uint32(round + 1);
         emit TranscoderDeactivated(addr, round + 1);

@@ -8,6 +8,7 @@ from ape.exceptions import ContractLogicError
 from eth_utils import keccak
 from shared import LPT
 
+from ape_livepeer_migration._eth import rpc_int
 from ape_livepeer_migration.bridge.codec import Kind, Migration
 from ape_livepeer_migration.testing.reverts import reverts
 
@@ -179,12 +180,32 @@ def test_a_staking_revert_parks_the_stake_instead_of_failing(chains, l2, unit, a
         assert (d.delegateAddress, d.bondedAmount) == (native.address, LPT)
 
 
-def test_stake_migrated_is_internal(chains, l2, unit, accounts):
-    m, _, _ = unit
-    raw = Migration(1, Kind.DELEGATOR, accounts[5].address, accounts[5].address, accounts[2].address, LPT, 0, 0, FAR)
+def test_a_redeem_that_starves_staking_reverts_instead_of_parking(chains, l2, unit, accounts):
+    """Whoever redeems the ticket picks its gas: with too little for the L2BondingManager's call, the migration
+    reverts (`StakingOutOfGas`, the ticket stays redeemable) instead of parking the stake. Every gas limit from a
+    third of the estimate up either stakes or reverts; none parks."""
+    m, gateway, l1_migrator = unit
+    orch, funder = accounts[6], accounts[1]
+    rpc = chains.l2.provider.make_request
     with chains.l2:
-        with reverts(L2M.NotSelf, account=accounts[5].address):
-            m.stakeMigrated(
-                (raw.id, int(raw.kind), raw.l1_delegator, raw.l2_delegator, raw.l2_orchestrator, raw.amount, 0, 0, FAR),
-                sender=accounts[5],
-            )
+        bridged(l2, m, LPT, funder)
+        data = m.onLPTBridged.encode_input(l1_migrator, LPT, record(12, orch, orch, LPT, Kind.ORCHESTRATOR, 0, 0))
+        call = {"from": gateway.address, "to": str(m.address), "data": "0x" + bytes(data).hex()}
+        needed = rpc_int(rpc("eth_estimateGas", [call]))
+        parked_topic = keccak(text="StakeAwaitingClaim(uint256,address,address,uint256)")
+        outcomes = []
+        for gas in range(needed // 3, needed + needed // 10, needed // 40):
+            snapshot = rpc("evm_snapshot", [])
+            tx = rpc("eth_sendTransaction", [{**call, "gas": hex(gas)}])
+            # anvil answers the receipt once the block is stored: wait for it
+            receipt = chains.l2.provider.web3.eth.wait_for_transaction_receipt(tx, timeout=60, poll_latency=0.01)
+            assert all(bytes(log["topics"][0]) != parked_topic for log in receipt["logs"]), f"parked with gas {gas}"
+            if receipt["status"] == 1:
+                assert l2.bonding_manager.getDelegator(orch).bondedAmount == LPT
+                outcomes.append("staked")
+            else:
+                # The revert data: a custom error's selector, none when the outer call itself ran out of gas.
+                outcomes.append(rpc("debug_traceTransaction", [tx, {"tracer": "callTracer"}]).get("output", "0x")[:10])
+            rpc("evm_revert", [snapshot])
+        assert "staked" in outcomes
+        assert "0x" + keccak(text="StakingOutOfGas(uint256)")[:4].hex() in outcomes, outcomes

@@ -551,9 +551,14 @@ def test_parameter_setters(chains, protocol, roles, bm):
             bm.setNumActiveTranscoders(1, sender=gov)
         bm.setNumActiveTranscoders(2, sender=gov)
         assert bm.numActiveTranscoders() == 2
+        # The set has 65,535 places (a member's place is a uint16 in its rounds slot).
+        with reverts(bm.InvalidNumActiveTranscoders, numActiveTranscoders=2**16, poolSize=2):
+            bm.setNumActiveTranscoders(2**16, sender=gov)
+        bm.setNumActiveTranscoders(2**16 - 1, sender=gov)
+        assert bm.numActiveTranscoders() == 2**16 - 1
 
 
-def test_constructor_rejects_zero_addresses_and_period(chains, protocol, roles):
+def test_constructor_rejects_zero_addresses_period_and_capacity(chains, protocol, roles):
     zero = "0x0000000000000000000000000000000000000000"
     gov = roles.governor
     p = protocol
@@ -564,3 +569,5 @@ def test_constructor_rejects_zero_addresses_and_period(chains, protocol, roles):
                 bm_type.deploy(gov, *args, 7, 100, sender=gov)
         with reverts(p.bonding_manager.InvalidUnbondingPeriod):
             bm_type.deploy(gov, p.token, p.minter, p.rounds, 0, 100, sender=gov)
+        with reverts(p.bonding_manager.InvalidNumActiveTranscoders, numActiveTranscoders=2**256 - 1, poolSize=0):
+            bm_type.deploy(gov, p.token, p.minter, p.rounds, 7, 2**256 - 1, sender=gov)
