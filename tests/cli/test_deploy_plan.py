@@ -16,10 +16,11 @@ def _one_line_error(result, text):
 
 
 def _sent_since(chains, layer, block, sender):
-    """The transactions ``sender`` sent on ``layer`` after ``block``, as the node holds them (type, gas, fees)."""
+    """The transactions ``sender`` sent on ``layer`` after ``block``, as the node holds them (type, gas, fees); the
+    local anvils skip the blocks a round's mining passes over (no block: ``null``)."""
     chain = getattr(chains, layer)
     blocks = [chain.request("eth_getBlockByNumber", [hex(n), True]) for n in range(block + 1, chain.block_number + 1)]
-    return [tx for b in blocks for tx in b["transactions"] if tx["from"].lower() == sender.lower()]
+    return [tx for b in blocks if b for tx in b["transactions"] if tx["from"].lower() == sender.lower()]
 
 
 def _heads(chains):
