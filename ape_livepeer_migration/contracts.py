@@ -71,10 +71,24 @@ def contract(name: str) -> ContractContainer:
 
 
 def contract_at(name: str, address: str) -> Any:
-    """The shipped type ``name`` at ``address``: ``contract(name).at(address)`` without Ape's proxy detection, which
-    asks the node for the code and several storage slots of every contract attached (none of these is a proxy) and
-    made up a third of the time of attaching to a deployment."""
-    return contract(name).at(address, detect_proxy=False, fetch_from_explorer=False)
+    """The shipped type ``name`` at ``address``.
+
+    Not ``contract(name).at(address)``: Ape prefers a type it has cached for the address over the one given, and on
+    a fork of mainnet or Arbitrum One its cache is on disk (``~/.ape/<ecosystem>/mainnet/contract_types``), where a
+    deployment of an earlier version of this package at the same address (a fork's deployer starts from the same
+    nonce) left its own ABI. So the cache is neither read nor kept: the shipped type replaces it. Without Ape's
+    proxy detection, which asks the node for the code and several storage slots of every contract attached (none of
+    these is a proxy) and made up a third of the time of attaching to a deployment."""
+    from ape import chain
+
+    return chain.contracts.instance_at(
+        address,
+        contract_type=contract(name).contract_type,
+        fetch_from_explorer=False,
+        fetch_from_disk=False,
+        detect_proxy=False,
+        replace=True,
+    )
 
 
 # ------------------------------------------------------------------ building (in this repository's checkout)

@@ -69,3 +69,20 @@ def test_write_artifacts_drops_types_whose_source_is_gone(compiled, tmp_path):
     written = contracts.write_artifacts(tmp_path, compiled)
     assert sorted(p.name for p in tmp_path.iterdir()) == written
     assert contracts.artifact_differences(compiled, tmp_path) == []
+
+
+def test_a_contract_is_attached_with_the_shipped_type_whatever_ape_cached_for_its_address(chains, accounts):
+    """On a mainnet or Arbitrum One fork, Ape keeps the types it saw on disk, per address: an earlier version's ABI
+    deployed at the same address must not come back in place of the shipped one (it decoded `getTranscoder` with
+    the old struct and failed)."""
+    from ape import chain
+    from ethpm_types import ContractType
+
+    with chains.l1:
+        token = contracts.contract("LivepeerToken").deploy(accounts[0], sender=accounts[0])
+        stale = ContractType.model_validate({"contractName": "LivepeerToken", "abi": []})
+        chain.contracts.cache_contract_type(token.address, stale)
+        attached = contracts.contract_at("LivepeerToken", token.address)
+        assert attached.contract_type == contracts.contract("LivepeerToken").contract_type
+        assert attached.symbol() == "LPT"
+        assert chain.contracts.get(token.address) == attached.contract_type
