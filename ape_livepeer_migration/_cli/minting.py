@@ -19,10 +19,12 @@ from ape_livepeer_migration._cli.options import (
 
 @click.command(name="report-stake", short_help="Report the L2 staked supply to L1 (L1 minting).")
 @account_option
+@dry_run_option
 @yes_option
 @json_option
+@gas_options
 @click.pass_context
-def report_stake(ctx, account, yes, as_json):
+def report_stake(ctx, account, dry_run, yes, as_json):
     """Report the L2 staked supply to the L1 stake oracle, once.
 
     A system deployed with --inflation l1 mints each L1 round's rewards on L1
@@ -31,16 +33,21 @@ def report_stake(ctx, account, yes, as_json):
     reporters (set by governance; deploy makes the simulator's operator, or
     the deployer where there is no simulator, the reporter, and on the local
     and fork pairs `relay` reports as the operator whenever the figure is half
-    its maximum age old). Asks first unless --yes.
+    its maximum age old). Asks first unless --yes; --dry-run shows the reading
+    and the report's L1 gas and cost, and sends nothing.
     """
     from ape_livepeer_migration._eth import token_text
 
     sender = signer(account)
     with Session(ctx, as_json) as lp, Refusals():
-        reading = lp.check_stake_report(sender.address)
+        preview = lp.check_stake_report(sender.address)
+        if dry_run:
+            echo_preview(preview, as_json)
+            return
+        reading = preview.details
         confirm(
-            f"Report the L2 staked supply ({token_text(reading.staked_supply)} LPT at L2 block {reading.l2_block}) to "
-            f"L1 as {sender.address}?",
+            f"Report the L2 staked supply ({token_text(reading['staked_supply_wei'])} LPT at L2 block "
+            f"{reading['l2_block']}) to L1 as {sender.address}?",
             yes,
         )
         sent = lp.report_stake(sender)

@@ -72,7 +72,6 @@ from ape_livepeer_migration.session.transactions import TxOptions
 if TYPE_CHECKING:
     from ape.api import AccountAPI
 
-    from ape_livepeer_migration.bridge.oracle import StakeReading
     from ape_livepeer_migration.bridge.system import System
     from ape_livepeer_migration.chains.pair import TwoChains
     from ape_livepeer_migration.protocol.deploy import Inflation
@@ -273,14 +272,14 @@ class Livepeer:
         round hands out (see :func:`~ape_livepeer_migration.session.minting.minting_status`)."""
         return minting.minting_status(self.deployment)
 
-    def check_stake_report(self, address: str) -> StakeReading:
-        """Refuse a report of the L2 staked supply to L1 by ``address`` that cannot succeed; the reading a report
-        sends now. Sends nothing."""
+    def check_stake_report(self, address: str) -> Preview:
+        """What a report of the L2 staked supply to L1 by ``address`` would send (the reading in its details);
+        refuses one that cannot succeed. Sends nothing."""
         return minting.check_stake_report(self.deployment, self.preflight, address)
 
     def report_stake(self, account: AccountAPI) -> SentTransaction:
         """Report the L2 staked supply to the L1 stake oracle as ``account``, one of its reporters (L1 minting)."""
-        return minting.report_stake(self.deployment, self.preflight, account)
+        return minting.report_stake(self.deployment, self.preflight, self.tx_options.signing(account))
 
     def check_gas_funding(self, address: str, amount: int) -> Preview:
         """What adding ``amount`` wei of ``address`` to the L1 Minter's gas budget would send (L1 minting); refuses

@@ -18,7 +18,6 @@ from ape_livepeer_migration.session.results import MintingStatus, Preview, SentT
 if TYPE_CHECKING:
     from ape.api import AccountAPI
 
-    from ape_livepeer_migration.bridge.oracle import StakeReading
     from ape_livepeer_migration.bridge.system import System
     from ape_livepeer_migration.session.deployment import Deployment
     from ape_livepeer_migration.session.preflight import Preflight
@@ -74,11 +73,11 @@ def minting_on_l1(deployment: Deployment, lacking: str) -> System:
     return system
 
 
-def check_stake_report(deployment: Deployment, preflight: Preflight, address: str) -> StakeReading:
+def check_stake_report(deployment: Deployment, preflight: Preflight, address: str) -> Preview:
     """Refuse a report of the L2 staked supply to L1 by ``address`` that cannot succeed: a system that mints on L2
     (it has no stake oracle), an account that is not a reporter, a reading the oracle would refuse (an L2 block not
     after the reported one, a timestamp more than the oracle's clock skew after L1's), too little ETH for the L1
-    gas. Returns the reading a report sends now; sends nothing."""
+    gas. Returns what a report sends now (the reading in its details); sends nothing."""
     from ape_livepeer_migration.bridge.oracle import read_l2_stake
 
     system = minting_on_l1(deployment, "stake oracle to report to")
@@ -86,9 +85,14 @@ def check_stake_report(deployment: Deployment, preflight: Preflight, address: st
     if not oracle.isReporter(address):
         raise LivepeerError(f"{address} is not a reporter of the L2 stake oracle {oracle.address}: governance adds one")
     reading = read_l2_stake(system)
-    args = (reading.staked_supply, reading.l2_block, reading.l2_timestamp)
-    preflight.require_gas("l1", address, "the stake report", [Call(oracle, "report", args)])
-    return reading
+    calls = (Call(oracle, "report", (reading.staked_supply, reading.l2_block, reading.l2_timestamp)),)
+    gas = preflight.require_gas("l1", address, "the stake report", calls)
+    details = {
+        "staked_supply_wei": reading.staked_supply,
+        "l2_block": reading.l2_block,
+        "l2_timestamp": reading.l2_timestamp,
+    }
+    return Preview("l1", address, "report-stake", calls, gas, preflight.fee_per_gas("l1"), details)
 
 
 def report_stake(deployment: Deployment, preflight: Preflight, account: AccountAPI) -> SentTransaction:

@@ -104,6 +104,18 @@ def test_report_stake_then_status_shows_a_fresh_report(run, lp, world):
     assert "L2 stake report" in run("status", world.o1.address).output.splitlines()[-1]
 
 
+def test_report_stake_dry_run_sends_nothing_and_a_report_carries_the_gas_controls(run, lp, chains, world, nonces):
+    before = nonces(world.operator)
+    preview = json.loads(run("report-stake", "--account", "test:9", "--dry-run", "--json").output)
+    assert preview["operation"] == "report-stake" and preview["layer"] == "l1" and int(preview["gas"]) > 0
+    assert preview["staked_supply_wei"] == "0" and int(preview["l2_block"]) > 0
+    assert "report-stake by" in run("report-stake", "--account", "test:9", "--dry-run").output
+    assert nonces(world.operator) == before and lp.system.l1.stake_oracle.lastL2Block() == 0
+    sent = json.loads(run("report-stake", "--account", "test:9", "--yes", "--json", "--gas-limit", "200000").output)
+    tx = chains.l1.request("eth_getTransactionByHash", [sent["tx_hash"]])
+    assert int(tx["gas"], 16) == 200_000 and lp.system.l1.stake_oracle.lastL2Block() > 0
+
+
 def test_relay_reports_the_stake_when_the_oracle_has_none(run, lp):
     first = run("relay", "--yes")
     assert first.exit_code == 0, first.output
