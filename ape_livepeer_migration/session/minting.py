@@ -96,13 +96,12 @@ def check_stake_report(deployment: Deployment, preflight: Preflight, address: st
 
 
 def report_stake(deployment: Deployment, preflight: Preflight, account: AccountAPI) -> SentTransaction:
-    """Report the L2 staked supply to the L1 stake oracle as ``account`` (a reporter), after
-    :func:`check_stake_report`; the transaction's details are what the oracle accepted."""
-    from ape_livepeer_migration.bridge.oracle import report_l2_stake
-
-    check_stake_report(deployment, preflight, account.address)
-    receipt = report_l2_stake(deployment.system, account)
-    oracle = deployment.system.l1.stake_oracle
+    """Report the L2 staked supply to the L1 stake oracle as ``account`` (a reporter): the reading
+    :func:`check_stake_report` checked and estimated, not another; the transaction's details are what the oracle
+    accepted."""
+    (call,) = check_stake_report(deployment, preflight, account.address).calls
+    receipt = getattr(call.contract, call.method)(*call.args, sender=account)
+    oracle = call.contract
     return SentTransaction(
         "l1",
         receipt.txn_hash,
