@@ -55,7 +55,6 @@ _RETRYABLE_SUBMITTED = _topic("RetryableSubmitted(bytes32,bytes32,bool)")
 _REDEEM_ATTEMPTED = _topic("RedeemAttempted(bytes32,uint64,bool,bytes)")
 _TICKET_EXPIRED = _topic("TicketExpired(bytes32)")
 _CANCELED = _topic("Canceled(bytes32)")
-_SEND_ROOT_ASSERTED = _topic("SendRootAsserted(bytes32,bytes32,uint256,uint256)")
 
 
 def scan_logs(
@@ -343,13 +342,14 @@ def _confirmations(
         return {m.id: ("executable" if m.id < count else "challenge-period", None) for m in messages}
     sim = deployment.system.sim
     assert sim is not None  # a system not wired to a real Arbitrum runs on the simulator
-    (asserted,) = scan_logs(l1, [(outbox, [_SEND_ROOT_ASSERTED])], sim.l1_deploy_block)
-    roots = [abi_decode(["uint256", "uint256"], hex_bytes(log["data"])) for log in asserted]
+    from ape_livepeer_migration.arbitrum import simulator as sim_api
+
+    roots = sim_api.asserted_roots(sim)
     head = l1.block_number
     found: dict[int, tuple[str, int | None]] = {}
     for m in messages:
-        blocks = [confirmable for size, confirmable in roots if size > m.id]
-        if blocks:
-            at = min(blocks)
+        root = sim_api.covering_root(roots, m.id)
+        if root is not None:
+            at = root.confirmable_at_block
             found[m.id] = ("executable" if at <= head else "challenge-period", at)
     return found

@@ -44,10 +44,10 @@ def _withdrawal_states(deployment: Deployment, address: str) -> list[tuple[Withd
 
     from ape_livepeer_migration._eth import function_selector
     from ape_livepeer_migration.arbitrum import simulator as sim_api
-    from ape_livepeer_migration.arbitrum.messages import SendMerkleTree
 
     sim = _simulator(deployment)
     messages = sim_api.fetch_l2_to_l1(sim, sim.l2_deploy_block, deployment.chains.l2.block_number)
+    roots = sim_api.asserted_roots(sim)
     s = deployment.system
     selector = function_selector("finalizeInboundTransfer(address,address,address,uint256,bytes)")
     gateways = (str(s.bridge.l2_gateway.address).lower(), str(s.bridge.l1_gateway.address).lower())
@@ -59,20 +59,15 @@ def _withdrawal_states(deployment: Deployment, address: str) -> list[tuple[Withd
         if address.lower() not in (sender.lower(), to.lower()):
             continue
         state, confirmable, proof = "no-root", None, None
+        root = sim_api.covering_root(roots, message.position)
         if sim_api.is_executed(sim, message.index):
             state = "executed"
-        else:
-            # the latest asserted root that covers the message (roots cover the first n messages)
-            for count in range(len(messages), message.position, -1):
-                covered = messages[:count]
-                at = sim_api.confirmable_at(sim, SendMerkleTree.of_messages(covered).root)
-                if at:
-                    confirmable = at
-                    if at <= deployment.chains.l1.block_number:
-                        state, proof = "executable", sim_api.proof_for(covered, message.index)
-                    else:
-                        state = "challenge-period"
-                    break
+        elif root is not None:
+            confirmable = root.confirmable_at_block
+            if confirmable <= deployment.chains.l1.block_number:
+                state, proof = "executable", sim_api.proof_for(messages[: root.size], message.index)
+            else:
+                state = "challenge-period"
         withdrawal = WithdrawalState(
             message.position,
             to_checksum_address(sender),

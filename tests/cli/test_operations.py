@@ -271,6 +271,26 @@ def test_finalize_after_the_challenge_period(run, lp, world, chains, nonces):
     _one_line_error(run("finalize", "--account", "test:4", "--yes"), 1, "has no withdrawal waiting to be finalized")
 
 
+def test_a_withdrawal_is_executable_once_the_first_root_covering_it_is_confirmed(run, lp, world, chains):
+    """A later root covering more messages is still in its challenge period when an earlier one is confirmed: the
+    earlier root makes the withdrawal executable, and ``finalize`` proves it against that root."""
+    assert run("bridge-in", "3", "--account", "test:4", "--yes").exit_code == 0
+    run("relay", "--yes")
+    assert run("bridge-out", "1", "--account", "test:4", "--to", world.outsider.address, "--yes").exit_code == 0
+    run("relay", "--yes", "--no-fast-forward")  # a root over the first withdrawal
+    assert run("bridge-out", "1", "--account", "test:4", "--to", world.outsider.address, "--yes").exit_code == 0
+    run("relay", "--yes", "--no-fast-forward")  # a later root over both
+    first, second = lp.withdrawals(world.outsider.address)
+    assert first.confirmable_at < second.confirmable_at
+    chains.l1.mine(first.confirmable_at - chains.l1.block_number)
+    first, second = lp.withdrawals(world.outsider.address)
+    assert (first.state, second.state) == ("executable", "challenge-period")
+    result = run("finalize", "--account", "test:4", "--yes", "--json")
+    assert result.exit_code == 0, result.output
+    assert [done["position"] for done in json.loads(result.output)] == [first.position]
+    assert lp.withdrawals(world.outsider.address)[0].state == "executed"
+
+
 def test_an_l1_orchestrator_migrates_itself_and_its_delegator_follows(run, lp, world):
     plan = json.loads(run("migrate", "--account", "test:3", "--dry-run", "--json").output)
     assert plan["kind"] == "orchestrator" and plan["l2_orchestrator"] == world.o2.address

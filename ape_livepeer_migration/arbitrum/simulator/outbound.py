@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from ape.api import AccountAPI
 
 
+_SEND_ROOT_ASSERTED = "SendRootAsserted(bytes32,bytes32,uint256,uint256)"
+
+
 @dataclass(frozen=True)
 class SendRootAssertion:
     root: bytes
@@ -66,6 +69,33 @@ def assert_send_root(sim: ArbitrumSimulator, messages: list[L2ToL1Message]) -> S
     sim.outbox.assertSendRoot(tree.root, l2_block_hash, tree.size, sender=sim.operator, **fee_kwargs(sim.chains.l1))
     _, _, confirmable = sim.outbox.assertionOf(tree.root)
     return SendRootAssertion(tree.root, tree.size, l2_block_hash, confirmable, already_asserted=False)
+
+
+def asserted_roots(sim: ArbitrumSimulator) -> list[SendRootAssertion]:
+    """Every send root the operator asserted on L1 so far, in the order asserted (read from ``SendRootAsserted``)."""
+    from eth_abi import decode as abi_decode
+
+    logs = get_logs(
+        sim.chains.l1,
+        sim.outbox.address,
+        [hex_text(event_topic(_SEND_ROOT_ASSERTED))],
+        sim.l1_deploy_block,
+        sim.chains.l1.block_number,
+    )
+    assertions = []
+    for log in logs:
+        size, confirmable = abi_decode(["uint256", "uint256"], hex_bytes(log["data"]))
+        root, block_hash = (hex_bytes(t) for t in log["topics"][1:3])
+        assertions.append(SendRootAssertion(root, size, block_hash, confirmable, already_asserted=True))
+    return assertions
+
+
+def covering_root(assertions: list[SendRootAssertion], position: int) -> SendRootAssertion | None:
+    """Of ``assertions``, the root that covers the message at ``position`` and is confirmed first (a later, larger
+    root can still be in its challenge period when an earlier one already makes the message executable); None
+    when no root covers it."""
+    covering = [a for a in assertions if a.size > position]
+    return min(covering, key=lambda a: a.confirmable_at_block, default=None)
 
 
 def confirmable_at(sim: ArbitrumSimulator, root: bytes) -> int | None:
