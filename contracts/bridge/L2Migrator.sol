@@ -7,28 +7,30 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {L2ArbitrumMessenger} from "../arbitrum/L2ArbitrumMessenger.sol";
 import {L2BondingManager} from "../l2/L2BondingManager.sol";
-import {IL2LPTReceiver} from "./IL2LPTReceiver.sol";
+import {IMintingDelegator} from "./IMintingDelegator.sol";
 import {L1Migrator} from "./L1Migrator.sol";
 import {MigrationCodec} from "./MigrationCodec.sol";
 
 /// @title L2Migrator
-/// @notice Landing side of stake migration. The L2 LPT gateway mints the migrated LPT to this contract and, in the
-///         same transaction, calls `onLPTBridged` with the L1Migrator's migration record.
+/// @notice Landing side of stake migration. The L1Migrator's retryable calls `finalizeMigration` with its migration
+///         record; this contract mints the record's LPT through the L2 Minter (as one of its minting delegates, in
+///         either inflation mode: the LPT is already in the L1 escrow) and, in the same call:
 ///         - A record whose L2 delegator is the L1 delegator's own address is staked at once in the L2BondingManager.
 ///         - A record naming any other L2 address is kept here, claimable by that address only: it stakes the LPT
 ///           in its own L2 transaction (`claimStake`), with the orchestrator it chooses. Nothing at that address
 ///           changes before, so no L1 account can pre-seed or alter the L2 state of an address it does not control.
 ///         - When staking reverts for a reason in the receiver's L2 state, the LPT is kept claimable the same way
 ///           instead of failing the migration.
-///         - A record past its deadline is refused (the gateway's mint reverts with it); anyone can then send it
-///           back to L1 (`expire`), where the L1Migrator refunds its LPT as an unbonding lock.
-/// @dev Accepts records only from the L2 gateway and only when the L1 sender is the L1Migrator; each migration id
-///      is finalized once (a replay reverts, and with it the gateway's mint). Finalize and expire exclude each other
+///         - A record past its deadline is refused (nothing is minted); anyone can then send it back to L1
+///           (`expire`), where the L1Migrator refunds its LPT as an unbonding lock.
+/// @dev Accepts records only from the L1Migrator's retryables (`msg.sender` is its L2 alias, which only a ticket the
+///      L1Migrator sent can be: no L2 account, gateway deposit or other L1 contract has that alias); each migration id
+///      is finalized once (a replay reverts, and with it the mint). Finalize and expire exclude each other
 ///      by this contract's state: finalize needs `block.timestamp <= deadline`, expire needs it past the deadline
 ///      and the id not finalized, and L2 time never goes back. Expiry is recorded per record and delayed message, so
 ///      a forged record with a real id, or a real record with a wrong delayed message, cannot block the real one (the
 ///      L1Migrator refunds only a record it sent, in the delayed message it was sent in).
-contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
+contract L2Migrator is L2ArbitrumMessenger {
 
     /// @notice Migrated LPT waiting for its L2 delegator to claim it.
     struct Parked {
@@ -40,8 +42,8 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
         uint256 amount;
     }
 
-    /// @notice The L2 LPT gateway, the only caller of `onLPTBridged`.
-    address public immutable l2Gateway;
+    /// @notice The L2 Minter, which mints the migrated LPT (this contract is one of its minting delegates).
+    IMintingDelegator public immutable minter;
     /// @notice The L1Migrator, the only L1 sender whose records are accepted, and the receiver of expired ones.
     address public immutable l1Migrator;
     /// @notice Where migrated stake is staked.
@@ -88,14 +90,8 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
 
     /// @notice A zero address where one is needed.
     error ZeroAddress();
-    /// @notice `account` is not the L2 gateway.
-    error NotL2Gateway(address account);
-    /// @notice The LPT was bridged by `l1From`, not by the L1Migrator.
-    error NotL1Migrator(address l1From);
     /// @notice Migration `id` was finalized before.
     error AlreadyMigrated(uint256 id);
-    /// @notice The record says `recorded` LPT but `bridged` arrived.
-    error AmountMismatch(uint256 bridged, uint256 recorded);
     /// @notice Migration `id` expired at `deadline`: it can only be sent back to L1 (`expire`).
     error MigrationDeadlinePassed(uint256 id, uint256 deadline);
     /// @notice Migration `id` can finalize until `deadline`: it cannot be expired yet.
@@ -109,38 +105,36 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
     /// @notice The staking call ran out of gas: retry the ticket with more gas rather than parking the stake.
     error StakingOutOfGas(uint256 id);
 
-    /// @param l2Gateway_ The L2 LPT gateway.
+    /// @param minter_ The L2 Minter (this contract must be its minting delegate).
     /// @param l1Migrator_ The L1Migrator.
     /// @param bondingManager_ The L2BondingManager.
     /// @param token_ L2 LPT.
-    constructor(address l2Gateway_, address l1Migrator_, L2BondingManager bondingManager_, IERC20 token_) {
+    constructor(IMintingDelegator minter_, address l1Migrator_, L2BondingManager bondingManager_, IERC20 token_) {
         if (
-            l2Gateway_ == address(0) || l1Migrator_ == address(0) || address(bondingManager_) == address(0)
+            address(minter_) == address(0) || l1Migrator_ == address(0) || address(bondingManager_) == address(0)
                 || address(token_) == address(0)
         ) revert ZeroAddress();
-        l2Gateway = l2Gateway_;
+        minter = minter_;
         l1Migrator = l1Migrator_;
         bondingManager = bondingManager_;
         token = token_;
     }
 
-    /// @notice Finalizes migration record `data` with its `amount` just-minted LPT (L2 gateway only, for LPT bridged
-    ///         by the L1Migrator; each migration once, until its deadline): stakes it at the L1 delegator's own
-    ///         address, or keeps it claimable by the record's L2 delegator (see the contract notes).
-    /// @param l1From The L1 account that bridged the LPT.
-    /// @param amount LPT minted to this contract.
-    /// @param data The ABI-encoded `MigrationCodec.Migration`.
-    function onLPTBridged(address l1From, uint256 amount, bytes calldata data) external {
-        if (msg.sender != l2Gateway) revert NotL2Gateway(msg.sender);
-        if (l1From != l1Migrator) revert NotL1Migrator(l1From);
-        MigrationCodec.Migration memory m = MigrationCodec.decode(data);
-        if (m.amount != amount) revert AmountMismatch(amount, m.amount);
+    /// @notice Finalizes migration `record` (only the L1Migrator's retryable; each migration once, until its
+    ///         deadline): mints its LPT here and stakes it at the L1 delegator's own address, or keeps it claimable by
+    ///         the record's L2 delegator (see the contract notes). The L1Migrator paid the same LPT into the L1 escrow
+    ///         in the transaction that sent the record.
+    /// @param record The ABI-encoded `MigrationCodec.Migration`.
+    function finalizeMigration(bytes calldata record) external onlyL1Counterpart {
+        MigrationCodec.Migration memory m = MigrationCodec.decode(record);
+        uint256 amount = m.amount;
         if (isMigrated(m.id)) revert AlreadyMigrated(m.id);
         if (block.timestamp > m.deadline) revert MigrationDeadlinePassed(m.id, m.deadline);
         _migratedBits[m.id >> 8] |= 1 << (m.id & 0xff);
         migrationsFinalized += 1;
         totalMigrated = SafeCast.toUint128(totalMigrated + amount);
         emit MigrationFinalized(m.id, m.l1Delegator, m.l2Delegator, m.l2Orchestrator, m.kind, amount);
+        minter.mint(address(this), amount);
         if (m.l2Delegator != m.l1Delegator) {
             _park(m);
             return;

@@ -14,7 +14,7 @@ import {ILivepeerToken} from "../protocol/interfaces/ILivepeerToken.sol";
 /// @notice LPT on Arbitrum: an ERC-20 with EIP-2612 permits and ERC-7674 temporary approvals (an allowance that
 ///         lasts for the transaction only, kept in transient storage: the L2Migrator pays migrated stake with one,
 ///         so no allowance slot is written and cleared per migration). Only the L2 Minter mints (for the L2 gateway's
-///         deposits and for inflation rewards). Tokens leave the supply in two ways only: the L2 gateway burns a
+///         deposits, the L2Migrator's migrations and inflation rewards). Tokens leave the supply in two ways only: the L2 gateway burns a
 ///         holder's tokens for a withdrawal to L1, consuming the allowance the holder gave the gateway, and the
 ///         Minter burns tokens it holds itself (protocol-held LPT, e.g. slashed stake).
 /// @dev There is no burn of a holder's own balance outside the gateway: every LPT that leaves the L2 supply
