@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC7674} from "@openzeppelin/contracts/interfaces/draft-IERC7674.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {L2ArbitrumMessenger} from "../arbitrum/L2ArbitrumMessenger.sol";
@@ -31,6 +31,7 @@ import {MigrationCodec} from "./MigrationCodec.sol";
 ///      a forged record with a real id, or a real record with a wrong delayed message, cannot block the real one (the
 ///      L1Migrator refunds only a record it sent, in the delayed message it was sent in).
 contract L2Migrator is L2ArbitrumMessenger {
+    using SafeERC20 for IERC20;
 
     /// @notice Migrated LPT waiting for its L2 delegator to claim it.
     struct Parked {
@@ -66,7 +67,8 @@ contract L2Migrator is L2ArbitrumMessenger {
     /// @notice LPT waiting to be claimed, in total.
     uint256 public totalParked;
 
-    /// @notice Migration `id` minted `amount` LPT here for `l2Delegator` (from `l1Delegator`).
+    /// @notice Migration `id` minted `amount` LPT for `l2Delegator` (from `l1Delegator`): into the Minter as its stake,
+    ///         or here while it awaits a claim.
     event MigrationFinalized(
         uint256 indexed id,
         address indexed l1Delegator,
@@ -100,8 +102,6 @@ contract L2Migrator is L2ArbitrumMessenger {
     error AlreadyExpired(uint256 id);
     /// @notice Nothing of migration `id` is claimable by `account`.
     error NotClaimable(uint256 id, address account);
-    /// @notice The L2 token refused the temporary approval of the BondingManager.
-    error ApprovalFailed();
     /// @notice The staking call ran out of gas: retry the ticket with more gas rather than parking the stake.
     error StakingOutOfGas(uint256 id);
 
@@ -121,9 +121,14 @@ contract L2Migrator is L2ArbitrumMessenger {
     }
 
     /// @notice Finalizes migration `record` (only the L1Migrator's retryable; each migration once, until its
-    ///         deadline): mints its LPT here and stakes it at the L1 delegator's own address, or keeps it claimable by
-    ///         the record's L2 delegator (see the contract notes). The L1Migrator paid the same LPT into the L1 escrow
-    ///         in the transaction that sent the record.
+    ///         deadline): stakes its LPT at the L1 delegator's own address, or keeps it claimable by the record's L2
+    ///         delegator (see the contract notes). The L1Migrator paid the same LPT into the L1 escrow in the
+    ///         transaction that sent the record.
+    /// @dev Stake that is credited at once is minted straight into the L2 Minter, which holds all bonded LPT: the
+    ///      L2BondingManager credits it first (its migration functions take no LPT, and only this contract may call
+    ///      them), and the mint follows in the same call, so a credit never stands without its LPT (a failed mint
+    ///      reverts the credit with it). When the credit reverts, nothing was credited, and the LPT is minted here
+    ///      and parked for a claim. A migration that initializes the L2 round does so before its LPT exists.
     /// @param record The ABI-encoded `MigrationCodec.Migration`.
     function finalizeMigration(bytes calldata record) external onlyL1Counterpart {
         MigrationCodec.Migration memory m = MigrationCodec.decode(record);
@@ -134,22 +139,22 @@ contract L2Migrator is L2ArbitrumMessenger {
         migrationsFinalized += 1;
         totalMigrated = SafeCast.toUint128(totalMigrated + amount);
         emit MigrationFinalized(m.id, m.l1Delegator, m.l2Delegator, m.l2Orchestrator, m.kind, amount);
-        minter.mint(address(this), amount);
         if (m.l2Delegator != m.l1Delegator) {
             _park(m);
             return;
         }
-        _approveStaking(amount);
         uint256 gasBefore = gasleft();
         // A revert in the L2BondingManager leaves the LPT claimable instead (the call's state changes are undone).
         if (m.kind == MigrationCodec.Kind.Orchestrator) {
-            try bondingManager.migrateTranscoder(m.l2Delegator, amount, m.rewardCut, m.feeShare) {}
-            catch (bytes memory reason) {
+            try bondingManager.migrateTranscoder(m.l2Delegator, amount, m.rewardCut, m.feeShare) {
+                minter.mint(address(minter), amount);
+            } catch (bytes memory reason) {
                 _parkAfterStakingFailed(m, gasBefore, reason);
             }
         } else {
-            try bondingManager.stakeFor(m.l2Delegator, m.l2Orchestrator, amount) {}
-            catch (bytes memory reason) {
+            try bondingManager.stakeFor(m.l2Delegator, m.l2Orchestrator, amount) {
+                minter.mint(address(minter), amount);
+            } catch (bytes memory reason) {
                 _parkAfterStakingFailed(m, gasBefore, reason);
             }
         }
@@ -168,7 +173,8 @@ contract L2Migrator is L2ArbitrumMessenger {
         delete parked[id];
         totalParked -= p.amount;
         emit StakeClaimed(id, msg.sender, orchestrator, p.amount);
-        _approveStaking(p.amount);
+        // the parked LPT joins the bonded LPT in the Minter; the BondingManager credits it without taking any
+        token.safeTransfer(address(minter), p.amount);
         if (p.kind == MigrationCodec.Kind.Orchestrator && orchestrator == msg.sender) {
             bondingManager.migrateTranscoder(msg.sender, p.amount, p.rewardCut, p.feeShare);
         } else {
@@ -216,12 +222,6 @@ contract L2Migrator is L2ArbitrumMessenger {
         return _migratedBits[id >> 8] & (1 << (id & 0xff)) != 0;
     }
 
-    /// @dev Lets the BondingManager take `amount` of this contract's LPT in this transaction only (an ERC-7674
-    ///      temporary approval: nothing is stored, and nothing is left over when staking fails).
-    function _approveStaking(uint256 amount) private {
-        if (!IERC7674(address(token)).temporaryApprove(address(bondingManager), amount)) revert ApprovalFailed();
-    }
-
     /// @dev Parks `m` after its staking call reverted with `reason`, unless that call ran out of gas (`gasBefore`:
     ///      the gas left before it).
     function _parkAfterStakingFailed(MigrationCodec.Migration memory m, uint256 gasBefore, bytes memory reason)
@@ -230,17 +230,18 @@ contract L2Migrator is L2ArbitrumMessenger {
         // A call that used up the gas forwarded to it (63/64 of what was left) ran out of gas: parking then would
         // let whoever redeems the ticket with too little gas decide that the stake is not staked.
         if (gasleft() <= gasBefore / 63) revert StakingOutOfGas(m.id);
-        _approveStaking(0);
         emit StakingFailed(m.id, reason);
         _park(m);
     }
 
+    /// @dev Keeps `m` claimable by its L2 delegator and mints its LPT here.
     function _park(MigrationCodec.Migration memory m) private {
         parked[m.id] = Parked(
             m.l2Delegator, m.kind, uint32(m.rewardCut), uint32(m.feeShare), m.l2Orchestrator, m.amount
         );
         totalParked += m.amount;
         emit StakeAwaitingClaim(m.id, m.l2Delegator, m.l2Orchestrator, m.amount);
+        minter.mint(address(this), m.amount);
     }
 
     function _l1Counterpart() internal view override returns (address) {

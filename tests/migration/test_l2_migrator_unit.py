@@ -94,8 +94,10 @@ def test_each_migration_id_once(chains, l2, unit, accounts):
         assert bm.getDelegator(d).bondedAmount == LPT
         (event,) = [e for e in tx.events if e.event_name == "MigrationFinalized"]
         assert (event.id, event.l2Delegator, event.amount) == (7, d.address, LPT)
+        # credited first, then minted straight into the Minter, which holds all bonded LPT
         (minted,) = [e for e in tx.events if e.event_name == "DelegateMinted"]
-        assert (minted.delegate, minted.to, minted.amount) == (m.address, m.address, LPT)
+        assert (minted.delegate, minted.to, minted.amount) == (m.address, l2.minter.address, LPT)
+        assert not [e for e in tx.events if e.event_name == "Transfer" and e["from"] == m.address]
         with reverts(L2M.AlreadyMigrated, id=7):
             m.finalizeMigration(record(7, d, o, LPT), sender=alias)
         # an orchestrator record registers it with its terms
@@ -121,13 +123,18 @@ def test_a_record_past_its_deadline_is_refused(chains, l2, unit, accounts):
 
 def test_without_minting_authority_nothing_finalizes(chains, l2, unit, accounts):
     """The L2Migrator mints through the L2 Minter as a minting delegate: revoked, a migration reverts whole (its
-    ticket stays redeemable) and nothing is marked finalized."""
+    ticket stays redeemable), whether its stake would be credited (the mint follows the credit, which reverts with
+    it: no stake stands without its LPT) or parked; nothing is marked finalized."""
     m, alias, _ = unit
+    d, o, other = accounts[5], accounts[2], accounts[6]
+    bm = l2.bonding_manager
     with chains.l2:
         l2.minter.removeMintingDelegate(m, sender=accounts[0])
-        with reverts(project.Minter.NotMintingDelegate, account=m.address):
-            m.finalizeMigration(record(4, accounts[5], accounts[2], LPT), sender=alias)
+        for data in (record(4, d, o, LPT), record(4, d, o, LPT, l2_delegator=other)):
+            with reverts(project.Minter.NotMintingDelegate, account=m.address):
+                m.finalizeMigration(data, sender=alias)
         assert not m.isMigrated(4) and m.migrationsFinalized() == 0
+        assert bm.getDelegator(d).bondedAmount == 0 and m.parked(4).amount == 0
 
 
 def test_stake_for_another_l2_address_waits_for_its_claim(chains, l2, unit, accounts):
@@ -184,8 +191,10 @@ def test_a_staking_revert_parks_the_stake_instead_of_failing(chains, l2, unit, a
         assert m.isMigrated(11) and bm.getDelegator(orch).bondedAmount == 0
         (failed,) = [e for e in tx.events if e.event_name == "StakingFailed"]
         assert failed.id == 11 and bytes(failed.reason)[:4] == bytes(L2BM_ERRORS["InvalidRewardCut"])
-        assert m.parked(11).amount == LPT
-        assert l2.token.allowance(m, bm) == 0
+        # nothing was credited, so the LPT is minted here, for the claim
+        assert m.parked(11).amount == LPT and l2.token.balanceOf(m) == LPT
+        (minted,) = [e for e in tx.events if e.event_name == "DelegateMinted"]
+        assert (minted.to, minted.amount) == (m.address, LPT)
         with reverts(project.L2BondingManager.InvalidRewardCut, rewardCut=2_000_000):
             m.claimStake(11, orch, sender=orch)  # as its own orchestrator: its (bad) terms apply again
         m.claimStake(11, native, sender=orch)
