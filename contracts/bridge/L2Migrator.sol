@@ -15,8 +15,9 @@ import {MigrationCodec} from "./MigrationCodec.sol";
 /// @notice Landing side of stake migration. The L1Migrator's retryable calls `finalizeMigration` with its migration
 ///         record; this contract mints the record's LPT through the L2 Minter (as one of its minting delegates, in
 ///         either inflation mode: the LPT is already in the L1 escrow) and, in the same call:
-///         - A record whose L2 delegator is the L1 delegator's own address is staked at once in the L2BondingManager.
-///         - A record naming any other L2 address is kept here, claimable by that address only: it stakes the LPT
+///         - A record whose L2 delegator is the L1 delegator's own address is staked at once: the L2BondingManager
+///           credits it and its LPT is minted straight into the L2 Minter, which holds all bonded LPT.
+///         - A record naming any other L2 address is minted here, claimable by that address only: it stakes the LPT
 ///           in its own L2 transaction (`claimStake`), with the orchestrator it chooses. Nothing at that address
 ///           changes before, so no L1 account can pre-seed or alter the L2 state of an address it does not control.
 ///         - When staking reverts for a reason in the receiver's L2 state, the LPT is kept claimable the same way
