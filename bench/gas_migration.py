@@ -10,9 +10,9 @@ Prints one line per measurement and writes ``bench/results-migration.json``:
   deployment's first migration (``first``: an orchestrator without delegators, paying for the counters every later
   migration only updates), then an orchestrator with delegators and this round's reward, a delegator, two
   unbonding locks, and a relayer-submitted signed migration;
-* ``l2.finalize.*``: gas used by the L2 call the retryable makes (``L2LPTGateway.finalizeInboundTransfer``: mint
-  through the L2 Minter, ``L2Migrator.onLPTBridged``, ``stakeFor``), read from a call trace of the simulated
-  delivery (the simulator's own bookkeeping around it is excluded);
+* ``l2.finalize.*``: gas used by the L2 call the retryable makes (``L2Migrator.finalizeMigration``: mint through
+  the L2 Minter, ``stakeFor`` or ``migrateTranscoder``), read from a call trace of the simulated delivery (the
+  simulator's own bookkeeping around it is excluded);
 * ``l2.reward.first`` / ``l2.reward.steady``: an orchestrator's first reward() on L2 and the mean of its next
   rounds (each round initialized, nothing else happening); ``l2.reward.steady.max`` the largest of those.
 """
@@ -71,7 +71,7 @@ def measure() -> dict:
             l1_params={"round_length": ROUND_LENGTH},
             l2_params={"round_length": ROUND_LENGTH},
         )
-        bm, l2_gateway = s.l1.bonding_manager, str(s.bridge.l2_gateway.address)
+        bm, l2_migrator = s.l1.bonding_manager, str(s.l2_migrator.address)
         for a in (o1, o2, d1, d2, d3):
             s.l1.token.approve(bm.address, 2**256 - 1, sender=a)
         next_round(chains.l1, s.l1.rounds, gov)
@@ -91,7 +91,7 @@ def measure() -> dict:
                 s.sim, *sim_api.fetch_retryables(s.sim, sent.receipt.block_number, sent.receipt.block_number)
             )
             assert delivery.status == sim_api.DeliveryStatus.REDEEMED, delivery
-            results[f"l2.finalize.{name}"] = _call_gas(chains, delivery.l2_tx_hash, l2_gateway)
+            results[f"l2.finalize.{name}"] = _call_gas(chains, delivery.l2_tx_hash, l2_migrator)
             results[f"l2.finalize.{name}.gas_limit_estimated"] = sent.gas.gas_limit
 
         record("first", migrate(s, o2))

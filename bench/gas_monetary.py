@@ -87,7 +87,7 @@ def measure_mode(mode: str) -> dict[str, int]:
         sent = migrate(s, d1)
         results["l1.migrate"] = int(sent.receipt.gas_used)
         l2_gateway = s.bridge.l2_gateway.address
-        results["l2.finalize_migrate"] = _call_gas(chains, deliver(sent.receipt).l2_tx_hash, l2_gateway)
+        results["l2.finalize_migrate"] = _call_gas(chains, deliver(sent.receipt).l2_tx_hash, s.l2_migrator.address)
         next_round(chains.l2, s.l2_rounds, gov)  # the migrated stake is active from here on
 
         # twice, the second measured (the first writes storage every later one only updates): the report the mode

@@ -45,7 +45,7 @@ GAS_ROWS = {
     "gas.l2.finalize_migrate": (
         "migration",
         "l2.finalize.delegator",
-        "L2 call of the retryable: mint + stakeFor, a delegator",
+        "L2 call of the retryable (L2Migrator.finalizeMigration): stakeFor + mint into the Minter, a delegator",
     ),
     "gas.l2.finalize_migrate.orchestrator": ("migration", "l2.finalize.orchestrator", "same, an orchestrator"),
     "gas.l2.finalize_migrate.first": (

@@ -42,7 +42,7 @@ class Migration:
         return self.l2_delegator.lower() != self.l1_delegator.lower()
 
     def encode(self) -> bytes:
-        """ABI encoding, as the L1Migrator puts it in the gateway's callHookData."""
+        """ABI encoding, as the L1Migrator sends it to ``L2Migrator.finalizeMigration``."""
         return abi_encode(
             [MIGRATION_ABI],
             [

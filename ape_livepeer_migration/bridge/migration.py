@@ -6,10 +6,10 @@ expire and refund a migration that never ran on L2.
     sent = migrate(system, alice)                         # ONE L1 transaction: stake -> escrow -> one retryable
     # a relayer (or the simulator primitives in tests) delivers the retryable: LPT minted and staked on L2
 
-The migrate helpers estimate the retryable's gas themselves: they build the exact L2 call the gateway will make
-(``finalizeInboundTransfer`` carrying the migration record the L1Migrator will send) and estimate it from the L1
-gateway's alias (:func:`ape_livepeer_migration.bridge.gas.retryable_gas_params`), then add the most that changes
-of the L2 active set by others can add to it before the ticket is redeemed
+The migrate helpers estimate the retryable's gas themselves: they build the exact L2 call the L1Migrator's retryable
+will make (:func:`finalize_migration_calldata`: ``L2Migrator.finalizeMigration`` with the migration record) and
+estimate it from the L1Migrator's alias (:func:`ape_livepeer_migration.bridge.gas.retryable_gas_params`), then add
+the most that changes of the L2 active set by others can add to it before the ticket is redeemed
 (:func:`ape_livepeer_migration.bridge.gas.active_set_gas_bound`).
 """
 
@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from eth_abi import encode as abi_encode
 from eth_account.messages import encode_typed_data
 
 from ape_livepeer_migration._eth import function_selector, hex_bytes, hex_text
@@ -26,7 +27,6 @@ from ape_livepeer_migration.arbitrum import simulator as sim_api
 from ape_livepeer_migration.arbitrum.messages import retryables_in_logs
 from ape_livepeer_migration.bridge.codec import DelayedMessage, Kind, Migration
 from ape_livepeer_migration.bridge.gas import RetryableGasParams, active_set_gas_bound, retryable_gas_params
-from ape_livepeer_migration.bridge.transfers import finalize_deposit_calldata
 from ape_livepeer_migration.exceptions import MigrationError
 
 if TYPE_CHECKING:
@@ -92,26 +92,33 @@ def planned_migration(
     return Migration(next_id, Kind.DELEGATOR, l1_delegator, l2_delegator, l2_orchestrator, amount)
 
 
+#: The L2 function a migration's retryable calls.
+_FINALIZE_MIGRATION_SIGNATURE = "finalizeMigration(bytes)"
+
+
+def finalize_migration_calldata(migration: Migration) -> bytes:
+    """The L2 call the L1Migrator's retryable of ``migration`` makes: ``L2Migrator.finalizeMigration(record)``."""
+    return function_selector(_FINALIZE_MIGRATION_SIGNATURE) + abi_encode(["bytes"], [migration.encode()])
+
+
 def migration_gas_params(system: System, migration: Migration, **margins: Any) -> RetryableGasParams:
-    """Retryable gas parameters for ``migration``: its L2 call (mint + stake) estimated from the gateway's alias on
-    today's L2 state, times the gas margin, plus :func:`active_set_gas_bound`. Whatever others do to the L2 active
+    """Retryable gas parameters for ``migration``: its L2 call (mint + stake) estimated from the L1Migrator's alias
+    on today's L2 state, times the gas margin, plus :func:`active_set_gas_bound`. Whatever others do to the L2 active
     set between the estimate and the redeem (bonding 1 wei to join it, bonding between the orchestrator's old and new
     place), the auto-redeem has the gas for a full set walked end to end.
 
     The call is estimated with the migration id :data:`ESTIMATE_MIGRATION_ID` instead of the planned one: the id is
     assigned on L1 only when the migration is mined, and when other users migrate in between, the planned id goes to
     one of them and may already be finalized on L2, where ``L2Migrator`` refuses it (``AlreadyMigrated``)."""
-    calldata = finalize_deposit_calldata(
-        system.bridge,
-        str(system.l1_migrator.address),
-        str(system.l2_migrator.address),
-        migration.amount,
-        replace(migration, id=ESTIMATE_MIGRATION_ID, deadline=ESTIMATE_DEADLINE).encode(),
-    )
-    b = system.bridge
+    calldata = finalize_migration_calldata(replace(migration, id=ESTIMATE_MIGRATION_ID, deadline=ESTIMATE_DEADLINE))
     margins.setdefault("extra_gas", active_set_gas_bound(system))
     return retryable_gas_params(
-        system.chains, b.inbox, str(b.l1_gateway.address), str(b.l2_gateway.address), calldata, **margins
+        system.chains,
+        system.bridge.inbox,
+        str(system.l1_migrator.address),
+        str(system.l2_migrator.address),
+        calldata,
+        **margins,
     )
 
 
@@ -379,10 +386,10 @@ def migration_message(system: System, l1_tx_hash: str) -> DelayedMessage:
         [log for log in logs if log["address"].lower() == inbox.lower()],
         [log for log in logs if log["address"].lower() == bridge.lower()],
     )
-    gateway = str(system.bridge.l1_gateway.address).lower()
-    sent = [m for m in messages if m.l1_sender.lower() == gateway]
+    migrator = str(system.l1_migrator.address).lower()
+    sent = [m for m in messages if m.l1_sender.lower() == migrator]
     if len(sent) != 1:
-        raise MigrationError(f"L1 transaction {l1_tx_hash} sent {len(sent)} gateway retryables, not one migration")
+        raise MigrationError(f"L1 transaction {l1_tx_hash} sent {len(sent)} L1Migrator retryables, not one migration")
     return DelayedMessage.of(sent[0])
 
 

@@ -211,7 +211,8 @@ def deploy_system(
     nothing sent). ``genesis``: L1 LPT minted before minting is handed to the L1 Minter.
     ``l1_params`` / ``l2_params`` override :data:`ape_livepeer_migration.protocol.deploy.DEFAULT_PARAMS` per layer.
 
-    Wiring: the L2Minter's minting delegates are the L2 gateway and the L2BondingManager; the L2 RoundsManager
+    Wiring: the L2Minter's minting delegates are the L2 gateway, the L2Migrator (the L1Migrator's retryables carry
+    migrated stake to it directly, the LPT escrowed on L1) and the L2BondingManager; the L2 RoundsManager
     and Minter know the L2BondingManager; the L1 BondingManager's Migrator is the L1Migrator and the
     L2BondingManager's is the L2Migrator; each Migrator knows the other. The L1Migrator is the L1Escrow's second
     releaser and a minting delegate of the L1 Minter (refunds of expired migrations,
@@ -221,8 +222,9 @@ def deploy_system(
     ``inflation="l1"``: the L1-minting mode (see the module notes). Its L1 round is ``rounds_per_l1_round`` L2 rounds
     (the L2 round length is ``round_length``; an L1 ``round_length`` other than the L2 one is refused), nothing but
     the L1InflationMinter mints L1 LPT (the gateway, the L1Migrator and the L1 BondingManager have no minting
-    authority) and nothing but the L2 gateway mints L2 LPT. ``stake_reporter`` (default ``deployer``) is the stake
-    oracle's reporter. The L1 Minter's gas budget starts empty: keepers fund it (``fundGasBudget``).
+    authority) and nothing but the L2 gateway and the L2Migrator mint L2 LPT (against LPT escrowed on L1).
+    ``stake_reporter`` (default ``deployer``) is the stake oracle's reporter. The L1 Minter's gas budget starts
+    empty: keepers fund it (``fundGasBudget``).
     """
     from ape_livepeer_migration.contracts import contract
 
@@ -290,9 +292,10 @@ def deploy_system(
             proto.minter.addMintingDelegate(l1_migrator, **tx)
     with l2:
         l2_migrator = contract("L2Migrator").deploy(
-            bridge.l2_gateway.address, l1_migrator.address, l2_bm, bridge.l2_token.address, **tx
+            bridge.l2_minter.address, l1_migrator.address, l2_bm, bridge.l2_token.address, **tx
         )
         l2_bm.setMigrator(l2_migrator, **tx)
+        minter.addMintingDelegate(l2_migrator, **tx)
         bridge.l2_gateway.unwrapped.setMigrators(l1_migrator.address, l2_migrator, **tx)
     with l1:
         l1_migrator.setL2Migrator(l2_migrator.address, **tx)

@@ -49,6 +49,7 @@ _DEPOSIT_INITIATED = _topic("DepositInitiated(address,address,address,uint256,ui
 _MIGRATION_INITIATED = _topic(
     "MigrationInitiated(uint256,address,address,address,uint8,uint256,uint256,uint256,uint256)"
 )
+_TX_TO_L2 = _topic("TxToL2(address,address,uint256,bytes)")
 _WITHDRAWAL_INITIATED = _topic("WithdrawalInitiated(address,address,address,uint256,uint256,uint256)")
 _MIGRATION_EXPIRED = _topic("MigrationExpired(uint256,address,uint256,uint256)")
 _RETRYABLE_SUBMITTED = _topic("RetryableSubmitted(bytes32,bytes32,bool)")
@@ -126,33 +127,40 @@ def _inbound(deployment: Deployment, address: str | None) -> list[CrossChainMess
     receipts = l1.batch([("eth_getTransactionReceipt", [tx_hash]) for tx_hash in transactions])
     messages = []
     for receipt in receipts:
-        deposits = [
-            log
-            for log in receipt["logs"]
-            if log["address"].lower() == gateway.lower() and log["topics"][0] == _DEPOSIT_INITIATED
-        ]
-        migrations = [
-            log
-            for log in receipt["logs"]
-            if log["address"].lower() == migrator.lower() and log["topics"][0] == _MIGRATION_INITIATED
-        ]
-        for deposit in deposits:
-            sender, recipient = _topic_address(deposit["topics"][1]), _topic_address(deposit["topics"][2])
-            (_, amount) = abi_decode(["address", "uint256"], hex_bytes(deposit["data"]))
-            kind = "deposit"
-            if sender == to_checksum_address(migrator) and migrations:
-                # the migration's record names the delegators; the gateway sees only the two migrators
-                migration = migrations.pop(0)
-                sender, recipient = _topic_address(migration["topics"][2]), _topic_address(migration["topics"][3])
-                kind = "migration"
-            if address is not None and address.lower() not in (sender.lower(), recipient.lower()):
-                continue
-            seq = rpc_int(deposit["topics"][3])
-            messages.append(_sent(deposit, L1_TO_L2, kind, seq, amount, sender, recipient, "pending"))
+        for message in _sent_in(receipt, gateway, migrator):
+            if address is None or address.lower() in (message.sender.lower(), message.recipient.lower()):
+                messages.append(message)
     messages.sort(key=lambda m: m.id)
     if deployment.system.sim is None:
         return _with_arbitrum_tickets(deployment, messages, [log for r in receipts for log in r["logs"]])
     return _with_tickets(deployment, messages)
+
+
+def _sent_in(receipt: dict, gateway: str, migrator: str) -> list[CrossChainMessage]:
+    """The deposits (the gateway's ``DepositInitiated``) and migrations (the L1Migrator's ``MigrationInitiated``, its
+    ticket's number from the L1Migrator's ``TxToL2`` that follows it) that the L1 transaction of ``receipt`` sent."""
+
+    def logs_of(contract: str, topic: str) -> list[dict]:
+        return [
+            log for log in receipt["logs"] if log["address"].lower() == contract.lower() and log["topics"][0] == topic
+        ]
+
+    sent = []
+    for deposit in logs_of(gateway, _DEPOSIT_INITIATED):
+        sender, recipient = _topic_address(deposit["topics"][1]), _topic_address(deposit["topics"][2])
+        (_, amount) = abi_decode(["address", "uint256"], hex_bytes(deposit["data"]))
+        seq = rpc_int(deposit["topics"][3])
+        sent.append(_sent(deposit, L1_TO_L2, "deposit", seq, amount, sender, recipient, "pending"))
+    tickets = logs_of(migrator, _TX_TO_L2)
+    for migration, ticket in zip(logs_of(migrator, _MIGRATION_INITIATED), tickets, strict=True):
+        # the record names the delegators: the L1 one sends, the L2 one receives
+        sender, recipient = _topic_address(migration["topics"][2]), _topic_address(migration["topics"][3])
+        (_, _, amount, *_) = abi_decode(
+            ["address", "uint8", "uint256", "uint256", "uint256", "uint256"], hex_bytes(migration["data"])
+        )
+        seq = rpc_int(ticket["topics"][3])
+        sent.append(_sent(migration, L1_TO_L2, "migration", seq, amount, sender, recipient, "pending"))
+    return sent
 
 
 def _with_arbitrum_tickets(

@@ -1,7 +1,8 @@
 """The invariants of the migration system, read from both chains: one copy, for the demo's reconciliation and the
 fuzz suite.
 
-1. every LPT minted on L2 by the gateway is backed by an L1 deposit into the escrow;
+1. every LPT minted on L2 (by the gateway for a deposit, by the L2Migrator for a migration) is backed by LPT paid into
+   the L1 escrow (a deposit, a migrated stake);
 2. L1 LPT released or minted by the L1 gateway equals the LPT burned on L2 for finalized withdrawals;
 3. L1 supply + L2 supply - escrow = initial supply + inflation (counting LPT in flight either way);
 4. nobody gains L2 stake beyond what it brought plus L2 rewards (:func:`check_stake_invariant`);
@@ -14,11 +15,12 @@ and mints nothing: invariant 3 counts them as L1 inflation (``RoundRewardsSent``
 the rewards handed out (``RewardDistributed``) instead of L2 inflation.
 
 Everything here is read from the chains: the counters the contracts expose (``totalDeposited``,
-``totalMinted``...) and, where no counter exists, the events the contracts emitted (inflation minted and tokens
-burned by each Minter, deposits and withdrawals one by one, retryable redeems, Outbox executions). The events are
-fetched with raw ``eth_getLogs`` from a :class:`Baseline`'s blocks on, so a check never depends on what a test
-remembered. :func:`bridge_checks` reports invariants 1, 2, 3 and 5 one by one; :func:`check_bridge_invariants`
-raises at the first that fails. Invariant 4 needs what each account put in on L2, which only its caller knows.
+``totalMinted``, the migrators' ``totalMigrated``...) and, where no counter exists, the events the contracts
+emitted (inflation minted and tokens burned by each Minter, deposits and withdrawals one by one, retryable redeems,
+Outbox executions). The events are fetched with raw ``eth_getLogs`` from a :class:`Baseline`'s blocks on, so a check
+never depends on what a test remembered. :func:`bridge_checks` reports invariants 1, 2, 3 and 5 one by one;
+:func:`check_bridge_invariants` raises at the first that fails. Invariant 4 needs what each account put in on L2,
+which only its caller knows.
 
 Inflation is summed from ``RewardCreated`` and cross-checked against the Minter's ``totalRewardsMinted``.
 Counters that would make this simpler (each is summed from events on every check): a
@@ -52,7 +54,7 @@ if TYPE_CHECKING:
 LPT = 10**18
 
 #: The names the invariants are reported under, in order.
-BACKED_MINTS = "1 L2 gateway mints are backed by L1 deposits"
+BACKED_MINTS = "1 L2 mints are backed by L1 deposits and migrations"
 WITHDRAWALS_PAID = "2 L1 released + minted = L2 burned for finalized withdrawals"
 SUPPLY_CONSERVED = "3 L1 supply + L2 supply - escrow = genesis + inflation"
 STAKE_BOUNDED = "4 no one gains L2 stake beyond L1 stake + L2 rewards"
@@ -134,6 +136,8 @@ class Snapshot:
     l1_shortfall_minted: int  # L1LPTGateway.totalMinted
     l2_minted: int  # L2LPTGateway.totalMinted
     l2_burned: int  # L2LPTGateway.totalBurned
+    l1_migrated: int  # L1Migrator.totalMigrated
+    l2_migrated: int  # L2Migrator.totalMigrated
     l1_inflation: int  # sum of the L1 Minter's RewardCreated
     l2_inflation: int  # sum of the L2 Minter's RewardCreated
     l1_sent_to_l2: int  # sum of the L1 Minter's RoundRewardsSent (L1 minting)
@@ -178,6 +182,8 @@ def _supplies_and_counters(system: System) -> dict[str, int]:
         "l1_shortfall_minted": b.l1_gateway.totalMinted(),
         "l2_minted": b.l2_gateway.totalMinted(),
         "l2_burned": b.l2_gateway.totalBurned(),
+        "l1_migrated": system.l1_migrator.totalMigrated(),
+        "l2_migrated": system.l2_migrator.totalMigrated(),
     }
 
 
@@ -322,6 +328,8 @@ class Baseline:
     l1_shortfall_minted: int
     l2_minted: int
     l2_burned: int
+    l1_migrated: int
+    l2_migrated: int
     l1_rewards_minted: int  # Minter.totalRewardsMinted on each layer
     l2_rewards_minted: int
     l1_sent_to_l2: int  # with L1 minting: L1 Minter.totalSentToL2, L2 Minter.totalReceived and totalDistributed
@@ -346,7 +354,8 @@ def baseline(system: System) -> Baseline:
 
 @dataclass(frozen=True)
 class _Reading:
-    """What one check works on: the snapshot, and the gateways' counters as increases over the baseline."""
+    """What one check works on: the snapshot, and the gateways' and migrators' counters as increases over the
+    baseline."""
 
     s: Snapshot
     base: Baseline
@@ -355,13 +364,21 @@ class _Reading:
     shortfall: int
     minted_l2: int
     burned_l2: int
+    migrated_l1: int  # paid into the escrow by migrations
+    migrated_l2: int  # minted on L2 by the L2Migrator
 
 
 def _backed_mints(system: System, r: _Reading, settled: bool) -> str:
-    """Invariant 1: every LPT minted on L2 by the gateway is backed by an L1 deposit into the escrow."""
+    """Invariant 1: every LPT minted on L2 is backed by LPT paid into the L1 escrow: the gateway's mints by deposits,
+    the L2Migrator's by migrated stake."""
     s, base = r.s, r.base
-    l2_gateway = str(system.bridge.l2_gateway.address)
+    l2_gateway, l2_migrator = str(system.bridge.l2_gateway.address), str(system.l2_migrator.address)
     deposits_sent = sum(a * n for (_, _, a), n in s.deposits_initiated.items())
+    for layer, counted, events in (
+        ("L1Migrator", r.migrated_l1, sum(a for _, _, a in s.migrations_initiated.values())),
+        ("L2Migrator", r.migrated_l2, sum(m[3] for m in s.migrations_finalized)),
+    ):
+        _require(counted == events, f"inv1: {layer}.totalMigrated grew by {counted}, its events sum to {events}")
     _require(
         r.deposited == deposits_sent,
         f"inv1: L1 totalDeposited grew by {r.deposited}, DepositInitiated events sum to another amount",
@@ -370,26 +387,32 @@ def _backed_mints(system: System, r: _Reading, settled: bool) -> str:
         r.minted_l2 == sum(a * n for (_, _, a), n in s.deposits_finalized.items()),
         f"inv1: L2 gateway totalMinted grew by {r.minted_l2}, DepositFinalized events sum to another amount",
     )
+    # Counter equality treats a missing delegate as zero
     _require(
-        s.l2_delegate_mints == Counter({l2_gateway: r.minted_l2}) if r.minted_l2 else not s.l2_delegate_mints,
-        f"inv1: L2 Minter delegate mints {dict(s.l2_delegate_mints)} are not exactly the gateway's {r.minted_l2}",
+        s.l2_delegate_mints == Counter({l2_gateway: r.minted_l2, l2_migrator: r.migrated_l2}),
+        f"inv1: L2 Minter delegate mints {dict(s.l2_delegate_mints)} are not exactly the gateway's {r.minted_l2} "
+        f"and the L2Migrator's {r.migrated_l2}",
     )
     unbacked = s.deposits_finalized - s.deposits_initiated
     _require(not unbacked, f"inv1: L2 deposits finalized with no L1 deposit: {dict(unbacked)}")
     _require(r.minted_l2 <= r.deposited, f"inv1: L2 minted {r.minted_l2} > L1 deposited {r.deposited}")
+    _require(r.migrated_l2 <= r.migrated_l1, f"inv1: L2 migrated {r.migrated_l2} > L1 migrated {r.migrated_l1}")
+    paid_in = r.deposited + r.migrated_l1
     _require(
-        s.escrow_balance == base.escrow_balance + r.deposited - r.released,
-        f"inv1: escrow holds {s.escrow_balance}, deposits - releases give "
-        f"{base.escrow_balance + r.deposited - r.released}",
+        s.escrow_balance == base.escrow_balance + paid_in - r.released,
+        f"inv1: escrow holds {s.escrow_balance}, deposits + migrations - releases give "
+        f"{base.escrow_balance + paid_in - r.released}",
     )
     _require(
-        not settled or r.minted_l2 == r.deposited,
-        f"inv1: {r.deposited - r.minted_l2} deposited on L1 is not minted on L2 after relaying everything",
+        not settled or (r.minted_l2 == r.deposited and r.migrated_l2 == r.migrated_l1),
+        f"inv1: {paid_in - r.minted_l2 - r.migrated_l2} paid into the escrow is not minted on L2 after relaying "
+        "everything",
     )
     return (
-        f"L2 minted {lpt(r.minted_l2)} (Minter events {lpt(s.l2_delegate_mints[l2_gateway])}) = deposited "
-        f"{lpt(r.deposited)} (events {lpt(deposits_sent)}); escrow {lpt(s.escrow_balance)} + released "
-        f"{lpt(r.released)}"
+        f"L2 minted {lpt(r.minted_l2 + r.migrated_l2)} (Minter events "
+        f"{lpt(s.l2_delegate_mints[l2_gateway] + s.l2_delegate_mints[l2_migrator])}) = deposited "
+        f"{lpt(r.deposited)} (events {lpt(deposits_sent)}) + migrated {lpt(r.migrated_l1)}; escrow "
+        f"{lpt(s.escrow_balance)} + released {lpt(r.released)}"
     )
 
 
@@ -442,7 +465,7 @@ def _supply_conserved(system: System, r: _Reading, settled: bool) -> str:
             counted == events,
             f"inv3: {layer} Minter.totalRewardsMinted grew by {counted}, RewardCreated events sum to {events}",
         )
-    in_flight_in = r.deposited - r.minted_l2
+    in_flight_in = r.deposited + r.migrated_l1 - r.minted_l2 - r.migrated_l2
     in_flight_out = r.burned_l2 - r.released - r.shortfall
     _require(in_flight_out >= 0, f"inv3: more paid out on L1 than burned on L2 ({-in_flight_out})")
     if l1_minting(system):
@@ -468,9 +491,10 @@ def _supply_conserved(system: System, r: _Reading, settled: bool) -> str:
         f"minted {r.shortfall} - burned {s.l1_minter_burned}",
     )
     _require(
-        s.l2_supply == base.l2_supply + s.l2_inflation + r.minted_l2 - r.burned_l2 - s.l2_minter_burned,
+        s.l2_supply == base.l2_supply + s.l2_inflation + r.minted_l2 + r.migrated_l2 - r.burned_l2 - s.l2_minter_burned,
         f"inv3: L2 supply {s.l2_supply} != {base.l2_supply} + L2 inflation {s.l2_inflation} + bridged "
-        f"{r.minted_l2} - burned {r.burned_l2} - burned by the Minter {s.l2_minter_burned}",
+        f"{r.minted_l2} + migrated {r.migrated_l2} - burned {r.burned_l2} - burned by the Minter "
+        f"{s.l2_minter_burned}",
     )
     return f"{lpt(now)} vs {lpt(expected)}"
 
@@ -481,11 +505,11 @@ def _finalized_once(system: System, r: _Reading, settled: bool) -> str:
     s = r.s
     twice = [t for t, n in Counter(s.successful_redeems).items() if n > 1]
     _require(not twice, f"inv5: retryables redeemed more than once: {twice}")
-    deposits = sum(s.deposits_finalized.values())
+    deposits, migrations = sum(s.deposits_finalized.values()), len(s.migrations_finalized)
     _require(
-        len(s.successful_redeems) == deposits + s.supply_reports,
-        f"inv5: {len(s.successful_redeems)} successful redeems but {deposits} L2 deposits finalized and "
-        f"{s.supply_reports} supply reports handled",
+        len(s.successful_redeems) == deposits + migrations + s.supply_reports,
+        f"inv5: {len(s.successful_redeems)} successful redeems but {deposits} L2 deposits and {migrations} "
+        f"migrations finalized and {s.supply_reports} supply reports handled",
     )
     twice = [i for i, n in Counter(s.outbox_executions).items() if n > 1]
     _require(not twice, f"inv5: Outbox executed positions more than once: {twice}")
@@ -617,6 +641,8 @@ def bridge_checks(system: System, base: Baseline, *, settled: bool = False) -> t
         shortfall=s.l1_shortfall_minted - base.l1_shortfall_minted,
         minted_l2=s.l2_minted - base.l2_minted,
         burned_l2=s.l2_burned - base.l2_burned,
+        migrated_l1=s.l1_migrated - base.l1_migrated,
+        migrated_l2=s.l2_migrated - base.l2_migrated,
     )
     checks = []
     invariants = list(BRIDGE_INVARIANTS)

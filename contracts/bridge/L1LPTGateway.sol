@@ -46,8 +46,6 @@ contract L1LPTGateway is LPTGatewayBase, L1ArbitrumMessenger, IL1LPTGateway {
     error WrongValue(uint256 expected, uint256 actual);
     /// @notice Withdrawal `exitNum` was paid out before.
     error WithdrawalAlreadyFinalized(uint256 exitNum);
-    /// @notice `account` is not the L1Migrator.
-    error NotL1Migrator(address account);
 
     /// @param owner_ The governor.
     /// @param inbox_ The Arbitrum delayed Inbox.
@@ -93,36 +91,6 @@ contract L1LPTGateway is LPTGatewayBase, L1ArbitrumMessenger, IL1LPTGateway {
         return _outbound(_l1Token, _refundTo, _to, _amount, L2GasParams(0, _maxGas, _gasPriceBid), _data);
     }
 
-    /// @notice Sends one stake migration to the L2Migrator (the L1Migrator only): `amount` LPT that the L1 Minter
-    ///         already paid into the escrow, and the migration `record` as call-hook data, in the same retryable a
-    ///         deposit sends (`DepositInitiated` from the L1Migrator). `msg.value` must be exactly
-    ///         `maxSubmissionCost + maxGas * gasPriceBid`.
-    /// @dev The LPT does not pass through the L1Migrator or this contract: the L1Migrator, trusted like this gateway
-    ///      with the escrow (it is one of the escrow's releasers), has the BondingManager pay the escrow directly.
-    /// @param refundTo The L2 address refunded the ticket's unused fees.
-    /// @param amount LPT in wei, already in the escrow.
-    /// @param maxGas L2 gas limit of the retryable.
-    /// @param gasPriceBid L2 gas price bid.
-    /// @param maxSubmissionCost Maximum submission fee of the retryable.
-    /// @param record The migration record (`MigrationCodec`), non-empty.
-    /// @return The retryable's sequence number, ABI-encoded (as `outboundTransfer` returns it).
-    function outboundTransferOfMigration(
-        address refundTo,
-        uint256 amount,
-        uint256 maxGas,
-        uint256 gasPriceBid,
-        uint256 maxSubmissionCost,
-        bytes calldata record
-    ) external payable whenNotPaused returns (bytes memory) {
-        if (msg.sender != l1Migrator) revert NotL1Migrator(msg.sender);
-        if (refundTo == address(0)) revert ZeroAddress();
-        if (amount == 0) revert ZeroAmount();
-        uint256 expected = maxSubmissionCost + maxGas * gasPriceBid;
-        if (msg.value != expected) revert WrongValue(expected, msg.value);
-        totalDeposited += amount;
-        return _sendMigration(refundTo, L2GasParams(maxSubmissionCost, maxGas, gasPriceBid), amount, record);
-    }
-
     /// @inheritdoc IL1LPTGateway
     /// @dev Only the L2 gateway through the Outbox, each exit number once. Pays out of the escrow; what the escrow
     ///      lacks is minted to `_to` through the L1 Minter.
@@ -161,37 +129,8 @@ contract L1LPTGateway is LPTGatewayBase, L1ArbitrumMessenger, IL1LPTGateway {
         address counterpart = _checkOutbound(token, to, amount);
         if (refundTo == address(0)) revert ZeroAddress();
         (address from, bytes memory callHookData) = _parseDeposit(gas, data);
-        // the L2Migrator keeps nothing but migrations: any other deposit to it reverts there or stays stuck in it
-        if (to == l2Migrator && (from != l1Migrator || callHookData.length == 0)) revert RefusedRecipient(to);
         totalDeposited += amount;
         IERC20(token).safeTransferFrom(from, address(escrow), amount);
-        return _send(counterpart, refundTo, gas, from, to, amount, callHookData);
-    }
-
-    /// @dev Sends the L1Migrator's deposit of `amount` with migration `record` to the L2Migrator.
-    function _sendMigration(address refundTo, L2GasParams memory gas, uint256 amount, bytes calldata record)
-        private
-        returns (bytes memory)
-    {
-        address counterpart = counterpartGateway;
-        if (counterpart == address(0)) revert CounterpartNotSet();
-        address to = l2Migrator;
-        if (to == address(0)) revert ZeroAddress();
-        // the L2Migrator takes deposits with a migration record only
-        if (record.length == 0) revert RefusedRecipient(to);
-        return _send(counterpart, refundTo, gas, msg.sender, to, amount, record);
-    }
-
-    /// @dev Sends the retryable that finalizes the deposit on L2.
-    function _send(
-        address counterpart,
-        address refundTo,
-        L2GasParams memory gas,
-        address from,
-        address to,
-        uint256 amount,
-        bytes memory callHookData
-    ) private returns (bytes memory) {
         bytes memory message = getOutboundCalldata(l1Token, from, to, amount, callHookData);
         uint256 seqNum = _sendTxToL2(counterpart, refundTo, address(this), 0, gas, message);
         emit DepositInitiated(l1Token, from, to, seqNum, amount);
@@ -239,13 +178,10 @@ contract L1LPTGateway is LPTGatewayBase, L1ArbitrumMessenger, IL1LPTGateway {
     }
 
     /// @inheritdoc LPTGatewayBase
-    /// @dev Also the escrow (its L1 LPT backs nobody's L2 LPT) and the L1Migrator (no code on L2). Not the
-    ///      L2Migrator, even where an L1 contract shares its address (one deployer at the same nonce on both chains):
-    ///      it takes the L1Migrator's deposits with a migration record and refuses every other one, which depends on
-    ///      the depositor, so `outboundTransfer` checks it.
+    /// @dev Also the escrow (its L1 LPT backs nobody's L2 LPT), the L1Migrator (no code on L2) and the L2Migrator
+    ///      (it takes LPT only from the L1Migrator's own retryables, never from a deposit).
     function isRefusedRecipient(address to) public view override returns (bool) {
-        if (to == l2Migrator && to != address(0)) return false;
-        return to == address(escrow) || to == l1Migrator || super.isRefusedRecipient(to);
+        return to == address(escrow) || to == l1Migrator || to == l2Migrator || super.isRefusedRecipient(to);
     }
 
     function _l2Counterpart() internal view override returns (address) {

@@ -20,13 +20,15 @@ import {IL1LPTGateway} from "./IL1LPTGateway.sol";
 import {IMintingDelegator} from "./IMintingDelegator.sol";
 import {L1Escrow} from "./L1Escrow.sol";
 import {L1LPTGateway} from "./L1LPTGateway.sol";
+import {L2Migrator} from "./L2Migrator.sol";
 import {MigrationCodec} from "./MigrationCodec.sol";
 
 /// @title L1Migrator
 /// @notice Moves a delegator's L1 stake to Arbitrum in one L1 transaction: it takes the stake out of the L1
-///         BondingManager (`migrateStake`, no unbonding period) straight into the L1 LPT gateway's escrow, and has
-///         the gateway send the deposit's ticket with a migration record (`outboundTransferOfMigration`), so that
-///         ONE L2 message mints the LPT to the L2Migrator and stakes it there.
+///         BondingManager (`migrateStake`, no unbonding period) straight into the L1 LPT gateway's escrow, and sends
+///         its own retryable to the L2Migrator with the migration record (`L2Migrator.finalizeMigration`), so that
+///         ONE L2 message mints the LPT (the L2Migrator is a minting delegate of the L2 Minter) and stakes it there.
+///         The gateway takes no part in the migration: the escrowed LPT backs L2 LPT like a deposit's does.
 /// @dev Binding. Only the L1 account itself chooses its L2 delegator and orchestrator: either in its own
 ///      transaction (`migrate`, `migrateUnbondingLocks`: the stake moved is always `msg.sender`'s), or with an EIP-712
 ///      signature (`migrateWithSignature`) that a relayer submits and pays for. Signatures go through OpenZeppelin's
@@ -43,14 +45,15 @@ import {MigrationCodec} from "./MigrationCodec.sol";
 ///      (`L2Migrator.expire`), and `refundExpiredMigration` returns its LPT from the escrow to the L1 delegator as a
 ///      new unbonding lock.
 ///      This contract stores nothing per migration to recognise the record: it rebuilds the delayed message that
-///      carried it (kind 9 from the gateway's alias, to the L2 gateway, minting to the L2Migrator from this
-///      contract with exactly this record) and finds its hash in the Bridge's delayed-inbox accumulator, which
+///      carried it (kind 9 from this contract's alias, to the L2Migrator, finalizing exactly this record) and finds
+///      its hash in the Bridge's delayed-inbox accumulator, which
 ///      commits to every message ever sent. Each id is refunded at most once (a bitmap) and never both finalized
 ///      on L2 and refunded (the L2Migrator decides which, by its own state).
-///      Fees. `msg.value` must equal `maxSubmissionCost + maxGas * gasPriceBid` exactly (checked here and by the
-///      gateway); whatever the L2 does not spend is refunded on L2 to the L2 delegator. A retryable that fails its
-///      automatic redeem stays redeemable on L2 by anyone until the record's deadline (the LPT is escrowed on L1
-///      meanwhile).
+///      Fees. `msg.value` must equal `maxSubmissionCost + maxGas * gasPriceBid` exactly; whatever the L2 does not
+///      spend is refunded on L2 to the L2 delegator. The ticket's call-value refund address (its beneficiary, the
+///      only account that may cancel it) is the L1 gateway, as for a deposit: its alias never cancels, so a ticket can
+///      only be redeemed or expire. A retryable that fails its automatic redeem stays redeemable on L2 by anyone
+///      until the record's deadline (the LPT is escrowed on L1 meanwhile).
 contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L1ArbitrumMessenger {
     using SafeERC20 for IERC20;
 
@@ -72,7 +75,8 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
     BondingManager public immutable bondingManager;
     /// @notice L1 LPT.
     IERC20 public immutable token;
-    /// @notice The L1 LPT gateway that sends the L2 message (the stake is paid into its escrow directly).
+    /// @notice The L1 LPT gateway: migrated stake is paid into its escrow, and its alias is each ticket's call-value
+    ///         refund address.
     IL1LPTGateway public immutable gateway;
     /// @notice The escrow the gateway keeps bridged LPT in; migrated stake is paid into it directly (this contract
     ///         is also one of its releasers).
@@ -80,7 +84,7 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
     /// @notice The L1 Minter, which mints what the escrow lacks for a refund (this contract is one of its minting
     ///         delegates), as the gateway does for withdrawals.
     IMintingDelegator public immutable minter;
-    /// @notice The L2Migrator receiving the LPT and the record on L2 (set once the L2 side is deployed).
+    /// @notice The L2Migrator that each migration's retryable calls on L2 (set once the L2 side is deployed).
     address public l2Migrator;
     // Every migration updates both counters: they share a slot.
     /// @notice Number of migrations sent so far; the last migration's id.
@@ -100,13 +104,6 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
         uint256 minL2GasLimit; // the retryable's gas limit must be at least this
         uint256 minL2GasPrice; // and its gas price bid at least this
         uint256 deadline; // last valid timestamp
-    }
-
-    /// @dev L2 gas parameters of one retryable.
-    struct L2Gas {
-        uint256 maxGas;
-        uint256 gasPriceBid;
-        uint256 maxSubmissionCost;
     }
 
     /// @notice The L2Migrator is now `l2Migrator`.
@@ -200,7 +197,8 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
         uint256 gasPriceBid,
         uint256 maxSubmissionCost
     ) external payable nonReentrant returns (uint256 id) {
-        return _migrateStake(msg.sender, l2Delegator, l2Orchestrator, L2Gas(maxGas, gasPriceBid, maxSubmissionCost));
+        L2GasParams memory gas = L2GasParams(maxSubmissionCost, maxGas, gasPriceBid);
+        return _migrateStake(msg.sender, l2Delegator, l2Orchestrator, gas);
     }
 
     /// @notice `migrate` on behalf of `m.l1Delegator` (same receiver rules), authorised by its EIP-712 `Migration`
@@ -228,7 +226,8 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
         if (!SignatureChecker.isValidSignatureNow(m.l1Delegator, digest, signature)) {
             revert InvalidSignature(m.l1Delegator);
         }
-        return _migrateStake(m.l1Delegator, m.l2Delegator, m.l2Orchestrator, L2Gas(maxGas, gasPriceBid, maxSubmissionCost));
+        L2GasParams memory gas = L2GasParams(maxSubmissionCost, maxGas, gasPriceBid);
+        return _migrateStake(m.l1Delegator, m.l2Delegator, m.l2Orchestrator, gas);
     }
 
     /// @notice Migrates the caller's unbonding locks `lockIds` (each at most once, no duplicates) to L2, where their
@@ -250,7 +249,7 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
         uint256 gasPriceBid,
         uint256 maxSubmissionCost
     ) external payable nonReentrant returns (uint256 id) {
-        L2Gas memory gas = L2Gas(maxGas, gasPriceBid, maxSubmissionCost);
+        L2GasParams memory gas = L2GasParams(maxSubmissionCost, maxGas, gasPriceBid);
         _checkRequest(l2Delegator, l2Orchestrator, gas);
         _checkDelegatorDestination(msg.sender, l2Delegator, l2Orchestrator);
         if (lockIds.length == 0) revert NoUnbondingLocks();
@@ -292,13 +291,12 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
     }
 
     /// @notice Whether `record` is a record this contract sent to the current L2Migrator, in the delayed message
-    ///         `message` describes: the hash of that message, rebuilt as Arbitrum's Bridge hashes it (kind 9, the
-    ///         gateway's alias as sender, the block, time, message number and base fee, and the retryable's data:
-    ///         to the L2 gateway, no call value, the deposit `maxSubmissionCost + gasLimit * maxFeePerGas` that a
-    ///         migration pays exactly, the refund addresses as the Inbox wrote them, and the gateway's
-    ///         `finalizeInboundTransfer` calldata minting `record.amount` from this contract to the L2Migrator with
-    ///         `record`), accumulated onto the Bridge's previous accumulator, must be the Bridge's accumulator at
-    ///         `message.messageNum`.
+    ///         `message` describes: the hash of that message, rebuilt as Arbitrum's Bridge hashes it (kind 9, this
+    ///         contract's alias as sender, the block, time, message number and base fee, and the retryable's data: to
+    ///         the L2Migrator, no call value, the deposit `maxSubmissionCost + gasLimit * maxFeePerGas` that a
+    ///         migration pays exactly, the refund addresses as the Inbox wrote them (the gateway's alias for the call
+    ///         value), and the calldata `L2Migrator.finalizeMigration(record)`), accumulated onto the Bridge's
+    ///         previous accumulator, must be the Bridge's accumulator at `message.messageNum`.
     /// @param record An encoded migration record.
     /// @param message The delayed message that carried it.
     function isSentIn(bytes calldata record, MigrationCodec.DelayedMessage calldata message)
@@ -306,19 +304,15 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
         view
         returns (bool)
     {
-        MigrationCodec.Migration memory m = MigrationCodec.decode(record);
-        L1LPTGateway l1Gateway = L1LPTGateway(address(gateway));
-        bytes memory l2Calldata =
-            l1Gateway.getOutboundCalldata(address(token), address(this), l2Migrator, m.amount, record);
-        address gatewayAlias = AddressAlias.applyL1ToL2Alias(address(l1Gateway));
+        bytes memory l2Calldata = abi.encodeCall(L2Migrator.finalizeMigration, (record));
         bytes32 dataHash = keccak256(
             abi.encodePacked(
-                uint256(uint160(l1Gateway.counterpartGateway())),
+                uint256(uint160(l2Migrator)),
                 uint256(0),
                 message.maxSubmissionCost + message.gasLimit * message.maxFeePerGas,
                 message.maxSubmissionCost,
                 uint256(uint160(message.excessFeeRefundAddress)),
-                uint256(uint160(gatewayAlias)),
+                uint256(uint160(AddressAlias.applyL1ToL2Alias(address(gateway)))),
                 message.gasLimit,
                 message.maxFeePerGas,
                 l2Calldata.length,
@@ -328,7 +322,7 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
         bytes32 messageHash = keccak256(
             abi.encodePacked(
                 L1_MESSAGE_TYPE_SUBMIT_RETRYABLE,
-                gatewayAlias,
+                AddressAlias.applyL1ToL2Alias(address(this)),
                 message.blockNumber,
                 message.timestamp,
                 message.messageNum,
@@ -374,7 +368,7 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
         return _domainSeparatorV4();
     }
 
-    function _migrateStake(address l1Delegator, address l2Delegator, address l2Orchestrator, L2Gas memory gas)
+    function _migrateStake(address l1Delegator, address l2Delegator, address l2Orchestrator, L2GasParams memory gas)
         private
         returns (uint256)
     {
@@ -405,10 +399,10 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
         return l2Migrator;
     }
 
-    function _checkRequest(address l2Delegator, address l2Orchestrator, L2Gas memory gas) private view {
+    function _checkRequest(address l2Delegator, address l2Orchestrator, L2GasParams memory gas) private view {
         if (l2Delegator == address(0) || l2Orchestrator == address(0)) revert ZeroAddress();
         if (l2Migrator == address(0)) revert L2MigratorNotSet();
-        uint256 required = gas.maxSubmissionCost + gas.maxGas * gas.gasPriceBid;
+        uint256 required = gas.maxSubmissionCost + gas.gasLimit * gas.maxFeePerGas;
         if (msg.value != required) revert WrongValue(msg.value, required);
     }
 
@@ -431,7 +425,7 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
         uint256 amount,
         uint256 rewardCut,
         uint256 feeShare,
-        L2Gas memory gas
+        L2GasParams memory gas
     ) private returns (uint256 id) {
         id = ++migrationCount;
         totalMigrated = SafeCast.toUint128(totalMigrated + amount);
@@ -444,9 +438,10 @@ contract L1Migrator is Ownable2Step, EIP712, Nonces, ReentrancyGuardTransient, L
         emit MigrationInitiated(
             id, l1Delegator, l2Delegator, l2Orchestrator, kind, amount, rewardCut, feeShare, deadline
         );
-        // The BondingManager paid the LPT into the escrow; the gateway sends the deposit's ticket with the record.
-        L1LPTGateway(address(gateway)).outboundTransferOfMigration{value: msg.value}(
-            l2Delegator, amount, gas.maxGas, gas.gasPriceBid, gas.maxSubmissionCost, record
+        // The BondingManager paid the LPT into the escrow; the ticket carries the record to the L2Migrator, which
+        // mints as much. `_checkRequest` made `msg.value` exactly the ticket's fees.
+        _sendTxToL2(
+            l2Migrator, l2Delegator, address(gateway), 0, gas, abi.encodeCall(L2Migrator.finalizeMigration, (record))
         );
     }
 }

@@ -2,33 +2,37 @@
 pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC7674} from "@openzeppelin/contracts/interfaces/draft-IERC7674.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {L2ArbitrumMessenger} from "../arbitrum/L2ArbitrumMessenger.sol";
 import {L2BondingManager} from "../l2/L2BondingManager.sol";
-import {IL2LPTReceiver} from "./IL2LPTReceiver.sol";
+import {IMintingDelegator} from "./IMintingDelegator.sol";
 import {L1Migrator} from "./L1Migrator.sol";
 import {MigrationCodec} from "./MigrationCodec.sol";
 
 /// @title L2Migrator
-/// @notice Landing side of stake migration. The L2 LPT gateway mints the migrated LPT to this contract and, in the
-///         same transaction, calls `onLPTBridged` with the L1Migrator's migration record.
-///         - A record whose L2 delegator is the L1 delegator's own address is staked at once in the L2BondingManager.
-///         - A record naming any other L2 address is kept here, claimable by that address only: it stakes the LPT
+/// @notice Landing side of stake migration. The L1Migrator's retryable calls `finalizeMigration` with its migration
+///         record; this contract mints the record's LPT through the L2 Minter (as one of its minting delegates, in
+///         either inflation mode: the LPT is already in the L1 escrow) and, in the same call:
+///         - A record whose L2 delegator is the L1 delegator's own address is staked at once: the L2BondingManager
+///           credits it and its LPT is minted straight into the L2 Minter, which holds all bonded LPT.
+///         - A record naming any other L2 address is minted here, claimable by that address only: it stakes the LPT
 ///           in its own L2 transaction (`claimStake`), with the orchestrator it chooses. Nothing at that address
 ///           changes before, so no L1 account can pre-seed or alter the L2 state of an address it does not control.
 ///         - When staking reverts for a reason in the receiver's L2 state, the LPT is kept claimable the same way
 ///           instead of failing the migration.
-///         - A record past its deadline is refused (the gateway's mint reverts with it); anyone can then send it
-///           back to L1 (`expire`), where the L1Migrator refunds its LPT as an unbonding lock.
-/// @dev Accepts records only from the L2 gateway and only when the L1 sender is the L1Migrator; each migration id
-///      is finalized once (a replay reverts, and with it the gateway's mint). Finalize and expire exclude each other
+///         - A record past its deadline is refused (nothing is minted); anyone can then send it back to L1
+///           (`expire`), where the L1Migrator refunds its LPT as an unbonding lock.
+/// @dev Accepts records only from the L1Migrator's retryables (`msg.sender` is its L2 alias, which only a ticket the
+///      L1Migrator sent can be: no L2 account, gateway deposit or other L1 contract has that alias); each migration id
+///      is finalized once (a replay reverts, and with it the mint). Finalize and expire exclude each other
 ///      by this contract's state: finalize needs `block.timestamp <= deadline`, expire needs it past the deadline
 ///      and the id not finalized, and L2 time never goes back. Expiry is recorded per record and delayed message, so
 ///      a forged record with a real id, or a real record with a wrong delayed message, cannot block the real one (the
 ///      L1Migrator refunds only a record it sent, in the delayed message it was sent in).
-contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
+contract L2Migrator is L2ArbitrumMessenger {
+    using SafeERC20 for IERC20;
 
     /// @notice Migrated LPT waiting for its L2 delegator to claim it.
     struct Parked {
@@ -40,8 +44,8 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
         uint256 amount;
     }
 
-    /// @notice The L2 LPT gateway, the only caller of `onLPTBridged`.
-    address public immutable l2Gateway;
+    /// @notice The L2 Minter, which mints the migrated LPT (this contract is one of its minting delegates).
+    IMintingDelegator public immutable minter;
     /// @notice The L1Migrator, the only L1 sender whose records are accepted, and the receiver of expired ones.
     address public immutable l1Migrator;
     /// @notice Where migrated stake is staked.
@@ -64,7 +68,8 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
     /// @notice LPT waiting to be claimed, in total.
     uint256 public totalParked;
 
-    /// @notice Migration `id` minted `amount` LPT here for `l2Delegator` (from `l1Delegator`).
+    /// @notice Migration `id` minted `amount` LPT for `l2Delegator` (from `l1Delegator`): into the Minter as its stake,
+    ///         or here while it awaits a claim.
     event MigrationFinalized(
         uint256 indexed id,
         address indexed l1Delegator,
@@ -88,14 +93,8 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
 
     /// @notice A zero address where one is needed.
     error ZeroAddress();
-    /// @notice `account` is not the L2 gateway.
-    error NotL2Gateway(address account);
-    /// @notice The LPT was bridged by `l1From`, not by the L1Migrator.
-    error NotL1Migrator(address l1From);
     /// @notice Migration `id` was finalized before.
     error AlreadyMigrated(uint256 id);
-    /// @notice The record says `recorded` LPT but `bridged` arrived.
-    error AmountMismatch(uint256 bridged, uint256 recorded);
     /// @notice Migration `id` expired at `deadline`: it can only be sent back to L1 (`expire`).
     error MigrationDeadlinePassed(uint256 id, uint256 deadline);
     /// @notice Migration `id` can finalize until `deadline`: it cannot be expired yet.
@@ -104,37 +103,37 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
     error AlreadyExpired(uint256 id);
     /// @notice Nothing of migration `id` is claimable by `account`.
     error NotClaimable(uint256 id, address account);
-    /// @notice The L2 token refused the temporary approval of the BondingManager.
-    error ApprovalFailed();
     /// @notice The staking call ran out of gas: retry the ticket with more gas rather than parking the stake.
     error StakingOutOfGas(uint256 id);
 
-    /// @param l2Gateway_ The L2 LPT gateway.
+    /// @param minter_ The L2 Minter (this contract must be its minting delegate).
     /// @param l1Migrator_ The L1Migrator.
     /// @param bondingManager_ The L2BondingManager.
     /// @param token_ L2 LPT.
-    constructor(address l2Gateway_, address l1Migrator_, L2BondingManager bondingManager_, IERC20 token_) {
+    constructor(IMintingDelegator minter_, address l1Migrator_, L2BondingManager bondingManager_, IERC20 token_) {
         if (
-            l2Gateway_ == address(0) || l1Migrator_ == address(0) || address(bondingManager_) == address(0)
+            address(minter_) == address(0) || l1Migrator_ == address(0) || address(bondingManager_) == address(0)
                 || address(token_) == address(0)
         ) revert ZeroAddress();
-        l2Gateway = l2Gateway_;
+        minter = minter_;
         l1Migrator = l1Migrator_;
         bondingManager = bondingManager_;
         token = token_;
     }
 
-    /// @notice Finalizes migration record `data` with its `amount` just-minted LPT (L2 gateway only, for LPT bridged
-    ///         by the L1Migrator; each migration once, until its deadline): stakes it at the L1 delegator's own
-    ///         address, or keeps it claimable by the record's L2 delegator (see the contract notes).
-    /// @param l1From The L1 account that bridged the LPT.
-    /// @param amount LPT minted to this contract.
-    /// @param data The ABI-encoded `MigrationCodec.Migration`.
-    function onLPTBridged(address l1From, uint256 amount, bytes calldata data) external {
-        if (msg.sender != l2Gateway) revert NotL2Gateway(msg.sender);
-        if (l1From != l1Migrator) revert NotL1Migrator(l1From);
-        MigrationCodec.Migration memory m = MigrationCodec.decode(data);
-        if (m.amount != amount) revert AmountMismatch(amount, m.amount);
+    /// @notice Finalizes migration `record` (only the L1Migrator's retryable; each migration once, until its
+    ///         deadline): stakes its LPT at the L1 delegator's own address, or keeps it claimable by the record's L2
+    ///         delegator (see the contract notes). The L1Migrator paid the same LPT into the L1 escrow in the
+    ///         transaction that sent the record.
+    /// @dev Stake that is credited at once is minted straight into the L2 Minter, which holds all bonded LPT: the
+    ///      L2BondingManager credits it first (its migration functions take no LPT, and only this contract may call
+    ///      them), and the mint follows in the same call, so a credit never stands without its LPT (a failed mint
+    ///      reverts the credit with it). When the credit reverts, nothing was credited, and the LPT is minted here
+    ///      and parked for a claim. A migration that initializes the L2 round does so before its LPT exists.
+    /// @param record The ABI-encoded `MigrationCodec.Migration`.
+    function finalizeMigration(bytes calldata record) external onlyL1Counterpart {
+        MigrationCodec.Migration memory m = MigrationCodec.decode(record);
+        uint256 amount = m.amount;
         if (isMigrated(m.id)) revert AlreadyMigrated(m.id);
         if (block.timestamp > m.deadline) revert MigrationDeadlinePassed(m.id, m.deadline);
         _migratedBits[m.id >> 8] |= 1 << (m.id & 0xff);
@@ -145,17 +144,18 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
             _park(m);
             return;
         }
-        _approveStaking(amount);
         uint256 gasBefore = gasleft();
         // A revert in the L2BondingManager leaves the LPT claimable instead (the call's state changes are undone).
         if (m.kind == MigrationCodec.Kind.Orchestrator) {
-            try bondingManager.migrateTranscoder(m.l2Delegator, amount, m.rewardCut, m.feeShare) {}
-            catch (bytes memory reason) {
+            try bondingManager.migrateTranscoder(m.l2Delegator, amount, m.rewardCut, m.feeShare) {
+                minter.mint(address(minter), amount);
+            } catch (bytes memory reason) {
                 _parkAfterStakingFailed(m, gasBefore, reason);
             }
         } else {
-            try bondingManager.stakeFor(m.l2Delegator, m.l2Orchestrator, amount) {}
-            catch (bytes memory reason) {
+            try bondingManager.stakeFor(m.l2Delegator, m.l2Orchestrator, amount) {
+                minter.mint(address(minter), amount);
+            } catch (bytes memory reason) {
                 _parkAfterStakingFailed(m, gasBefore, reason);
             }
         }
@@ -174,7 +174,8 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
         delete parked[id];
         totalParked -= p.amount;
         emit StakeClaimed(id, msg.sender, orchestrator, p.amount);
-        _approveStaking(p.amount);
+        // the parked LPT joins the bonded LPT in the Minter; the BondingManager credits it without taking any
+        token.safeTransfer(address(minter), p.amount);
         if (p.kind == MigrationCodec.Kind.Orchestrator && orchestrator == msg.sender) {
             bondingManager.migrateTranscoder(msg.sender, p.amount, p.rewardCut, p.feeShare);
         } else {
@@ -222,12 +223,6 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
         return _migratedBits[id >> 8] & (1 << (id & 0xff)) != 0;
     }
 
-    /// @dev Lets the BondingManager take `amount` of this contract's LPT in this transaction only (an ERC-7674
-    ///      temporary approval: nothing is stored, and nothing is left over when staking fails).
-    function _approveStaking(uint256 amount) private {
-        if (!IERC7674(address(token)).temporaryApprove(address(bondingManager), amount)) revert ApprovalFailed();
-    }
-
     /// @dev Parks `m` after its staking call reverted with `reason`, unless that call ran out of gas (`gasBefore`:
     ///      the gas left before it).
     function _parkAfterStakingFailed(MigrationCodec.Migration memory m, uint256 gasBefore, bytes memory reason)
@@ -236,17 +231,18 @@ contract L2Migrator is IL2LPTReceiver, L2ArbitrumMessenger {
         // A call that used up the gas forwarded to it (63/64 of what was left) ran out of gas: parking then would
         // let whoever redeems the ticket with too little gas decide that the stake is not staked.
         if (gasleft() <= gasBefore / 63) revert StakingOutOfGas(m.id);
-        _approveStaking(0);
         emit StakingFailed(m.id, reason);
         _park(m);
     }
 
+    /// @dev Keeps `m` claimable by its L2 delegator and mints its LPT here.
     function _park(MigrationCodec.Migration memory m) private {
         parked[m.id] = Parked(
             m.l2Delegator, m.kind, uint32(m.rewardCut), uint32(m.feeShare), m.l2Orchestrator, m.amount
         );
         totalParked += m.amount;
         emit StakeAwaitingClaim(m.id, m.l2Delegator, m.l2Orchestrator, m.amount);
+        minter.mint(address(this), m.amount);
     }
 
     function _l1Counterpart() internal view override returns (address) {

@@ -12,7 +12,7 @@ import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 ///      name the real sender, as in Arbitrum's gateway-router standard. With no router set, the sender is
 ///      always `msg.sender`.
 ///      The pause is OpenZeppelin's `Pausable` interface (`paused`, `Paused`, `Unpaused`, `EnforcedPause`,
-///      `ExpectedPause`) with its flag in the counterpart's slot: every outbound transfer, migration and withdrawal
+///      `ExpectedPause`) with its flag in the counterpart's slot: every outbound transfer and withdrawal
 ///      reads the counterpart, so the flag costs no cold read of its own.
 abstract contract LPTGatewayBase is Ownable2Step {
     /// @notice LPT on L1.
@@ -55,8 +55,7 @@ abstract contract LPTGatewayBase is Ownable2Step {
     error EnforcedPause();
     /// @notice The gateway is not paused.
     error ExpectedPause();
-    /// @notice LPT sent to `to` would be lost: a bridge, token or migrator contract (or the L2Migrator, for any
-    ///         deposit but the L1Migrator's migrations).
+    /// @notice LPT sent to `to` would be lost: a bridge, token or migrator contract.
     error RefusedRecipient(address to);
 
     /// @param l1Token_ LPT on L1.
@@ -84,8 +83,8 @@ abstract contract LPTGatewayBase is Ownable2Step {
     }
 
     /// @notice Names the stake migrators, so that transfers that would strand LPT in them are refused (governor
-    ///         only): the L2Migrator takes LPT only from the L1Migrator's deposits with a migration record, and
-    ///         neither migrator can pass on LPT sent to it otherwise.
+    ///         only): migrations do not pass through the gateways (the L1Migrator sends its own retryables to the
+    ///         L2Migrator, which mints), and neither migrator can pass on LPT sent to it otherwise.
     /// @param l1Migrator_ The L1Migrator.
     /// @param l2Migrator_ The L2Migrator.
     function setMigrators(address l1Migrator_, address l2Migrator_) external onlyOwner {

@@ -2,8 +2,8 @@
 pragma solidity ^0.8.24;
 
 /// @title MigrationCodec
-/// @notice The stake-migration record the L1Migrator sends as the gateway's callHookData and the L2Migrator
-///         reads back. One record travels with the LPT it describes, in one L2 message. The L1Migrator keeps
+/// @notice The stake-migration record the L1Migrator sends in its retryable (`L2Migrator.finalizeMigration`) and
+///         the L2Migrator reads back. One record travels with the LPT it describes, in one L2 message. The L1Migrator keeps
 ///         nothing of it: an expired record sent back from L2 comes with its `DelayedMessage`, and the L1Migrator
 ///         recognises it in the delayed-inbox accumulator of Arbitrum's Bridge.
 library MigrationCodec {

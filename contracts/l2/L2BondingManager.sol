@@ -24,9 +24,13 @@ import {IRoundsManager} from "../protocol/interfaces/IRoundsManager.sol";
 ///        (`MigratedTranscoderTermsReplaced`);
 ///      - when the current round is not initialized yet, the migration initializes it (round initialization is
 ///        permissionless) instead of failing.
-///      The LPT is paid by the L2Migrator (which holds the freshly minted tokens and approves this contract); it
-///      goes to the L2 Minter like any bonded LPT.
+///      These functions credit stake and take no LPT: the L2Migrator pays the L2 Minter, which holds all bonded LPT,
+///      in the same call (it mints a migration's LPT there right after the credit, or transfers parked LPT there
+///      before a claim's credit), so no allowance and no `transferFrom` are needed, and only the Migrator can credit.
 contract L2BondingManager is BondingManagerBase {
+    /// @dev The payer `_bond` is given for stake the Migrator pays into the Minter itself: nothing is collected.
+    address private constant _PAID_BY_MIGRATOR = address(0);
+
     /// @notice `amount` migrated LPT were staked for `delegator`, delegated to `delegate`.
     event StakedFor(address indexed delegator, address indexed delegate, uint256 amount);
     /// @notice `delegator` already delegated to `delegate` on L2, so its migrated `amount` was added there rather
@@ -65,13 +69,13 @@ contract L2BondingManager is BondingManagerBase {
         uint256 numActiveTranscoders_
     ) BondingManagerBase(owner_, token_, minter_, roundsManager_, unbondingPeriod_, numActiveTranscoders_) {}
 
-    /// @notice Stakes `amount` LPT, paid by the caller, for `delegator` (the Migrator only, for a migration that
-    ///         lands at the migrating L1 account's own address). Bonds to `orchestrator` when `delegator` has no
-    ///         bonded stake; otherwise adds to its existing delegation (see the contract notes). The stake earns
-    ///         from the next round, like any stake bonded during a round.
+    /// @notice Credits `amount` LPT of stake, paid into the Minter by the caller, to `delegator` (the Migrator only,
+    ///         for a migration that lands at the migrating L1 account's own address). Bonds to `orchestrator` when
+    ///         `delegator` has no bonded stake; otherwise adds to its existing delegation (see the contract notes).
+    ///         The stake earns from the next round, like any stake bonded during a round.
     /// @param delegator The migrated delegator's L2 address.
     /// @param orchestrator The orchestrator it asked for.
-    /// @param amount LPT in wei, approved by the caller.
+    /// @param amount LPT in wei, paid into the Minter by the caller in the same transaction.
     function stakeFor(address delegator, address orchestrator, uint256 amount) external onlyMigrator {
         uint256 round = _roundInitializedIfNeeded();
         address delegate = _delegateOf(delegator);
@@ -80,26 +84,26 @@ contract L2BondingManager is BondingManagerBase {
         } else if (delegate != orchestrator) {
             emit MigratedStakeAddedToExistingDelegate(delegator, delegate, orchestrator, amount);
         }
-        _bond(delegator, delegate, amount, msg.sender, round);
+        _bond(delegator, delegate, amount, _PAID_BY_MIGRATOR, round);
         emit StakedFor(delegator, delegate, amount);
     }
 
-    /// @notice `delegator`'s own `bond(amount, to)`, paid by the caller (the Migrator only, for migrated LPT that
-    ///         `delegator` claimed in its own transaction): all its stake is delegated to `to`.
+    /// @notice `delegator`'s own `bond(amount, to)`, paid into the Minter by the caller (the Migrator only, for
+    ///         migrated LPT that `delegator` claimed in its own transaction): all its stake is delegated to `to`.
     /// @param delegator The claiming L2 address.
     /// @param to The delegate it chose.
-    /// @param amount LPT in wei, approved by the caller.
+    /// @param amount LPT in wei, paid into the Minter by the caller in the same transaction.
     function bondFor(address delegator, address to, uint256 amount) external onlyMigrator {
-        _bond(delegator, to, amount, msg.sender, _roundInitializedIfNeeded());
+        _bond(delegator, to, amount, _PAID_BY_MIGRATOR, _roundInitializedIfNeeded());
         emit StakedFor(delegator, to, amount);
     }
 
-    /// @notice Stakes `amount` LPT, paid by the caller, for migrated orchestrator `transcoder` as its own stake and
-    ///         registers it with its L1 `rewardCut` and `feeShare` (the Migrator only). Stake it had delegated
-    ///         elsewhere on L2 moves to itself, and terms it had set on L2 are replaced. It enters the active set if
-    ///         its stake earns a place, active from the next round.
+    /// @notice Credits `amount` LPT, paid into the Minter by the caller, to migrated orchestrator `transcoder` as its
+    ///         own stake and registers it with its L1 `rewardCut` and `feeShare` (the Migrator only). Stake it had
+    ///         delegated elsewhere on L2 moves to itself, and terms it had set on L2 are replaced. It enters the active
+    ///         set if its stake earns a place, active from the next round.
     /// @param transcoder The orchestrator's L2 address.
-    /// @param amount LPT in wei, approved by the caller.
+    /// @param amount LPT in wei, paid into the Minter by the caller in the same transaction.
     /// @param rewardCut Its L1 reward cut (precision 1e6).
     /// @param feeShare Its L1 fee share (precision 1e6).
     function migrateTranscoder(address transcoder, uint256 amount, uint256 rewardCut, uint256 feeShare)
@@ -112,7 +116,7 @@ contract L2BondingManager is BondingManagerBase {
         address previous = _delegateOf(transcoder);
         // Bonding to itself moves any stake delegated elsewhere along with the new stake (a delegator's own
         // re-delegation), so the orchestrator always ends self-delegated, that is registered.
-        _bond(transcoder, transcoder, amount, msg.sender, round);
+        _bond(transcoder, transcoder, amount, _PAID_BY_MIGRATOR, round);
         emit StakedFor(transcoder, transcoder, amount);
         if (previous != address(0) && previous != transcoder) {
             emit MigratedTranscoderStakeMovedToItself(
@@ -125,6 +129,11 @@ contract L2BondingManager is BondingManagerBase {
         }
         _setTranscoderTerms(transcoder, rewardCut, feeShare);
         emit TranscoderMigrated(transcoder, amount, rewardCut, feeShare);
+    }
+
+    /// @dev Collects nothing for the Migrator's credits (`_PAID_BY_MIGRATOR`), which it pays into the Minter itself.
+    function _collectStake(address payer, uint256 amount) internal override {
+        if (payer != _PAID_BY_MIGRATOR) super._collectStake(payer, amount);
     }
 
     /// @dev The current round, initialized first when it is not yet.

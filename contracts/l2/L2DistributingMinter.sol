@@ -10,10 +10,11 @@ import {Minter} from "../protocol/Minter.sol";
 
 /// @title L2DistributingMinter
 /// @notice The L2 Minter of the L1-minting mode. Like the L2Minter it is L2 LPT's only minter, holds all bonded LPT
-///         and fee ETH, and lets the L2 gateway mint bridged deposits; unlike it, it mints no inflation: the L1 Minter
-///         mints each L1 round's rewards and deposits them here, and `reward()` on L2 (through `createReward`, the
-///         same call and the same fraction rule as the Minter's) pays the orchestrator's share of the L2 round's
-///         available amount out of what arrived. One L1 round spans `roundsPerL1Round` (K) L2 rounds.
+///         and fee ETH, and lets the L2 gateway mint bridged deposits and the L2Migrator migrated stake (both
+///         escrowed on L1); unlike it, it mints no inflation: the L1 Minter mints each L1 round's rewards and
+///         deposits them here, and `reward()` on L2 (through `createReward`, the same call and the same fraction rule
+///         as the Minter's) pays the orchestrator's share of the L2 round's available amount out of what arrived.
+///         One L1 round spans `roundsPerL1Round` (K) L2 rounds.
 /// @dev Arrivals. Only a deposit whose L1 sender is `l1Minter`, finalized by `l2Gateway` with its call hook, counts
 ///      (`onLPTBridged`); the hook refuses any other depositor, so a stranger's deposit with a hook fails on L2 (its
 ///      ticket stays redeemable until it expires; the LPT stays in the L1 escrow). LPT that reaches this contract

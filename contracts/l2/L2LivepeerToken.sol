@@ -5,22 +5,18 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
-import {ERC20TemporaryApproval} from "@openzeppelin/contracts/token/ERC20/extensions/draft-ERC20TemporaryApproval.sol";
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {ILivepeerToken} from "../protocol/interfaces/ILivepeerToken.sol";
 
 /// @title L2LivepeerToken
-/// @notice LPT on Arbitrum: an ERC-20 with EIP-2612 permits and ERC-7674 temporary approvals (an allowance that
-///         lasts for the transaction only, kept in transient storage: the L2Migrator pays migrated stake with one,
-///         so no allowance slot is written and cleared per migration). Only the L2 Minter mints (for the L2 gateway's
-///         deposits and for inflation rewards). Tokens leave the supply in two ways only: the L2 gateway burns a
-///         holder's tokens for a withdrawal to L1, consuming the allowance the holder gave the gateway, and the
-///         Minter burns tokens it holds itself (protocol-held LPT, e.g. slashed stake).
+/// @notice LPT on Arbitrum: an ERC-20 with EIP-2612 permits. Only the L2 Minter mints (for the L2 gateway's deposits,
+///         the L2Migrator's migrations and inflation rewards). Tokens leave the supply in two ways only: the L2
+///         gateway burns a holder's tokens for a withdrawal to L1, consuming the allowance the holder gave the
+///         gateway, and the Minter burns tokens it holds itself (protocol-held LPT, e.g. slashed stake).
 /// @dev There is no burn of a holder's own balance outside the gateway: every LPT that leaves the L2 supply
 ///      either reappears on L1 (withdrawal) or was protocol-held, which keeps the cross-chain supply accounting
 ///      (L1 supply + L2 supply - escrow) checkable.
-contract L2LivepeerToken is ERC20, ERC20Permit, ERC20TemporaryApproval, Ownable2Step, ILivepeerToken {
+contract L2LivepeerToken is ERC20, ERC20Permit, Ownable2Step, ILivepeerToken {
     /// @notice The only address allowed to mint (the L2 Minter).
     address public minter;
     /// @notice The only address allowed to burn holders' tokens (the L2 LPT gateway).
@@ -80,23 +76,5 @@ contract L2LivepeerToken is ERC20, ERC20Permit, ERC20TemporaryApproval, Ownable2
         if (msg.sender != gateway) revert NotGateway(msg.sender);
         _spendAllowance(account, msg.sender, amount);
         _burn(account, amount);
-    }
-
-    /// @inheritdoc ERC20TemporaryApproval
-    function allowance(address owner, address spender)
-        public
-        view
-        override(ERC20, ERC20TemporaryApproval, IERC20)
-        returns (uint256)
-    {
-        return super.allowance(owner, spender);
-    }
-
-    /// @dev Spends the temporary allowance first, then the stored one.
-    function _spendAllowance(address owner, address spender, uint256 value)
-        internal
-        override(ERC20, ERC20TemporaryApproval)
-    {
-        super._spendAllowance(owner, spender, value);
     }
 }

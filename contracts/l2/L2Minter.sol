@@ -9,7 +9,8 @@ import {IL1SupplyReceiver} from "../bridge/IL1SupplyReceiver.sol";
 
 /// @title L2Minter
 /// @notice The protocol Minter on Arbitrum: the only minter of L2 LPT. Its minting delegates are the L2 LPT gateway
-///         (bridged deposits, through `mint`) and the L2 BondingManager (inflation rewards, through `createReward`).
+///         (bridged deposits, through `mint`), the L2Migrator (migrated stake, through `mint`) and the L2
+///         BondingManager (inflation rewards, through `createReward`).
 ///         Inflation applies to the GLOBAL supply as of the last accepted report of the L1 supply reporter: the
 ///         L1 circulating supply it reported (L1 total supply minus the bridge escrow) plus the L2 supply when it
 ///         was accepted. Before the first report, inflation applies to the L2 supply alone.

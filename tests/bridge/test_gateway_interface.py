@@ -12,6 +12,7 @@ from shared import LPT
 
 from ape_livepeer_migration._eth import function_selector
 from ape_livepeer_migration.arbitrum import simulator as sim_api
+from ape_livepeer_migration.bridge.gas import RetryableGasParams
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, deposit_data, deposit_gas_params
 from ape_livepeer_migration.testing.reverts import reverts
 
@@ -309,55 +310,23 @@ def test_migrators_are_set_by_the_governor_only(chains, bridge, alice, bob, mall
         assert (gw.l1Migrator(), gw.l2Migrator()) == (alice.address, bob.address)
 
 
-def test_only_the_l1_migrators_migration_deposits_reach_the_l2_migrator(
-    sim, bridge, l1_token, receiver, alice, bob, mallory, governor, deliver
-):
-    """bob stands in for the L1Migrator and the test receiver for the L2Migrator."""
+def test_no_deposit_reaches_either_migrator(bridge, l1_token, receiver, alice, bob, mallory, governor):
+    """bob stands in for the L1Migrator and the test receiver for the L2Migrator. Migrations do not pass through the
+    gateway (the L1Migrator sends its own retryables to the L2Migrator), so every deposit to the L2Migrator is
+    refused, the L1Migrator's own with a record included, and so is every deposit to the L1Migrator (no code on
+    L2), before anything is escrowed."""
     gw = bridge.l1_gateway
     gw.setMigrators(bob.address, receiver.address, sender=governor)
     l2_migrator = receiver.address
-    gas = deposit_gas_params(bridge, bob.address, l2_migrator, LPT, b"record")
+    gas = RetryableGasParams(max_submission_cost=0, gas_limit=600_000, gas_price_bid=10**7)
     refused = project.L1LPTGateway.RefusedRecipient
-    for depositor, hook in ((mallory, b"record"), (mallory, b""), (bob, b"")):
+    for depositor, hook in ((mallory, b"record"), (mallory, b""), (bob, b""), (bob, b"record")):
         with reverts(refused, to=l2_migrator):
             bridge_in(bridge, depositor, l2_migrator, LPT, call_hook_data=hook, gas=gas)
-    with reverts(refused, to=bob.address):  # the L1Migrator has no code on L2
+    with reverts(refused, to=bob.address):
         bridge_in(bridge, alice, bob.address, LPT, gas=gas)
-    assert gw.isRefusedRecipient(bob.address) and not gw.isRefusedRecipient(l2_migrator)
-    assert l1_token.balanceOf(bridge.l1_escrow.address) == 0
-    # the migrator's own deposit with its record goes through, byte for byte as reported
-    expected = gw.getOutboundCalldata(l1_token.address, bob.address, l2_migrator, LPT, b"record")
-    deposit = bridge_in(bridge, bob, l2_migrator, LPT, call_hook_data=b"record", gas=gas)
-    assert _sent_retryable(sim, deposit.receipt).data == expected
-    result = deliver(deposit.receipt)
-    assert result.status is sim_api.DeliveryStatus.REDEEMED
-    assert bridge.l2_token.balanceOf(l2_migrator) == LPT
-
-
-def test_only_the_l1_migrator_sends_a_migration_whose_lpt_is_already_escrowed(
-    sim, bridge, l1_token, receiver, alice, bob, mallory, governor, deliver
-):
-    """`outboundTransferOfMigration`: bob stands in for the L1Migrator, the test receiver for the L2Migrator. The LPT is
-    paid into the escrow by the L1 BondingManager beforehand, so the gateway moves none itself."""
-    gw = bridge.l1_gateway
-    gw.setMigrators(bob.address, receiver.address, sender=governor)
-    l2_migrator = receiver.address
-    gas = deposit_gas_params(bridge, bob.address, l2_migrator, LPT, b"record")
-    args = (alice.address, LPT, gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost)
-    with reverts(project.L1LPTGateway.NotL1Migrator, account=mallory.address):
-        gw.outboundTransferOfMigration(*args, b"record", value=gas.value, sender=mallory)
-    with reverts(project.L1LPTGateway.RefusedRecipient, to=l2_migrator):
-        gw.outboundTransferOfMigration(*args, b"", value=gas.value, sender=bob)
-    with reverts(project.L1LPTGateway.WrongValue):
-        gw.outboundTransferOfMigration(*args, b"record", value=gas.value + 1, sender=bob)
-    escrowed, deposited = l1_token.balanceOf(bridge.l1_escrow.address), gw.totalDeposited()
-    receipt = gw.outboundTransferOfMigration(*args, b"record", value=gas.value, sender=bob)
-    assert (l1_token.balanceOf(bridge.l1_escrow.address), gw.totalDeposited()) == (escrowed, deposited + LPT)
-    # the same retryable as a deposit from the L1Migrator with the record as its call-hook data
-    expected = gw.getOutboundCalldata(l1_token.address, bob.address, l2_migrator, LPT, b"record")
-    assert _sent_retryable(sim, receipt).data == expected
-    assert deliver(receipt).status is sim_api.DeliveryStatus.REDEEMED
-    assert bridge.l2_token.balanceOf(l2_migrator) == LPT
+    assert gw.isRefusedRecipient(bob.address) and gw.isRefusedRecipient(l2_migrator)
+    assert l1_token.balanceOf(bridge.l1_escrow.address) == 0 and gw.totalDeposited() == 0
 
 
 def test_withdrawals_to_either_migrator_are_refused(bridge, l1_token, receiver, alice, bob, governor, on_l2):
@@ -369,33 +338,3 @@ def test_withdrawals_to_either_migrator_are_refused(bridge, l1_token, receiver, 
         with reverts(project.L2LPTGateway.RefusedRecipient, to=to):
             gw.outboundTransfer(l1_token.address, to, LPT, b"", sender=alice)
     assert (bridge.l2_token.balanceOf(alice.address), gw.totalBurned()) == (10 * LPT, 0)
-
-
-@pytest.mark.parametrize("collision", ["l1_migrator", "l1_gateway"])
-def test_an_l2_migrator_sharing_an_l1_contracts_address_still_takes_migrations(
-    chains, sim, bridge, l1_token, receiver, alice, bob, governor, impersonate, deliver, collision
-):
-    """One deployer at the same nonce on both chains puts an L2 contract at an L1 contract's address: the L2Migrator
-    at the L1Migrator's (or at an L1 bridge contract's) address must still take the L1Migrator's migrations, and
-    nothing else."""
-    if collision == "l1_migrator":
-        l2_migrator = l1_migrator = receiver.address
-        migrator = impersonate(chains.l1, l1_migrator)
-        l1_token.transfer(l1_migrator, LPT, sender=alice)
-    else:
-        l2_migrator, l1_migrator, migrator = bridge.l1_gateway.address, bob.address, bob
-    bridge.l1_gateway.setMigrators(l1_migrator, l2_migrator, sender=governor)
-    assert not bridge.l1_gateway.isRefusedRecipient(l2_migrator)
-    gas = deposit_gas_params(bridge, l1_migrator, receiver.address, LPT, b"record")
-    for depositor, hook in ((alice, b"record"), (migrator, b"")):
-        with reverts(project.L1LPTGateway.RefusedRecipient, to=l2_migrator):
-            bridge_in(bridge, depositor, l2_migrator, LPT, call_hook_data=hook, gas=gas)
-    deposit = bridge_in(bridge, migrator, l2_migrator, LPT, call_hook_data=b"record", gas=gas)
-    assert _sent_retryable(sim, deposit.receipt).data == bridge.l1_gateway.getOutboundCalldata(
-        l1_token.address, l1_migrator, l2_migrator, LPT, b"record"
-    )
-    assert l1_token.balanceOf(bridge.l1_escrow.address) == LPT
-    if collision == "l1_migrator":  # a hook receiver lives at that address on L2
-        result = deliver(deposit.receipt)
-        assert result.status is sim_api.DeliveryStatus.REDEEMED
-        assert bridge.l2_token.balanceOf(l2_migrator) == LPT

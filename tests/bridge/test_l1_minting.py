@@ -7,6 +7,7 @@ import pytest
 from shared import LPT, MAX_UINT
 
 from ape_livepeer_migration.arbitrum import simulator as sim_api
+from ape_livepeer_migration.bridge.migration import migrate
 from ape_livepeer_migration.bridge.oracle import read_l2_stake, report_l2_stake
 from ape_livepeer_migration.bridge.system import System, deploy_system, mode_contracts, switch_l1_inflation_off
 from ape_livepeer_migration.bridge.transfers import bridge_in, bridge_out, report_l1_supply
@@ -59,6 +60,7 @@ def test_the_mode_is_wired_and_recorded(system, governor):
         assert not minter.isMintingDelegate(contract.address)
     assert not system.l2_minter.isMintingDelegate(system.l2_bonding_manager.address)
     assert system.l2_minter.isMintingDelegate(system.bridge.l2_gateway.address)
+    assert system.l2_minter.isMintingDelegate(system.l2_migrator.address)  # migrated stake, escrowed on L1
     assert system.l2_minter.roundsPerL1Round() == K
     assert system.l1.stake_oracle.isReporter(governor.address)
     bound = System.at(system.chains, system.sim, system.bridge.inbox, system.book_entry)
@@ -130,6 +132,23 @@ def test_l1_reward_refuses_in_this_mode(system, alice):
     next_round(system.chains.l1, system.l1.rounds)
     with reverts("RewardsMintedForL2"):
         bm.reward(sender=alice)
+
+
+def test_a_migration_mints_its_escrowed_stake_on_l2(system, bob, deliver):
+    """The L2Migrator mints migrated stake through the distributing minter as in the L2-minting mode: the LPT is in
+    the L1 escrow, and none of it counts as rewards."""
+    bm = system.l1.bonding_manager
+    system.l1.token.approve(bm.address, MAX_UINT, sender=bob)
+    next_round(system.chains.l1, system.l1.rounds)
+    register_orchestrator(bm, bob, 1_000 * LPT)
+    next_round(system.chains.l1, system.l1.rounds)
+    escrow, l2_supply = system.l1.token.balanceOf(system.bridge.l1_escrow.address), system.l2_token.totalSupply()
+    sent = migrate(system, bob)
+    assert deliver(sent.receipt).status is sim_api.DeliveryStatus.REDEEMED
+    assert system.l1.token.balanceOf(system.bridge.l1_escrow.address) == escrow + 1_000 * LPT
+    assert system.l2_token.totalSupply() == l2_supply + 1_000 * LPT
+    assert system.l2_bonding_manager.getTranscoder(bob.address).delegatedAmount == 1_000 * LPT
+    assert system.l2_minter.totalReceived() == 0 and system.l2_migrator.totalMigrated() == 1_000 * LPT
 
 
 def test_the_l1_round_length_is_k_l2_rounds(two_chains, sim, governor):

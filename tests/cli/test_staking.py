@@ -87,7 +87,7 @@ def test_unbond_dry_run_sends_nothing(run, world, nonces):
     assert nonces(world.o1) == before
 
 
-def test_unbond_rebond_and_withdraw_on_l2(run, lp, chains, world):
+def test_unbond_rebond_and_withdraw_on_l2(run, lp, chains, world, fresh_l2_round):
     bm = lp.system.l2_bonding_manager
     stake = lp.status(world.o1.address).l2.stake
     assert run("unbond", "100", "--account", O1, "--yes").exit_code == 0

@@ -32,10 +32,10 @@ def check_set_migrator_is_governed(bm, contract_type, accounts):
 
 @pytest.fixture(scope="package")
 def l2(two_chains, accounts):
-    """Unit-test L2 staking: the L2 token (the L2Migrator pays stake with its ERC-7674 temporary approvals),
-    the protocol's own rounds and Minter on the L2 chain around an L2BondingManager (its migration rules do not
-    depend on the Minter flavour; the full system tests use the L2 one). accounts[1] is the L2 migrator (funded,
-    approving); accounts[2] an L2-native orchestrator with its own terms."""
+    """Unit-test L2 staking: the L2 token, the protocol's own rounds and Minter on the L2 chain around an
+    L2BondingManager (its migration rules do not depend on the Minter flavour; the full system tests use the L2 one).
+    accounts[1] is the L2 migrator (its credits take no LPT: the L2Migrator pays the Minter itself; funded for the
+    tests that pay it); accounts[2] an L2-native orchestrator with its own terms."""
     gov, migrator, native = accounts[0], accounts[1], accounts[2]
     with two_chains.l2:
         token = project.L2LivepeerToken.deploy(gov, sender=gov)
@@ -51,7 +51,6 @@ def l2(two_chains, accounts):
         rounds.setBondingManager(bm, sender=gov)
         rounds.setMinter(minter, sender=gov)
         bm.setMigrator(migrator, sender=gov)
-        token.approve(bm, MAX_UINT, sender=migrator)
         token.approve(bm, MAX_UINT, sender=native)
         p = L2(token, rounds, minter, bm)
         next_round(two_chains.l2, p.rounds)

@@ -184,8 +184,9 @@ def test_a_refund_mints_what_the_escrow_lacks(chains, system, people, deliver):
 def test_a_refund_recognises_only_the_delayed_message_that_carried_the_record(chains, system, people):
     """``L1Migrator.isSentIn``, which every refund checks, against what an attacker can bring: the record's own
     delayed message is recognised; the same record with any of its fields changed, with another message's number
-    (message 0 and a number past the last message included), in a different message of the same sender (a deposit
-    through the gateway), or in a byte-identical retryable sent straight to the Inbox by another account, is not."""
+    (message 0 and a number past the last message included), in a different message of the same sender (the
+    L1Migrator's next migration), in a gateway deposit carrying the record as its call-hook data, or in a
+    byte-identical retryable sent straight to the Inbox by another account, is not."""
     s, p = system, people
     sent = migrate(s, p.d3, l2_orchestrator=p.o2.address)
     record = sent.migration.encode()
@@ -208,8 +209,15 @@ def test_a_refund_recognises_only_the_delayed_message_that_carried_the_record(ch
     forged = replace(sent.migration, l1_delegator=p.outsider.address).encode()
     assert not s.l1_migrator.isSentIn(forged, delayed.as_tuple())
 
-    # a deposit of the same sender (the gateway) is another message
-    deposit = bridge_in(s.bridge, p.d1, p.d1.address, 10**18).receipt
+    # the next migration of the same sender (the L1Migrator) is another message
+    other = migrate(s, p.d1, l2_orchestrator=p.o1.address)
+    other_delayed = migration_message(s, hex_text(hex_bytes(other.receipt.txn_hash)))
+    assert s.l1_migrator.isSentIn(other.migration.encode(), other_delayed.as_tuple())
+    assert not s.l1_migrator.isSentIn(record, other_delayed.as_tuple())
+
+    # a deposit through the gateway with the record as its call-hook data is a message of another sender
+    no_redeem = RetryableGasParams(max_submission_cost=0, gas_limit=600_000, gas_price_bid=10**7)
+    deposit = bridge_in(s.bridge, p.d2, p.d2.address, 10**18, call_hook_data=record, gas=no_redeem).receipt
     (deposited,) = sim_api.fetch_retryables(s.sim, deposit.block_number, deposit.block_number)
     assert deposited.l1_sender == s.bridge.l1_gateway.address
     assert not s.l1_migrator.isSentIn(record, DelayedMessage.of(deposited).as_tuple())

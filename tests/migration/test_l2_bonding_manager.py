@@ -32,13 +32,15 @@ def test_stake_for_by_anyone_else_reverts(chains, l2, accounts):
 
 
 def test_stake_for_a_new_delegator_bonds_to_the_requested_orchestrator(chains, l2, accounts):
+    """The credit takes no LPT: the Migrator pays the Minter itself in the same transaction (the L2Migrator mints
+    there right after the credit)."""
     bm, token = l2.bonding_manager, l2.token
     migrator, native, d = accounts[1], accounts[2], accounts[5]
     with chains.l2:
-        minter_before = token.balanceOf(l2.minter)
+        minter_before, migrator_before = token.balanceOf(l2.minter), token.balanceOf(migrator)
         delegated = bm.getTranscoder(native).delegatedAmount
         tx = bm.stakeFor(d, native, 40 * LPT, sender=migrator)
-        assert token.balanceOf(l2.minter) == minter_before + 40 * LPT
+        assert (token.balanceOf(l2.minter), token.balanceOf(migrator)) == (minter_before, migrator_before)
         dd = bm.getDelegator(d)
         assert (dd.delegateAddress, dd.bondedAmount) == (native.address, 40 * LPT)
         assert bm.getTranscoder(native).delegatedAmount == delegated + 40 * LPT

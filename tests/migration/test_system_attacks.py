@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from ape import project
+from ape.exceptions import ContractLogicError
 from eth_abi import encode as abi_encode
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
@@ -15,6 +16,7 @@ from ape_livepeer_migration.bridge.gas import RetryableGasParams
 from ape_livepeer_migration.bridge.migration import (
     SignedMigration,
     claim_migrated_stake,
+    finalize_migration_calldata,
     migrate,
     migrate_with_signature,
     migration_gas_params,
@@ -316,8 +318,9 @@ def test_migrator_setup_guards(chains, system, people, gas):
 
 def test_forged_migration_record_through_the_gateway_is_refused_on_l1_and_would_fail_on_l2(chains, system, people):
     """Mallory deposits 1 LPT straight to the L2Migrator with a record claiming 1 LPT of migrated stake: the L1
-    gateway refuses the recipient (only the L1Migrator's deposits may reach the L2Migrator) before escrowing
-    anything; and were such a message delivered, the hook would reject her (not the L1Migrator) and the mint with it."""
+    gateway refuses the recipient (nothing reaches the L2Migrator through the gateway) before escrowing anything;
+    and were such a message delivered, the L2Migrator has no deposit hook (the gateway's mint reverts with the
+    call), and the gateway's alias cannot finalize a migration itself."""
     from ape import accounts as ape_accounts
 
     from ape_livepeer_migration.arbitrum.messages import apply_l1_to_l2_alias
@@ -337,20 +340,52 @@ def test_forged_migration_record_through_the_gateway_is_refused_on_l1_and_would_
         alias = ape_accounts[apply_l1_to_l2_alias(str(s.bridge.l1_gateway.address))]
         chains.l2.provider.set_balance(alias.address, 10**18)
     data = abi_encode(["bytes", "bytes"], [b"", record])
-    with reverts(project.L2Migrator.NotL1Migrator, l1From=p.outsider.address):
+    with pytest.raises(ContractLogicError):  # the L2Migrator has no onLPTBridged: no custom error to expect
         s.bridge.l2_gateway.finalizeInboundTransfer(
             s.l1.token.address, p.outsider.address, s.l2_migrator.address, LPT, data, sender=alias
         )
+    with reverts(project.L2Migrator.NotFromL1Counterpart, sender=alias.address):
+        s.l2_migrator.finalizeMigration(record, sender=alias)
     assert s.l2_token.totalSupply() == supply
     assert l2_delegation(s, p.outsider) == (ZERO, 0)
     assert not s.l2_migrator.isMigrated(10**6)
 
 
+def test_a_retryable_from_any_other_l1_sender_cannot_finalize_a_migration(chains, system, people, deliver):
+    """Mallory sends the L1Migrator's kind of retryable herself (straight to the Inbox, to the L2Migrator, calling
+    ``finalizeMigration`` with a record of 1,000 LPT for herself): on L2 the call comes from her alias, not the
+    L1Migrator's, and is refused. The Inbox aliases every sender alike, so her address stands for any L1 address but
+    the L1Migrator's (the L1 gateway's alias, a contract's, is refused in the test above). Nothing is minted and the
+    id stays unused."""
+    s, p = system, people
+    record = Migration(10**6, Kind.DELEGATOR, p.outsider.address, p.outsider.address, p.o2.address, 1000 * LPT)
+    calldata = finalize_migration_calldata(record)
+    supply = s.l2_token.totalSupply()
+    with chains.l1:
+        receipt = s.sim.inbox.createRetryableTicket(
+            s.l2_migrator.address,
+            0,
+            0,
+            p.outsider.address,
+            p.outsider.address,
+            1_000_000,
+            10**7,
+            calldata,
+            value=10**7 * 1_000_000,
+            sender=p.outsider,
+        )
+    result = deliver(receipt)
+    assert result.status != DeliveryStatus.REDEEMED
+    assert s.l2_token.totalSupply() == supply
+    assert not s.l2_migrator.isMigrated(10**6)
+    assert l2_delegation(s, p.outsider) == (ZERO, 0)
+
+
 def test_direct_hook_and_stake_for_calls_fail(chains, system, people):
     s, p = system, people
     record = Migration(1, Kind.DELEGATOR, p.d1.address, p.outsider.address, p.outsider.address, LPT).encode()
-    with reverts(project.L2Migrator.NotL2Gateway, account=p.outsider.address):
-        s.l2_migrator.onLPTBridged(s.l1_migrator.address, LPT, record, sender=p.outsider)
+    with reverts(project.L2Migrator.NotFromL1Counterpart, sender=p.outsider.address):
+        s.l2_migrator.finalizeMigration(record, sender=p.outsider)
     with reverts(project.L2BondingManager.NotMigrator, account=p.outsider.address):
         s.l2_bonding_manager.stakeFor(p.d1.address, p.outsider.address, LPT, sender=p.outsider)
     with reverts(project.L2BondingManager.NotMigrator, account=p.outsider.address):

@@ -26,6 +26,22 @@ contract ConservationInvariants is SystemInvariantBase {
         );
     }
 
+    /// @notice Who minted on L2 for what: the L2Migrator exactly the migrations delivered (its own retryables, not the
+    ///         gateway's), the L2 gateway exactly the other deposits delivered; the L1Migrator and the L1 gateway
+    ///         count exactly what their own transfers escrowed.
+    function invariant_migrationsMintedByTheL2MigratorOnly() public view {
+        assertEq(sys.l1Migrator().totalMigrated(), handler.ghostMigrated12(), "L1Migrator's total != escrowed");
+        assertEq(
+            sys.l2Migrator().totalMigrated(), handler.ghostMigrationsDelivered12(), "L2Migrator's total != delivered"
+        );
+        assertEq(
+            sys.l2Gateway().totalMinted(),
+            handler.ghostDelivered12() - handler.ghostMigrationsDelivered12(),
+            "L2 gateway minted other than the deposits delivered"
+        );
+        assertEq(sys.l1Gateway().totalDeposited(), handler.ghostDeposited12(), "gateway deposits != escrowed by them");
+    }
+
     /// @notice Across layers: escrow + L2 rewards == L2 supply + in flight (both ways) + expired + shortfall, where
     ///         in flight L2 -> L1 includes expired migrations sent back and not yet refunded on L1 (a refund takes
     ///         their LPT out of the escrow into an L1 unbonding lock, minting any shortfall).

@@ -77,6 +77,9 @@ contract SystemHandler {
     uint256 public ghostInFlight12; // escrowed on L1, not yet minted on L2 (pending retryables)
     uint256 public ghostLost12; // escrowed on L1 for retryables that expired
     uint256 public ghostDelivered12; // minted on L2 by delivered retryables (amounts recorded on L1)
+    uint256 public ghostMigrated12; // escrowed on L1 by migrations (their retryables go to the L2Migrator)
+    uint256 public ghostDeposited12; // escrowed on L1 by deposits through the gateway
+    uint256 public ghostMigrationsDelivered12; // minted on L2 by delivered migrations (by the L2Migrator)
     uint256 public ghostInFlight21; // burned on L2, not yet executed on L1
     uint256 public ghostBurned21; // burned on L2 by withdrawals
     uint256 public ghostExecuted21; // L2 -> L1 withdrawals executed on L1
@@ -771,6 +774,8 @@ contract SystemHandler {
         for (uint256 id = countBefore; id < arb.retryableCount(); ++id) {
             sent[id] = SentRetryable(amount, l2Delegator, orch, migration, byAttacker);
             ghostInFlight12 += amount;
+            if (migration) ghostMigrated12 += amount;
+            else ghostDeposited12 += amount;
             amount = 0;
         }
     }
@@ -789,6 +794,7 @@ contract SystemHandler {
         fate[id] = 1;
         ghostDelivered12 += s.amount;
         if (s.migration) {
+            ghostMigrationsDelivered12 += s.amount;
             (,,,,, uint256 parkedAmount) = l2Migrator.parked(migrationIdOf[id]);
             if (parkedAmount > 0) {
                 ghostParked += s.amount;

@@ -122,8 +122,11 @@ contract LivepeerSystem is SystemBase {
         l1Bm.setMigrator(address(l1Migrator));
         escrow.setMigrator(address(l1Migrator));
         l1Minter.addMintingDelegate(address(l1Migrator));
-        l2Migrator = new L2Migrator(address(l2Gateway), address(l1Migrator), l2Bm, IERC20(address(l2Token)));
+        l2Migrator = new L2Migrator(
+            IMintingDelegator(address(l2Minter)), address(l1Migrator), l2Bm, IERC20(address(l2Token))
+        );
         l2Bm.setMigrator(address(l2Migrator));
+        l2Minter.addMintingDelegate(address(l2Migrator));
         l2Gateway.setMigrators(address(l1Migrator), address(l2Migrator));
         l1Migrator.setL2Migrator(address(l2Migrator));
         l1Gateway.setMigrators(address(l1Migrator), address(l2Migrator));
