@@ -95,19 +95,17 @@ def check_stake_report(deployment: Deployment, preflight: Preflight, address: st
     return Preview("l1", address, "report-stake", calls, gas, preflight.fee_per_gas("l1"), details)
 
 
-def report_stake(deployment: Deployment, preflight: Preflight, account: AccountAPI) -> SentTransaction:
-    """Report the L2 staked supply to the L1 stake oracle as ``account`` (a reporter): the reading
-    :func:`check_stake_report` checked and estimated, not another; the transaction's details are what the oracle
-    accepted."""
-    (call,) = check_stake_report(deployment, preflight, account.address).calls
+def report_stake(preview: Preview, account: AccountAPI) -> SentTransaction:
+    """Send the report ``preview`` (from :func:`check_stake_report`) as ``account``, the reporter it was checked for:
+    exactly the reading it checked and showed, not a newer one. A reading the oracle no longer takes (another report
+    of a later L2 block came first, or it grew older than ``maxReportAge``) reverts there, and nothing changes; the
+    transaction's details are the reading sent."""
+    if str(account.address) != preview.account:
+        raise LivepeerError(f"the report is {preview.account}'s, not {account.address}'s")
+    (call,) = preview.calls
     receipt = getattr(call.contract, call.method)(*call.args, sender=account)
-    oracle = call.contract
-    return SentTransaction(
-        "l1",
-        receipt.txn_hash,
-        receipt.gas_used,
-        {"staked_supply_wei": oracle.stakedSupply(), "l2_block": oracle.lastL2Block()},
-    )
+    details = {key: preview.details[key] for key in ("staked_supply_wei", "l2_block")}
+    return SentTransaction("l1", receipt.txn_hash, receipt.gas_used, details)
 
 
 def check_gas_funding(deployment: Deployment, preflight: Preflight, address: str, amount: int) -> Preview:
