@@ -8,30 +8,11 @@ import json
 import pytest
 from shared import next_pass, relayer_process
 
-from ape_livepeer_migration.session.livepeer import Livepeer
-from ape_livepeer_migration.testing.actors import Cast
 from ape_livepeer_migration.testing.rounds import an_hour_passes, next_round
 
-from .conftest import LPT, ROUND_LENGTH
+from .conftest import LPT, ROUNDS_PER_L1_ROUND, l1_minting_world
 
-ROUNDS_PER_L1_ROUND = 3
-
-
-@pytest.fixture(scope="module")
-def world(two_chains, accounts, module_book) -> Cast:
-    """A system that mints its rewards on L1, deployed once for the module (and undone after it); the simulator's
-    operator is the stake oracle's reporter; o1 holds 10,000 L1 LPT."""
-    with two_chains.isolated():
-        w = Cast.of(accounts)
-        Livepeer.open(two_chains, module_book).deploy(
-            w.governor,
-            operator=w.operator,
-            genesis={w.o1.address: 10_000 * LPT},
-            params={"round_length": ROUND_LENGTH},
-            inflation="l1",
-            rounds_per_l1_round=ROUNDS_PER_L1_ROUND,
-        )
-        yield w
+world = l1_minting_world()
 
 
 def test_deploy_records_and_shows_l1_minting(run, book):
