@@ -33,8 +33,10 @@ def report_stake(ctx, account, dry_run, yes, as_json):
     reporters (set by governance; deploy makes the simulator's operator, or
     the deployer where there is no simulator, the reporter, and on the local
     and fork pairs `relay` reports as the operator whenever the figure is half
-    its maximum age old). Asks first unless --yes; --dry-run shows the reading
-    and the report's L1 gas and cost, and sends nothing.
+    its maximum age old). Asks first unless --yes, and sends the reading it
+    showed; the oracle refuses it (nothing changes) if a report of a later L2
+    block arrived meanwhile. --dry-run shows the reading and the report's L1
+    gas and cost, and sends nothing.
     """
     from ape_livepeer_migration._eth import token_text
 
@@ -50,7 +52,7 @@ def report_stake(ctx, account, dry_run, yes, as_json):
             f"{reading['l2_block']}) to L1 as {sender.address}?",
             yes,
         )
-        sent = lp.report_stake(sender)
+        sent = lp.report_stake(sender, preview)
     if as_json:
         echo_json(sent.as_json())
     else:

@@ -269,6 +269,10 @@ class Chain:
             results.append(response["result"])
         return results
 
+    def batch_answers(self, requests: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
+        """As :meth:`batch`, with ``None`` for each request answered with an error instead of raising."""
+        return [None if response.get("error") else response["result"] for response in self._batch_responses(requests)]
+
     def call_batch(self, calls: Sequence[tuple[Any, str, Sequence[Any]]]) -> list[Any]:
         """The results of several view calls ``(contract, method name, args)`` on this chain, asked in one JSON-RPC
         batch: one round trip, instead of three requests (code, latest block, call) and Ape's per-call work each.

@@ -79,22 +79,75 @@ def missing_contract(chains: TwoChains, carrier: Mapping[str, Any], addresses: M
 def first_block_with_code(chain: Chain, addresses: list[str]) -> int | None:
     """The first block of ``chain`` in which one of ``addresses`` holds code, found by bisection over the blocks up to
     the head (code stays once deployed): one JSON-RPC batch per step, about 25 steps on a mainnet-sized chain.
-    ``None`` when the node cannot answer for an old block (it keeps no state that old: no archive, or anvil's pruned
-    history)."""
-    from ape_livepeer_migration.exceptions import RpcError
 
-    low, high = 0, chain.block_number
-    try:
-        while low < high:
-            middle = (low + high) // 2
-            codes = chain.batch([("eth_getCode", [address, hex(middle)]) for address in addresses])
-            if any(code not in ("0x", "") for code in codes):
-                high = middle
-            else:
-                low = middle + 1
-    except RpcError:
-        return None
+    A probe can land on a block whose state the node does not keep: one of a local anvil's skipped blocks
+    (:meth:`~ape_livepeer_migration.chains.provider.LocalAnvilProvider.mine` moves its head over them: they have no
+    block, and the block mined just before them can lose its state too), which the search steps over
+    (:func:`_over_skipped`), or a block older than a pruned node keeps. ``None`` when a probe lands on such an old
+    block (the node keeps no state that old: no archive, or anvil's pruned history)."""
+    low, high = 0, chain.block_number  # the deployment block is in [low, high]
+    while low < high:
+        middle = (low + high) // 2
+        (held,) = _code_held(chain, addresses, [middle])
+        if held is None:
+            bounds = _over_skipped(chain, addresses, middle, high)
+            if bounds is None:
+                return None
+            low, high = max(low, bounds[0]), min(high, bounds[1])
+        elif held:
+            high = middle
+        else:
+            low = middle + 1
     return low
+
+
+def _over_skipped(chain: Chain, addresses: list[str], middle: int, high: int) -> tuple[int, int] | None:
+    """Where the deployment block is (``(low, high)``, both included) when the node keeps no state for block
+    ``middle``; ``None`` when the node cannot tell (``middle`` is a block of its own, older than the node keeps).
+
+    A skipped block has no block. The search moves up to the first block that answers after it (``end``): the
+    blocks 1, 2, 4, ... above ``middle`` in one batch, then a bisection between the last that does not answer and
+    the first that does. A skip changes no state, so the blocks from the one mined just before it (``start``, the
+    block after ``end``'s parent) up to ``end`` hold ``end``'s code, and the block before ``start`` tells whether
+    the code came in ``start``."""
+    from ape_livepeer_migration._eth import rpc_int
+
+    if chain.request("eth_getBlockByNumber", [hex(middle), False]) is not None:
+        return None
+    probes = [middle + (1 << exponent) for exponent in range((high - middle).bit_length())]
+    probes = [probe for probe in probes if probe < high] + [high]
+    answers = _code_held(chain, addresses[:1], probes)  # whether the node answers: one address is enough
+    answered = next((i for i, code in enumerate(answers) if code is not None), None)
+    if answered is None:
+        return None
+    unanswered, end = [middle, *probes][answered], probes[answered]
+    while end - unanswered > 1:  # the first block that answers after one that does not
+        probe = (unanswered + end) // 2
+        if _code_held(chain, addresses[:1], [probe]) == [None]:
+            unanswered = probe
+        else:
+            end = probe
+    (code_at_end,) = _code_held(chain, addresses, [end])
+    if not code_at_end:
+        return None if code_at_end is None else (end + 1, high)
+    parent_hash = chain.request("eth_getBlockByNumber", [hex(end), False])["parentHash"]
+    parent = chain.request("eth_getBlockByHash", [parent_hash, False])
+    start = 0 if parent is None else rpc_int(parent["number"]) + 1
+    (before,) = _code_held(chain, addresses, [start - 1]) if start > 0 else (False,)
+    if before is None:
+        return None
+    return (start, start) if not before else (0, start - 1)
+
+
+def _code_held(chain: Chain, addresses: list[str], blocks: list[int]) -> list[bool | None]:
+    """For each of ``blocks``, whether one of ``addresses`` holds code there; ``None`` where the node keeps no state
+    for that block (all asked in one batch)."""
+    answers = iter(chain.batch_answers([("eth_getCode", [a, hex(block)]) for block in blocks for a in addresses]))
+    held: list[bool | None] = []
+    for _ in blocks:
+        codes = [next(answers) for _ in addresses]
+        held.append(None if None in codes else any(code not in ("0x", "") for code in codes))
+    return held
 
 
 class Deployment:

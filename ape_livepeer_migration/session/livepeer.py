@@ -277,9 +277,10 @@ class Livepeer:
         refuses one that cannot succeed. Sends nothing."""
         return minting.check_stake_report(self.deployment, self.preflight, address)
 
-    def report_stake(self, account: AccountAPI) -> SentTransaction:
-        """Report the L2 staked supply to the L1 stake oracle as ``account``, one of its reporters (L1 minting)."""
-        return minting.report_stake(self.deployment, self.preflight, self.tx_options.signing(account))
+    def report_stake(self, account: AccountAPI, preview: Preview) -> SentTransaction:
+        """Send ``account``'s report of the L2 staked supply to the L1 stake oracle (L1 minting): the reading of
+        ``preview``, from :meth:`check_stake_report`."""
+        return minting.report_stake(preview, self.tx_options.signing(account))
 
     def check_gas_funding(self, address: str, amount: int) -> Preview:
         """What adding ``amount`` wei of ``address`` to the L1 Minter's gas budget would send (L1 minting); refuses

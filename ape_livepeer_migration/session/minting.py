@@ -62,15 +62,12 @@ def minting_status(deployment: Deployment) -> MintingStatus:
     )
 
 
-def minting_on_l1(deployment: Deployment, lacking: str) -> System:
-    """The deployed system, which must mint on L1: :class:`LivepeerError` saying it has no ``lacking`` (what only
-    the L1-minting mode has) when it mints on L2."""
-    system = deployment.system
-    if system.inflation != "l1":
-        raise LivepeerError(
-            f"the system of {deployment.book.path} mints its rewards on L2: it has no {lacking} (deploy --inflation l1)"
-        )
-    return system
+def l1_minting_system(deployment: Deployment, lacking: str) -> System:
+    """The deployed system, which must mint on L1: the refusal of
+    :func:`~ape_livepeer_migration.bridge.oracle.minting_on_l1`, naming the address book, when it mints on L2."""
+    from ape_livepeer_migration.bridge.oracle import minting_on_l1
+
+    return minting_on_l1(deployment.system, lacking, f"the system of {deployment.book.path}")
 
 
 def check_stake_report(deployment: Deployment, preflight: Preflight, address: str) -> Preview:
@@ -78,9 +75,9 @@ def check_stake_report(deployment: Deployment, preflight: Preflight, address: st
     (it has no stake oracle), an account that is not a reporter, a reading the oracle would refuse (an L2 block not
     after the reported one, a timestamp more than the oracle's clock skew after L1's), too little ETH for the L1
     gas. Returns what a report sends now (the reading in its details); sends nothing."""
-    from ape_livepeer_migration.bridge.oracle import read_l2_stake
+    from ape_livepeer_migration.bridge.oracle import STAKE_ORACLE, read_l2_stake
 
-    system = minting_on_l1(deployment, "stake oracle to report to")
+    system = l1_minting_system(deployment, STAKE_ORACLE)
     oracle = system.l1.stake_oracle
     if not oracle.isReporter(address):
         raise LivepeerError(f"{address} is not a reporter of the L2 stake oracle {oracle.address}: governance adds one")
@@ -95,19 +92,17 @@ def check_stake_report(deployment: Deployment, preflight: Preflight, address: st
     return Preview("l1", address, "report-stake", calls, gas, preflight.fee_per_gas("l1"), details)
 
 
-def report_stake(deployment: Deployment, preflight: Preflight, account: AccountAPI) -> SentTransaction:
-    """Report the L2 staked supply to the L1 stake oracle as ``account`` (a reporter): the reading
-    :func:`check_stake_report` checked and estimated, not another; the transaction's details are what the oracle
-    accepted."""
-    (call,) = check_stake_report(deployment, preflight, account.address).calls
+def report_stake(preview: Preview, account: AccountAPI) -> SentTransaction:
+    """Send the report ``preview`` (from :func:`check_stake_report`) as ``account``, the reporter it was checked for:
+    exactly the reading it checked and showed, not a newer one. A reading the oracle no longer takes (another report
+    of a later L2 block came first, or it grew older than ``maxReportAge``) reverts there, and nothing changes; the
+    transaction's details are the reading sent."""
+    if str(account.address) != preview.account:
+        raise LivepeerError(f"the report is {preview.account}'s, not {account.address}'s")
+    (call,) = preview.calls
     receipt = getattr(call.contract, call.method)(*call.args, sender=account)
-    oracle = call.contract
-    return SentTransaction(
-        "l1",
-        receipt.txn_hash,
-        receipt.gas_used,
-        {"staked_supply_wei": oracle.stakedSupply(), "l2_block": oracle.lastL2Block()},
-    )
+    details = {key: preview.details[key] for key in ("staked_supply_wei", "l2_block")}
+    return SentTransaction("l1", receipt.txn_hash, receipt.gas_used, details)
 
 
 def check_gas_funding(deployment: Deployment, preflight: Preflight, address: str, amount: int) -> Preview:
@@ -115,7 +110,7 @@ def check_gas_funding(deployment: Deployment, preflight: Preflight, address: str
     retryable is paid from) when it cannot succeed: a system that mints on L2 (its L1 Minter has no budget), an
     amount not above 0, too little ETH for the amount and the L1 gas. Returns what it would send, with the budget
     before and what one round's retryable costs now; sends nothing."""
-    system = minting_on_l1(deployment, "gas budget for L1 round mints")
+    system = l1_minting_system(deployment, "gas budget for L1 round mints")
     if not isinstance(amount, int) or amount <= 0:
         raise LivepeerError(f"the amount must be greater than 0, got {amount}")
     minter = system.l1.minter

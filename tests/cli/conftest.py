@@ -52,6 +52,32 @@ def world(two_chains, accounts, module_book) -> Cast:
         yield w
 
 
+#: L2 rounds per L1 round in the modules whose system mints on L1 (:func:`l1_minting_world`).
+ROUNDS_PER_L1_ROUND = 3
+
+
+def l1_minting_world():
+    """A module fixture ``world`` that replaces the package's: a system that mints its rewards on L1 (an L1 round is
+    ``ROUNDS_PER_L1_ROUND`` L2 rounds of ``ROUND_LENGTH`` blocks), deployed once for the module into its address
+    book and undone after it; the simulator's operator is the stake oracle's reporter; o1 holds 100,000 L1 LPT."""
+
+    @pytest.fixture(scope="module")
+    def world(two_chains, accounts, module_book) -> Cast:
+        with two_chains.isolated():
+            w = Cast.of(accounts)
+            Livepeer.open(two_chains, module_book).deploy(
+                w.governor,
+                operator=w.operator,
+                genesis={w.o1.address: 100_000 * LPT},
+                params={"round_length": ROUND_LENGTH},
+                inflation="l1",
+                rounds_per_l1_round=ROUNDS_PER_L1_ROUND,
+            )
+            yield w
+
+    return world
+
+
 @pytest.fixture
 def book(chains, world, module_book, tmp_path):
     """A copy of the module's address book and relayer journal, so that a test's relaying is undone with it."""

@@ -6,6 +6,9 @@ import json
 
 import pytest
 
+from ape_livepeer_migration.bridge.oracle import report_l2_stake
+from ape_livepeer_migration.exceptions import LivepeerError
+
 from .conftest import LPT, ROUND_LENGTH
 
 # ---------------------------------------------------------------------------- deploy and the address book
@@ -174,7 +177,7 @@ def test_status_table(run, world):
     assert result.output.splitlines()[-1] == "No cross-chain messages in flight."  # L2 minting adds no line
 
 
-def test_report_stake_is_refused_with_l2_minting(run, book, world, nonces):
+def test_report_stake_is_refused_with_l2_minting(run, lp, book, world, nonces):
     before = nonces(world.operator)
     result = run("report-stake", "--account", "test:9", "--yes")
     assert result.exit_code == 1
@@ -185,6 +188,9 @@ def test_report_stake_is_refused_with_l2_minting(run, book, world, nonces):
     assert json.loads(run("report-stake", "--account", "test:9", "--yes", "--json").output) == {
         "error": result.output.splitlines()[0].removeprefix("Error: ")
     }
+    with pytest.raises(LivepeerError) as refused:  # the library's report, which the demo and the relayer send
+        report_l2_stake(lp.system, world.operator)
+    assert str(refused.value) == result.output.splitlines()[0].replace(f"Error: the system of {book}", "the system")
     assert nonces(world.operator) == before
 
 

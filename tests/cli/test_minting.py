@@ -8,30 +8,11 @@ import json
 import pytest
 from shared import next_pass, relayer_process
 
-from ape_livepeer_migration.session.livepeer import Livepeer
-from ape_livepeer_migration.testing.actors import Cast
 from ape_livepeer_migration.testing.rounds import an_hour_passes, next_round
 
-from .conftest import LPT, ROUND_LENGTH
+from .conftest import LPT, ROUNDS_PER_L1_ROUND, l1_minting_world
 
-ROUNDS_PER_L1_ROUND = 3
-
-
-@pytest.fixture(scope="module")
-def world(two_chains, accounts, module_book) -> Cast:
-    """A system that mints its rewards on L1, deployed once for the module (and undone after it); the simulator's
-    operator is the stake oracle's reporter; o1 holds 10,000 L1 LPT."""
-    with two_chains.isolated():
-        w = Cast.of(accounts)
-        Livepeer.open(two_chains, module_book).deploy(
-            w.governor,
-            operator=w.operator,
-            genesis={w.o1.address: 10_000 * LPT},
-            params={"round_length": ROUND_LENGTH},
-            inflation="l1",
-            rounds_per_l1_round=ROUNDS_PER_L1_ROUND,
-        )
-        yield w
+world = l1_minting_world()
 
 
 def test_deploy_records_and_shows_l1_minting(run, book):
@@ -114,6 +95,60 @@ def test_report_stake_dry_run_sends_nothing_and_a_report_carries_the_gas_control
     sent = json.loads(run("report-stake", "--account", "test:9", "--yes", "--json", "--gas-limit", "200000").output)
     tx = chains.l1.request("eth_getTransactionByHash", [sent["tx_hash"]])
     assert int(tx["gas"], 16) == 200_000 and lp.system.l1.stake_oracle.lastL2Block() > 0
+
+
+def confirming_after(monkeypatch, meanwhile) -> None:
+    """Make the command's question run ``meanwhile()`` (the chains move while the user reads it), then answer yes."""
+    import click
+
+    def answer_after_meanwhile(message, **kwargs):
+        meanwhile()
+        return True
+
+    monkeypatch.setattr(click, "confirm", answer_after_meanwhile)
+
+
+def stake_bonded_on_l2_and_reported(lp, chains, world) -> None:
+    """o1 bridges 1,000 LPT to L2, the relayer delivers them and reports the L2 staked supply (none yet), o1 bonds
+    them to itself on L2 (staked from the next L2 round on); then L2 has a block after the reported one."""
+    lp.bridge_in(world.o1, 1_000 * LPT)
+    lp.relay()
+    assert lp.system.l1.stake_oracle.lastL2Block() > 0
+    lp.bond(world.o1, 1_000 * LPT, world.o1.address, layer="l2")
+    chains.l2.mine(1)
+
+
+def test_report_stake_sends_the_reading_it_asked_about(run, lp, chains, world, monkeypatch):
+    """The L2 staked supply grows while the user is asked (a new L2 round counts o1's bond): the report carries the
+    figure and block confirmed, which the oracle still takes (an L2 block after its last one), not the newer figure."""
+    s = lp.system
+    stake_bonded_on_l2_and_reported(lp, chains, world)
+    asked = chains.l2.provider.get_block("latest").number
+    confirming_after(monkeypatch, lambda: next_round(chains.l2, s.l2_rounds, world.governor))
+    result = run("report-stake", "--account", "test:9")
+    assert result.exit_code == 0, result.output
+    assert s.l2_bonding_manager.getTotalBonded() == 1_000 * LPT  # the figure when the report was sent
+    assert f"Reported 0.000000 LPT staked on L2 (L2 block {asked}) in 0x" in result.output
+    assert s.l1.stake_oracle.stakedSupply() == 0 and s.l1.stake_oracle.lastL2Block() == asked
+
+
+def test_report_stake_refused_by_the_oracle_after_a_later_report_changes_nothing(run, lp, chains, world, monkeypatch):
+    """Another report of a later L2 block arrives while the user is asked: the oracle refuses the confirmed reading
+    (not after its last one), the command says so in one line, and the other report stays."""
+    oracle = lp.system.l1.stake_oracle
+    stake_bonded_on_l2_and_reported(lp, chains, world)
+    asked = chains.l2.provider.get_block("latest").number
+
+    def a_later_report():
+        chains.l2.mine(1)
+        lp.report_stake(world.operator, lp.check_stake_report(world.operator.address))
+
+    confirming_after(monkeypatch, a_later_report)
+    result = run("report-stake", "--account", "test:9")
+    assert result.exit_code == 1
+    later = oracle.lastL2Block()
+    assert later > asked
+    assert result.output.splitlines() == [f"Error: the transaction reverted: l2Block={asked}, lastL2Block={later}"]
 
 
 def test_relay_reports_the_stake_when_the_oracle_has_none(run, lp):

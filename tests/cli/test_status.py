@@ -158,12 +158,34 @@ def test_scans_start_at_the_recorded_deployment_blocks(lp, world, chains):
     assert chains.l1.provider.get_code(lp.system.l1.token.address, block_id=blocks["l1"])
     lp.book.forget("system_blocks")  # a book written before it was recorded: found on the chains, and recorded
     found = Livepeer.open(lp.chains, lp.book.path).deployment.start_blocks()
-    recorded = Livepeer.open(lp.chains, lp.book.path).book.get("system_blocks")
-    # the local anvils keep the state of their last blocks only, and none of the blocks a round's mining skips:
-    # where the search cannot see the deployment, that layer's scans start at the genesis, and nothing is recorded
-    # unless both layers were found
-    assert all(found[layer] in (blocks[layer], 0) for layer in ("l1", "l2"))
-    assert recorded == (blocks if found == blocks else None)
+    assert found == blocks  # over the blocks the module's rounds skipped
+    assert Livepeer.open(lp.chains, lp.book.path).book.get("system_blocks") == blocks
+
+
+#: Init code of a contract whose code is the one byte 0x01.
+ONE_BYTE_CONTRACT = "0x60016000526001601ff3"
+
+
+@pytest.mark.parametrize(("before", "after"), [(1, 1), (1, 40), (30, 1), (7, 300)])
+def test_the_deployment_block_search_steps_over_skipped_blocks(chains, accounts, before, after):
+    """The local anvils skip the blocks of a long mining (no block and no state; the block mined just before them may
+    lose its state too): the search still finds the block of a contract deployed ``before`` blocks after skipped ones
+    and ``after`` blocks before the next ones (with ``after`` more than 1, right before them)."""
+    from ape_livepeer_migration.session.deployment import first_block_with_code
+
+    l1 = chains.l1
+    l1.mine(50)
+    l1.mine(before)
+    sent = l1.request("eth_sendTransaction", [{"from": accounts[3].address, "data": ONE_BYTE_CONTRACT}])
+    receipt = l1.provider.get_receipt(sent)  # anvil answers before its automine has mined the transaction
+    deployed, address = receipt.block_number, receipt.contract_address
+    l1.mine(after)
+    l1.mine(60)
+    l1.mine(1)
+    skipped = hex(deployed + after + 1)
+    assert l1.request("eth_getBlockByNumber", [skipped, False]) is None
+    assert l1.batch_answers([("eth_getCode", [address, skipped])]) == [None]
+    assert first_block_with_code(l1, [address]) == deployed
 
 
 @pytest.mark.parametrize("log_range", [1, 7])
