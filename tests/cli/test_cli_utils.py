@@ -1,5 +1,6 @@
 """CLI conventions: parameter types, --json / table output, --yes confirmation."""
 
+import gc
 import json
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from ape_livepeer_migration._cli.context import Commands, started
 from ape_livepeer_migration._cli.options import (
     Address,
     Amount,
@@ -165,6 +167,50 @@ def test_cli_modules_import_nothing_heavy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_command_collects_garbage_only_once_started_and_leaves_the_collector_as_it_was(fails):
+    seen = []
+
+    @click.group(cls=Commands)
+    def group():
+        pass
+
+    @group.command()
+    def command():
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        started()
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        if fails:
+            raise click.ClickException("refused")
+
+    result = CliRunner().invoke(group, ["command"])
+    assert result.exit_code == (1 if fails else 0)
+    # paused while starting; then running again, over what the start left out
+    assert seen == [(False, False), (True, True)]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_a_process_without_the_collector_keeps_it_off():
+    seen = []
+
+    @click.group(cls=Commands)
+    def group():
+        pass
+
+    @group.command()
+    def command():
+        started()
+        seen.append((gc.isenabled(), gc.get_freeze_count()))
+
+    gc.disable()
+    try:
+        assert CliRunner().invoke(group, ["command"]).exit_code == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [(False, 0)]
 
 
 @pytest.mark.parametrize(
