@@ -105,6 +105,7 @@ def plan_migration(
     does not exist, or the account lacks the ETH for both layers' fees.
     """
     from ape_livepeer_migration.bridge.migration import migration_gas_params, planned_migration
+    from ape_livepeer_migration.session.preflight import Call
 
     s = deployment.system
     address = l2_delegator = str(address)
@@ -123,16 +124,11 @@ def plan_migration(
     migrator = s.l1_migrator
     args = (gas.gas_limit, gas.gas_price_bid, gas.max_submission_cost)
     preflight.require_eth("l1", address, gas.value, "the migration's L2 fees")
-    sender = address  # an estimate needs the sender's address only
-    with deployment.chains.l1:
-        if lock_ids:
-            l1_gas = migrator.unwrapped.migrateUnbondingLocks.estimate_gas_cost(
-                list(lock_ids), l2_delegator, orchestrator, *args, value=gas.value, sender=sender
-            )
-        else:
-            l1_gas = migrator.unwrapped.migrate.estimate_gas_cost(
-                l2_delegator, orchestrator, *args, value=gas.value, sender=sender
-            )
+    if lock_ids:
+        call = Call(migrator, "migrateUnbondingLocks", (list(lock_ids), l2_delegator, orchestrator, *args), gas.value)
+    else:
+        call = Call(migrator, "migrate", (l2_delegator, orchestrator, *args), gas.value)
+    l1_gas = preflight.estimate_gas("l1", address, [call])  # an estimate needs the sender's address only
     preflight.require_gas_limit("l1", int(l1_gas))
     plan = MigrationPlan(
         account=address,
