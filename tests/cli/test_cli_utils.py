@@ -169,8 +169,9 @@ def test_cli_modules_import_nothing_heavy():
     assert result.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("fails", [False, True])
-def test_a_command_collects_garbage_only_once_started_and_leaves_the_collector_as_it_was(fails):
+def _collector_around_start(fails: bool = False) -> tuple[int, list[tuple[bool, bool]]]:
+    """Run a command of a ``Commands`` group that starts (:func:`started`), then fails when ``fails``; its exit code
+    and whether the collector ran and objects were frozen, before and after the start."""
     seen = []
 
     @click.group(cls=Commands)
@@ -185,32 +186,23 @@ def test_a_command_collects_garbage_only_once_started_and_leaves_the_collector_a
         if fails:
             raise click.ClickException("refused")
 
-    result = CliRunner().invoke(group, ["command"])
-    assert result.exit_code == (1 if fails else 0)
+    return CliRunner().invoke(group, ["command"]).exit_code, seen
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_command_collects_garbage_only_once_started_and_leaves_the_collector_as_it_was(fails):
     # paused while starting; then running again, over what the start left out
-    assert seen == [(False, False), (True, True)]
+    assert _collector_around_start(fails) == (1 if fails else 0, [(False, False), (True, True)])
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 def test_a_process_without_the_collector_keeps_it_off():
-    seen = []
-
-    @click.group(cls=Commands)
-    def group():
-        pass
-
-    @group.command()
-    def command():
-        started()
-        seen.append((gc.isenabled(), gc.get_freeze_count()))
-
     gc.disable()
     try:
-        assert CliRunner().invoke(group, ["command"]).exit_code == 0
+        assert _collector_around_start() == (0, [(False, False), (False, False)])
         assert not gc.isenabled()
     finally:
         gc.enable()
-    assert seen == [(False, 0)]
 
 
 @pytest.mark.parametrize(
