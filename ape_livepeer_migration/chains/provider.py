@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from ape import networks
-from ape.exceptions import ContractLogicError, SignatureError, TransactionError
+from ape.exceptions import ApeAttributeError, ContractLogicError, SignatureError, TransactionError
 from ape_foundry import FoundryProvider
 from eth_utils import to_hex
 from hexbytes import HexBytes
@@ -244,8 +244,8 @@ def method_handler(instance: Any, name: str) -> Any:
     instance's own tables of view and mutable methods: ``instance.name`` also looks the name up among the custom
     errors Ape's chain manager caches for the address, and importing that module costs a read a sixth of its time."""
     handler = instance._view_methods_.get(name) or instance._mutable_methods_.get(name)
-    if handler is None:
-        raise AttributeError(f"{instance.contract_type.name or 'the contract'} has no method {name!r}")
+    if handler is None:  # as Ape refuses ``instance.name``
+        raise ApeAttributeError(f"'{instance.contract_type.name or 'the contract'}' has no method '{name}'.")
     return handler
 
 
