@@ -78,10 +78,14 @@ def contract_at(name: str, address: str) -> Any:
     deployment of an earlier version of this package at the same address (a fork's deployer starts from the same
     nonce) left its own ABI. So the cache is neither read nor kept: the shipped type replaces it. Without Ape's
     proxy detection, which asks the node for the code and several storage slots of every contract attached (none of
-    these is a proxy) and made up a third of the time of attaching to a deployment."""
-    from ape import chain
+    these is a proxy) and made up a third of the time of attaching to a deployment.
 
-    return chain.contracts.instance_at(
+    Ape's contract cache is asked directly rather than as ``chain.contracts``: its state is shared by the class, so it
+    is the same cache, and a read command that attaches a deployment need not import Ape's chain manager (and
+    ``pandas`` with it, a sixth of the command's time)."""
+    from ape.managers._contractscache import ContractCache
+
+    return ContractCache().instance_at(
         address,
         contract_type=contract(name).contract_type,
         fetch_from_explorer=False,

@@ -14,7 +14,7 @@ PACKAGE = Path(ape_livepeer_migration.__file__).parent
 #: combination), not a refusal of the inputs or of the chains' state.
 PROGRAMMING_ERRORS = {"TypeError", "IndexError", "NotImplementedError", "AssertionError"}
 #: Ape's own errors, raised where the package stands in for Ape's contract calls (a batched read).
-APE_ERRORS = {"ContractLogicError", "ContractNotFoundError"}
+APE_ERRORS = {"ApeAttributeError", "ContractLogicError", "ContractNotFoundError"}
 
 
 def _modules():

@@ -212,6 +212,13 @@ def test_call_batch_refuses_a_contract_without_code(chains, accounts, l1_token):
         chains.l2.call_batch([(on_l2, "totalSupply", ())])
 
 
+def test_call_batch_refuses_a_method_the_contract_lacks_as_ape_does(chains, l1_token):
+    from ape.exceptions import ApeAttributeError
+
+    with pytest.raises(ApeAttributeError, match="LivepeerToken' has no method 'noSuchMethod'"):
+        chains.l1.call_batch([(l1_token, "noSuchMethod", ())])
+
+
 def test_call_batch_raises_a_revert(chains, accounts, l1_token):
     from ape.exceptions import ContractLogicError
 

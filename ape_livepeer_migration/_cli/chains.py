@@ -2,7 +2,7 @@
 
 import click
 
-from ape_livepeer_migration._cli.context import Refusals
+from ape_livepeer_migration._cli.context import Refusals, started
 
 
 @click.command(short_help="Run the pair's L1 and L2 anvils until Ctrl-C.")
@@ -37,6 +37,7 @@ def chains(ctx, pair_name, l1_port, l2_port):
             pair, resolved = start_nodes(pair_name or ctx.obj.get("pair"), l1_port, l2_port)
         except ConfigError as err:  # the pair cannot run nodes as asked: the command line or config is wrong
             raise click.UsageError(str(err)) from err
+    started()
     try:
         for chain, layer in zip(pair.layers, (resolved.l1, resolved.l2), strict=True):
             forking = f"  forking {redact_url(layer.url)}" if layer.url else ""

@@ -1,8 +1,14 @@
 """How a command reaches the library: the session of the chosen pair, the signing account, and refusals as
 one-line errors.
 
-Ape imports the CLI for every ``ape`` invocation, so this module imports only click at module level.
+Ape imports the CLI for every ``ape`` invocation, so this module imports only click (and the interpreter's own
+``gc`` and ``atexit``) at module level.
 """
+
+import atexit
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -10,19 +16,65 @@ import click
 class Commands(click.Group):
     """The ``ape livepeer`` group: with ``--json`` among a command's arguments, its errors (bad input, refusals)
     print as ``{"error": "..."}`` on stdout, with the same non-zero exit code, and it asks nothing
-    (:func:`~ape_livepeer_migration._cli.options.confirm`)."""
+    (:func:`~ape_livepeer_migration._cli.options.confirm`). Every command runs :func:`collecting_after_start`."""
 
     def invoke(self, ctx: click.Context):
         from ape_livepeer_migration._cli.options import JSON_OUTPUT, echo_json
 
-        if "--json" not in (*ctx.protected_args, *ctx.args):
-            return super().invoke(ctx)
-        ctx.meta[JSON_OUTPUT] = True
-        try:
-            return super().invoke(ctx)
-        except click.ClickException as err:
-            echo_json({"error": err.format_message()})
-            raise click.exceptions.Exit(err.exit_code) from err
+        with collecting_after_start():
+            if "--json" not in (*ctx.protected_args, *ctx.args):
+                return super().invoke(ctx)
+            ctx.meta[JSON_OUTPUT] = True
+            try:
+                return super().invoke(ctx)
+            except click.ClickException as err:
+                echo_json({"error": err.format_message()})
+                raise click.exceptions.Exit(err.exit_code) from err
+
+
+class _Collection:
+    """What :func:`collecting_after_start` changed in Python's garbage collector."""
+
+    paused = False
+    frozen = False
+    freeze_at_exit = False
+
+
+@contextmanager
+def collecting_after_start() -> Iterator[None]:
+    """Run a command with Python's cyclic garbage collector paused until the command has started
+    (:func:`started`: its session is open), and the objects alive then left out of the collections that follow.
+
+    Starting a command builds a heap that lives as long as the process: the modules of Ape, web3 and the plugins,
+    pydantic's schemas, Ape's config, the providers. The collector walked all of it again and again while it grew,
+    and once more when the process exits: a quarter of the CPU time of ``status`` (docs/benchmarks.md). The
+    objects are only left out while the command runs (a process that runs several commands, a test, collects them
+    afterwards as before), and at exit, where the operating system takes the whole heap back anyway. A process
+    that froze objects itself (``gc.freeze``) or turned the collector off is left as it is."""
+    if not gc.isenabled() or gc.get_freeze_count():
+        yield
+        return
+    if not _Collection.freeze_at_exit:
+        atexit.register(gc.freeze)
+        _Collection.freeze_at_exit = True
+    gc.disable()
+    _Collection.paused, _Collection.frozen = True, False
+    try:
+        yield
+    finally:
+        if _Collection.frozen:
+            gc.unfreeze()
+        _Collection.paused = _Collection.frozen = False
+        gc.enable()
+
+
+def started() -> None:
+    """The command has started (its session is open, its nodes run): the garbage collector runs again, over the
+    objects made from now on (see :func:`collecting_after_start`)."""
+    if _Collection.paused and not _Collection.frozen:
+        gc.freeze()
+        _Collection.frozen = True
+        gc.enable()
 
 
 class Session:
@@ -60,6 +112,7 @@ class Session:
                     livepeer = Livepeer.connect(self.obj.get("pair"), self.obj.get("address_book"))
                 livepeer.tx_options = tx_options
                 self.livepeer = livepeer
+            started()
         except BaseException:
             if self._log_level is not None:
                 self._log_level.__exit__(None, None, None)

@@ -61,6 +61,7 @@ from ape_livepeer_migration.chains.provider import (
     fork_provider,
     live_provider,
     local_provider,
+    method_handler,
     port_is_listening,
 )
 from ape_livepeer_migration.config import (
@@ -291,7 +292,7 @@ class Chain:
             requests: list[tuple[str, list[Any]]] = [("eth_getCode", [address, "latest"]) for address in addresses]
             abis = []
             for contract, method, args in calls:
-                handler = getattr(getattr(contract, "unwrapped", contract), method)
+                handler = method_handler(getattr(contract, "unwrapped", contract), method)
                 encoded = bytes(handler.encode_input(*args))
                 # the ABI Ape encoded for: an instance's type may list a method more than once (Ape merges the
                 # types it cached for the address)

@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import sys
 import tempfile
 import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from ape import networks
-from ape.exceptions import ContractLogicError, SignatureError, TransactionError
-from ape.managers.chain import ChainManager
+from ape.exceptions import ApeAttributeError, ContractLogicError, SignatureError, TransactionError
 from ape_foundry import FoundryProvider
 from eth_utils import to_hex
 from hexbytes import HexBytes
@@ -229,8 +229,24 @@ def port_is_listening(port: int) -> bool:
 
 
 def forget_cached_chain_id(provider: ProviderAPI) -> None:
-    """Drop Ape's chain-id cache entry, which is shared by same-named networks."""
+    """Drop Ape's chain-id cache entry, which is shared by same-named networks. The cache is a class attribute of
+    Ape's ``ChainManager``: before a command imports its module, which a read does not need (it imports ``pandas``,
+    a sixth of a read command's time), there is no entry to drop."""
+    chain_module = sys.modules.get("ape.managers.chain")
+    if chain_module is None:
+        return
+    ChainManager = chain_module.ChainManager
     ChainManager._chain_id_cache.pop(ChainManager._chain_id_cache.key_for(provider), None)
+
+
+def method_handler(instance: Any, name: str) -> Any:
+    """Ape's handler of the method ``name`` of the contract ``instance`` (what ``instance.name`` is), from the
+    instance's own tables of view and mutable methods: ``instance.name`` also looks the name up among the custom
+    errors Ape's chain manager caches for the address, and importing that module costs a read a sixth of its time."""
+    handler = instance._view_methods_.get(name) or instance._mutable_methods_.get(name)
+    if handler is None:  # as Ape refuses ``instance.name``
+        raise ApeAttributeError(f"'{instance.contract_type.name or 'the contract'}' has no method '{name}'.")
+    return handler
 
 
 def ape_network(choice: str):

@@ -1,5 +1,6 @@
 """CLI conventions: parameter types, --json / table output, --yes confirmation."""
 
+import gc
 import json
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from ape_livepeer_migration._cli.context import Commands, started
 from ape_livepeer_migration._cli.options import (
     Address,
     Amount,
@@ -165,6 +167,42 @@ def test_cli_modules_import_nothing_heavy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def _collector_around_start(fails: bool = False) -> tuple[int, list[tuple[bool, bool]]]:
+    """Run a command of a ``Commands`` group that starts (:func:`started`), then fails when ``fails``; its exit code
+    and whether the collector ran and objects were frozen, before and after the start."""
+    seen = []
+
+    @click.group(cls=Commands)
+    def group():
+        pass
+
+    @group.command()
+    def command():
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        started()
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        if fails:
+            raise click.ClickException("refused")
+
+    return CliRunner().invoke(group, ["command"]).exit_code, seen
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_command_collects_garbage_only_once_started_and_leaves_the_collector_as_it_was(fails):
+    # paused while starting; then running again, over what the start left out
+    assert _collector_around_start(fails) == (1 if fails else 0, [(False, False), (True, True)])
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_a_process_without_the_collector_keeps_it_off():
+    gc.disable()
+    try:
+        assert _collector_around_start() == (0, [(False, False), (False, False)])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 @pytest.mark.parametrize(

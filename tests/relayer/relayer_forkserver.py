@@ -18,7 +18,7 @@ import json
 import os
 import sys
 
-from ape import accounts, networks, project  # noqa: F401  (the heavy imports, done once)
+from ape import accounts, chain, networks, project  # noqa: F401  (the heavy imports, done once)
 
 from ape_livepeer_migration.arbitrum import simulator  # noqa: F401
 from ape_livepeer_migration.relayer import simulator_backend as relayer  # noqa: F401

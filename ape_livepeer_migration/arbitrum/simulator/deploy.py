@@ -224,8 +224,8 @@ def attach_fork_delivery(
     with chains.l2:
         retryable_tx = chains.l2.bind(contract("SimArbRetryableTx").at(addresses["arb_retryable_tx"]))
     template = addresses["forwarder_template"]
-    forwarder_code = _checked_forwarder(chains.l2, retryable_tx, template)
-    if retryable_tx.operator() != operator.address:
+    forwarder_code, l2_operator = _checked_forwarder(chains.l2, retryable_tx, template)
+    if l2_operator != operator.address:
         raise ArbitrumError(f"{operator.address} is not the operator of this fork delivery")
     return _fork_delivery(
         chains,
@@ -239,12 +239,14 @@ def attach_fork_delivery(
     )
 
 
-def _checked_forwarder(l2: Chain, retryable_tx: Any, template: str) -> bytes:
-    """The code of the forwarder ``template``; :class:`ArbitrumError` unless it is the one ``retryable_tx`` plants."""
+def _checked_forwarder(l2: Chain, retryable_tx: Any, template: str) -> tuple[bytes, str]:
+    """The code of the forwarder ``template`` and the operator of ``retryable_tx`` (both of its reads in one JSON-RPC
+    batch); :class:`ArbitrumError` unless the template is the forwarder ``retryable_tx`` plants."""
     code = l2.get_code(template)
-    if keccak(code) != bytes(retryable_tx.forwarderCodeHash()):
+    operator, code_hash = l2.call_batch([(retryable_tx, "operator", ()), (retryable_tx, "forwarderCodeHash", ())])
+    if keccak(code) != bytes(code_hash):
         raise ArbitrumError("the forwarder template does not match the ArbRetryableTx on L2")
-    return code
+    return code, operator
 
 
 def _fork_delivery(
@@ -305,13 +307,12 @@ def attach_simulator(chains: TwoChains, operator: AccountAPI, addresses: dict) -
     with l2:
         arb_sys = l2.bind(contract_at("SimArbSys", ARB_SYS_ADDRESS))
         retryable_tx = l2.bind(contract_at("SimArbRetryableTx", ARB_RETRYABLE_TX_ADDRESS))
-    forwarder_code = _checked_forwarder(l2, retryable_tx, addresses["forwarder_template"])
+    forwarder_code, l2_operator = _checked_forwarder(l2, retryable_tx, addresses["forwarder_template"])
     # the reads in JSON-RPC batches, not one Ape call (three requests) each: attaching is part of every command's
     # wait; the outbox is read once the bridge names it (another contract there may not answer its reads)
     if l1.call_batch([(bridge, "inbox", ()), (bridge, "outbox", ())]) != [inbox.address, outbox.address]:
         raise ArbitrumError("the bridge is not wired to this inbox and outbox")
     l1_operator, confirm_period_blocks = l1.call_batch([(outbox, "operator", ()), (outbox, "confirmPeriodBlocks", ())])
-    (l2_operator,) = l2.call_batch([(retryable_tx, "operator", ())])
     if l2_operator != operator.address or l1_operator != operator.address:
         raise ArbitrumError(f"{operator.address} is not the operator of this simulator")
     return ArbitrumSimulator(
