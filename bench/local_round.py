@@ -31,7 +31,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import tempfile
@@ -53,12 +52,6 @@ FLAGS = {
 CASES = ("product", *FLAGS)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _rpc(port: int, method: str, params: list) -> object:
     body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
     request = urllib.request.Request(f"http://127.0.0.1:{port}", body, {"Content-Type": "application/json"})
@@ -75,7 +68,9 @@ def _latest(port: int) -> tuple[int, int]:
 
 def mine_once(flags: list[str], blocks: int) -> dict:
     """Start a fresh anvil with ``flags``, mine ``blocks`` blocks in one ``anvil_mine``, stop it."""
-    port, cache = _free_port(), tempfile.mkdtemp(prefix="local-round-bench-")
+    from ape_livepeer_migration.chains.provider import free_port
+
+    port, cache = free_port(), tempfile.mkdtemp(prefix="local-round-bench-")
     node = subprocess.Popen(
         [str(ANVIL), "--port", str(port), "--silent", "--cache-path", cache, *flags],
         stdout=subprocess.DEVNULL,

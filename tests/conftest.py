@@ -23,7 +23,7 @@ import pytest
 
 from ape_livepeer_migration.arbitrum.simulator import ARB_SYS_ADDRESS
 from ape_livepeer_migration.chains.pair import TwoChains
-from ape_livepeer_migration.chains.provider import free_port, port_is_listening
+from ape_livepeer_migration.chains.provider import free_ports, port_is_listening
 
 # A downstream Ape project of its own: tests/test_installable.py runs its tests with the plugin installed from a wheel.
 collect_ignore = ["outside_project"]
@@ -159,6 +159,6 @@ def chains_process():
 @pytest.fixture(scope="module")
 def running_pair():
     """`ape livepeer chains` in its own process, on free ports; yields (l1_port, l2_port)."""
-    ports = free_port(), free_port()
+    ports = free_ports(2)
     with _chains_process(["chains", "--l1-port", ports[0], "--l2-port", ports[1]], ports):
         yield ports

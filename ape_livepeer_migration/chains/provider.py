@@ -214,11 +214,23 @@ class LocalAnvilProvider(FoundryProvider):
         return self.compiler_manager.enrich_error(error)
 
 
+def free_ports(count: int) -> tuple[int, ...]:
+    """``count`` different TCP ports on 127.0.0.1 that nothing listens on right now. The sockets stay bound until
+    all are chosen: ports asked for one at a time can come back equal once the first socket is closed."""
+    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return tuple(sock.getsockname()[1] for sock in sockets)
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    (port,) = free_ports(1)
+    return port
 
 
 def port_is_listening(port: int) -> bool:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from ape_livepeer_migration.chains.provider import free_port, port_is_listening
+from ape_livepeer_migration.chains.provider import free_ports, port_is_listening
 from ape_livepeer_migration.exceptions import NodeNotRunningError
 
 #: Ape's test account 1, the orchestrator of the README's walk-through.
@@ -53,10 +53,10 @@ def copy_project(source: Path, target: Path) -> tuple[int, int]:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", ".build", ".pytest_cache"))
     config_file = target / "ape-config.yaml"
     config = yaml.safe_load(config_file.read_text()) if config_file.exists() else {}
-    ports = free_port(), free_port()
-    config.setdefault("livepeer_migration", {})["local"] = {"l1_port": ports[0], "l2_port": ports[1]}
+    l1_port, l2_port = free_ports(2)
+    config.setdefault("livepeer_migration", {})["local"] = {"l1_port": l1_port, "l2_port": l2_port}
     config_file.write_text(yaml.safe_dump(config))
-    return ports
+    return l1_port, l2_port
 
 
 @contextmanager

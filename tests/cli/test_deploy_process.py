@@ -108,7 +108,8 @@ def test_deploy_progress_then_again_then_interrupted_fresh(project, two_chains):
     assert fresh.returncode != 0, output
     (kept,) = book.parent.glob("local.json.replaced-*")
     assert output.splitlines()[0] == f"The address book as it was is kept in {kept}."
-    assert output.splitlines()[1:3] == ["simulator: already recorded", "system: not finished 0:00:00"], output
+    assert output.splitlines()[1] == "simulator: already recorded", output
+    assert re.fullmatch(r"system: not finished \d:\d\d:\d\d", output.splitlines()[2]), output
     assert "Traceback" not in output
     assert entries(kept) == old  # the old deployment's record survives
     interrupted = entries(book)

@@ -3,7 +3,7 @@
 import pytest
 
 from ape_livepeer_migration.chains.pair import TwoChains
-from ape_livepeer_migration.chains.provider import free_port, port_is_listening
+from ape_livepeer_migration.chains.provider import free_ports, port_is_listening
 from ape_livepeer_migration.config import LOCAL_L1_CHAIN_ID, LOCAL_L2_CHAIN_ID, LivepeerConfig
 from ape_livepeer_migration.exceptions import ChainError, ChainIdMismatchError, ConfigError, NodeNotRunningError
 
@@ -61,7 +61,7 @@ def test_swapped_ports_are_refused(running_pair):
 
 
 def test_nothing_running_is_a_clear_error():
-    silent = TwoChains.local(free_port(), free_port(), start=False)
+    silent = TwoChains.local(*free_ports(2), start=False)
     with pytest.raises(NodeNotRunningError, match="ape livepeer chains"):
         silent.connect()
     assert silent.l1.provider.process is None
@@ -79,3 +79,10 @@ def test_a_pair_held_by_this_process_is_not_attached_twice(two_chains):
 def test_local_pair_needs_two_chain_ids():
     with pytest.raises(ConfigError, match="different chain ids"):
         TwoChains.local(l1_chain_id=5, l2_chain_id=5)
+
+
+def test_free_ports_are_different_and_free():
+    """Ports for a pair are chosen together: two ports asked for one after the other can come back equal."""
+    ports = free_ports(64)
+    assert len(set(ports)) == len(ports)
+    assert not any(port_is_listening(port) for port in ports)

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from ape_livepeer_migration._cli import cli
 from ape_livepeer_migration.chains.pair import TwoChains
-from ape_livepeer_migration.chains.provider import free_port, port_is_listening
+from ape_livepeer_migration.chains.provider import free_port, free_ports, port_is_listening
 from ape_livepeer_migration.config import LivepeerConfig
 from ape_livepeer_migration.exceptions import NodeNotRunningError
 
@@ -38,7 +38,7 @@ def fork_env(upstreams, ports):
 @pytest.fixture(scope="module")
 def held(upstreams, chains_process):
     """`ape livepeer --pair mainnet-fork chains` in its own process, forking the upstreams; yields its ports."""
-    ports = free_port(), free_port()
+    ports = free_ports(2)
     with chains_process(["chains"], ports, fork_env(upstreams, ports)) as process:
         yield ports
         assert process.poll() is None  # still holding the forks after every test
@@ -126,7 +126,9 @@ def test_attaching_needs_the_ports():
 
 
 def test_nothing_held_is_a_clear_error():
-    config = LivepeerConfig.model_validate({"mainnet_fork": {"l1_port": free_port(), "l2_port": free_port()}})
+    config = LivepeerConfig.model_validate(
+        {"mainnet_fork": dict(zip(("l1_port", "l2_port"), free_ports(2), strict=True))}
+    )
     silent = TwoChains.for_pair("mainnet-fork", start=False, config=config, environ={})
     with pytest.raises(
         NodeNotRunningError,

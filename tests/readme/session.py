@@ -30,7 +30,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ape_livepeer_migration.chains.provider import free_port
+from ape_livepeer_migration.chains.provider import free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -154,7 +154,7 @@ def run_session(blocks: list[Block], workdir: Path) -> None:
     scratch = workdir / "scratch"
     project.mkdir()
     scratch.mkdir()
-    ports = (free_port(), free_port())
+    ports = free_ports(2)
     (project / "ape-config.yaml").write_text(
         f"name: readme-session\nlivepeer_migration:\n  local:\n    l1_port: {ports[0]}\n    l2_port: {ports[1]}\n"
     )
