@@ -18,7 +18,11 @@ import json
 import os
 import sys
 
-from ape import accounts, chain, networks, project  # noqa: F401  (the heavy imports, done once)
+# Ape's chain manager imports numpy, whose OpenBLAS starts a worker thread at import unless told to use one: a fork
+# copies only the forking thread, and a child can then wait forever on a lock that thread held.
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+
+from ape import accounts, chain, networks, project  # noqa: E402, F401  (the heavy imports, done once)
 
 from ape_livepeer_migration.arbitrum import simulator  # noqa: F401
 from ape_livepeer_migration.relayer import simulator_backend as relayer  # noqa: F401
