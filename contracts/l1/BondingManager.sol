@@ -115,7 +115,7 @@ contract BondingManager is BondingManagerBase {
     }
 
     /// @dev Livepeer's rule on L1: `reward()` reverts with `CurrentRoundNotInitialized` before the round starts.
-    function _startedRound() internal view override returns (uint256) {
-        return _initializedRound();
+    function _startUninitializedRound() internal pure override {
+        revert CurrentRoundNotInitialized();
     }
 }

@@ -136,13 +136,10 @@ contract L2BondingManager is BondingManagerBase {
         if (payer != _PAID_BY_MIGRATOR) super._collectStake(payer, amount);
     }
 
-    /// @dev The current round, initialized first when it is not yet: the migrations and `reward()` start a round
-    ///      nobody has instead of failing, so an orchestrator that opens a round pays one transaction, and its reward
-    ///      cannot land in a round it did not check (a separate `initializeRound()` in a round's last block leaves
-    ///      the next round uninitialized).
-    function _startedRound() internal override returns (uint256 round) {
-        bool initialized;
-        (round, initialized) = roundsManager.currentRoundState();
-        if (!initialized) IRoundInitializer(address(roundsManager)).initializeRound();
+    /// @dev The migrations and `reward()` initialize a round nobody has (permissionless) instead of failing, so an
+    ///      orchestrator that opens a round pays one transaction, and its reward cannot land in a round it did not
+    ///      check (a separate `initializeRound()` in a round's last block leaves the next round uninitialized).
+    function _startUninitializedRound() internal override {
+        IRoundInitializer(address(roundsManager)).initializeRound();
     }
 }

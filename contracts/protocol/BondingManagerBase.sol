@@ -741,11 +741,18 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         return round;
     }
 
-    /// @dev The current round for a call that may start it (`reward()`, and the L2 migrations): each layer says
-    ///      whether an uninitialized round reverts (L1) or is initialized first (L2). `reward()` asks before it reads
-    ///      any state, so what an initialization writes (the round's total active stake here, through
-    ///      `setCurrentRoundTotalActiveStake`, and the Minter's mintable tokens) is what the reward uses.
-    function _startedRound() internal virtual returns (uint256 round);
+    /// @dev The current round for a call that may start it (`reward()`, and the L2 migrations): when it is not
+    ///      initialized, the layer's `_startUninitializedRound` reverts (L1) or initializes it (L2). `reward()` asks
+    ///      before it reads any state, so what an initialization writes (the round's total active stake here,
+    ///      through `setCurrentRoundTotalActiveStake`, and the Minter's mintable tokens) is what the reward uses.
+    function _startedRound() internal returns (uint256 round) {
+        bool initialized;
+        (round, initialized) = roundsManager.currentRoundState();
+        if (!initialized) _startUninitializedRound();
+    }
+
+    /// @dev What a layer does when a call that may start the round finds it uninitialized.
+    function _startUninitializedRound() internal virtual;
 
     function _rebond(address delegator, address to, uint256 unbondingLockId, uint256 round) private {
         UnbondingLock memory lock = _unbondingLocks[delegator][unbondingLockId];
