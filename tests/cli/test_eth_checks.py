@@ -89,6 +89,7 @@ def test_call_reward_estimates_what_it_will_send(
     assert called.exit_code == 0, called.output
     data = json.loads(called.output)
     assert data["initialized_round"] is not initialized
+    assert data["round"] == lp.current_round("l2")  # from the NewRound event, else from the receipt's block
     assert data["gas_used"] <= gas <= data["gas_used"] * 1.5  # eth_estimateGas of the very call
 
 
