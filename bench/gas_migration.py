@@ -14,7 +14,10 @@ Prints one line per measurement and writes ``bench/results-migration.json``:
   the L2 Minter, ``stakeFor`` or ``migrateTranscoder``), read from a call trace of the simulated delivery (the
   simulator's own bookkeeping around it is excluded);
 * ``l2.reward.first`` / ``l2.reward.steady``: an orchestrator's first reward() on L2 and the mean of its next
-  rounds (each round initialized, nothing else happening); ``l2.reward.steady.max`` the largest of those.
+  rounds (each round initialized, nothing else happening); ``l2.reward.steady.max`` the largest of those;
+* ``l2.reward.opening_round``: a reward() in a round nobody initialized, which initializes it in the same
+  transaction; ``l2.reward.initialize_then_reward``: the same round opened the other way, a separate
+  ``initializeRound()`` transaction then reward() (the sum of the two).
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ def measure() -> dict:
     from ape_livepeer_migration.bridge.system import deploy_system
     from ape_livepeer_migration.chains.pair import TwoChains
     from ape_livepeer_migration.testing.actors import register_orchestrator
-    from ape_livepeer_migration.testing.rounds import next_round
+    from ape_livepeer_migration.testing.rounds import mine_to_next_round, next_round
 
     t = accounts.test_accounts
     gov, o1, o2, d1, d2, d3, relayer, operator = t[0], t[2], t[3], t[4], t[5], t[6], t[7], t[9]
@@ -110,6 +113,11 @@ def measure() -> dict:
             steady.append(int(l2_bm.reward(sender=o1).gas_used))
         results["l2.reward.steady"] = int(statistics.mean(steady))
         results["l2.reward.steady.max"] = max(steady)
+        mine_to_next_round(chains.l2, s.l2_rounds)
+        opened = int(s.l2_rounds.initializeRound(sender=o1).gas_used)
+        results["l2.reward.initialize_then_reward"] = opened + int(l2_bm.reward(sender=o1).gas_used)
+        mine_to_next_round(chains.l2, s.l2_rounds)
+        results["l2.reward.opening_round"] = int(l2_bm.reward(sender=o1).gas_used)
     return results
 
 

@@ -287,8 +287,9 @@ def _minting_table(comparison) -> None:
 def call_reward(ctx, account, watch, interval, if_profitable, lpt_usd, eth_usd, gas_used, dry_run, yes, as_json):
     """Call reward() on L2 for an active orchestrator.
 
-    Initializes the round first when nobody has, refuses a second call in the
-    same round, and reports the call's reward and the gas used: the LPT it
+    One transaction, which also initializes the round when nobody has;
+    refuses a second call in the same round, and reports the round rewarded,
+    the call's reward and the gas used: the LPT it
     minted, or with L1 minting (deploy --inflation l1) the LPT it handed out
     of what L1 minted (it mints nothing). --watch calls once per round (asking
     once, at the start) and says which round it waits for; --if-profitable
@@ -349,7 +350,7 @@ def _show_reward(result, as_json: bool) -> None:
     elif isinstance(result, RewardSkipped):
         click.echo(f"Skipped: {result.reason}.")
     else:
-        initialized = " (initialized the round first)" if result.initialized_round else ""
+        initialized = " (it initialized the round)" if result.initialized_round else ""
         click.echo(f"Round {result.round}: {result.text}, {result.gas_used:,} L2 gas{initialized}; {result.tx_hash}")
 
 

@@ -451,7 +451,8 @@ class Livepeer:
         return rewards.check_reward(self.deployment, self.preflight, address)
 
     def call_reward(self, account: AccountAPI) -> RewardResult:
-        """Call ``reward()`` on L2 for ``account`` (an active orchestrator), initializing the round first if needed.
+        """Call ``reward()`` on L2 for ``account`` (an active orchestrator): one transaction, which also initializes
+        the round when nobody has; the result reports the round rewarded and whether the call initialized it.
 
         Refuses an inactive account and a second call in the same round."""
         return rewards.call_reward(self.deployment, self.preflight, self.tx_options.signing(account))

@@ -155,8 +155,9 @@ def _is_active(system: System, layer: str, address: str) -> bool:
 
 
 def reward_gas(system: System, preflight: Preflight, layer: str, address: str) -> int | None:
-    """Gas of ``address``'s own reward() call on ``layer``, estimated on that chain: ``eth_estimateGas`` in an
-    initialized round, else the gas it uses after the round's initialization in one simulated block. ``None`` when
+    """Gas of ``address``'s own reward() call on ``layer``, estimated on that chain: ``eth_estimateGas`` of the call
+    (on L2 it initializes a round nobody has, and the estimate covers that), else, on L1 before the round's
+    initialization, the gas it uses after an ``initializeRound()`` in one simulated block. ``None`` when
     it cannot send one now (not an active orchestrator there, reward() already called this round, or L1 reward() of a
     system that mints on L1)."""
     bm, rounds = staking_contracts(system, layer)
@@ -165,15 +166,15 @@ def reward_gas(system: System, preflight: Preflight, layer: str, address: str) -
     if not bm.isActiveTranscoder(address) or bm.getTranscoder(address).lastRewardRound == rounds.currentRound():
         return None
     reward = Call(bm, "reward")
-    if rounds.currentRoundInitialized():
+    if layer == "l2" or rounds.currentRoundInitialized():
         return preflight.estimate_gas(layer, address, [reward])
     return preflight.gas_used_each(layer, address, [Call(rounds, "initializeRound"), reward])[-1]
 
 
 def check_reward(deployment: Deployment, preflight: Preflight, address: str) -> Preview:
     """Refuse a ``reward()`` call of ``address`` on L2 that cannot succeed (an inactive account, a second call in the
-    round, too little ETH for it and the round's initialization); what it would send, in the current L2 round
-    (``details["round"]``). Sends nothing."""
+    round, too little ETH for its gas, which covers initializing the round when nobody has); what it would send, in
+    the current L2 round (``details["round"]``). Sends nothing."""
     s = deployment.system
     bm, rounds = s.l2_bonding_manager, s.l2_rounds
     current = rounds.currentRound()
@@ -181,28 +182,26 @@ def check_reward(deployment: Deployment, preflight: Preflight, address: str) -> 
         raise LivepeerError(f"{address} is not an active orchestrator on L2 in round {current}")
     if status.reward_called(bm.getTranscoder(address), current):
         raise LivepeerError(f"{address} already called reward() in round {current}")
-    calls = [Call(bm, "reward")]
-    if not rounds.currentRoundInitialized():
-        calls.insert(0, Call(rounds, "initializeRound"))
-    gas = preflight.require_gas("l2", address, " + ".join(call.name for call in calls), calls)
-    return Preview("l2", address, "call-reward", tuple(calls), gas, preflight.fee_per_gas("l2"), {"round": current})
+    reward = Call(bm, "reward")
+    gas = preflight.require_gas("l2", address, reward.name, [reward])
+    return Preview("l2", address, "call-reward", (reward,), gas, preflight.fee_per_gas("l2"), {"round": current})
 
 
 def call_reward(deployment: Deployment, preflight: Preflight, account: AccountAPI) -> RewardResult:
-    """Call ``reward()`` on L2 for ``account`` (an active orchestrator), initializing the round first if needed;
-    refuses what :func:`check_reward` refuses. With L1 minting the call hands out part of what L1 minted and mints
-    nothing (the result says which)."""
+    """Call ``reward()`` on L2 for ``account`` (an active orchestrator) in one transaction, which also initializes
+    the round when nobody has; refuses what :func:`check_reward` refuses. The result reports the round the reward was
+    for and whether the call initialized it, both from the receipt: the round can end between the check and the
+    call's block. With L1 minting the call hands out part of what L1 minted and mints nothing (the result says
+    which)."""
     s = deployment.system
     bm, rounds = s.l2_bonding_manager, s.l2_rounds
-    current = check_reward(deployment, preflight, account.address).details["round"]
-    initialized = False
-    if not rounds.currentRoundInitialized():
-        rounds.initializeRound(sender=account)
-        initialized = True
+    check_reward(deployment, preflight, account.address)
     receipt = bm.reward(sender=account)
     with deployment.chains.l2:
         (event,) = receipt.decode_logs(bm.unwrapped.Reward)
-    return RewardResult(current, event.amount, receipt.gas_used, initialized, receipt.txn_hash, s.inflation)
+        opened = receipt.decode_logs(rounds.unwrapped.NewRound)
+    rewarded = opened[0].round if opened else rounds.currentRound(block_id=receipt.block_number)
+    return RewardResult(rewarded, event.amount, receipt.gas_used, bool(opened), receipt.txn_hash, s.inflation)
 
 
 def reward_called(system: System, address: str) -> bool:

@@ -21,8 +21,18 @@ _LOCK_PRECISION = 1_000_000
 
 def mine_to_next_round(chain: Chain, rounds: Any) -> None:
     """Mine on ``chain`` so that its next transaction lands in the first block of the next round of ``rounds``."""
+    _mine_to_round_end(chain, rounds, 0)
+
+
+def mine_to_last_block(chain: Chain, rounds: Any) -> None:
+    """Mine on ``chain`` so that its next transaction lands in the last block of the current round of ``rounds``."""
+    _mine_to_round_end(chain, rounds, 1)
+
+
+def _mine_to_round_end(chain: Chain, rounds: Any, blocks_left: int) -> None:
+    """Mine on ``chain`` so that its next transaction lands ``blocks_left`` blocks before the next round starts."""
     with chain:
-        missing = rounds.currentRoundStartBlock() + rounds.roundLength() - chain.block_number - 1
+        missing = rounds.currentRoundStartBlock() + rounds.roundLength() - blocks_left - chain.block_number - 1
         if missing > 0:
             chain.mine(missing)
 

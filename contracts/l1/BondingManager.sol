@@ -113,4 +113,9 @@ contract BondingManager is BondingManagerBase {
         emit MigrationRefunded(delegator, unbondingLockId, amount, withdrawRound);
         _collectStake(msg.sender, amount);
     }
+
+    /// @dev Livepeer's rule on L1: `reward()` reverts with `CurrentRoundNotInitialized` before the round starts.
+    function _startUninitializedRound() internal pure override {
+        revert CurrentRoundNotInitialized();
+    }
 }

@@ -23,7 +23,7 @@ import {IRoundsManager} from "../protocol/interfaces/IRoundsManager.sol";
 ///        (`MigratedTranscoderStakeMovedToItself`) and terms it had set on L2 are replaced
 ///        (`MigratedTranscoderTermsReplaced`);
 ///      - when the current round is not initialized yet, the migration initializes it (round initialization is
-///        permissionless) instead of failing.
+///        permissionless) instead of failing; so does `reward()` on L2 (L1 keeps Livepeer's revert).
 ///      These functions credit stake and take no LPT: the L2Migrator pays the L2 Minter, which holds all bonded LPT,
 ///      in the same call (it mints a migration's LPT there right after the credit, or transfers parked LPT there
 ///      before a claim's credit), so no allowance and no `transferFrom` are needed, and only the Migrator can credit.
@@ -77,7 +77,7 @@ contract L2BondingManager is BondingManagerBase {
     /// @param orchestrator The orchestrator it asked for.
     /// @param amount LPT in wei, paid into the Minter by the caller in the same transaction.
     function stakeFor(address delegator, address orchestrator, uint256 amount) external onlyMigrator {
-        uint256 round = _roundInitializedIfNeeded();
+        uint256 round = _startedRound();
         address delegate = _delegateOf(delegator);
         if (delegate == address(0)) {
             delegate = orchestrator;
@@ -94,7 +94,7 @@ contract L2BondingManager is BondingManagerBase {
     /// @param to The delegate it chose.
     /// @param amount LPT in wei, paid into the Minter by the caller in the same transaction.
     function bondFor(address delegator, address to, uint256 amount) external onlyMigrator {
-        _bond(delegator, to, amount, _PAID_BY_MIGRATOR, _roundInitializedIfNeeded());
+        _bond(delegator, to, amount, _PAID_BY_MIGRATOR, _startedRound());
         emit StakedFor(delegator, to, amount);
     }
 
@@ -112,7 +112,7 @@ contract L2BondingManager is BondingManagerBase {
     {
         if (rewardCut > PERC_DIVISOR) revert InvalidRewardCut(rewardCut);
         if (feeShare > PERC_DIVISOR) revert InvalidFeeShare(feeShare);
-        uint256 round = _roundInitializedIfNeeded();
+        uint256 round = _startedRound();
         address previous = _delegateOf(transcoder);
         // Bonding to itself moves any stake delegated elsewhere along with the new stake (a delegator's own
         // re-delegation), so the orchestrator always ends self-delegated, that is registered.
@@ -136,10 +136,10 @@ contract L2BondingManager is BondingManagerBase {
         if (payer != _PAID_BY_MIGRATOR) super._collectStake(payer, amount);
     }
 
-    /// @dev The current round, initialized first when it is not yet.
-    function _roundInitializedIfNeeded() private returns (uint256 round) {
-        bool initialized;
-        (round, initialized) = roundsManager.currentRoundState();
-        if (!initialized) IRoundInitializer(address(roundsManager)).initializeRound();
+    /// @dev The migrations and `reward()` initialize a round nobody has (permissionless) instead of failing, so an
+    ///      orchestrator that opens a round pays one transaction, and its reward cannot land in a round it did not
+    ///      check (a separate `initializeRound()` in a round's last block leaves the next round uninitialized).
+    function _startUninitializedRound() internal override {
+        IRoundInitializer(address(roundsManager)).initializeRound();
     }
 }

@@ -338,9 +338,10 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
     ///         round's mintable tokens times its eligible stake (its stake at round start that is still delegated
     ///         to it) over the round's total active stake. The unclaimed
     ///         commission's share and the reward cut go to the orchestrator, the rest to everyone delegated to
-    ///         it, by earning stake.
+    ///         it, by earning stake. The round must be initialized on L1; on L2 this call initializes it first
+    ///         when it is not yet (see `_startedRound`).
     function reward() external {
-        uint256 round = _initializedRound();
+        uint256 round = _startedRound();
         Transcoder storage t = _transcoders[msg.sender];
         if (!_isActive(t, round)) revert NotActiveTranscoder(msg.sender);
         if (t.lastRewardRound == round) revert RewardAlreadyCalled(msg.sender, round);
@@ -739,6 +740,19 @@ abstract contract BondingManagerBase is Ownable2Step, IBondingManager {
         if (!initialized) revert CurrentRoundNotInitialized();
         return round;
     }
+
+    /// @dev The current round for a call that may start it (`reward()`, and the L2 migrations): when it is not
+    ///      initialized, the layer's `_startUninitializedRound` reverts (L1) or initializes it (L2). `reward()` asks
+    ///      before it reads any state, so what an initialization writes (the round's total active stake here,
+    ///      through `setCurrentRoundTotalActiveStake`, and the Minter's mintable tokens) is what the reward uses.
+    function _startedRound() internal returns (uint256 round) {
+        bool initialized;
+        (round, initialized) = roundsManager.currentRoundState();
+        if (!initialized) _startUninitializedRound();
+    }
+
+    /// @dev What a layer does when a call that may start the round finds it uninitialized.
+    function _startUninitializedRound() internal virtual;
 
     function _rebond(address delegator, address to, uint256 unbondingLockId, uint256 round) private {
         UnbondingLock memory lock = _unbondingLocks[delegator][unbondingLockId];

@@ -7,7 +7,7 @@ import json
 import pytest
 from shared import next_pass, relayer_process
 
-from ape_livepeer_migration.testing.rounds import mine_to_next_round
+from ape_livepeer_migration.testing.rounds import mine_to_last_block, mine_to_next_round
 
 from .conftest import LPT
 
@@ -202,6 +202,29 @@ def test_call_reward_initializes_the_round_and_refuses_a_second_call(run, lp, wo
         run("call-reward", "--yes", "--account", "test:2"), 1, f"already called reward() in round {data['round']}"
     )
     assert nonces(world.o1) == before
+
+
+@pytest.mark.parametrize(
+    "mine_to", [mine_to_last_block, mine_to_next_round], ids=["in-the-rounds-last-block", "round-ends-after-the-check"]
+)
+def test_call_reward_is_one_transaction_in_the_round_it_opens(run, lp, chains, world, reward_round, nonces, mine_to):
+    """reward() initializes the round it lands in within its own transaction: in a round's last block, where a
+    separate initializeRound() would leave reward() to the next round, uninitialized; and when the round the check
+    read ends before the call lands. The round reported is the one rewarded, read from the receipt."""
+    rounds = lp.system.l2_rounds
+    start, length, first = rounds.currentRoundStartBlock(), rounds.roundLength(), rounds.currentRound()
+    mine_to(chains.l2, rounds)
+    (l1_nonce, _), (l2_nonce, _) = nonces(world.o1)
+    result = run("call-reward", "--yes", "--account", "test:2", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert nonces(world.o1) == [(l1_nonce, "l1"), (l2_nonce + 1, "l2")]  # one transaction
+    block = int(chains.l2.provider.make_request("eth_getTransactionReceipt", [data["tx_hash"]])["blockNumber"], 16)
+    rewarded = first + (block - start) // length
+    assert rewarded == (first if mine_to is mine_to_last_block else first + 1)
+    assert data["round"] == rewarded and data["initialized_round"] is True
+    assert rounds.lastInitializedRound() == rewarded
+    assert lp.system.l2_bonding_manager.getTranscoder(world.o1.address).lastRewardRound == rewarded
 
 
 def test_call_reward_refuses_an_inactive_account(run, world, reward_round, nonces):

@@ -269,7 +269,7 @@ def test_from_chain_reads_the_l2_position_and_estimates_its_reward_gas(chain_run
     # o1 migrated: it calls reward() on L2 only, so L1 is costed at the reference gas and L1's own gas price
     assert l2["gas_source"] == "estimated" and l1["gas_source"] == "reference" and l1["gas_used"] == 300_000
     assert l1["gas_price_wei"] == str(lp.preflight.paid_per_gas("l1")) != "0"
-    called = lp.call_reward(world.o1)  # initializes the round first, as the estimate assumed
+    called = lp.call_reward(world.o1)  # initializes the round in the same call, as the estimate assumed
     assert abs(l2["gas_used"] - called.gas_used) <= called.gas_used // 20
     assert int(l2["reward_lpt_wei"]) > 0
     after = as_json(chain_run("profitability", "--from-chain", "--account", o1, "--json", "--layer", "l2"))

@@ -330,6 +330,27 @@ contract L1MintingTest is TestBase {
         l2Bm.reward();
     }
 
+    /// @notice A reward() in an L2 round nobody initialized, in its last block, starts the round itself and hands
+    ///         out that round's part (its 1/K, not the round before's leftover), exactly as after an initializeRound().
+    function test_aRewardThatOpensTheRoundHandsOutThatRoundsPart() public {
+        uint256 amount = _mintAndDeliverRound2();
+        vm.roll(START + 9 * sys.L2_ROUND_LENGTH() - 1); // the last block of L2 round 9, not initialized
+        assertEq(l2Rounds.currentRound(), 9, "round 9");
+        assertTrue(!l2Rounds.currentRoundInitialized(), "nobody initialized it");
+        uint256 stake = l2Bm.getTranscoder(ORCH).delegatedAmount;
+        vm.prank(ORCH);
+        l2Bm.reward();
+        assertEq(l2Rounds.lastInitializedRound(), 9, "the reward initialized round 9");
+        assertEq(l2Minter.currentMintableTokens(), amount / k, "round 9's part");
+        assertEq(l2Bm.getTranscoder(ORCH).delegatedAmount, stake + (amount / k) * 3 / 4, "3/4 of it");
+        assertEq(l2Bm.getTranscoder(ORCH).lastRewardRound, 9, "rewarded for round 9");
+        vm.expectRevert(abi.encodeWithSelector(RoundsManager.RoundAlreadyInitialized.selector, 9));
+        l2Rounds.initializeRound();
+        vm.prank(ORCH2);
+        l2Bm.reward(); // the round is started: ORCH2 takes its 1/4 of the same part
+        assertEq(l2Minter.distributedThisRound(), (amount / k) * 3 / 4 + (amount / k) / 4, "the round's part, once");
+    }
+
     function test_aSkippedShareIsCarriedAndNothingIsStranded() public {
         uint256 amount = _mintAndDeliverRound2();
         // ORCH2 never calls reward; ORCH calls late in its rounds, and skips round 10 entirely

@@ -194,3 +194,22 @@ def test_stake_for_initializes_the_round_instead_of_failing(chains, l2, accounts
         bm.stakeFor(d, native, 3 * LPT, sender=migrator)
         assert l2.rounds.currentRoundInitialized()
         assert bm.getDelegator(d).bondedAmount == 3 * LPT
+
+
+def test_reward_initializes_the_round_it_mints_for(chains, l2, accounts):
+    """On L2, reward() in a round nobody initialized starts the round in the same transaction, late in the round
+    too, then mints on that round's total active stake and mintable tokens; the round cannot start twice."""
+    bm, rounds, minter, native = l2.bonding_manager, l2.rounds, l2.minter, accounts[2]
+    with chains.l2:
+        mine_to_next_round(chains.l2, rounds)
+        chains.l2.mine(rounds.roundLength() - 2)  # the reward lands in the round's last block but one
+        current = rounds.currentRound()
+        assert not rounds.currentRoundInitialized()
+        tx = bm.reward(sender=native)
+        assert [e.round for e in tx.decode_logs(rounds.NewRound)] == [current]
+        assert rounds.lastInitializedRound() == current == bm.getTranscoder(native).lastRewardRound
+        assert bm.currentRoundTotalActiveStake() == 1_000 * LPT
+        (reward,) = tx.decode_logs(bm.Reward)
+        assert reward.amount == minter.currentMintableTokens() == minter.currentMintedTokens() > 0
+        with reverts(rounds.RoundAlreadyInitialized, round=current):  # in the round's last block
+            rounds.initializeRound(sender=accounts[0])

@@ -69,4 +69,9 @@ contract ConservationInvariants is SystemInvariantBase {
         assertEq(l1, sys.l1Token().totalSupply(), "L1 LPT outside accounts, Minter and escrow");
         assertEq(l2, sys.l2Token().totalSupply(), "L2 LPT outside accounts and Minter");
     }
+
+    /// @notice A reward() that opens an L2 round initializes it, once, and mints on that round's own figures.
+    function invariant_openingRewardStartsItsRoundOnce() public view {
+        assertTrue(!handler.ghostOpeningRewardBroken(), "a reward() that opened an L2 round broke the round's start");
+    }
 }

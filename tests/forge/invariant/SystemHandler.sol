@@ -129,6 +129,9 @@ contract SystemHandler {
     bool public ghostForeignL2Change;
     /// @notice Set when an address other than a parked migration's named one claimed it.
     bool public ghostForeignClaim;
+    /// @notice Set when a reward() that opened an L2 round left it uninitialized, minted on figures other than the
+    ///         round's own, or let the round start twice.
+    bool public ghostOpeningRewardBroken;
     /// @notice L1 timestamp each supply report was sent at, by retryable id.
     mapping(uint256 id => uint256) public reportTime;
 
@@ -272,12 +275,7 @@ contract SystemHandler {
         calls["reward"]++;
         address o = _anyOrchestrator(orchSeed);
         if (l2) {
-            uint256 before = l2Token.totalSupply();
-            vm.prank(o);
-            try l2Bm.reward() {
-                ghostL2Rewards += l2Token.totalSupply() - before;
-                ghostDustBound += 10 + sybils.length;
-            } catch {}
+            _rewardL2(o);
         } else {
             uint256 before = l1Token.totalSupply();
             vm.prank(o);
@@ -286,6 +284,38 @@ contract SystemHandler {
                 ghostDustBound += 10 + sybils.length;
             } catch {}
         }
+    }
+
+    /// @notice An orchestrator's reward() opens an L2 round nobody initialized (rolled to the next round's first or
+    ///         last block when the current one is): the call initializes the round, then mints for it, on the round's
+    ///         own mintable tokens and total active stake. Another orchestrator's reward() and an initializeRound() in
+    ///         the same round never start it again (the round's inflation step, mintable tokens and total stay put).
+    function rewardOpeningL2Round(uint256 orchSeed, uint256 otherSeed, bool lastBlock) external {
+        calls["rewardOpeningL2Round"]++;
+        RoundsManager r = l2Rounds;
+        if (r.currentRoundInitialized()) {
+            uint256 next = r.currentRoundStartBlock() + r.roundLength();
+            vm.roll(lastBlock ? next + r.roundLength() - 1 : next);
+        }
+        uint256 round = r.currentRound();
+        address o = _anyOrchestrator(orchSeed);
+        uint256 minted = _rewardL2(o);
+        if (!r.currentRoundInitialized()) return; // `o` was not active in the round: nothing opened it
+        if (
+            r.lastInitializedRound() != round || l2Bm.getTranscoder(o).lastRewardRound != round
+                || l2Minter.currentMintedTokens() != minted
+        ) ghostOpeningRewardBroken = true;
+        uint256 mintable = l2Minter.currentMintableTokens();
+        uint256 inflation = l2Minter.inflation();
+        uint256 totalActive = l2Bm.currentRoundTotalActiveStake();
+        _rewardL2(_anyOrchestrator(otherSeed));
+        try r.initializeRound() {
+            ghostOpeningRewardBroken = true;
+        } catch {}
+        if (
+            l2Minter.currentMintableTokens() != mintable || l2Minter.inflation() != inflation
+                || l2Bm.currentRoundTotalActiveStake() != totalActive || r.lastInitializedRound() != round
+        ) ghostOpeningRewardBroken = true;
     }
 
     /// @notice An orchestrator sets its terms (extremes included) on L1 or L2.
@@ -644,6 +674,17 @@ contract SystemHandler {
     }
 
     // =============================================================== internals
+
+    /// @dev `o` calls reward() on L2 (initializing the round when nobody has); returns the LPT it minted.
+    function _rewardL2(address o) private returns (uint256 minted) {
+        uint256 before = l2Token.totalSupply();
+        vm.prank(o);
+        try l2Bm.reward() {
+            minted = l2Token.totalSupply() - before;
+            ghostL2Rewards += minted;
+            ghostDustBound += 10 + sybils.length;
+        } catch {}
+    }
 
     function _cacheContracts() private {
         l1Token = sys.l1Token();

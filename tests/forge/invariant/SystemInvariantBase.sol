@@ -40,7 +40,7 @@ abstract contract SystemInvariantBase is TestBase {
 
     /// @notice The handler's actions (its views and ghosts are not actions).
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory s = new bytes4[](31);
+        bytes4[] memory s = new bytes4[](32);
         s[0] = SystemHandler.advanceBlocks.selector;
         s[1] = SystemHandler.advanceToBoundary.selector;
         s[2] = SystemHandler.initializeRounds.selector;
@@ -72,6 +72,7 @@ abstract contract SystemInvariantBase is TestBase {
         s[28] = SystemHandler.warpTime.selector;
         s[29] = SystemHandler.deliverRetryable.selector; // deliveries twice as likely: they race expiries
         s[30] = SystemHandler.attackerExpireForged.selector;
+        s[31] = SystemHandler.rewardOpeningL2Round.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), s);
     }

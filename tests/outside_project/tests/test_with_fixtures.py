@@ -1,8 +1,6 @@
 """A test written the way a project building on the system would: only the fixtures the installed plugin provides
 (its pytest11 entry point); no conftest, no import of them."""
 
-from ape_livepeer_migration.testing.rounds import mine_to_next_round
-
 LPT = 10**18
 
 
@@ -25,9 +23,7 @@ def test_stake_moves_to_l2_and_earns_rewards(livepeer, livepeer_accounts, livepe
 
     l2 = livepeer.status(delegator.address).l2
     assert (l2.delegate, l2.stake) == (orchestrator.address, 400 * LPT)
-    # into the next round, early enough that the round's initialization and the reward land in it together
-    mine_to_next_round(livepeer.chains.l2, s.l2_rounds)
-    livepeer.chains.l2.mine(1)
+    livepeer.chains.l2.mine(s.l2_rounds.roundLength())
     minted = livepeer.call_reward(orchestrator).minted
     assert minted > 0
     assert livepeer.status(delegator.address).l2.stake > 400 * LPT
