@@ -60,11 +60,12 @@ def retryable_gas_params(
     """
     from ape.exceptions import ApeException
 
-    from ape_livepeer_migration.contracts import contract
+    from ape_livepeer_migration.contracts import contract_at
 
     l1, l2 = chains.l1, chains.l2
     with l1:
-        fee = contract("IInbox").at(inbox).calculateRetryableSubmissionFee(len(calldata), pending_base_fee(l1))
+        inbox_contract = l1.bind(contract_at("IInbox", str(inbox)))
+    (fee,) = l1.call_batch([(inbox_contract, "calculateRetryableSubmissionFee", (len(calldata), pending_base_fee(l1)))])
     call = {"from": apply_l1_to_l2_alias(l1_sender), "to": str(l2_target), "data": hex_text(calldata)}
     try:
         estimate = l2.provider.make_request("eth_estimateGas", [call])
@@ -100,5 +101,5 @@ def active_set_gas_bound(system: System) -> int:
     :data:`ACTIVE_SET_ENTRY_GAS`. Unused gas is refunded on L2, so covering the worst case costs the user only the
     ETH it locks until the ticket is redeemed. It assumes the governor does not raise ``numActiveTranscoders`` while
     the ticket is pending."""
-    members = system.l2_bonding_manager.numActiveTranscoders()
+    (members,) = system.chains.l2.call_batch([(system.l2_bonding_manager, "numActiveTranscoders", ())])
     return members * ACTIVE_SET_STEP_GAS + ACTIVE_SET_ENTRY_GAS

@@ -83,9 +83,10 @@ def planned_migration(
         ]
     )
     next_id = count + 1
-    amount = bm.pendingStake(l1_delegator, round_)
+    terms_call = [(bm, "getTranscoder", (l1_delegator,))] if registered else []
+    amount, *terms = l1.call_batch([(bm, "pendingStake", (l1_delegator, round_)), *terms_call])
     if registered:
-        t = bm.getTranscoder(l1_delegator)
+        (t,) = terms
         return Migration(
             next_id, Kind.ORCHESTRATOR, l1_delegator, l2_delegator, l2_delegator, amount, t.rewardCut, t.feeShare
         )

@@ -358,6 +358,12 @@ class OnChain:
     def unwrapped(self) -> Any:
         return self._target
 
+    def calldata(self, method: str, *args: Any) -> bytes:
+        """The calldata of ``method(*args)``, encoded on this chain without ``self.method``, whose lookup also asks
+        Ape's chain manager for custom errors (:func:`~ape_livepeer_migration.chains.provider.method_handler`)."""
+        with self._chain:
+            return bytes(method_handler(self._target, method).encode_input(*args))
+
 
 def redact_url(url: str) -> str:
     """``scheme://host:port`` of a URL: node URLs often carry an API key in the path or query."""

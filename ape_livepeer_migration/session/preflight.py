@@ -35,7 +35,7 @@ class Call:
 
     def request(self, sender: str) -> dict[str, str]:
         """The JSON-RPC call object of this transaction sent by ``sender``."""
-        data = getattr(self.contract, self.method).encode_input(*self.args)
+        data = self.contract.calldata(self.method, *self.args)
         return {
             "from": str(sender),
             "to": str(self.contract.address),
